@@ -1,0 +1,61 @@
+// swift-tools-version: 6.1
+//
+// Microdata: codebook → read → harmonise → estimate → disclosure check → write.
+
+import PackageDescription
+
+let package = Package(
+    name: "microdata",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "microdata", targets: ["microdata"]),
+        .library(name: "MicrodataCodebook", targets: ["MicrodataCodebook"]),
+        .library(name: "MicrodataReaders", targets: ["MicrodataReaders"]),
+        .library(name: "MicrodataHarmonise", targets: ["MicrodataHarmonise"]),
+        .library(name: "MicrodataWeighting", targets: ["MicrodataWeighting"]),
+        .library(name: "MicrodataDisclosure", targets: ["MicrodataDisclosure"]),
+        .library(name: "MicrodataTables", targets: ["MicrodataTables"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: - C libraries (Debian packages, see README)
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
+
+        // MARK: - Pipeline stages
+        .target(name: "MicrodataCodebook", dependencies: ["CLibXML2"]),
+        .target(name: "MicrodataReaders", dependencies: ["MicrodataCodebook", "CZlib"]),
+        .target(name: "MicrodataHarmonise", dependencies: ["MicrodataCodebook", "MicrodataReaders"]),
+        .target(name: "MicrodataWeighting", dependencies: ["MicrodataReaders"]),
+        .target(name: "MicrodataDisclosure", dependencies: ["MicrodataWeighting", "CGLPK"]),
+        .target(name: "MicrodataTables", dependencies: ["MicrodataWeighting", "MicrodataDisclosure", "MicrodataHarmonise"]),
+        .executableTarget(
+            name: "microdata",
+            dependencies: [
+                "MicrodataCodebook", "MicrodataReaders", "MicrodataHarmonise", "MicrodataWeighting",
+                "MicrodataDisclosure", "MicrodataTables",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .target(name: "MicrodataTestSupport", path: "Sources/MicrodataTestSupport"),
+
+        // MARK: - Tests (Swift Testing); fixtures are read from the package's Fixtures/ folder
+        .testTarget(name: "MicrodataCodebookTests", dependencies: ["MicrodataCodebook", "MicrodataTestSupport"]),
+        .testTarget(name: "MicrodataReadersTests", dependencies: ["MicrodataReaders", "MicrodataTestSupport"]),
+        .testTarget(name: "MicrodataHarmoniseTests", dependencies: ["MicrodataHarmonise", "MicrodataTestSupport"]),
+        .testTarget(name: "MicrodataWeightingTests", dependencies: ["MicrodataWeighting", "MicrodataTestSupport"]),
+        .testTarget(name: "MicrodataDisclosureTests", dependencies: ["MicrodataDisclosure", "MicrodataTestSupport"]),
+        .testTarget(name: "MicrodataTablesTests", dependencies: ["MicrodataTables", "MicrodataTestSupport"]),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,3 @@
+import MicrodataWeighting
+/// Disclosure control.
+public enum Disclosure {}

@@ -1,0 +1,3 @@
+import MicrodataReaders
+/// Harmonisation: crosswalks between code frames.
+public enum Harmonise {}

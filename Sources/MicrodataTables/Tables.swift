@@ -1,0 +1,3 @@
+import MicrodataDisclosure
+/// Social-mobility tables and writers.
+public enum Tables {}

@@ -1,0 +1,74 @@
+/// The table every estimator produces and every later stage takes.
+///
+/// The disclosure layer checks a `ResultTable` (using each cell's unweighted count of contributing
+/// units) and only a checked table reaches a writer.
+public struct ResultTable: Sendable, Hashable, Codable {
+    /// Names of the domain (by) variables, in order; each cell has one value per name.
+    public var byVariables: [String]
+    public var cells: [ResultCell]
+    /// How the variance was estimated, printed with every result (for example
+    /// "linearisation: 6 strata, 40 PSUs, with replacement" or "weights only (SRS with weights)").
+    public var designDescription: String
+    /// The confidence level of the intervals, for example 0.95.
+    public var level: Double
+    /// Whether intervals use Student's t with the design degrees of freedom (`true`) or the normal.
+    public var usesTDistribution: Bool
+
+    public init(
+        byVariables: [String] = [], cells: [ResultCell] = [], designDescription: String = "",
+        level: Double = 0.95, usesTDistribution: Bool = true
+    ) {
+        self.byVariables = byVariables
+        self.cells = cells
+        self.designDescription = designDescription
+        self.level = level
+        self.usesTDistribution = usesTDistribution
+    }
+}
+
+/// One estimate: a statistic of a variable (at a level, for categoricals) in one domain.
+public struct ResultCell: Sendable, Hashable, Codable {
+    /// Values of the by-variables for this domain, in the table's `byVariables` order.
+    public var byValues: [String]
+    /// `mean`, `total`, `proportion`, `ratio`, `quantile`, `variance`, ...
+    public var statistic: String
+    /// The analysis variable (`N/D` for ratios).
+    public var variable: String
+    /// The category for proportions and totals of a categorical, or the probability for a quantile.
+    public var level: String?
+    public var estimate: Double
+    public var standardError: Double
+    public var ciLow: Double
+    public var ciHigh: Double
+    public var designEffect: Double?
+    /// Design degrees of freedom used for the interval.
+    public var degreesOfFreedom: Double
+    /// Unweighted count of respondents contributing to the cell (the disclosure threshold's input).
+    public var unweightedCount: Int
+    /// Sum of weights over the cell's domain.
+    public var weightedCount: Double
+
+    public init(
+        byValues: [String] = [], statistic: String, variable: String, level: String? = nil, estimate: Double,
+        standardError: Double, ciLow: Double, ciHigh: Double, designEffect: Double? = nil,
+        degreesOfFreedom: Double, unweightedCount: Int, weightedCount: Double
+    ) {
+        self.byValues = byValues
+        self.statistic = statistic
+        self.variable = variable
+        self.level = level
+        self.estimate = estimate
+        self.standardError = standardError
+        self.ciLow = ciLow
+        self.ciHigh = ciHigh
+        self.designEffect = designEffect
+        self.degreesOfFreedom = degreesOfFreedom
+        self.unweightedCount = unweightedCount
+        self.weightedCount = weightedCount
+    }
+
+    /// The coefficient of variation, `se / |estimate|`, or `nil` when the estimate is zero.
+    public var coefficientOfVariation: Double? {
+        estimate == 0 ? nil : standardError / abs(estimate)
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `microdata` command: codebook → read → harmonise → estimate → disclosure check → write.
+@main
+struct Microdata: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "microdata",
+        abstract: "Read, harmonise, weight and disclosure-check UK survey microdata.",
+        subcommands: [Inspect.self]
+    )
+}
