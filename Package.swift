@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "MicrodataWeighting", targets: ["MicrodataWeighting"]),
         .library(name: "MicrodataDisclosure", targets: ["MicrodataDisclosure"]),
         .library(name: "MicrodataTables", targets: ["MicrodataTables"]),
+        .library(name: "MicrodataWrite", targets: ["MicrodataWrite"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,6 +25,7 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
+        .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
 
         // MARK: - Pipeline stages
         .target(name: "MicrodataCodebook", dependencies: ["CLibXML2"]),
@@ -31,12 +33,16 @@ let package = Package(
         .target(name: "MicrodataHarmonise", dependencies: ["MicrodataCodebook", "MicrodataReaders"]),
         .target(name: "MicrodataWeighting", dependencies: ["MicrodataReaders"]),
         .target(name: "MicrodataDisclosure", dependencies: ["MicrodataWeighting", "CGLPK"]),
-        .target(name: "MicrodataTables", dependencies: ["MicrodataWeighting", "MicrodataDisclosure", "MicrodataHarmonise"]),
+        .target(name: "MicrodataWrite", dependencies: ["CXLSXWriter"]),
+        .target(
+            name: "MicrodataTables",
+            dependencies: ["MicrodataWeighting", "MicrodataDisclosure", "MicrodataHarmonise", "MicrodataWrite"]
+        ),
         .executableTarget(
             name: "microdata",
             dependencies: [
                 "MicrodataCodebook", "MicrodataReaders", "MicrodataHarmonise", "MicrodataWeighting",
-                "MicrodataDisclosure", "MicrodataTables",
+                "MicrodataDisclosure", "MicrodataTables", "MicrodataWrite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +55,7 @@ let package = Package(
         .testTarget(name: "MicrodataHarmoniseTests", dependencies: ["MicrodataHarmonise", "MicrodataTestSupport"]),
         .testTarget(name: "MicrodataWeightingTests", dependencies: ["MicrodataWeighting", "MicrodataTestSupport"]),
         .testTarget(name: "MicrodataDisclosureTests", dependencies: ["MicrodataDisclosure", "MicrodataTestSupport"]),
+        .testTarget(name: "MicrodataWriteTests", dependencies: ["MicrodataWrite", "MicrodataTestSupport"]),
         .testTarget(name: "MicrodataTablesTests", dependencies: ["MicrodataTables", "MicrodataTestSupport"]),
     ]
 )

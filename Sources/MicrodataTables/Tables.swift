@@ -1,3 +1,0 @@
-import MicrodataDisclosure
-/// Social-mobility tables and writers.
-public enum Tables {}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// A file format a ``Publication`` can be written in.
+public enum OutputFormat: String, Sendable, CaseIterable, Codable {
+    case csv, json, markdown, xlsx, html
+
+    /// The usual file extension.
+    public var fileExtension: String {
+        self == .markdown ? "md" : rawValue
+    }
+}
+
+/// An error writing output.
+public struct WriteError: Error, Hashable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "\(path): \(message)" }
+}
+
+extension Publication {
+    /// The publication rendered as text in a text format (`csv`, `json`, `markdown`, `html`).
+    public func rendered(as format: OutputFormat) throws -> String {
+        switch format {
+        case .csv: return csv()
+        case .json: return try json()
+        case .markdown: return markdown()
+        case .html: return html()
+        case .xlsx: throw WriteError(path: "-", message: "XLSX is a binary format; write it to a file")
+        }
+    }
+
+    /// Writes the publication to `url` in `format`.
+    ///
+    /// - Throws: `WriteError` naming the path when the file cannot be written (a read-only folder, say).
+    public func write(to url: URL, format: OutputFormat) throws {
+        if format == .xlsx {
+            try writeXLSX(to: url)
+            return
+        }
+        let text = try rendered(as: format)
+        do {
+            try Data(text.utf8).write(to: url, options: .atomic)
+        } catch {
+            throw WriteError(path: url.path, message: "cannot write the file: \(error.localizedDescription)")
+        }
+    }
+}

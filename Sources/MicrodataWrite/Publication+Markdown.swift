@@ -1,0 +1,39 @@
+import Foundation
+
+extension Publication {
+    /// Markdown for the terminal and reports: each table with its unit, then the notes.
+    public func markdown() -> String {
+        var out = "# \(title)\n\n"
+        if let uncheckedStamp { out += "> **\(uncheckedStamp)**\n\n" }
+        if let subtitle { out += "\(subtitle)\n\n" }
+        for table in tables {
+            out += table.markdown() + "\n"
+        }
+        out += "Source: \(source)\n\n"
+        if !metadata.isEmpty {
+            for item in metadata { out += "- \(item.key): \(item.value)\n" }
+            out += "\n"
+        }
+        for (i, note) in (notes + Publication.markerNotes).enumerated() { out += "\(i + 1). \(note)\n" }
+        return out
+    }
+}
+
+extension PublishedTable {
+    /// The table as a Markdown pipe table with its title and unit.
+    public func markdown() -> String {
+        var out = "## \(title)\n\n\(unit)\n\n"
+        let header = [rowHeading] + columns
+        out += "| " + header.map(escapePipes).joined(separator: " | ") + " |\n"
+        out += "|" + header.indices.map { $0 == 0 ? " --- |" : " ---: |" }.joined() + "\n"
+        for row in rows {
+            let cells = row.cells.map { $0.text(decimals: decimals) }
+            out += "| " + ([escapePipes(row.label)] + cells).joined(separator: " | ") + " |\n"
+        }
+        return out
+    }
+}
+
+private func escapePipes(_ text: String) -> String {
+    text.replacingOccurrences(of: "|", with: "\\|")
+}

@@ -1,0 +1,163 @@
+/// Everything a writer may put in a file: titled tables of disclosure-checked values, notes and metadata.
+///
+/// A `Publication` is built only inside this module, from results that have passed disclosure control (or
+/// with the bypass stamped on it), so no writer can be handed an unchecked number.
+public struct Publication: Sendable, Hashable, Codable {
+    public var title: String
+    public var subtitle: String?
+    /// Where the data came from.
+    public var source: String
+    public var tables: [PublishedTable]
+    /// Notes shown on the notes sheet / section, numbered in order.
+    public var notes: [String]
+    /// Key facts about how the results were made: design, variance mode, rules, audit summary, crosswalk versions.
+    public var metadata: [MetadataItem]
+    /// Charts for the HTML report.
+    public var charts: [Chart]
+    /// Set when disclosure control was turned off: the stamp every writer puts on its output.
+    public var uncheckedStamp: String?
+
+    package init(
+        title: String, subtitle: String? = nil, source: String, tables: [PublishedTable], notes: [String] = [],
+        metadata: [MetadataItem] = [], charts: [Chart] = [], uncheckedStamp: String? = nil
+    ) {
+        self.title = title
+        self.subtitle = subtitle
+        self.source = source
+        self.tables = tables
+        self.notes = notes
+        self.metadata = metadata
+        self.charts = charts
+        self.uncheckedStamp = uncheckedStamp
+    }
+
+    /// The notes every publication carries about its shorthand markers (GSS spreadsheet guidance).
+    public static let markerNotes = [
+        "[c] Suppressed to protect confidentiality (disclosure control): the value is not published.",
+        "[u] Low reliability: the coefficient of variation is above 20% or the estimate rests on fewer than 10 respondents; use with caution.",
+        "[x] Not available: the estimate is undefined (for example, a rate with an empty base).",
+    ]
+}
+
+/// A named fact about a publication, such as `design` or `audit`.
+public struct MetadataItem: Sendable, Hashable, Codable {
+    public var key: String
+    public var value: String
+
+    public init(_ key: String, _ value: String) {
+        self.key = key
+        self.value = value
+    }
+}
+
+/// A chart drawn in the HTML report from one of the publication's tables.
+public enum Chart: Sendable, Hashable, Codable {
+    /// The table as a heatmap (rows by columns), coloured by value.
+    case heatmap(tableID: String)
+    /// One bar per row of the table, from its first column, with CI whiskers.
+    case bars(tableID: String)
+}
+
+/// One table: a title, column headings and rows of published cells.
+public struct PublishedTable: Sendable, Hashable, Codable {
+    /// A short identifier used for sheet names and anchors, e.g. `outflow`.
+    public var id: String
+    public var title: String
+    /// What the numbers are, e.g. "Percentage of each origin class (row percentages)".
+    public var unit: String
+    /// Heading over the row labels, e.g. "Origin class".
+    public var rowHeading: String
+    public var columns: [String]
+    public var rows: [PublishedRow]
+    /// Digits after the decimal point when shown as text.
+    public var decimals: Int
+
+    package init(
+        id: String, title: String, unit: String, rowHeading: String, columns: [String], rows: [PublishedRow],
+        decimals: Int = 1
+    ) {
+        self.id = id
+        self.title = title
+        self.unit = unit
+        self.rowHeading = rowHeading
+        self.columns = columns
+        self.rows = rows
+        self.decimals = decimals
+    }
+}
+
+/// A row label and its cells, one per column.
+public struct PublishedRow: Sendable, Hashable, Codable {
+    public var label: String
+    public var cells: [PublishedCell]
+
+    package init(label: String, cells: [PublishedCell]) {
+        self.label = label
+        self.cells = cells
+    }
+}
+
+/// A published value with its precision, its unweighted base and its markers.
+public struct PublishedCell: Sendable, Hashable, Codable {
+    /// What is shown in place of a number.
+    public enum Marker: String, Sendable, Hashable, Codable {
+        /// `[c]`: suppressed for confidentiality.
+        case suppressed = "[c]"
+        /// `[x]`: not available.
+        case notAvailable = "[x]"
+    }
+
+    /// The estimate, or `nil` when a marker stands in its place.
+    public var estimate: Double?
+    public var standardError: Double?
+    public var ciLow: Double?
+    public var ciHigh: Double?
+    /// Unweighted respondents behind the cell; `nil` when suppressed (a count can disclose too).
+    public var unweightedCount: Int?
+    public var marker: Marker?
+    /// `[u]`: low reliability.
+    public var lowReliability: Bool
+
+    package init(
+        estimate: Double?, standardError: Double? = nil, ciLow: Double? = nil, ciHigh: Double? = nil,
+        unweightedCount: Int? = nil, marker: Marker? = nil, lowReliability: Bool = false
+    ) {
+        self.estimate = estimate
+        self.standardError = standardError
+        self.ciLow = ciLow
+        self.ciHigh = ciHigh
+        self.unweightedCount = unweightedCount
+        self.marker = marker
+        self.lowReliability = lowReliability
+    }
+
+    /// A suppressed cell: no number of any kind survives.
+    package static let suppressed = PublishedCell(estimate: nil, marker: .suppressed)
+    /// A cell with no defined value.
+    package static let notAvailable = PublishedCell(estimate: nil, marker: .notAvailable)
+
+    /// The cell as text: the marker, or the number to `decimals` places followed by ` [u]` when unreliable.
+    public func text(decimals: Int) -> String {
+        if let marker { return marker.rawValue }
+        guard let estimate else { return PublishedCell.Marker.notAvailable.rawValue }
+        let number = formatNumber(estimate, decimals: decimals)
+        return lowReliability ? number + " [u]" : number
+    }
+}
+
+/// `value` with exactly `decimals` digits after the point, without locale effects.
+func formatNumber(_ value: Double, decimals: Int) -> String {
+    if !value.isFinite { return String(value) }
+    var scale = 1.0
+    for _ in 0..<decimals { scale *= 10 }
+    let rounded = (abs(value) * scale).rounded() / scale
+    let negative = value < 0 && rounded != 0
+    let whole = rounded.rounded(.down)
+    var text = String(Int64(whole))
+    if decimals > 0 {
+        var fraction = String(Int64(((rounded - whole) * scale).rounded()))
+        while fraction.count < decimals { fraction = "0" + fraction }
+        text += "." + fraction
+    }
+    return negative ? "-" + text : text
+}

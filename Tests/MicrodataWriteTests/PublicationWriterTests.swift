@@ -1,0 +1,94 @@
+import Foundation
+import MicrodataTestSupport
+import Testing
+
+@testable import MicrodataWrite
+
+struct PublicationWriterTests {
+    /// A 2×2 outflow table with one suppressed and one unreliable cell.
+    static let sample = Publication(
+        title: "Outflow <test> & checks",
+        source: "Synthetic \"example\"",
+        tables: [
+            PublishedTable(
+                id: "outflow", title: "Destination by origin", unit: "Row percentages",
+                rowHeading: "Origin", columns: ["Higher", "Lower, routine"],
+                rows: [
+                    PublishedRow(label: "Higher", cells: [
+                        PublishedCell(estimate: 62.5, standardError: 1.25, ciLow: 60.0, ciHigh: 65.0, unweightedCount: 420),
+                        .suppressed,
+                    ]),
+                    PublishedRow(label: "Lower", cells: [
+                        PublishedCell(estimate: 12.25, standardError: 3.1, ciLow: 6.2, ciHigh: 18.3, unweightedCount: 14,
+                                      lowReliability: true),
+                        PublishedCell(estimate: 87.75, standardError: 3.1, ciLow: 81.7, ciHigh: 93.8, unweightedCount: 98),
+                    ]),
+                ], decimals: 1),
+        ],
+        notes: ["Synthetic data."], metadata: [MetadataItem("design", "weights only")],
+        charts: [.heatmap(tableID: "outflow"), .bars(tableID: "outflow")]
+    )
+
+    @Test func csvWritesMarkersInPlaceOfSuppressedNumbers() {
+        let csv = Self.sample.csv()
+        #expect(csv == """
+            table,row,column,estimate,se,ci_low,ci_high,n,flag
+            outflow,Higher,Higher,62.5,1.25,60,65,420,
+            outflow,Higher,"Lower, routine",[c],,,,,[c]
+            outflow,Lower,Higher,12.25,3.1,6.2,18.3,14,[u]
+            outflow,Lower,"Lower, routine",87.75,3.1,81.7,93.8,98,
+
+            """)
+    }
+
+    @Test func markdownRoundsAndFlags() {
+        let md = Self.sample.tables[0].markdown()
+        #expect(md.contains("| Higher | 62.5 | [c] |"))
+        #expect(md.contains("| Lower | 12.3 [u] | 87.8 |"))
+    }
+
+    @Test func htmlIsSelfContainedAndEscaped() {
+        let html = Self.sample.html()
+        #expect(html.contains("<title>Outflow &lt;test&gt; &amp; checks</title>"))
+        #expect(html.contains("<svg"))
+        #expect(!html.contains("src="))
+        #expect(!html.contains("<link"))
+        #expect(!html.contains("<script"))
+        #expect(html.contains(">[c]</text>"))
+    }
+
+    @Test func jsonCarriesNoNumberForASuppressedCell() throws {
+        let json = try Self.sample.json()
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        let tables = object?["tables"] as? [[String: Any]]
+        let rows = tables?.first?["rows"] as? [[String: Any]]
+        let cells = rows?.first?["cells"] as? [[String: Any]]
+        #expect(cells?[1]["marker"] as? String == "[c]")
+        #expect(cells?[1]["estimate"] == nil)
+        #expect(cells?[0]["estimate"] as? Double == 62.5)
+    }
+
+    @Test func xlsxIsAZipWithOneSheetPerTable() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let url = dir.appendingPathComponent("out.xlsx")
+        try Self.sample.write(to: url, format: .xlsx)
+        let data = try Data(contentsOf: url)
+        #expect(data.prefix(2) == Data("PK".utf8))
+        let listing = String(decoding: data, as: UTF8.self)
+        #expect(listing.contains("xl/worksheets/sheet4.xml"))  // Cover, Notes, outflow, Detail
+        #expect(!listing.contains("xl/worksheets/sheet5.xml"))
+    }
+
+    @Test func writingIntoAMissingFolderNamesThePath() {
+        let url = URL(fileURLWithPath: "/nonexistent-folder/out.csv")
+        let error = #expect(throws: WriteError.self) { try Self.sample.write(to: url, format: .csv) }
+        #expect(error?.path == "/nonexistent-folder/out.csv")
+    }
+
+    @Test func numbersFormatWithoutLocale() {
+        #expect(formatNumber(12.25, decimals: 1) == "12.3")
+        #expect(formatNumber(-0.04, decimals: 1) == "0.0")
+        #expect(formatNumber(-1.25, decimals: 2) == "-1.25")
+        #expect(formatNumber(1234567.0, decimals: 0) == "1234567")
+    }
+}
