@@ -25,11 +25,12 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
+        .systemLibrary(name: "CReadStat", providers: [.apt(["libreadstat-dev"])]),
         .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
 
         // MARK: - Pipeline stages
         .target(name: "MicrodataCodebook", dependencies: ["CLibXML2"]),
-        .target(name: "MicrodataReaders", dependencies: ["MicrodataCodebook", "CZlib"]),
+        .target(name: "MicrodataReaders", dependencies: ["MicrodataCodebook", "CZlib", "CReadStat"]),
         .target(name: "MicrodataHarmonise", dependencies: ["MicrodataCodebook", "MicrodataReaders"]),
         .target(name: "MicrodataWeighting", dependencies: ["MicrodataReaders"]),
         .target(name: "MicrodataDisclosure", dependencies: ["MicrodataWeighting", "CGLPK"]),
@@ -57,6 +58,10 @@ let package = Package(
         .testTarget(name: "MicrodataDisclosureTests", dependencies: ["MicrodataDisclosure", "MicrodataTestSupport"]),
         .testTarget(name: "MicrodataWriteTests", dependencies: ["MicrodataWrite", "MicrodataTestSupport"]),
         .testTarget(name: "MicrodataTablesTests", dependencies: ["MicrodataTables", "MicrodataTestSupport"]),
+        .testTarget(
+            name: "MicrodataStatFilesTests",
+            dependencies: ["MicrodataReaders", "MicrodataCodebook", "MicrodataWeighting", "MicrodataTestSupport"]
+        ),
     ]
 )
 

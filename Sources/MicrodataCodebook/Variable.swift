@@ -143,10 +143,15 @@ public struct Category: Sendable, Hashable, Codable {
     /// `catStat type="freq"` (unweighted first, then weighted when marked `wgtd`).
     public var frequency: Double?
     public var weightedFrequency: Double?
+    /// Every `labl` with its language (FSD writes one per language); `label` is the first.
+    public var labels: [LocalizedText] = []
+    /// Mined from `codInstr` text ("`99999999 = N.I.U.`"), as ipumsr does, rather than read from a `catgry`.
+    public var isFromCodingInstructions: Bool = false
 
     public init(
         value: String, label: String? = nil, isMissing: Bool = false, missingType: String? = nil,
-        frequency: Double? = nil, weightedFrequency: Double? = nil
+        frequency: Double? = nil, weightedFrequency: Double? = nil, labels: [LocalizedText] = [],
+        isFromCodingInstructions: Bool = false
     ) {
         self.value = value
         self.label = label
@@ -154,6 +159,8 @@ public struct Category: Sendable, Hashable, Codable {
         self.missingType = missingType
         self.frequency = frequency
         self.weightedFrequency = weightedFrequency
+        self.labels = labels
+        self.isFromCodingInstructions = isFromCodingInstructions
     }
 }
 

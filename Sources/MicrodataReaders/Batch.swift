@@ -9,11 +9,14 @@ public struct Batch: Sendable {
     public var rowCount: Int
     /// For hierarchical files read in long shape: the record type of each row; empty otherwise.
     public var recordTypes: [String]
+    /// For hierarchical files read per record type: the record type of every row in this batch.
+    public var recordType: String?
 
-    public init(columns: [Column], rowCount: Int, recordTypes: [String] = []) {
+    public init(columns: [Column], rowCount: Int, recordTypes: [String] = [], recordType: String? = nil) {
         self.columns = columns
         self.rowCount = rowCount
         self.recordTypes = recordTypes
+        self.recordType = recordType
     }
 
     /// The column with this name, matched case-insensitively.

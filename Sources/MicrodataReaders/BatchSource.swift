@@ -6,4 +6,10 @@
 public protocol BatchSource {
     /// The next batch of at most the configured number of rows, or `nil` at the end of the data.
     mutating func nextBatch() throws -> Batch?
+    /// What the read has done so far (complete once ``nextBatch()`` has returned `nil`).
+    var statistics: ReadStatistics { get }
+}
+
+extension BatchSource {
+    public var statistics: ReadStatistics { ReadStatistics() }
 }

@@ -1,41 +1,73 @@
 import Foundation
 import MicrodataCodebook
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Opens a data file as a stream of batches.
 public enum DataReader {
     /// Opens `data` for reading.
     ///
     /// With a codebook whose variables have positions, the file is read as fixed-width (flat or
-    /// hierarchical); otherwise as delimited text with a header row (CSV, or TSV when the header has tabs),
-    /// with types inferred when there is no codebook. gzip is detected by its magic bytes.
+    /// hierarchical, in one pass, dispatching on the record-type field); otherwise, or when the first line
+    /// is a header naming codebook variables, as delimited text with a header row (CSV, or TSV when the
+    /// header has more tabs than commas). Delimited columns take their type from the codebook variable of
+    /// the same name (case-insensitive; text when absent) and are inferred from the values when there is no
+    /// codebook. gzip is detected by its magic bytes and inflated on a second thread.
     ///
-    /// - Throws: `ReadError` naming the file, line, variable and what was found.
+    /// Numeric fields are parsed strictly; without a `.` they are divided by 10^`dcml` (fixed-width only).
+    /// A numeric column with no decimals is `.integer` until a value has a `.`, then `.real` for the rest
+    /// of the read. Codebook missing codes become missing unless ``ReadOptions/keepRawMissing`` is set.
+    /// ``BatchSource/statistics`` reports rows per record type, values set to missing and skipped lines.
+    ///
+    /// - Throws: `ReadError` naming the file, line (and record type), variable, byte columns and the text
+    ///   found; a truncated or corrupt gzip stream is an error, never a short result.
     public static func open(data: URL, codebook: Codebook?, options: ReadOptions = ReadOptions()) throws
         -> any BatchSource
     {
-        // The readers module fills this in; until then nothing can be read.
-        throw ReadError(message: "reading is not built yet", file: data.path)
+        if StatFile.isStatFile(data) { return try StatFile.open(data, options: options) }
+        let input = try ByteInput(path: data.path)
+        let format: ReadOptions.DataFormat
+        if let given = options.format {
+            format = given
+        } else {
+            format = try detectFormat(input: input, codebook: codebook)
+        }
+        switch format {
+        case .delimited:
+            return try DelimitedReader(path: data.path, input: input, codebook: codebook, options: options)
+        case .fixedWidth:
+            guard let codebook else {
+                throw ReadError(message: "a fixed-width file needs a codebook", file: data.path)
+            }
+            let plan = try FixedWidthPlan(codebook: codebook, dataPath: data.path, options: options)
+            if options.recordType != nil && plan.recordTypeField == nil {
+                throw ReadError(message: "a record type was asked for but the file is rectangular",
+                                file: codebook.source ?? data.path)
+            }
+            return FixedWidthReader(input: input, plan: plan, options: options)
+        }
     }
-}
 
-/// An error reading data.
-public struct ReadError: Error, Hashable, CustomStringConvertible {
-    public var message: String
-    public var file: String
-    public var line: Int?
-    public var variable: String?
-
-    public init(message: String, file: String, line: Int? = nil, variable: String? = nil) {
-        self.message = message
-        self.file = file
-        self.line = line
-        self.variable = variable
-    }
-
-    public var description: String {
-        var parts = [file]
-        if let line { parts.append("line \(line)") }
-        if let variable { parts.append("variable \(variable)") }
-        return parts.joined(separator: ", ") + ": " + message
+    /// Delimited when there is no codebook, when the codebook has no positions, or when the first line is
+    /// a header naming codebook variables (IPUMS CSV extracts come with a "fixed length fields" DDI).
+    static func detectFormat(input: ByteInput, codebook: Codebook?) throws -> ReadOptions.DataFormat {
+        guard let codebook, codebook.variables.contains(where: { $0.start != nil }) else {
+            return .delimited(delimiter: nil)
+        }
+        while !input.atEOF && memchr(input.base + input.start, 0x0A, input.end - input.start) == nil {
+            if try !input.refill() { break }
+        }
+        var k = input.start
+        while k < input.end && input.base[k] != 0x0A { k += 1 }
+        let first = String(decoding: UnsafeBufferPointer(start: input.base + input.start, count: k - input.start),
+                           as: UTF8.self)
+        let separator: Character = first.contains("\t") ? "\t" : ","
+        let names = first.split(separator: separator, omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" \r"))
+        }
+        let known = names.filter { codebook.variable(named: $0) != nil }.count
+        return names.count > 1 && known * 2 >= names.count ? .delimited(delimiter: nil) : .fixedWidth
     }
 }

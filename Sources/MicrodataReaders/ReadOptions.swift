@@ -13,11 +13,32 @@ public struct ReadOptions: Sendable, Hashable {
     public var recordType: String?
     /// Stop after this many rows.
     public var limit: Int?
+    /// Long (one table for all record types) or one table per record type.
+    public var shape: Shape
+    /// The data format; `nil` detects it from the first line.
+    public var format: DataFormat?
+
+    /// How the rows of a hierarchical file are arranged in batches.
+    public enum Shape: Sendable, Hashable {
+        /// One table: every row has every column; columns of other record types are missing.
+        case long
+        /// Each batch holds rows of one record type (``Batch/recordType``) with that type's columns only.
+        case perRecordType
+    }
+
+    /// The layout of a data file.
+    public enum DataFormat: Sendable, Hashable {
+        case fixedWidth
+        /// Delimited text with a header row; `delimiter` `nil` detects comma or tab from the header.
+        case delimited(delimiter: UInt8?)
+    }
 
     public init(
         variables: [String]? = nil, batchSize: Int = 65_536, keepRawMissing: Bool = false, strict: Bool = false,
-        recordType: String? = nil, limit: Int? = nil
+        recordType: String? = nil, limit: Int? = nil, shape: Shape = .long, format: DataFormat? = nil
     ) {
+        self.shape = shape
+        self.format = format
         self.variables = variables
         self.batchSize = batchSize
         self.keepRawMissing = keepRawMissing

@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Builds Codebooks/crosswalks from the ONS-derived CSVs of fixtures/harmonise and writes manifest.json.
+
+Run from this folder: python3 build_manifest.py [SOURCE_DIR] (default ../../../shared/fixtures/harmonise).
+Copies the CSVs byte-for-byte, derives qualification_levels_long.csv from uk_qualifications_to_levels.csv,
+and records every file's sha256. The Swift loader verifies each checksum before use."""
+import csv, hashlib, json, os, re, shutil, sys
+
+SRC = sys.argv[1] if len(sys.argv) > 1 else '../../../shared/fixtures/harmonise'
+COPY = ['soc2020_structure.csv', 'soc2010_structure.csv', 'isco08_structure.csv',
+        'soc2010_to_soc2020_ons_relationship_long.csv', 'soc2010_to_soc2020_ons_index.csv',
+        'soc2000_to_soc2020_ons_index.csv', 'soc90_to_soc2020_ons_index.csv',
+        'soc2000_to_soc2010_ons_table1b_long.csv', 'soc2020_to_isco08_ons_index.csv',
+        'nssec_soc2010_derivation_long.csv', 'nssec_soc2010_simplified.csv', 'nssec_categories.csv',
+        'nssec_employment_status.csv', 'uk_qualification_frameworks_alignment.csv',
+        'uk_qualifications_to_levels.csv', 'lfs_highest_qualification_codes.csv', 'lfs_variables_reference.csv']
+for f in COPY:
+    shutil.copyfile(os.path.join(SRC, f), f)
+
+# Qualification codes: one stable key per row of uk_qualifications_to_levels.csv, in row order, with the
+# nations it belongs to (E England, W Wales, S Scotland, N Northern Ireland).
+KEYS = [('DOCTORATE', 'EWSN'), ('MASTERS', 'EWSN'), ('PGCE_PGDE', 'EWSN'), ('BACHELOR_HONS', 'EWSN'),
+        ('BACHELOR_ORDINARY', 'EWSN'), ('GRADUATE_DIPLOMA', 'EWSN'), ('FOUNDATION_DEGREE', 'EWN'),
+        ('HND_DIPHE', 'EWSN'), ('HNC_CERTHE', 'EWSN'), ('NVQ4', 'EWSN'), ('ADVANCED_HIGHER', 'S'),
+        ('CSYS', 'S'), ('HIGHER', 'S'), ('A_LEVEL', 'EWN'), ('WELSH_BACC_ADVANCED', 'W'),
+        ('BTEC_NATIONAL_L3', 'EWN'), ('SVQ3', 'S'), ('GCSE_9_4', 'EWN'), ('NATIONAL_5', 'S'),
+        ('WELSH_BACC_NATIONAL', 'W'), ('BTEC_FIRST_L2', 'EWSN'), ('GCSE_3_1', 'EWN'), ('NATIONAL_4', 'S'),
+        ('WELSH_BACC_FOUNDATION', 'W'), ('NVQ1', 'EWSN'), ('ENTRY_LEVEL', 'EWSN'), ('FOREIGN_UNKNOWN', 'EWSN'),
+        ('NO_QUALIFICATION', 'EWSN')]
+rows = list(csv.DictReader(open('uk_qualifications_to_levels.csv', newline='', encoding='utf-8')))
+assert len(rows) == len(KEYS)
+
+def values(raw, scale):
+    """(value, basis, confidence) links for one cell; basis 'both' unless the cell names alternatives."""
+    raw = raw.strip()
+    if raw in ('', 'unknown', 'n/a'):
+        return []
+    verify = 'VERIFY' in raw.upper()
+    if scale == 'RQF' and raw.startswith('3 or 4'):
+        return [('3', 'survey', 'medium'), ('4', 'framework', 'medium')]
+    if scale == 'HIQUL22D':
+        m = re.match(r'(\d)', raw)
+        return [(m.group(1), 'survey', 'verify' if 'verify' in raw.lower() else 'high')]
+    if scale == 'ISCED2011':
+        if raw == 'as GCSE':
+            return [('3', 'both', 'verify')]
+        m = re.match(r'(\d(?:-\d)?)', raw)
+        return [(m.group(1), 'both', 'verify' if verify or ' or ' in raw or '(' in raw else 'high')]
+    if scale == 'NVQ' and raw == 'below NVQ1':
+        return [('NVQ0', 'both', 'high')]
+    if scale == 'EQF' and raw.startswith('1 (E3'):
+        return [('1', 'both', 'medium')]
+    if scale == 'SCQF' and raw == '~7':
+        return [('7', 'both', 'low')]
+    return [(raw, 'both', 'verify' if verify else 'high')]
+
+out = [['code', 'nations', 'qualification', 'framework', 'framework_level', 'scale', 'value', 'basis', 'confidence']]
+for (key, nations), r in zip(KEYS, rows):
+    cols = {'RQF': r['rqf_equivalent'], 'SCQF': r['scqf_equivalent'], 'EQF': r['eqf'], 'NVQ': r['nvq_equivalent'],
+            'HIQUL22D': r['lfs_hiqul22d_band'], 'ISCED2011': r['isced2011_level']}
+    for scale, raw in cols.items():
+        links = values(raw, scale)
+        if not links:
+            out.append([key, nations, r['qualification'], r['framework'], r['framework_level'], scale, '', 'none', 'unmapped'])
+        for v, basis, conf in links:
+            if conf == 'high' and r['isced2011_confidence'] == 'low' and scale == 'ISCED2011':
+                conf = 'verify'
+            out.append([key, nations, r['qualification'], r['framework'], r['framework_level'], scale, v, basis, conf])
+with open('qualification_levels_long.csv', 'w', newline='', encoding='utf-8') as fh:
+    csv.writer(fh, lineterminator='\n').writerows(out)
+
+files = sorted(f for f in os.listdir('.') if f.endswith('.csv'))
+sha = {f: hashlib.sha256(open(f, 'rb').read()).hexdigest() for f in files}
+ONS = 'Office for National Statistics'
+OGL = 'OGL-3.0'
+def entry(**kw):
+    kw['sha256'] = sha[kw['file']]
+    kw.setdefault('licence', OGL)
+    return kw
+manifest = {'format': 1, 'note': 'Rebuilt by build_manifest.py; provenance in PROVENANCE.txt. Codes are strings.', 'entries': [
+    entry(name='SOC2020', kind='codeframe', file='soc2020_structure.csv', scheme='SOC2020', issued='2025-04-16',
+          source=ONS + ' SOC 2020 Volume 1 (16 Apr 2025 issue), SOC2020 Framework sheet'),
+    entry(name='SOC2010', kind='codeframe', file='soc2010_structure.csv', scheme='SOC2010', issued='2010',
+          source='ONS SOC 2010 structure via Colectica/soc2010-ddi commit 5d7e7ebf (DDI 3.2 rendering)'),
+    entry(name='ISCO-08', kind='codeframe', file='isco08_structure.csv', scheme='ISCO08', issued='2025-04-16',
+          source='ILO ISCO-08 structure from the ONS SOC 2020 Volume 2 coding index v12, ISCO-08 framework sheet'),
+    entry(name='soc2010-soc2020', kind='crosswalk', file='soc2010_to_soc2020_ons_relationship_long.csv',
+          **{'from': 'SOC2010', 'to': 'SOC2020'}, fromColumn='soc2010', toColumn='soc2020',
+          weights={'lfs_men': 'men_lfs_prop', 'census_men': 'men_census_prop', 'lfs_women': 'women_lfs_prop',
+                   'census_women': 'women_census_prop', 'pooled': 'pooled_prop'},
+          defaultBasis='pooled', countColumn='pooled_n', sexBases={'male': 'lfs_men', 'female': 'lfs_women'},
+          check={'groupBy': 'from', 'total': 1, 'tolerance': 0.06, 'allowEmpty': True},
+          issued='2020', linkLevel='unit group, dual-coded records',
+          source=ONS + ' SOC2010->SOC2020 dual-coding relationship table (LFS and Census 2011 by sex), reformatted copy '
+                 'vmaguirerajpaul/mathsci-econ-contrib commit 403b5b6f; pooled = sum of base*prop over the 4 sources'),
+    entry(name='soc2000-soc2010', kind='crosswalk', file='soc2000_to_soc2010_ons_table1b_long.csv',
+          **{'from': 'SOC2000', 'to': 'SOC2010'}, fromColumn='soc2000', toColumn='soc2010',
+          weights={'lfs_men': 'male_lfs_jm07_pct', 'census_men': 'male_census01_pct', 'lfs9697_men': 'male_lfs96_97_pct',
+                   'lfs_women': 'female_lfs_jm07_pct', 'census_women': 'female_census01_pct',
+                   'lfs9697_women': 'female_lfs96_97_pct'},
+          defaultBasis='lfs_men', sexBases={'male': 'lfs_men', 'female': 'lfs_women'},
+          check={'groupBy': 'to', 'total': 100, 'tolerance': 0.5, 'allowEmpty': True, 'allowBelow': True},
+          approximate=True, issued='2010',
+          approxNote='Table 1b percentages are shares of each SOC2010 unit group by SOC2000 origin (they sum to 100 '
+                     'per SOC2010 code), with cells under 5% suppressed; forward SOC2000->SOC2010 weights are these '
+                     'shares renormalised within each SOC2000 code, an approximation',
+          linkLevel='unit group, dual-coded records',
+          source=ONS + ' SOC2000->SOC2010 relationship Table 1b (Unit sheet), via vmaguirerajpaul/mathsci-econ-contrib commit 403b5b6f'),
+    entry(name='soc2010-soc2020-index', kind='crosswalk', file='soc2010_to_soc2020_ons_index.csv',
+          **{'from': 'SOC2010', 'to': 'SOC2020'}, fromColumn='soc2010', toColumn='soc2020',
+          weights={'index_entries': 'share_of_source_entries'}, defaultBasis='index_entries',
+          check={'groupBy': 'from', 'total': 1, 'tolerance': 0.002}, issued='2025-04-16', linkLevel='coding-index entries',
+          source=ONS + ' SOC 2020 Volume 2 coding index v12 (16 Apr 2025), entry counts'),
+    entry(name='soc2000-soc2020-index', kind='crosswalk', file='soc2000_to_soc2020_ons_index.csv',
+          **{'from': 'SOC2000', 'to': 'SOC2020'}, fromColumn='soc2000', toColumn='soc2020',
+          weights={'index_entries': 'share_of_source_entries'}, defaultBasis='index_entries',
+          check={'groupBy': 'from', 'total': 1, 'tolerance': 0.002}, issued='2025-04-16', linkLevel='coding-index entries',
+          source=ONS + ' SOC 2020 Volume 2 coding index v12 (16 Apr 2025), entry counts'),
+    entry(name='soc90-soc2020-index', kind='crosswalk', file='soc90_to_soc2020_ons_index.csv',
+          **{'from': 'SOC90', 'to': 'SOC2020'}, fromColumn='soc90', toColumn='soc2020',
+          weights={'index_entries': 'share_of_source_entries'}, defaultBasis='index_entries',
+          check={'groupBy': 'from', 'total': 1, 'tolerance': 0.002}, issued='2025-04-16', linkLevel='coding-index entries',
+          source=ONS + ' SOC 2020 Volume 2 coding index v12 (16 Apr 2025), entry counts; }}} see-references dropped'),
+    entry(name='soc2020-isco08', kind='crosswalk', file='soc2020_to_isco08_ons_index.csv',
+          **{'from': 'SOC2020', 'to': 'ISCO08'}, fromColumn='soc2020', toColumn='isco08',
+          weights={'index_entries': 'share_of_source_entries'}, defaultBasis='index_entries',
+          check={'groupBy': 'from', 'total': 1, 'tolerance': 0.002}, issued='2025-04-16', linkLevel='coding-index entries',
+          source=ONS + " SOC 2020 Volume 2 coding index v12, column 'ISCO-08 code based on SOC2020', entry counts"),
+    entry(name='nssec-soc2010', kind='nssec-derivation', file='nssec_soc2010_derivation_long.csv', scheme='SOC2010',
+          issued='2013-01', source=ONS + ' NS-SEC based on SOC2010 derivation Tables 7-10, amended January 2013'),
+    entry(name='nssec-soc2010-simplified', kind='nssec-simplified', file='nssec_soc2010_simplified.csv', scheme='SOC2010',
+          issued='2013-01', source=ONS + ' NS-SEC based on SOC2010, simplified method column'),
+    entry(name='nssec-classes', kind='nssec-classes', file='nssec_categories.csv', issued='2010',
+          source='ONS NS-SEC user manual: operational categories L1-L17 and analytic 8/5/3-class collapses (curated)'),
+    entry(name='nssec-status', kind='nssec-status', file='nssec_employment_status.csv', issued='2010',
+          source='ONS NS-SEC full, reduced and simplified employment-status schemes (curated)'),
+    entry(name='frameworks', kind='table', file='uk_qualification_frameworks_alignment.csv', issued='2023-08',
+          source="'Qualifications can cross boundaries', 8th ed. Aug 2023 (QAA for the UK & Ireland Qualifications Frameworks group)"),
+    entry(name='qualification-types', kind='table', file='uk_qualifications_to_levels.csv', issued='2023-08',
+          source='Curated qualification-type table (fixtures/harmonise); confidence flagged; verify ISCED below level 3'),
+    entry(name='qualification-levels', kind='qualification-levels', file='qualification_levels_long.csv', issued='2023-08',
+          source='Derived by build_manifest.py from uk_qualifications_to_levels.csv: one row per qualification, scale and '
+                 'value; basis framework (QCCB comparison) / survey (LFS convention) / both'),
+    entry(name='lfs-qualification-codes', kind='table', file='lfs_highest_qualification_codes.csv', issued='2022',
+          source='LFS HIQUL22D and LEVQUL22 code frames (curated; LEVQUL22 inferred)'),
+    entry(name='nssec-status-input', kind='nssec-status-input', file='nssec_status_input.csv', issued='2026',
+          source='Microdata input coding for --nssec method full: codes 1-7 are the ONS full-method statuses; 8 and 9 '
+                 '(employer/manager, size not known) fall back to the ONS reduced method; missing falls back to simplified'),
+    entry(name='lfs-variables', kind='table', file='lfs_variables_reference.csv', issued='2026',
+          source='LFS variable names and periods for SOC, NS-SEC, economic activity and qualifications (curated; confidence flagged)'),
+    entry(name='nations', kind='nations', file='nation_codes.csv', issued='2026', licence=OGL,
+          source='UK nations with ONS GSS country codes; Microdata convention for 1-4 and letter codes'),
+]}
+json.dump(manifest, open('manifest.json', 'w'), indent=1)
+open('manifest.json', 'a').write('\n')
+print(len(files), 'files')

@@ -1,3 +1,0 @@
-import MicrodataWeighting
-/// Disclosure control.
-public enum Disclosure {}

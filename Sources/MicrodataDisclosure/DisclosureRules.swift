@@ -1,0 +1,109 @@
+import Foundation
+
+/// The primary rules, protection levels, costs and quality bands, read from a rules file
+/// (`Codebooks/disclosure/default-rules.json`, overridden key by key by a user file).
+public struct DisclosureRules: Sendable, Codable, Equatable {
+    /// Minimum number of unweighted distinct units per published cell, margin, numerator and denominator.
+    public var threshold: Int
+    /// NK dominance: unsafe iff the `nkN` largest unit contributions exceed `nkK`% of the cell total.
+    public var nkN: Int
+    public var nkK: Double
+    /// Whether the NK boundary is strict (`>`, tau-ARGUS/sdcTable) or inclusive (`≥`, ACRO).
+    public var nkStrict: Bool
+    /// p% rule: unsafe iff `X − x1 − x2 < p/100 · x1` (always strict).
+    public var pPercent: Double
+    /// Models: residual degrees of freedom below this fail (ACRO `safe_dof_threshold`).
+    public var minimumResidualDegreesOfFreedom: Int
+    /// Whether zero-count cells are flagged for review (structural zeros are always safe).
+    public var zerosNeedReview: Bool
+    /// Whether a row or column with all of its total in one category is flagged for review.
+    public var classDisclosureNeedsReview: Bool
+    /// Frequency protection: the attacker interval must cover `value ± max(minimum, percent% · value)`.
+    public var frequencyProtectionPercent: Double
+    public var frequencyProtectionMinimum: Double
+    /// Secondary suppression cost: `unity`, `count`, `value` or `logValue`.
+    public var cost: String
+    /// Relative extra cost of margins, so inner cells are preferred on ties.
+    public var marginCostPenalty: Double
+    /// Whether the audit attacks with each singleton's knowledge of its own value.
+    public var singletonAttack: Bool
+    /// Whether audit bounds are certified by GLPK's rational simplex (`glp_exact`).
+    public var exactLP: Bool
+    /// ONS CV band upper limits in percent (precise, reasonably precise, acceptable); above is unreliable.
+    public var cvBands: [Double]
+    /// Nomis/APS: sample sizes `0...nomisDisclosiveMax` disclosive, up to `nomisUnreliableMax` unreliable.
+    public var nomisDisclosiveMax: Int
+    public var nomisUnreliableMax: Int
+    /// Rounding base for the rounding alternatives, and the redaction limit applied before rounding.
+    public var roundingBase: Int
+    public var redactAtOrBelow: Int
+    /// Secondary suppression solves a per-primary MIP (GLPK `glp_intopt`) when the neighbourhood has at
+    /// most this many candidate cells, and rounds the LP relaxation otherwise.
+    public var mipMaxCandidates: Int
+    public var mipTimeLimitSeconds: Double
+    /// Tables with at most this many cells first get the singleton-aware Gaussian-elimination pattern
+    /// (exact, no primary a combination of published cells); larger ones go straight to LP repair.
+    public var gaussMaxCells: Int
+    /// Candidate order for the elimination: `cost` (most expensive published first) or `index`.
+    public var gaussOrder: String
+    /// Cells in the first neighbourhood of a primary used by the repair LP (grown when infeasible).
+    public var neighbourhoodCells: Int
+
+    /// Reads `defaults` and, if given, `overrides`; keys in `overrides` replace those in `defaults`.
+    /// Keys starting with `_` are notes (source, date, licence) and are ignored.
+    public static func load(defaults: URL, overrides: URL? = nil) throws -> DisclosureRules {
+        var merged = try object(at: defaults)
+        if let overrides {
+            for (key, value) in try object(at: overrides) {
+                guard merged[key] != nil || key.hasPrefix("_") else {
+                    throw DisclosureError.rules(file: overrides.path, reason: "unknown rule '\(key)'")
+                }
+                merged[key] = value
+            }
+        }
+        merged = merged.filter { !$0.key.hasPrefix("_") }
+        do {
+            let data = try JSONSerialization.data(withJSONObject: merged)
+            return try JSONDecoder().decode(DisclosureRules.self, from: data)
+        } catch {
+            throw DisclosureError.rules(file: overrides?.path ?? defaults.path, reason: "\(error)")
+        }
+    }
+
+    private static func object(at url: URL) throws -> [String: Any] {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw DisclosureError.rules(file: url.path, reason: "cannot read: \(error.localizedDescription)")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw DisclosureError.rules(file: url.path, reason: "not a JSON object")
+        }
+        return object
+    }
+
+    /// Finds `Codebooks/disclosure/default-rules.json`: `$MICRODATA_CODEBOOKS`, then the folders above
+    /// the running executable, then the current directory.
+    public static func defaultRulesURL() throws -> URL {
+        let relative = "disclosure/default-rules.json"
+        var candidates: [URL] = []
+        if let root = ProcessInfo.processInfo.environment["MICRODATA_CODEBOOKS"] {
+            candidates.append(URL(fileURLWithPath: root).appendingPathComponent(relative))
+        }
+        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        for _ in 0..<6 {
+            candidates.append(dir.appendingPathComponent("Codebooks").appendingPathComponent(relative))
+            dir = dir.deletingLastPathComponent()
+        }
+        candidates.append(
+            URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+                .appendingPathComponent("Codebooks").appendingPathComponent(relative))
+        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) {
+            return found
+        }
+        throw DisclosureError.rules(
+            file: "Codebooks/\(relative)",
+            reason: "default rules not found (set MICRODATA_CODEBOOKS or pass --rules); looked in "
+                + candidates.map(\.path).joined(separator: ", "))
+    }
+}

@@ -1,0 +1,159 @@
+/// The canonical model of a release: every published cell (inner cells, subtotals, margins) with its
+/// evidence, and the linear relations `total = Σ parts` that tie them together.
+///
+/// Inner cells are the finest cross-classification; every other cell is the sum of inner cells, so
+/// margins, hierarchies and several tables from the same data share one linear system.
+public struct ProtectionTable: Sendable {
+    /// One published cell.
+    public struct Cell: Sendable, Hashable {
+        /// One code per dimension.
+        public var key: [String]
+        public var evidence: CellEvidence
+        /// Whether every code is a finest category.
+        public var isInner: Bool
+        /// Declared structural zero (always safe, never a secondary).
+        public var structuralZero: Bool
+        /// Whether the cell was in the input table (rather than computed as a margin or an empty cell).
+        public var fromInput: Bool
+    }
+
+    /// `cells[total] = Σ cells[parts]`.
+    public struct Relation: Sendable, Hashable {
+        public var total: Int
+        public var parts: [Int]
+    }
+
+    public var dimensions: [TableDimension]
+    public var cells: [Cell]
+    public var relations: [Relation]
+    /// For each cell, the relations it appears in.
+    public private(set) var relationsOfCell: [[Int]]
+    /// Whether every value is a whole number (LPs then use exact equalities; counts always are).
+    public private(set) var integralValues = true
+
+    /// Builds the model directly (cells and relations already known, for instance several linked tables).
+    public init(dimensions: [TableDimension], cells: [Cell], relations: [Relation]) {
+        self.dimensions = dimensions
+        self.cells = cells
+        self.relations = relations
+        var index = Array(repeating: [Int](), count: cells.count)
+        for (r, relation) in relations.enumerated() {
+            index[relation.total].append(r)
+            for part in relation.parts { index[part].append(r) }
+        }
+        relationsOfCell = index
+        integralValues = cells.allSatisfy { $0.evidence.value == $0.evidence.value.rounded() }
+    }
+
+    /// Builds the full grid over `dimensions` from the cells given.
+    ///
+    /// Missing inner cells are empty (0 units, value 0); missing subtotals and margins are computed.
+    /// Given subtotals and margins must equal the sum of their parts (values within 1e-9 relative).
+    /// - Parameters:
+    ///   - given: evidence per key (one code per dimension), with the input line for error messages.
+    ///   - structuralZeros: keys of declared structural zeros.
+    /// - Throws: `DisclosureError.table` for unknown codes or non-additive margins.
+    public static func grid(
+        dimensions: [TableDimension], given: [[String]: (evidence: CellEvidence, line: Int)],
+        structuralZeros: Set<[String]> = [], source: String = "table"
+    ) throws -> ProtectionTable {
+        let codeIndex = dimensions.map { d in Dictionary(uniqueKeysWithValues: d.codes.enumerated().map { ($1, $0) }) }
+        let sizes = dimensions.map(\.codes.count)
+        var strides = Array(repeating: 1, count: sizes.count)
+        for d in stride(from: sizes.count - 2, through: 0, by: -1) { strides[d] = strides[d + 1] * sizes[d + 1] }
+        let count = sizes.reduce(1, *)
+        var input: [CellEvidence?] = Array(repeating: nil, count: count)
+        var inputLine = Array(repeating: 0, count: count)
+        for (key, entry) in given {
+            guard key.count == dimensions.count else {
+                throw DisclosureError.table(source: source, line: entry.line, reason: "expected \(dimensions.count) codes, found \(key.count)")
+            }
+            var flat = 0
+            for (d, code) in key.enumerated() {
+                guard let i = codeIndex[d][code] else {
+                    throw DisclosureError.table(
+                        source: source, line: entry.line, reason: "unknown code '\(code)' for dimension \(dimensions[d].name)")
+                }
+                flat += i * strides[d]
+            }
+            input[flat] = entry.evidence
+            inputLine[flat] = entry.line
+        }
+        func decode(_ flat: Int) -> [Int] { (0..<sizes.count).map { (flat / strides[$0]) % sizes[$0] } }
+        // Children per dimension as code indices; leaf = no children.
+        let kids: [[[Int]]] = dimensions.enumerated().map { d, dim in
+            dim.codes.map { code in (dim.children[code] ?? []).map { codeIndex[d][$0]! } }
+        }
+        var computed: [CellEvidence?] = Array(repeating: nil, count: count)
+        var cells: [Cell] = []
+        cells.reserveCapacity(count)
+        // Evaluate with an explicit stack so deep hierarchies do not recurse.
+        func evidence(_ root: Int) throws -> CellEvidence {
+            if let done = computed[root] { return done }
+            var stack = [root]
+            while let flat = stack.last {
+                if computed[flat] != nil { stack.removeLast(); continue }
+                let coords = decode(flat)
+                guard let d = coords.indices.first(where: { !kids[$0][coords[$0]].isEmpty }) else {
+                    computed[flat] = input[flat] ?? CellEvidence(units: 0, value: 0)
+                    stack.removeLast()
+                    continue
+                }
+                let partFlats = kids[d][coords[d]].map { flat + ($0 - coords[d]) * strides[d] }
+                let pending = partFlats.filter { computed[$0] == nil }
+                if !pending.isEmpty { stack.append(contentsOf: pending); continue }
+                var sum = CellEvidence(units: 0, value: 0)
+                for part in partFlats { sum = sum.adding(computed[part]!) }
+                if let given = input[flat] {
+                    let tolerance = 1e-9 * max(1, abs(sum.value))
+                    guard abs(given.value - sum.value) <= tolerance else {
+                        let names = zip(dimensions, coords).map { "\($0.name)=\($0.codes[$1])" }.joined(separator: ", ")
+                        throw DisclosureError.table(
+                            source: source, line: inputLine[flat],
+                            reason: "cell \(names) is \(given.value) but its parts along \(dimensions[d].name) sum to \(sum.value)")
+                    }
+                    var merged = given
+                    if merged.topContributions.isEmpty { merged.topContributions = sum.topContributions }
+                    merged.hasNegative = merged.hasNegative || sum.hasNegative
+                    computed[flat] = merged
+                } else {
+                    computed[flat] = sum
+                }
+                stack.removeLast()
+            }
+            return computed[root]!
+        }
+        var relations: [Relation] = []
+        for flat in 0..<count {
+            let coords = decode(flat)
+            let key = zip(dimensions, coords).map { $0.codes[$1] }
+            let inner = coords.indices.allSatisfy { kids[$0][coords[$0]].isEmpty }
+            cells.append(Cell(
+                key: key, evidence: try evidence(flat), isInner: inner,
+                structuralZero: structuralZeros.contains(key), fromInput: input[flat] != nil))
+            for d in coords.indices where !kids[d][coords[d]].isEmpty {
+                relations.append(Relation(
+                    total: flat, parts: kids[d][coords[d]].map { flat + ($0 - coords[d]) * strides[d] }))
+            }
+        }
+        return ProtectionTable(dimensions: dimensions, cells: cells, relations: relations)
+    }
+
+    /// A readable name of cell `i`, such as `region=A, gender=female`.
+    public func name(of i: Int) -> String {
+        zip(dimensions, cells[i].key).map { "\($0.name)=\($1)" }.joined(separator: ", ")
+    }
+
+    /// Slack allowed on relation `r` in LPs: 0 for whole numbers, else 1e-9 of its cells' total size, so
+    /// totals read from decimal text that differ from the sum of their parts in the last bits stay feasible.
+    public func slack(_ r: Int, _ measure: Measure) -> Double {
+        if measure == .count || integralValues { return 0 }
+        let relation = relations[r]
+        return 1e-9 * max(1, abs(amount(relation.total, measure)) + relation.parts.reduce(0) { $0 + abs(amount($1, measure)) })
+    }
+
+    /// The cell's value in `measure`.
+    public func amount(_ i: Int, _ measure: Measure) -> Double {
+        measure == .count ? Double(cells[i].evidence.units) : cells[i].evidence.value
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+
+/// How a source code with several targets is handled.
+public enum OneToManyMode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Keep the target with the largest weight and report the share of weight lost.
+    case modal
+    /// Turn the record into one row per target, splitting its survey weight by the link weights.
+    case split
+    /// Stop with an error at the first record whose code has several targets.
+    case fail
+}
+
+/// One code mapping, `VAR:FROM>TO[:mode]` on the command line.
+public struct MappingSpec: Sendable, Hashable {
+    public var variable: String
+    public var from: String
+    public var to: String
+    public var mode: OneToManyMode
+    /// A crosswalk name, when several go from `from` to `to`.
+    public var crosswalk: String?
+    /// A weight basis of the crosswalk; `nil` uses the sex-specific bases when a sex variable is given,
+    /// else the crosswalk's default basis.
+    public var basis: String?
+    /// The appended column's name; default `VAR_TO`.
+    public var output: String?
+
+    public init(
+        variable: String, from: String, to: String, mode: OneToManyMode = .modal, crosswalk: String? = nil,
+        basis: String? = nil, output: String? = nil
+    ) {
+        self.variable = variable
+        self.from = from
+        self.to = to
+        self.mode = mode
+        self.crosswalk = crosswalk
+        self.basis = basis
+        self.output = output
+    }
+
+    /// Parses `VAR:FROM>TO[:mode]`.
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        let arrow = parts.count >= 2 ? parts[1].split(separator: ">").map(String.init) : []
+        guard (2...3).contains(parts.count), !parts[0].isEmpty, arrow.count == 2 else {
+            throw HarmoniseError("--map '\(text)': expected VAR:FROM>TO[:modal|split|fail]")
+        }
+        var mode = OneToManyMode.modal
+        if parts.count == 3 {
+            guard let m = OneToManyMode(rawValue: parts[2].lowercased()) else {
+                throw HarmoniseError("--map '\(text)': mode '\(parts[2])' is not modal, split or fail")
+            }
+            mode = m
+        }
+        self.init(variable: parts[0], from: arrow[0], to: arrow[1], mode: mode)
+    }
+}
+
+/// An NS-SEC derivation, `SOCVAR,STATUSVAR:scheme:method` on the command line.
+public struct NSSECSpec: Sendable, Hashable {
+    public var socVariable: String
+    /// The employment-status variable; `nil` only with the simplified method.
+    public var statusVariable: String?
+    /// SOC2010 (official ONS table) or SOC2020 (approximate unless an official table is loaded).
+    public var scheme: String
+    /// The most detailed method wanted: `full` reads status codes of `nssec_status_input.csv` (1–7 full,
+    /// 8–9 size unknown → reduced); `reduced` reads ONS reduced codes 1–5. Missing status → simplified.
+    public var method: NSSECMethod
+    /// Prefix of the appended columns; default `SOCVAR_nssec`.
+    public var prefix: String?
+
+    public init(socVariable: String, statusVariable: String?, scheme: String, method: NSSECMethod, prefix: String? = nil) {
+        self.socVariable = socVariable
+        self.statusVariable = statusVariable
+        self.scheme = scheme
+        self.method = method
+        self.prefix = prefix
+    }
+
+    /// Parses `SOCVAR,STATUSVAR:scheme:method` (`SOCVAR:scheme:simplified` needs no status).
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3 else { throw HarmoniseError("--nssec '\(text)': expected SOCVAR,STATUSVAR:scheme:method") }
+        let vars = parts[0].split(separator: ",").map(String.init)
+        guard let method = NSSECMethod(rawValue: parts[2].lowercased()) else {
+            throw HarmoniseError("--nssec '\(text)': method '\(parts[2])' is not full, reduced or simplified")
+        }
+        guard (1...2).contains(vars.count), vars.count == 2 || method == .simplified else {
+            throw HarmoniseError("--nssec '\(text)': full and reduced methods need SOCVAR,STATUSVAR")
+        }
+        self.init(socVariable: vars[0], statusVariable: vars.count == 2 ? vars[1] : nil, scheme: parts[1].uppercased(), method: method)
+    }
+}
+
+/// A qualification harmonisation, `QUALVAR,NATIONVAR:FROM>TO` on the command line.
+public struct EducationSpec: Sendable, Hashable {
+    public var qualificationVariable: String
+    public var nationVariable: String?
+    /// `QUAL` (the codes of `qualification_levels_long.csv`) or a scheme with a crosswalk to `QUAL`.
+    public var from: String
+    /// RQF, SCQF, EQF, NVQ, HIQUL22D or ISCED2011.
+    public var to: String
+    public var basis: QualificationBasis
+    /// Prefix of the appended columns; default `QUALVAR`.
+    public var prefix: String?
+
+    public init(
+        qualificationVariable: String, nationVariable: String?, from: String = "QUAL", to: String,
+        basis: QualificationBasis = .survey, prefix: String? = nil
+    ) {
+        self.qualificationVariable = qualificationVariable
+        self.nationVariable = nationVariable
+        self.from = from
+        self.to = to
+        self.basis = basis
+        self.prefix = prefix
+    }
+
+    /// Parses `QUALVAR[,NATIONVAR]:FROM>TO`.
+    public init(parsing text: String, basis: QualificationBasis = .survey) throws {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        let arrow = parts.count == 2 ? parts[1].split(separator: ">").map(String.init) : []
+        let vars = parts.first.map { $0.split(separator: ",").map(String.init) } ?? []
+        guard parts.count == 2, arrow.count == 2, (1...2).contains(vars.count) else {
+            throw HarmoniseError("--education '\(text)': expected QUALVAR,NATIONVAR:FROM>TO")
+        }
+        self.init(
+            qualificationVariable: vars[0], nationVariable: vars.count == 2 ? vars[1] : nil, from: arrow[0].uppercased(),
+            to: arrow[1].uppercased(), basis: basis)
+    }
+}
+
+/// Options shared by every step of a run.
+public struct HarmoniseOptions: Sendable, Hashable {
+    /// The survey weight; split rows carry their share of it. `nil` counts every record as weight 1.
+    public var weightVariable: String?
+    /// The respondent's sex, for sex-specific crosswalk weights.
+    public var sexVariable: String?
+    public var maleCodes: Set<String>
+    public var femaleCodes: Set<String>
+    /// Missing-value sentinels reported separately from unknown codes (a sentinel that is a real code of the
+    /// source scheme is treated as that code).
+    public var missingCodes: Set<String>
+
+    public init(
+        weightVariable: String? = nil, sexVariable: String? = nil, maleCodes: Set<String> = ["1", "M", "m", "male", "Male"],
+        femaleCodes: Set<String> = ["2", "F", "f", "female", "Female"], missingCodes: Set<String> = ["-1", "-7", "-8", "-9", "74"]
+    ) {
+        self.weightVariable = weightVariable
+        self.sexVariable = sexVariable
+        self.maleCodes = maleCodes
+        self.femaleCodes = femaleCodes
+        self.missingCodes = missingCodes
+    }
+}
+
+/// Version-specific missing-value codes of one variable, turned into missing before any mapping
+/// (`VAR:CODE,CODE` on the command line), e.g. IPUMS INCTOT 99999999 in one extract, 999999999 in another.
+public struct MissingSpec: Sendable, Hashable {
+    public var variable: String
+    public var codes: [String]
+
+    public init(variable: String, codes: [String]) {
+        self.variable = variable
+        self.codes = codes
+    }
+
+    /// Parses `VAR:CODE[,CODE...]`.
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        let codes = parts.count == 2 ? parts[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } : []
+        guard parts.count == 2, !parts[0].isEmpty, !codes.isEmpty, codes.allSatisfy({ !$0.isEmpty }) else {
+            throw HarmoniseError("--missing '\(text)': expected VAR:CODE[,CODE...]")
+        }
+        self.init(variable: parts[0], codes: codes)
+    }
+}

@@ -1,0 +1,266 @@
+import CZlib
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A growable byte window over a file's (decompressed) contents, refilled in chunks.
+///
+/// Plain files are read with `read(2)` on the calling thread. gzip files (detected by the magic bytes
+/// `1f 8b`) are inflated on a producer thread into a bounded queue of chunks, so decompression overlaps
+/// with parsing. A truncated or corrupt stream surfaces as a `ReadError` from ``refill()``.
+final class ByteInput {
+    let path: String
+    /// Valid bytes are `base[start..<end]`.
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+    var start = 0
+    private(set) var end = 0
+    private(set) var atEOF = false
+    let isGzip: Bool
+    /// Size of the file on disk (compressed size for gzip).
+    let fileSize: Int
+    private var fd: Int32 = -1
+    private var queue: ChunkQueue?
+    private var producer: Thread?
+    private var bomChecked = false
+    /// The producer's error, rethrown on every later refill.
+    private var failure: ReadError?
+
+    static let chunkSize = 1 << 20
+
+    init(path: String) throws {
+        self.path = path
+        fd = Glibc.open(path, O_RDONLY)
+        if fd < 0 {
+            throw ReadError(message: "cannot open the file: \(String(cString: strerror(errno)))", file: path)
+        }
+        var st = stat()
+        fileSize = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
+        var magic: (UInt8, UInt8) = (0, 0)
+        let n = Glibc.pread(fd, &magic, 2, 0)
+        isGzip = n == 2 && magic.0 == 0x1f && magic.1 == 0x8b
+        capacity = 4 * ByteInput.chunkSize
+        base = .allocate(capacity: capacity)
+        if isGzip {
+            let queue = ChunkQueue(limit: 4)
+            self.queue = queue
+            let fd = self.fd
+            self.fd = -1
+            let thread = Thread { GzipProducer(fd: fd, path: path, queue: queue).run() }
+            thread.stackSize = 1 << 20
+            producer = thread
+            thread.start()
+        }
+    }
+
+    deinit {
+        queue?.cancel()
+        if fd >= 0 { close(fd) }
+        base.deallocate()
+    }
+
+    /// Bytes of the file consumed so far: compressed bytes for gzip, plain bytes otherwise.
+    var fileOffset: Int {
+        if let queue { return queue.compressedOffset }
+        return plainOffset
+    }
+    private var plainOffset = 0
+
+    /// Moves the unconsumed bytes to the front and appends more data. Returns `false` at the end of the data.
+    func refill() throws -> Bool {
+        if let failure { throw failure }
+        if atEOF { return false }
+        if start > 0 {
+            let remaining = end - start
+            if remaining > 0 { memmove(base, base + start, remaining) }
+            end = remaining
+            start = 0
+        }
+        let got: Bool
+        if let queue {
+            switch queue.pop() {
+            case .chunk(let chunk):
+                ensureSpace(chunk.count)
+                chunk.withUnsafeBufferPointer { src in
+                    (base + end).update(from: src.baseAddress!, count: src.count)
+                }
+                end += chunk.count
+                got = true
+            case .end:
+                got = false
+            case .failure(let error):
+                failure = error
+                throw error
+            }
+        } else {
+            ensureSpace(ByteInput.chunkSize)
+            var n: Int
+            repeat { n = Glibc.read(fd, base + end, capacity - end) } while n < 0 && errno == EINTR
+            if n < 0 {
+                throw ReadError(message: "cannot read the file: \(String(cString: strerror(errno)))", file: path)
+            }
+            end += n
+            plainOffset += n
+            got = n > 0
+        }
+        if !got { atEOF = true }
+        if !bomChecked, end >= 3 || atEOF {
+            bomChecked = true
+            if end - start >= 3, base[start] == 0xEF, base[start + 1] == 0xBB, base[start + 2] == 0xBF { start += 3 }
+        }
+        return got
+    }
+
+    private func ensureSpace(_ extra: Int) {
+        if capacity - end >= extra { return }
+        var newCapacity = capacity * 2
+        while newCapacity - end < extra { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: end)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+}
+
+/// What the gzip producer hands to the parser.
+enum ChunkItem {
+    case chunk([UInt8])
+    case end
+    case failure(ReadError)
+}
+
+/// A bounded single-producer, single-consumer queue of decompressed chunks.
+final class ChunkQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var items: [ChunkItem] = []
+    private let limit: Int
+    private var cancelled = false
+    private var _compressedOffset = 0
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Waits for room; returns `false` when the consumer has gone.
+    func push(_ item: ChunkItem, compressedOffset: Int) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count >= limit && !cancelled { condition.wait() }
+        if cancelled { return false }
+        items.append(item)
+        _compressedOffset = compressedOffset
+        condition.broadcast()
+        return true
+    }
+
+    func pop() -> ChunkItem {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty { condition.wait() }
+        let item = items.removeFirst()
+        condition.broadcast()
+        return item
+    }
+
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    var isCancelled: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled
+    }
+
+    var compressedOffset: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return _compressedOffset
+    }
+}
+
+/// Inflates a gzip file (concatenated members allowed) into chunks on its own thread.
+struct GzipProducer {
+    let fd: Int32
+    let path: String
+    let queue: ChunkQueue
+
+    func run() {
+        defer { close(fd) }
+        var stream = z_stream()
+        guard czlib_inflateInit2(&stream, 15 + 32) == Z_OK else {
+            _ = queue.push(.failure(ReadError(message: "cannot initialise zlib", file: path)), compressedOffset: 0)
+            return
+        }
+        defer { inflateEnd(&stream) }
+        let inSize = 256 * 1024
+        let input = UnsafeMutablePointer<UInt8>.allocate(capacity: inSize)
+        defer { input.deallocate() }
+        var consumed = 0
+        var inputEOF = false
+        var streamEnded = false
+        var out = [UInt8](repeating: 0, count: ByteInput.chunkSize)
+        var outCount = 0
+        func fail(_ message: String) {
+            _ = queue.push(.failure(ReadError(message: message, file: path)), compressedOffset: consumed)
+        }
+        while true {
+            if stream.avail_in == 0 && !inputEOF {
+                var n: Int
+                repeat { n = read(fd, input, inSize) } while n < 0 && errno == EINTR
+                if n < 0 { return fail("cannot read the file: \(String(cString: strerror(errno)))") }
+                if n == 0 {
+                    inputEOF = true
+                } else {
+                    stream.next_in = input
+                    stream.avail_in = UInt32(n)
+                    consumed += n
+                }
+            }
+            if stream.avail_in == 0 && inputEOF {
+                if !streamEnded {
+                    return fail("truncated gzip stream: the file ends before the end of the compressed data")
+                }
+                break
+            }
+            if streamEnded {
+                // Another gzip member follows.
+                if inflateReset(&stream) != Z_OK { return fail("corrupt gzip stream: cannot start the next member") }
+                streamEnded = false
+            }
+            let status: Int32 = out.withUnsafeMutableBufferPointer { buffer in
+                stream.next_out = buffer.baseAddress! + outCount
+                stream.avail_out = UInt32(buffer.count - outCount)
+                let status = inflate(&stream, Z_NO_FLUSH)
+                outCount = buffer.count - Int(stream.avail_out)
+                return status
+            }
+            switch status {
+            case Z_OK, Z_BUF_ERROR:
+                break
+            case Z_STREAM_END:
+                streamEnded = true
+            default:
+                let detail = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
+                return fail("corrupt gzip stream: \(detail)")
+            }
+            if outCount == out.count {
+                if !queue.push(.chunk(out), compressedOffset: consumed - Int(stream.avail_in)) { return }
+                out = [UInt8](repeating: 0, count: ByteInput.chunkSize)
+                outCount = 0
+            }
+            if queue.isCancelled { return }
+        }
+        if outCount > 0 {
+            out.removeSubrange(outCount...)
+            if !queue.push(.chunk(out), compressedOffset: consumed) { return }
+        }
+        _ = queue.push(.end, compressedOffset: consumed)
+    }
+}

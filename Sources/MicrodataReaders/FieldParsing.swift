@@ -1,0 +1,119 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The result of parsing one numeric field.
+enum ParsedNumber {
+    case missing
+    case integer(Int64)
+    case real(Double)
+    case invalid
+}
+
+/// Exact powers of ten up to 10^22 (all representable in a `Double`).
+let powersOfTen: [Double] = (0...22).map { e in (0..<e).reduce(1.0) { acc, _ in acc * 10 } }
+
+@inline(__always)
+func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
+
+/// Trims blanks (space, tab, CR) from both ends of `p[lo..<hi]`.
+@inline(__always)
+func trimmed(_ p: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int) -> (Int, Int) {
+    var a = lo
+    var b = hi
+    while a < b && isBlank(p[a]) { a += 1 }
+    while b > a && isBlank(p[b - 1]) { b -= 1 }
+    return (a, b)
+}
+
+/// Parses `p[lo..<hi]` strictly: optional blanks, an optional sign, digits with at most one `.`, blanks.
+/// Anything else is `.invalid` (`12a` is not 12). A blank field is `.missing`.
+///
+/// Without a `.`, the value is divided by 10^`decimals` (implied decimals); with a `.` it is taken as
+/// written. Whole numbers of up to 18 digits stay exact as `Int64`.
+@inline(__always)
+func parseNumber(_ p: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int, decimals: Int) -> ParsedNumber {
+    let (a, b) = trimmed(p, lo, hi)
+    if a == b { return .missing }
+    var i = a
+    var negative = false
+    if p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+") {
+        negative = p[i] == UInt8(ascii: "-")
+        i += 1
+    }
+    var mantissa: UInt64 = 0
+    var digits = 0
+    var significant = 0
+    var fraction = -1
+    while i < b {
+        let c = p[i]
+        if c &- 0x30 < 10 {
+            digits += 1
+            if significant > 0 || c != 0x30 { significant += 1 }
+            if significant <= 18 { mantissa = mantissa &* 10 &+ UInt64(c &- 0x30) }
+            if fraction >= 0 { fraction += 1 }
+        } else if c == UInt8(ascii: ".") && fraction < 0 {
+            fraction = 0
+        } else {
+            return .invalid
+        }
+        i += 1
+    }
+    if digits == 0 { return .invalid }
+    if significant > 18 || (fraction > 22) {
+        return .real(slowParse(p, a, b, decimals: fraction >= 0 ? 0 : decimals))
+    }
+    if fraction < 0 {
+        if decimals == 0 {
+            let v = Int64(mantissa)
+            return .integer(negative ? -v : v)
+        }
+        let v = Double(mantissa) / powersOfTen[min(decimals, 22)]
+        return .real(negative ? -v : v)
+    }
+    if mantissa > (1 << 53) { return .real(slowParse(p, a, b, decimals: 0)) }
+    let v = Double(mantissa) / powersOfTen[fraction]
+    return .real(negative ? -v : v)
+}
+
+/// `strtod` on a copy of the field, for numbers too long for the fast path.
+func slowParse(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int, decimals: Int) -> Double {
+    var text = [CChar](repeating: 0, count: b - a + 1)
+    for k in a..<b { text[k - a] = CChar(bitPattern: p[k]) }
+    let v = strtod(text, nil)
+    return decimals > 0 ? v / pow(10, Double(decimals)) : v
+}
+
+/// How character fields are decoded.
+enum TextEncoding: Sendable {
+    case utf8, latin1
+
+    init(charset: String?) {
+        switch charset?.lowercased().replacingOccurrences(of: "_", with: "-") {
+        case "iso-8859-1", "latin1", "latin-1", "iso8859-1", "l1": self = .latin1
+        default: self = .utf8
+        }
+    }
+
+    /// Decodes `p[a..<b]`.
+    @inline(__always)
+    func decode(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> String {
+        let buffer = UnsafeBufferPointer(start: p + a, count: b - a)
+        if self == .utf8 { return String(decoding: buffer, as: UTF8.self) }
+        var ascii = true
+        for c in buffer where c >= 0x80 { ascii = false; break }
+        if ascii { return String(decoding: buffer, as: UTF8.self) }
+        var scalars = String.UnicodeScalarView()
+        for c in buffer { scalars.append(Unicode.Scalar(c)) }
+        return String(scalars)
+    }
+}
+
+/// Text of a field for an error message: decoded as UTF-8 with invalid bytes replaced.
+func foundText(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> String {
+    String(decoding: UnsafeBufferPointer(start: p + a, count: max(0, b - a)), as: UTF8.self)
+}

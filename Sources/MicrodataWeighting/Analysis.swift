@@ -1,0 +1,90 @@
+/// One statistic to estimate.
+public struct Analysis: Sendable, Hashable {
+    /// The kind of statistic.
+    public enum Kind: String, Sendable, Hashable {
+        /// A mean; of a text column, the proportion of every level.
+        case mean
+        /// A total; of a text column, the weighted count of every level.
+        case total
+        /// The proportion of every level (of one column, or of the combination of several).
+        case proportion
+        /// The ratio of two totals, `variables[0] / variables[1]`.
+        case ratio
+        /// Quantiles at `probabilities`.
+        case quantile
+        /// The population variance (R `svyvar`).
+        case variance
+    }
+
+    public var kind: Kind
+    public var variables: [String]
+    public var probabilities: [Double]
+
+    public init(_ kind: Kind, _ variables: [String], probabilities: [Double] = []) {
+        self.kind = kind
+        self.variables = variables
+        self.probabilities = probabilities
+    }
+
+    public static func mean(_ v: String) -> Analysis { Analysis(.mean, [v]) }
+    public static func total(_ v: String) -> Analysis { Analysis(.total, [v]) }
+    public static func proportion(_ v: String...) -> Analysis { Analysis(.proportion, v) }
+    public static func ratio(_ numerator: String, _ denominator: String) -> Analysis {
+        Analysis(.ratio, [numerator, denominator])
+    }
+    public static func quantile(_ v: String, _ p: [Double]) -> Analysis { Analysis(.quantile, [v], probabilities: p) }
+    public static func variance(_ v: String) -> Analysis { Analysis(.variance, [v]) }
+
+    /// The variable label used in results (`N/D` for ratios, `A:B` for combined categories).
+    public var label: String { kind == .ratio ? variables.joined(separator: "/") : variables.joined(separator: ":") }
+}
+
+/// Options that shape the estimates and their intervals.
+public struct EstimationOptions: Sendable, Hashable {
+    /// Domain variables; every combination present is a domain.
+    public var by: [String]
+    /// Design effect to compute, if any.
+    public var deff: DesignEffectKind?
+    /// Confidence level, for example 0.95.
+    public var level: Double
+    /// Interval method for proportions (and Woodruff quantile intervals use `.mean`, `.xlogit`, `.asin`, `.beta`).
+    public var ciMethod: ProportionCIMethod
+    /// Use Student's t with the design degrees of freedom (`true`) or the normal (`false`).
+    public var useT: Bool
+    /// Degrees of freedom to use instead of the design's.
+    public var degreesOfFreedom: Double?
+    /// The quantile rule.
+    public var quantileRule: QuantileRule
+    /// Woodruff interval type for quantiles.
+    public var quantileInterval: ProportionCIMethod
+
+    public init(
+        by: [String] = [], deff: DesignEffectKind? = nil, level: Double = 0.95, ciMethod: ProportionCIMethod = .logit,
+        useT: Bool = true, degreesOfFreedom: Double? = nil, quantileRule: QuantileRule = .math,
+        quantileInterval: ProportionCIMethod = .mean
+    ) {
+        self.by = by
+        self.deff = deff
+        self.level = level
+        self.ciMethod = ciMethod
+        self.useT = useT
+        self.degreesOfFreedom = degreesOfFreedom
+        self.quantileRule = quantileRule
+        self.quantileInterval = quantileInterval
+    }
+}
+
+/// The comparison design of a design effect.
+public enum DesignEffectKind: String, Sendable, Hashable {
+    /// SRS without replacement of the same n from N̂ (R `deff=TRUE`).
+    case withoutReplacement = "wor"
+    /// SRS with replacement (R `deff="replace"`).
+    case replace
+}
+
+/// Confidence-interval methods for proportions (R `svyciprop`).
+public enum ProportionCIMethod: String, Sendable, Hashable, CaseIterable {
+    case logit, xlogit, asin, beta, mean, wilson
+    /// Wald on the estimate's own scale (used for means, totals and ratios).
+    case wald
+}

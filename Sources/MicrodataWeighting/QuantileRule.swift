@@ -1,0 +1,139 @@
+/// R survey's quantile rules (`qrule`): `math` (the inverse weighted CDF, the default), `school`, `hf1`–`hf9`.
+public enum QuantileRule: String, Sendable, Hashable, CaseIterable {
+    case math, school, hf1, hf2, hf3, hf4, hf5, hf6, hf7, hf8, hf9
+
+    /// Whether the rule returns data values only (so interval limits are exact data values).
+    public var isDiscrete: Bool { [.math, .school, .hf1, .hf2, .hf3].contains(self) }
+}
+
+/// A weighted sample sorted once, from which quantiles under any rule are read.
+///
+/// Zero weights are dropped first and ties keep data order, as in R.
+struct SortedSample {
+    let x: [Double]
+    let w: [Double]
+    let cumw: [Double]
+    /// Σw in data order (R's `sum(w)` on the unsorted vector).
+    let total: Double
+
+    init(x: [Double], w: [Double]) {
+        var xs: [Double] = []
+        var ws: [Double] = []
+        xs.reserveCapacity(x.count)
+        ws.reserveCapacity(x.count)
+        var total = LongSum()
+        for i in x.indices where w[i] != 0 {
+            xs.append(x[i])
+            ws.append(w[i])
+            total.add(w[i])
+        }
+        let order = xs.indices.sorted { xs[$0] < xs[$1] || (xs[$0] == xs[$1] && $0 < $1) }
+        self.x = order.map { xs[$0] }
+        self.w = order.map { ws[$0] }
+        // R's sum() and cumsum() accumulate in long double; matching them decides ties at p·Σw exactly.
+        var c = LongSum()
+        var cumw = [Double](repeating: 0, count: order.count)
+        for i in order.indices {
+            c.add(self.w[i])
+            cumw[i] = c.value
+        }
+        self.cumw = cumw
+        self.total = total.value
+    }
+
+    var count: Int { x.count }
+
+    /// The weighted share with x ≤ q.
+    func cdf(_ q: Double) -> Double {
+        var s = 0.0
+        for i in x.indices where x[i] <= q { s += w[i] }
+        return s / total
+    }
+
+    func quantile(_ p: Double, rule: QuantileRule) -> Double {
+        let n = x.count
+        if n == 0 || p.isNaN { return .nan }
+        switch rule {
+        case .math, .hf1:
+            let q = qs(x: x, cumw: cumw, total: total, p: p)
+            return q.wlow <= 0 ? q.qlow : q.qup
+        case .school, .hf2:
+            let q = qs(x: x, cumw: cumw, total: total, p: p)
+            return q.wlow <= 0 ? (q.qlow + q.qup) / 2 : q.qup
+        case .hf3:
+            var ux: [Double] = []
+            var uw: [Double] = []
+            for i in 0..<n {
+                if let last = ux.last, last == x[i] { uw[uw.count - 1] += w[i] } else { ux.append(x[i]); uw.append(w[i]) }
+            }
+            var c = 0.0
+            let ucum = uw.map { c += $0; return c }
+            let total = uw.reduce(0, +)
+            let q = qs(x: ux, cumw: ucum, total: total, p: p)
+            return (q.wlow == 0 && (q.ilow + 1) % 2 == 0) ? q.qlow : q.qup
+        case .hf4:
+            let q = qs(x: x, cumw: cumw, total: total, p: p)
+            let gamma = q.wlow / (q.wup + q.wlow)
+            return q.qlow * (1 - gamma) + q.qup * gamma
+        case .hf5, .hf6, .hf7, .hf8, .hf9:
+            if n == 1 { return x[0] }
+            let cn = cumw[n - 1]
+            let wn = w[n - 1]
+            var pk = [Double](repeating: 0, count: n)
+            for k in 0..<n {
+                let prev = k == 0 ? 0 : cumw[k - 1]
+                switch rule {
+                case .hf5: pk[k] = (cumw[k] - w[k] / 2) / cn
+                case .hf6: pk[k] = cumw[k] / (cn + wn)
+                case .hf7: pk[k] = prev / cumw[n - 2]
+                case .hf8: pk[k] = (prev * 1 / 3 + cumw[k] * 2 / 3) / (cn + wn / 3)
+                default: pk[k] = (prev * 3 / 8 + cumw[k] * 5 / 8) / (cn + wn / 4)
+                }
+            }
+            return approxLinear(pk, x, p)
+        }
+    }
+
+    private func qs(x: [Double], cumw: [Double], total: Double, p: Double)
+        -> (qlow: Double, qup: Double, ilow: Int, wlow: Double, wup: Double)
+    {
+        let target = p * total
+        // The last position with cumw <= p·Σw (cumw is increasing), or the first when there is none.
+        var lo = 0, hi = cumw.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cumw[mid] <= target { lo = mid + 1 } else { hi = mid }
+        }
+        let pos = max(lo - 1, 0)
+        let next = pos == x.count - 1 ? pos : pos + 1
+        return (x[pos], x[next], pos, p - cumw[pos] / total, cumw[next] / total - p)
+    }
+
+    /// R `approx(xs, ys, v, method="linear", rule=2)` for increasing `xs`.
+    private func approxLinear(_ xs: [Double], _ ys: [Double], _ v: Double) -> Double {
+        let n = xs.count
+        if v <= xs[0] { return ys[0] }
+        if v >= xs[n - 1] { return ys[n - 1] }
+        var i = 0, j = n - 1
+        while i < j - 1 {
+            let ij = (i + j) / 2
+            if v < xs[ij] { j = ij } else { i = ij }
+        }
+        if v == xs[j] { return ys[j] }
+        if v == xs[i] { return ys[i] }
+        return ys[i] + (ys[j] - ys[i]) * ((v - xs[i]) / (xs[j] - xs[i]))
+    }
+}
+
+/// A running sum in extended precision where the platform has it (R accumulates in long double).
+struct LongSum {
+    #if arch(x86_64) && !os(Windows)
+    private var s: Float80 = 0
+    mutating func add(_ x: Double) { s += Float80(x) }
+    var value: Double { Double(s) }
+    #else
+    private var s: Double = 0
+    mutating func add(_ x: Double) { s += x }
+    var value: Double { s }
+    #endif
+}

@@ -1,0 +1,505 @@
+import Foundation
+
+extension SurveyEstimator {
+    /// The point estimate of a cell from its sums (used for the full sample and for every replicate).
+    private func theta(
+        _ kind: Analysis.Kind, categorical: Bool, count: Double, w: Double, wy: Double, wyy: Double, wx: Double,
+        domainW: Double
+    ) -> Double {
+        if categorical { return kind == .total ? w : w / domainW }
+        switch kind {
+        case .total: return wy
+        case .ratio: return wy / wx
+        case .variance:
+            let m = wy / w
+            return count / (count - 1) * (wyy - 2 * m * wy + m * m * w) / w
+        default: return wy / w
+        }
+    }
+
+    /// Variance under simple random sampling of the same n (for design effects and design factors).
+    private func srsVariance(
+        _ kind: Analysis.Kind, categorical: Bool, estimate: Double, n: Double, N: Double, wy: Double, wyy: Double,
+        replace: Bool
+    ) -> Double? {
+        let s2: Double
+        if categorical {
+            s2 = n / (n - 1) * estimate * (1 - estimate / (kind == .total ? N : 1)) / (kind == .total ? N : 1)
+        } else if kind == .mean || kind == .total {
+            s2 = n / (n - 1) * (wyy - wy * wy / N) / N
+        } else {
+            return nil
+        }
+        let base = replace ? s2 / n : s2 * (N - n) / (N * n)
+        return kind == .total ? base * N * N : base
+    }
+
+    func finishAnalysis(
+        _ st: AnalysisState, structure: DesignStructure?, domainOrder: [Int32], designDF: Double,
+        calibration: CalibrationFit? = nil
+    ) throws -> ([ResultCell], [Double]) {
+        if st.analysis.kind == .quantile {
+            return try finishQuantile(st, structure: structure, domainOrder: domainOrder, designDF: designDF)
+        }
+        let W = AnalysisState.width
+        let RW = AnalysisState.repWidth
+        let kind = st.analysis.kind
+        let categorical = st.categorical ?? false
+        let D = domainLabels.count
+        let S = st.slotDomain.count
+        let R = st.replicateCount
+
+        // Cell and domain sums.
+        var cellIndex: [UInt64: Int] = [:]
+        var cellSums: [Double] = []
+        var cellRep: [Double] = []
+        var domainRows = [Int](repeating: 0, count: D)
+        var domainCount = [Double](repeating: 0, count: D)
+        var domainW = [Double](repeating: 0, count: D)
+        var domainRepW = [Double](repeating: 0, count: D * R)
+        for s in 0..<S {
+            let d = Int(st.slotDomain[s])
+            let l = st.slotLevel[s]
+            domainRows[d] += Int(st.sums[s * W + 1])
+            domainCount[d] += st.sums[s * W]
+            domainW[d] += st.sums[s * W + 2]
+            let key = UInt64(d) << 32 | UInt64(UInt32(l))
+            let c: Int
+            if let existing = cellIndex[key] {
+                c = existing
+            } else {
+                c = cellSums.count / W
+                cellIndex[key] = c
+                cellSums.append(contentsOf: repeatElement(0, count: W))
+                cellRep.append(contentsOf: repeatElement(0, count: R * RW))
+            }
+            for k in 0..<W { cellSums[c * W + k] += st.sums[s * W + k] }
+            for k in 0..<(R * RW) { cellRep[c * R * RW + k] += st.rep[s * R * RW + k] }
+            for r in 0..<R { domainRepW[d * R + r] += st.rep[(s * R + r) * RW] }
+        }
+
+        let levels: [Int32] = categorical
+            ? (1..<Int32(st.levelLabels.count)).sorted { naturalLess(st.levelLabels[Int($0)], st.levelLabels[Int($1)]) }
+            : [0]
+
+        // Estimates and their score coefficients.
+        var specs: [EstimateSpec] = []
+        var estimatesOfDomain = [[Int]](repeating: [], count: D)
+        var cellOfEstimate: [Int?] = []
+        for d in domainOrder {
+            let di = Int(d)
+            if domainRows[di] == 0 { continue }
+            for l in levels {
+                let c = cellIndex[UInt64(di) << 32 | UInt64(UInt32(l))]
+                var v = [Double](repeating: 0, count: W)
+                if let c { for k in 0..<W { v[k] = cellSums[c * W + k] } }
+                let est = theta(kind, categorical: categorical, count: v[0], w: v[2], wy: v[3], wyy: v[4], wx: v[5],
+                                domainW: domainW[di])
+                var spec = EstimateSpec(domain: d, level: l, estimate: est)
+                spec.count = Int(v[0])
+                spec.weighted = v[2]
+                spec.domainRows = domainRows[di]
+                if categorical {
+                    spec.isProportion = kind != .total
+                    if kind == .total {
+                        spec.cw = 1
+                    } else {
+                        spec.cw = 1 / domainW[di]
+                        spec.cDomain = -est / domainW[di]
+                    }
+                } else {
+                    switch kind {
+                    case .total: spec.cwy = 1
+                    case .ratio:
+                        spec.cwy = 1 / v[5]
+                        spec.cwx = -est / v[5]
+                    case .variance:
+                        let n = v[0], m = v[3] / v[2], k = n / (n - 1)
+                        spec.cwyy = k / v[2]
+                        spec.cwy = -2 * k * m / v[2]
+                        spec.cw = (k * m * m - est) / v[2]
+                    default:
+                        spec.cwy = 1 / v[2]
+                        spec.cw = -est / v[2]
+                    }
+                }
+                if design.designFactor != nil || options.deff != nil {
+                    let n = categorical ? domainCount[di] : v[0]
+                    let N = categorical ? domainW[di] : v[2]
+                    spec.srsVariance = srsVariance(
+                        kind, categorical: categorical, estimate: est, n: n, N: N, wy: v[3], wyy: v[4],
+                        replace: design.designFactor != nil || options.deff == .replace)
+                }
+                estimatesOfDomain[di].append(specs.count)
+                specs.append(spec)
+                cellOfEstimate.append(c)
+            }
+        }
+        let E = specs.count
+        var cov = [Double](repeating: .nan, count: E * E)
+
+        if let structure, design.jackknife {
+            var cellOfSlot = [Int](repeating: 0, count: S)
+            for s in 0..<S {
+                cellOfSlot[s] = cellIndex[UInt64(st.slotDomain[s]) << 32 | UInt64(UInt32(st.slotLevel[s]))]!
+            }
+            let (thetas, rscales, scale) = try jackknifeReplicates(
+                st, structure: structure, cellSums: cellSums, cellOfSlot: cellOfSlot, specs: specs,
+                cellOfEstimate: cellOfEstimate, kind: kind, categorical: categorical)
+            cov = replicateCovariance(thetas: thetas, estimates: specs.map(\.estimate), rscales: rscales, scale: scale,
+                                      mse: false)
+        } else if let structure {
+            var scores = Scores()
+            let localIndex = localIndices(estimatesOfDomain, E)
+            let perDomain = !options.by.isEmpty
+                && ((design.adjustDomainLonely && (design.lonelyPSU == .adjust || design.lonelyPSU == .average))
+                    || (design.lonelyPSU == .average && structure.nh.contains(1)))
+            func addScores(_ s: Int, _ into: inout Scores, local: Bool) {
+                let d = Int(st.slotDomain[s])
+                let l = st.slotLevel[s]
+                let u = st.slotUnit[s]
+                let base = s * W
+                for e in estimatesOfDomain[d] {
+                    let p = specs[e]
+                    var v: Double
+                    if categorical {
+                        if l == 0 { continue }
+                        let qw = st.sums[base + 2]
+                        v = p.cDomain * qw + (p.level == l ? p.cw * qw : 0)
+                    } else {
+                        v = p.cw * st.sums[base + 2] + p.cwy * st.sums[base + 3] + p.cwyy * st.sums[base + 4]
+                            + p.cwx * st.sums[base + 5]
+                    }
+                    into.append(unit: u, estimate: Int32(local ? localIndex[e] : e), value: v)
+                }
+            }
+            if perDomain && calibration != nil {
+                throw WeightingError.invalidRequest(
+                    "calibration with per-domain lonely-PSU handling is not implemented")
+            }
+            if perDomain {
+                var slotsOfDomain = [[Int]](repeating: [], count: D)
+                for s in 0..<S { slotsOfDomain[Int(st.slotDomain[s])].append(s) }
+                for d in 0..<D where !estimatesOfDomain[d].isEmpty {
+                    var local = Scores()
+                    var present = [Bool](repeating: false, count: structure.psuStratum.count)
+                    for s in slotsOfDomain[d] {
+                        if st.sums[s * W + 1] > 0 { present[psuOf(Int(st.slotUnit[s]), structure)] = true }
+                        addScores(s, &local, local: true)
+                    }
+                    let ids = estimatesOfDomain[d]
+                    let block = try structure.covariance(estimates: ids.count, scores: local, present: present)
+                    for (a, ea) in ids.enumerated() {
+                        for (b, eb) in ids.enumerated() { cov[ea * E + eb] = block[a * ids.count + b] }
+                    }
+                }
+            } else {
+                for s in 0..<S { addScores(s, &scores, local: false) }
+                if let calibration { addCalibrationResiduals(st, calibration, specs, estimatesOfDomain, &scores) }
+                cov = try structure.covariance(estimates: E, scores: scores, present: nil)
+            }
+        } else if let spec = design.replicates {
+            let scale = try spec.effectiveScale(count: R)
+            let rscales = spec.rscales ?? [Double](repeating: 1, count: R)
+            var thetas = [Double](repeating: 0, count: R * E)
+            for (e, p) in specs.enumerated() {
+                let d = Int(p.domain)
+                for r in 0..<R {
+                    var v = [Double](repeating: 0, count: RW)
+                    if let c = cellOfEstimate[e] { for k in 0..<RW { v[k] = cellRep[(c * R + r) * RW + k] } }
+                    thetas[r * E + e] = theta(kind, categorical: categorical, count: Double(p.count), w: v[0], wy: v[1],
+                                              wyy: v[2], wx: v[3], domainW: domainRepW[d * R + r])
+                }
+            }
+            cov = replicateCovariance(thetas: thetas, estimates: specs.map(\.estimate), rscales: rscales, scale: scale,
+                                      mse: spec.usesMSE)
+        } else if let deft = design.designFactor {
+            for (e, p) in specs.enumerated() {
+                guard let v = p.srsVariance else {
+                    throw WeightingError.invalidRequest("\(kind.rawValue) is not available with a design factor")
+                }
+                cov[e * E + e] = deft * deft * v
+            }
+        }
+
+        let domainDF = domainDegreesOfFreedom(st, structure: structure)
+        var cells: [ResultCell] = []
+        for (e, p) in specs.enumerated() {
+            let v = max(cov[e * E + e], 0)  // rounding can leave −1e-20 where the variance is exactly 0
+            let se = v.squareRoot()
+            let df = cellDF(domain: Int(p.domain), domainDF: domainDF, designDF: designDF, domainRows: p.domainRows)
+            let ci = p.isProportion
+                ? Intervals.proportion(p.estimate, se: se, method: options.ciMethod, level: options.level, df: df,
+                                       designRows: p.domainRows)
+                : Intervals.wald(p.estimate, se, level: options.level, df: df)
+            var deff: Double? = nil
+            if options.deff != nil, let srs = p.srsVariance { deff = v / srs }
+            let statistic = categorical ? (kind == .total ? "total" : "proportion") : kind.rawValue
+            cells.append(ResultCell(
+                byValues: domainLabels[Int(p.domain)], statistic: statistic, variable: st.analysis.label,
+                level: categorical ? st.levelLabels[Int(p.level)] : nil, estimate: p.estimate, standardError: se,
+                ciLow: ci.0, ciHigh: ci.1, designEffect: deff, degreesOfFreedom: df, unweightedCount: p.count,
+                weightedCount: p.weighted))
+        }
+        return (cells, cov)
+    }
+
+    /// GREG residual scores: every unit gets −B_e'·Σ_unit w x, with B_e = (Σ d x x')⁻¹ Σ d x u_e.
+    private func addCalibrationResiduals(
+        _ st: AnalysisState, _ fit: CalibrationFit, _ specs: [EstimateSpec], _ estimatesOfDomain: [[Int]],
+        _ scores: inout Scores
+    ) {
+        let p = calibrationTerms
+        let categorical = st.categorical ?? false
+        var g = [Double](repeating: 0, count: specs.count * p)
+        for s in st.slotDomain.indices {
+            let d = Int(st.slotDomain[s])
+            let l = st.slotLevel[s]
+            let base = s * 4 * p
+            for e in estimatesOfDomain[d] {
+                let c = specs[e]
+                for j in 0..<p {
+                    var v: Double
+                    if categorical {
+                        if l == 0 { continue }
+                        v = c.cDomain * st.dxq[base + j] + (c.level == l ? c.cw * st.dxq[base + j] : 0)
+                    } else {
+                        v = c.cw * st.dxq[base + j] + c.cwy * st.dxq[base + p + j] + c.cwyy * st.dxq[base + 2 * p + j]
+                            + c.cwx * st.dxq[base + 3 * p + j]
+                    }
+                    g[e * p + j] += v
+                }
+            }
+        }
+        var b = [[Double]]()
+        for e in specs.indices {
+            b.append((try? solveLinear(fit.t, Array(g[(e * p)..<((e + 1) * p)]))) ?? [Double](repeating: .nan, count: p))
+        }
+        let U = fit.unitWX.count / p
+        for u in 0..<U {
+            for e in specs.indices {
+                var v = 0.0
+                for j in 0..<p { v += b[e][j] * fit.unitWX[u * p + j] }
+                scores.append(unit: Int32(u), estimate: Int32(e), value: -v)
+            }
+        }
+    }
+
+    /// `scale · Σ_r rscale_r (θ_r − c)(θ_r − c)'`, centred on the replicate mean or (mse) the estimate.
+    private func replicateCovariance(thetas: [Double], estimates: [Double], rscales: [Double], scale: Double, mse: Bool)
+        -> [Double]
+    {
+        let E = estimates.count
+        let R = rscales.count
+        var centre = estimates
+        if !mse {
+            let used = (0..<R).filter { rscales[$0] > 0 }
+            for e in 0..<E { centre[e] = used.reduce(0) { $0 + thetas[$1 * E + e] } / Double(used.count) }
+        }
+        var cov = [Double](repeating: 0, count: E * E)
+        for r in 0..<R {
+            let c = scale * rscales[r]
+            for a in 0..<E {
+                let da = thetas[r * E + a] - centre[a]
+                if da == 0 { continue }
+                for b in 0..<E { cov[a * E + b] += c * da * (thetas[r * E + b] - centre[b]) }
+            }
+        }
+        return cov
+    }
+
+    /// Delete-one-PSU jackknife replicate estimates built from slot sums (R `jknweights`/`jk1weights`):
+    /// replicate (h, i) drops PSU i and multiplies the other PSUs of stratum h by n_h/(n_h−1).
+    private func jackknifeReplicates(
+        _ st: AnalysisState, structure: DesignStructure, cellSums: [Double], cellOfSlot: [Int], specs: [EstimateSpec],
+        cellOfEstimate: [Int?], kind: Analysis.Kind, categorical: Bool
+    ) throws -> (thetas: [Double], rscales: [Double], scale: Double) {
+        let W = AnalysisState.width
+        let C = cellSums.count / W
+        let H = structure.strataCount
+        let P = structure.psuStratum.count
+        var stratumCell = [Double](repeating: 0, count: H * C * W)
+        var psuCell: [Int: [Double]] = [:]
+        for s in st.slotDomain.indices {
+            let p = psuOf(Int(st.slotUnit[s]), structure)
+            let h = Int(structure.psuStratum[p])
+            let c = cellOfSlot[s]
+            var v = psuCell[p * C + c] ?? [Double](repeating: 0, count: W)
+            for k in 0..<W {
+                v[k] += st.sums[s * W + k]
+                stratumCell[(h * C + c) * W + k] += st.sums[s * W + k]
+            }
+            psuCell[p * C + c] = v
+        }
+        var psusOf = [[Int]](repeating: [], count: H)
+        for p in 0..<P { psusOf[Int(structure.psuStratum[p])].append(p) }
+        let D = domainLabels.count
+        var thetas: [Double] = []
+        var rscales: [Double] = []
+        var repSums = [Double](repeating: 0, count: C * W)
+        func addReplicate(_ fill: (inout [Double]) -> Void, rscale: Double) {
+            repSums = cellSums
+            fill(&repSums)
+            var domainW = [Double](repeating: 0, count: D)
+            for (e, p) in specs.enumerated() where categorical {
+                if let c = cellOfEstimate[e] { domainW[Int(p.domain)] += repSums[c * W + 2] }
+            }
+            for (e, p) in specs.enumerated() {
+                var v = [Double](repeating: 0, count: W)
+                if let c = cellOfEstimate[e] { for k in 0..<W { v[k] = repSums[c * W + k] } }
+                thetas.append(theta(kind, categorical: categorical, count: Double(p.count), w: v[2], wy: v[3],
+                                    wyy: v[4], wx: v[5], domainW: domainW[Int(p.domain)]))
+            }
+            rscales.append(rscale)
+        }
+        for h in 0..<H where !psusOf[h].isEmpty {
+            let n = psusOf[h].count
+            let correction = 1 - structure.fh[h]
+            if n == 1 {
+                switch structure.lonely {
+                case .fail:
+                    throw WeightingError.lonelyPSU(stratumColumn: structure.stratumColumn,
+                                                   stratum: structure.stratumLabels[h], stage: 1)
+                case .remove, .certainty, .average: continue
+                case .adjust:
+                    let k = Double(H) / Double(H - 1)
+                    addReplicate({ sums in
+                        for c in 0..<C {
+                            for j in 2..<W {
+                                sums[c * W + j] = k * (cellSums[c * W + j] - stratumCell[(h * C + c) * W + j])
+                            }
+                        }
+                    }, rscale: Double(H - 1) / Double(H))
+                    continue
+                }
+            }
+            let grow = Double(n) / Double(n - 1)
+            for p in psusOf[h] {
+                addReplicate({ sums in
+                    for c in 0..<C {
+                        let dropped = psuCell[p * C + c]
+                        for j in 2..<W {
+                            let sh = stratumCell[(h * C + c) * W + j]
+                            sums[c * W + j] += (grow - 1) * sh - grow * (dropped?[j] ?? 0)
+                        }
+                    }
+                }, rscale: correction * Double(n - 1) / Double(n))
+            }
+        }
+        if rscales.isEmpty {
+            throw WeightingError.invalidDesign("every stratum was sampled exhaustively: no jackknife replicates")
+        }
+        let scale = structure.lonely == .average && rscales.count < P ? Double(P) / Double(rscales.count) : 1
+        return (thetas, rscales, scale)
+    }
+
+    private func localIndices(_ byDomain: [[Int]], _ E: Int) -> [Int] {
+        var local = [Int](repeating: 0, count: E)
+        for ids in byDomain { for (k, e) in ids.enumerated() { local[e] = k } }
+        return local
+    }
+
+    private func psuOf(_ unit: Int, _ s: DesignStructure) -> Int {
+        s.unitPSU.map { Int($0[unit]) } ?? unit
+    }
+
+    /// Per domain: PSUs minus strata among the rows of the domain (R `degf` of the subset design).
+    private func domainDegreesOfFreedom(_ st: AnalysisState, structure: DesignStructure?) -> [Double] {
+        let D = domainLabels.count
+        guard let structure, !options.by.isEmpty else { return [] }
+        var psus = [Set<Int32>](repeating: [], count: D)
+        var strata = [Set<Int32>](repeating: [], count: D)
+        let W = AnalysisState.width
+        for s in st.slotDomain.indices where st.sums[s * W + 1] > 0 {
+            let d = Int(st.slotDomain[s])
+            let p = psuOf(Int(st.slotUnit[s]), structure)
+            psus[d].insert(Int32(p))
+            strata[d].insert(structure.psuStratum[p])
+        }
+        return (0..<D).map { Double(psus[$0].count - strata[$0].count) }
+    }
+
+    private func cellDF(domain: Int, domainDF: [Double], designDF: Double, domainRows: Int) -> Double {
+        if let df = options.degreesOfFreedom { return df }
+        if !options.useT { return .infinity }
+        if !domainDF.isEmpty { return domainDF[domain] }
+        if design.designFactor != nil && !options.by.isEmpty { return Double(domainRows - 1) }
+        return designDF
+    }
+
+    // MARK: - Quantiles
+
+    private func finishQuantile(
+        _ st: AnalysisState, structure: DesignStructure?, domainOrder: [Int32], designDF: Double
+    ) throws -> ([ResultCell], [Double]) {
+        if design.replicates != nil || design.jackknife || design.calibration != nil {
+            throw WeightingError.invalidRequest(
+                "quantiles with replicate weights or calibration are not implemented yet")
+        }
+        let D = domainLabels.count
+        var rowsOfDomain = [[Int]](repeating: [], count: D)
+        for i in st.qdomain.indices { rowsOfDomain[Int(st.qdomain[i])].append(i) }
+        var domainRows = [Int](repeating: 0, count: D)
+        let W = AnalysisState.width
+        for s in st.slotDomain.indices { domainRows[Int(st.slotDomain[s])] += Int(st.sums[s * W + 1]) }
+        let domainDF = domainDegreesOfFreedom(st, structure: structure)
+        let perDomain = !options.by.isEmpty
+        var cells: [ResultCell] = []
+        var variances: [Double] = []
+        for d in domainOrder where domainRows[Int(d)] > 0 {
+            let rows = rowsOfDomain[Int(d)]
+            let sample = SortedSample(x: rows.map { st.qx[$0] }, w: rows.map { st.qw[$0] })
+            var present: [Bool]? = nil
+            if perDomain, let structure {
+                var pr = [Bool](repeating: false, count: structure.psuStratum.count)
+                for s in st.slotDomain.indices where Int(st.slotDomain[s]) == Int(d) && st.sums[s * W + 1] > 0 {
+                    pr[psuOf(Int(st.slotUnit[s]), structure)] = true
+                }
+                present = pr
+            }
+            let df = cellDF(domain: Int(d), domainDF: domainDF, designDF: designDF, domainRows: domainRows[Int(d)])
+            let t = Intervals.critical(level: options.level, df: df)
+            for p in st.analysis.probabilities {
+                let q = sample.quantile(p, rule: options.quantileRule)
+                let F = sample.cdf(q)
+                var varF: Double
+                if let structure {
+                    var scores = Scores()
+                    for i in rows {
+                        let ind: Double = st.qx[i] <= q ? 1 : 0
+                        scores.append(unit: st.qunit[i], estimate: 0, value: st.qw[i] * (ind - F) / sample.total)
+                    }
+                    varF = try structure.covariance(estimates: 1, scores: scores, present: present)[0]
+                } else {
+                    let n = Double(rows.count)
+                    let deft = design.designFactor ?? 1
+                    varF = deft * deft * F * (1 - F) / (n - 1)
+                }
+                let seF = varF.squareRoot()
+                let method = options.quantileInterval == .logit ? ProportionCIMethod.xlogit : options.quantileInterval
+                let pci = Intervals.proportion(F, se: seF, method: method, level: options.level, df: df,
+                                               designRows: domainRows[Int(d)])
+                let lo = (pci.0.isNaN || pci.0 < 0) ? Double.nan : sample.quantile(pci.0, rule: options.quantileRule)
+                let hi = (pci.1.isNaN || pci.1 > 1) ? Double.nan : sample.quantile(pci.1, rule: options.quantileRule)
+                let se = (hi - lo) / (2 * t)
+                variances.append(se * se)
+                var weighted = 0.0
+                for i in rows { weighted += st.qw[i] }
+                cells.append(ResultCell(
+                    byValues: domainLabels[Int(d)], statistic: "quantile", variable: st.analysis.label,
+                    level: formatProbability(p), estimate: q, standardError: se, ciLow: lo, ciHigh: hi,
+                    designEffect: nil, degreesOfFreedom: df, unweightedCount: rows.count, weightedCount: weighted))
+            }
+        }
+        let E = cells.count
+        var cov = [Double](repeating: .nan, count: E * E)
+        for e in 0..<E { cov[e * E + e] = variances[e] }
+        return (cells, cov)
+    }
+
+    private func formatProbability(_ p: Double) -> String {
+        var s = String(p)
+        if s.hasSuffix(".0") { s.removeLast(2) }
+        return s
+    }
+}

@@ -1,0 +1,255 @@
+import Foundation
+
+extension SurveyEstimator {
+    /// The estimate of one table cell and how its score is built from slot sums.
+    struct EstimateSpec {
+        var domain: Int32
+        var level: Int32
+        var estimate: Double
+        // Score = cw·Σw + cwy·Σwy + cwyy·Σwy² + cwx·Σwx (same level) + cDomain·Σw (whole domain).
+        var cw = 0.0, cwy = 0.0, cwyy = 0.0, cwx = 0.0, cDomain = 0.0
+        var count = 0
+        var weighted = 0.0
+        var srsVariance: Double? = nil
+        var isProportion = false
+        var domainRows = 0
+    }
+
+    /// Ends the pass and computes every estimate, its variance, interval and design effect.
+    public func finish() throws -> Estimates {
+        guard rowsSeen > 0, !domainLabels.isEmpty else {
+            throw WeightingError.invalidRequest("no rows with positive weight to estimate from")
+        }
+        let structure: DesignStructure? = taylor ? try buildStructure() : nil
+        let unitWeight: [Double]? = weightsFromFPC ? try derivedWeights(structure!) : nil
+        let designDF = try designDegreesOfFreedom(structure)
+        var kish = KishWeighting(n: kishN, sumWeights: kishSum, sumSquaredWeights: kishSum2)
+        if let unitWeight {
+            kish.sumWeights = 0
+            kish.sumSquaredWeights = 0
+            for u in unitRows.indices {
+                kish.sumWeights += Double(unitRows[u]) * unitWeight[u]
+                kish.sumSquaredWeights += Double(unitRows[u]) * unitWeight[u] * unitWeight[u]
+            }
+        }
+        let domainOrder = sortedDomains()
+        var table = ResultTable(
+            byVariables: options.by, cells: [],
+            designDescription: design.modeDescription + "; df \(formatDF(options.degreesOfFreedom ?? designDF))",
+            level: options.level, usesTDistribution: options.useT)
+        var blocks: [Estimates.Block] = []
+        let fit = try calibrationFit()
+        for state in states {
+            var st = state
+            if let unitWeight { scaleByUnitWeights(&st, unitWeight) }
+            if let fit { calibrate(&st, fit) }
+            let start = table.cells.count
+            let (cells, cov) = try finishAnalysis(st, structure: structure, domainOrder: domainOrder, designDF: designDF,
+                                                  calibration: fit)
+            table.cells.append(contentsOf: cells)
+            blocks.append(Estimates.Block(analysis: st.analysis, cells: start..<table.cells.count, covariance: cov))
+        }
+        return Estimates(table: table, blocks: blocks, degreesOfFreedom: options.degreesOfFreedom ?? designDF,
+                         kish: kish, rowsWithMissingDomain: excludedByMissingDomain)
+    }
+
+    /// The fitted linear calibration: λ, Σ d x x' and per-unit Σ w x (calibrated weights).
+    struct CalibrationFit {
+        var lambda: [Double]
+        var t: [Double]
+        var unitWX: [Double]
+    }
+
+    func calibrationFit() throws -> CalibrationFit? {
+        guard let calibration = design.calibration else { return nil }
+        let p = calibrationTerms
+        var t = [Double](repeating: 0, count: p * p)
+        var sx = [Double](repeating: 0, count: p)
+        let U = unitDX.count / p
+        for u in 0..<U {
+            for a in 0..<p {
+                sx[a] += unitDX[u * p + a]
+                for b in 0..<p { t[a * p + b] += unitDXX[(u * p + a) * p + b] }
+            }
+        }
+        let target = calibration.terms.map(\.total)
+        let lambda = try solveLinear(t, (0..<p).map { target[$0] - sx[$0] })
+        var wx = unitDX
+        for u in 0..<U {
+            for a in 0..<p {
+                var s = 0.0
+                for b in 0..<p { s += unitDXX[(u * p + a) * p + b] * lambda[b] }
+                wx[u * p + a] += s
+            }
+        }
+        return CalibrationFit(lambda: lambda, t: t, unitWX: wx)
+    }
+
+    /// Slot sums under the calibrated weights: Σ w q = Σ d q + λ'Σ d x q.
+    private func calibrate(_ st: inout AnalysisState, _ fit: CalibrationFit) {
+        let W = AnalysisState.width
+        let p = calibrationTerms
+        for s in st.slotDomain.indices {
+            for q in 0..<4 {
+                var add = 0.0
+                for j in 0..<p { add += fit.lambda[j] * st.dxq[s * 4 * p + q * p + j] }
+                st.sums[s * W + 2 + q] += add
+            }
+        }
+    }
+
+    private func formatDF(_ df: Double) -> String {
+        df.isInfinite ? "Inf" : (df == df.rounded() ? String(Int(df)) : String(df))
+    }
+
+    // MARK: - Design structure
+
+    func buildStructure() throws -> DesignStructure {
+        let H = max(stratumFPC.count, 1)
+        let P = psuStratum.count
+        var nh = [Int](repeating: 0, count: H)
+        for p in 0..<P { nh[Int(psuStratum[p])] += 1 }
+        var fh = [Double](repeating: 0, count: H)
+        if !design.fpc.isEmpty {
+            let values = stratumFPC
+            let fractions = try fpcKind(values, column: design.fpc[0])
+            for h in 0..<H where nh[h] > 0 {
+                if fractions {
+                    fh[h] = values[h]
+                } else {
+                    if values[h] < Double(nh[h]) {
+                        throw WeightingError.fpcSmallerThanSample(
+                            column: design.fpc[0], stratum: stratumLabel(Int32(h)), population: values[h], sample: nh[h])
+                    }
+                    fh[h] = Double(nh[h]) / values[h]
+                }
+            }
+        }
+        var mi: [Int] = []
+        var fi: [Double] = []
+        if twoStage {
+            mi = [Int](repeating: 0, count: P)
+            for u in unitPSU { mi[Int(u)] += 1 }
+            fi = [Double](repeating: 0, count: P)
+            let fractions = try fpcKind(psuFPC2, column: design.fpc[1])
+            for p in 0..<P {
+                if fractions {
+                    fi[p] = psuFPC2[p]
+                } else {
+                    if psuFPC2[p] < Double(mi[p]) {
+                        throw WeightingError.fpcSmallerThanSample(
+                            column: design.fpc[1], stratum: "PSU \(psuLabelText(p))", population: psuFPC2[p],
+                            sample: mi[p])
+                    }
+                    fi[p] = Double(mi[p]) / psuFPC2[p]
+                }
+            }
+        }
+        return DesignStructure(
+            strataCount: H, psuStratum: psuStratum, unitPSU: twoStage ? unitPSU : nil, nh: nh, fh: fh, mi: mi, fi: fi,
+            twoStage: twoStage && !design.ultimateCluster, lonely: design.lonelyPSU,
+            domainLonely: design.adjustDomainLonely, stratumColumn: design.strata ?? "(one stratum)",
+            stratumLabels: (0..<H).map { stratumLabel(Int32($0)) }, psuLabels: (0..<P).map { psuLabelText($0) })
+    }
+
+    private func psuLabelText(_ p: Int) -> String {
+        let l = psuLabel[p]
+        return l < 0 ? "row \(p + 1)" : psuCoder.labels[Int(l)]
+    }
+
+    /// Whether FPC values are sampling fractions (all ≤ 1) rather than population sizes (all ≥ 1).
+    private func fpcKind(_ values: [Double], column: String) throws -> Bool {
+        let present = values.filter { !$0.isNaN }
+        if present.contains(where: { $0 <= 0 }) {
+            throw WeightingError.invalidDesign("fpc column '\(column)' has values ≤ 0")
+        }
+        if present.allSatisfy({ $0 <= 1 }) { return true }
+        if present.allSatisfy({ $0 >= 1 }) { return false }
+        throw WeightingError.invalidDesign(
+            "fpc column '\(column)' mixes sampling fractions (≤ 1) and population sizes (> 1)")
+    }
+
+    private func derivedWeights(_ s: DesignStructure) throws -> [Double] {
+        let U = twoStage ? unitPSU.count : psuStratum.count
+        var w = [Double](repeating: 0, count: U)
+        for u in 0..<U {
+            let p = twoStage ? Int(unitPSU[u]) : u
+            let f1 = s.fh[Int(psuStratum[p])]
+            let f2 = twoStage ? s.fi[p] : 1
+            w[u] = 1 / (f1 * f2)
+        }
+        return w
+    }
+
+    private func scaleByUnitWeights(_ st: inout AnalysisState, _ w: [Double]) {
+        let W = AnalysisState.width
+        for s in st.slotUnit.indices {
+            let f = w[Int(st.slotUnit[s])]
+            for k in 2..<W { st.sums[s * W + k] *= f }
+        }
+        for i in st.qw.indices { st.qw[i] *= w[Int(st.qunit[i])] }
+    }
+
+    private func designDegreesOfFreedom(_ s: DesignStructure?) throws -> Double {
+        if let s {
+            var strata = Set<Int32>()
+            var psus = 0
+            for p in psuPositive.indices where psuPositive[p] {
+                psus += 1
+                strata.insert(s.psuStratum[p])
+            }
+            return Double(psus - strata.count)
+        }
+        if let spec = design.replicates {
+            if let df = spec.degreesOfFreedom { return df }
+            if !gram.isEmpty { return Double(gramRank()) - 1 }
+            return Double(replicateNames?.count ?? 1) - 1
+        }
+        return Double(kishN - 1)
+    }
+
+    /// Rank of the replicate-weight matrix from its Gram matrix (column-wise, tolerance 1e-5 as R's `qr`).
+    func gramRank() -> Int {
+        let R = replicateNames?.count ?? 0
+        var L = [Double](repeating: 0, count: R * R)
+        var accepted: [Int] = []
+        for j in 0..<R {
+            let gjj = gram[j * R + j]
+            if gjj <= 0 { continue }
+            var r2 = gjj
+            for (pos, k) in accepted.enumerated() {
+                var s = gram[min(j, k) * R + max(j, k)]
+                for m in accepted[0..<pos] { s -= L[j * R + m] * L[k * R + m] }
+                let ljk = s / L[k * R + k]
+                L[j * R + k] = ljk
+                r2 -= ljk * ljk
+            }
+            if r2 > 0 && r2.squareRoot() >= 1e-5 * gjj.squareRoot() {
+                L[j * R + j] = r2.squareRoot()
+                accepted.append(j)
+            }
+        }
+        return accepted.count
+    }
+
+    /// Domains in output order: the last by-variable varies slowest, values in natural order.
+    func sortedDomains() -> [Int32] {
+        let idx = (0..<domainLabels.count).map { Int32($0) }
+        guard !options.by.isEmpty else { return idx }
+        return idx.sorted { a, b in
+            let la = domainLabels[Int(a)], lb = domainLabels[Int(b)]
+            for k in la.indices.reversed() where la[k] != lb[k] { return naturalLess(la[k], lb[k]) }
+            return false
+        }
+    }
+}
+
+/// Numbers before text, numbers by value, text by code units.
+func naturalLess(_ a: String, _ b: String) -> Bool {
+    switch (Double(a), Double(b)) {
+    case let (x?, y?): return x < y
+    case (_?, nil): return true
+    case (nil, _?): return false
+    default: return a < b
+    }
+}

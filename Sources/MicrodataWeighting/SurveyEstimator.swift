@@ -1,0 +1,448 @@
+import Foundation
+import MicrodataReaders
+
+/// Design-based estimation in one streaming pass.
+///
+/// Feed every ``Batch`` to ``add(_:)``, then call ``finish()``. The pass keeps, per analysis, sums of
+/// `w, wy, wy², wx` for each (domain, category, PSU or second-stage unit) and per replicate; variances come
+/// from those PSU totals (Taylor linearisation) or from replicate estimates. Nothing is allocated per row
+/// except where a new PSU, domain or category first appears (and the values of quantile variables, which
+/// must be sorted).
+public struct SurveyEstimator {
+    public let design: SurveyDesign
+    public let analyses: [Analysis]
+    public let options: EstimationOptions
+
+    var states: [AnalysisState]
+    let taylor: Bool
+    let elementPSU: Bool
+    /// Second-stage units are tracked (two cluster stages with FPCs at both).
+    let twoStage: Bool
+    let weightsFromFPC: Bool
+
+    var stratumCoder = ValueCoder()
+    var psuCoder = ValueCoder()
+    var ssuCoder = ValueCoder()
+    var psuMap = IndexTable()
+    var psuStratum: [Int32] = []
+    var psuLabel: [Int32] = []
+    var psuPositive: [Bool] = []
+    var unitMap = IndexTable()
+    var unitPSU: [Int32] = []
+    var stratumFPC: [Double] = []
+    var psuFPC2: [Double] = []
+    var byCoders: [ValueCoder]
+    var domainMap = IndexTable(capacity: 64)
+    var domainLabels: [[String]] = []
+    var rowsSeen = 0
+    var replicateNames: [String]? = nil
+    var gram: [Double] = []
+    var needGram = false
+    var kishN = 0
+    var kishSum = 0.0
+    var kishSum2 = 0.0
+    var excludedByMissingDomain = 0
+    var unitRows: [Int] = []
+    // Calibration: x per row, per-unit Σ d x and Σ d x x'.
+    let calibrationTerms: Int
+    var calibrationCoders: [ValueCoder] = []
+    var calibrationMatch: [[Int8]] = []
+    var unitDX: [Double] = []
+    var unitDXX: [Double] = []
+
+    /// Prepares a pass for `analyses` under `design`.
+    public init(design: SurveyDesign, analyses: [Analysis], options: EstimationOptions = EstimationOptions()) throws {
+        guard !analyses.isEmpty else { throw WeightingError.invalidRequest("nothing to estimate") }
+        for a in analyses {
+            if a.kind == .ratio && a.variables.count != 2 {
+                throw WeightingError.invalidRequest("a ratio needs a numerator and a denominator (N/D)")
+            }
+            if a.kind != .proportion && a.kind != .ratio && a.variables.count != 1 {
+                throw WeightingError.invalidRequest("\(a.kind.rawValue) takes one variable")
+            }
+            if a.kind == .quantile && (a.probabilities.isEmpty || a.probabilities.contains { !($0 >= 0 && $0 <= 1) }) {
+                throw WeightingError.invalidRequest("quantile probabilities must be in [0, 1]")
+            }
+        }
+        if design.weight == nil && design.fpc.isEmpty {
+            throw WeightingError.invalidDesign("give a weight column (or FPCs to derive weights from)")
+        }
+        if design.weight == nil && (design.replicates != nil || design.designFactor != nil) {
+            throw WeightingError.invalidDesign("replicate weights and design factors need a weight column")
+        }
+        if design.fpc.count > max(design.clusters.count, 1) {
+            throw WeightingError.invalidDesign("more FPC columns (\(design.fpc.count)) than sampling stages")
+        }
+        if design.fpc.count > 2 {
+            throw WeightingError.invalidDesign("FPC-based variance is implemented for up to two stages")
+        }
+        if let deft = design.designFactor, !(deft > 0) {
+            throw WeightingError.invalidDesign("the design factor must be positive, found \(deft)")
+        }
+        self.design = design
+        self.analyses = analyses
+        self.options = options
+        states = analyses.map { AnalysisState(analysis: $0) }
+        taylor = design.replicates == nil && design.designFactor == nil
+        elementPSU = design.clusters.isEmpty
+        twoStage = design.clusters.count >= 2 && design.fpc.count >= 2
+        weightsFromFPC = design.weight == nil
+        byCoders = Array(repeating: ValueCoder(), count: options.by.count)
+        calibrationTerms = design.calibration?.terms.count ?? 0
+        if calibrationTerms > 0 {
+            if !taylor || design.jackknife || design.weight == nil {
+                throw WeightingError.invalidDesign(
+                    "calibration is implemented for linearisation designs with a weight column")
+            }
+            calibrationCoders = Array(repeating: ValueCoder(), count: calibrationTerms)
+            calibrationMatch = Array(repeating: [], count: calibrationTerms)
+            for i in states.indices { states[i].calibrationWidth = 4 * calibrationTerms }
+        }
+        if options.by.count > 4 { throw WeightingError.invalidRequest("at most four by-variables") }
+    }
+
+    private func column(_ batch: Batch, _ name: String) throws -> Column {
+        guard let c = batch.column(named: name) else { throw WeightingError.missingColumn(name) }
+        return c
+    }
+
+    /// Accumulates one batch.
+    public mutating func add(_ batch: Batch) throws {
+        let n = batch.rowCount
+        let weights: [Double]? = try design.weight.map { try column(batch, $0).doubles }
+        let strataColumn = try design.strata.map { try column(batch, $0) }
+        let psuColumn = try design.clusters.first.map { try column(batch, $0) }
+        let ssuColumn = twoStage ? try column(batch, design.clusters[1]) : nil
+        let fpc1 = try design.fpc.first.map { try column(batch, $0).doubles }
+        let fpc2 = design.fpc.count > 1 ? try column(batch, design.fpc[1]).doubles : nil
+        let byColumns = try options.by.map { try column(batch, $0) }
+        if design.clusters.count > 1 { for c in design.clusters { _ = try column(batch, c) } }
+
+        // Replicate weight columns, matched by pattern on the first batch.
+        var replicateValues: [[Double]] = []
+        if let spec = design.replicates {
+            if replicateNames == nil {
+                let regex: Regex<AnyRegexOutput>
+                do { regex = try Regex(spec.pattern) } catch {
+                    throw WeightingError.invalidDesign("replicate pattern /\(spec.pattern)/ is not a regular expression")
+                }
+                let names = batch.columns.map(\.name).filter { $0.firstMatch(of: regex) != nil }
+                if names.isEmpty {
+                    throw WeightingError.invalidDesign("no column matches the replicate pattern /\(spec.pattern)/")
+                }
+                if let rs = spec.rscales, rs.count != names.count {
+                    throw WeightingError.invalidDesign(
+                        "\(rs.count) rscales given for \(names.count) replicate columns")
+                }
+                replicateNames = names
+                for i in states.indices { states[i].replicateCount = names.count }
+                needGram = spec.degreesOfFreedom == nil && options.degreesOfFreedom == nil
+                if needGram { gram = [Double](repeating: 0, count: names.count * names.count) }
+            }
+            replicateValues = try replicateNames!.map { try column(batch, $0).doubles }
+        }
+        let p = calibrationTerms
+        let calibrationColumns: [Column?] = try (design.calibration?.terms ?? []).map { term in
+            switch term {
+            case .intercept: return nil
+            case .level(let c, _, _), .numeric(let c, _): return try column(batch, c)
+            }
+        }
+        var x = [Double](repeating: 0, count: p)
+        let R = replicateValues.count
+        var repRow = [Double](repeating: 0, count: R)
+
+        // Analysis columns.
+        var numeric: [[[Double]]] = []
+        var categoricalColumns: [[Column]] = []
+        for i in states.indices {
+            let cols = try states[i].analysis.variables.map { try column(batch, $0) }
+            if states[i].categorical == nil {
+                let a = states[i].analysis
+                if a.kind == .proportion {
+                    states[i].categorical = true
+                } else if a.kind == .mean || a.kind == .total, case .text = cols[0].storage {
+                    states[i].categorical = true
+                } else {
+                    states[i].categorical = false
+                }
+            }
+            if states[i].categorical! {
+                numeric.append([])
+                categoricalColumns.append(cols)
+            } else {
+                numeric.append(cols.map(\.doubles))
+                categoricalColumns.append([])
+            }
+        }
+
+        for row in 0..<n {
+            let rowNumber = rowsSeen + row + 1
+            var w = 1.0
+            if let weights {
+                w = weights[row]
+                if !w.isFinite || w < 0 || (w == 0 && !design.allowZeroWeights) {
+                    throw WeightingError.invalidWeight(
+                        column: design.weight!, row: rowNumber, value: w.isNaN ? "missing" : String(w))
+                }
+            }
+            var unit: Int32 = 0
+            if taylor {
+                var s: Int32 = 0
+                if let strataColumn {
+                    guard let c = stratumCoder.code(strataColumn, row) else {
+                        throw WeightingError.missingDesignValue(column: design.strata!, row: rowNumber)
+                    }
+                    s = c
+                }
+                while stratumFPC.count <= Int(s) { stratumFPC.append(.nan) }
+                if let fpc1 {
+                    let f = fpc1[row]
+                    if f.isNaN { throw WeightingError.missingDesignValue(column: design.fpc[0], row: rowNumber) }
+                    if stratumFPC[Int(s)].isNaN {
+                        stratumFPC[Int(s)] = f
+                    } else if stratumFPC[Int(s)] != f {
+                        throw WeightingError.invalidDesign(
+                            "fpc column '\(design.fpc[0])' varies within stratum (\(stratumLabel(s))) at row \(rowNumber)")
+                    }
+                }
+                var psu: Int32
+                if let psuColumn {
+                    guard let v = psuCoder.code(psuColumn, row) else {
+                        throw WeightingError.missingDesignValue(column: design.clusters[0], row: rowNumber)
+                    }
+                    if design.nest {
+                        let key = UInt64(UInt32(s)) << 32 | UInt64(UInt32(v))
+                        if let p = psuMap[key] {
+                            psu = p
+                        } else {
+                            psu = Int32(psuStratum.count)
+                            psuMap.insert(key, psu)
+                            newPSU(stratum: s, label: v)
+                        }
+                    } else {
+                        psu = v
+                        if Int(v) == psuStratum.count {
+                            newPSU(stratum: s, label: v)
+                        } else if psuStratum[Int(v)] != s {
+                            throw WeightingError.invalidDesign(
+                                "PSU \(psuCoder.labels[Int(v)]) of '\(design.clusters[0])' is in strata "
+                                    + "(\(stratumLabel(psuStratum[Int(v)]))) and (\(stratumLabel(s))); "
+                                    + "use nest if PSU ids repeat across strata")
+                        }
+                    }
+                } else {
+                    psu = Int32(psuStratum.count)
+                    newPSU(stratum: s, label: -1)
+                }
+                if w > 0 { psuPositive[Int(psu)] = true }
+                if let ssuColumn {
+                    guard let v = ssuCoder.code(ssuColumn, row) else {
+                        throw WeightingError.missingDesignValue(column: design.clusters[1], row: rowNumber)
+                    }
+                    let key = UInt64(UInt32(psu)) << 32 | UInt64(UInt32(v))
+                    if let u = unitMap[key] {
+                        unit = u
+                    } else {
+                        unit = Int32(unitPSU.count)
+                        unitMap.insert(key, unit)
+                        unitPSU.append(psu)
+                    }
+                    if let fpc2 {
+                        let f = fpc2[row]
+                        if f.isNaN { throw WeightingError.missingDesignValue(column: design.fpc[1], row: rowNumber) }
+                        psuFPC2[Int(psu)] = f
+                    }
+                } else {
+                    unit = psu
+                }
+            }
+            if weightsFromFPC {
+                while unitRows.count <= Int(unit) { unitRows.append(0) }
+                unitRows[Int(unit)] += 1
+            }
+            if p > 0 {
+                try calibrationRow(&x, calibrationColumns, row: row, rowNumber: rowNumber)
+                let u = Int(unit)
+                if unitDX.count < (u + 1) * p {
+                    unitDX.append(contentsOf: repeatElement(0, count: (u + 1) * p - unitDX.count))
+                    unitDXX.append(contentsOf: repeatElement(0, count: (u + 1) * p * p - unitDXX.count))
+                }
+                for a in 0..<p where x[a] != 0 {
+                    unitDX[u * p + a] += w * x[a]
+                    for b in 0..<p { unitDXX[(u * p + a) * p + b] += w * x[a] * x[b] }
+                }
+            }
+            kishN += w > 0 ? 1 : 0
+            kishSum += w
+            kishSum2 += w * w
+            if R > 0 {
+                let factors = !(design.replicates!.combinedWeights)
+                for r in 0..<R {
+                    let v = replicateValues[r][row]
+                    repRow[r] = v.isNaN ? 0 : (factors ? v * w : v)
+                }
+                if needGram {
+                    gram.withUnsafeMutableBufferPointer { g in
+                        for a in 0..<R where repRow[a] != 0 {
+                            let ra = repRow[a]
+                            for b in a..<R { g[a * R + b] += ra * repRow[b] }
+                        }
+                    }
+                }
+            }
+            if w == 0 { continue }
+
+            var domain: Int32 = 0
+            if !byColumns.isEmpty {
+                var key: UInt64 = 0
+                var missing = false
+                for k in byColumns.indices {
+                    guard let c = byCoders[k].code(byColumns[k], row) else { missing = true; break }
+                    key |= UInt64(UInt16(truncatingIfNeeded: c)) << (16 * UInt64(k))
+                    if c > 65_000 { throw WeightingError.invalidRequest("'\(options.by[k])' has too many values") }
+                }
+                if missing {
+                    excludedByMissingDomain += 1
+                    continue
+                }
+                if let d = domainMap[key] {
+                    domain = d
+                } else {
+                    domain = Int32(domainLabels.count)
+                    domainMap.insert(key, domain)
+                    var labels: [String] = []
+                    for k in byColumns.indices {
+                        let c = byCoders[k].code(byColumns[k], row)!
+                        labels.append(byCoders[k].labels[Int(c)])
+                    }
+                    domainLabels.append(labels)
+                }
+            } else if domainLabels.isEmpty {
+                domainLabels.append([])
+            }
+
+            for i in states.indices {
+                try Self.accumulate(&states[i], row: row, rowNumber: rowNumber, w: w, unit: unit, domain: domain,
+                               numeric: numeric[i], categorical: categoricalColumns[i], rep: repRow, x: x)
+            }
+        }
+        rowsSeen += n
+    }
+
+    private mutating func calibrationRow(_ x: inout [Double], _ columns: [Column?], row: Int, rowNumber: Int) throws {
+        for (k, term) in design.calibration!.terms.enumerated() {
+            switch term {
+            case .intercept: x[k] = 1
+            case .numeric(let name, _):
+                guard let v = columns[k]!.double(at: row) else {
+                    throw WeightingError.missingDesignValue(column: name, row: rowNumber)
+                }
+                x[k] = v
+            case .level(let name, let value, _):
+                guard let c = calibrationCoders[k].code(columns[k]!, row) else {
+                    throw WeightingError.missingDesignValue(column: name, row: rowNumber)
+                }
+                let ci = Int(c)
+                while calibrationMatch[k].count <= ci { calibrationMatch[k].append(-1) }
+                if calibrationMatch[k][ci] < 0 {
+                    calibrationMatch[k][ci] = calibrationCoders[k].labels[ci] == value ? 1 : 0
+                }
+                x[k] = Double(calibrationMatch[k][ci])
+            }
+        }
+    }
+
+    private mutating func newPSU(stratum: Int32, label: Int32) {
+        psuStratum.append(stratum)
+        psuLabel.append(label)
+        psuPositive.append(false)
+        psuFPC2.append(.nan)
+    }
+
+    func stratumLabel(_ s: Int32) -> String {
+        design.strata == nil ? "1" : stratumCoder.labels[Int(s)]
+    }
+
+    @inline(__always)
+    private static func accumulate(
+        _ a: inout AnalysisState, row: Int, rowNumber: Int, w: Double, unit: Int32, domain: Int32,
+        numeric: [[Double]], categorical: [Column], rep: [Double], x: [Double]
+    ) throws {
+        let R = rep.count
+        let p = x.count
+        @inline(__always) func calibrate(_ s: Int, _ q: Int, _ v: Double) {
+            let base = s * 4 * p + q * p
+            for j in 0..<p { a.dxq[base + j] += v * x[j] }
+        }
+        let W = AnalysisState.width
+        let RW = AnalysisState.repWidth
+        if a.categorical! {
+            let level = try a.level(categorical, row) ?? 0
+            let s = a.slot(domain: domain, level: level, unit: unit)
+            a.sums[s * W + 1] += 1
+            if level == 0 { return }
+            a.sums[s * W] += 1
+            a.sums[s * W + 2] += w
+            if p > 0 { calibrate(s, 0, w) }
+            for r in 0..<R { a.rep[(s * R + r) * RW] += rep[r] }
+            return
+        }
+        let y = numeric[0][row]
+        let s = a.slot(domain: domain, level: 0, unit: unit)
+        a.sums[s * W + 1] += 1
+        if a.analysis.kind == .ratio {
+            let xd = numeric[1][row]
+            if y.isNaN || xd.isNaN { return }
+            a.sums[s * W] += 1
+            a.sums[s * W + 2] += w
+            a.sums[s * W + 3] += w * y
+            a.sums[s * W + 5] += w * xd
+            if p > 0 {
+                calibrate(s, 0, w)
+                calibrate(s, 1, w * y)
+                calibrate(s, 3, w * xd)
+            }
+            for r in 0..<R {
+                let b = (s * R + r) * RW
+                a.rep[b] += rep[r]
+                a.rep[b + 1] += rep[r] * y
+                a.rep[b + 3] += rep[r] * xd
+            }
+            return
+        }
+        if y.isNaN { return }
+        a.sums[s * W] += 1
+        a.sums[s * W + 2] += w
+        a.sums[s * W + 3] += w * y
+        a.sums[s * W + 4] += w * y * y
+        if p > 0 {
+            calibrate(s, 0, w)
+            calibrate(s, 1, w * y)
+            calibrate(s, 2, w * y * y)
+        }
+        for r in 0..<R {
+            let b = (s * R + r) * RW
+            a.rep[b] += rep[r]
+            a.rep[b + 1] += rep[r] * y
+            a.rep[b + 2] += rep[r] * y * y
+        }
+        if a.analysis.kind == .quantile {
+            a.qx.append(y)
+            a.qw.append(w)
+            a.qdomain.append(domain)
+            a.qunit.append(unit)
+            a.qrow.append(Int32(truncatingIfNeeded: rowNumber))
+        }
+    }
+
+    /// Reads every batch of `source` and estimates.
+    public static func estimate(
+        design: SurveyDesign, analyses: [Analysis], options: EstimationOptions = EstimationOptions(),
+        source: inout some BatchSource
+    ) throws -> Estimates {
+        var estimator = try SurveyEstimator(design: design, analyses: analyses, options: options)
+        while let batch = try source.nextBatch() { try estimator.add(batch) }
+        return try estimator.finish()
+    }
+}

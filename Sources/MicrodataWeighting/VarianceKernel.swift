@@ -1,0 +1,215 @@
+/// The sampling structure a Taylor variance needs: strata, PSUs, second-stage units and FPCs.
+struct DesignStructure {
+    var strataCount: Int
+    var psuStratum: [Int32]
+    /// The PSU of each unit (second-stage unit for two-stage designs, otherwise the PSU itself).
+    var unitPSU: [Int32]?
+    /// Design number of PSUs per stratum.
+    var nh: [Int]
+    /// First-stage sampling fraction per stratum (0 without FPC).
+    var fh: [Double]
+    /// Second-stage units per PSU and their sampling fraction (two-stage designs only).
+    var mi: [Int]
+    var fi: [Double]
+    var twoStage: Bool
+    var lonely: LonelyPSURule
+    var domainLonely: Bool
+    var stratumColumn: String
+    var stratumLabels: [String]
+    var psuLabels: [String]
+
+    func isCertainty(_ h: Int) -> Bool { 1 - fh[h] < 1e-7 }
+}
+
+/// Score contributions: (unit, estimate, value) triples.
+struct Scores {
+    var unit: [Int32] = []
+    var estimate: [Int32] = []
+    var value: [Double] = []
+
+    mutating func append(unit u: Int32, estimate e: Int32, value v: Double) {
+        if v == 0 { return }
+        unit.append(u)
+        estimate.append(e)
+        value.append(v)
+    }
+}
+
+extension DesignStructure {
+    /// The Taylor covariance (row-major E×E) of estimates whose unit scores are `scores`.
+    ///
+    /// `present` (per PSU) restricts lonely-PSU bookkeeping to the PSUs of one domain (R's subset
+    /// semantics for `average` and for `adjustDomainLonely`); `nil` uses the whole design.
+    func covariance(estimates E: Int, scores: Scores, present: [Bool]?) throws -> [Double] {
+        let T = scores.unit.count
+        func psuOf(_ u: Int32) -> Int32 { unitPSU?[Int(u)] ?? u }
+        // Counting sort of the triples by PSU; by unit within a PSU for two-stage designs.
+        let P = psuStratum.count
+        var bucket = [Int](repeating: 0, count: P + 1)
+        for t in 0..<T { bucket[Int(psuOf(scores.unit[t])) + 1] += 1 }
+        for p in 0..<P { bucket[p + 1] += bucket[p] }
+        var order = [Int](repeating: 0, count: T)
+        var fill = bucket
+        for t in 0..<T {
+            let p = Int(psuOf(scores.unit[t]))
+            order[fill[p]] = t
+            fill[p] += 1
+        }
+        if unitPSU != nil {
+            for p in 0..<P where bucket[p + 1] - bucket[p] > 1 {
+                order[bucket[p]..<bucket[p + 1]].sort { scores.unit[$0] < scores.unit[$1] }
+            }
+        }
+        let H = strataCount
+        // PSU totals (sparse) and per-stratum sums.
+        var psuIDs: [Int32] = []
+        var psuStart: [Int] = [0]
+        var psuEntries: [(Int32, Double)] = []
+        var sumZ = [Double](repeating: 0, count: H * E)
+        var scratch = [Double](repeating: 0, count: E)
+        var touched: [Int32] = []
+        var v2 = [Double](repeating: 0, count: twoStage ? E * E : 0)
+        var i = 0
+        while i < T {
+            let p = psuOf(scores.unit[order[i]])
+            var j = i
+            // Stage-two contributions within this PSU.
+            var unitVectors: [[(Int32, Double)]] = []
+            while j < T && psuOf(scores.unit[order[j]]) == p {
+                let u = scores.unit[order[j]]
+                var vec: [(Int32, Double)] = []
+                while j < T && scores.unit[order[j]] == u {
+                    let e = scores.estimate[order[j]]
+                    let v = scores.value[order[j]]
+                    if scratch[Int(e)] == 0 { touched.append(e) }
+                    scratch[Int(e)] += v
+                    if twoStage { vec.append((e, v)) }
+                    j += 1
+                }
+                if twoStage { unitVectors.append(vec) }
+            }
+            let h = Int(psuStratum[Int(p)])
+            psuIDs.append(p)
+            for e in touched {
+                psuEntries.append((e, scratch[Int(e)]))
+                sumZ[h * E + Int(e)] += scratch[Int(e)]
+            }
+            psuStart.append(psuEntries.count)
+            if twoStage {
+                try stageTwo(psu: Int(p), stratum: h, units: unitVectors, total: touched.map { ($0, scratch[Int($0)]) },
+                             E: E, into: &v2)
+            }
+            for e in touched { scratch[Int(e)] = 0 }
+            touched.removeAll(keepingCapacity: true)
+            i = j
+        }
+
+        // Which strata take part, and the grand mean of PSU totals (for `adjust`).
+        var presentCount = [Int](repeating: 0, count: H)
+        if let present {
+            for p in present.indices where present[p] { presentCount[Int(psuStratum[p])] += 1 }
+        }
+        var grand = [Double](repeating: 0, count: E)
+        var totalPSUs = 0
+        for h in 0..<H where present == nil || presentCount[h] > 0 {
+            totalPSUs += nh[h]
+            for e in 0..<E { grand[e] += sumZ[h * E + e] }
+        }
+        if totalPSUs > 0 { for e in 0..<E { grand[e] /= Double(totalPSUs) } }
+
+        var v1 = [Double](repeating: 0, count: E * E)
+        var strataUsed = 0
+        var strataNA = 0
+        var coefficient = [Double](repeating: 0, count: H)
+        var centreAtGrand = [Bool](repeating: false, count: H)
+        for h in 0..<H {
+            if present != nil && presentCount[h] == 0 { continue }
+            strataUsed += 1
+            let n = nh[h]
+            if isCertainty(h) { continue }
+            let f = fh[h]
+            if n >= 2 {
+                let subsetLonely = domainLonely && present != nil && presentCount[h] == 1
+                if subsetLonely && lonely == .average {
+                    strataNA += 1
+                } else {
+                    coefficient[h] = (1 - f) * Double(n) / Double(n - 1)
+                    centreAtGrand[h] = subsetLonely && lonely == .adjust
+                }
+            } else {
+                switch lonely {
+                case .fail:
+                    throw WeightingError.lonelyPSU(stratumColumn: stratumColumn, stratum: stratumLabels[h], stage: 1)
+                case .remove, .certainty: break
+                case .adjust:
+                    coefficient[h] = 1 - f
+                    centreAtGrand[h] = true
+                case .average: strataNA += 1
+                }
+            }
+        }
+        // Σ_i z_i z_i' per stratum, then the centring term.
+        for k in psuIDs.indices {
+            let h = Int(psuStratum[Int(psuIDs[k])])
+            let c = coefficient[h]
+            if c == 0 { continue }
+            let entries = psuEntries[psuStart[k]..<psuStart[k + 1]]
+            for (a, va) in entries {
+                let row = Int(a) * E
+                for (b, vb) in entries { v1[row + Int(b)] += c * va * vb }
+            }
+        }
+        for h in 0..<H where coefficient[h] != 0 {
+            let c = coefficient[h]
+            let n = Double(nh[h])
+            if centreAtGrand[h] {
+                // Σ_i (z_i − g)(z_i − g)' = Σ z z' − S g' − g S' + n g g'  (empty PSUs are zero rows)
+                for a in 0..<E {
+                    let sa = sumZ[h * E + a]
+                    for b in 0..<E {
+                        v1[a * E + b] += c * (-sa * grand[b] - grand[a] * sumZ[h * E + b] + n * grand[a] * grand[b])
+                    }
+                }
+            } else {
+                for a in 0..<E {
+                    let sa = sumZ[h * E + a]
+                    if sa == 0 { continue }
+                    for b in 0..<E { v1[a * E + b] -= c * sa * sumZ[h * E + b] / n }
+                }
+            }
+        }
+        if strataNA > 0 {
+            let ok = strataUsed - strataNA
+            let scale = ok > 0 ? Double(strataUsed) / Double(ok) : .nan
+            for k in v1.indices { v1[k] *= scale }
+        }
+        if twoStage { for k in v1.indices { v1[k] += v2[k] } }
+        return v1
+    }
+
+    private func stageTwo(
+        psu p: Int, stratum h: Int, units: [[(Int32, Double)]], total: [(Int32, Double)], E: Int,
+        into v2: inout [Double]
+    ) throws {
+        let m = mi[p]
+        let f1 = fh[h]
+        let f2 = fi[p]
+        if 1 - f2 < 1e-7 { return }
+        if m >= 2 {
+            let c = f1 * (1 - f2) * Double(m) / Double(m - 1)
+            for vec in units {
+                for (a, va) in vec { for (b, vb) in vec { v2[Int(a) * E + Int(b)] += c * va * vb } }
+            }
+            for (a, va) in total { for (b, vb) in total { v2[Int(a) * E + Int(b)] -= c * va * vb / Double(m) } }
+        } else {
+            switch lonely {
+            case .fail:
+                throw WeightingError.lonelyPSU(stratumColumn: "PSU", stratum: psuLabels[p], stage: 2)
+            case .remove, .certainty, .average: return
+            case .adjust:
+                let c = f1 * (1 - f2)
+                for (a, va) in total { for (b, vb) in total { v2[Int(a) * E + Int(b)] += c * va * vb } }
+            }
+        }
+    }
+}

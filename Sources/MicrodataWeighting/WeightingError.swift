@@ -1,0 +1,31 @@
+/// An error in a survey design or an estimation request, naming the column, stratum or row concerned.
+public enum WeightingError: Error, Hashable, CustomStringConvertible {
+    /// A column the design or the analysis names is not in the data.
+    case missingColumn(String)
+    /// A weight that is missing, negative, zero (unless allowed) or not finite.
+    case invalidWeight(column: String, row: Int, value: String)
+    /// A stratum with one PSU under the `fail` rule.
+    case lonelyPSU(stratumColumn: String, stratum: String, stage: Int)
+    /// An FPC that gives a population smaller than the sample.
+    case fpcSmallerThanSample(column: String, stratum: String, population: Double, sample: Int)
+    /// A design variable that is missing on a row.
+    case missingDesignValue(column: String, row: Int)
+    /// Anything else wrong with the design.
+    case invalidDesign(String)
+    /// An estimate that cannot be made (empty domain, unsupported combination).
+    case invalidRequest(String)
+
+    public var description: String {
+        switch self {
+        case .missingColumn(let c): return "column '\(c)' is not in the data"
+        case .invalidWeight(let c, let row, let v): return "weight column '\(c)', row \(row): invalid weight \(v)"
+        case .lonelyPSU(let col, let s, let stage):
+            return "Stratum (\(s)) of '\(col)' has only one PSU at stage \(stage); choose a lonely-PSU rule"
+        case .fpcSmallerThanSample(let c, let s, let pop, let n):
+            return "fpc column '\(c)', stratum (\(s)): population size \(pop) is smaller than the sample (\(n))"
+        case .missingDesignValue(let c, let row): return "design column '\(c)', row \(row): value is missing"
+        case .invalidDesign(let m): return "invalid design: \(m)"
+        case .invalidRequest(let m): return m
+        }
+    }
+}

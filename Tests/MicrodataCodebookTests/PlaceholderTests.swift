@@ -1,6 +1,0 @@
-import Testing
-@testable import MicrodataCodebook
-
-struct CodebookPlaceholderTests {
-    @Test func moduleLinks() { #expect(Bool(true)) }
-}

@@ -1,0 +1,44 @@
+import Foundation
+import MicrodataTestSupport
+import MicrodataWeighting
+import Testing
+@testable import MicrodataDisclosure
+
+/// The gate writers rely on: `CheckedTable` from a weighting `ResultTable`, and the explicit bypass.
+struct CheckedTableTests {
+    func result() -> ResultTable {
+        ResultTable(
+            byVariables: ["region"],
+            cells: [
+                ResultCell(
+                    byValues: ["North"], statistic: "mean", variable: "income", estimate: 500, standardError: 20,
+                    ciLow: 460, ciHigh: 540, degreesOfFreedom: 30, unweightedCount: 120, weightedCount: 5_000),
+                ResultCell(
+                    byValues: ["South"], statistic: "mean", variable: "income", estimate: 450, standardError: 60,
+                    ciLow: 330, ciHigh: 570, degreesOfFreedom: 30, unweightedCount: 8, weightedCount: 10),
+                ResultCell(
+                    byValues: ["East"], statistic: "mean", variable: "income", estimate: 400, standardError: 100,
+                    ciLow: 200, ciHigh: 600, degreesOfFreedom: 30, unweightedCount: 15, weightedCount: 900),
+            ])
+    }
+
+    @Test func resultTableThresholdAndQualityFlags() throws {
+        let checked = try DisclosureControl(rules: try TestTables.rules()).check(result())
+        #expect(checked.header.last == "status")
+        #expect(checked.statuses == [.safe, .primary("threshold"), .safe])
+        // North: CV 4% precise; South: weighted 10 but 8 respondents → suppressed, Nomis '*'; East: CV 25%.
+        #expect(checked.rows[0].suffix(3) == ["precise", "", "safe"])
+        #expect(checked.rows[1][4...9].allSatisfy { $0 == CheckedTable.marker })
+        #expect(checked.rows[1].suffix(2) == ["*", "primary:threshold"])
+        #expect(checked.rows[2].suffix(3) == ["unreliable", "", "safe"])
+        #expect(checked.audit?.summary == "0 of 1 suppressed cells recoverable")
+        #expect(checked.stamp == nil)
+    }
+
+    @Test func bypassIsStamped() {
+        let table = CheckedTable.bypassingDisclosureControl(header: ["a", "n"], rows: [["x1", "3"]])
+        #expect(table.stamp == CheckedTable.bypassStamp)
+        #expect(table.audit == nil)
+        #expect(table.csv().hasPrefix("# NOT DISCLOSURE CONTROLLED"))
+    }
+}

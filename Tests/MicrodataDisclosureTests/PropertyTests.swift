@@ -1,0 +1,75 @@
+import Testing
+@testable import MicrodataDisclosure
+
+/// Seeded random 2-D and 3-D tables with margins and random primaries: after protection the audit finds
+/// no recoverable primary, and an independent LP over the whole table (all cells as variables, every
+/// relation, published cells fixed) agrees with the audit's intervals.
+struct PropertyTests {
+    static func randomTable(sizes: [Int], rng: inout SplitMix64) throws -> ProtectionTable {
+        let dims = try sizes.enumerated().map { d, n in
+            try TableDimension(name: "d\(d)", codes: (0..<n).map { "c\($0)" }, total: "T")
+        }
+        var given: [[String]: (evidence: CellEvidence, line: Int)] = [:]
+        func fill(_ prefix: [String], _ d: Int) {
+            if d == sizes.count {
+                let roll = rng.next() % 10
+                let units = roll == 0 ? Int(rng.next() % 3) + 1 : Int(rng.next() % 40) + 10
+                given[prefix] = (CellEvidence(units: units, value: Double(units)), 0)
+                return
+            }
+            for c in 0..<sizes[d] { fill(prefix + ["c\(c)"], d + 1) }
+        }
+        fill([], 0)
+        return try ProtectionTable.grid(dimensions: dims, given: given)
+    }
+
+    /// Min and max of `target` over all tables consistent with the published cells.
+    static func independentInterval(_ table: ProtectionTable, statuses: [CellStatus], target: Int) throws -> (Double, Double) {
+        // The same a-priori upper bound as the audit: twice the largest cell.
+        let upper = 2 * table.cells.map { Double($0.evidence.units) }.max()!
+        var lower: [Double?] = [], up: [Double?] = []
+        for (i, cell) in table.cells.enumerated() {
+            let v = Double(cell.evidence.units)
+            lower.append(statuses[i].isSuppressed ? 0 : v)
+            up.append(statuses[i].isSuppressed ? upper : v)
+        }
+        let rows = table.relations.map { r in
+            LinearProgram.Row(terms: [(r.total, 1.0)] + r.parts.map { ($0, -1.0) }, lower: 0, upper: 0)
+        }
+        let model = try GLPKSolver().load(LinearProgram(columnLower: lower, columnUpper: up, rows: rows))
+        guard case let .optimal(lo) = try model.optimise([(target, 1)], .minimise, exact: true),
+            case let .optimal(hi) = try model.optimise([(target, 1)], .maximise, exact: true)
+        else { throw DisclosureError.solver("independent LP not optimal") }
+        return (lo, hi)
+    }
+
+    @Test(arguments: [[5, 4], [6, 6], [4, 7], [3, 3, 3], [4, 3, 3]])
+    func protectedTablesPassAnIndependentAudit(sizes: [Int]) throws {
+        var rng = SplitMix64(seed: UInt64(sizes.reduce(17) { $0 * 31 + $1 }))
+        for round in 0..<3 {
+            let table = try Self.randomTable(sizes: sizes, rng: &rng)
+            let rules = try TestTables.rules { $0.classDisclosureNeedsReview = false }
+            // Random extra primaries, inner cells and margins alike, on top of the threshold ones.
+            var primaries: [Int: [ProtectionRequirement]] = [:]
+            for i in table.cells.indices {
+                let units = table.cells[i].evidence.units
+                if rules.failsThreshold(units: units) || rng.next() % 25 == 0 {
+                    let level = Double(rng.next() % 3 + 1)
+                    primaries[i] = [ProtectionRequirement(measure: .count, lower: level, upper: level, rule: "random")]
+                }
+            }
+            let checked = try DisclosureControl(rules: rules).protect(table, hasMagnitude: false, primaries: primaries)
+            let audit = try #require(checked.audit)
+            #expect(audit.passed, "sizes \(sizes) round \(round)")
+            #expect(audit.recoverableCells == 0)
+            for (p, reqs) in primaries {
+                let (lo, hi) = try Self.independentInterval(table, statuses: checked.statuses, target: p)
+                let a = Double(table.cells[p].evidence.units)
+                #expect(lo <= max(0, a - reqs[0].lower) + 1e-7 && hi >= a + reqs[0].upper - 1e-7,
+                        "cell \(table.name(of: p)) = \(a): independent interval [\(lo), \(hi)]")
+                let reported = try #require(audit.cells.first { $0.key == table.cells[p].key })
+                #expect(reported.lower == (lo - 1e-7).rounded(.up) && reported.upper == (hi + 1e-7).rounded(.down))
+            }
+        }
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import MicrodataReaders
-
-struct ReadersPlaceholderTests {
-    @Test func moduleLinks() { #expect(Bool(true)) }
-}

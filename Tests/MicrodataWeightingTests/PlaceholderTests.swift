@@ -1,6 +1,0 @@
-import Testing
-@testable import MicrodataWeighting
-
-struct WeightingPlaceholderTests {
-    @Test func moduleLinks() { #expect(Bool(true)) }
-}
