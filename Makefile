@@ -22,7 +22,7 @@ release: deps
 	$(SWIFT) build -c release
 
 demo: release
-	$$($(SWIFT) build -c release --show-bin-path)/microdata demo
+	$$($(SWIFT) build -c release --show-bin-path)/microdata demo --output-dir microdata-demo
 
 test: deps
 	$(SWIFT) test

@@ -52,15 +52,32 @@ let package = Package(
 
         // MARK: - Tests (Swift Testing); fixtures are read from the package's Fixtures/ folder
         .testTarget(name: "MicrodataCodebookTests", dependencies: ["MicrodataCodebook", "MicrodataTestSupport"]),
-        .testTarget(name: "MicrodataReadersTests", dependencies: ["MicrodataReaders", "MicrodataTestSupport"]),
-        .testTarget(name: "MicrodataHarmoniseTests", dependencies: ["MicrodataHarmonise", "MicrodataTestSupport"]),
+        .testTarget(name: "MicrodataReadersTests", dependencies: ["MicrodataReaders", "MicrodataCodebook", "MicrodataTestSupport"]),
+        .testTarget(
+            name: "MicrodataHarmoniseTests",
+            dependencies: ["MicrodataHarmonise", "MicrodataCodebook", "MicrodataReaders", "MicrodataWeighting", "MicrodataTestSupport"]
+        ),
         .testTarget(name: "MicrodataWeightingTests", dependencies: ["MicrodataWeighting", "MicrodataTestSupport"]),
-        .testTarget(name: "MicrodataDisclosureTests", dependencies: ["MicrodataDisclosure", "MicrodataTestSupport"]),
+        .testTarget(
+            name: "MicrodataDisclosureTests", dependencies: ["MicrodataDisclosure", "MicrodataWeighting", "MicrodataTestSupport"]
+        ),
         .testTarget(name: "MicrodataWriteTests", dependencies: ["MicrodataWrite", "MicrodataTestSupport"]),
-        .testTarget(name: "MicrodataTablesTests", dependencies: ["MicrodataTables", "MicrodataTestSupport"]),
+        .testTarget(
+            name: "MicrodataTablesTests",
+            dependencies: [
+                "MicrodataTables", "MicrodataCodebook", "MicrodataReaders", "MicrodataHarmonise", "MicrodataWeighting",
+                "MicrodataDisclosure", "MicrodataWrite", "MicrodataTestSupport",
+            ]
+        ),
         .testTarget(
             name: "MicrodataStatFilesTests",
             dependencies: ["MicrodataReaders", "MicrodataCodebook", "MicrodataWeighting", "MicrodataTestSupport"]
+        ),
+        .testTarget(
+            name: "MicrodataReliabilityTests",
+            dependencies: [
+                "MicrodataCodebook", "MicrodataReaders", "MicrodataHarmonise", "MicrodataDisclosure", "MicrodataTestSupport",
+            ]
         ),
     ]
 )

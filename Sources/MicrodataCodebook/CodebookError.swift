@@ -4,7 +4,7 @@
 /// declare a DOCTYPE (refused so that no entity or DTD is ever expanded or loaded), and XML that is not a codebook.
 public struct CodebookError: Error, Sendable, Hashable, CustomStringConvertible {
     enum Code: String, Sendable, Hashable {
-        case unreadable, malformed, forbiddenDoctype, notACodebook
+        case unreadable, malformed, forbiddenDoctype, notACodebook, limitExceeded
     }
 
     let code: Code
@@ -25,7 +25,8 @@ public struct CodebookError: Error, Sendable, Hashable, CustomStringConvertible 
         self.message = message
     }
 
-    /// The kind of failure: `unreadable`, `malformed`, `forbiddenDoctype` or `notACodebook`.
+    /// The kind of failure: `unreadable`, `malformed`, `forbiddenDoctype`, `notACodebook` or `limitExceeded`
+    /// (a ``DDILimits`` cap).
     public var kind: String { code.rawValue }
 
     public var description: String {

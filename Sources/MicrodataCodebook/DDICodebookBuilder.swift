@@ -12,6 +12,9 @@ final class DDICodebookBuilder: XMLStreamHandler {
     /// Values that could not be read as numbers, reported rather than dropped silently.
     private(set) var warnings: [CodebookWarning] = []
     private var line = 0
+    /// Caps checked while building, and the source named in their errors.
+    var limits = DDILimits()
+    var source = ""
 
     // The element being built, with a flag saying whether one is open (non-optional so mutations stay in place).
     private var file = DataFile()
@@ -49,7 +52,7 @@ final class DDICodebookBuilder: XMLStreamHandler {
             // DDI 3.x study-level document: the first citation title.
             return name == "String" && parent == "Title" && codebook.study.title == nil
         }
-        if inVariable { return startInVariable(name, parent: parent, cursor: cursor) }
+        if inVariable { return try startInVariable(name, parent: parent, cursor: cursor) }
         if inFile { return startInFile(name, parent: parent, cursor: cursor) }
         switch name {
         case "fileDscr":
@@ -138,7 +141,7 @@ final class DDICodebookBuilder: XMLStreamHandler {
         return false
     }
 
-    private func startInVariable(_ name: String, parent: String, cursor: XMLCursor) -> Bool {
+    private func startInVariable(_ name: String, parent: String, cursor: XMLCursor) throws -> Bool {
         switch name {
         case "location":
             let name = variable.name
@@ -154,6 +157,13 @@ final class DDICodebookBuilder: XMLStreamHandler {
             return parent == "var" || parent == "catgry"
         case "catgry":
             if inCategory { variable.categories.append(category) }
+            if variable.categories.count >= limits.maxCategoriesPerVariable {
+                throw CodebookError(
+                    .limitExceeded, file: source, line: cursor.line,
+                    message: "variable \(variable.name) has more than the maximum of "
+                        + "\(limits.maxCategoriesPerVariable) categories per variable "
+                        + "(raise DDILimits.maxCategoriesPerVariable)")
+            }
             inCategory = true
             category = Category(
                 value: "", isMissing: cursor.attribute("missing")?.uppercased() == "Y",

@@ -14,15 +14,19 @@ import Foundation
 public struct DDIParser: Sendable {
     /// Upper-cased names that mark a variable as a weight when the codebook flags none (IPUMS).
     public let knownWeightNames: Set<String>?
+    /// Caps on nesting depth, label size and categories per variable.
+    public var limits: DDILimits
 
     /// A parser using `Codebooks/weights/known-weight-names.csv` when it can be found.
-    public init() {
+    public init(limits: DDILimits = DDILimits()) {
         knownWeightNames = KnownWeightNames.bundledURL().flatMap { try? KnownWeightNames.load(from: $0) }
+        self.limits = limits
     }
 
     /// A parser with an explicit list of weight names (`nil`: never flag weights by name).
-    public init(knownWeightNames: Set<String>?) {
+    public init(knownWeightNames: Set<String>?, limits: DDILimits = DDILimits()) {
         self.knownWeightNames = knownWeightNames.map { Set($0.map { $0.uppercased() }) }
+        self.limits = limits
     }
 
     /// Parses a DDI codebook file (`.xml`, or `.xml.gz`).
@@ -53,26 +57,30 @@ public struct DDIParser: Sendable {
     /// resolved from their references.
     public func parseCodeLists(contentsOf url: URL) throws -> [CodeList] {
         var builder = DDICodeListBuilder()
-        try XMLStream.run(file: url, handler: &builder)
+        try XMLStream.run(file: url, limits: limits, handler: &builder)
         return builder.resolved()
     }
 
     /// Reads the code lists of an in-memory DDI 3.x document.
     public func parseCodeLists(data: Data, source: String) throws -> [CodeList] {
         var builder = DDICodeListBuilder()
-        try XMLStream.run(data: data, source: source, handler: &builder)
+        try XMLStream.run(data: data, source: source, limits: limits, handler: &builder)
         return builder.resolved()
     }
 
     private func read(contentsOf url: URL) throws -> (codebook: Codebook, warnings: [CodebookWarning]) {
         var builder = DDICodebookBuilder()
-        try XMLStream.run(file: url, handler: &builder)
+        builder.limits = limits
+        builder.source = url.path
+        try XMLStream.run(file: url, limits: limits, handler: &builder)
         return (try finish(&builder, source: url.path), builder.warnings)
     }
 
     private func read(data: Data, source: String) throws -> (codebook: Codebook, warnings: [CodebookWarning]) {
         var builder = DDICodebookBuilder()
-        try XMLStream.run(data: data, source: source, handler: &builder)
+        builder.limits = limits
+        builder.source = source
+        try XMLStream.run(data: data, source: source, limits: limits, handler: &builder)
         return (try finish(&builder, source: source), builder.warnings)
     }
 

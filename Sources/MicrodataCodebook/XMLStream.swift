@@ -72,14 +72,21 @@ private final class ErrorBox {
 ///
 /// Rejects any DOCTYPE before content is read; maps the first parser error to a `CodebookError`.
 enum XMLStream {
-    static func run<H: XMLStreamHandler>(file url: URL, handler: inout H) throws {
+    static func run<H: XMLStreamHandler>(
+        file url: URL, limits: DDILimits = DDILimits(), handler: inout H
+    ) throws {
         _ = libxmlSetUp
         let path = url.path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
             FileManager.default.isReadableFile(atPath: path)
         else {
-            throw CodebookError(.unreadable, file: path, message: "cannot open the file for reading")
+            throw CodebookError(
+                .unreadable, file: path,
+                message: isDirectory.boolValue ? "is a directory, not a codebook file" : "cannot open the file for reading")
+        }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size == 0 {
+            throw CodebookError(.malformed, file: path, line: 1, column: 1, message: "the document is empty")
         }
         guard let reader = xmlReaderForFile(path, nil, safeOptions) else {
             throw CodebookError(.unreadable, file: path, message: "libxml2 could not open the file")
@@ -89,10 +96,13 @@ enum XMLStream {
             defer { try? handle.close() }
             return try? handle.read(upToCount: prologScanLength)
         }
-        try drive(reader, source: path, doctype: head.map(declaresDoctype) ?? false, handler: &handler)
+        try drive(
+            reader, source: path, doctype: head.map(declaresDoctype) ?? false, limits: limits, handler: &handler)
     }
 
-    static func run<H: XMLStreamHandler>(data: Data, source: String, handler: inout H) throws {
+    static func run<H: XMLStreamHandler>(
+        data: Data, source: String, limits: DDILimits = DDILimits(), handler: inout H
+    ) throws {
         _ = libxmlSetUp
         guard !data.isEmpty else {
             throw CodebookError(.malformed, file: source, line: 1, column: 1, message: "the document is empty")
@@ -104,7 +114,7 @@ enum XMLStream {
             }
             defer { xmlFreeTextReader(reader) }
             let doctype = declaresDoctype(data.prefix(prologScanLength))
-            try drive(reader, source: source, doctype: doctype, handler: &handler)
+            try drive(reader, source: source, doctype: doctype, limits: limits, handler: &handler)
         }
     }
 
@@ -136,7 +146,7 @@ enum XMLStream {
     }
 
     private static func drive<H: XMLStreamHandler>(
-        _ reader: xmlTextReaderPtr, source: String, doctype: Bool, handler: inout H
+        _ reader: xmlTextReaderPtr, source: String, doctype: Bool, limits: DDILimits, handler: inout H
     ) throws {
         let box = ErrorBox()
         try withExtendedLifetime(box) {
@@ -196,6 +206,12 @@ enum XMLStream {
                     let name = xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? ""
                     let empty = xmlTextReaderIsEmptyElement(reader) == 1
                     path.append(name)
+                    if path.count > limits.maxDepth {
+                        throw CodebookError(
+                            .limitExceeded, file: source, line: cursor.line,
+                            message: "<\(name)> is nested deeper than the maximum XML depth of \(limits.maxDepth) "
+                                + "(raise DDILimits.maxDepth)")
+                    }
                     if try handler.start(name, path: path, cursor: cursor), captureDepth < 0 {
                         captureDepth = path.count
                         buffer.removeAll(keepingCapacity: true)
@@ -206,7 +222,14 @@ enum XMLStream {
                     try finish(name)
                 case 3, 4, 13, 14:  // text, CDATA, whitespace
                     if captureDepth >= 0, let value = xmlTextReaderConstValue(reader) {
-                        buffer.append(contentsOf: UnsafeBufferPointer(start: value, count: strlen(value)))
+                        let count = strlen(value)
+                        if buffer.count + count > limits.maxLabelBytes {
+                            throw CodebookError(
+                                .limitExceeded, file: source, line: cursor.line,
+                                message: "the text of <\(path[captureDepth - 1])> is longer than the maximum label "
+                                    + "size of \(limits.maxLabelBytes) bytes (raise DDILimits.maxLabelBytes)")
+                        }
+                        buffer.append(contentsOf: UnsafeBufferPointer(start: value, count: count))
                     }
                 case 10:  // DOCTYPE: DDI never uses DTDs; refuse before any entity can be expanded.
                     throw CodebookError(

@@ -1,4 +1,5 @@
 import Foundation
+import MicrodataCodebook
 
 /// The primary rules, protection levels, costs and quality bands, read from a rules file
 /// (`Codebooks/disclosure/default-rules.json`, overridden key by key by a user file).
@@ -81,29 +82,14 @@ public struct DisclosureRules: Sendable, Codable, Equatable {
         return object
     }
 
-    /// Finds `Codebooks/disclosure/default-rules.json`: `$MICRODATA_CODEBOOKS`, then the folders above
-    /// the running executable, then the current directory.
+    /// The default rules, `disclosure/default-rules.json` in the project's `Codebooks/` folder (see
+    /// ``CodebooksFolder``).
     public static func defaultRulesURL() throws -> URL {
-        let relative = "disclosure/default-rules.json"
-        var candidates: [URL] = []
-        if let root = ProcessInfo.processInfo.environment["MICRODATA_CODEBOOKS"] {
-            candidates.append(URL(fileURLWithPath: root).appendingPathComponent(relative))
+        do {
+            return try CodebooksFolder.file("disclosure/default-rules.json")
+        } catch let error as CodebooksFolderError {
+            throw DisclosureError.rules(file: "Codebooks/disclosure/default-rules.json", reason: "\(error) (or pass --rules)")
         }
-        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
-            .deletingLastPathComponent()
-        for _ in 0..<6 {
-            candidates.append(dir.appendingPathComponent("Codebooks").appendingPathComponent(relative))
-            dir = dir.deletingLastPathComponent()
-        }
-        candidates.append(
-            URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-                .appendingPathComponent("Codebooks").appendingPathComponent(relative))
-        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) {
-            return found
-        }
-        throw DisclosureError.rules(
-            file: "Codebooks/\(relative)",
-            reason: "default rules not found (set MICRODATA_CODEBOOKS or pass --rules); looked in "
-                + candidates.map(\.path).joined(separator: ", "))
     }
+
 }

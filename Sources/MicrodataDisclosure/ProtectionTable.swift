@@ -15,12 +15,25 @@ public struct ProtectionTable: Sendable {
         public var structuralZero: Bool
         /// Whether the cell was in the input table (rather than computed as a margin or an empty cell).
         public var fromInput: Bool
+
+        public init(key: [String], evidence: CellEvidence, isInner: Bool, structuralZero: Bool, fromInput: Bool) {
+            self.key = key
+            self.evidence = evidence
+            self.isInner = isInner
+            self.structuralZero = structuralZero
+            self.fromInput = fromInput
+        }
     }
 
     /// `cells[total] = Σ cells[parts]`.
     public struct Relation: Sendable, Hashable {
         public var total: Int
         public var parts: [Int]
+
+        public init(total: Int, parts: [Int]) {
+            self.total = total
+            self.parts = parts
+        }
     }
 
     public var dimensions: [TableDimension]

@@ -23,6 +23,8 @@ final class ByteInput {
     let isGzip: Bool
     /// Size of the file on disk (compressed size for gzip).
     let fileSize: Int
+    /// A regular file (not a FIFO or device), so `fileSize` is known and a short read means the file shrank.
+    let isRegularFile: Bool
     private var fd: Int32 = -1
     private var queue: ChunkQueue?
     private var producer: Thread?
@@ -39,18 +41,44 @@ final class ByteInput {
             throw ReadError(message: "cannot open the file: \(String(cString: strerror(errno)))", file: path)
         }
         var st = stat()
-        fileSize = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
-        var magic: (UInt8, UInt8) = (0, 0)
-        let n = Glibc.pread(fd, &magic, 2, 0)
-        isGzip = n == 2 && magic.0 == 0x1f && magic.1 == 0x8b
+        let statted = fstat(fd, &st) == 0
+        if statted && (st.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw ReadError(message: "is a directory, not a data file", file: path)
+        }
+        isRegularFile = statted && (st.st_mode & S_IFMT) == S_IFREG
+        fileSize = statted ? Int(st.st_size) : 0
+        // The magic bytes: peeked with pread on a file; on a pipe or FIFO read and handed on as a prefix.
+        var magic: [UInt8] = [0, 0]
+        var prefix: [UInt8] = []
+        let descriptor = fd
+        var n = Glibc.pread(descriptor, &magic, 2, 0)
+        if n < 0 && errno == ESPIPE {
+            n = 0
+            while n < 2 {
+                let done = n
+                let got = magic.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + done, 2 - done) }
+                if got < 0 && errno == EINTR { continue }
+                if got <= 0 { break }
+                n += got
+            }
+            prefix = Array(magic[0..<n])
+        }
+        isGzip = n == 2 && magic[0] == 0x1f && magic[1] == 0x8b
         capacity = 4 * ByteInput.chunkSize
         base = .allocate(capacity: capacity)
+        if !isGzip && !prefix.isEmpty {
+            for (i, byte) in prefix.enumerated() { base[i] = byte }
+            end = prefix.count
+            plainOffset = prefix.count
+        }
         if isGzip {
             let queue = ChunkQueue(limit: 4)
             self.queue = queue
             let fd = self.fd
             self.fd = -1
-            let thread = Thread { GzipProducer(fd: fd, path: path, queue: queue).run() }
+            let head = prefix
+            let thread = Thread { GzipProducer(fd: fd, path: path, queue: queue, prefix: head).run() }
             thread.stackSize = 1 << 20
             producer = thread
             thread.start()
@@ -106,6 +134,11 @@ final class ByteInput {
             end += n
             plainOffset += n
             got = n > 0
+            if n == 0 && isRegularFile && plainOffset < fileSize {
+                throw ReadError(
+                    message: "the file shrank while it was being read: it ended after \(plainOffset) of the "
+                        + "\(fileSize) bytes it had when opened", file: path)
+            }
         }
         if !got { atEOF = true }
         if !bomChecked, end >= 3 || atEOF {
@@ -113,6 +146,16 @@ final class ByteInput {
             if end - start >= 3, base[start] == 0xEF, base[start + 1] == 0xBB, base[start + 2] == 0xBF { start += 3 }
         }
         return got
+    }
+
+    /// Throws when the unconsumed bytes (one unfinished line or record) exceed `maxLineLength`; called before a
+    /// refill that would grow the window.
+    func checkLineLength(_ maxLineLength: Int, line: Int) throws {
+        guard end - start > maxLineLength else { return }
+        throw ReadError(
+            message: "the line is longer than the maximum line length of \(maxLineLength) bytes "
+                + "(raise ReadOptions.maxLineLength if the file really has lines this long)",
+            file: path, line: line)
     }
 
     private func ensureSpace(_ extra: Int) {
@@ -190,6 +233,8 @@ struct GzipProducer {
     let fd: Int32
     let path: String
     let queue: ChunkQueue
+    /// Bytes already read from a pipe (the magic bytes), inflated before the rest.
+    var prefix: [UInt8] = []
 
     func run() {
         defer { close(fd) }
@@ -203,6 +248,12 @@ struct GzipProducer {
         let input = UnsafeMutablePointer<UInt8>.allocate(capacity: inSize)
         defer { input.deallocate() }
         var consumed = 0
+        if !prefix.isEmpty {
+            for (i, byte) in prefix.enumerated() { input[i] = byte }
+            stream.next_in = input
+            stream.avail_in = UInt32(prefix.count)
+            consumed = prefix.count
+        }
         var inputEOF = false
         var streamEnded = false
         var out = [UInt8](repeating: 0, count: ByteInput.chunkSize)

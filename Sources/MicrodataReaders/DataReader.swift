@@ -28,6 +28,9 @@ public enum DataReader {
     {
         if StatFile.isStatFile(data) { return try StatFile.open(data, options: options) }
         let input = try ByteInput(path: data.path)
+        if input.isRegularFile && input.fileSize == 0 {
+            throw ReadError(message: "the file is empty", file: data.path)
+        }
         let format: ReadOptions.DataFormat
         if let given = options.format {
             format = given

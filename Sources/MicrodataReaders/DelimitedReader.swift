@@ -79,9 +79,9 @@ struct RecordScanner {
         }
     }
 
-    /// The text of field `k`, with doubled quotes collapsed.
-    func text(_ p: UnsafeMutablePointer<UInt8>, _ k: Int, encoding: TextEncoding) -> String {
-        let s = encoding.decode(p, starts[k], ends[k])
+    /// The text of field `k`, with doubled quotes collapsed; `nil` when it is not valid UTF-8.
+    func text(_ p: UnsafeMutablePointer<UInt8>, _ k: Int, encoding: TextEncoding) -> String? {
+        guard let s = encoding.decodeChecked(p, starts[k], ends[k]) else { return nil }
         return escaped[k] ? s.replacingOccurrences(of: "\"\"", with: "\"") : s
     }
 }
@@ -136,10 +136,16 @@ final class DelimitedReader: BatchSource {
             switch headerScanner.scan(input.base, input.start, input.end, atEOF: input.atEOF) {
             case .record(let next):
                 let sc = headerScanner
-                header = sc.starts.indices.map { sc.text(input.base, $0, encoding: .utf8) }
+                header = try sc.starts.indices.map {
+                    guard let name = sc.text(input.base, $0, encoding: .utf8) else {
+                        throw ReadError(message: "header, field \($0 + 1): " + invalidUTF8Message, file: path, line: 1)
+                    }
+                    return name
+                }
                     .map { $0.trimmingCharacters(in: .whitespaces) }
                 input.start = next
             case .needMore:
+                try input.checkLineLength(options.maxLineLength, line: 1)
                 if try input.refill() { continue }
                 continue
             case .malformed(let message, let field):
@@ -183,7 +189,8 @@ final class DelimitedReader: BatchSource {
                 na.append(false)
             }
         } else {
-            let inferred = try DelimitedReader.inferKinds(path: path, delimiter: delimiter, columns: index)
+            let inferred = try DelimitedReader.inferKinds(path: path, delimiter: delimiter, columns: index,
+                                                          maxLineLength: options.maxLineLength)
             kinds = inferred
             rules = Array(repeating: nil, count: names.count)
             na = inferred.map { $0 != .text }
@@ -248,6 +255,7 @@ final class DelimitedReader: BatchSource {
             }
             input.start = pos
             progress.update()
+            try input.checkLineLength(options.maxLineLength, line: lineNumber + 1)
             if try !input.refill() {
                 if input.start < input.end { continue }  // the last record has no line break
                 finish()
@@ -270,7 +278,10 @@ final class DelimitedReader: BatchSource {
                 if a == z {
                     b.append(nil as String?)
                 } else {
-                    let s = scanner.text(p, k, encoding: encoding)
+                    guard let s = scanner.text(p, k, encoding: encoding) else {
+                        throw ReadError(message: invalidUTF8Message + " (field \(k + 1))", file: input.path,
+                                        line: line, variable: names[c], found: foundText(p, a, z))
+                    }
                     if let rule = rules[c], rule.texts.contains(s) {
                         b.appendMissing()
                         missingCounts[c] += 1
@@ -302,7 +313,7 @@ final class DelimitedReader: BatchSource {
                     b.appendMissing()
                     continue
                 }
-                throw ReadError(message: "not a number (field \(k + 1))", file: input.path, line: line,
+                throw ReadError(message: numberProblem(p, a, z) + " (field \(k + 1))", file: input.path, line: line,
                                 variable: names[c], found: foundText(p, a, z))
             }
         }
@@ -329,7 +340,9 @@ final class DelimitedReader: BatchSource {
 
     /// One pass over the file to type each column: integer if every value is a whole number of up to
     /// 18 digits, real if every value is a number, text otherwise. Empty fields and `NA` are missing.
-    static func inferKinds(path: String, delimiter: UInt8, columns: [Int]) throws -> [ColumnBuilder.Kind] {
+    static func inferKinds(
+        path: String, delimiter: UInt8, columns: [Int], maxLineLength: Int = ReadOptions.defaultMaxLineLength
+    ) throws -> [ColumnBuilder.Kind] {
         let input = try ByteInput(path: path)
         var scanner = RecordScanner(delimiter: delimiter)
         var kinds = [ColumnBuilder.Kind](repeating: .integer, count: columns.count)
@@ -363,6 +376,7 @@ final class DelimitedReader: BatchSource {
                 }
             }
             input.start = pos
+            if input.end - input.start > maxLineLength { return kinds }  // the reading pass reports it
             if try !input.refill() {
                 if input.start < input.end { continue }
                 return kinds

@@ -64,6 +64,10 @@ func parseNumber(_ p: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int, decimals: Int)
         i += 1
     }
     if digits == 0 { return .invalid }
+    if significant > 18 && fraction < 0 && decimals == 0 {
+        // A whole number beyond 18 digits: exact if it fits in Int64, never rounded through a Double.
+        return exactInteger(p, a, b)
+    }
     if significant > 18 || (fraction > 22) {
         return .real(slowParse(p, a, b, decimals: fraction >= 0 ? 0 : decimals))
     }
@@ -81,6 +85,36 @@ func parseNumber(_ p: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int, decimals: Int)
 }
 
 /// `strtod` on a copy of the field, for numbers too long for the fast path.
+/// A whole number of more than 18 significant digits: `.integer` if it fits in Int64, else `.invalid`
+/// (see ``numberProblem(_:_:_:)`` for the message).
+func exactInteger(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> ParsedNumber {
+    var i = a
+    let negative = p[i] == UInt8(ascii: "-")
+    if p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+") { i += 1 }
+    var value: Int64 = 0
+    while i < b {
+        let digit = Int64(p[i] &- 0x30)
+        let (m, o1) = value.multipliedReportingOverflow(by: 10)
+        let (v, o2) = negative ? m.subtractingReportingOverflow(digit) : m.addingReportingOverflow(digit)
+        if o1 || o2 { return .invalid }
+        value = v
+        i += 1
+    }
+    return .integer(value)
+}
+
+/// Why a field that ``parseNumber(_:_:_:decimals:)`` called `.invalid` is not a number, for error messages.
+func numberProblem(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> String {
+    var i = a
+    if i < b && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) { i += 1 }
+    var digitsOnly = i < b
+    while i < b {
+        if p[i] &- 0x30 >= 10 { digitsOnly = false; break }
+        i += 1
+    }
+    return digitsOnly ? "number too large for a 64-bit integer" : "not a number"
+}
+
 func slowParse(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int, decimals: Int) -> Double {
     var text = [CChar](repeating: 0, count: b - a + 1)
     for k in a..<b { text[k - a] = CChar(bitPattern: p[k]) }
@@ -100,6 +134,16 @@ enum TextEncoding: Sendable {
     }
 
     /// Decodes `p[a..<b]`.
+    /// Decodes `p[a..<b]`; `nil` when the encoding is UTF-8 and the bytes are not valid UTF-8.
+    @inline(__always)
+    func decodeChecked(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> String? {
+        guard self == .utf8 else { return decode(p, a, b) }
+        let buffer = UnsafeBufferPointer(start: p + a, count: b - a)
+        for c in buffer where c >= 0x80 { return String(validating: buffer, as: UTF8.self) }
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
+    /// Decodes `p[a..<b]`, replacing invalid UTF-8 with U+FFFD.
     @inline(__always)
     func decode(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> String {
         let buffer = UnsafeBufferPointer(start: p + a, count: b - a)
@@ -113,7 +157,13 @@ enum TextEncoding: Sendable {
     }
 }
 
-/// Text of a field for an error message: decoded as UTF-8 with invalid bytes replaced.
+/// The message for a character field that is not valid UTF-8.
+let invalidUTF8Message = "invalid UTF-8 in a character field (if the file is Latin-1, declare "
+    + "fileType charset=\"ISO-8859-1\" in the codebook)"
+
+/// Text of a field for an error message: decoded as UTF-8 with invalid bytes replaced, at most 200 bytes.
 func foundText(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> String {
-    String(decoding: UnsafeBufferPointer(start: p + a, count: max(0, b - a)), as: UTF8.self)
+    let count = max(0, b - a)
+    let text = String(decoding: UnsafeBufferPointer(start: p + a, count: min(count, 200)), as: UTF8.self)
+    return count > 200 ? text + "… (\(count) bytes)" : text
 }

@@ -125,6 +125,7 @@ final class FixedWidthReader: BatchSource {
             }
             input.start = pos
             progress.update()
+            try input.checkLineLength(options.maxLineLength, line: lineNumber + 1)
             if try !input.refill() {
                 if input.start < input.end {
                     let s = input.start
@@ -164,7 +165,12 @@ final class FixedWidthReader: BatchSource {
                 if a == z {
                     b.append(nil as String?)
                 } else {
-                    let s = plan.encoding.decode(p, a, z)
+                    guard let s = plan.encoding.decodeChecked(p, a, z) else {
+                        throw ReadError(message: invalidUTF8Message, file: input.path, line: lineNumber,
+                                        variable: plan.tables[tableIndex].variables[f.column].name,
+                                        recordType: plan.recordTypeField == nil ? nil : plan.layouts[index].code,
+                                        columns: (f.start + 1)...f.end, found: foundText(p, a, z))
+                    }
                     if f.rule >= 0 && plan.rules[f.rule].texts.contains(s) {
                         b.appendMissing()
                         missingCounts[tableIndex][f.column] += 1
@@ -193,7 +199,7 @@ final class FixedWidthReader: BatchSource {
                 }
             case .invalid:
                 let (a, z) = trimmed(p, start + f.start, start + f.end)
-                throw ReadError(message: "not a number", file: input.path, line: lineNumber,
+                throw ReadError(message: numberProblem(p, a, z), file: input.path, line: lineNumber,
                                 variable: plan.tables[tableIndex].variables[f.column].name,
                                 recordType: plan.recordTypeField == nil ? nil : plan.layouts[index].code,
                                 columns: (f.start + 1)...f.end, found: foundText(p, a, z))

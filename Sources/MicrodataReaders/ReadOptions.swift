@@ -17,6 +17,12 @@ public struct ReadOptions: Sendable, Hashable {
     public var shape: Shape
     /// The data format; `nil` detects it from the first line.
     public var format: DataFormat?
+    /// The longest line (or delimited record) accepted, in bytes; a longer one is an error naming this cap,
+    /// so a file without line breaks cannot grow the line buffer without bound.
+    public var maxLineLength: Int
+
+    /// The default ``maxLineLength``: 8 MiB.
+    public static let defaultMaxLineLength = 8 << 20
 
     /// How the rows of a hierarchical file are arranged in batches.
     public enum Shape: Sendable, Hashable {
@@ -35,8 +41,10 @@ public struct ReadOptions: Sendable, Hashable {
 
     public init(
         variables: [String]? = nil, batchSize: Int = 65_536, keepRawMissing: Bool = false, strict: Bool = false,
-        recordType: String? = nil, limit: Int? = nil, shape: Shape = .long, format: DataFormat? = nil
+        recordType: String? = nil, limit: Int? = nil, shape: Shape = .long, format: DataFormat? = nil,
+        maxLineLength: Int = ReadOptions.defaultMaxLineLength
     ) {
+        self.maxLineLength = maxLineLength
         self.shape = shape
         self.format = format
         self.variables = variables

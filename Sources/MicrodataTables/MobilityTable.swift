@@ -9,6 +9,10 @@ public struct MobilityTable: Sendable, Hashable, Codable {
     public var group: String
     /// Weighted counts N̂ᵢⱼ.
     public var counts: [[MobilityEstimate]]
+    /// Weighted origin totals N̂ᵢ. (row margins), destination totals N̂.ⱼ (column margins) and the table total.
+    public var originTotals: [MobilityEstimate]
+    public var destinationTotals: [MobilityEstimate]
+    public var total: MobilityEstimate
     /// Joint shares N̂ᵢⱼ / N̂.
     public var joint: [[MobilityEstimate?]]
     /// Outflow rates P(destination j | origin i) (row shares).
@@ -75,7 +79,7 @@ extension CellTotals {
                 var gradient = SparseGradient()
                 gradient.add(c, 1)
                 countRow.append(
-                    measure(totals[c], gradient, shape: .wald, level: level, numerator: n([c]), denominator: grandN))
+                    measure(totals[c], gradient, shape: .wald, level: level, numerator: n([c]), denominator: n(all)))
                 jointRow.append(share([c], of: all))
                 outRow.append(share([c], of: row))
                 inRow.append(share([c], of: (0..<k).map { idx($0, j) }))
@@ -85,6 +89,16 @@ extension CellTotals {
             outflow.append(outRow)
             inflow.append(inRow)
         }
+
+        func sum(_ cells: [Int]) -> MobilityEstimate {
+            var gradient = SparseGradient()
+            for c in cells { gradient.add(c, 1) }
+            return measure(
+                cells.reduce(0) { $0 + totals[$1] }, gradient, shape: .wald, level: level, numerator: n(cells),
+                denominator: grandN)
+        }
+        let originTotals = (0..<k).map { i in sum((0..<k).map { idx(i, $0) }) }
+        let destinationTotals = (0..<k).map { j in sum((0..<k).map { idx($0, j) }) }
 
         var rates: [String: MobilityEstimate] = [:]
         for name in ["immobile", "mobile", "upward", "downward"] {
@@ -129,7 +143,8 @@ extension CellTotals {
             }
         }
         return MobilityTable(
-            group: name, counts: countTable, joint: joint, outflow: outflow, inflow: inflow, rates: rates,
+            group: name, counts: countTable, originTotals: originTotals, destinationTotals: destinationTotals,
+            total: sum(all), joint: joint, outflow: outflow, inflow: inflow, rates: rates,
             logOddsRatios: odds, independenceTest: raoScottTest(group: g))
     }
 }

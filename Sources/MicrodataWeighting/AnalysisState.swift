@@ -24,6 +24,9 @@ struct AnalysisState {
     /// Calibration: per slot Σ d·q·x for q = 1, y, y², x_den (4 × p values).
     var calibrationWidth = 0
     var dxq: [Double] = []
+    /// Raking: per slot unweighted Σ q·x (4 × p values).
+    var uxq: [Double] = []
+    var raking = false
     // Quantile rows.
     var qx: [Double] = []
     var qw: [Double] = []
@@ -36,10 +39,46 @@ struct AnalysisState {
         levelCoders = Array(repeating: ValueCoder(), count: analysis.variables.count)
     }
 
+    // A dense (unit × cell) index in front of the hash while it stays small (fewer cache misses).
+    var cellMap = IndexTable(capacity: 64)
+    var cellCount = 0
+    var cellCap = 8
+    var dense: [Int32] = []
+    var denseUnits = 0
+    var denseOn = true
+    static let denseLimit = 1 << 22
+
     @inline(__always)
     mutating func slot(domain: Int32, level: Int32, unit: Int32) -> Int {
+        let cellKey = UInt64(UInt32(domain)) << 12 | UInt64(UInt32(level))
+        if denseOn {
+            let c: Int
+            if let existing = cellMap[cellKey] {
+                c = Int(existing)
+            } else {
+                c = cellCount
+                cellMap.insert(cellKey, Int32(c))
+                cellCount += 1
+                if c >= cellCap { widenDense() }
+            }
+            let u = Int(unit)
+            if u >= denseUnits { growDense(to: u + 1) }
+            if denseOn {
+                let i = u * cellCap + c
+                let s = dense[i]
+                if s >= 0 { return Int(s) }
+                let new = newSlot(UInt64(UInt32(domain)) << 44 | UInt64(UInt32(level)) << 32 | UInt64(UInt32(unit)),
+                                  domain, level, unit)
+                dense[i] = Int32(new)
+                return new
+            }
+        }
         let key = UInt64(UInt32(domain)) << 44 | UInt64(UInt32(level)) << 32 | UInt64(UInt32(unit))
         if let s = slotMap[key] { return Int(s) }
+        return newSlot(key, domain, level, unit)
+    }
+
+    private mutating func newSlot(_ key: UInt64, _ domain: Int32, _ level: Int32, _ unit: Int32) -> Int {
         let s = Int32(slotDomain.count)
         slotMap.insert(key, s)
         slotDomain.append(domain)
@@ -47,8 +86,35 @@ struct AnalysisState {
         slotUnit.append(unit)
         sums.append(contentsOf: repeatElement(0, count: Self.width))
         if calibrationWidth > 0 { dxq.append(contentsOf: repeatElement(0, count: calibrationWidth)) }
+        if raking { uxq.append(contentsOf: repeatElement(0, count: calibrationWidth)) }
         if replicateCount > 0 { rep.append(contentsOf: repeatElement(0, count: replicateCount * Self.repWidth)) }
         return Int(s)
+    }
+
+    private mutating func growDense(to units: Int) {
+        let target = max(units, denseUnits * 2, 64)
+        if target * cellCap > Self.denseLimit {
+            denseOn = false
+            dense = []
+            return
+        }
+        dense.append(contentsOf: repeatElement(-1, count: (target - denseUnits) * cellCap))
+        denseUnits = target
+    }
+
+    private mutating func widenDense() {
+        let newCap = cellCap * 2
+        if denseUnits * newCap > Self.denseLimit {
+            denseOn = false
+            dense = []
+            return
+        }
+        var wider = [Int32](repeating: -1, count: denseUnits * newCap)
+        for u in 0..<denseUnits {
+            for c in 0..<cellCap { wider[u * newCap + c] = dense[u * cellCap + c] }
+        }
+        dense = wider
+        cellCap = newCap
     }
 
     /// The level code of a row for a categorical analysis (1-based), or `nil` when any part is missing.

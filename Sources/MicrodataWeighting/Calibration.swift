@@ -60,3 +60,37 @@ func solveLinear(_ a: [Double], _ b: [Double]) throws -> [Double] {
     }
     return x
 }
+
+/// Raking (iterative proportional fitting) of the weights to population margins, with R `rake()`'s
+/// iteration and its variance (ten sweeps of projections onto the margins with the final sweep's weights).
+public struct Raking: Sendable, Hashable {
+    /// A margin: a categorical column and the population count of each of its levels.
+    public struct Margin: Sendable, Hashable {
+        public var column: String
+        public var totals: [String: Double]
+        public init(column: String, totals: [String: Double]) {
+            self.column = column
+            self.totals = totals
+        }
+    }
+
+    public var margins: [Margin]
+    /// Convergence: the largest change of a joint cell's weighted count between sweeps must fall below
+    /// `epsilon` (weighted units when ≥ 1, otherwise a fraction of Σw), as in R.
+    public var epsilon: Double
+    public var maxIterations: Int
+
+    /// Tight by default (1e-10 of Σw, 100 sweeps); ``rCompatible(margins:)`` gives R's defaults.
+    public init(margins: [Margin], epsilon: Double = 1e-10, maxIterations: Int = 100) {
+        self.margins = margins
+        self.epsilon = epsilon
+        self.maxIterations = maxIterations
+    }
+
+    /// R's defaults (`epsilon = 1` weighted unit, 10 sweeps), which leave margins slightly off.
+    public static func rCompatible(margins: [Margin]) -> Raking { Raking(margins: margins, epsilon: 1, maxIterations: 10) }
+
+    /// Levels of each margin in a fixed order, and the number of joint cells.
+    var levels: [[String]] { margins.map { $0.totals.keys.sorted(by: naturalLess) } }
+    var jointCells: Int { levels.reduce(1) { $0 * $1.count } }
+}

@@ -29,6 +29,8 @@ public struct SurveyDesign: Sendable, Hashable {
     public var jackknife: Bool = false
     /// Linear calibration (GREG, post-stratification) of the weights; Taylor designs only.
     public var calibration: Calibration? = nil
+    /// Raking of the weights to population margins; Taylor designs only.
+    public var raking: Raking? = nil
     /// Accept rows with weight 0 (they stay in the design and contribute nothing); otherwise an error.
     public var allowZeroWeights: Bool
 
@@ -83,6 +85,7 @@ public struct SurveyDesign: Sendable, Hashable {
         if !clusters.isEmpty { parts.append("clusters \(clusters.joined(separator: ", "))") }
         parts.append(fpc.isEmpty ? "with replacement" : "fpc \(fpc.joined(separator: ", "))")
         if lonelyPSU != .fail { parts.append("lonely PSU: \(lonelyPSU.rawValue)") }
+        if let raking { parts.append("raked on \(raking.margins.map(\.column).joined(separator: ", "))") }
         if let calibration { parts.append("calibrated (linear) on \(calibration.terms.count) totals") }
         return parts.joined(separator: "; ")
     }

@@ -195,7 +195,13 @@ extension SurveyEstimator {
                 }
             } else {
                 for s in 0..<S { addScores(s, &scores, local: false) }
-                if let calibration { addCalibrationResiduals(st, calibration, specs, estimatesOfDomain, &scores) }
+                if let calibration {
+                    if design.raking != nil {
+                        addRakingResiduals(st, calibration, specs, estimatesOfDomain, &scores)
+                    } else {
+                        addCalibrationResiduals(st, calibration, specs, estimatesOfDomain, &scores)
+                    }
+                }
                 cov = try structure.covariance(estimates: E, scores: scores, present: nil)
             }
         } else if let spec = design.replicates {
@@ -242,6 +248,69 @@ extension SurveyEstimator {
                 weightedCount: p.weighted))
         }
         return (cells, cov)
+    }
+
+    /// Raking residual scores as R computes them: ten sweeps over the margins of
+    /// `z ← z − w⁽ᵐ⁾ · ave_c(z / w⁽ᵐ⁾)` (unweighted category means, weights after margin m's last step),
+    /// carried per joint cell: every unit gets −Σ_j (Σ_unit d·I_j) · A_j.
+    private func addRakingResiduals(
+        _ st: AnalysisState, _ fit: CalibrationFit, _ specs: [EstimateSpec], _ estimatesOfDomain: [[Int]],
+        _ scores: inout Scores
+    ) {
+        let p = calibrationTerms
+        let categorical = st.categorical ?? false
+        let categories = jointCategories()
+        let G = fit.lambda.map { $0 + 1 }
+        // U[e][j]: unweighted Σ u over the rows of joint cell j.
+        var u = [Double](repeating: 0, count: specs.count * p)
+        for s in st.slotDomain.indices {
+            let d = Int(st.slotDomain[s])
+            let l = st.slotLevel[s]
+            let base = s * 4 * p
+            for e in estimatesOfDomain[d] {
+                let c = specs[e]
+                for j in 0..<p {
+                    var v: Double
+                    if categorical {
+                        if l == 0 { continue }
+                        v = c.cDomain * st.uxq[base + j] + (c.level == l ? c.cw * st.uxq[base + j] : 0)
+                    } else {
+                        v = c.cw * st.uxq[base + j] + c.cwy * st.uxq[base + p + j] + c.cwyy * st.uxq[base + 2 * p + j]
+                            + c.cwx * st.uxq[base + 3 * p + j]
+                    }
+                    u[e * p + j] += v
+                }
+            }
+        }
+        var A = [Double](repeating: 0, count: specs.count * p)
+        for e in specs.indices {
+            var S = (0..<p).map { G[$0] * u[e * p + $0] }
+            for _ in 0..<10 {
+                for (m, levels) in rakingLevels.enumerated() {
+                    let g = fit.rakingSteps[m]
+                    var num = [Double](repeating: 0, count: levels.count)
+                    var rows = [Double](repeating: 0, count: levels.count)
+                    for j in 0..<p where jointRows[j] > 0 {
+                        num[categories[m][j]] += S[j] / g[j]
+                        rows[categories[m][j]] += jointRows[j]
+                    }
+                    for j in 0..<p where jointRows[j] > 0 {
+                        let c = categories[m][j]
+                        let a = num[c] / rows[c]
+                        S[j] -= jointRows[j] * g[j] * a
+                        A[e * p + j] += g[j] * a
+                    }
+                }
+            }
+        }
+        let U = unitDX.count / p
+        for unit in 0..<U {
+            for e in specs.indices {
+                var v = 0.0
+                for j in 0..<p { v += A[e * p + j] * unitDX[unit * p + j] }
+                scores.append(unit: Int32(unit), estimate: Int32(e), value: -v)
+            }
+        }
     }
 
     /// GREG residual scores: every unit gets −B_e'·Σ_unit w x, with B_e = (Σ d x x')⁻¹ Σ d x u_e.

@@ -42,7 +42,12 @@ extension SurveyEstimator {
         for state in states {
             var st = state
             if let unitWeight { scaleByUnitWeights(&st, unitWeight) }
-            if let fit { calibrate(&st, fit) }
+            if let fit {
+                calibrate(&st, fit)
+                if !fit.note.isEmpty && !table.designDescription.contains(fit.note) {
+                    table.designDescription += "; " + fit.note
+                }
+            }
             let start = table.cells.count
             let (cells, cov) = try finishAnalysis(st, structure: structure, domainOrder: domainOrder, designDF: designDF,
                                                   calibration: fit)
@@ -58,9 +63,13 @@ extension SurveyEstimator {
         var lambda: [Double]
         var t: [Double]
         var unitWX: [Double]
+        /// Raking: g after each margin's step in the final sweep, and a note on convergence.
+        var rakingSteps: [[Double]] = []
+        var note = ""
     }
 
     func calibrationFit() throws -> CalibrationFit? {
+        if let raking = design.raking { return try rakingFit(raking) }
         guard let calibration = design.calibration else { return nil }
         let p = calibrationTerms
         var t = [Double](repeating: 0, count: p * p)
@@ -83,6 +92,68 @@ extension SurveyEstimator {
             }
         }
         return CalibrationFit(lambda: lambda, t: t, unitWX: wx)
+    }
+
+    /// The margin category of each joint cell, per margin.
+    func jointCategories() -> [[Int]] {
+        let sizes = rakingLevels.map(\.count)
+        let p = calibrationTerms
+        var out = [[Int]](repeating: [Int](repeating: 0, count: p), count: sizes.count)
+        for j in 0..<p {
+            var rest = j
+            for m in stride(from: sizes.count - 1, through: 0, by: -1) {
+                out[m][j] = rest % sizes[m]
+                rest /= sizes[m]
+            }
+        }
+        return out
+    }
+
+    /// Iterative proportional fitting on the joint table of the margins, as R `rake()` does it.
+    private func rakingFit(_ raking: Raking) throws -> CalibrationFit {
+        let p = calibrationTerms
+        let U = unitDX.count / p
+        var w = [Double](repeating: 0, count: p)
+        for u in 0..<U { for j in 0..<p { w[j] += unitDX[u * p + j] } }
+        let categories = jointCategories()
+        let eps = raking.epsilon < 1 ? raking.epsilon * w.reduce(0, +) : raking.epsilon
+        var g = [Double](repeating: 1, count: p)
+        var old = w
+        var steps: [[Double]] = []
+        var iteration = 0
+        var converged = false
+        while iteration < raking.maxIterations {
+            steps = []
+            for (m, margin) in raking.margins.enumerated() {
+                for (c, level) in rakingLevels[m].enumerated() {
+                    var sample = 0.0
+                    for j in 0..<p where categories[m][j] == c { sample += w[j] }
+                    let target = margin.totals[level]!
+                    if sample == 0 {
+                        if target == 0 { continue }
+                        throw WeightingError.invalidDesign(
+                            "raking: '\(margin.column)' level \(level) has a population total but no sample")
+                    }
+                    let factor = target / sample
+                    for j in 0..<p where categories[m][j] == c {
+                        w[j] *= factor
+                        g[j] *= factor
+                    }
+                }
+                steps.append(g)
+            }
+            var delta = 0.0
+            for j in 0..<p { delta = max(delta, abs(old[j] - w[j])) }
+            if delta < eps {
+                converged = true
+                break
+            }
+            old = w
+            iteration += 1
+        }
+        let note = converged ? "raking converged after \(iteration + 1) sweeps"
+            : "raking did NOT converge in \(raking.maxIterations) sweeps"
+        return CalibrationFit(lambda: g.map { $0 - 1 }, t: [], unitWX: [], rakingSteps: steps, note: note)
     }
 
     /// Slot sums under the calibrated weights: Σ w q = Σ d q + λ'Σ d x q.

@@ -49,6 +49,8 @@ public struct SurveyEstimator {
     var calibrationMatch: [[Int8]] = []
     var unitDX: [Double] = []
     var unitDXX: [Double] = []
+    let rakingLevels: [[String]]
+    var jointRows: [Double] = []
 
     /// Prepares a pass for `analyses` under `design`.
     public init(design: SurveyDesign, analyses: [Analysis], options: EstimationOptions = EstimationOptions()) throws {
@@ -88,7 +90,11 @@ public struct SurveyEstimator {
         twoStage = design.clusters.count >= 2 && design.fpc.count >= 2
         weightsFromFPC = design.weight == nil
         byCoders = Array(repeating: ValueCoder(), count: options.by.count)
-        calibrationTerms = design.calibration?.terms.count ?? 0
+        if design.calibration != nil && design.raking != nil {
+            throw WeightingError.invalidDesign("give calibration or raking, not both")
+        }
+        calibrationTerms = design.calibration?.terms.count ?? design.raking?.jointCells ?? 0
+        rakingLevels = design.raking?.levels ?? []
         if calibrationTerms > 0 {
             if !taylor || design.jackknife || design.weight == nil {
                 throw WeightingError.invalidDesign(
@@ -96,7 +102,15 @@ public struct SurveyEstimator {
             }
             calibrationCoders = Array(repeating: ValueCoder(), count: calibrationTerms)
             calibrationMatch = Array(repeating: [], count: calibrationTerms)
-            for i in states.indices { states[i].calibrationWidth = 4 * calibrationTerms }
+            for i in states.indices {
+                states[i].calibrationWidth = 4 * calibrationTerms
+                states[i].raking = design.raking != nil
+            }
+            if let raking = design.raking {
+                calibrationCoders = Array(repeating: ValueCoder(), count: raking.margins.count)
+                calibrationMatch = Array(repeating: [], count: raking.margins.count)
+                jointRows = [Double](repeating: 0, count: calibrationTerms)
+            }
         }
         if options.by.count > 4 { throw WeightingError.invalidRequest("at most four by-variables") }
     }
@@ -142,7 +156,8 @@ public struct SurveyEstimator {
             replicateValues = try replicateNames!.map { try column(batch, $0).doubles }
         }
         let p = calibrationTerms
-        let calibrationColumns: [Column?] = try (design.calibration?.terms ?? []).map { term in
+        let calibrationColumns: [Column?] = try design.raking.map { r in try r.margins.map { try column(batch, $0.column) } }
+            ?? (design.calibration?.terms ?? []).map { term in
             switch term {
             case .intercept: return nil
             case .level(let c, _, _), .numeric(let c, _): return try column(batch, c)
@@ -331,6 +346,29 @@ public struct SurveyEstimator {
     }
 
     private mutating func calibrationRow(_ x: inout [Double], _ columns: [Column?], row: Int, rowNumber: Int) throws {
+        if let raking = design.raking {
+            var joint = 0
+            for (m, margin) in raking.margins.enumerated() {
+                guard let c = calibrationCoders[m].code(columns[m]!, row) else {
+                    throw WeightingError.missingDesignValue(column: margin.column, row: rowNumber)
+                }
+                let ci = Int(c)
+                while calibrationMatch[m].count <= ci { calibrationMatch[m].append(-1) }
+                if calibrationMatch[m][ci] < 0 {
+                    let label = calibrationCoders[m].labels[ci]
+                    guard let index = rakingLevels[m].firstIndex(of: label) else {
+                        throw WeightingError.invalidDesign(
+                            "'\(margin.column)' value \(label) (row \(rowNumber)) has no population total for raking")
+                    }
+                    calibrationMatch[m][ci] = Int8(clamping: index)
+                }
+                joint = joint * rakingLevels[m].count + Int(calibrationMatch[m][ci])
+            }
+            for j in x.indices { x[j] = 0 }
+            x[joint] = 1
+            jointRows[joint] += 1
+            return
+        }
         for (k, term) in design.calibration!.terms.enumerated() {
             switch term {
             case .intercept: x[k] = 1
@@ -373,7 +411,10 @@ public struct SurveyEstimator {
         let p = x.count
         @inline(__always) func calibrate(_ s: Int, _ q: Int, _ v: Double) {
             let base = s * 4 * p + q * p
-            for j in 0..<p { a.dxq[base + j] += v * x[j] }
+            for j in 0..<p where x[j] != 0 {
+                a.dxq[base + j] += v * x[j]
+                if a.raking { a.uxq[base + j] += v / w * x[j] }
+            }
         }
         let W = AnalysisState.width
         let RW = AnalysisState.repWidth

@@ -146,7 +146,7 @@ public struct PublishedCell: Sendable, Hashable, Codable {
 }
 
 /// `value` with exactly `decimals` digits after the point, without locale effects.
-func formatNumber(_ value: Double, decimals: Int) -> String {
+package func formatNumber(_ value: Double, decimals: Int) -> String {
     if !value.isFinite { return String(value) }
     var scale = 1.0
     for _ in 0..<decimals { scale *= 10 }

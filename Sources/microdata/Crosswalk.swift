@@ -52,7 +52,7 @@ struct Crosswalk: ParsableCommand {
                 lines.append([e.name, e.kind, scheme, bases, e.issued, e.licence, note].joined(separator: "\t"))
             }
             if let t = r.nssec?.tables["SOC2020"], t.isApproximate {
-                lines.append("(derived)\tnssec-derivation\tSOC2020\t\t\t\tAPPROXIMATE: \(t.note)")
+                lines.append("(derived)\tnssec-derivation\tSOC2020\t\t\t\t\(t.note)")
             }
             print(lines.joined(separator: "\n"))
         }

@@ -45,6 +45,15 @@ struct Tabulate: ParsableCommand {
     var replicateFactors = false
     @Flag(help: "Jackknife variance from delete-one-PSU replicates built from --strata/--psu (JK1/JKn).")
     var jackknife = false
+    @Option(help: """
+        Linear calibration (GREG) totals: a CSV with columns term,total; a term is `intercept`, `VAR=LEVEL` \
+        (indicator) or `VAR` (numeric). Post-stratification: one `VAR=LEVEL` row per level.
+        """)
+    var calibrate: String?
+    @Option(help: "Raking margins: a CSV with columns variable,level,total.") var rake: String?
+    @Option(name: .customLong("rake-epsilon"), help: "Raking convergence (R: 1 weighted unit; default 1e-10 of Σw).")
+    var rakeEpsilon: Double = 1e-10
+    @Option(name: .customLong("rake-maxit"), help: "Raking sweeps (default 100; R: 10).") var rakeMaxit: Int = 100
     @Option(name: .customLong("design-factor"), help: "DEFT: SE = deft × SRS-with-replacement SE.")
     var designFactor: Double?
     @Option(name: .customLong("cluster-households"), help: "Household id column: households as clusters.")
@@ -77,6 +86,13 @@ struct Tabulate: ParsableCommand {
             var names = analysis.variables + options.by + design.clusters + design.fpc
             if let w = design.weight { names.append(w) }
             if let s = design.strata { names.append(s) }
+            for term in design.calibration?.terms ?? [] {
+                switch term {
+                case .intercept: break
+                case .level(let c, _, _), .numeric(let c, _): names.append(c)
+                }
+            }
+            names += design.raking?.margins.map(\.column) ?? []
             needed = Array(Set(names))
         }
         var source = try DataReader.open(data: URL(fileURLWithPath: data), codebook: book,
@@ -161,6 +177,35 @@ struct Tabulate: ParsableCommand {
             adjustDomainLonely: adjustDomainLonely, ultimateCluster: ultimateCluster, replicates: replicates,
             designFactor: designFactor, allowZeroWeights: allowZeroWeights)
         design.jackknife = jackknife
+        if let path = calibrate {
+            let rows = try DelimitedRecords(contentsOf: URL(fileURLWithPath: path)).records.dropFirst()
+            design.calibration = Calibration(terms: try rows.map { r -> Calibration.Term in
+                guard r.fields.count >= 2, let total = Double(r.fields[1]) else {
+                    throw ValidationError("\(path), line \(r.line): expected term,total")
+                }
+                let term = r.fields[0]
+                if term.lowercased() == "intercept" { return .intercept(total: total) }
+                if let eq = term.firstIndex(of: "=") {
+                    return .level(column: String(term[..<eq]), value: String(term[term.index(after: eq)...]),
+                                  total: total)
+                }
+                return .numeric(column: term, total: total)
+            })
+        }
+        if let path = rake {
+            var margins: [Raking.Margin] = []
+            for r in try DelimitedRecords(contentsOf: URL(fileURLWithPath: path)).records.dropFirst() {
+                guard r.fields.count >= 3, let total = Double(r.fields[2]) else {
+                    throw ValidationError("\(path), line \(r.line): expected variable,level,total")
+                }
+                if let m = margins.firstIndex(where: { $0.column == r.fields[0] }) {
+                    margins[m].totals[r.fields[1]] = total
+                } else {
+                    margins.append(Raking.Margin(column: r.fields[0], totals: [r.fields[1]: total]))
+                }
+            }
+            design.raking = Raking(margins: margins, epsilon: rakeEpsilon, maxIterations: rakeMaxit)
+        }
         if jackknife && (replicates != nil || designFactor != nil) {
             throw ValidationError("--jackknife builds replicates from the design; it excludes --replicate-weights and --design-factor")
         }

@@ -163,3 +163,34 @@ struct CalibrationTests {
         expectClose(est.table.cells[1].standardError, o("C08", "SE", "enroll"))
     }
 }
+
+/// Raking (oracle cases C03–C06).
+struct RakingTests {
+    let o = Oracle.shared
+    let margins = [Raking.Margin(column: "stype", totals: ["E": 4421, "H": 755, "M": 1018]),
+                   Raking.Margin(column: "sch.wide", totals: ["No": 1072, "Yes": 5122])]
+
+    @Test func rCompatibleRaking() throws {
+        var d = Designs.dclus1
+        d.raking = .rCompatible(margins: margins)
+        let est = try Designs.apiclus1.estimate(d, [.mean("api00"), .total("enroll"), .total("stype"), .total("sch.wide")])
+        let c = est.table.cells
+        expectClose(c[0].estimate, o("C03", "mean", "api00"))
+        expectClose(c[0].standardError, o("C03", "SE", "api00"))
+        expectClose(c[1].estimate, o("C04", "total", "enroll"))
+        expectClose(c[1].standardError, o("C04", "SE", "enroll"))
+        for (k, term) in ["stypeE", "stypeH", "stypeM", "sch.wideNo", "sch.wideYes"].enumerated() {
+            expectClose(c[2 + k].estimate, o("C05", "total", term), "C05 \(term)")
+            expectClose(c[2 + k].standardError, o("C05", "SE", term), "C05 \(term) SE")
+        }
+    }
+
+    @Test func tightRaking() throws {
+        var d = Designs.dclus1
+        d.raking = Raking(margins: margins, epsilon: 1e-10, maxIterations: 100)
+        let est = try Designs.apiclus1.estimate(d, [.mean("api00")])
+        expectClose(est.table.cells[0].estimate, o("C06", "mean", "api00"))
+        expectClose(est.table.cells[0].standardError, o("C06", "SE", "api00"))
+        #expect(est.table.designDescription.contains("raking converged"))
+    }
+}

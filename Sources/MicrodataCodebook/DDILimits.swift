@@ -1,0 +1,23 @@
+/// Caps that bound the resources a codebook can make the parser use. Each, when exceeded, is a
+/// `CodebookError` of kind `limitExceeded` naming the cap and how to raise it.
+///
+/// ```swift
+/// var limits = DDILimits()
+/// limits.maxCategoriesPerVariable = 1_000_000
+/// let parser = DDIParser(limits: limits)
+/// ```
+public struct DDILimits: Sendable, Hashable {
+    /// Deepest element nesting accepted (the root is depth 1). DDI codebooks nest about 10 deep.
+    public var maxDepth: Int
+    /// Largest text, in UTF-8 bytes, collected for one element (a label, a category value, a note).
+    public var maxLabelBytes: Int
+    /// Most categories (`catgry`) accepted for one variable.
+    public var maxCategoriesPerVariable: Int
+
+    /// Defaults: depth 64, labels of 1 MiB, 100,000 categories per variable.
+    public init(maxDepth: Int = 64, maxLabelBytes: Int = 1 << 20, maxCategoriesPerVariable: Int = 100_000) {
+        self.maxDepth = maxDepth
+        self.maxLabelBytes = maxLabelBytes
+        self.maxCategoriesPerVariable = maxCategoriesPerVariable
+    }
+}

@@ -1,0 +1,86 @@
+import MicrodataHarmonise
+
+/// How a class is read from the data: a variable's raw codes, or codes harmonised on the fly.
+///
+/// Written on the command line as `VAR` (raw codes), `VAR:NSSEC-OP>NSSEC8` (an NS-SEC operational category,
+/// as 12.6 or L12.6, collapsed to the 8-, 5- or 3-class scheme) or `SOCVAR[,STATUSVAR]:SOC2020>NSSEC3` (derived
+/// from the SOC unit group and employment status through the ONS tables, falling back from the full to the
+/// reduced and simplified methods).
+public struct ClassSpec: Sendable, Hashable {
+    /// Where the codes come from.
+    public enum Source: Sendable, Hashable {
+        /// The variable's own codes.
+        case raw
+        /// NS-SEC operational categories.
+        case nssecOperational
+        /// A SOC unit group (scheme `SOC2010` or `SOC2020`) and optionally an employment-status variable.
+        case soc(scheme: String, status: String?)
+    }
+
+    public var variable: String
+    public var source: Source
+    /// The target scheme (`NSSEC8`, `NSSEC5`, `NSSEC3`), or `nil` for raw codes.
+    public var target: String?
+
+    public init(variable: String, source: Source, target: String?) {
+        self.variable = variable
+        self.source = source
+        self.target = target
+    }
+
+    /// Parses `VAR`, `VAR:FROM>TO` or `SOCVAR,STATUSVAR:FROM>TO`.
+    ///
+    /// - Throws: `MobilityError` naming the option and what was expected.
+    public init(parsing text: String, option: String) throws {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        let variables = parts[0].split(separator: ",").map(String.init)
+        guard let first = variables.first, !first.isEmpty, variables.count <= 2 else {
+            throw MobilityError("\(option) '\(text)': expected VAR, VAR:FROM>TO or SOCVAR,STATUSVAR:FROM>TO")
+        }
+        guard parts.count == 2 else {
+            guard variables.count == 1 else {
+                throw MobilityError("\(option) '\(text)': a status variable needs a SOC scheme, e.g. :SOC2020>NSSEC3")
+            }
+            self.init(variable: first, source: .raw, target: nil)
+            return
+        }
+        let fromTo = parts[1].split(separator: ">").map { $0.uppercased() }
+        let targets = ["NSSEC8", "NSSEC5", "NSSEC3"]
+        guard fromTo.count == 2, targets.contains(fromTo[1]) else {
+            throw MobilityError("\(option) '\(text)': expected FROM>TO with TO one of \(targets.joined(separator: ", "))")
+        }
+        switch fromTo[0] {
+        case "NSSEC-OP", "NSSEC":
+            guard variables.count == 1 else {
+                throw MobilityError("\(option) '\(text)': an operational category takes no status variable")
+            }
+            self.init(variable: first, source: .nssecOperational, target: fromTo[1])
+        case "SOC2010", "SOC2020":
+            self.init(
+                variable: first, source: .soc(scheme: fromTo[0], status: variables.count == 2 ? variables[1] : nil),
+                target: fromTo[1])
+        default:
+            throw MobilityError(
+                "\(option) '\(text)': FROM must be NSSEC-OP, SOC2010 or SOC2020, found '\(fromTo[0])'")
+        }
+    }
+
+    /// The NS-SEC derivation this spec needs from the harmonisation layer, if any.
+    func nssecSpec(prefix: String) -> NSSECSpec? {
+        guard case .soc(let scheme, let status) = source else { return nil }
+        return NSSECSpec(
+            socVariable: variable, statusVariable: status, scheme: scheme, method: status == nil ? .simplified : .full,
+            prefix: prefix)
+    }
+}
+
+/// An error in a mobility request or its data.
+public struct MobilityError: Error, Hashable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}

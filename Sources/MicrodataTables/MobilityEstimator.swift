@@ -1,0 +1,261 @@
+import Foundation
+import MicrodataCodebook
+import MicrodataHarmonise
+import MicrodataReaders
+import MicrodataWeighting
+
+/// Builds the cell totals of an origin-by-destination table, with their full design covariance, in one pass.
+///
+/// Each row's origin and destination class (raw codes, or harmonised on the fly) and group (the `by`
+/// values) name one cell; rows without both classes stay in the design as a domain outside the table. The
+/// weighted total of every cell and the covariance between all of them come from the weighting layer's
+/// linearisation (or replicates, or design factor), so every mobility measure is a delta-method function of
+/// them.
+///
+/// ```swift
+/// var estimator = try MobilityEstimator(origin: o, destination: d, by: ["COUNTRY"], design: design,
+///                                       registry: registry, codebook: book)
+/// while let batch = try source.nextBatch() { try estimator.add(batch) }
+/// let table = try estimator.finish()
+/// ```
+public struct MobilityEstimator {
+    public let origin: ClassSpec
+    public let destination: ClassSpec
+    public let by: [String]
+    /// The names of the variables the reader must supply.
+    public let requiredVariables: [String]
+
+    private var harmoniser: Harmoniser?
+    private let nssec: NSSECTables?
+    private var estimator: SurveyEstimator
+    private let codebook: Codebook?
+    private var rows = 0
+    private var validRows = 0
+    private var skippedCodes: [String: Int] = [:]
+    private static let cellVariable = "__mobility_cell"
+    private static let separator: Character = "\u{1F}"
+
+    /// Prepares the pass.
+    ///
+    /// - Parameters:
+    ///   - registry: the crosswalks, needed when a class is harmonised (NS-SEC schemes).
+    ///   - codebook: labels for the group values, when the data has one.
+    /// - Throws: `MobilityError` or the weighting layer's `WeightingError` for an impossible request.
+    public init(
+        origin: ClassSpec, destination: ClassSpec, by: [String] = [], design: SurveyDesign,
+        registry: CrosswalkRegistry?, codebook: Codebook? = nil, level: Double = 0.95
+    ) throws {
+        self.origin = origin
+        self.destination = destination
+        self.by = by
+        self.codebook = codebook
+        let needsRegistry = origin.target != nil || destination.target != nil
+        if needsRegistry && registry?.nssec == nil {
+            throw MobilityError("NS-SEC classes need the shipped crosswalks (Codebooks/crosswalks), which were not found")
+        }
+        nssec = registry?.nssec
+        let steps = [origin.nssecSpec(prefix: "__origin_nssec"), destination.nssecSpec(prefix: "__destination_nssec")]
+            .compactMap { $0 }
+        if let registry, !steps.isEmpty {
+            harmoniser = try Harmoniser(registry: registry, nssec: steps, options: HarmoniseOptions(weightVariable: design.weight))
+        }
+        var required = [origin.variable, destination.variable] + by
+        for spec in [origin, destination] { if case .soc(_, let status?) = spec.source { required.append(status) } }
+        if let w = design.weight { required.append(w) }
+        if let s = design.strata { required.append(s) }
+        required += design.clusters + design.fpc
+        var seen = Set<String>()
+        requiredVariables = required.filter { seen.insert($0.lowercased()).inserted }
+        estimator = try SurveyEstimator(
+            design: design, analyses: [.total(Self.cellVariable)], options: EstimationOptions(level: level))
+    }
+
+    /// Adds one batch.
+    ///
+    /// - Throws: `MobilityError` for a variable missing from the data; errors of the harmonisation and
+    ///   weighting layers (a bad weight, say) as they are.
+    public mutating func add(_ input: Batch) throws {
+        let batch = try harmoniser?.apply(input) ?? input
+        let originCodes = try classCodes(origin, prefix: "__origin_nssec", in: batch)
+        let destinationCodes = try classCodes(destination, prefix: "__destination_nssec", in: batch)
+        let groups = try by.map { name -> Column in
+            guard let c = batch.column(named: name) else { throw MobilityError("--by variable \(name) is not in the data") }
+            return c
+        }
+        var cells = [String?](repeating: nil, count: batch.rowCount)
+        for r in 0..<batch.rowCount {
+            guard let o = originCodes[r], let d = destinationCodes[r] else { continue }
+            var key = ""
+            for g in groups {
+                guard let value = g.text(at: r) else { key = ""; break }
+                key += value + "\u{1E}"
+            }
+            if !groups.isEmpty && key.isEmpty { continue }
+            cells[r] = key + String(Self.separator) + o + String(Self.separator) + d
+            validRows += 1
+        }
+        rows += batch.rowCount
+        var withCells = batch
+        withCells.columns.append(Column(name: Self.cellVariable, storage: .text(cells)))
+        try estimator.add(withCells)
+    }
+
+    /// The class code of each row of `batch`, or `nil` when it has none.
+    private mutating func classCodes(_ spec: ClassSpec, prefix: String, in batch: Batch) throws -> [String?] {
+        switch spec.source {
+        case .raw:
+            guard let column = batch.column(named: spec.variable) else {
+                throw MobilityError("variable \(spec.variable) is not in the data")
+            }
+            return (0..<batch.rowCount).map { column.text(at: $0) }
+        case .nssecOperational:
+            guard let column = batch.column(named: spec.variable) else {
+                throw MobilityError("variable \(spec.variable) is not in the data")
+            }
+            return (0..<batch.rowCount).map { r in
+                guard let text = column.text(at: r) else { return nil }
+                let code = text.hasPrefix("L") ? text : "L" + text
+                guard let classes = nssec?.classes(of: code) else {
+                    if !text.hasPrefix("-") { skippedCodes["\(spec.variable)=\(text)", default: 0] += 1 }
+                    return nil
+                }
+                return Self.collapse(classes, to: spec.target)
+            }
+        case .soc:
+            let suffix = ["NSSEC8": "class8", "NSSEC5": "class5", "NSSEC3": "class3"][spec.target ?? ""] ?? "class8"
+            guard let column = batch.column(named: "\(prefix)_\(suffix)") else {
+                throw MobilityError("the NS-SEC derivation of \(spec.variable) gave no \(suffix) column")
+            }
+            return (0..<batch.rowCount).map { r in column.text(at: r).flatMap { Self.usable($0) } }
+        }
+    }
+
+    private static func collapse(_ classes: NSSECClasses, to target: String?) -> String? {
+        switch target {
+        case "NSSEC5": usable(classes.class5)
+        case "NSSEC3": usable(classes.class3)
+        default: usable(classes.class8)
+        }
+    }
+
+    /// `NC` (not classified) and `*` (the optional never-worked category of the 5- and 3-class schemes) are
+    /// outside the table.
+    private static func usable(_ code: String) -> String? {
+        code == "NC" || code == "*" || code.isEmpty ? nil : code
+    }
+
+    /// Ends the pass.
+    ///
+    /// - Parameters:
+    ///   - schemes: the shipped class schemes (for NS-SEC targets).
+    ///   - order: for raw codes, the classes highest first; `nil` sorts the codes found (numerically when they
+    ///     are numbers), with `lowToHigh` reversing that order.
+    public mutating func finish(
+        schemes: [String: ClassScheme], order: [ClassScheme.Class]? = nil, lowToHigh: Bool = false
+    ) throws -> MobilityPass {
+        let estimates = try estimator.finish()
+        guard let block = estimates.blocks.first else { throw MobilityError("no estimates") }
+        var found: [(group: String, origin: String, destination: String, cell: Int)] = []
+        for c in block.cells {
+            guard let level = estimates.table.cells[c].level else { continue }
+            let parts = level.split(separator: Self.separator, omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 3 else { continue }
+            found.append((parts[0], parts[1], parts[2], c))
+        }
+        guard !found.isEmpty else {
+            throw MobilityError("no row has both an origin and a destination class")
+        }
+        let originScheme = try scheme(for: origin, schemes: schemes, codes: found.map(\.origin) + found.map(\.destination),
+                                      order: order, lowToHigh: lowToHigh)
+        let destinationScheme = try scheme(for: destination, schemes: schemes,
+                                           codes: found.map(\.origin) + found.map(\.destination), order: order,
+                                           lowToHigh: lowToHigh)
+        guard originScheme.classes.map(\.code) == destinationScheme.classes.map(\.code) else {
+            throw MobilityError("origin and destination must use the same classes (\(originScheme.name) vs \(destinationScheme.name))")
+        }
+        let classes = originScheme
+        let groupKeys = Array(Set(found.map(\.group))).sorted { a, b in
+            let (x, y) = (Double(a.split(separator: "\u{1E}").first ?? ""), Double(b.split(separator: "\u{1E}").first ?? ""))
+            if let x, let y, x != y { return x < y }
+            return a < b
+        }
+        let k = classes.classes.count
+        let m = groupKeys.count * k * k
+        var totals = [Double](repeating: 0, count: m)
+        var counts = [Int](repeating: 0, count: m)
+        var position: [Int: Int] = [:]  // estimate cell -> index
+        for f in found {
+            guard let g = groupKeys.firstIndex(of: f.group), let i = classes.index(of: f.origin),
+                let j = classes.index(of: f.destination)
+            else {
+                throw MobilityError("class \(f.origin) or \(f.destination) is not in the scheme \(classes.name)")
+            }
+            let index = (g * k + i) * k + j
+            let cell = estimates.table.cells[f.cell]
+            totals[index] = cell.estimate
+            counts[index] = cell.unweightedCount
+            position[f.cell] = index
+        }
+        var covariance = [Double](repeating: 0, count: m * m)
+        let n = block.cells.count
+        for (a, ia) in position {
+            for (b, ib) in position {
+                let v = block.covariance[(a - block.cells.lowerBound) * n + (b - block.cells.lowerBound)]
+                covariance[ia * m + ib] = v.isNaN ? 0 : v
+            }
+        }
+        let cellTotals = CellTotals(
+            classCount: k, groupCount: groupKeys.count, totals: totals, covariance: covariance,
+            unweightedCounts: counts, degreesOfFreedom: estimates.degreesOfFreedom, rowsInDesign: rows)
+        let groups = groupKeys.map { key -> String in
+            if by.isEmpty { return "All" }
+            let values = key.split(separator: "\u{1E}", omittingEmptySubsequences: false).map(String.init)
+            return zip(by, values).map { name, value in
+                codebook?.variable(named: name)?.category(for: value)?.label ?? value
+            }.joined(separator: ", ")
+        }
+        return MobilityPass(
+            totals: cellTotals, classes: classes, groups: groups, rows: rows, validRows: validRows,
+            designDescription: estimates.table.designDescription, harmoniseAudit: harmoniser?.audit,
+            unclassifiedCodes: skippedCodes)
+    }
+
+    private func scheme(
+        for spec: ClassSpec, schemes: [String: ClassScheme], codes: [String], order: [ClassScheme.Class]?,
+        lowToHigh: Bool
+    ) throws -> ClassScheme {
+        if let target = spec.target {
+            guard let scheme = schemes[target] else { throw MobilityError("class scheme \(target) is not shipped") }
+            return scheme
+        }
+        if let order { return ClassScheme(name: "raw", classes: order) }
+        var distinct = Array(Set(codes))
+        distinct.sort { a, b in
+            if let x = Double(a), let y = Double(b) { return x < y }
+            return a < b
+        }
+        if lowToHigh { distinct.reverse() }
+        let variable = codebook?.variable(named: spec.variable)
+        return ClassScheme(
+            name: "raw",
+            classes: distinct.enumerated().map { i, code in
+                ClassScheme.Class(code: code, label: variable?.category(for: code)?.label ?? code, tier: i)
+            })
+    }
+}
+
+/// What one pass found: the cell totals and how they were made.
+public struct MobilityPass: Sendable {
+    public var totals: CellTotals
+    public var classes: ClassScheme
+    public var groups: [String]
+    /// Rows read, and rows with both classes (the table's domain).
+    public var rows: Int
+    public var validRows: Int
+    /// The variance method, from the weighting layer.
+    public var designDescription: String
+    /// What the on-the-fly harmonisation did, when there was any.
+    public var harmoniseAudit: HarmoniseAudit?
+    /// Operational-category codes with no NS-SEC class, with how often they occurred.
+    public var unclassifiedCodes: [String: Int]
+}

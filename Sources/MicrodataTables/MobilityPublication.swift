@@ -1,0 +1,203 @@
+import Foundation
+import MicrodataDisclosure
+import MicrodataWrite
+
+/// Turns mobility results into a ``Publication`` whose every number has passed disclosure control.
+public struct MobilityPublication: Sendable {
+    public var results: MobilityResults
+    public var classes: ClassScheme
+    /// The disclosure decision; `nil` only when checks were turned off explicitly (the output is stamped).
+    public var protection: MobilityProtection?
+    public var rules: DisclosureRules
+    public var title: String
+    public var subtitle: String?
+    public var source: String
+    public var notes: [String]
+    public var metadata: [MetadataItem]
+
+    public init(
+        results: MobilityResults, classes: ClassScheme, protection: MobilityProtection?, rules: DisclosureRules,
+        title: String, subtitle: String? = nil, source: String, notes: [String] = [], metadata: [MetadataItem] = []
+    ) {
+        self.subtitle = subtitle
+        self.results = results
+        self.classes = classes
+        self.protection = protection
+        self.rules = rules
+        self.title = title
+        self.source = source
+        self.notes = notes
+        self.metadata = metadata
+    }
+
+    /// The publication: per group the outflow, inflow, joint and count tables, absolute rates, the
+    /// upward:downward ratio and local log odds ratios; with several groups, the differences between them.
+    public func publication() -> Publication {
+        var tables: [PublishedTable] = []
+        var charts: [Chart] = []
+        let k = classes.classes.count
+        let labels = classes.classes.map { $0.code == $0.shortLabel ? $0.code : "\($0.code) \($0.shortLabel)" }
+        let several = results.tables.count > 1
+        for (g, table) in results.tables.enumerated() {
+            let suffix = several ? "-\(slug(table.group))" : ""
+            let named = several ? " (\(table.group))" : ""
+            func hidden(_ i: Int, _ j: Int) -> Bool { protection?.cellSuppressed(group: g, origin: i, destination: j) ?? false }
+            func rowHidden(_ i: Int) -> Bool { protection?.originTotalSuppressed(group: g, origin: i) ?? false }
+            func columnHidden(_ j: Int) -> Bool { protection?.destinationTotalSuppressed(group: g, destination: j) ?? false }
+            let totalHidden = protection?.totalSuppressed(group: g) ?? false
+
+            let outflow = (0..<k).map { i in
+                PublishedRow(label: labels[i], cells: (0..<k).map { j in
+                    cell(table.outflow[i][j], percent: true, hide: hidden(i, j) || rowHidden(i))
+                })
+            }
+            tables.append(PublishedTable(
+                id: "outflow" + suffix, title: "Outflow: destination class by origin class" + named,
+                unit: "Percentage of people from each origin class in each destination class (rows sum to 100)",
+                rowHeading: "Origin class", columns: labels, rows: outflow))
+            let inflow = (0..<k).map { i in
+                PublishedRow(label: labels[i], cells: (0..<k).map { j in
+                    cell(table.inflow[i][j], percent: true, hide: hidden(i, j) || columnHidden(j))
+                })
+            }
+            tables.append(PublishedTable(
+                id: "inflow" + suffix, title: "Inflow: origin class of each destination class" + named,
+                unit: "Percentage of people in each destination class who came from each origin class (columns sum to 100)",
+                rowHeading: "Origin class", columns: labels, rows: inflow))
+            let joint = (0..<k).map { i in
+                PublishedRow(label: labels[i], cells: (0..<k).map { j in
+                    cell(table.joint[i][j], percent: true, hide: hidden(i, j) || totalHidden)
+                })
+            }
+            tables.append(PublishedTable(
+                id: "joint" + suffix, title: "Origin by destination, percentage of all people" + named,
+                unit: "Percentage of all people with both classes", rowHeading: "Origin class", columns: labels,
+                rows: joint))
+            var counts = (0..<k).map { i in
+                PublishedRow(label: labels[i], cells: (0..<k).map { j in
+                    cell(table.counts[i][j], percent: false, hide: hidden(i, j))
+                } + [cell(table.originTotals[i], percent: false, hide: rowHidden(i))])
+            }
+            counts.append(PublishedRow(label: "All origins", cells: (0..<k).map { j in
+                cell(table.destinationTotals[j], percent: false, hide: columnHidden(j))
+            } + [cell(table.total, percent: false, hide: totalHidden)]))
+            tables.append(PublishedTable(
+                id: "counts" + suffix, title: "Weighted number of people by origin and destination class" + named,
+                unit: "Weighted count (survey weights)", rowHeading: "Origin class", columns: labels + ["All destinations"],
+                rows: counts, decimals: 0))
+
+            let rateRows = ["immobile", "mobile", "upward", "downward"].map { name in
+                PublishedRow(label: rateLabel(name), cells: [
+                    cell(table.rates[name], percent: true, hide: protection?.rateSuppressed(group: g, name) ?? false)
+                ])
+            }
+            tables.append(PublishedTable(
+                id: "rates" + suffix, title: "Absolute mobility rates" + named,
+                unit: "Percentage of all people with both classes", rowHeading: "Rate", columns: ["Percentage"],
+                rows: rateRows))
+            tables.append(PublishedTable(
+                id: "ratio" + suffix, title: "Upward to downward mobility" + named,
+                unit: "Ratio of upward to downward moves", rowHeading: "Ratio", columns: ["Ratio"],
+                rows: [PublishedRow(label: "Upward : downward", cells: [
+                    cell(table.rates["upward:downward"], percent: false,
+                         hide: protection?.rateSuppressed(group: g, "upward:downward") ?? false)
+                ])], decimals: 2))
+            if k > 2 {
+                let local = (0..<(k - 1)).map { a in
+                    PublishedRow(label: "\(classes.classes[a].code) vs \(classes.classes[a + 1].code)", cells: (0..<(k - 1)).map { x in
+                        let or = table.logOddsRatios.first {
+                            $0.originA == a && $0.originB == a + 1 && $0.destinationA == x && $0.destinationB == x + 1
+                        }
+                        let hide = [(a, x), (a, x + 1), (a + 1, x), (a + 1, x + 1)].contains { hidden($0.0, $0.1) }
+                        return cell(or?.logOddsRatio, percent: false, hide: hide, flagReliability: false)
+                    })
+                }
+                tables.append(PublishedTable(
+                    id: "odds" + suffix, title: "Relative mobility: local log odds ratios" + named,
+                    unit: "Log odds ratio of adjacent origin classes (rows) reaching adjacent destination classes (columns)",
+                    rowHeading: "Origin classes", columns: (0..<(k - 1)).map {
+                        "\(classes.classes[$0].code) vs \(classes.classes[$0 + 1].code)"
+                    }, rows: local, decimals: 2))
+            }
+            charts.append(.heatmap(tableID: "outflow" + suffix))
+            charts.append(.bars(tableID: "rates" + suffix))
+        }
+        if several && !results.differences.isEmpty {
+            let rows = results.differences.map { d -> PublishedRow in
+                let ga = results.tables.firstIndex { $0.group == d.groupA } ?? 0
+                let gb = results.tables.firstIndex { $0.group == d.groupB } ?? 0
+                let hide = (protection?.rateSuppressed(group: ga, d.measure) ?? false)
+                    || (protection?.rateSuppressed(group: gb, d.measure) ?? false)
+                return PublishedRow(
+                    label: "\(rateLabel(d.measure)): \(d.groupA) − \(d.groupB)",
+                    cells: [cell(d.difference, percent: true, hide: hide, flagReliability: false)])
+            }
+            tables.append(PublishedTable(
+                id: "differences", title: "Differences in absolute rates between groups",
+                unit: "Percentage points; standard errors allow for groups sharing PSUs", rowHeading: "Rate and groups",
+                columns: ["Difference"], rows: rows))
+        }
+        var notes = self.notes
+        notes.append(
+            "Shares and rates have logit confidence intervals at the \(Int(results.level * 100))% level; counts, "
+                + "ratios and log odds ratios have Wald intervals, with Student's t on "
+                + "\(formatDF(results.degreesOfFreedom)) design degrees of freedom.")
+        notes.append(
+            "A move is upward when the destination class is in a higher tier than the origin class and downward when "
+                + "it is in a lower one; moves within a tier are mobile but neither up nor down.")
+        let stamp = protection == nil ? CheckedTable.bypassStamp : nil
+        var metadata = self.metadata
+        if let audit = protection?.checked.audit { metadata.append(MetadataItem("Disclosure audit", audit.summary)) }
+        metadata.append(MetadataItem(
+            "Disclosure rules", "threshold \(rules.threshold) unweighted respondents for every cell, margin and rate "
+                + "numerator; secondary suppression so no suppressed cell can be recovered"))
+        for table in results.tables {
+            if let t = table.independenceTest {
+                metadata.append(MetadataItem(
+                    "Test of independence" + (several ? " (\(table.group))" : ""),
+                    "Rao–Scott F = \(formatNumber(t.f, decimals: 2)) on \(formatNumber(t.numeratorDF, decimals: 2)) and "
+                        + "\(formatNumber(t.denominatorDF, decimals: 1)) df, p = \(pValueText(t.pValue))"))
+            }
+        }
+        return Publication(
+            title: title, subtitle: subtitle, source: source, tables: tables, notes: notes, metadata: metadata, charts: charts, uncheckedStamp: stamp)
+    }
+
+    /// A published cell from an estimate: percentages scaled by 100, the marker when hidden or undefined,
+    /// `[u]` when the coefficient of variation is above the rules' last band.
+    private func cell(
+        _ estimate: MobilityEstimate?, percent: Bool, hide: Bool, flagReliability: Bool = true
+    ) -> PublishedCell {
+        if hide { return .suppressed }
+        guard let e = estimate, e.estimate.isFinite else { return .notAvailable }
+        let scale = percent ? 100.0 : 1.0
+        var unreliable = false
+        if flagReliability, let cv = e.coefficientOfVariation { unreliable = rules.cvBand(cv) == .unreliable }
+        return PublishedCell(
+            estimate: e.estimate * scale, standardError: e.standardError * scale, ciLow: e.ciLow * scale,
+            ciHigh: e.ciHigh * scale, unweightedCount: e.numeratorCount, lowReliability: unreliable)
+    }
+}
+
+private func rateLabel(_ name: String) -> String {
+    switch name {
+    case "immobile": "Immobile (same class as origin)"
+    case "mobile": "Mobile (different class)"
+    case "upward": "Upward mobility"
+    case "downward": "Downward mobility"
+    default: name
+    }
+}
+
+private func slug(_ text: String) -> String {
+    let kept = text.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+    return String(String(kept).split(separator: "-").joined(separator: "-").prefix(20))
+}
+
+private func formatDF(_ df: Double) -> String {
+    df == df.rounded() && abs(df) < 1e12 ? String(Int64(df)) : formatNumber(df, decimals: 1)
+}
+
+private func pValueText(_ p: Double) -> String {
+    p < 0.001 ? "< 0.001" : formatNumber(p, decimals: 3)
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import MicrodataReaders
+import MicrodataWeighting
+
+/// The survey-design options shared by `tabulate` and `mobility`.
+struct DesignOptions: ParsableArguments {
+    @Option(help: "The analysis weight column (omit to derive weights from --fpc population sizes).")
+    var weight: String?
+    @Option(help: "The stratum column.") var strata: String?
+    @Option(help: "Cluster columns by stage: PSU[,SSU].") var psu: String?
+    @Option(help: "FPC columns by stage (population sizes or sampling fractions).") var fpc: String?
+    @Flag(help: "PSU ids repeat across strata (nest them in strata).") var nest = false
+    @Option(name: .customLong("lonely-psu"), help: "fail, remove, certainty, adjust or average.")
+    var lonelyPSU: String = "fail"
+    @Flag(name: .customLong("adjust-domain-lonely"), help: "Apply the lonely-PSU rule inside domains.")
+    var adjustDomainLonely = false
+    @Flag(name: .customLong("ultimate-cluster"), help: "First-stage variance only, even with later-stage FPCs.")
+    var ultimateCluster = false
+    @Flag(name: .customLong("allow-zero-weights"), help: "Accept zero weights (rows stay in the design).")
+    var allowZeroWeights = false
+    @Option(name: .customLong("replicate-weights"), help: "Regular expression naming the replicate weight columns.")
+    var replicateWeights: String?
+    @Option(name: .customLong("replicate-type"),
+            help: "JK1, JKn, BRR, Fay, bootstrap, subbootstrap, SDR (successive-difference), ACS or other.")
+    var replicateType: String?
+    @Option(name: .customLong("fay-rho"), help: "Fay's rho.") var fayRho: Double?
+    @Option(help: "Replicate variance scale (default by type).") var scale: Double?
+    @Option(help: "A file of per-replicate scales (one number a line; a header line is skipped).")
+    var rscales: String?
+    @Flag(help: "Centre replicate variance on the full-sample estimate.") var mse = false
+    @Flag(name: .customLong("replicate-factors"), help: "Replicate columns are factors times the main weight.")
+    var replicateFactors = false
+    @Flag(help: "Jackknife variance from delete-one-PSU replicates built from --strata/--psu (JK1/JKn).")
+    var jackknife = false
+    @Option(name: .customLong("design-factor"), help: "DEFT: SE = deft × SRS-with-replacement SE.")
+    var designFactor: Double?
+    @Option(name: .customLong("cluster-households"), help: "Household id column: households as clusters.")
+    var clusterHouseholds: String?
+
+    /// The design these options describe.
+    ///
+    /// - Throws: `ValidationError` for contradictory or malformed options.
+    func design() throws -> SurveyDesign {
+        guard let rule = LonelyPSURule(rawValue: lonelyPSU.lowercased()) else {
+            throw ValidationError("--lonely-psu must be one of fail, remove, certainty, adjust, average")
+        }
+        if designFactor != nil && clusterHouseholds != nil {
+            throw ValidationError("give --design-factor or --cluster-households, not both")
+        }
+        var clusters = commaList(psu)
+        if let h = clusterHouseholds {
+            if !clusters.isEmpty || strata != nil { throw ValidationError("--cluster-households replaces --strata/--psu") }
+            clusters = [h]
+        }
+        var replicates: ReplicateWeights? = nil
+        if let pattern = replicateWeights {
+            guard let typeName = replicateType, let type = ReplicateType(name: typeName) else {
+                throw ValidationError("--replicate-weights needs --replicate-type (JK1, JKn, BRR, Fay, bootstrap, "
+                                      + "subbootstrap, SDR, ACS, other)")
+            }
+            var scales: [Double]? = nil
+            if let path = rscales {
+                let records = try DelimitedRecords(contentsOf: URL(fileURLWithPath: path)).records
+                scales = try records.compactMap { r -> Double? in
+                    guard let f = r.fields.first else { return nil }
+                    if let v = Double(f) { return v }
+                    if r.line == 1 { return nil }
+                    throw ValidationError("\(path), line \(r.line): '\(f)' is not a number")
+                }
+            }
+            replicates = ReplicateWeights(pattern: pattern, type: type, fayRho: fayRho, scale: scale, rscales: scales,
+                                          mse: mse ? true : nil, combinedWeights: !replicateFactors)
+        } else if replicateType != nil {
+            throw ValidationError("--replicate-type needs --replicate-weights")
+        }
+        var design = SurveyDesign(
+            weight: weight, strata: strata, clusters: clusters, fpc: commaList(fpc), nest: nest, lonelyPSU: rule,
+            adjustDomainLonely: adjustDomainLonely, ultimateCluster: ultimateCluster, replicates: replicates,
+            designFactor: designFactor, allowZeroWeights: allowZeroWeights)
+        design.jackknife = jackknife
+        if jackknife && (replicates != nil || designFactor != nil) {
+            throw ValidationError("--jackknife builds replicates from the design; it excludes --replicate-weights and --design-factor")
+        }
+        return design
+    }
+}
+
+/// The non-empty, trimmed items of a comma-separated option.
+func commaList(_ text: String?) -> [String] {
+    (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}

@@ -1,0 +1,228 @@
+import ArgumentParser
+import Foundation
+import MicrodataCodebook
+import MicrodataDisclosure
+import MicrodataHarmonise
+import MicrodataReaders
+import MicrodataTables
+import MicrodataWeighting
+import MicrodataWrite
+
+/// `microdata mobility`: origin-by-destination social-mobility tables with standard errors, disclosure
+/// control and publication outputs, in one pass over the data.
+struct Mobility: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Social-mobility tables: outflow, inflow, absolute and relative mobility, with SEs.",
+        discussion: """
+            Origin and destination are VAR (raw codes), VAR:NSSEC-OP>NSSEC8|NSSEC5|NSSEC3 (an NS-SEC operational \
+            category collapsed to analytic classes) or SOCVAR[,STATUSVAR]:SOC2010|SOC2020>NSSEC8|NSSEC5|NSSEC3 \
+            (derived from occupation and employment status; SOC2020 is approximate). Rows without both classes \
+            stay in the design as a domain. Every cell passes disclosure control before any writer sees it; the \
+            audit is written beside the output.
+            """)
+
+    @Option(help: "The data file (fixed-width with --codebook, CSV/TSV with a header, or SPSS/Stata).")
+    var data: String
+    @Option(help: "The codebook: DDI XML, or an SPSS/Stata file describing --data.") var codebook: String?
+    @Option(help: "Origin class: VAR, VAR:FROM>TO or SOCVAR,STATUSVAR:FROM>TO.") var origin: String
+    @Option(help: "Destination class, as --origin.") var destination: String
+    @OptionGroup var design: DesignOptions
+    @Option(help: "Group variables, comma-separated: tables per group and differences between groups.")
+    var by: String?
+    @Option(help: "Class order for raw codes: high-to-low (default), low-to-high, or a file (code[,label] per line, highest first).")
+    var order: String?
+    @Option(help: "Directions of moves: tiers (the scheme's tiers, default) or rank (every move is up or down).")
+    var directions: String = "tiers"
+    @Option(help: "Confidence level.") var level: Double = 0.95
+    @Option(help: "csv, json, markdown, xlsx or html (default: from --output's extension, else markdown).")
+    var format: String?
+    @Option(help: "Output file (default: Markdown on standard output).") var output: String?
+    @Option(name: .customLong("output-dir"), help: "Write every format (CSV, JSON, Markdown, XLSX, HTML) into this folder.")
+    var outputDirectory: String?
+    @Option(help: "Disclosure audit JSON (default: beside the output as <output>.audit.json).") var audit: String?
+    @Option(help: "Rules file overriding Codebooks/disclosure/default-rules.json.") var rules: String?
+    @Flag(name: .customLong("no-disclosure-control"),
+          help: "Turn disclosure control off: the output is stamped NOT DISCLOSURE CONTROLLED.")
+    var noDisclosureControl = false
+    @Option(help: "A folder of your own crosswalks (with manifest.json), added to the shipped ones.")
+    var crosswalks: [String] = []
+
+    func run() throws {
+        guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
+        guard ["tiers", "rank"].contains(directions) else { throw ValidationError("--directions must be tiers or rank") }
+        let request = MobilityRequest(
+            data: URL(fileURLWithPath: data), codebook: codebook, origin: try ClassSpec(parsing: origin, option: "--origin"),
+            destination: try ClassSpec(parsing: destination, option: "--destination"), design: try design.design(),
+            by: commaList(by), order: order, strictDirections: directions == "rank", level: level, rules: rules,
+            disclosureControl: !noDisclosureControl, crosswalks: crosswalks,
+            title: "Social mobility: destination class by origin class")
+        let result = try request.run()
+        if let outputDirectory {
+            let folder = URL(fileURLWithPath: outputDirectory)
+            try result.writeAll(to: folder, stem: "mobility")
+            FileHandle.standardError.write(Data("wrote \(folder.path)/mobility.{csv,json,md,xlsx,html}\n".utf8))
+        }
+        if let output {
+            let url = URL(fileURLWithPath: output)
+            let chosen = try OutputFormat.resolve(format, for: url)
+            try result.publication.write(to: url, format: chosen)
+            try result.writeAudit(to: audit.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: output + ".audit.json"))
+        } else if outputDirectory == nil {
+            let chosen = try OutputFormat.resolve(format, for: nil)
+            guard chosen != .xlsx else { throw ValidationError("XLSX needs --output FILE") }
+            print(try result.publication.rendered(as: chosen), terminator: "")
+            if let audit { try result.writeAudit(to: URL(fileURLWithPath: audit)) }
+        }
+        result.printSummary()
+    }
+}
+
+extension OutputFormat: ExpressibleByArgument {
+    /// The format named by `name`, else the one `url`'s extension implies, else Markdown.
+    static func resolve(_ name: String?, for url: URL?) throws -> OutputFormat {
+        if let name {
+            guard let f = OutputFormat(rawValue: name.lowercased()) ?? (name.lowercased() == "md" ? .markdown : nil) else {
+                throw ValidationError("--format must be csv, json, markdown, xlsx or html")
+            }
+            return f
+        }
+        let ext = url?.pathExtension.lowercased() ?? ""
+        return OutputFormat.allCases.first { $0.fileExtension == ext } ?? .markdown
+    }
+}
+
+/// One mobility run, shared by `mobility` and `demo`.
+struct MobilityRequest {
+    var data: URL
+    var codebook: String?
+    var origin: ClassSpec
+    var destination: ClassSpec
+    var design: SurveyDesign
+    var by: [String]
+    var order: String?
+    var strictDirections: Bool
+    var level: Double
+    var rules: String?
+    var disclosureControl: Bool
+    var crosswalks: [String]
+    var title: String
+    var subtitle: String?
+
+    /// Reads, harmonises, estimates and protects; the audit must pass before anything is returned.
+    func run() throws -> MobilityRun {
+        let book = try CodebookSource.forData(codebook: codebook, data: data)
+        let registry = try loadRegistry()
+        let schemes = try ClassScheme.load(from: CodebooksFolder.file("mobility/class-schemes.csv"))
+        var estimator = try MobilityEstimator(
+            origin: origin, destination: destination, by: by, design: design, registry: registry, codebook: book,
+            level: level)
+        var source = try DataReader.open(
+            data: data, codebook: book, options: ReadOptions(variables: book == nil ? nil : estimator.requiredVariables))
+        while let batch = try source.nextBatch() { try estimator.add(batch) }
+        let (customOrder, lowToHigh) = try classOrder()
+        let pass = try estimator.finish(schemes: schemes, order: customOrder, lowToHigh: lowToHigh)
+        let directions = pass.classes.directions(strict: strictDirections)
+        let results = pass.totals.mobilityResults(
+            classes: pass.classes.classes.map(\.code), groups: pass.groups, direction: directions, level: level)
+        let loadedRules = try DisclosureRules.load(
+            defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) })
+        var protection: MobilityProtection?
+        if disclosureControl {
+            do {
+                protection = try MobilityProtection(
+                    totals: pass.totals, classes: pass.classes.classes.map(\.code), groups: pass.groups,
+                    direction: directions, control: DisclosureControl(rules: loadedRules))
+            } catch let DisclosureError.auditFailed(report) {
+                FileHandle.standardError.write(Data("disclosure audit FAILED: \(report.summary); nothing written\n".utf8))
+                throw ExitCode(3)
+            }
+        } else {
+            FileHandle.standardError.write(Data("warning: \(CheckedTable.bypassStamp)\n".utf8))
+        }
+        var notes = [
+            "Origin: \(describe(origin)); destination: \(describe(destination)). \(pass.validRows) of \(pass.rows) "
+                + "rows have both classes; the others stay in the design as a domain outside the table.",
+        ]
+        if let audit = pass.harmoniseAudit, audit.nssec.contains(where: { $0.approximate }) {
+            notes.append("APPROXIMATE: NS-SEC from SOC2020 is derived through the ONS SOC2010→SOC2020 relationship table.")
+        }
+        if !pass.unclassifiedCodes.isEmpty {
+            let listed = pass.unclassifiedCodes.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value) rows)" }
+            notes.append("Codes with no NS-SEC class, left outside the table: " + listed.joined(separator: ", ") + ".")
+        }
+        let metadata = [
+            MetadataItem("Design", pass.designDescription),
+            MetadataItem("Classes", "\(pass.classes.name): " + pass.classes.classes.map { "\($0.code) \($0.label)" }.joined(separator: "; ")),
+            MetadataItem("Crosswalks", "Codebooks/crosswalks (ONS, OGL v3.0) and Codebooks/mobility/class-schemes.csv"),
+        ]
+        let publication = MobilityPublication(
+            results: results, classes: pass.classes, protection: protection, rules: loadedRules, title: title,
+            subtitle: subtitle, source: data.lastPathComponent, notes: notes, metadata: metadata
+        ).publication()
+        return MobilityRun(publication: publication, results: results, protection: protection, pass: pass)
+    }
+
+    private func describe(_ spec: ClassSpec) -> String {
+        switch spec.source {
+        case .raw: return "\(spec.variable) (codes as written)"
+        case .nssecOperational: return "\(spec.variable), NS-SEC operational category collapsed to \(spec.target ?? "")"
+        case .soc(let scheme, let status):
+            return "\(spec.variable) (\(scheme))" + (status.map { " with status \($0)" } ?? "") + " to \(spec.target ?? "")"
+        }
+    }
+
+    private func loadRegistry() throws -> CrosswalkRegistry? {
+        guard origin.target != nil || destination.target != nil else { return nil }
+        let shipped = try CodebooksFolder.file("crosswalks/manifest.json").deletingLastPathComponent()
+        return try CrosswalkRegistry(folders: [shipped] + crosswalks.map { URL(fileURLWithPath: $0) })
+    }
+
+    private func classOrder() throws -> ([ClassScheme.Class]?, Bool) {
+        switch order {
+        case nil, "high-to-low": return (nil, false)
+        case "low-to-high": return (nil, true)
+        case let path?:
+            let records = try DelimitedRecords(contentsOf: URL(fileURLWithPath: path)).records
+            return (records.enumerated().map { i, r in
+                ClassScheme.Class(code: r.fields[0], label: r.fields.count > 1 ? r.fields[1] : r.fields[0], tier: i)
+            }, false)
+        }
+    }
+}
+
+/// The outcome of a mobility run.
+struct MobilityRun {
+    var publication: Publication
+    var results: MobilityResults
+    var protection: MobilityProtection?
+    var pass: MobilityPass
+
+    /// Writes every format, and the audit, into `folder`.
+    func writeAll(to folder: URL, stem: String) throws {
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw WriteError(path: folder.path, message: "cannot create the folder: \(error.localizedDescription)")
+        }
+        for format in OutputFormat.allCases {
+            try publication.write(to: folder.appendingPathComponent("\(stem).\(format.fileExtension)"), format: format)
+        }
+        try writeAudit(to: folder.appendingPathComponent("\(stem).audit.json"))
+    }
+
+    /// Writes the disclosure audit (or, when checks were off, a note saying so).
+    func writeAudit(to url: URL) throws {
+        let data = try protection?.checked.audit?.json()
+            ?? Data("{\"audit\": null, \"stamp\": \"\(CheckedTable.bypassStamp)\"}\n".utf8)
+        do { try data.write(to: url, options: .atomic) } catch {
+            throw WriteError(path: url.path, message: "cannot write the audit: \(error.localizedDescription)")
+        }
+    }
+
+    func printSummary() {
+        var lines = ["microdata mobility: \(pass.rows) rows read, \(pass.validRows) with both classes"]
+        lines.append("design: \(pass.designDescription)")
+        if let audit = protection?.checked.audit { lines.append("disclosure: \(audit.summary)") }
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+}
