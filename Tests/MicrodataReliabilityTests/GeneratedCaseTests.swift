@@ -168,8 +168,9 @@ import Testing
     /// gzip is recognised on a FIFO (the magic bytes cannot be peeked with pread there).
     @Test func gzipThroughAFIFO() throws {
         let gz = try Data(contentsOf: Fixtures.url("malformed/gzip/bad-crc.csv.gz"))
-        var good = gz
-        good[good.count - 8] ^= 0xFF  // undo the corruption: the original stream of 2,000 rows
+        var repaired = gz
+        repaired[repaired.count - 8] ^= 0xFF  // undo the corruption: the original stream of 2,000 rows
+        let good = repaired
         let dir = try Fixtures.temporaryDirectory()
         let fifo = dir.appendingPathComponent("data.csv.gz")
         #expect(mkfifo(fifo.path, 0o600) == 0)

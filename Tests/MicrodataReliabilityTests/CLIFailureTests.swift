@@ -1,0 +1,64 @@
+import Foundation
+import MicrodataTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The `microdata` binary on bad inputs and unwritable outputs: a non-zero exit and a clear message.
+@Suite struct CLIFailureTests {
+    /// The `microdata` executable built next to the test bundle by `swift test`.
+    static var binary: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("microdata")
+    }
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    /// A location this process cannot write: a read-only directory, or (as root, who can write any mode)
+    /// a path in sysfs.
+    static func readOnlyLocation() throws -> String {
+        if getuid() == 0 { return "/sys/microdata-reliability-test.csv" }
+        let dir = try Fixtures.temporaryDirectory().appendingPathComponent("ro")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        chmod(dir.path, 0o555)
+        return dir.appendingPathComponent("out.csv").path
+    }
+
+    @Test func readOnlyOutputLocation() throws {
+        let data = try Fixtures.temporaryDirectory().appendingPathComponent("ok.csv")
+        try Data("ID,AGE,W\n1,30,1\n2,40,1\n".utf8).write(to: data)
+        let target = try Self.readOnlyLocation()
+        let extract = try Self.run(["extract", "--data", data.path, "--output", target])
+        #expect(extract.status != 0)
+        #expect(extract.stderr.contains("cannot write \(target): Permission denied"), "\(extract.stderr)")
+        let tabulate = try Self.run(["tabulate", "--data", data.path, "--weight", "W", "--mean", "AGE",
+                                     "--output", target])
+        #expect(tabulate.status != 0)
+        #expect(tabulate.stderr.lowercased().contains("permission"), "\(tabulate.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: target))
+    }
+
+    @Test func malformedInputExitsNonZeroWithTheTypedMessage() throws {
+        let r = try Self.run(["extract", "--data", Fixtures.path("malformed/csv/ragged.csv")])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("ragged.csv, line 3: record has 2 fields, the header has 3"))
+        let x = try Self.run(["inspect", Fixtures.path("malformed/xml/xxe.xml")])
+        #expect(x.status != 0)
+        #expect(x.stderr.contains("DOCTYPE declarations are not allowed"), "\(x.stderr)")
+        #expect(!x.stdout.contains("root:"))
+    }
+}
