@@ -52,6 +52,7 @@ python3 Fuzz/seeds.py "$TARGET" "$SEEDS" "$MAXLEN"
 REG=Fixtures/malformed/regressions/$TARGET
 [[ -d $REG ]] && cp "$REG"/* "$SEEDS"/ 2>/dev/null || true
 
+export LSAN_OPTIONS="suppressions=$ROOT/Fuzz/lsan.supp:print_suppressions=0"
 export FUZZ_RULES_DEFAULTS=$ROOT/Codebooks/disclosure/default-rules.json
 LOG=$OUT/logs/$TARGET.log
 set +e

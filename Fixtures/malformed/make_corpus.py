@@ -99,7 +99,7 @@ w("gzip/header-only.csv.gz", full[:10])
 
 # --- crosswalk loader -------------------------------------------------------------------------------------
 cw = ('{"format": 1, "entries": [{"name": "a-b", "kind": "crosswalk", "file": "a_b.csv", "from": "A", "to": "B", '
-      '"fromColumn": "a", "toColumn": "b"}]}\n')
+      '"fromColumn": "a", "toColumn": "b", "source": "malformed corpus", "issued": "2026", "licence": "CC0-1.0"}]}\n')
 w("crosswalk/ragged/manifest.json", cw)
 w("crosswalk/ragged/a_b.csv", "a,b\n1,10\n2\n")
 w("crosswalk/checksum/manifest.json", cw.replace('"toColumn": "b"', '"toColumn": "b", "sha256": "' + "0" * 64 + '"'))

@@ -12,7 +12,7 @@ public func fuzzFixedWidth(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt 
     let url = Scratch.write(parts[1], name: "data.dat")
     let strict = count > 1 && start[count - 1] & 1 == 1
     let options = ReadOptions(batchSize: 7, strict: strict, format: .fixedWidth, maxLineLength: 1 << 16)
-    guard let source = try? DataReader.open(data: url, codebook: codebook, options: options) else { return 0 }
+    guard var source = try? DataReader.open(data: url, codebook: codebook, options: options) else { return 0 }
     while let batch = try? source.nextBatch() { _ = batch.rowCount }
     _ = source.statistics
     return 0

@@ -3,19 +3,65 @@ import MicrodataWeighting
 extension DisclosureControl {
     /// Checks the estimates of a `ResultTable` (what `tabulate` produces) and attaches the quality layer.
     ///
-    /// Each cell's `unweightedCount` goes through the threshold rule (numerator and denominator of a
-    /// rate are separate cells upstream); failing cells are suppressed (estimate, standard error,
-    /// interval and counts become the marker). Every row carries its ONS CV band and Nomis flag.
-    /// A `ResultTable` carries no additive relations, so no secondary suppression is needed for its
-    /// means, proportions and ratios; additive totals with margins go through `ProtectionTable` and
-    /// `protect(_:hasMagnitude:)` instead.
+    /// Each cell's `unweightedCount` goes through the threshold rule; failing cells are suppressed
+    /// (estimate, standard error, interval and counts become the marker). Proportions and totals of the
+    /// levels of a categorical are additive (levels sum to their domain, domains to the whole), so they are
+    /// modelled as a table with margins and protected with secondary suppression and the audit; a suppressed
+    /// level can then not be recovered as one minus the others. Every row carries its ONS CV band and Nomis
+    /// flag.
     public func check(_ result: ResultTable) throws -> CheckedTable {
+        var statuses = result.cells.map { cell -> CellStatus in
+            rules.failsThreshold(units: cell.unweightedCount)
+                ? .primary("threshold")
+                : (cell.unweightedCount == 0 && rules.zerosNeedReview ? .review("zero") : .safe)
+        }
+        var report: AuditReport?
+        let levelled = result.cells.indices.filter {
+            result.cells[$0].level != nil && ["proportion", "total"].contains(result.cells[$0].statistic)
+        }
+        if !levelled.isEmpty {
+            let (protected, audit) = try protectLevels(result, cells: levelled)
+            for (i, status) in protected where status.isSuppressed || statuses[i].isSuppressed == false {
+                statuses[i] = status
+            }
+            report = audit
+        }
+        return try render(result, statuses: statuses, additiveAudit: report)
+    }
+
+    /// Protects the level cells of `result` as one table over (by-variables…, level) with all margins.
+    private func protectLevels(_ result: ResultTable, cells: [Int]) throws -> ([Int: CellStatus], AuditReport?) {
+        var codes = Array(repeating: [String](), count: result.byVariables.count + 1)
+        var given: [[String]: (evidence: CellEvidence, line: Int)] = [:]
+        var keyOfCell: [Int: [String]] = [:]
+        for i in cells {
+            let cell = result.cells[i]
+            let key = cell.byValues + [cell.level ?? ""]
+            for (d, code) in key.enumerated() where !codes[d].contains(code) { codes[d].append(code) }
+            given[key] = (CellEvidence(units: cell.unweightedCount, value: cell.weightedCount), i + 1)
+            keyOfCell[i] = key
+        }
+        let names = result.byVariables + ["level"]
+        let dimensions = try names.indices.map { d in
+            try TableDimension(name: names[d], codes: codes[d], total: "All \(names[d])")
+        }
+        let table = try ProtectionTable.grid(dimensions: dimensions, given: given, source: "result table")
+        let checked = try protect(table, hasMagnitude: false)
+        var index: [[String]: Int] = [:]
+        for (flat, cell) in table.cells.enumerated() { index[cell.key] = flat }
+        var out: [Int: CellStatus] = [:]
+        for (i, key) in keyOfCell { if let flat = index[key] { out[i] = checked.statuses[flat] } }
+        return (out, checked.audit)
+    }
+
+    private func render(_ result: ResultTable, statuses: [CellStatus], additiveAudit: AuditReport?) throws
+        -> CheckedTable
+    {
         let header = result.byVariables + [
-            "statistic", "variable", "level", "estimate", "se", "ci_low", "ci_high", "unweighted_n", "weighted_n",
+            "statistic", "variable", "level", "estimate", "se", "ci_low", "ci_high", "deff", "df", "n", "weighted_n",
             "cv_band", "nomis", "status",
         ]
         var rows: [[String]] = []
-        var statuses: [CellStatus] = []
         var problems: [String] = []
         for (i, cell) in result.cells.enumerated() {
             guard cell.byValues.count == result.byVariables.count else {
@@ -23,32 +69,35 @@ extension DisclosureControl {
                     source: "result table", line: i + 1,
                     reason: "cell has \(cell.byValues.count) by-values for \(result.byVariables.count) by-variables")
             }
-            let status: CellStatus =
-                rules.failsThreshold(units: cell.unweightedCount)
-                ? .primary("threshold")
-                : (cell.unweightedCount == 0 && rules.zerosNeedReview ? .review("zero") : .safe)
+            let status = statuses[i]
             let quality = rules.quality(
                 estimate: cell.estimate, standardError: cell.standardError, sampleSize: cell.unweightedCount)
-            let numbers = [
-                cell.estimate, cell.standardError, cell.ciLow, cell.ciHigh, Double(cell.unweightedCount),
-                cell.weightedCount,
+            let numbers: [Double?] = [
+                cell.estimate, cell.standardError, cell.ciLow, cell.ciHigh, cell.designEffect, cell.degreesOfFreedom,
+                Double(cell.unweightedCount), cell.weightedCount,
             ]
-            let shown = numbers.map { status.isSuppressed ? CheckedTable.marker : Self.format($0) }
+            // Everything but the design df is hidden on a suppressed cell (a count can disclose too).
+            let shown = numbers.enumerated().map { k, x in
+                status.isSuppressed && k != 5 ? CheckedTable.marker : x.map(Self.format) ?? ""
+            }
             rows.append(
                 cell.byValues + [cell.statistic, cell.variable, cell.level ?? ""] + shown
-                    + [quality.cvBand?.rawValue ?? "", quality.nomis.rawValue, status.label])
-            statuses.append(status)
+                    + (status.isSuppressed ? ["", ""] : [quality.cvBand?.rawValue ?? "", quality.nomis.rawValue])
+                    + [status.label])
             // Fail closed: the rendered row must carry the marker exactly where the mask says.
-            let fields = rows[i][(result.byVariables.count + 3)..<(result.byVariables.count + 9)]
+            let first = result.byVariables.count + 3
+            let fields = [first, first + 1, first + 2, first + 3, first + 6, first + 7].map { rows[i][$0] }
             if status.isSuppressed != fields.allSatisfy({ $0 == CheckedTable.marker }) {
                 problems.append("row \(i + 1): rendered values do not match status \(status.label)")
             }
         }
         let suppressed = statuses.filter(\.isSuppressed).count
-        let report = AuditReport(
+        var report = additiveAudit ?? AuditReport(
             tool: "microdata disclosure check (primary rules; no additive relations)", rules: rules,
-            consistency: problems, cells: [], suppressedCells: suppressed, recoverableCells: 0,
-            passed: problems.isEmpty, summary: "0 of \(suppressed) suppressed cells recoverable")
+            consistency: [], cells: [], suppressedCells: suppressed, recoverableCells: 0,
+            passed: true, summary: "0 of \(suppressed) suppressed cells recoverable")
+        report.consistency += problems
+        report.passed = report.passed && problems.isEmpty
         guard report.passed else { throw DisclosureError.auditFailed(report) }
         return CheckedTable(header: header, rows: rows, statuses: statuses, audit: report, stamp: nil)
     }

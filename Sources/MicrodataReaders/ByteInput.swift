@@ -34,17 +34,18 @@ final class ByteInput {
 
     static let chunkSize = 1 << 20
 
-    init(path: String) throws {
-        self.path = path
+    /// Opens `path`; errors name `displayPath` when given (a spooled copy is reported as the original).
+    init(path: String, displayPath: String? = nil) throws {
+        self.path = displayPath ?? path
         fd = Glibc.open(path, O_RDONLY)
         if fd < 0 {
-            throw ReadError(message: "cannot open the file: \(String(cString: strerror(errno)))", file: path)
+            throw ReadError(message: "cannot open the file: \(String(cString: strerror(errno)))", file: self.path)
         }
         var st = stat()
         let statted = fstat(fd, &st) == 0
         if statted && (st.st_mode & S_IFMT) == S_IFDIR {
             close(fd)
-            throw ReadError(message: "is a directory, not a data file", file: path)
+            throw ReadError(message: "is a directory, not a data file", file: self.path)
         }
         isRegularFile = statted && (st.st_mode & S_IFMT) == S_IFREG
         fileSize = statted ? Int(st.st_size) : 0
@@ -152,7 +153,12 @@ final class ByteInput {
     /// refill that would grow the window.
     func checkLineLength(_ maxLineLength: Int, line: Int) throws {
         guard end - start > maxLineLength else { return }
-        throw ReadError(
+        throw lineTooLong(maxLineLength, line: line)
+    }
+
+    /// The error for a line or record longer than `maxLineLength`.
+    func lineTooLong(_ maxLineLength: Int, line: Int) -> ReadError {
+        ReadError(
             message: "the line is longer than the maximum line length of \(maxLineLength) bytes "
                 + "(raise ReadOptions.maxLineLength if the file really has lines this long)",
             file: path, line: line)

@@ -26,7 +26,21 @@ public enum DataReader {
     public static func open(data: URL, codebook: Codebook?, options: ReadOptions = ReadOptions()) throws
         -> any BatchSource
     {
-        if StatFile.isStatFile(data) { return try StatFile.open(data, options: options) }
+        // Sniff for SPSS/Stata/SAS only on a regular file: on a FIFO or pipe the sniffed bytes would be lost.
+        var st = stat()
+        let regular = stat(data.path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+        if regular && StatFile.isStatFile(data) { return try StatFile.open(data, options: options) }
+        // A delimited file without a codebook is read twice (once to type its columns); a pipe or FIFO can
+        // be read only once, so it is first copied to a temporary file, unlinked once both reads are open.
+        if !regular && codebook == nil && options.format != .fixedWidth && stat(data.path, &st) == 0
+            && (st.st_mode & S_IFMT) != S_IFDIR
+        {
+            let spool = try spoolToTemporaryFile(data.path)
+            defer { unlink(spool) }
+            let input = try ByteInput(path: spool, displayPath: data.path)
+            if input.fileSize == 0 { throw ReadError(message: "the file is empty", file: data.path) }
+            return try DelimitedReader(path: data.path, input: input, codebook: nil, options: options, rereadPath: spool)
+        }
         let input = try ByteInput(path: data.path)
         if input.isRegularFile && input.fileSize == 0 {
             throw ReadError(message: "the file is empty", file: data.path)
@@ -50,6 +64,49 @@ public enum DataReader {
                                 file: codebook.source ?? data.path)
             }
             return FixedWidthReader(input: input, plan: plan, options: options)
+        }
+    }
+
+    /// Copies a stream to a new file in the temporary directory, in 1 MiB chunks; returns its path.
+    static func spoolToTemporaryFile(_ path: String) throws -> String {
+        let source = Glibc.open(path, O_RDONLY)
+        guard source >= 0 else {
+            throw ReadError(message: "cannot open the file: \(String(cString: strerror(errno)))", file: path)
+        }
+        defer { close(source) }
+        let directory = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        var template = Array("\(directory)/microdata-spool-XXXXXX".utf8CString)
+        let target = mkstemp(&template)
+        guard target >= 0 else {
+            throw ReadError(
+                message: "cannot create a temporary copy of this stream in \(directory) (set TMPDIR): "
+                    + String(cString: strerror(errno)), file: path)
+        }
+        defer { close(target) }
+        let spool = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let got = Glibc.read(source, buffer, 1 << 20)
+            if got < 0 && errno == EINTR { continue }
+            if got < 0 {
+                let reason = String(cString: strerror(errno))
+                unlink(spool)
+                throw ReadError(message: "cannot read the stream: \(reason)", file: path)
+            }
+            if got == 0 { return spool }
+            var done = 0
+            while done < got {
+                let put = Glibc.write(target, buffer + done, got - done)
+                if put < 0 && errno == EINTR { continue }
+                if put <= 0 {
+                    let reason = String(cString: strerror(errno))
+                    unlink(spool)
+                    throw ReadError(message: "cannot write a temporary copy of this stream to \(spool): \(reason)",
+                                    file: path)
+                }
+                done += put
+            }
         }
     }
 

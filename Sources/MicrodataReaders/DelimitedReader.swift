@@ -109,7 +109,8 @@ final class DelimitedReader: BatchSource {
     private var missingCounts: [Int]
     private let progress: ProgressReporter
 
-    init(path: String, input: ByteInput, codebook: Codebook?, options: ReadOptions) throws {
+    /// `rereadPath` is the file the type-inference pass opens (default `path`: a spooled copy of a stream).
+    init(path: String, input: ByteInput, codebook: Codebook?, options: ReadOptions, rereadPath: String? = nil) throws {
         self.input = input
         self.options = options
         batchSize = max(1, options.batchSize)
@@ -189,7 +190,8 @@ final class DelimitedReader: BatchSource {
                 na.append(false)
             }
         } else {
-            let inferred = try DelimitedReader.inferKinds(path: path, delimiter: delimiter, columns: index,
+            let inferred = try DelimitedReader.inferKinds(path: rereadPath ?? path, displayPath: path,
+                                                          delimiter: delimiter, columns: index,
                                                           maxLineLength: options.maxLineLength)
             kinds = inferred
             rules = Array(repeating: nil, count: names.count)
@@ -240,6 +242,9 @@ final class DelimitedReader: BatchSource {
                     throw ReadError(message: message, file: input.path, line: lineNumber + 1)
                 case .record(let next):
                     let line = lineNumber + 1
+                    if next - pos > options.maxLineLength {
+                        throw input.lineTooLong(options.maxLineLength, line: line)
+                    }
                     lineNumber += scanner.linesSpanned
                     pos = next
                     if scanner.starts.count == 1 && scanner.starts[0] == scanner.ends[0] {
@@ -341,9 +346,10 @@ final class DelimitedReader: BatchSource {
     /// One pass over the file to type each column: integer if every value is a whole number of up to
     /// 18 digits, real if every value is a number, text otherwise. Empty fields and `NA` are missing.
     static func inferKinds(
-        path: String, delimiter: UInt8, columns: [Int], maxLineLength: Int = ReadOptions.defaultMaxLineLength
+        path: String, displayPath: String? = nil, delimiter: UInt8, columns: [Int],
+        maxLineLength: Int = ReadOptions.defaultMaxLineLength
     ) throws -> [ColumnBuilder.Kind] {
-        let input = try ByteInput(path: path)
+        let input = try ByteInput(path: path, displayPath: displayPath)
         var scanner = RecordScanner(delimiter: delimiter)
         var kinds = [ColumnBuilder.Kind](repeating: .integer, count: columns.count)
         var header = true

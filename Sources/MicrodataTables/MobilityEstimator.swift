@@ -201,7 +201,13 @@ public struct MobilityEstimator {
         for (a, ia) in position {
             for (b, ib) in position {
                 let v = block.covariance[(a - block.cells.lowerBound) * n + (b - block.cells.lowerBound)]
-                covariance[ia * m + ib] = v.isNaN ? 0 : v
+                guard !v.isNaN else {
+                    throw MobilityError(
+                        "the design gives no covariance between cells (\(estimates.table.designDescription)); mobility "
+                            + "measures need it: use linearisation (strata, PSUs, --cluster-households) or replicate "
+                            + "weights, not a design factor or a per-domain lonely-PSU rule")
+                }
+                covariance[ia * m + ib] = v
             }
         }
         let cellTotals = CellTotals(

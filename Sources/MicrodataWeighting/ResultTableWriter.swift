@@ -129,7 +129,7 @@ public enum ResultTableWriter {
         return out
     }
 
-    static func formatFull(_ x: Double) -> String {
+    public static func formatFull(_ x: Double) -> String {
         if x.isNaN { return "NaN" }
         if x.isInfinite { return x > 0 ? "Inf" : "-Inf" }
         if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }

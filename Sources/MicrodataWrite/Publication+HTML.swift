@@ -71,9 +71,9 @@ extension Publication {
     /// The table as a grid of coloured squares (viridis, safe for colour-blind readers), with the value or
     /// marker written in each square.
     private func heatmapSVG(_ table: PublishedTable) -> String {
-        let cell = 64.0, left = 230.0, top = 120.0
-        let width = left + cell * Double(table.columns.count) + 20
-        let height = top + cell * Double(table.rows.count) + 60
+        let cell = 64.0, left = 250.0, top = 200.0
+        let width = left + cell * Double(table.columns.count) + 200
+        let height = top + cell * Double(table.rows.count) + 10
         let values = table.rows.flatMap { $0.cells.compactMap { $0.marker == nil ? $0.estimate : nil } }
         let maxValue = max(values.max() ?? 1, 1e-12)
         var svg = "<figure>\n<figcaption>\(escapeHTML(table.title))</figcaption>\n"
@@ -81,7 +81,7 @@ extension Publication {
         svg += "role=\"img\" aria-label=\"\(escapeHTML(table.title)) heatmap\" font-size=\"13\">\n"
         for (j, column) in table.columns.enumerated() {
             let x = left + cell * (Double(j) + 0.5)
-            svg += "<text x=\"\(x)\" y=\"\(top - 8)\" transform=\"rotate(-40 \(x) \(top - 8))\">"
+            svg += "<text x=\"\(x)\" y=\"\(top - 8)\" transform=\"rotate(-35 \(x) \(top - 8))\">"
             svg += "\(escapeHTML(shorten(column)))</text>\n"
         }
         for (i, row) in table.rows.enumerated() {
@@ -106,9 +106,9 @@ extension Publication {
                 svg += "fill=\"\(textColour)\">\(escapeHTML(value.text(decimals: table.decimals)))</text>\n"
             }
         }
-        svg += "<text x=\"\(left)\" y=\"\(height - 20)\">\(escapeHTML(table.unit)); rows: "
-        svg += "\(escapeHTML(table.rowHeading)). Darker = lower, yellow = higher.</text>\n"
-        return svg + "</svg>\n</figure>\n"
+        svg += "</svg>\n<p>\(escapeHTML(table.unit)); rows: \(escapeHTML(table.rowHeading)). "
+        svg += "Darker = lower, yellow = higher; grey = not published.</p>\n"
+        return svg + "</figure>\n"
     }
 
     /// One horizontal bar per row from the first column, with confidence-interval whiskers.
@@ -117,7 +117,7 @@ extension Publication {
         let cells = table.rows.map { $0.cells.first }
         let highs = cells.compactMap { $0?.marker == nil ? ($0?.ciHigh ?? $0?.estimate) : nil }
         let maxValue = max(highs.max() ?? 1, 1e-12)
-        let height = top + rowHeight * Double(table.rows.count) + 40
+        let height = top + rowHeight * Double(table.rows.count) + 10
         var svg = "<figure>\n<figcaption>\(escapeHTML(table.title))</figcaption>\n"
         svg += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(left + plotWidth + 120))\" "
         svg += "height=\"\(Int(height))\" role=\"img\" aria-label=\"\(escapeHTML(table.title)) bar chart\" "
@@ -141,8 +141,8 @@ extension Publication {
                 svg += "<text x=\"\(left + 4)\" y=\"\(y + 18)\">\(escapeHTML(cell.text(decimals: table.decimals)))</text>\n"
             }
         }
-        svg += "<text x=\"\(left)\" y=\"\(height - 10)\">\(escapeHTML(table.unit)); whiskers: 95% confidence interval</text>\n"
-        return svg + "</svg>\n</figure>\n"
+        svg += "</svg>\n<p>\(escapeHTML(table.unit)); whiskers: confidence interval.</p>\n"
+        return svg + "</figure>\n"
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MicrodataCodebook
+import MicrodataDisclosure
 import MicrodataReaders
 import MicrodataWeighting
 
@@ -17,34 +18,7 @@ struct Tabulate: ParsableCommand {
 
     @Option(help: "The data file (CSV with a header, or fixed-width with --codebook).") var data: String
     @Option(help: "The DDI codebook.") var codebook: String?
-    @Option(help: "The analysis weight column (omit to derive weights from --fpc population sizes).")
-    var weight: String?
-    @Option(help: "The stratum column.") var strata: String?
-    @Option(help: "Cluster columns by stage: PSU[,SSU].") var psu: String?
-    @Option(help: "FPC columns by stage (population sizes or sampling fractions).") var fpc: String?
-    @Flag(help: "PSU ids repeat across strata (nest them in strata).") var nest = false
-    @Option(name: .customLong("lonely-psu"), help: "fail, remove, certainty, adjust or average.")
-    var lonelyPSU: String = "fail"
-    @Flag(name: .customLong("adjust-domain-lonely"), help: "Apply the lonely-PSU rule inside domains.")
-    var adjustDomainLonely = false
-    @Flag(name: .customLong("ultimate-cluster"), help: "First-stage variance only, even with later-stage FPCs.")
-    var ultimateCluster = false
-    @Flag(name: .customLong("allow-zero-weights"), help: "Accept zero weights (rows stay in the design).")
-    var allowZeroWeights = false
-    @Option(name: .customLong("replicate-weights"), help: "Regular expression naming the replicate weight columns.")
-    var replicateWeights: String?
-    @Option(name: .customLong("replicate-type"),
-            help: "JK1, JKn, BRR, Fay, bootstrap, subbootstrap, SDR (successive-difference), ACS or other.")
-    var replicateType: String?
-    @Option(name: .customLong("fay-rho"), help: "Fay's rho.") var fayRho: Double?
-    @Option(help: "Replicate variance scale (default by type).") var scale: Double?
-    @Option(help: "A file of per-replicate scales (one number a line; a header line is skipped).")
-    var rscales: String?
-    @Flag(help: "Centre replicate variance on the full-sample estimate.") var mse = false
-    @Flag(name: .customLong("replicate-factors"), help: "Replicate columns are factors times the main weight.")
-    var replicateFactors = false
-    @Flag(help: "Jackknife variance from delete-one-PSU replicates built from --strata/--psu (JK1/JKn).")
-    var jackknife = false
+    @OptionGroup var designOptions: DesignOptions
     @Option(help: """
         Linear calibration (GREG) totals: a CSV with columns term,total; a term is `intercept`, `VAR=LEVEL` \
         (indicator) or `VAR` (numeric). Post-stratification: one `VAR=LEVEL` row per level.
@@ -54,10 +28,6 @@ struct Tabulate: ParsableCommand {
     @Option(name: .customLong("rake-epsilon"), help: "Raking convergence (R: 1 weighted unit; default 1e-10 of Σw).")
     var rakeEpsilon: Double = 1e-10
     @Option(name: .customLong("rake-maxit"), help: "Raking sweeps (default 100; R: 10).") var rakeMaxit: Int = 100
-    @Option(name: .customLong("design-factor"), help: "DEFT: SE = deft × SRS-with-replacement SE.")
-    var designFactor: Double?
-    @Option(name: .customLong("cluster-households"), help: "Household id column: households as clusters.")
-    var clusterHouseholds: String?
 
     @Option(help: "Mean of a variable (of a text column: proportion of each level).") var mean: String?
     @Option(help: "Total of a variable (of a text column: weighted count of each level).") var total: String?
@@ -77,6 +47,11 @@ struct Tabulate: ParsableCommand {
     @Option(help: "csv, json, markdown or text.") var format: String = "csv"
     @Option(help: "Output file (default: standard output).") var output: String?
     @Flag(help: "Print the time spent reading and estimating to stderr.") var timing = false
+    @Option(help: "Rules file overriding Codebooks/disclosure/default-rules.json.") var rules: String?
+    @Option(help: "Write the disclosure audit (JSON) here.") var audit: String?
+    @Flag(name: .customLong("no-disclosure-control"),
+          help: "Turn disclosure control off: the output is stamped NOT DISCLOSURE CONTROLLED.")
+    var noDisclosureControl = false
 
     func run() throws {
         let (design, analysis, options, outputFormat) = try plan()
@@ -119,64 +94,100 @@ struct Tabulate: ParsableCommand {
             FileHandle.standardError.write(Data(
                 "note: \(estimates.rowsWithMissingDomain) rows with a missing by-value are in no domain\n".utf8))
         }
-        try Tabulate.write(estimates.table, format: outputFormat, to: output)
+        try Tabulate.write(
+            estimates.table, format: outputFormat, to: output, disclosure: noDisclosureControl ? nil : rules ?? "",
+            audit: audit)
     }
 
-    /// Writes a table: the single output path of `tabulate` (the place a disclosure check wraps).
-    static func write(_ table: ResultTable, format: ResultTableWriter.Format, to output: String?) throws {
-        let text = ResultTableWriter.render(table, format: format)
-        if format == .csv {
-            FileHandle.standardError.write(Data((ResultTableWriter.designLine(table) + "\n").utf8))
+    /// Writes a table: the single output path of `tabulate`. Unless `disclosure` is `nil` (checks turned off,
+    /// which stamps the output), every cell first passes disclosure control; `disclosure` names a rules file
+    /// overriding the defaults, or is empty for the defaults.
+    static func write(
+        _ table: ResultTable, format: ResultTableWriter.Format, to output: String?, disclosure: String?,
+        audit: String? = nil
+    ) throws {
+        let checked: CheckedTable
+        if let disclosure {
+            let rules = try DisclosureRules.load(
+                defaults: DisclosureRules.defaultRulesURL(),
+                overrides: disclosure.isEmpty ? nil : URL(fileURLWithPath: disclosure))
+            do {
+                checked = try DisclosureControl(rules: rules).check(table)
+            } catch let DisclosureError.auditFailed(report) {
+                if let audit { try report.json().write(to: URL(fileURLWithPath: audit)) }
+                FileHandle.standardError.write(Data("disclosure audit FAILED: \(report.summary); nothing written\n".utf8))
+                throw ExitCode(3)
+            }
+            if let audit, let report = checked.audit { try report.json().write(to: URL(fileURLWithPath: audit)) }
+        } else {
+            let unchecked = try DisclosureControl(rules: DisclosureRules.load(defaults: DisclosureRules.defaultRulesURL()))
+                .check(table)
+            checked = CheckedTable.bypassingDisclosureControl(header: unchecked.header, rows: table.cells.indices.map { i in
+                var row = unchecked.rows[i]
+                let c = table.cells[i]
+                let numbers = [c.estimate, c.standardError, c.ciLow, c.ciHigh, c.designEffect, c.degreesOfFreedom,
+                               Double(c.unweightedCount), c.weightedCount]
+                let first = table.byVariables.count + 3
+                for (k, x) in numbers.enumerated() { row[first + k] = x.map(ResultTableWriter.formatFull) ?? "" }
+                row[row.count - 1] = "not-checked"
+                return row
+            })
+            FileHandle.standardError.write(Data("warning: \(CheckedTable.bypassStamp)\n".utf8))
+        }
+        let text = render(checked, format: format, designLine: ResultTableWriter.designLine(table))
+        FileHandle.standardError.write(Data((ResultTableWriter.designLine(table) + "\n").utf8))
+        if let summary = checked.audit?.summary {
+            FileHandle.standardError.write(Data("disclosure: \(summary)\n".utf8))
         }
         if let output {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+            do { try Data(text.utf8).write(to: URL(fileURLWithPath: output)) } catch {
+                throw ValidationError("cannot write \(output): \(error.localizedDescription)")
+            }
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
     }
 
-    private func list(_ s: String?) -> [String] {
-        (s ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    /// A checked table as CSV, JSON, Markdown or aligned text; suppressed values are the marker.
+    static func render(_ checked: CheckedTable, format: ResultTableWriter.Format, designLine: String) -> String {
+        switch format {
+        case .csv:
+            return checked.csv()
+        case .json:
+            func str(_ s: String) -> String {
+                let data = try? JSONSerialization.data(withJSONObject: [s], options: [.fragmentsAllowed])
+                let text = data.map { String(decoding: $0, as: UTF8.self) } ?? "[\"\"]"
+                return String(text.dropFirst().dropLast())
+            }
+            let rows = checked.rows.map { row in
+                "    {" + zip(checked.header, row).map { "\(str($0)): \(str($1))" }.joined(separator: ", ") + "}"
+            }
+            let stamp = checked.stamp.map { "  \"stamp\": \(str($0)),\n" } ?? ""
+            let summary = checked.audit.map { "  \"disclosure\": \(str($0.summary)),\n" } ?? ""
+            return "{\n\(stamp)\(summary)  \"design\": \(str(designLine)),\n  \"cells\": [\n"
+                + rows.joined(separator: ",\n") + "\n  ]\n}\n"
+        case .markdown:
+            var out = checked.stamp.map { "**\($0)**\n\n" } ?? ""
+            out += "_\(designLine)_\n\n| " + checked.header.joined(separator: " | ") + " |\n|"
+                + checked.header.map { _ in " --- |" }.joined() + "\n"
+            for row in checked.rows { out += "| " + row.joined(separator: " | ") + " |\n" }
+            return out
+        case .text:
+            var widths = checked.header.map(\.count)
+            for r in checked.rows { for (k, f) in r.enumerated() { widths[k] = max(widths[k], f.count) } }
+            func line(_ r: [String]) -> String {
+                r.enumerated().map { k, f in f.padding(toLength: widths[k], withPad: " ", startingAt: 0) }
+                    .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            }
+            var out = (checked.stamp.map { $0 + "\n" } ?? "") + designLine + "\n" + line(checked.header) + "\n"
+            for r in checked.rows { out += line(r) + "\n" }
+            return out
+        }
     }
 
+
     func plan() throws -> (SurveyDesign, Analysis, EstimationOptions, ResultTableWriter.Format) {
-        guard let rule = LonelyPSURule(rawValue: lonelyPSU.lowercased()) else {
-            throw ValidationError("--lonely-psu must be one of fail, remove, certainty, adjust, average")
-        }
-        if designFactor != nil && clusterHouseholds != nil {
-            throw ValidationError("give --design-factor or --cluster-households, not both")
-        }
-        var clusters = list(psu)
-        if let h = clusterHouseholds {
-            if !clusters.isEmpty || strata != nil { throw ValidationError("--cluster-households replaces --strata/--psu") }
-            clusters = [h]
-        }
-        var replicates: ReplicateWeights? = nil
-        if let pattern = replicateWeights {
-            guard let typeName = replicateType, let type = ReplicateType(name: typeName) else {
-                throw ValidationError("--replicate-weights needs --replicate-type (JK1, JKn, BRR, Fay, bootstrap, "
-                                      + "subbootstrap, SDR, ACS, other)")
-            }
-            var scales: [Double]? = nil
-            if let path = rscales {
-                let records = try DelimitedRecords(contentsOf: URL(fileURLWithPath: path)).records
-                scales = try records.compactMap { r -> Double? in
-                    guard let f = r.fields.first else { return nil }
-                    if let v = Double(f) { return v }
-                    if r.line == 1 { return nil }
-                    throw ValidationError("\(path), line \(r.line): '\(f)' is not a number")
-                }
-            }
-            replicates = ReplicateWeights(pattern: pattern, type: type, fayRho: fayRho, scale: scale, rscales: scales,
-                                          mse: mse ? true : nil, combinedWeights: !replicateFactors)
-        } else if replicateType != nil {
-            throw ValidationError("--replicate-type needs --replicate-weights")
-        }
-        var design = SurveyDesign(
-            weight: weight, strata: strata, clusters: clusters, fpc: list(fpc), nest: nest, lonelyPSU: rule,
-            adjustDomainLonely: adjustDomainLonely, ultimateCluster: ultimateCluster, replicates: replicates,
-            designFactor: designFactor, allowZeroWeights: allowZeroWeights)
-        design.jackknife = jackknife
+        var design = try designOptions.design()
         if let path = calibrate {
             let rows = try DelimitedRecords(contentsOf: URL(fileURLWithPath: path)).records.dropFirst()
             design.calibration = Calibration(terms: try rows.map { r -> Calibration.Term in
@@ -205,9 +216,6 @@ struct Tabulate: ParsableCommand {
                 }
             }
             design.raking = Raking(margins: margins, epsilon: rakeEpsilon, maxIterations: rakeMaxit)
-        }
-        if jackknife && (replicates != nil || designFactor != nil) {
-            throw ValidationError("--jackknife builds replicates from the design; it excludes --replicate-weights and --design-factor")
         }
 
         var analyses: [Analysis] = []
@@ -242,7 +250,7 @@ struct Tabulate: ParsableCommand {
             throw ValidationError("--format must be csv, json, markdown or text")
         }
         let options = EstimationOptions(
-            by: list(by), deff: deffReplace ? .replace : (deff ? .withoutReplacement : nil), level: level,
+            by: commaList(by), deff: deffReplace ? .replace : (deff ? .withoutReplacement : nil), level: level,
             ciMethod: method, useT: !normal, degreesOfFreedom: df, quantileRule: qrule,
             quantileInterval: method == .logit ? .mean : method)
         return (design, analyses[0], options, fmt)

@@ -26,10 +26,15 @@ struct CheckedTableTests {
         let checked = try DisclosureControl(rules: try TestTables.rules()).check(result())
         #expect(checked.header.last == "status")
         #expect(checked.statuses == [.safe, .primary("threshold"), .safe])
-        // North: CV 4% precise; South: weighted 10 but 8 respondents → suppressed, Nomis '*'; East: CV 25%.
+        // North: CV 4% precise; South: weighted 10 but 8 respondents → suppressed; East: CV 25%.
+        #expect(checked.header[4...11] == ["estimate", "se", "ci_low", "ci_high", "deff", "df", "n", "weighted_n"])
         #expect(checked.rows[0].suffix(3) == ["precise", "", "safe"])
-        #expect(checked.rows[1][4...9].allSatisfy { $0 == CheckedTable.marker })
-        #expect(checked.rows[1].suffix(2) == ["*", "primary:threshold"])
+        // Every number but the design df is the marker, and so are the quality flags (a Nomis band or a CV
+        // band would narrow the suppressed count).
+        #expect(checked.rows[1][4...8].allSatisfy { $0 == CheckedTable.marker })
+        #expect(checked.rows[1][9] == "30")
+        #expect(checked.rows[1][10...11].allSatisfy { $0 == CheckedTable.marker })
+        #expect(checked.rows[1].suffix(3) == ["", "", "primary:threshold"])
         #expect(checked.rows[2].suffix(3) == ["unreliable", "", "safe"])
         #expect(checked.audit?.summary == "0 of 1 suppressed cells recoverable")
         #expect(checked.stamp == nil)

@@ -7,7 +7,7 @@ import Testing
 #endif
 
 /// The `microdata` binary on bad inputs and unwritable outputs: a non-zero exit and a clear message.
-@Suite struct CLIFailureTests {
+@Suite(.timeLimit(.minutes(1))) struct CLIFailureTests {
     /// The `microdata` executable built next to the test bundle by `swift test`.
     static var binary: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("microdata")

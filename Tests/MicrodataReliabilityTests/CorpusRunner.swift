@@ -24,7 +24,7 @@ struct CorpusCase: CustomStringConvertible, Sendable {
             guard f.count == 5 else { return nil }
             return CorpusCase(
                 name: f[0], component: f[1], inputs: f[2].split(separator: " ").map(String.init), errorType: f[3],
-                expected: f[4].components(separatedBy: " && "))
+                expected: f[4].components(separatedBy: " && ").filter { !$0.isEmpty })
         }
     }
 }
