@@ -4,5 +4,6 @@ cd "$(dirname "$0")/.."
 for t in ddi csv gzip fixedwidth crosswalk rules; do
     echo "== $t $(date -u +%H:%M:%S)"
     Fuzz/run.sh "$t" "${1:-600}"
-    echo "== $t finished $(date -u +%H:%M:%S) status $?"
+    status=$?
+    echo "== $t finished $(date -u +%H:%M:%S) status $status"
 done

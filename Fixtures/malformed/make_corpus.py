@@ -69,6 +69,7 @@ w("fixedwidth/int64-overflow.dat", "0000000000000000000123\n99999999999999999999
 w("fixedwidth/invalid-utf8.dat", b"00123Alice\n00245B\xffb  \n")
 w("fixedwidth/positions-exceed.xml", codebook([var("ID", 1, 3), var("INCOME", 40, 49)]))
 w("fixedwidth/positions-exceed.dat", "00123Alice\n")
+w("fixedwidth/reversed-position.xml", codebook([var("ID", 1, 3), var("AGE", 5, 4)]))
 w("fixedwidth/overlap.xml", codebook([var("ID", 1, 3), var("AGE", 3, 5), var("NAME", 6, 10, "character")]))
 w("fixedwidth/hier.xml", codebook([var("RECTYPE", 1, 1, "character"), var("SERIAL", 2, 4),
                                     var("HHSIZE", 5, 6, rectype="H"), var("AGE", 5, 6, rectype="P")], True))

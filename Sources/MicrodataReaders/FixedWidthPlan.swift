@@ -54,6 +54,14 @@ struct FixedWidthPlan {
                 throw ReadError(message: "variable has no position (StartPos/EndPos) in the codebook", file: source,
                                 variable: v.name)
             }
+            let start = v.start!
+            let end = v.end ?? (start + v.width! - 1)
+            guard start >= 1, end >= start else {
+                throw ReadError(
+                    message: "variable has an empty or reversed position in the codebook: expected 1 ≤ StartPos ≤ "
+                        + "EndPos, found StartPos \(start), EndPos \(end)" + (v.end == nil ? " (from width \(v.width!))" : ""),
+                    file: source, variable: v.name)
+            }
             return v
         }
         let recordTypes = file?.structure == .hierarchical ? (file?.recordTypes ?? []) : []

@@ -20,10 +20,66 @@ import Testing
         error is CodebookError || error is ReadError || error is HarmoniseError || error is DisclosureError
     }
 
-    @Test(arguments: inputs("ddi") + inputs("fixedwidth"))
+    /// Splits `data` at each occurrence of `marker` (as `Fuzz/Targets/FuzzSupport.swift` does).
+    static func split(_ data: Data, on marker: String) -> [Data] {
+        let m = Data(marker.utf8)
+        var parts: [Data] = []
+        var rest = data[...]
+        while let r = rest.range(of: m) {
+            parts.append(Data(rest[rest.startIndex..<r.lowerBound]))
+            rest = rest[r.upperBound...]
+        }
+        parts.append(Data(rest))
+        return parts
+    }
+
+    @Test(arguments: inputs("ddi"))
     func ddiInput(_ url: URL) throws {
         let data = try Data(contentsOf: url)
         do { _ = try DDIParser(knownWeightNames: []).parseWithWarnings(data: data, source: url.lastPathComponent) } catch {
+            #expect(Self.isTyped(error), "\(error)")
+        }
+    }
+
+    /// A codebook, the line `#DATA#`, then data read through it (`Fuzz/Targets/fixedwidth.swift`), lenient and
+    /// strict.
+    @Test(arguments: inputs("fixedwidth"))
+    func fixedWidthInput(_ url: URL) throws {
+        let parts = Self.split(try Data(contentsOf: url), on: "\n#DATA#\n")
+        try #require(parts.count == 2)
+        guard let codebook = try? DDIParser(knownWeightNames: []).parse(data: parts[0], source: "fuzz.xml") else { return }
+        let dir = try Fixtures.temporaryDirectory()
+        let data = dir.appendingPathComponent("data.dat")
+        try parts[1].write(to: data)
+        for strict in [false, true] {
+            do {
+                let options = ReadOptions(batchSize: 7, strict: strict, format: .fixedWidth, maxLineLength: 1 << 16)
+                var source = try DataReader.open(data: data, codebook: codebook, options: options)
+                while try source.nextBatch() != nil {}
+            } catch {
+                #expect(Self.isTyped(error), "\(error)")
+            }
+        }
+    }
+
+    /// A manifest and the tables it names, separated by `#FILE <name>#` lines (`Fuzz/Targets/crosswalk.swift`).
+    @Test(arguments: inputs("crosswalk"))
+    func crosswalkInput(_ url: URL) throws {
+        let parts = Self.split(try Data(contentsOf: url), on: "\n#FILE ")
+        let folder = try Fixtures.temporaryDirectory()
+        try parts[0].write(to: folder.appendingPathComponent("manifest.json"))
+        for part in parts.dropFirst() {
+            guard let close = part.range(of: Data("#\n".utf8)) else { continue }
+            let name = String(decoding: part[part.startIndex..<close.lowerBound], as: UTF8.self)
+            guard !name.isEmpty, !name.contains("/"), name != "manifest.json", !name.hasPrefix(".") else { continue }
+            try Data(part[close.upperBound...]).write(to: folder.appendingPathComponent(name))
+        }
+        do {
+            let registry = try CrosswalkRegistry(folders: [folder])
+            for cw in registry.crosswalks.values {
+                for code in cw.sourceCodes.prefix(20) { _ = cw.distribution(of: code, basis: nil) }
+            }
+        } catch {
             #expect(Self.isTyped(error), "\(error)")
         }
     }
