@@ -6,7 +6,7 @@ import MicrodataReaders
 /// `microdata inspect CODEBOOK [--format text|json] [--variables A,B]`: summarise a DDI codebook.
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Summarise a DDI codebook (study, files, record types, variables).",
+        abstract: "Summarise a codebook: DDI, or the metadata of an SPSS, Stata or SAS file (study, files, variables).",
         discussion: """
             text: one line per variable with name, position, type, decimals, label, number of categories, \
             missing codes and a weight marker (W). json: the whole model, plus consistency warnings.
@@ -34,7 +34,7 @@ struct Inspect: ParsableCommand {
         }
         // A DDI 3.x document has no variables here; show its code lists instead (SOC2010, ISCO).
         let codeLists =
-            parsed.variables.isEmpty
+            parsed.variables.isEmpty && !StatFile.isStatFile(URL(fileURLWithPath: codebook))
             ? ((try? DDIParser(knownWeightNames: nil).parseCodeLists(contentsOf: URL(fileURLWithPath: codebook))) ?? [])
             : []
         var selected = parsed.variables
