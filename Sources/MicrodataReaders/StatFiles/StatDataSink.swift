@@ -19,6 +19,8 @@ final class StatDataSink: @unchecked Sendable {
     private var rowsInBatch = 0
     private var missingCounts: [Int]
     private(set) var rowsRead = 0
+    /// Whether ReadStat has delivered a data value (errors after that can name the row).
+    private(set) var startedData = false
     /// The row count from the file's header (-1 when unknown); ReadStat reports the limit instead when one is set.
     private let declaredRows: Int
     let channel: BatchChannel
@@ -59,6 +61,7 @@ final class StatDataSink: @unchecked Sendable {
     /// Stores one value; returns `false` when the consumer has gone away (the parse is then aborted).
     @inline(__always)
     func accept(row: Int, variable: UnsafeMutablePointer<readstat_variable_t>, value: readstat_value_t) -> Bool {
+        startedData = true
         let index = Int(variable.pointee.index)
         guard index < slotOf.count else { return true }
         let slot = slotOf[index]
@@ -143,11 +146,11 @@ final class StatDataSink: @unchecked Sendable {
         var expected = declaredRows
         if let rowLimit, expected < 0 || rowLimit < expected { expected = rowLimit }
         if expected >= 0, rowsRead < expected, lastIndex >= 0 {
+            var message = "the file declares \(declaredRows) rows but only \(rowsRead) could be read"
+            if let note = session.truncationNote { message += "; " + note }
             throw StatFileError(
-                kind: .truncated,
-                message: "the file declares \(declaredRows) rows but only \(rowsRead) could be read",
-                file: session.path, byteOffset: Int(session.furthest), fileSize: Int(session.fileSize),
-                row: rowsRead + 1)
+                kind: .truncated, message: message, file: session.path, byteOffset: Int(session.errorOffset),
+                fileSize: Int(session.fileSize), row: rowsRead + 1)
         }
         let stopped = rowLimit.map { declaredRows < 0 || $0 < declaredRows } ?? false
         channel.finish(error: nil, statistics: statistics(stoppedAtLimit: stopped && rowsRead == rowLimit))
