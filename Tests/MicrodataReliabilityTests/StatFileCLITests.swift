@@ -157,6 +157,7 @@ import Testing
         // .a (row 3), .b (row 5), system missing (row 7) and .z (row 9, no label in the file).
         #expect(lines[3] == "3," && lines[5] == "5," && lines[7] == "7," && lines[9] == "9,")
         #expect(r.stderr.contains("missing-value rules: income 3"), "\(r.stderr)")
+        #expect(r.stderr.contains("extended missing values (always missing): income .a 1, .b 1, .z 1"), "\(r.stderr)")
     }
 
     // MARK: - harmonise

@@ -18,6 +18,8 @@ final class StatDataSink: @unchecked Sendable {
     private var texts: [[String?]]
     private var rowsInBatch = 0
     private var missingCounts: [Int]
+    /// Extended missing values met, per output column and tag byte (`a`–`z`, `A`–`Z`, `_`).
+    private var tagCounts: [[UInt8: Int]]
     private(set) var rowsRead = 0
     /// Whether ReadStat has delivered a data value (errors after that can name the row).
     private(set) var startedData = false
@@ -46,6 +48,7 @@ final class StatDataSink: @unchecked Sendable {
         reals = Array(repeating: [], count: chosen.count)
         texts = Array(repeating: [], count: chosen.count)
         missingCounts = Array(repeating: 0, count: chosen.count)
+        tagCounts = Array(repeating: [:], count: chosen.count)
         self.channel = channel
         reserve()
     }
@@ -86,6 +89,7 @@ final class StatDataSink: @unchecked Sendable {
                 // Stata .a–.z and SAS .A–.Z, ._: missing by definition; the codebook lists the labelled tags.
                 x = .nan
                 missingCounts[slot] += 1
+                tagCounts[slot][UInt8(bitPattern: readstat_value_tag(value)), default: 0] += 1
             } else {
                 x = readstat_double_value(value)
                 let ranges = missingRanges[slot]
@@ -135,6 +139,11 @@ final class StatDataSink: @unchecked Sendable {
         stats.rowsByRecordType[""] = rowsRead
         for slot in names.indices where missingCounts[slot] > 0 {
             stats.missingByRule[names[slot]] = missingCounts[slot]
+        }
+        for slot in names.indices where !tagCounts[slot].isEmpty {
+            var tags: [String: Int] = [:]
+            for (tag, n) in tagCounts[slot] { tags["." + String(decoding: [tag], as: UTF8.self)] = n }
+            stats.extendedMissing[names[slot]] = tags
         }
         stats.stoppedAtLimit = stoppedAtLimit
         return stats
