@@ -106,9 +106,7 @@ struct Inspect: ParsableCommand {
             } else {
                 position = "-"
             }
-            let missing = v.missingValues.values + v.missingValues.ranges.map { range in
-                "\(range.min.map(Self.number) ?? "")..\(range.max.map(Self.number) ?? "")"
-            }
+            let missing = Self.displayedMissing(v)
             var line = Self.pad(v.name, nameWidth)
             line += "  " + Self.pad(position, 11)
             line += " " + (v.type == .numeric ? "num" : "chr")
@@ -124,6 +122,23 @@ struct Inspect: ParsableCommand {
         }
         for warning in warnings { out += "\(warning)\n" }
         return out
+    }
+
+    /// The missing codes of `v` as shown in the text summary: the discrete values, then the ranges as
+    /// `min..max` (an open bound left empty). A numeric value inside one of the ranges is left out, since the
+    /// range already says it is missing (SPSS files list a labelled code such as AGE -9 as well as its range
+    /// -9..-1); text values, and values outside every range, are always shown. The JSON output keeps them all.
+    static func displayedMissing(_ v: Variable) -> [String] {
+        let ranges = v.missingValues.ranges
+        let values = v.missingValues.values.filter { value in
+            guard v.type == .numeric, !ranges.isEmpty,
+                let x = Double(value.trimmingCharacters(in: .whitespaces)), x.isFinite
+            else { return true }
+            return !ranges.contains { $0.contains(x) }
+        }
+        return values + ranges.map { range in
+            "\(range.min.map(Self.number) ?? "")..\(range.max.map(Self.number) ?? "")"
+        }
     }
 
     /// `text` followed by spaces up to `width` characters (never truncated).

@@ -95,6 +95,13 @@ import Testing
         #expect(pwt.contains(" W Person weight"))
         let region = try #require(lines.first { $0.hasPrefix("REGION ") })
         #expect(region.contains("4c") && region.contains("Region <UK & \"NI\">"))
+        // Codes inside a missing range are not repeated beside it; a code outside every range stays.
+        let age = try #require(lines.first { $0.hasPrefix("AGE ") })
+        #expect(age.hasSuffix("[missing: -9..-1]"), "\(age)")
+        let income = try #require(lines.first { $0.hasPrefix("INCOME ") })
+        #expect(income.hasSuffix("[missing: 999999,-99..-1]"), "\(income)")
+        let sex = try #require(lines.first { $0.hasPrefix("SEX ") })
+        #expect(sex.hasSuffix("[missing: -9]"), "\(sex)")
         let name = try #require(lines.first { $0.hasPrefix("NAME ") })
         #expect(name.contains("w14") && name.contains("[missing: XX]"))
     }
@@ -119,6 +126,7 @@ import Testing
         #expect(labels?.contains("Île & <Londres> \"centre\" 'quoted'") == true)
         let income = try #require(variables.first { $0["name"] as? String == "INCOME" })
         let missing = try #require(income["missingValues"] as? [String: Any])
+        // The JSON keeps every code, -8 inside the range -99..-1 included (the text summary leaves it out).
         #expect(missing["values"] as? [String] == ["999999", "-8"])
         let ranges = try #require(missing["ranges"] as? [[String: Any]])
         #expect(ranges.first?["min"] as? Double == -99 && ranges.first?["max"] as? Double == -1)
