@@ -17,6 +17,10 @@ public struct ReadStatistics: Sendable, Hashable {
     public var skippedOtherRecordTypes: Int = 0
     /// Values turned into missing by the codebook's missing-value rules, per variable.
     public var missingByRule: [String: Int] = [:]
+    /// Stata/SAS extended missing values met in the data, per variable and tag (`".a"`, `".z"`): always
+    /// missing, including tags the file gives no label (and so the codebook does not list). Also counted in
+    /// ``missingByRule``.
+    public var extendedMissing: [String: [String: Int]] = [:]
     /// Whether the read stopped at the row limit before the end of the file.
     public var stoppedAtLimit = false
 
@@ -32,6 +36,10 @@ public struct ReadStatistics: Sendable, Hashable {
         }
         for (name, n) in missingByRule.sorted(by: { $0.key < $1.key }) where n > 0 {
             lines.append("set to missing by the codebook's missing-value rules: \(name) \(n)")
+        }
+        for (name, tags) in extendedMissing.sorted(by: { $0.key < $1.key }) where !tags.isEmpty {
+            let counts = tags.sorted(by: { $0.key < $1.key }).map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            lines.append("extended missing values (always missing): \(name) \(counts)")
         }
         if blankLines > 0 { lines.append("skipped \(blankLines) blank lines") }
         for (code, n) in unknownRecordTypes.sorted(by: { $0.key < $1.key }) {

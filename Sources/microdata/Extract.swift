@@ -13,7 +13,8 @@ struct Extract: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read a data file through its codebook and write the selected variables.",
         discussion: """
-            Fixed-width (flat or hierarchical) and delimited data, plain or gzip. Missing values are an empty \
+            Fixed-width (flat or hierarchical) and delimited data, plain or gzip, and SPSS (.sav, .zsav, .por), \
+            Stata (.dta) and SAS (.sas7bdat) files, which carry their own codebook. Missing values are an empty \
             field in CSV/TSV and null in JSON lines. Without --codebook, --data is read as delimited text with \
             column types inferred.
             """)

@@ -21,8 +21,10 @@ struct Harmonise: ParsableCommand {
             `microdata crosswalk` (MICRODATA_CODEBOOKS, else Codebooks/ above the executable).
             """)
 
-    @Option(help: "The data file (CSV/TSV with a header, or fixed-width with --codebook).") var data: String
-    @Option(help: "The DDI codebook.") var codebook: String?
+    @Option(help: "The data file (CSV/TSV with a header, fixed-width with --codebook, or SPSS/Stata/SAS).")
+    var data: String
+    @Option(help: "The codebook: DDI XML, or an SPSS/Stata/SAS file whose metadata describes --data.")
+    var codebook: String?
     @Option(help: "Version-specific missing codes VAR:CODE,CODE set to missing first; repeatable.")
     var missing: [String] = []
     @Option(help: "A code mapping VAR:FROM>TO[:mode]; repeatable.") var map: [String] = []

@@ -6,7 +6,7 @@ import MicrodataReaders
 /// `microdata inspect CODEBOOK [--format text|json] [--variables A,B]`: summarise a DDI codebook.
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Summarise a DDI codebook (study, files, record types, variables).",
+        abstract: "Summarise a codebook: DDI, or the metadata of an SPSS, Stata or SAS file (study, files, variables).",
         discussion: """
             text: one line per variable with name, position, type, decimals, label, number of categories, \
             missing codes and a weight marker (W). json: the whole model, plus consistency warnings.
@@ -34,7 +34,7 @@ struct Inspect: ParsableCommand {
         }
         // A DDI 3.x document has no variables here; show its code lists instead (SOC2010, ISCO).
         let codeLists =
-            parsed.variables.isEmpty
+            parsed.variables.isEmpty && !StatFile.isStatFile(URL(fileURLWithPath: codebook))
             ? ((try? DDIParser(knownWeightNames: nil).parseCodeLists(contentsOf: URL(fileURLWithPath: codebook))) ?? [])
             : []
         var selected = parsed.variables
@@ -106,9 +106,7 @@ struct Inspect: ParsableCommand {
             } else {
                 position = "-"
             }
-            let missing = v.missingValues.values + v.missingValues.ranges.map { range in
-                "\(range.min.map(Self.number) ?? "")..\(range.max.map(Self.number) ?? "")"
-            }
+            let missing = Self.displayedMissing(v)
             var line = Self.pad(v.name, nameWidth)
             line += "  " + Self.pad(position, 11)
             line += " " + (v.type == .numeric ? "num" : "chr")
@@ -124,6 +122,23 @@ struct Inspect: ParsableCommand {
         }
         for warning in warnings { out += "\(warning)\n" }
         return out
+    }
+
+    /// The missing codes of `v` as shown in the text summary: the discrete values, then the ranges as
+    /// `min..max` (an open bound left empty). A numeric value inside one of the ranges is left out, since the
+    /// range already says it is missing (SPSS files list a labelled code such as AGE -9 as well as its range
+    /// -9..-1); text values, and values outside every range, are always shown. The JSON output keeps them all.
+    static func displayedMissing(_ v: Variable) -> [String] {
+        let ranges = v.missingValues.ranges
+        let values = v.missingValues.values.filter { value in
+            guard v.type == .numeric, !ranges.isEmpty,
+                let x = Double(value.trimmingCharacters(in: .whitespaces)), x.isFinite
+            else { return true }
+            return !ranges.contains { $0.contains(x) }
+        }
+        return values + ranges.map { range in
+            "\(range.min.map(Self.number) ?? "")..\(range.max.map(Self.number) ?? "")"
+        }
     }
 
     /// `text` followed by spaces up to `width` characters (never truncated).

@@ -21,9 +21,9 @@ struct Mobility: ParsableCommand {
             audit is written beside the output.
             """)
 
-    @Option(help: "The data file (fixed-width with --codebook, CSV/TSV with a header, or SPSS/Stata).")
+    @Option(help: "The data file (fixed-width with --codebook, CSV/TSV with a header, or SPSS/Stata/SAS).")
     var data: String
-    @Option(help: "The codebook: DDI XML, or an SPSS/Stata file describing --data.") var codebook: String?
+    @Option(help: "The codebook: DDI XML, or an SPSS/Stata/SAS file describing --data.") var codebook: String?
     @Option(help: "Origin class: VAR, VAR:FROM>TO or SOCVAR,STATUSVAR:FROM>TO.") var origin: String
     @Option(help: "Destination class, as --origin.") var destination: String
     @OptionGroup var design: DesignOptions

@@ -16,8 +16,10 @@ struct Tabulate: ParsableCommand {
             used is stated with every result (on stderr for CSV).
             """)
 
-    @Option(help: "The data file (CSV with a header, or fixed-width with --codebook).") var data: String
-    @Option(help: "The DDI codebook.") var codebook: String?
+    @Option(help: "The data file (CSV/TSV with a header, fixed-width with --codebook, or SPSS/Stata/SAS).")
+    var data: String
+    @Option(help: "The codebook: DDI XML, or an SPSS/Stata/SAS file whose metadata describes --data.")
+    var codebook: String?
     @OptionGroup var designOptions: DesignOptions
     @Option(help: """
         Linear calibration (GREG) totals: a CSV with columns term,total; a term is `intercept`, `VAR=LEVEL` \
@@ -55,7 +57,8 @@ struct Tabulate: ParsableCommand {
 
     func run() throws {
         let (design, analysis, options, outputFormat) = try plan()
-        let book = try codebook.map { try DDIParser().parse(contentsOf: URL(fileURLWithPath: $0)) }
+        // A DDI codebook or an SPSS/Stata/SAS file's metadata (detected by magic bytes), as in extract.
+        let book = try codebook.map { try CodebookSource.load(URL(fileURLWithPath: $0)).codebook }
         var needed: [String]? = nil
         if design.replicates == nil {
             var names = analysis.variables + options.by + design.clusters + design.fpc

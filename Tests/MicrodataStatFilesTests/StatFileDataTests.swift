@@ -111,7 +111,7 @@ func texts(_ c: Column?) -> [String?] { c.map { col in (0..<col.count).map { col
         for name in ["NAME", "COMMENT"] { #expect(texts(ca[name]) == texts(cb[name])) }
     }
 
-    @Test func stataExtendedMissingAreMissing() throws {
+    @Test func everyStataExtendedMissingIsMissingAndReportedByTag() throws {
         var source = try StatFile.open(dta)
         let (columns, rows, _) = try readAll(&source)
         #expect(rows == 10)
@@ -121,6 +121,11 @@ func texts(_ c: Column?) -> [String?] { c.map { col in (0..<col.count).map { col
         #expect(texts(columns["comment"])[0]?.utf8.count == 300)
         // .a, .b and .z are counted; the system missing in row 7 is not.
         #expect(source.statistics.missingByRule == ["income": 3])
+        // .z has no value label (the codebook lists only .a and .b) but is missing all the same, and reported.
+        #expect(source.statistics.extendedMissing == ["income": [".a": 1, ".b": 1, ".z": 1]])
+        #expect(source.statistics.summary.contains("extended missing values (always missing): income .a 1, .b 1, .z 1"))
+        let codebook = try StatFile.codebook(dta)
+        #expect(codebook.variable(named: "income")?.missingValues.values == [".a", ".b"])
     }
 
     @Test func latin1StataValuesAreDecoded() throws {

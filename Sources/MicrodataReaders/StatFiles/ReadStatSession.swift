@@ -46,11 +46,16 @@ final class ReadStatSession: @unchecked Sendable {
 
     // I/O: reads go through a 1 MiB buffer (ReadStat asks for one row at a time), positioned with pread.
     var fd: Int32 = -1
-    /// The logical position in the file.
+    /// The logical position in the file (seeks move it; they are not progress: ReadStat seeks to the end to
+    /// learn the size, and to offsets a corrupt or cut header names).
     var offset: Int64 = 0
-    /// The furthest position reached, reported in errors.
-    var furthest: Int64 = 0
     var fileSize: Int64 = 0
+    /// The last read that returned bytes: where it started and ended. Errors report its start, where the
+    /// bytes ReadStat rejected lie.
+    var lastRead: (start: Int64, end: Int64)?
+    /// The last read asked for bytes past the end of the file: where it asked from, and how many it got.
+    /// `nil` when the last read was satisfied in full.
+    var lastShortRead: (start: Int64, requested: Int, got: Int)?
     static let bufferCapacity = 1 << 20
     private var buffer: UnsafeMutableRawPointer?
     private var bufferStart: Int64 = 0
@@ -89,7 +94,11 @@ final class ReadStatSession: @unchecked Sendable {
     /// Copies up to `count` bytes from the logical position; -1 on an I/O error before any byte.
     func read(into destination: UnsafeMutableRawPointer, count: Int) -> Int {
         var copied = 0
-        defer { furthest = max(furthest, offset) }
+        let start = offset
+        defer {
+            if copied > 0 { lastRead = (start, offset) }
+            lastShortRead = copied < count ? (start, count, copied) : nil
+        }
         while copied < count {
             let available = Int(bufferStart + Int64(bufferCount) - offset)
             if offset >= bufferStart, available > 0 {
@@ -166,11 +175,40 @@ final class ReadStatSession: @unchecked Sendable {
         }
     }
 
+    /// Where an error is located: for a read cut short by the end of the file, the end of what it got
+    /// (≤ the file size); otherwise the start of the last read that returned bytes (0 before any read).
+    var errorOffset: Int64 {
+        let position: Int64
+        if let short = lastShortRead {
+            position = short.start + Int64(short.got)
+        } else {
+            position = lastRead?.start ?? 0
+        }
+        return max(0, min(position, fileSize))
+    }
+
+    /// The reason to add to a message when the last read ran into the end of the file, else `nil`.
+    var truncationNote: String? {
+        guard let short = lastShortRead, short.start + Int64(short.requested) > fileSize else { return nil }
+        if short.start >= fileSize {
+            return "the file ended after \(fileSize) bytes, but \(short.requested) bytes were needed at byte offset "
+                + "\(short.start) (truncated?)"
+        }
+        return "the file ended after \(fileSize) bytes, inside \(short.requested) bytes needed from byte offset "
+            + "\(short.start) (truncated?)"
+    }
+
+    /// The 1-based row being read, when the error came after the first data value.
+    var errorRow: Int? {
+        guard let sink, sink.startedData else { return nil }
+        return sink.rowsRead + 1
+    }
+
     private func makeError(_ status: readstat_error_t) -> StatFileError {
         let base = String(cString: readstat_error_message(status))
         var message = base
         if !errorMessages.isEmpty { message += " (" + errorMessages.joined(separator: "; ") + ")" }
-        let kind: StatFileError.Kind
+        var kind: StatFileError.Kind
         switch status {
         case READSTAT_ERROR_OPEN: kind = .open
         case READSTAT_ERROR_READ, READSTAT_ERROR_SEEK: kind = .truncated
@@ -184,12 +222,17 @@ final class ReadStatSession: @unchecked Sendable {
         }
         if kind == .open {
             message += ": " + String(cString: strerror(errno))
-        } else if furthest >= fileSize, fileSize > 0, kind == .corrupt || kind == .truncated {
-            message += "; the file ended after \(fileSize) bytes (truncated?)"
+        } else if let note = truncationNote, kind == .corrupt || kind == .truncated {
+            // ReadStat reports a short read as a read error, or (SPSS data) as a row-count mismatch.
+            kind = .truncated
+            message += "; " + note
+        } else if kind == .truncated {
+            // A read or seek error without a short read: the I/O failed, the file is not known to be cut.
+            kind = .corrupt
         }
         return StatFileError(
-            kind: kind, message: message, file: path, byteOffset: kind == .open ? nil : Int(furthest),
-            fileSize: kind == .open ? nil : Int(fileSize), row: sink.map { $0.rowsRead + 1 })
+            kind: kind, message: message, file: path, byteOffset: kind == .open ? nil : Int(errorOffset),
+            fileSize: kind == .open ? nil : Int(fileSize), row: errorRow)
     }
 }
 
@@ -210,7 +253,8 @@ private let statOpen: readstat_open_handler = { path, ctx in
     let fd = open(path!, O_RDONLY)
     s.fd = fd
     s.offset = 0
-    s.furthest = 0
+    s.lastRead = nil
+    s.lastShortRead = nil
     s.resetBuffer()
     if fd >= 0 {
         var info = stat()
@@ -240,7 +284,6 @@ private let statSeek: readstat_seek_handler = { offset, whence, ctx in
         return -1
     }
     s.offset = position
-    s.furthest = max(s.furthest, min(position, s.fileSize))
     return off_t(position)
 }
 

@@ -18,7 +18,11 @@ final class StatDataSink: @unchecked Sendable {
     private var texts: [[String?]]
     private var rowsInBatch = 0
     private var missingCounts: [Int]
+    /// Extended missing values met, per output column and tag byte (`a`–`z`, `A`–`Z`, `_`).
+    private var tagCounts: [[UInt8: Int]]
     private(set) var rowsRead = 0
+    /// Whether ReadStat has delivered a data value (errors after that can name the row).
+    private(set) var startedData = false
     /// The row count from the file's header (-1 when unknown); ReadStat reports the limit instead when one is set.
     private let declaredRows: Int
     let channel: BatchChannel
@@ -44,6 +48,7 @@ final class StatDataSink: @unchecked Sendable {
         reals = Array(repeating: [], count: chosen.count)
         texts = Array(repeating: [], count: chosen.count)
         missingCounts = Array(repeating: 0, count: chosen.count)
+        tagCounts = Array(repeating: [:], count: chosen.count)
         self.channel = channel
         reserve()
     }
@@ -59,6 +64,7 @@ final class StatDataSink: @unchecked Sendable {
     /// Stores one value; returns `false` when the consumer has gone away (the parse is then aborted).
     @inline(__always)
     func accept(row: Int, variable: UnsafeMutablePointer<readstat_variable_t>, value: readstat_value_t) -> Bool {
+        startedData = true
         let index = Int(variable.pointee.index)
         guard index < slotOf.count else { return true }
         let slot = slotOf[index]
@@ -83,6 +89,7 @@ final class StatDataSink: @unchecked Sendable {
                 // Stata .a–.z and SAS .A–.Z, ._: missing by definition; the codebook lists the labelled tags.
                 x = .nan
                 missingCounts[slot] += 1
+                tagCounts[slot][UInt8(bitPattern: readstat_value_tag(value)), default: 0] += 1
             } else {
                 x = readstat_double_value(value)
                 let ranges = missingRanges[slot]
@@ -133,6 +140,11 @@ final class StatDataSink: @unchecked Sendable {
         for slot in names.indices where missingCounts[slot] > 0 {
             stats.missingByRule[names[slot]] = missingCounts[slot]
         }
+        for slot in names.indices where !tagCounts[slot].isEmpty {
+            var tags: [String: Int] = [:]
+            for (tag, n) in tagCounts[slot] { tags["." + String(decoding: [tag], as: UTF8.self)] = n }
+            stats.extendedMissing[names[slot]] = tags
+        }
         stats.stoppedAtLimit = stoppedAtLimit
         return stats
     }
@@ -143,11 +155,11 @@ final class StatDataSink: @unchecked Sendable {
         var expected = declaredRows
         if let rowLimit, expected < 0 || rowLimit < expected { expected = rowLimit }
         if expected >= 0, rowsRead < expected, lastIndex >= 0 {
+            var message = "the file declares \(declaredRows) rows but only \(rowsRead) could be read"
+            if let note = session.truncationNote { message += "; " + note }
             throw StatFileError(
-                kind: .truncated,
-                message: "the file declares \(declaredRows) rows but only \(rowsRead) could be read",
-                file: session.path, byteOffset: Int(session.furthest), fileSize: Int(session.fileSize),
-                row: rowsRead + 1)
+                kind: .truncated, message: message, file: session.path, byteOffset: Int(session.errorOffset),
+                fileSize: Int(session.fileSize), row: rowsRead + 1)
         }
         let stopped = rowLimit.map { declaredRows < 0 || $0 < declaredRows } ?? false
         channel.finish(error: nil, statistics: statistics(stoppedAtLimit: stopped && rowsRead == rowLimit))

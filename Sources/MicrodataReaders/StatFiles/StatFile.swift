@@ -69,7 +69,9 @@ public enum StatFile {
     ///
     /// ReadStat parses on a background thread and hands over one batch at a time, so memory stays at about two
     /// batches whatever the file size. SPSS user-missing values become missing unless `keepRawMissing`; Stata
-    /// extended missing (`.a`–`.z`) always does. Both are counted in ``ReadStatistics/missingByRule``.
+    /// extended missing (`.a`–`.z`, SAS `.A`–`.Z` and `._`) always does, whether or not the file labels the
+    /// tag. Both are counted in ``ReadStatistics/missingByRule``; extended missing values are also counted per
+    /// tag in ``ReadStatistics/extendedMissing``, since the codebook lists only the labelled tags.
     /// - Throws: ``StatFileError`` for an unreadable header or an unknown variable; errors in the rows are
     ///   thrown by ``BatchSource/nextBatch()`` after the batches before them.
     public static func open(_ url: URL, options: ReadOptions = ReadOptions(), encoding: String? = nil) throws

@@ -24,11 +24,13 @@ public struct StatFileError: Error, Hashable, CustomStringConvertible {
     public var message: String
     /// The path of the file read.
     public var file: String
-    /// How far into the file reading had got (bytes from the start) when the error occurred.
+    /// Where the error lies, in bytes from the start (never past ``fileSize``): for a file that ended early
+    /// (``Kind/truncated``) the end of the bytes read; otherwise the start of the last successful read, which
+    /// holds the bytes rejected. Seeks (ReadStat seeks to the end to learn the size) do not count.
     public var byteOffset: Int?
     /// The file's size in bytes.
     public var fileSize: Int?
-    /// The 1-based row (case) being read, when the error came while reading data.
+    /// The 1-based row (case) being read, when the error came after the first data value was read.
     public var row: Int?
     /// The variable concerned, if any.
     public var variable: String?
