@@ -31,7 +31,24 @@ public struct MobilityEstimator {
     private let codebook: Codebook?
     private var rows = 0
     private var validRows = 0
-    private var skippedCodes: [String: Int] = [:]
+    private var skippedLabels: [String] = []
+    private var skippedCounts: [Int] = []
+    /// Distinct raw values already classified, for the origin (0) and the destination (1).
+    private var classMemo: [[ValueKey: Int32]] = [[:], [:]]
+    private var classNames: [String] = []
+    private var classIndexByName: [String: Int32] = [:]
+    /// Per by-variable: distinct values and their labels; then the running group key of a prefix of them.
+    private var groupMemo: [[ValueKey: Int32]]
+    private var groupValueLabels: [[String]]
+    private var groupPairs: [Int64: Int64] = [:]
+    private var groupLabels: [String] = [""]
+    private var cellNames: [Int64: String] = [:]
+
+    private enum ValueKey: Hashable {
+        case int(Int64)
+        case real(UInt64)
+        case text(String)
+    }
     private static let cellVariable = "__mobility_cell"
     private static let separator: Character = "\u{1F}"
 
@@ -49,6 +66,8 @@ public struct MobilityEstimator {
         self.destination = destination
         self.by = by
         self.codebook = codebook
+        groupMemo = Array(repeating: [:], count: by.count)
+        groupValueLabels = Array(repeating: [], count: by.count)
         let needsRegistry = origin.target != nil || destination.target != nil
         if needsRegistry && registry?.nssec == nil {
             throw MobilityError("NS-SEC classes need the shipped crosswalks (Codebooks/crosswalks), which were not found")
@@ -76,22 +95,40 @@ public struct MobilityEstimator {
     ///   weighting layers (a bad weight, say) as they are.
     public mutating func add(_ input: Batch) throws {
         let batch = try harmoniser?.apply(input) ?? input
-        let originCodes = try classCodes(origin, prefix: "__origin_nssec", in: batch)
-        let destinationCodes = try classCodes(destination, prefix: "__destination_nssec", in: batch)
+        let originCodes = try classCodes(origin, side: 0, prefix: "__origin_nssec", in: batch)
+        let destinationCodes = try classCodes(destination, side: 1, prefix: "__destination_nssec", in: batch)
         let groups = try by.map { name -> Column in
             guard let c = batch.column(named: name) else { throw MobilityError("--by variable \(name) is not in the data") }
             return c
         }
+        // Per row only dictionary look-ups on the raw values: every String is made once per distinct value.
         var cells = [String?](repeating: nil, count: batch.rowCount)
-        for r in 0..<batch.rowCount {
-            guard let o = originCodes[r], let d = destinationCodes[r] else { continue }
-            var key = ""
-            for g in groups {
-                guard let value = g.text(at: r) else { key = ""; break }
-                key += value + "\u{1E}"
+        rowLoop: for r in 0..<batch.rowCount {
+            let o = originCodes[r], d = destinationCodes[r]
+            guard o >= 0, d >= 0 else { continue }
+            var group: Int64 = 0
+            for (k, g) in groups.enumerated() {
+                let v = groupValueIndex(k, g, r)
+                if v < 0 { continue rowLoop }
+                let pair = group << 32 | Int64(v)
+                if let known = groupPairs[pair] {
+                    group = known
+                } else {
+                    let next = Int64(groupLabels.count)
+                    groupLabels.append(groupLabels[Int(group)] + groupValueLabels[k][Int(v)] + "\u{1E}")
+                    groupPairs[pair] = next
+                    group = next
+                }
             }
-            if !groups.isEmpty && key.isEmpty { continue }
-            cells[r] = key + String(Self.separator) + o + String(Self.separator) + d
+            let cellKey = group << 32 | Int64(o) << 16 | Int64(d)
+            if let name = cellNames[cellKey] {
+                cells[r] = name
+            } else {
+                let name = groupLabels[Int(group)] + String(Self.separator) + classNames[Int(o)]
+                    + String(Self.separator) + classNames[Int(d)]
+                cellNames[cellKey] = name
+                cells[r] = name
+            }
             validRows += 1
         }
         rows += batch.rowCount
@@ -100,34 +137,101 @@ public struct MobilityEstimator {
         try estimator.add(withCells)
     }
 
-    /// The class code of each row of `batch`, or `nil` when it has none.
-    private mutating func classCodes(_ spec: ClassSpec, prefix: String, in batch: Batch) throws -> [String?] {
+    /// A hashable stand-in for the value at `row` of `column`, without making a String; `nil` when missing.
+    private static func valueKey(_ column: Column, _ row: Int) -> ValueKey? {
+        switch column.storage {
+        case .integer(let v, let missing): return missing[row] ? nil : .int(v[row])
+        case .real(let v):
+            let x = v[row]
+            if x.isNaN { return nil }
+            return x == x.rounded() && abs(x) < 9e15 ? .int(Int64(x)) : .real(x.bitPattern)
+        case .text(let v): return v[row].map(ValueKey.text)
+        }
+    }
+
+    /// The index of the value of by-variable `k` at `row` in `groupValueLabels[k]`, or −1 when missing.
+    private mutating func groupValueIndex(_ k: Int, _ column: Column, _ row: Int) -> Int32 {
+        guard let key = Self.valueKey(column, row) else { return -1 }
+        if let i = groupMemo[k][key] { return i }
+        guard let text = column.text(at: row) else { return -1 }
+        let i = Int32(groupValueLabels[k].count)
+        groupValueLabels[k].append(text)
+        groupMemo[k][key] = i
+        return i
+    }
+
+    /// The index in `classNames` of the class code of a value (`text`), or −1 when it has none.
+    private mutating func classIndex(of code: String) -> Int32 {
+        if let i = classIndexByName[code] { return i }
+        let i = Int32(classNames.count)
+        classNames.append(code)
+        classIndexByName[code] = i
+        return i
+    }
+
+    /// The class of each row of `batch` as an index into `classNames`; −1 when it has none (and the code is
+    /// counted in `skippedCodes` when it is not a non-response code).
+    private mutating func classCodes(_ spec: ClassSpec, side: Int, prefix: String, in batch: Batch) throws -> [Int32] {
+        let column: Column
         switch spec.source {
-        case .raw:
-            guard let column = batch.column(named: spec.variable) else {
+        case .raw, .nssecOperational:
+            guard let c = batch.column(named: spec.variable) else {
                 throw MobilityError("variable \(spec.variable) is not in the data")
             }
-            return (0..<batch.rowCount).map { column.text(at: $0) }
-        case .nssecOperational:
-            guard let column = batch.column(named: spec.variable) else {
-                throw MobilityError("variable \(spec.variable) is not in the data")
-            }
-            return (0..<batch.rowCount).map { r in
-                guard let text = column.text(at: r) else { return nil }
-                let code = text.hasPrefix("L") ? text : "L" + text
-                guard let classes = nssec?.classes(of: code) else {
-                    if !text.hasPrefix("-") { skippedCodes["\(spec.variable)=\(text)", default: 0] += 1 }
-                    return nil
-                }
-                return Self.collapse(classes, to: spec.target)
-            }
+            column = c
         case .soc:
             let suffix = ["NSSEC8": "class8", "NSSEC5": "class5", "NSSEC3": "class3"][spec.target ?? ""] ?? "class8"
-            guard let column = batch.column(named: "\(prefix)_\(suffix)") else {
+            guard let c = batch.column(named: "\(prefix)_\(suffix)") else {
                 throw MobilityError("the NS-SEC derivation of \(spec.variable) gave no \(suffix) column")
             }
-            return (0..<batch.rowCount).map { r in column.text(at: r).flatMap { Self.usable($0) } }
+            column = c
         }
+        var out = [Int32](repeating: -1, count: batch.rowCount)
+        for r in 0..<batch.rowCount {
+            guard let key = Self.valueKey(column, r) else { continue }
+            let code: Int32
+            if let known = classMemo[side][key] {
+                code = known
+            } else {
+                code = classCode(spec, column.text(at: r) ?? "")
+                classMemo[side][key] = code
+            }
+            if code >= 0 {
+                out[r] = code
+            } else if code <= -2 {
+                skippedCounts[Int(-2 - code)] += 1
+            }
+        }
+        return out
+    }
+
+    /// The memo entry for one distinct value: a class index, −1 (no class, not reported) or −2 − k (no class,
+    /// reported as `skippedLabels[k]`).
+    private mutating func classCode(_ spec: ClassSpec, _ text: String) -> Int32 {
+        switch spec.source {
+        case .raw:
+            return classIndex(of: text)
+        case .nssecOperational:
+            let code = text.hasPrefix("L") ? text : "L" + text
+            guard let classes = nssec?.classes(of: code) else {
+                if text.hasPrefix("-") { return -1 }
+                skippedLabels.append("\(spec.variable)=\(text)")
+                skippedCounts.append(0)
+                return Int32(-1 - skippedLabels.count)
+            }
+            guard let code = Self.collapse(classes, to: spec.target) else { return -1 }
+            return classIndex(of: code)
+        case .soc:
+            guard let code = Self.usable(text) else { return -1 }
+            return classIndex(of: code)
+        }
+    }
+
+    /// Codes with no class, by `VARIABLE=code`, with the number of rows that had them.
+    private var skippedCodes: [String: Int] {
+        var out: [String: Int] = [:]
+        for (label, n) in zip(skippedLabels, skippedCounts) { out[label, default: 0] += n }
+        return out
     }
 
     private static func collapse(_ classes: NSSECClasses, to target: String?) -> String? {

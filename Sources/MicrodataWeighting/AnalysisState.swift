@@ -134,7 +134,7 @@ struct AnalysisState {
         var parts: [String] = []
         for k in columns.indices {
             let c = levelCoders[k].code(columns[k], row)!
-            parts.append(levelCoders[k].labels[Int(c)])
+            parts.append(levelCoders[k].label(Int(c)))
         }
         levelLabels.append(parts.joined(separator: "."))
         return l

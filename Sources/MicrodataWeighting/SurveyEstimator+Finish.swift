@@ -225,7 +225,7 @@ extension SurveyEstimator {
 
     private func psuLabelText(_ p: Int) -> String {
         let l = psuLabel[p]
-        return l < 0 ? "row \(p + 1)" : psuCoder.labels[Int(l)]
+        return l < 0 ? "row \(p + 1)" : psuCoder.label(Int(l))
     }
 
     /// Whether FPC values are sampling fractions (all ≤ 1) rather than population sizes (all ≥ 1).

@@ -241,7 +241,7 @@ public struct SurveyEstimator {
                             newPSU(stratum: s, label: v)
                         } else if psuStratum[Int(v)] != s {
                             throw WeightingError.invalidDesign(
-                                "PSU \(psuCoder.labels[Int(v)]) of '\(design.clusters[0])' is in strata "
+                                "PSU \(psuCoder.label(Int(v))) of '\(design.clusters[0])' is in strata "
                                     + "(\(stratumLabel(psuStratum[Int(v)]))) and (\(stratumLabel(s))); "
                                     + "use nest if PSU ids repeat across strata")
                         }
@@ -329,7 +329,7 @@ public struct SurveyEstimator {
                     var labels: [String] = []
                     for k in byColumns.indices {
                         let c = byCoders[k].code(byColumns[k], row)!
-                        labels.append(byCoders[k].labels[Int(c)])
+                        labels.append(byCoders[k].label(Int(c)))
                     }
                     domainLabels.append(labels)
                 }
@@ -355,7 +355,7 @@ public struct SurveyEstimator {
                 let ci = Int(c)
                 while calibrationMatch[m].count <= ci { calibrationMatch[m].append(-1) }
                 if calibrationMatch[m][ci] < 0 {
-                    let label = calibrationCoders[m].labels[ci]
+                    let label = calibrationCoders[m].label(ci)
                     guard let index = rakingLevels[m].firstIndex(of: label) else {
                         throw WeightingError.invalidDesign(
                             "'\(margin.column)' value \(label) (row \(rowNumber)) has no population total for raking")
@@ -384,7 +384,7 @@ public struct SurveyEstimator {
                 let ci = Int(c)
                 while calibrationMatch[k].count <= ci { calibrationMatch[k].append(-1) }
                 if calibrationMatch[k][ci] < 0 {
-                    calibrationMatch[k][ci] = calibrationCoders[k].labels[ci] == value ? 1 : 0
+                    calibrationMatch[k][ci] = calibrationCoders[k].label(ci) == value ? 1 : 0
                 }
                 x[k] = Double(calibrationMatch[k][ci])
             }
@@ -399,7 +399,7 @@ public struct SurveyEstimator {
     }
 
     func stratumLabel(_ s: Int32) -> String {
-        design.strata == nil ? "1" : stratumCoder.labels[Int(s)]
+        design.strata == nil ? "1" : stratumCoder.label(Int(s))
     }
 
     @inline(__always)

@@ -13,10 +13,22 @@ struct ValueCoder {
     /// Direct lookup for small non-negative whole numbers (the usual ids and category codes): −1 = unseen.
     private var small: [Int32] = []
     private static let smallLimit: Int64 = 1 << 20
-    /// The display label of each code.
-    private(set) var labels: [String] = []
+    /// The value behind each code; labels are made from it only when asked for (PSU ids rarely are).
+    private var keys: [Key] = []
 
-    var count: Int { labels.count }
+    var count: Int { keys.count }
+
+    /// The display label of code `c`, as `Column.text(at:)` writes the value.
+    func label(_ c: Int) -> String {
+        switch keys[c] {
+        case .int(let v): String(v)
+        case .real(let bits): String(Double(bitPattern: bits))
+        case .text(let s): s
+        }
+    }
+
+    /// The display labels of every code, in code order.
+    var labels: [String] { keys.indices.map(label) }
 
     /// The code of the value at `row`, or `nil` when it is missing.
     @inline(__always)
@@ -37,9 +49,9 @@ struct ValueCoder {
             key = .text(s)
         }
         if let c = codes[key] { return c }
-        let c = Int32(labels.count)
+        let c = Int32(keys.count)
         codes[key] = c
-        labels.append(column.text(at: row) ?? "")
+        keys.append(key)
         return c
     }
 
@@ -53,9 +65,9 @@ struct ValueCoder {
         if let existing = codes[key] {
             c = existing
         } else {
-            c = Int32(labels.count)
+            c = Int32(keys.count)
             codes[key] = c
-            labels.append(column.text(at: row) ?? "")
+            keys.append(key)
         }
         if i >= small.count { small.append(contentsOf: repeatElement(-1, count: max(i + 1 - small.count, small.count))) }
         small[i] = c
