@@ -9,10 +9,10 @@ struct QuantileAndIntervalTests {
     func checkQuantiles(_ id: String, _ est: Estimates, terms: [String]) {
         for (k, term) in terms.enumerated() {
             let c = est.table.cells[k]
-            // Discrete rules give data values: exact.
+            // The math rule gives data values, for the quantile and for its Woodruff limits: exact.
             #expect(c.estimate == o(id, "quantile", term), "\(id) \(term)")
-            expectClose(c.ciLow, o(id, "ci_l", term), relative: 1e-9, "\(id) \(term) lower")
-            expectClose(c.ciHigh, o(id, "ci_u", term), relative: 1e-9, "\(id) \(term) upper")
+            #expect(c.ciLow == o(id, "ci_l", term), "\(id) \(term) lower")
+            #expect(c.ciHigh == o(id, "ci_u", term), "\(id) \(term) upper")
             expectClose(c.standardError, o(id, "SE", term), "\(id) \(term) SE")
         }
     }
