@@ -75,7 +75,8 @@ public struct SurveyDesign: Sendable, Hashable {
                 + "PSUs \(clusters.first ?? "rows")"
         }
         if let r = replicates {
-            return "replicate weights: \(r.type.rawValue), columns /\(r.pattern)/\(r.mse == true ? ", mse" : "")"
+            return "replicate weights: \(r.type.rawValue), columns /\(r.pattern)/"
+                + (r.usesMSE ? ", mse" : ", centred on the replicate mean")
         }
         if strata == nil && clusters.isEmpty && fpc.isEmpty {
             return "weights only (SRS with weights, with replacement)"
