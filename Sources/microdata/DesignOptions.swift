@@ -81,6 +81,7 @@ struct DesignOptions: ParsableArguments {
             adjustDomainLonely: adjustDomainLonely, ultimateCluster: ultimateCluster, replicates: replicates,
             designFactor: designFactor, allowZeroWeights: allowZeroWeights)
         design.jackknife = jackknife
+        design.householdsAsClusters = clusterHouseholds != nil
         if jackknife && (replicates != nil || designFactor != nil) {
             throw ValidationError("--jackknife builds replicates from the design; it excludes --replicate-weights and --design-factor")
         }

@@ -49,4 +49,11 @@ import Testing
         #expect(Self.close(h?["ci_low"], "P01_likelihood|ci_l|p"), "\(out.rows)")
         #expect(Self.close(h?["ci_high"], "P01_likelihood|ci_u|p"), "\(out.rows)")
     }
+
+    @Test func clusterHouseholdsIsNamedInTheDesignLine() throws {
+        let out = try Self.tabulate(["--data", Fixtures.path("rsurvey/apiclus1.csv"), "--weight", "pw",
+                                     "--cluster-households", "dnum", "--total", "enroll"])
+        #expect(out.stderr.contains("households as clusters (dnum)"), "\(out.stderr)")
+        #expect(Self.close(out.rows.first?["se"], "T06|SE|enroll"), "\(out.rows)")
+    }
 }
