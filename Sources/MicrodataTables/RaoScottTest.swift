@@ -2,7 +2,8 @@ import Foundation
 import MicrodataWeighting
 
 /// The design-based test of independence of origin and destination: Pearson's X² with the Rao–Scott
-/// second-order correction, referred to an F distribution (R `svychisq(statistic = "F")`).
+/// second-order correction, referred to an F distribution (R `svychisq(statistic = "F")`), and the
+/// first-order correction referred to χ² (R `svychisq(statistic = "Chisq")`).
 public struct RaoScottTest: Sendable, Hashable, Codable {
     /// Pearson's X² on the weighted table scaled to the number of rows in the design.
     public var pearson: Double
@@ -11,10 +12,16 @@ public struct RaoScottTest: Sendable, Hashable, Codable {
     public var numeratorDF: Double
     public var denominatorDF: Double
     public var pValue: Double
+    /// The first-order correction: the mean of the generalised design effects δ (trace of Δ over its order).
+    public var meanDesignEffect: Double
+    /// The χ² degrees of freedom of the first-order test: (rows − 1)(columns − 1).
+    public var chiSquareDF: Double
+    /// The first-order p-value, P(χ²_df > X² / mean δ). R reports X² itself as the statistic.
+    public var chiSquarePValue: Double
 }
 
 extension CellTotals {
-    /// The Rao–Scott F test for `group`, over the origin and destination classes that occur; `nil` when fewer
+    /// The Rao–Scott tests for `group`, over the origin and destination classes that occur; `nil` when fewer
     /// than two of either occur.
     func raoScottTest(group g: Int) -> RaoScottTest? {
         let k = classCount
@@ -81,6 +88,10 @@ extension CellTotals {
         let f = x2 / traceDelta
         let ddf = d0 * degreesOfFreedom
         let pValue = Distributions.incompleteBeta(ddf / (ddf + d0 * f), ddf / 2, d0 / 2)
-        return RaoScottTest(pearson: x2, f: f, numeratorDF: d0, denominatorDF: ddf, pValue: pValue)
+        let order = Double(delta.rows)
+        let meanDelta = traceDelta / order
+        return RaoScottTest(
+            pearson: x2, f: f, numeratorDF: d0, denominatorDF: ddf, pValue: pValue, meanDesignEffect: meanDelta,
+            chiSquareDF: order, chiSquarePValue: Distributions.chiSquareUpperTail(x2 / meanDelta, df: order))
     }
 }

@@ -85,6 +85,10 @@ public enum DesignEffectKind: String, Sendable, Hashable {
 /// Confidence-interval methods for proportions (R `svyciprop`).
 public enum ProportionCIMethod: String, Sendable, Hashable, CaseIterable {
     case logit, xlogit, asin, beta, mean, wilson
+    /// The profile-likelihood interval of the intercept-only quasibinomial model, its cut-off scaled by the
+    /// design effect (R `method = "likelihood"`; see ``ProfileLikelihoodInterval``). It needs the rows, so the
+    /// estimator keeps each row's weight and category for it; not available for Woodruff quantile intervals.
+    case likelihood
     /// Wald on the estimate's own scale (used for means, totals and ratios).
     case wald
 }

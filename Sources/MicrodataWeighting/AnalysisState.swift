@@ -33,6 +33,12 @@ struct AnalysisState {
     var qdomain: [Int32] = []
     var qunit: [Int32] = []
     var qrow: [Int32] = []
+    // Rows of a categorical analysis, kept for likelihood proportion intervals.
+    var keepRows = false
+    var rowWeight: [Double] = []
+    var rowLevel: [Int32] = []
+    var rowDomain: [Int32] = []
+    var rowUnit: [Int32] = []
 
     init(analysis: Analysis) {
         self.analysis = analysis

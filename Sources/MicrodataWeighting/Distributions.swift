@@ -86,6 +86,46 @@ public enum Distributions {
         return h
     }
 
+    /// The upper tail of the χ² distribution with `df` degrees of freedom: P(X > x) (R `pchisq(lower = FALSE)`).
+    public static func chiSquareUpperTail(_ x: Double, df: Double) -> Double {
+        upperIncompleteGamma(df / 2, x / 2)
+    }
+
+    /// The regularised upper incomplete gamma function Q(a, x) = Γ(a, x)/Γ(a): a power series below
+    /// x = a + 1, Lentz's continued fraction above.
+    public static func upperIncompleteGamma(_ a: Double, _ x: Double) -> Double {
+        if x <= 0 { return 1 }
+        let front = exp(a * log(x) - x - lgamma(a))
+        if x < a + 1 {
+            var term = 1 / a, sum = term, ap = a
+            for _ in 0..<10_000 {
+                ap += 1
+                term *= x / ap
+                sum += term
+                if abs(term) < abs(sum) * 1e-17 { break }
+            }
+            return 1 - front * sum
+        }
+        let tiny = 1e-300
+        var b = x + 1 - a
+        var c = 1 / tiny
+        var d = 1 / b
+        var h = d
+        for i in 1...10_000 {
+            let an = -Double(i) * (Double(i) - a)
+            b += 2
+            d = an * d + b
+            if abs(d) < tiny { d = tiny }
+            c = b + an / c
+            if abs(c) < tiny { c = tiny }
+            d = 1 / d
+            let del = d * c
+            h *= del
+            if abs(del - 1) < 1e-16 { break }
+        }
+        return front * h
+    }
+
     /// The beta quantile: x with I_x(a, b) = p.
     public static func betaQuantile(_ p: Double, _ a: Double, _ b: Double) -> Double {
         if p <= 0 { return 0 }

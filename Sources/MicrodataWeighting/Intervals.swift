@@ -16,6 +16,7 @@ public enum Intervals {
     /// An interval for a proportion `p` with standard error `se` (R `svyciprop`).
     ///
     /// `designRows` is the number of rows in the (domain) design, used by Korn–Graubard's df correction.
+    /// `.likelihood` needs the rows themselves (``ProfileLikelihoodInterval``) and gives NaN limits here.
     public static func proportion(
         _ p: Double, se: Double, method: ProportionCIMethod, level: Double, df: Double, designRows: Int
     ) -> (Double, Double) {
@@ -42,6 +43,8 @@ public enum Intervals {
             let lo = p == 0 ? 0 : Distributions.betaQuantile(alpha / 2, nEff * p, nEff * (1 - p) + 1)
             let hi = p == 1 ? 1 : Distributions.betaQuantile(1 - alpha / 2, nEff * p + 1, nEff * (1 - p))
             return (lo, hi)
+        case .likelihood:
+            return (.nan, .nan)
         case .wilson:
             let nEff = p * (1 - p) / v
             let t2 = t * t

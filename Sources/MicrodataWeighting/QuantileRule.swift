@@ -59,7 +59,10 @@ struct SortedSample {
             return q.wlow <= 0 ? q.qlow : q.qup
         case .school, .hf2:
             let q = qs(x: x, cumw: cumw, total: total, p: p)
-            return q.wlow <= 0 ? (q.qlow + q.qup) / 2 : q.qup
+            // Below the first cumulative share (wlow < 0) the minimum, as quantile(type = 2); R survey's qs()
+            // starts at the first value there and returns the second.
+            if q.wlow < 0 { return q.qlow }
+            return q.wlow == 0 ? (q.qlow + q.qup) / 2 : q.qup
         case .hf3:
             var ux: [Double] = []
             var uw: [Double] = []
@@ -70,9 +73,15 @@ struct SortedSample {
             let ucum = uw.map { c += $0; return c }
             let total = uw.reduce(0, +)
             let q = qs(x: ux, cumw: ucum, total: total, p: p)
+            // R survey's hf3 (nearest even order statistic on the cumulative weights) is not quantile(type = 3)
+            // even at equal weights: it is kept for parity with R survey, except below the first share.
+            if q.wlow < 0 { return q.qlow }
             return (q.wlow == 0 && (q.ilow + 1) % 2 == 0) ? q.qlow : q.qup
         case .hf4:
             let q = qs(x: x, cumw: cumw, total: total, p: p)
+            // Below the first share the minimum and at p = 1 the maximum, as quantile(type = 4); R survey
+            // extrapolates below the minimum there and gives NaN (0/0) at p = 1.
+            if q.wlow < 0 || q.wup + q.wlow == 0 { return q.qlow }
             let gamma = q.wlow / (q.wup + q.wlow)
             return q.qlow * (1 - gamma) + q.qup * gamma
         case .hf5, .hf6, .hf7, .hf8, .hf9:

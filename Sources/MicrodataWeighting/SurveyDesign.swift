@@ -33,6 +33,9 @@ public struct SurveyDesign: Sendable, Hashable {
     public var raking: Raking? = nil
     /// Accept rows with weight 0 (they stay in the design and contribute nothing); otherwise an error.
     public var allowZeroWeights: Bool
+    /// The single cluster column holds household ids (the UK households-as-clusters mode); only the
+    /// description changes, so every result names the mode.
+    public var householdsAsClusters: Bool = false
 
     public init(
         weight: String?, strata: String? = nil, clusters: [String] = [], fpc: [String] = [], nest: Bool = false,
@@ -57,7 +60,9 @@ public struct SurveyDesign: Sendable, Hashable {
 
     /// Households as clusters: with-replacement variance over households, no strata.
     public static func householdClusters(weight: String, household: String) -> SurveyDesign {
-        SurveyDesign(weight: weight, clusters: [household])
+        var design = SurveyDesign(weight: weight, clusters: [household])
+        design.householdsAsClusters = true
+        return design
     }
 
     /// A published design factor scales the SRS-with-replacement standard error.
@@ -75,14 +80,19 @@ public struct SurveyDesign: Sendable, Hashable {
                 + "PSUs \(clusters.first ?? "rows")"
         }
         if let r = replicates {
-            return "replicate weights: \(r.type.rawValue), columns /\(r.pattern)/\(r.mse == true ? ", mse" : "")"
+            return "replicate weights: \(r.type.rawValue), columns /\(r.pattern)/"
+                + (r.usesMSE ? ", mse" : ", centred on the replicate mean")
         }
         if strata == nil && clusters.isEmpty && fpc.isEmpty {
             return "weights only (SRS with weights, with replacement)"
         }
         var parts = ["linearisation"]
         if let strata { parts.append("strata \(strata)") }
-        if !clusters.isEmpty { parts.append("clusters \(clusters.joined(separator: ", "))") }
+        if householdsAsClusters && clusters.count == 1 {
+            parts.append("households as clusters (\(clusters[0]))")
+        } else if !clusters.isEmpty {
+            parts.append("clusters \(clusters.joined(separator: ", "))")
+        }
         parts.append(fpc.isEmpty ? "with replacement" : "fpc \(fpc.joined(separator: ", "))")
         if lonelyPSU != .fail { parts.append("lonely PSU: \(lonelyPSU.rawValue)") }
         if let raking { parts.append("raked on \(raking.margins.map(\.column).joined(separator: ", "))") }

@@ -234,10 +234,18 @@ extension SurveyEstimator {
             let v = max(cov[e * E + e], 0)  // rounding can leave −1e-20 where the variance is exactly 0
             let se = v.squareRoot()
             let df = cellDF(domain: Int(p.domain), domainDF: domainDF, designDF: designDF, domainRows: p.domainRows)
-            let ci = p.isProportion
-                ? Intervals.proportion(p.estimate, se: se, method: options.ciMethod, level: options.level, df: df,
-                                       designRows: p.domainRows)
-                : Intervals.wald(p.estimate, se, level: options.level, df: df)
+            let ci: (Double, Double)
+            if p.isProportion && options.ciMethod == .likelihood {
+                let rows = st.rowDomain.indices.filter { st.rowDomain[$0] == p.domain }
+                ci = try ProfileLikelihoodInterval().limits(
+                    weights: rows.map { st.rowWeight[$0] }, inCategory: rows.map { st.rowLevel[$0] == p.level },
+                    variance: v, level: options.level, degreesOfFreedom: df)
+            } else if p.isProportion {
+                ci = Intervals.proportion(p.estimate, se: se, method: options.ciMethod, level: options.level, df: df,
+                                          designRows: p.domainRows)
+            } else {
+                ci = Intervals.wald(p.estimate, se, level: options.level, df: df)
+            }
             var deff: Double? = nil
             if options.deff != nil, let srs = p.srsVariance { deff = v / srs }
             let statistic = categorical ? (kind == .total ? "total" : "proportion") : kind.rawValue

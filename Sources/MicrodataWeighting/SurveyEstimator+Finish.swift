@@ -259,6 +259,7 @@ extension SurveyEstimator {
             for k in 2..<W { st.sums[s * W + k] *= f }
         }
         for i in st.qw.indices { st.qw[i] *= w[Int(st.qunit[i])] }
+        for i in st.rowWeight.indices { st.rowWeight[i] *= w[Int(st.rowUnit[i])] }
     }
 
     private func designDegreesOfFreedom(_ s: DesignStructure?) throws -> Double {

@@ -85,6 +85,16 @@ public struct SurveyEstimator {
         self.analyses = analyses
         self.options = options
         states = analyses.map { AnalysisState(analysis: $0) }
+        if options.quantileInterval == .likelihood {
+            throw WeightingError.invalidRequest("quantile intervals cannot use the likelihood method (R has none)")
+        }
+        if options.ciMethod == .likelihood {
+            if design.calibration != nil || design.raking != nil {
+                throw WeightingError.invalidRequest(
+                    "the likelihood proportion interval is not implemented for calibrated or raked weights")
+            }
+            for i in states.indices { states[i].keepRows = true }
+        }
         taylor = design.replicates == nil && design.designFactor == nil
         elementPSU = design.clusters.isEmpty
         twoStage = design.clusters.count >= 2 && design.fpc.count >= 2
@@ -423,6 +433,12 @@ public struct SurveyEstimator {
             let s = a.slot(domain: domain, level: level, unit: unit)
             a.sums[s * W + 1] += 1
             if level == 0 { return }
+            if a.keepRows {
+                a.rowWeight.append(w)
+                a.rowLevel.append(level)
+                a.rowDomain.append(domain)
+                a.rowUnit.append(unit)
+            }
             a.sums[s * W] += 1
             a.sums[s * W + 2] += w
             if p > 0 { calibrate(s, 0, w) }

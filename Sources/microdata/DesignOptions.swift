@@ -28,7 +28,9 @@ struct DesignOptions: ParsableArguments {
     @Option(help: "Replicate variance scale (default by type).") var scale: Double?
     @Option(help: "A file of per-replicate scales (one number a line; a header line is skipped).")
     var rscales: String?
-    @Flag(help: "Centre replicate variance on the full-sample estimate.") var mse = false
+    @Flag(inversion: .prefixedNo,
+          help: "Centre replicate variance on the full-sample estimate (--mse) or on the replicate mean (--no-mse); default: on for SDR and ACS, off otherwise.")
+    var mse: Bool? = nil
     @Flag(name: .customLong("replicate-factors"), help: "Replicate columns are factors times the main weight.")
     var replicateFactors = false
     @Flag(help: "Jackknife variance from delete-one-PSU replicates built from --strata/--psu (JK1/JKn).")
@@ -70,7 +72,7 @@ struct DesignOptions: ParsableArguments {
                 }
             }
             replicates = ReplicateWeights(pattern: pattern, type: type, fayRho: fayRho, scale: scale, rscales: scales,
-                                          mse: mse ? true : nil, combinedWeights: !replicateFactors)
+                                          mse: mse, combinedWeights: !replicateFactors)
         } else if replicateType != nil {
             throw ValidationError("--replicate-type needs --replicate-weights")
         }
@@ -79,6 +81,7 @@ struct DesignOptions: ParsableArguments {
             adjustDomainLonely: adjustDomainLonely, ultimateCluster: ultimateCluster, replicates: replicates,
             designFactor: designFactor, allowZeroWeights: allowZeroWeights)
         design.jackknife = jackknife
+        design.householdsAsClusters = clusterHouseholds != nil
         if jackknife && (replicates != nil || designFactor != nil) {
             throw ValidationError("--jackknife builds replicates from the design; it excludes --replicate-weights and --design-factor")
         }

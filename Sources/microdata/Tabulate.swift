@@ -40,7 +40,7 @@ struct Tabulate: ParsableCommand {
     var quantileRule: String = "math"
     @Option(help: "Population variance of a variable.") var variance: String?
     @Option(help: "Domain variables, comma-separated.") var by: String?
-    @Option(help: "Proportion interval: logit (default), xlogit, asin, beta, mean, wilson.") var ci: String = "logit"
+    @Option(help: "Proportion interval: logit (default), xlogit, likelihood, asin, beta, mean, wilson.") var ci: String = "logit"
     @Option(help: "Confidence level.") var level: Double = 0.95
     @Option(help: "Degrees of freedom (default: the design's; replicate designs: rank − 1).") var df: Double?
     @Flag(help: "Normal instead of t intervals.") var normal = false
@@ -246,7 +246,7 @@ struct Tabulate: ParsableCommand {
             throw ValidationError("--quantile-rule must be math, school or hf1 ... hf9")
         }
         guard let method = ProportionCIMethod(rawValue: ci.lowercased()), method != .wald else {
-            throw ValidationError("--ci must be logit, xlogit, asin, beta, mean or wilson")
+            throw ValidationError("--ci must be logit, xlogit, likelihood, asin, beta, mean or wilson")
         }
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
         guard let fmt = ResultTableWriter.Format(rawValue: format.lowercased()) else {
@@ -255,7 +255,7 @@ struct Tabulate: ParsableCommand {
         let options = EstimationOptions(
             by: commaList(by), deff: deffReplace ? .replace : (deff ? .withoutReplacement : nil), level: level,
             ciMethod: method, useT: !normal, degreesOfFreedom: df, quantileRule: qrule,
-            quantileInterval: method == .logit ? .mean : method)
+            quantileInterval: method == .logit || method == .likelihood ? .mean : method)
         return (design, analyses[0], options, fmt)
     }
 }

@@ -59,7 +59,12 @@ struct DesignErrorTests {
         #expect(abs(deft.table.cells[0].standardError - 1.5 * plain.table.cells[0].standardError) < 1e-9)
         #expect(abs(deft.table.cells[0].designEffect! - 2.25) < 1e-12)
         let hh = try f.estimate(.householdClusters(weight: "pw", household: "dnum"), [.mean("api00")])
-        #expect(hh.table.designDescription.contains("clusters dnum"))
+        #expect(SurveyDesign.householdClusters(weight: "pw", household: "dnum").householdsAsClusters)
+        #expect(hh.table.designDescription.contains("households as clusters (dnum)"), "\(hh.table.designDescription)")
+        // The same cluster column declared as a PSU is described as clusters.
+        let psu = try f.estimate(Designs.dclus1wr, [.mean("api00")])
+        #expect(!Designs.dclus1wr.householdsAsClusters)
+        #expect(psu.table.designDescription.contains("clusters dnum"))
         // Households as clusters equals the with-replacement cluster design on the same ids (T06's setting).
         let t06 = try Designs.apiclus1.estimate(.householdClusters(weight: "pw", household: "dnum"), [.total("enroll")])
         expectClose(t06.table.cells[0].standardError, Oracle.shared("T06", "SE", "enroll"))

@@ -9,10 +9,10 @@ struct QuantileAndIntervalTests {
     func checkQuantiles(_ id: String, _ est: Estimates, terms: [String]) {
         for (k, term) in terms.enumerated() {
             let c = est.table.cells[k]
-            // Discrete rules give data values: exact.
+            // The math rule gives data values, for the quantile and for its Woodruff limits: exact.
             #expect(c.estimate == o(id, "quantile", term), "\(id) \(term)")
-            expectClose(c.ciLow, o(id, "ci_l", term), relative: 1e-9, "\(id) \(term) lower")
-            expectClose(c.ciHigh, o(id, "ci_u", term), relative: 1e-9, "\(id) \(term) upper")
+            #expect(c.ciLow == o(id, "ci_l", term), "\(id) \(term) lower")
+            #expect(c.ciHigh == o(id, "ci_u", term), "\(id) \(term) upper")
             expectClose(c.standardError, o(id, "SE", term), "\(id) \(term) SE")
         }
     }
@@ -54,7 +54,7 @@ struct QuantileAndIntervalTests {
         return e.table.cells.first { $0.level == level }!
     }
 
-    @Test(arguments: [ProportionCIMethod.logit, .xlogit, .asin, .beta, .mean, .wilson])
+    @Test(arguments: [ProportionCIMethod.logit, .xlogit, .asin, .beta, .mean, .wilson, .likelihood])
     func proportionIntervals(method: ProportionCIMethod) throws {
         let name = method == .mean ? "mean" : method.rawValue
         for (id, frame, design, v, level) in [("P01", Designs.apiclus1, Designs.dclus1, "stype", "H"),
@@ -68,13 +68,18 @@ struct QuantileAndIntervalTests {
         }
     }
 
-    @Test func likelihoodCasesShareEstimateAndSE() throws {
-        // The likelihood interval itself is not implemented; its p and SE are the design-based ones.
-        for (id, frame, design, v, level) in [("P01", Designs.apiclus1, Designs.dclus1, "stype", "H"),
-                                               ("P02", Designs.apistrat, Designs.dstrat, "sch.wide", "Yes")] {
-            let c = try proportion(frame, design, v, level, .logit)
-            expectClose(c.estimate, o("\(id)_likelihood", "proportion", "p"))
-            expectClose(c.standardError, o("\(id)_likelihood", "SE", "p"))
+    @Test func likelihoodIntervalFollowsRsProfileSteps() throws {
+        // R survey's profile is interpolated (spline() then approx()), not solved, so matching R at 1e-8
+        // needs R's own grid and spline; the exact profile root differs from R's limit in the 7th digit.
+        let c = try proportion(Designs.apiclus1, Designs.dclus1, "stype", "H", .likelihood)
+        #expect(abs(c.ciLow - 0.0317764393107) < 1e-12, "R 4.1.1 prints 0.0317764393107")
+        #expect(abs(c.ciHigh - 0.147261172903) < 1e-11, "R 4.1.1 prints 0.147261172903")
+    }
+
+    @Test func likelihoodIntervalIsRejectedForQuantiles() {
+        #expect(throws: WeightingError.self) {
+            try Designs.apiclus1.estimate(Designs.dclus1, [.quantile("api00", [0.5])],
+                                          EstimationOptions(quantileInterval: .likelihood))
         }
     }
 

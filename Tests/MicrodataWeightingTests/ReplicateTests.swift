@@ -31,9 +31,11 @@ struct ReplicateTests {
             expectClose(b04.table.cells[k].standardError, o("B04", "se", s), "B04 \(s)")
         }
         let b05 = try Self.jk1.estimate(design(.jk1, scale: 0.9148392779, mse: true), [.mean("api00")])
+        expectClose(b05.table.cells[0].estimate, o("B05", "mean", "api00"))
         expectClose(b05.table.cells[0].standardError, o("B05", "SE", "api00"))
         // Without fpc the JK1 scale is the default (R−1)/R.
         let b05b = try Self.jk1.estimate(design(.jk1, scale: nil), [.total("enroll")])
+        expectClose(b05b.table.cells[0].estimate, o("B05b", "total", "enroll"))
         expectClose(b05b.table.cells[0].standardError, o("B05b", "SE", "enroll"))
     }
 
@@ -50,6 +52,7 @@ struct ReplicateTests {
         var wr = Designs.dclus1wr
         wr.jackknife = true
         let b05b = try Designs.apiclus1.estimate(wr, [.total("enroll")])
+        expectClose(b05b.table.cells[0].estimate, o("B05b", "total", "enroll"))
         expectClose(b05b.table.cells[0].standardError, o("B05b", "SE", "enroll"))
     }
 
@@ -57,6 +60,7 @@ struct ReplicateTests {
         var f = Designs.apiclus1
         f.append(try Frame("rep_dclus1_boot50_seed42.csv"))
         let est = try f.estimate(design(.bootstrap, scale: 0.02186588921), [.mean("api00"), .total("enroll")])
+        expectClose(est.table.cells[0].estimate, o("B17", "mean", "api00"))
         expectClose(est.table.cells[0].standardError, o("B17", "SE", "api00"))
         expectClose(est.table.cells[1].estimate, o("B18", "total", "enroll"))
         expectClose(est.table.cells[1].standardError, o("B18", "SE", "enroll"))
@@ -79,6 +83,7 @@ struct ReplicateTests {
         expectClose(b20.table.cells[0].standardError, o("B20", "SE", "api00"))
         #expect(b20.degreesOfFreedom == o("B25", "degf", "SDR"))
         let b21 = try f.estimate(sdr(true), [.mean("api00"), .total("enroll")])
+        expectClose(b21.table.cells[0].estimate, o("B21", "mean", "api00"))
         expectClose(b21.table.cells[0].standardError, o("B21", "SE", "api00"))
         expectClose(b21.table.cells[1].estimate, o("B22", "total", "enroll"))
         expectClose(b21.table.cells[1].standardError, o("B22", "SE", "enroll"))
