@@ -192,7 +192,10 @@ final class FixedWidthReader: BatchSource {
                     b.append(v)
                 }
             case .real(let v):
-                if f.rule >= 0 && plan.rules[f.rule].contains(v) {
+                if f.rule >= 0
+                    && plan.rules[f.rule].contains(v, implied: f.decimals > 0
+                        && memchr(p + start + f.start, 0x2E, f.end - f.start) == nil)
+                {
                     b.appendMissing()
                     missingCounts[tableIndex][f.column] += 1
                 } else {
