@@ -1,7 +1,12 @@
 /// What to read from a data file and how.
 public struct ReadOptions: Sendable, Hashable {
-    /// Variables to read, by name (case-insensitive); `nil` reads all. Record-type and key variables of a
-    /// hierarchical file are always added.
+    /// Variables to read, by name (case-insensitive); `nil` reads all.
+    ///
+    /// The record-type variable and every key variable (`recGrp/@keyvar`) of a hierarchical file are always
+    /// put first (record type, then keys) ahead of the selection in the order given, in the long shape as in
+    /// the per-record-type one. This follows
+    /// ipumspy; ipumsr adds the keys only in its list format, so its `n_max=100, vars=c(RECTYPE,STATEFIP)`
+    /// on cps_00159 gives 100 × 2 where this reader gives 100 × 3 (RECTYPE, SERIAL, STATEFIP).
     public var variables: [String]?
     /// Rows per batch.
     public var batchSize: Int
