@@ -26,6 +26,7 @@ struct Extract: ParsableCommand {
     @Option(name: .customLong("record-type"), help: "Write only the rows and columns of this record type.")
     var recordType: String?
     @Option(help: "Stop after this many rows.") var limit: Int?
+    @Option(help: "Skip this many lines at the start of a fixed-width file before reading.") var skip: Int = 0
     @Flag(help: "Write value labels instead of codes where the codebook has them.") var labels = false
     @Flag(name: .customLong("raw-missing"), help: "Keep the codebook's missing codes as values.")
     var rawMissing = false
@@ -38,6 +39,7 @@ struct Extract: ParsableCommand {
 
     func validate() throws {
         if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
+        if skip < 0 { throw ValidationError("--skip must be 0 or more") }
     }
 
     func run() throws {
@@ -56,7 +58,8 @@ struct Extract: ParsableCommand {
         let names = variables?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
         let options = ReadOptions(
-            variables: names, keepRawMissing: rawMissing, strict: strict, recordType: recordType, limit: limit)
+            variables: names, keepRawMissing: rawMissing, strict: strict, recordType: recordType, limit: limit,
+            skip: skip)
         var source = try DataReader.open(data: dataURL, codebook: book, options: options)
         if countOnly {
             var rows = 0

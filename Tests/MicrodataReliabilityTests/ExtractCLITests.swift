@@ -44,4 +44,27 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "INC\n999.99\n999.98\n-0.05\n123.45\n")
     }
+
+    @Test func skipOptionDropsLeadingLines() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let xml = """
+            <codeBook xmlns="ddi:codebook:2_5">
+              <fileDscr ID="F1"><fileTxt><fileName>test-basic.dat</fileName></fileTxt></fileDscr>
+              <dataDscr>
+                <var name="rt" files="F1"><location StartPos="1" EndPos="1"/><varFormat type="character"/></var>
+                <var name="hhnum" files="F1"><location StartPos="2" EndPos="4"/><varFormat type="character"/></var>
+              </dataDscr>
+            </codeBook>
+            """
+        let codebook = dir.appendingPathComponent("basic.xml")
+        try Data(xml.utf8).write(to: codebook)
+        let r = try Self.run(["extract", "--codebook", codebook.path, "--data",
+                              Fixtures.path("ddi/hipread/test-basic.dat"), "--skip", "2", "--format", "tsv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "rt\thhnum\nP\t001\nP\t001\nH\t002\nP\t002\nP\t002\nH\t003\nP\t003\n")
+        #expect(r.stderr.contains("microdata extract: skipped the first 2 lines (--skip)"), "\(r.stderr)")
+        let negative = try Self.run(["extract", "--codebook", codebook.path, "--skip=-1"])
+        #expect(negative.status != 0)
+        #expect(negative.stderr.contains("--skip must be 0 or more"), "\(negative.stderr)")
+    }
 }
