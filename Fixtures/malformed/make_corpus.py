@@ -10,6 +10,7 @@ os.makedirs("gzip", exist_ok=True)
 os.makedirs("crosswalk/ragged", exist_ok=True)
 os.makedirs("crosswalk/checksum", exist_ok=True)
 os.makedirs("crosswalk/bad-manifest", exist_ok=True)
+os.makedirs("crosswalk/table-checksum", exist_ok=True)
 os.makedirs("rules", exist_ok=True)
 
 
@@ -106,6 +107,11 @@ w("crosswalk/ragged/a_b.csv", "a,b\n1,10\n2\n")
 w("crosswalk/checksum/manifest.json", cw.replace('"toColumn": "b"', '"toColumn": "b", "sha256": "' + "0" * 64 + '"'))
 w("crosswalk/checksum/a_b.csv", "a,b\n1,10\n2,20\n")
 w("crosswalk/bad-manifest/manifest.json", '{"entries": [{"name": "a-b", "kind": ')
+# A reference-only `table` entry is checksummed like every other entry.
+w("crosswalk/table-checksum/manifest.json",
+  '{"format": 1, "entries": [{"name": "ref", "kind": "table", "file": "ref.csv", "sha256": "' + "0" * 64 + '", '
+  '"source": "malformed corpus", "issued": "2026", "licence": "CC0-1.0"}]}\n')
+w("crosswalk/table-checksum/ref.csv", "code,label\n1,one\n")
 
 # --- disclosure rules ---------------------------------------------------------------------------------------
 w("rules/not-json.json", "threshold = 10\n")

@@ -188,9 +188,12 @@ final class DDICodebookBuilder: XMLStreamHandler {
                 }
             }
         case "range":
+            let minText = cursor.attribute("min")
+            let maxText = cursor.attribute("max")
             let range = ValueRange(
-                min: real(cursor.attribute("min"), "\(parent)/range/@min", of: variable.name),
-                max: real(cursor.attribute("max"), "\(parent)/range/@max", of: variable.name))
+                min: real(minText, "\(parent)/range/@min", of: variable.name),
+                max: real(maxText, "\(parent)/range/@max", of: variable.name),
+                minIsScaled: minText?.contains(".") == true, maxIsScaled: maxText?.contains(".") == true)
             if parent == "invalrng" {
                 variable.missingValues.ranges.append(range)
             } else if parent == "valrng" {

@@ -260,7 +260,14 @@ public struct DDIWriter: Sendable {
     // MARK: - Helpers
 
     private func rangeAttributes(_ range: ValueRange) -> [(String, String?)] {
-        [("min", range.min.map(number)), ("max", range.max.map(number))]
+        [("min", range.min.map { bound($0, scaled: range.minIsScaled) }),
+         ("max", range.max.map { bound($0, scaled: range.maxIsScaled) })]
+    }
+
+    /// A range bound; one in scaled units keeps a decimal point (`999.0`) so it reads back as scaled.
+    private func bound(_ x: Double, scaled: Bool) -> String {
+        let text = number(x)
+        return scaled && !text.contains(".") && !text.contains("e") ? text + ".0" : text
     }
 
     private func joined(_ list: [String]) -> String? { list.isEmpty ? nil : list.joined(separator: " ") }

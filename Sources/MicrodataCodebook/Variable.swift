@@ -165,13 +165,23 @@ public struct Category: Sendable, Hashable, Codable {
 }
 
 /// A closed range, either bound optional (`range/@min`, `@max`).
+///
+/// A bound written with a `.` (NADA writes `9999.999`) is in the units the data are read in; one written
+/// without is in stored units, so on a fixed-width field with implied decimals (`dcml` 2) the bound `-9`
+/// means the raw field `-9`, read as `-0.09`. ``minIsScaled`` and ``maxIsScaled`` record which.
 public struct ValueRange: Sendable, Hashable, Codable {
     public var min: Double?
     public var max: Double?
+    /// The codebook wrote `min` with a decimal point: it is compared with the value as read.
+    public var minIsScaled: Bool
+    /// The codebook wrote `max` with a decimal point: it is compared with the value as read.
+    public var maxIsScaled: Bool
 
-    public init(min: Double? = nil, max: Double? = nil) {
+    public init(min: Double? = nil, max: Double? = nil, minIsScaled: Bool = false, maxIsScaled: Bool = false) {
         self.min = min
         self.max = max
+        self.minIsScaled = minIsScaled
+        self.maxIsScaled = maxIsScaled
     }
 
     /// Whether `value` lies in the range, bounds included.

@@ -12,8 +12,23 @@ struct CSVTable {
         do { parsed = try DelimitedRecords(contentsOf: url) } catch let e as ReadError {
             throw HarmoniseError(e.message, file: e.file, line: e.line)
         }
-        guard let first = parsed.records.first else { throw HarmoniseError("the file is empty", file: url.path) }
-        file = url.path
+        try self.init(parsed, file: url.path)
+    }
+
+    /// Parses bytes already read (and checksummed) from `url`, so what is parsed is what was verified.
+    init(data: Data, url: URL) throws {
+        let parsed: DelimitedRecords
+        do {
+            parsed = try DelimitedRecords(text: String(decoding: data, as: UTF8.self), source: url.path)
+        } catch let e as ReadError {
+            throw HarmoniseError(e.message, file: e.file, line: e.line)
+        }
+        try self.init(parsed, file: url.path)
+    }
+
+    private init(_ parsed: DelimitedRecords, file: String) throws {
+        guard let first = parsed.records.first else { throw HarmoniseError("the file is empty", file: file) }
+        self.file = file
         header = first.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         rows = Array(parsed.records.dropFirst())
         for row in rows where row.fields.count != header.count {

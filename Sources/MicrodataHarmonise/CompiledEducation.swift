@@ -66,7 +66,7 @@ struct CompiledEducation: Sendable {
         audit.prefix = prefix
     }
 
-    mutating func apply(_ batch: Batch, options: HarmoniseOptions) throws -> Batch {
+    mutating func apply(_ batch: Batch, firstOfRecord: [Bool]? = nil, options: HarmoniseOptions) throws -> Batch {
         let q = try Harmoniser.column(spec.qualificationVariable, in: batch)
         let nationColumn = try spec.nationVariable.map { try Harmoniser.column($0, in: batch) }
         let n = batch.rowCount
@@ -93,7 +93,9 @@ struct CompiledEducation: Sendable {
             }
         }
         for r in 0..<n {
-            audit.records += 1
+            // Rows a split made from one record count once, on the record's first (modal) row.
+            let one = firstOfRecord.map { $0[r] ? 1 : 0 } ?? 1
+            audit.records += one
             var nation: Nation? = nil
             if let nationColumn {
                 let id = nationIndex.id(nationColumn, r)
@@ -101,40 +103,40 @@ struct CompiledEducation: Sendable {
                     nation = nationOf[Int(id)]
                 } else if id == KeyIndex.unknown, let text = nationColumn.text(at: r) {
                     nation = nations.nation(text)
-                    if nation == nil { audit.unknownNation[text, default: 0] += 1 }
+                    if nation == nil { audit.unknownNation[text, default: 0] += one }
                 }
             }
             let slot = nation.map { Self.slot[$0]! } ?? 4
             nationOut[r] = nation?.rawValue
-            summaries[slot].records += 1
+            summaries[slot].records += one
             let id = quals.id(q, r)
-            if id == KeyIndex.missing { summaries[slot].missing += 1; continue }
+            if id == KeyIndex.missing { summaries[slot].missing += one; continue }
             if id == KeyIndex.unknown {
-                summaries[slot].notInSourceScheme += 1
-                audit.notInSourceScheme[q.text(at: r) ?? "", default: 0] += 1
+                summaries[slot].notInSourceScheme += one
+                audit.notInSourceScheme[q.text(at: r) ?? "", default: 0] += one
                 continue
             }
             if Int(id) >= quals.codeCount {
-                summaries[slot].missing += 1
-                audit.sentinels[quals.keys[Int(id)], default: 0] += 1
+                summaries[slot].missing += one
+                audit.sentinels[quals.keys[Int(id)], default: 0] += one
                 continue
             }
             guard let code = qualCode[Int(id)], let qual = resolved[Int(id)] else {
-                summaries[slot].notInSourceScheme += 1
-                audit.notInSourceScheme[quals.keys[Int(id)], default: 0] += 1
+                summaries[slot].notInSourceScheme += one
+                audit.notInSourceScheme[quals.keys[Int(id)], default: 0] += one
                 continue
             }
-            if slot < 4, !qual.nations[slot] { summaries[slot].outsideNation += 1 }
+            if slot < 4, !qual.nations[slot] { summaries[slot].outsideNation += one }
             framework[r] = qual.framework[slot]
             guard let level = qual.level else {
-                summaries[slot].noLevel += 1
-                audit.noLevel[code, default: 0] += 1
+                summaries[slot].noLevel += one
+                audit.noLevel[code, default: 0] += one
                 continue
             }
-            summaries[slot].mapped += 1
-            byQualification[slot][Int(id)] += 1
-            if qual.basisDependent { summaries[slot].basisDependent += 1 }
-            if level.confidence == "verify" || level.confidence == "low" { summaries[slot].needsVerification += 1 }
+            summaries[slot].mapped += one
+            byQualification[slot][Int(id)] += one
+            if qual.basisDependent { summaries[slot].basisDependent += one }
+            if level.confidence == "verify" || level.confidence == "low" { summaries[slot].needsVerification += one }
             value[r] = level.value
             basis[r] = qual.basisLabel
             confidence[r] = level.confidence

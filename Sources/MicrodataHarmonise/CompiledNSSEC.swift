@@ -82,7 +82,7 @@ struct CompiledNSSEC: Sendable {
         audit.tableQuirks = table.quirks
     }
 
-    mutating func apply(_ batch: Batch, options: HarmoniseOptions) throws -> Batch {
+    mutating func apply(_ batch: Batch, firstOfRecord: [Bool]? = nil, options: HarmoniseOptions) throws -> Batch {
         let soc = try Harmoniser.column(spec.socVariable, in: batch)
         let statusColumn = try spec.method == .simplified ? nil : spec.statusVariable.map { try Harmoniser.column($0, in: batch) }
         let weightColumn = try options.weightVariable.map { try Harmoniser.column($0, in: batch) }
@@ -90,18 +90,20 @@ struct CompiledNSSEC: Sendable {
         var op = [String?](repeating: nil, count: n), c8 = op, c5 = op, c3 = op, method = op
         let quality = approximate ? "approximate" : "official"
         for r in 0..<n {
-            audit.records += 1
+            // Rows a split made from one record count once, on the record's first (modal) row.
+            let one = firstOfRecord.map { $0[r] ? 1 : 0 } ?? 1
+            audit.records += one
             let u = units.id(soc, r)
-            if u == KeyIndex.missing { audit.missing += 1; continue }
-            if u == KeyIndex.unknown { audit.notInSourceScheme[soc.text(at: r) ?? "", default: 0] += 1; continue }
-            if Int(u) >= units.codeCount { audit.sentinels[units.keys[Int(u)], default: 0] += 1; continue }
+            if u == KeyIndex.missing { audit.missing += one; continue }
+            if u == KeyIndex.unknown { audit.notInSourceScheme[soc.text(at: r) ?? "", default: 0] += one; continue }
+            if Int(u) >= units.codeCount { audit.sentinels[units.keys[Int(u)], default: 0] += one; continue }
             var full = 0, reduced = 0
             if let statusColumn {
                 let s = status.id(statusColumn, r)
                 if s >= 0, Int(s) < status.codeCount {
                     (full, reduced) = statusMap[Int(s)]
                 } else if s == KeyIndex.unknown {
-                    audit.unknownStatus[statusColumn.text(at: r) ?? "", default: 0] += 1
+                    audit.unknownStatus[statusColumn.text(at: r) ?? "", default: 0] += one
                 }
             }
             let row = cells[Int(u)]
@@ -113,11 +115,11 @@ struct CompiledNSSEC: Sendable {
                 used = .reduced; slot = 7 + reduced - 1
             }
             let cat = row[slot]
-            guard cat >= 0 else { audit.notInSourceScheme[soc.text(at: r) ?? "", default: 0] += 1; continue }
-            audit.derived += 1
-            audit.methodUsed[used.rawValue, default: 0] += 1
-            if used != spec.method { audit.fallbacks["\(spec.method.rawValue)→\(used.rawValue)", default: 0] += 1 }
-            if quirk[Int(u)][slot] { audit.quirkRecords += 1 }
+            guard cat >= 0 else { audit.notInSourceScheme[soc.text(at: r) ?? "", default: 0] += one; continue }
+            audit.derived += one
+            audit.methodUsed[used.rawValue, default: 0] += one
+            if used != spec.method { audit.fallbacks["\(spec.method.rawValue)→\(used.rawValue)", default: 0] += one }
+            if quirk[Int(u)][slot] { audit.quirkRecords += one }
             if approximate {
                 let w = Harmoniser.weight(weightColumn, r)
                 audit.approximateWeight += w

@@ -45,8 +45,10 @@ public struct CrosswalkRegistry: Sendable {
             }
         }
         var tables: [String: CSVTable] = [:]
-        for loaded in entries where loaded.entry.kind != "table" {
-            tables[loaded.entry.name] = try verifiedTable(loaded)
+        for loaded in entries {
+            let data = try verifiedData(loaded)
+            // A `table` entry is shipped for reference only: its checksum is verified, its content not parsed.
+            if loaded.entry.kind != "table" { tables[loaded.entry.name] = try CSVTable(data: data, url: loaded.url) }
         }
         func of(_ kind: String) -> [Loaded] { entries.filter { $0.entry.kind == kind } }
         for l in of("codeframe") {
@@ -89,7 +91,9 @@ public struct CrosswalkRegistry: Sendable {
         }
     }
 
-    private mutating func verifiedTable(_ l: Loaded) throws -> CSVTable {
+    /// The bytes of an entry's file, after checking them against the entry's sha256 (or recording the
+    /// computed one in ``unverified`` when the entry has none).
+    private mutating func verifiedData(_ l: Loaded) throws -> Data {
         let data: Data
         do { data = try Data(contentsOf: l.url) } catch {
             throw HarmoniseError("cannot read the file of manifest entry '\(l.entry.name)'", file: l.url.path)
@@ -104,7 +108,7 @@ public struct CrosswalkRegistry: Sendable {
         } else {
             unverified[l.entry.name] = digest
         }
-        return try CSVTable(url: l.url)
+        return data
     }
 
     /// The crosswalk from `from` to `to`: the one named `name` if given, else the first by name.

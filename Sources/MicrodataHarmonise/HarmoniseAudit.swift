@@ -1,6 +1,10 @@
 import Foundation
 
 /// What a harmonisation run met and did, for every mapping, NS-SEC derivation and qualification step.
+///
+/// Counts are of source records. A step after a `split` map sees several rows per record; it counts each
+/// record once, under its first row (the modal target), while weights are summed over every row's piece.
+/// ``outputRows`` and ``Mapping/fanOutRows`` count rows.
 public struct HarmoniseAudit: Sendable, Codable {
     /// One code mapping's report.
     public struct Mapping: Sendable, Codable {

@@ -51,17 +51,21 @@ public struct Harmoniser: Sendable {
             for r in 0..<batch.rowCount { inputWeight.add(w.double(at: r) ?? 0) }
             audit.inputWeight = inputWeight.value
         }
+        // After a `split`, which output rows start a source record (`nil`: every row is its own record), so
+        // later steps count records, not rows.
+        var firstOfRecord: [Bool]? = nil
         for i in maps.indices {
             let sex = try options.sexVariable.map { try Self.column($0, in: batch) }
-            batch = try maps[i].apply(batch, firstRecord: firstRecord, sex: sex, sexIndex: sexIndex, sexOf: sexOf, options: options)
+            batch = try maps[i].apply(batch, firstRecord: firstRecord, sex: sex, sexIndex: sexIndex, sexOf: sexOf, options: options,
+                                      firstOfRecord: &firstOfRecord)
             audit.mappings[i] = maps[i].audit
         }
         for i in nssecSteps.indices {
-            batch = try nssecSteps[i].apply(batch, options: options)
+            batch = try nssecSteps[i].apply(batch, firstOfRecord: firstOfRecord, options: options)
             audit.nssec[i] = nssecSteps[i].audit
         }
         for i in educationSteps.indices {
-            batch = try educationSteps[i].apply(batch, options: options)
+            batch = try educationSteps[i].apply(batch, firstOfRecord: firstOfRecord, options: options)
             audit.education[i] = educationSteps[i].audit
         }
         audit.outputRows += batch.rowCount
@@ -204,7 +208,8 @@ struct CompiledMap: Sendable {
     }
 
     mutating func apply(
-        _ batch: Batch, firstRecord: Int, sex: Column?, sexIndex: KeyIndex, sexOf: [UInt8], options: HarmoniseOptions
+        _ batch: Batch, firstRecord: Int, sex: Column?, sexIndex: KeyIndex, sexOf: [UInt8], options: HarmoniseOptions,
+        firstOfRecord: inout [Bool]?
     ) throws -> Batch {
         let source = try Harmoniser.column(spec.variable, in: batch)
         let weightColumn = try options.weightVariable.map { try Harmoniser.column($0, in: batch) }
@@ -217,43 +222,45 @@ struct CompiledMap: Sendable {
         var shares: [Double] = []
         var expanded = false
         for r in 0..<n {
+            // Rows a split made from one record count once, on the record's first (modal) row.
+            let one = firstOfRecord.map { $0[r] ? 1 : 0 } ?? 1
             let id = index.id(source, r)
-            audit.records += 1
+            audit.records += one
             var dist: Dist? = nil
             if id == KeyIndex.missing {
-                audit.missing += 1
+                audit.missing += one
             } else if id == KeyIndex.unknown {
-                audit.notInSourceScheme[source.text(at: r) ?? "", default: 0] += 1
+                audit.notInSourceScheme[source.text(at: r) ?? "", default: 0] += one
             } else if Int(id) >= index.codeCount {
-                audit.sentinels[index.keys[Int(id)], default: 0] += 1
+                audit.sentinels[index.keys[Int(id)], default: 0] += one
             } else {
                 var chosen = general[Int(id)]
                 if let sex, let male, let female {
                     let s = sexIndex.id(sex, r)
                     let which: UInt8 = s >= 0 ? sexOf[Int(s)] : 0
-                    if which == 0 { audit.sexUnknown += 1 } else { chosen = which == 1 ? male[Int(id)] : female[Int(id)] }
+                    if which == 0 { audit.sexUnknown += one } else { chosen = which == 1 ? male[Int(id)] : female[Int(id)] }
                 }
                 if chosen == nil, let d = defaultDist[Int(id)] {
                     chosen = d
-                    audit.basisFallback += 1
+                    audit.basisFallback += one
                 }
-                if let chosen { dist = chosen } else { audit.noMapping[index.keys[Int(id)], default: 0] += 1 }
+                if let chosen { dist = chosen } else { audit.noMapping[index.keys[Int(id)], default: 0] += one }
             }
             guard let dist else {
                 if expanded { sourceRows.append(Int32(r)); targets.append(nil); shares.append(1) }
                 continue
             }
             let w = Harmoniser.weight(weightColumn, r)
-            audit.mapped += 1
+            audit.mapped += one
             audit.mappedWeight += w
             audit.nonModalWeight += w * dist.nonModal
             if dist.targets.count == 1 {
-                audit.oneToOne += 1
+                audit.oneToOne += one
                 out[r] = dist.targets[0]
                 if expanded { sourceRows.append(Int32(r)); targets.append(dist.targets[0]); shares.append(1) }
                 continue
             }
-            audit.oneToMany += 1
+            audit.oneToMany += one
             switch spec.mode {
             case .fail:
                 throw HarmoniseError(
@@ -283,6 +290,10 @@ struct CompiledMap: Sendable {
                     Column(name: outputName + "_share", storage: .real([Double](repeating: 1, count: n))), to: &result)
             }
             return result
+        }
+        let previous = firstOfRecord
+        firstOfRecord = sourceRows.indices.map { k in
+            (previous?[Int(sourceRows[k])] ?? true) && (k == 0 || sourceRows[k - 1] != sourceRows[k])
         }
         result.columns = batch.columns.map { $0.gathered(sourceRows) }
         if !batch.recordTypes.isEmpty { result.recordTypes = sourceRows.map { batch.recordTypes[Int($0)] } }

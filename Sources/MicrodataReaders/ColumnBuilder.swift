@@ -2,17 +2,32 @@ import Foundation
 import MicrodataCodebook
 
 /// The codebook's missing-value rule for one column, prepared for fast checks.
+///
+/// Codes and range bounds follow the decimals rule. One written without a `.` is in stored units and is
+/// compared with the raw field: on a fixed-width field with implied decimals (`dcml` 2) the code `99999`
+/// matches the field `99999`, read as 999.99, and the range `-9..-1` matches the field `-5`, read as -0.05.
+/// One written with a `.` (NADA writes `9999.999`) is compared with the value as read. A field that itself
+/// carries a `.` is read as written, so its raw and read values agree and every code is taken at face value.
 struct MissingRule: Sendable {
     var integers: Set<Int64> = []
+    /// Codes at face value, for fields read as written (a `.` in the field, or no implied decimals).
     var reals: Set<Double> = []
     var ranges: [ValueRange] = []
+    /// Codes in the units of a field divided by 10^dcml: stored-unit codes scaled, the rest at face value.
+    var impliedReals: Set<Double> = []
+    var impliedRanges: [ValueRange] = []
     var texts: Set<String> = []
     var isEmpty: Bool { integers.isEmpty && reals.isEmpty && ranges.isEmpty && texts.isEmpty }
 
     init() {}
 
     /// Missing-flagged categories plus `invalrng` items and ranges of `variable`.
-    init(variable: Variable) {
+    ///
+    /// `impliedDecimals` is the field's `dcml` when it is read as fixed-width (0 for delimited data, where
+    /// decimals are never implied). Stored-unit codes are scaled by 10^-`impliedDecimals` with the same
+    /// division ``parseNumber(_:_:_:decimals:)`` applies to the field, so equal raw values compare equal.
+    init(variable: Variable, impliedDecimals: Int = 0) {
+        let scale = impliedDecimals > 0 ? powersOfTen[min(impliedDecimals, 22)] : 1
         var codes = variable.missingValues.values
         codes += variable.categories.filter(\.isMissing).map(\.value)
         for code in codes {
@@ -22,9 +37,18 @@ struct MissingRule: Sendable {
             } else if let v = Double(trimmed) {
                 reals.insert(v)
                 if v == v.rounded(), abs(v) < 9e18 { integers.insert(Int64(v)) }
+                if impliedDecimals > 0 { impliedReals.insert(isStoredUnits(trimmed) ? v / scale : v) }
             }
         }
         ranges = variable.missingValues.ranges
+        if impliedDecimals > 0 {
+            impliedRanges = ranges.map { r in
+                var scaled = r
+                if !r.minIsScaled, let lo = r.min { scaled.min = lo / scale }
+                if !r.maxIsScaled, let hi = r.max { scaled.max = hi / scale }
+                return scaled
+            }
+        }
     }
 
     @inline(__always)
@@ -35,10 +59,17 @@ struct MissingRule: Sendable {
         return ranges.contains { $0.contains(d) }
     }
 
+    /// Whether `v` is missing; `implied` when the field had no `.` and was divided by 10^dcml (dcml > 0).
     @inline(__always)
-    func contains(_ v: Double) -> Bool {
-        reals.contains(v) || ranges.contains { $0.contains(v) }
+    func contains(_ v: Double, implied: Bool = false) -> Bool {
+        if implied { return impliedReals.contains(v) || impliedRanges.contains { $0.contains(v) } }
+        return reals.contains(v) || ranges.contains { $0.contains(v) }
     }
+}
+
+/// Whether a numeric code is written in stored units: digits with an optional sign, no point or exponent.
+private func isStoredUnits(_ code: String) -> Bool {
+    !code.contains(".") && !code.contains("e") && !code.contains("E")
 }
 
 /// Accumulates one column of a batch in typed storage.

@@ -27,12 +27,16 @@ public enum DataReader {
         -> any BatchSource
     {
         // Sniff for SPSS/Stata/SAS only on a regular file: on a FIFO or pipe the sniffed bytes would be lost.
+        if options.skip < 0 { throw ReadError(message: "the number of lines to skip must be 0 or more", file: data.path) }
         var st = stat()
         let regular = stat(data.path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
-        if regular && StatFile.isStatFile(data) { return try StatFile.open(data, options: options) }
+        if regular && StatFile.isStatFile(data) {
+            if options.skip > 0 { throw skipNeedsFixedWidth(data) }
+            return try StatFile.open(data, options: options)
+        }
         // A delimited file without a codebook is read twice (once to type its columns); a pipe or FIFO can
         // be read only once, so it is first copied to a temporary file, unlinked once both reads are open.
-        if !regular && codebook == nil && options.format != .fixedWidth && stat(data.path, &st) == 0
+        if !regular && codebook == nil && options.format != .fixedWidth && options.skip == 0 && stat(data.path, &st) == 0
             && (st.st_mode & S_IFMT) != S_IFDIR
         {
             let spool = try spoolToTemporaryFile(data.path)
@@ -53,6 +57,7 @@ public enum DataReader {
         }
         switch format {
         case .delimited:
+            if options.skip > 0 { throw skipNeedsFixedWidth(data) }
             return try DelimitedReader(path: data.path, input: input, codebook: codebook, options: options)
         case .fixedWidth:
             guard let codebook else {
@@ -65,6 +70,10 @@ public enum DataReader {
             }
             return FixedWidthReader(input: input, plan: plan, options: options)
         }
+    }
+
+    static func skipNeedsFixedWidth(_ data: URL) -> ReadError {
+        ReadError(message: "skipping leading lines is supported for fixed-width data only", file: data.path)
     }
 
     /// Copies a stream to a new file in the temporary directory, in 1 MiB chunks; returns its path.

@@ -100,7 +100,7 @@ struct FixedWidthPlan {
         var rules: [MissingRule] = []
         func ruleIndex(_ v: Variable) -> Int {
             if options.keepRawMissing { return -1 }
-            let rule = MissingRule(variable: v)
+            let rule = MissingRule(variable: v, impliedDecimals: v.type == .character ? 0 : v.decimals)
             if rule.isEmpty { return -1 }
             rules.append(rule)
             return rules.count - 1

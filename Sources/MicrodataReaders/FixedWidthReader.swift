@@ -142,6 +142,10 @@ final class FixedWidthReader: BatchSource {
     private func line(_ p: UnsafeMutablePointer<UInt8>, _ start: Int, _ nl: Int) throws {
         lineNumber += 1
         if nl - start > options.maxLineLength { throw input.lineTooLong(options.maxLineLength, line: lineNumber) }
+        if lineNumber <= options.skip {
+            stats.skippedLeadingLines += 1
+            return
+        }
         var end = nl
         if end > start && p[end - 1] == 0x0D { end -= 1 }
         if end == start {
@@ -192,7 +196,10 @@ final class FixedWidthReader: BatchSource {
                     b.append(v)
                 }
             case .real(let v):
-                if f.rule >= 0 && plan.rules[f.rule].contains(v) {
+                if f.rule >= 0
+                    && plan.rules[f.rule].contains(v, implied: f.decimals > 0
+                        && memchr(p + start + f.start, 0x2E, f.end - f.start) == nil)
+                {
                     b.appendMissing()
                     missingCounts[tableIndex][f.column] += 1
                 } else {

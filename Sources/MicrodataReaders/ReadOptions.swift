@@ -1,7 +1,12 @@
 /// What to read from a data file and how.
 public struct ReadOptions: Sendable, Hashable {
-    /// Variables to read, by name (case-insensitive); `nil` reads all. Record-type and key variables of a
-    /// hierarchical file are always added.
+    /// Variables to read, by name (case-insensitive); `nil` reads all.
+    ///
+    /// The record-type variable and every key variable (`recGrp/@keyvar`) of a hierarchical file are always
+    /// put first (record type, then keys) ahead of the selection in the order given, in the long shape as in
+    /// the per-record-type one. This follows ipumspy; ipumsr adds the keys only in its list format, so its
+    /// `n_max=100, vars=c(RECTYPE,STATEFIP)` on cps_00159 gives 100 × 2 where this reader gives 100 × 3
+    /// (RECTYPE, SERIAL, STATEFIP).
     public var variables: [String]?
     /// Rows per batch.
     public var batchSize: Int
@@ -13,6 +18,9 @@ public struct ReadOptions: Sendable, Hashable {
     public var recordType: String?
     /// Stop after this many rows.
     public var limit: Int?
+    /// Physical lines to skip at the start of a fixed-width file before reading (hipread's `skip`); blank
+    /// lines count. Line numbers in errors stay those of the file. Only fixed-width data can skip lines.
+    public var skip: Int
     /// Long (one table for all record types) or one table per record type.
     public var shape: Shape
     /// The data format; `nil` detects it from the first line.
@@ -41,9 +49,10 @@ public struct ReadOptions: Sendable, Hashable {
 
     public init(
         variables: [String]? = nil, batchSize: Int = 65_536, keepRawMissing: Bool = false, strict: Bool = false,
-        recordType: String? = nil, limit: Int? = nil, shape: Shape = .long, format: DataFormat? = nil,
-        maxLineLength: Int = ReadOptions.defaultMaxLineLength
+        recordType: String? = nil, limit: Int? = nil, skip: Int = 0, shape: Shape = .long,
+        format: DataFormat? = nil, maxLineLength: Int = ReadOptions.defaultMaxLineLength
     ) {
+        self.skip = skip
         self.maxLineLength = maxLineLength
         self.shape = shape
         self.format = format

@@ -9,6 +9,8 @@ public struct ReadStatistics: Sendable, Hashable {
     public var rowsByRecordType: [String: Int] = [:]
     /// Empty lines skipped.
     public var blankLines: Int = 0
+    /// Lines skipped at the start of the file by ``ReadOptions/skip``.
+    public var skippedLeadingLines: Int = 0
     /// Lines skipped because their record type is not declared in the codebook, by the code found.
     public var unknownRecordTypes: [String: Int] = [:]
     /// The first line of each unknown record type.
@@ -41,6 +43,7 @@ public struct ReadStatistics: Sendable, Hashable {
             let counts = tags.sorted(by: { $0.key < $1.key }).map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             lines.append("extended missing values (always missing): \(name) \(counts)")
         }
+        if skippedLeadingLines > 0 { lines.append("skipped the first \(skippedLeadingLines) lines (--skip)") }
         if blankLines > 0 { lines.append("skipped \(blankLines) blank lines") }
         for (code, n) in unknownRecordTypes.sorted(by: { $0.key < $1.key }) {
             let first = firstUnknownRecordTypeLine[code].map { ", first on line \($0)" } ?? ""

@@ -37,22 +37,29 @@ struct Crosswalk: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List every table with its source, date and licence.")
+        static let configuration = CommandConfiguration(
+            abstract: "List every table with its source, date, licence and sha256.",
+            discussion: """
+                Tab-separated: name, kind, scheme (FROM>TO for a crosswalk), weight bases, source, issued, \
+                licence, sha256 (the computed one for an entry without a sha256 in its manifest) and a note.
+                """)
         @OptionGroup var folders: Folders
 
         func run() throws {
             let r = try folders.registry()
-            var lines = ["name\tkind\tscheme\tbases\tissued\tlicence\tnote"]
+            var lines = ["name\tkind\tscheme\tbases\tsource\tissued\tlicence\tsha256\tnote"]
             for l in r.entries {
                 let e = l.entry
                 let scheme = e.kind == "crosswalk" ? "\(e.from ?? "")>\(e.to ?? "")" : (e.scheme ?? "")
                 let bases = (e.weights ?? [:]).keys.sorted().joined(separator: ",")
                 var note = e.approximate == true ? "APPROXIMATE" : ""
                 if r.unverified[e.name] != nil { note += (note.isEmpty ? "" : " ") + "no sha256 in manifest" }
-                lines.append([e.name, e.kind, scheme, bases, e.issued, e.licence, note].joined(separator: "\t"))
+                let sha = e.sha256 ?? r.unverified[e.name] ?? ""
+                let source = e.source.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
+                lines.append([e.name, e.kind, scheme, bases, source, e.issued, e.licence, sha, note].joined(separator: "\t"))
             }
             if let t = r.nssec?.tables["SOC2020"], t.isApproximate {
-                lines.append("(derived)\tnssec-derivation\tSOC2020\t\t\t\t\(t.note)")
+                lines.append("(derived)\tnssec-derivation\tSOC2020\t\t\t\t\t\t\(t.note)")
             }
             print(lines.joined(separator: "\n"))
         }
@@ -97,7 +104,11 @@ struct Crosswalk: ParsableCommand {
                 let counts = cw.sourceCodes.map { cw.links[$0]!.count }
                 print("\(cw.fromScheme) → \(cw.toScheme): \(cw.sourceCodes.count) source codes, \(counts.reduce(0, +)) links, "
                     + "\(counts.filter { $0 == 1 }.count) one-to-one, max fan-out \(counts.max() ?? 0)")
-                print("bases: \(cw.bases.joined(separator: ", ")) (default \(cw.entry.defaultBasis ?? "none"))")
+                if cw.bases.isEmpty {
+                    print("bases: none (a code list without link weights)")
+                } else {
+                    print("bases: \(cw.bases.joined(separator: ", ")) (default \(cw.entry.defaultBasis ?? "none"))")
+                }
                 return
             }
             guard let links = cw.links[code] else { throw ValidationError("\(code) is not a \(cw.fromScheme) code of \(cw.name)") }

@@ -27,6 +27,7 @@ struct Extract: ParsableCommand {
     @Option(name: .customLong("record-type"), help: "Write only the rows and columns of this record type.")
     var recordType: String?
     @Option(help: "Stop after this many rows.") var limit: Int?
+    @Option(help: "Skip this many lines at the start of a fixed-width file before reading.") var skip: Int = 0
     @Flag(help: "Write value labels instead of codes where the codebook has them.") var labels = false
     @Flag(name: .customLong("raw-missing"), help: "Keep the codebook's missing codes as values.")
     var rawMissing = false
@@ -39,9 +40,39 @@ struct Extract: ParsableCommand {
 
     func validate() throws {
         if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
+        if skip < 0 { throw ValidationError("--skip must be 0 or more") }
     }
 
+    /// Input problems (codebook, data file, a value in the data) are reported as `error: …` with exit
+    /// status 2, as `inspect` reports them; usage problems stay with the argument parser.
     func run() throws {
+        do {
+            try extract()
+        } catch let error as ReadError {
+            throw Extract.fail(error)
+        } catch let error as CodebookError {
+            throw Extract.fail(error)
+        } catch let error as StatFileError {
+            throw Extract.fail(error)
+        } catch let error as MissingDataFile {
+            throw Extract.fail(error)
+        }
+    }
+
+    static func fail(_ error: any Error) -> ExitCode {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        return ExitCode(2)
+    }
+
+    /// No data file was given and none lies next to the codebook.
+    struct MissingDataFile: Error, CustomStringConvertible {
+        var tried: [String]
+        var description: String {
+            "no data file next to the codebook (tried \(tried.joined(separator: ", "))); give --data"
+        }
+    }
+
+    private func extract() throws {
         var book: Codebook?
         var dataURL: URL
         if let codebook {
@@ -57,7 +88,8 @@ struct Extract: ParsableCommand {
         let names = variables?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
         let options = ReadOptions(
-            variables: names, keepRawMissing: rawMissing, strict: strict, recordType: recordType, limit: limit)
+            variables: names, keepRawMissing: rawMissing, strict: strict, recordType: recordType, limit: limit,
+            skip: skip)
         var source = try DataReader.open(data: dataURL, codebook: book, options: options)
         if countOnly {
             var rows = 0
@@ -87,13 +119,14 @@ struct Extract: ParsableCommand {
         let stem = codebookURL.deletingPathExtension().lastPathComponent
         var candidates: [String] = []
         if let name = codebook.files.first?.name, !name.isEmpty { candidates += [name, name + ".gz"] }
-        candidates += [".dat", ".dat.gz", ".csv", ".csv.gz"].map { stem + $0 }
+        for name in [".dat", ".dat.gz", ".csv", ".csv.gz"].map({ stem + $0 }) where !candidates.contains(name) {
+            candidates.append(name)
+        }
         for name in candidates {
             let url = folder.appendingPathComponent(name)
             if FileManager.default.fileExists(atPath: url.path) { return url }
         }
-        throw ValidationError(
-            "no data file next to the codebook (tried \(candidates.joined(separator: ", "))); give --data")
+        throw MissingDataFile(tried: candidates)
     }
 
     static func printSummary(_ statistics: ReadStatistics) {

@@ -46,7 +46,7 @@ struct Inspect: ParsableCommand {
                 let lower = name.lowercased()
                 let matches = parsed.variables.filter { $0.name.lowercased() == lower || $0.id == name }
                 guard !matches.isEmpty else {
-                    FileHandle.standardError.write(Data("error: no variable named \(name) in \(codebook)\n".utf8))
+                    FileHandle.standardError.write(Data("error: \(codebook), variable \(name): variable is not in the codebook\n".utf8))
                     throw ExitCode(2)
                 }
                 picked += matches

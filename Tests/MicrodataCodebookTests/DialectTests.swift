@@ -84,7 +84,7 @@ import Testing
         #expect(book.weightVariables.map(\.name) == ["dweight"])
         #expect(weight.label == "Pondération")
         #expect(weight.start == 1031 && weight.end == 1036 && weight.width == 6 && weight.decimals == 4)
-        #expect(weight.validRanges == [ValueRange(min: 0.4777, max: 3.2031)])
+        #expect(weight.validRanges == [ValueRange(min: 0.4777, max: 3.2031, minIsScaled: true, maxIsScaled: true)])
 
         #expect(book.variables.flatMap(\.categories).filter(\.isMissing).count == 767)
         // ESS: vald + invd equals caseQnty for every variable (docs/ddi.md §5.3).

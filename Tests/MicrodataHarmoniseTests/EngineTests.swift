@@ -43,6 +43,49 @@ import Testing
         #expect(rows.filter { $0 == "-8" }.count == 1)
     }
 
+    @Test func stepsAfterASplitCountSourceRecordsNotRows() throws {
+        var b = batch()
+        b.columns.append(textColumn("QUAL", ["GCSE_9_4", "XYZ", nil, "GCSE_3_1", "-8", "GCSE_9_4", "GCSE_9_4"]))
+        b.columns.append(textColumn("COUNTRY", ["E", "E", "E", "E", "E", "E", "E"]))
+        b.columns.append(textColumn("SOC2K", ["1111", "1111", "2132", nil, "-9", "0000", "1111"]))
+        var h = try Harmoniser(
+            registry: Shipped.registry,
+            maps: [
+                MappingSpec(variable: "SOC10M", from: "SOC2010", to: "SOC2020", mode: .split),
+                MappingSpec(variable: "SOC2K", from: "SOC2000", to: "SOC2010"),
+            ],
+            nssec: [NSSECSpec(socVariable: "SOC10M_SOC2020", statusVariable: nil, scheme: "SOC2020", method: .simplified)],
+            education: [try EducationSpec(parsing: "QUAL,COUNTRY:QUAL>RQF")],
+            options: HarmoniseOptions(weightVariable: "PWT"))
+        let out = try h.apply(b)
+        #expect(out.rowCount == 27)
+        #expect(h.audit.records == 7 && h.audit.outputRows == 27)
+        #expect(h.audit.mappings[0].records == 7 && h.audit.mappings[0].fanOutRows == 20)
+        // The second map sees 27 rows from 7 records: SOC2K is counted once per record.
+        let second = h.audit.mappings[1]
+        #expect(second.records == 7)
+        #expect(second.mapped + second.missing + second.sentinels.values.reduce(0, +)
+                + second.notInSourceScheme.values.reduce(0, +) + second.noMapping.values.reduce(0, +) == 7)
+        #expect(second.sentinels == ["-9": 1] && second.notInSourceScheme == ["0000": 1] && second.missing == 1)
+        // NS-SEC: records 1, 2, 3 and 7 have a SOC2020 code; -8, missing and 9999 have none.
+        let nssec = h.audit.nssec[0]
+        #expect(nssec.records == 7)
+        #expect(nssec.derived + nssec.missing + nssec.sentinels.values.reduce(0, +)
+                + nssec.notInSourceScheme.values.reduce(0, +) == 7)
+        #expect(nssec.derived == 4 && nssec.missing == 3)
+        #expect(nssec.methodUsed == ["simplified": 4])
+        // Qualifications: 7 records in England, not 27.
+        let e = h.audit.education[0]
+        #expect(e.records == 7)
+        #expect(e.byNation["E"]?.records == 7)
+        #expect(e.byNation["E"]?.mapped == 4)
+        #expect(e.byNation["E"]?.byQualification == ["GCSE_9_4": 3, "GCSE_3_1": 1])
+        #expect(e.notInSourceScheme == ["XYZ": 1] && e.sentinels == ["-8": 1])
+        #expect(h.audit.text().contains("records 7: derived 4, missing 3"))
+        // Weights are still summed per row piece.
+        #expect(h.audit.outputWeight == h.audit.inputWeight)
+    }
+
     @Test func modalReportsTheShareLost() throws {
         var h = try Harmoniser(
             registry: Shipped.registry, maps: [MappingSpec(variable: "SOC10M", from: "SOC2010", to: "SOC2020")],

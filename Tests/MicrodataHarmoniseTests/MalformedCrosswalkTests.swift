@@ -33,6 +33,35 @@ import Testing
         #expect(d.map(\.target) == ["2134", "2135"] && d.map(\.share) == [0.75, 0.25])
     }
 
+    /// A user folder holding one reference-only `table` entry.
+    func tableFolder(sha: String?) throws -> URL {
+        let dir = try Fixtures.temporaryDirectory()
+        try "code,label\n1,one\n".write(to: dir.appendingPathComponent("ref.csv"), atomically: true, encoding: .utf8)
+        let s = sha.map { #""sha256": "\#($0)","# } ?? ""
+        let manifest = """
+            {"format": 1, "entries": [{"name": "ref", "kind": "table", "file": "ref.csv", \(s)
+             "source": "test", "issued": "2026", "licence": "CC0-1.0"}]}
+            """
+        try manifest.write(to: dir.appendingPathComponent("manifest.json"), atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    @Test func referenceTablesAreChecksummedToo() throws {
+        let wrong = try #require(error(try tableFolder(sha: String(repeating: "0", count: 64))))
+        #expect(wrong.file?.hasSuffix("ref.csv") == true)
+        #expect(wrong.message.contains("does not match the manifest's " + String(repeating: "0", count: 64)))
+        // Without a sha256 the computed one is reported; with the right one the table loads.
+        let digest = "4ff40f738d6173cd761fddc35280a019eb3a7e0ef1d14de344a8a819b1f73d40"
+        let unverified = try CrosswalkRegistry(folders: [Shipped.folder, try tableFolder(sha: nil)])
+        #expect(unverified.unverified == ["ref": digest])
+        let verified = try CrosswalkRegistry(folders: [Shipped.folder, try tableFolder(sha: digest)])
+        #expect(verified.unverified.isEmpty)
+        #expect(verified.entries.last?.entry.name == "ref")
+        let missing = try tableFolder(sha: nil)
+        try FileManager.default.removeItem(at: missing.appendingPathComponent("ref.csv"))
+        #expect(error(missing)?.message == "cannot read the file of manifest entry 'ref'")
+    }
+
     @Test func conflictingTargetsNameTheLine() throws {
         let e = try #require(error(try userFolder("occ,soc\n10,2134\n20,1111\n10,2135\n", weights: false)))
         #expect(e.line == 4)

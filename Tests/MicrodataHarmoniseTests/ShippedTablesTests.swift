@@ -114,3 +114,33 @@ import Testing
         #expect(t.cell(unit: "2134", method: .full, status: 7)?.operationalCategory == "L3.2")
     }
 }
+
+/// The shipped manifest: every entry names where it came from, when, under which licence, and its checksum;
+/// every crosswalk names its weight bases.
+@Suite struct ShippedManifestTests {
+    @Test func everyEntryHasProvenanceAndAChecksum() throws {
+        let entries = Shipped.registry.entries.map(\.entry)
+        #expect(entries.count == 20)
+        for e in entries {
+            #expect(!e.source.trimmingCharacters(in: .whitespaces).isEmpty, "\(e.name): source")
+            #expect(!e.issued.trimmingCharacters(in: .whitespaces).isEmpty, "\(e.name): issued")
+            #expect(!e.licence.trimmingCharacters(in: .whitespaces).isEmpty, "\(e.name): licence")
+            let sha = e.sha256 ?? ""
+            #expect(sha.count == 64 && sha.allSatisfy(\.isHexDigit), "\(e.name): sha256 \(sha)")
+        }
+        // Loading verified every checksum, reference-only tables included: nothing was loaded unverified.
+        #expect(Shipped.registry.unverified.isEmpty)
+        #expect(entries.filter { $0.kind == "table" }.count == 4)
+    }
+
+    @Test func everyCrosswalkHasWeightBases() throws {
+        let crosswalks = Shipped.registry.entries.map(\.entry).filter { $0.kind == "crosswalk" }
+        #expect(crosswalks.count == 6)
+        for e in crosswalks {
+            let weights = e.weights ?? [:]
+            #expect(!weights.isEmpty, "\(e.name): weights")
+            #expect(e.defaultBasis.map { weights[$0] != nil } == true, "\(e.name): defaultBasis \(e.defaultBasis ?? "nil")")
+            #expect(e.check != nil, "\(e.name): weight check")
+        }
+    }
+}

@@ -42,6 +42,58 @@ import Testing
         #expect(try readAll(basic, hipreadCodebook(), ReadOptions(limit: 0)).rowCount == 0)
     }
 
+    @Test func skipDropsTheFirstLines() throws {
+        let r = try readAll(basic, hipreadCodebook(), ReadOptions(skip: 2))
+        #expect(r.rowCount == 7)
+        #expect(r.texts("hhnum") == ["001", "001", "002", "002", "002", "003", "003"])
+        #expect(r.texts("rt") == ["P", "P", "H", "P", "P", "H", "P"])
+        #expect(r.statistics.skippedLeadingLines == 2)
+        #expect(r.statistics.lines == 9)
+        #expect(r.statistics.summary.contains("skipped the first 2 lines (--skip)"))
+        // The limit counts rows after the skipped lines; the gzip skips the same lines.
+        let limited = try readAll(Fixtures.url("ddi/hipread/test-basic.dat.gz"), hipreadCodebook(),
+                                  ReadOptions(limit: 3, skip: 2))
+        #expect(limited.texts("hhnum") == ["001", "001", "002"])
+        #expect(try readAll(basic, hipreadCodebook(), ReadOptions(skip: 20)).rowCount == 0)
+    }
+
+    @Test func skipIsAnErrorOnDelimitedData() throws {
+        let url = try temporaryFile("a,b\n1,2\n", name: "t.csv")
+        let error = #expect(throws: ReadError.self) { _ = try readAll(url, nil, ReadOptions(skip: 1)) }
+        #expect(error?.description == "\(url.path): skipping leading lines is supported for fixed-width data only")
+    }
+
+    /// Rows of every batch whose hhnum is not 002, as (hhnum, rt) pairs.
+    static func dropping002(_ batches: [Batch]) -> [(String, String)] {
+        var rows: [(String, String)] = []
+        for batch in batches {
+            let hhnum = batch.column(named: "hhnum")!
+            let rt = batch.column(named: "rt")!
+            for i in 0..<batch.rowCount where hhnum.text(at: i) != "002" {
+                rows.append((hhnum.text(at: i)!, rt.text(at: i)!))
+            }
+        }
+        return rows
+    }
+
+    static func batches(_ url: URL, _ options: ReadOptions) throws -> [Batch] {
+        var source = try DataReader.open(data: url, codebook: hipreadCodebook(), options: options)
+        var out: [Batch] = []
+        while let batch = try source.nextBatch() { out.append(batch) }
+        return out
+    }
+
+    @Test func chunkedReadFilteringOutAHousehold() throws {
+        let long = Self.dropping002(try Self.batches(basic, ReadOptions(batchSize: 4)))
+        #expect(long.map(\.0) == ["001", "001", "001", "001", "003", "003"])
+        let perType = try Self.batches(basic, ReadOptions(batchSize: 4, shape: .perRecordType))
+        #expect(perType.count > 2)
+        let kept = Self.dropping002(perType)
+        #expect(kept.filter { $0.1 == "H" }.count == 2)
+        #expect(kept.filter { $0.1 == "P" }.count == 4)
+        #expect(kept.filter { $0.1 == "P" }.map(\.0) == ["001", "001", "001", "003"])
+    }
+
     @Test func perRecordType() throws {
         let r = try readAll(basic, hipreadCodebook(), ReadOptions(shape: .perRecordType))
         #expect(r.tables["H"]?.rows == 3)
