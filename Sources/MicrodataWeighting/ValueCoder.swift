@@ -9,7 +9,9 @@ struct ValueCoder {
         case text(String)
     }
 
+    /// Codes of reals and text; whole numbers are in `wholes`.
     private var codes: [Key: Int32] = [:]
+    private var wholes = IndexTable()
     /// Direct lookup for small non-negative whole numbers (the usual ids and category codes): −1 = unseen.
     private var small: [Int32] = []
     private static let smallLimit: Int64 = 1 << 20
@@ -37,13 +39,14 @@ struct ValueCoder {
         switch column.storage {
         case .integer(let v, let missing):
             if missing[row] { return nil }
-            if v[row] >= 0 && v[row] < Self.smallLimit { return smallCode(v[row], column, row) }
-            key = .int(v[row])
+            if v[row] >= 0 && v[row] < Self.smallLimit { return smallCode(v[row]) }
+            return wholeCode(v[row])
         case .real(let v):
             let x = v[row]
             if x.isNaN { return nil }
-            if x >= 0 && x < Double(Self.smallLimit) && x == x.rounded() { return smallCode(Int64(x), column, row) }
-            if x == x.rounded(), abs(x) < 9e15 { key = .int(Int64(x)) } else { key = .real(x.bitPattern) }
+            if x >= 0 && x < Double(Self.smallLimit) && x == x.rounded() { return smallCode(Int64(x)) }
+            if x == x.rounded(), abs(x) < 9e15 { return wholeCode(Int64(x)) }
+            key = .real(x.bitPattern)
         case .text(let v):
             guard let s = v[row] else { return nil }
             key = .text(s)
@@ -55,20 +58,22 @@ struct ValueCoder {
         return c
     }
 
+    /// The code of a whole number (shared by integer and real columns, so 3 and 3.0 get one code).
     @inline(__always)
-    private mutating func smallCode(_ v: Int64, _ column: Column, _ row: Int) -> Int32 {
+    private mutating func wholeCode(_ v: Int64) -> Int32 {
+        let bits = UInt64(bitPattern: v)
+        if let c = wholes[bits] { return c }
+        let c = Int32(keys.count)
+        wholes.insert(bits, c)
+        keys.append(.int(v))
+        return c
+    }
+
+    @inline(__always)
+    private mutating func smallCode(_ v: Int64) -> Int32 {
         let i = Int(v)
         if i < small.count, small[i] >= 0 { return small[i] }
-        // Whole numbers share the dictionary too, so a value seen as 3 and as 3.0 gets one code.
-        let key = Key.int(v)
-        let c: Int32
-        if let existing = codes[key] {
-            c = existing
-        } else {
-            c = Int32(keys.count)
-            codes[key] = c
-            keys.append(key)
-        }
+        let c = wholeCode(v)
         if i >= small.count { small.append(contentsOf: repeatElement(-1, count: max(i + 1 - small.count, small.count))) }
         small[i] = c
         return c
