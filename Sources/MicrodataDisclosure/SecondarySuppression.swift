@@ -59,7 +59,14 @@ struct SecondarySuppression {
             for component in auditor.components(suppressed.sorted()) {
                 let members = Set(component)
                 for s in singletons where members.contains(s) {
-                    for p in component where p != s && requirements[p] != nil && !done.contains([s, p, component.count]) {
+                    // A primary whose whole count is the singleton's own unit (say the margin of a row
+                    // where the singleton is the only non-empty cell) is known to that respondent and
+                    // cannot be protected against them; it is still protected against everybody else
+                    // by the loop above.
+                    for p in component
+                    where p != s && requirements[p] != nil && !table.isOwnedBySingleton(p, singleton: s)
+                        && !done.contains([s, p, component.count])
+                    {
                         done.insert([s, p, component.count])
                         let before = suppressed.count
                         for requirement in requirements[p]! {
@@ -186,7 +193,8 @@ struct SecondarySuppression {
     ) throws {
         let bounds = AttackerBounds(table: table, measure: requirement.measure)
         let a = table.amount(p, requirement.measure)
-        let (low, high) = bounds.required(value: a, requirement)
+        let share = knownCell.map { table.singletonShare(of: $0, in: p, requirement.measure) } ?? 0
+        let (low, high) = bounds.required(value: a, requirement, knownShare: share)
         if low >= a, high <= a { return }
         if try alreadyProtected(p, requirement.measure, bounds, low, high, knownCell, suppressed) { return }
         // First a small box around p (its code, parent, children and a few siblings per dimension), then
