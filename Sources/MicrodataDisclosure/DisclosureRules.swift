@@ -37,7 +37,11 @@ public struct DisclosureRules: Sendable, Codable, Equatable {
     public var nomisUnreliableMax: Int
     /// Rounding base for the rounding alternatives, and the redaction limit applied before rounding.
     public var roundingBase: Int
-    public var redactAtOrBelow: Int
+    /// Counts up to this are redacted before rounding; `nil` (the default) means below the threshold,
+    /// `threshold − 1` (OpenSAFELY uses 7).
+    public var redactAtOrBelow: Int?
+    /// The redaction limit actually used: `redactAtOrBelow`, or `threshold − 1` when it is not set.
+    public var redactionLimit: Int { redactAtOrBelow ?? threshold - 1 }
     /// Secondary suppression solves a per-primary MIP (GLPK `glp_intopt`) when the neighbourhood has at
     /// most this many candidate cells, and rounds the LP relaxation otherwise.
     public var mipMaxCandidates: Int

@@ -35,4 +35,73 @@ import Testing
         #expect(rows[["A", "y"]] == ["A", "y", "0", "review:zero"])
         #expect(r.stderr.contains("0 of"), "\(r.stderr)")
     }
+
+    /// The OpenSAFELY example (oracle opensafely-redact-then-round), heart disease by age band.
+    static let heartDisease = "age_band,n\n21-30,3\n31-40,8\n41-50,16\n51+,23\n"
+
+    /// The cells of an audit JSON file as (status, lower, upper) keyed by the cell name.
+    static func auditCells(_ path: String) throws -> (summary: String, cells: [String: (String, Double, Double)]) {
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        var cells: [String: (String, Double, Double)] = [:]
+        for cell in object["cells"] as? [[String: Any]] ?? [] {
+            cells[cell["cell"] as? String ?? ""] = (
+                cell["status"] as? String ?? "", cell["lower"] as? Double ?? .nan, cell["upper"] as? Double ?? .nan
+            )
+        }
+        return (object["summary"] as? String ?? "", cells)
+    }
+
+    @Test func redactThenRoundPublishesTotalsOfPublishedCellsWithIntervals() throws {
+        let table = try Self.file(Self.heartDisease)
+        let rules = try Self.file(#"{"redactAtOrBelow": 7}"#, name: "rules.json")
+        let audit = URL(fileURLWithPath: table).deletingLastPathComponent().appendingPathComponent("audit.json").path
+        let r = try CLIFailureTests.run([
+            "check", table, "--count", "n", "--dimensions", "age_band", "--margins", "--redact-then-round", "5",
+            "--rules", rules, "--audit", audit,
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == """
+            age_band,count,status
+            21-30,x,redacted:threshold
+            31-40,10,rounded:5
+            41-50,15,rounded:5
+            51+,25,rounded:5
+            Total,50,total-of-published:5
+
+            """)
+        let (summary, cells) = try Self.auditCells(audit)
+        #expect(summary.contains("totals are sums of the published rounded cells"), "\(summary)")
+        #expect(r.stderr.contains(summary))
+        #expect(cells["age_band=21-30"]?.1 == 0 && cells["age_band=21-30"]?.2 == 7)
+        #expect(cells["age_band=31-40"]?.1 == 8 && cells["age_band=31-40"]?.2 == 12)
+    }
+
+    @Test func roundPublishesEveryCellRoundedWithIntervals() throws {
+        let table = try Self.file(Self.heartDisease)
+        let audit = URL(fileURLWithPath: table).deletingLastPathComponent().appendingPathComponent("audit.json").path
+        let r = try CLIFailureTests.run([
+            "check", table, "--count", "n", "--dimensions", "age_band", "--margins", "--round", "5", "--audit", audit,
+            "--format", "json",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let rows = try #require(object["rows"] as? [[String: String]])
+        #expect(rows.map { $0["count"] ?? "" } == ["5", "10", "15", "25", "50"])
+        #expect(rows.allSatisfy { $0["status"] == "rounded:5" })
+        let (summary, cells) = try Self.auditCells(audit)
+        #expect(summary == "rounded to base 5: 0 of 2 cells below the threshold exactly determined")
+        #expect(cells["age_band=31-40"]?.1 == 8 && cells["age_band=31-40"]?.2 == 12)  // published 10, base 5
+    }
+
+    @Test func roundingRejectsMagnitudesAndTwoMethods() throws {
+        let table = try Self.file(Self.heartDisease)
+        let both = try CLIFailureTests.run([
+            "check", table, "--count", "n", "--dimensions", "age_band", "--round", "5", "--redact-then-round", "5",
+        ])
+        #expect(both.status != 0 && both.stderr.contains("alternatives"), "\(both.stderr)")
+        let magnitude = try CLIFailureTests.run([
+            "check", table, "--count", "n", "--value", "n", "--dimensions", "age_band", "--round", "5",
+        ])
+        #expect(magnitude.status != 0 && magnitude.stderr.contains("rounded unit counts"), "\(magnitude.stderr)")
+    }
 }
