@@ -8,7 +8,9 @@ public struct DisclosureControl: Sendable {
         self.solver = solver
     }
 
-    /// The primary status and protection requirements of every cell, plus class-disclosure reviews.
+    /// The primary status and protection requirements of every cell, plus class-disclosure reviews: a
+    /// relation whose whole total sits in one of its possible (not structurally zero) categories marks
+    /// that category and the total `review:class-disclosure` unless they are already suppressed.
     ///
     /// With `hasMagnitude == false` the table is a frequency table: dominance is not assessed.
     public func primaryStatuses(_ table: ProtectionTable, hasMagnitude: Bool)
@@ -24,9 +26,13 @@ public struct DisclosureControl: Sendable {
             if !assessment.requirements.isEmpty { requirements[i] = assessment.requirements }
         }
         if rules.classDisclosureNeedsReview {
+            // A declared structural zero is a category nobody can be in, known a priori: a relation whose
+            // only possible category holds the whole total tells nothing new, so only possible categories
+            // count (docs/disclosure.md §2.2: zeros are disclosive only in non-structural cells).
             for relation in table.relations where table.cells[relation.total].evidence.units > 0 {
-                let nonEmpty = relation.parts.filter { table.cells[$0].evidence.units > 0 }
-                guard relation.parts.count > 1, nonEmpty.count == 1 else { continue }
+                let possible = relation.parts.filter { !table.cells[$0].structuralZero }
+                let nonEmpty = possible.filter { table.cells[$0].evidence.units > 0 }
+                guard possible.count > 1, nonEmpty.count == 1 else { continue }
                 for i in [relation.total, nonEmpty[0]] where statuses[i] == .safe {
                     statuses[i] = .review("class-disclosure")
                 }

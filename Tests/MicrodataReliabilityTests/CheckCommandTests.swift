@@ -104,4 +104,101 @@ import Testing
         ])
         #expect(magnitude.status != 0 && magnitude.stderr.contains("rounded unit counts"), "\(magnitude.stderr)")
     }
+
+    @Test func statusColumnNamesEveryOutcome() throws {
+        let table = try Self.file(Self.singletonRow)
+        let r = try CLIFailureTests.run(["check", table, "--count", "n", "--dimensions", "r,c", "--margins"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let statuses = Set(Self.rows(r.stdout, dimensions: 2).values.map { $0[3] })
+        #expect(statuses == ["safe", "primary:threshold", "secondary", "review:zero"], "\(r.stdout)")
+        // Suppressed values are the marker, never a number.
+        for row in Self.rows(r.stdout, dimensions: 2).values where row[3] == "secondary" || row[3].hasPrefix("primary") {
+            #expect(row[2] == "x")
+        }
+    }
+
+    @Test func dominanceRulesAreNamedInTheStatus() throws {
+        let table = try Self.file("""
+            region,n,v,t1,t2
+            A,20,100,95,1
+            B,20,400,30,25
+            C,20,500,40,35
+            D,20,300,20,20
+
+            """)
+        let r = try CLIFailureTests.run([
+            "check", table, "--count", "n", "--value", "v", "--top", "t1,t2", "--dimensions", "region", "--margins",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = Self.rows(r.stdout, dimensions: 1)
+        #expect(rows[["A"]] == ["A", "x", "x", "primary:nk+p%"])
+        #expect(rows.values.filter { $0[3] == "secondary" }.count == 1)
+    }
+
+    @Test func jsonFormatHasColumnsAndRows() throws {
+        let table = try Self.file(Self.singletonRow)
+        let r = try CLIFailureTests.run([
+            "check", table, "--count", "n", "--dimensions", "r,c", "--margins", "--format", "json",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(object["columns"] as? [String] == ["r", "c", "count", "status"])
+        let rows = try #require(object["rows"] as? [[String: String]])
+        #expect(rows.count == 12)
+        #expect(rows.first { $0["r"] == "A" && $0["c"] == "x" } == ["r": "A", "c": "x", "count": "x", "status": "primary:threshold"])
+        #expect(rows.first { $0["r"] == "Total" && $0["c"] == "Total" }?["count"] == "116")
+    }
+
+    @Test func failingAuditExitsThreeWritesTheAuditAndRemovesAStaleTable() throws {
+        let table = try Self.file(Self.heartDisease)
+        let folder = URL(fileURLWithPath: table).deletingLastPathComponent()
+        let output = folder.appendingPathComponent("out.csv").path
+        let audit = folder.appendingPathComponent("audit.json").path
+        // An earlier, successful run leaves a table behind.
+        let first = try CLIFailureTests.run([
+            "check", table, "--count", "n", "--dimensions", "age_band", "--margins", "--output", output,
+        ])
+        #expect(first.status == 0 && FileManager.default.fileExists(atPath: output), "\(first.stderr)")
+        // Rounding to base 1 publishes the true counts: the counts 3 and 8 are determined exactly.
+        let r = try CLIFailureTests.run([
+            "check", table, "--count", "n", "--dimensions", "age_band", "--margins", "--round", "1",
+            "--output", output, "--audit", audit,
+        ])
+        #expect(r.status == 3)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.contains("disclosure audit FAILED") && r.stderr.contains("no table written"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output), "the stale table of the earlier run must go")
+        let (summary, cells) = try Self.auditCells(audit)
+        #expect(summary == "rounded to base 1: 2 of 2 cells below the threshold exactly determined")
+        #expect(cells["age_band=21-30"]?.1 == 3 && cells["age_band=21-30"]?.2 == 3)
+    }
+
+    /// Row A has all its units in x: whoever is known to be in A is known to be x.
+    static let oneCategoryRow = "r,c,n\nA,x,15\nA,y,0\nB,x,20\nB,y,30\nC,x,25\nC,y,40\n"
+
+    @Test func oneCategoryHoldingTheWholeRowIsClassDisclosure() throws {
+        let table = try Self.file(Self.oneCategoryRow)
+        let r = try CLIFailureTests.run(["check", table, "--count", "n", "--dimensions", "r,c", "--margins"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = Self.rows(r.stdout, dimensions: 2)
+        #expect(rows[["A", "x"]] == ["A", "x", "15", "review:class-disclosure"])
+        #expect(rows[["A", "Total"]] == ["A", "Total", "15", "review:class-disclosure"])
+        #expect(rows[["A", "y"]] == ["A", "y", "0", "review:zero"])
+        #expect(rows[["B", "x"]]?[3] == "safe")
+    }
+
+    @Test func declaredStructuralZeroIsNotClassDisclosure() throws {
+        // A/y cannot occur (a structural zero, known to everybody): all of A in x tells nothing new.
+        let table = try Self.file(Self.oneCategoryRow)
+        let zeros = try Self.file("r,c\nA,y\n", name: "zeros.csv")
+        let r = try CLIFailureTests.run([
+            "check", table, "--count", "n", "--dimensions", "r,c", "--margins", "--structural-zeros", zeros,
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = Self.rows(r.stdout, dimensions: 2)
+        #expect(rows[["A", "x"]] == ["A", "x", "15", "safe"])
+        #expect(rows[["A", "Total"]] == ["A", "Total", "15", "safe"])
+        #expect(rows[["A", "y"]] == ["A", "y", "0", "safe"])
+        #expect(!rows.values.contains { $0[3].hasPrefix("review") }, "\(r.stdout)")
+    }
 }
