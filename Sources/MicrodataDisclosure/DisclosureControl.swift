@@ -53,9 +53,16 @@ public struct DisclosureControl: Sendable {
     ///   - standardErrors: per cell, the standard error of its published value; when given, the output
     ///     gets the quality columns `cv_band` (ONS) and `nomis` (APS sample-size flag), kept apart from
     ///     `status` and left empty on suppressed cells.
+    ///   - valueIsCount: whether the published value is a weighted count of people (an APS level), so
+    ///     that the Nomis `~` flag (estimate below `nomisSmallEstimateBelow`) applies.
+    ///
+    /// An estimate in the unreliable CV band is withheld when the rules say `unreliableEstimates:
+    /// "suppress"` (ONS convention): its value is written as `unreliableMarker`. That is a quality
+    /// decision, not protection; the audit assumes the attacker knows the value anyway.
     public func protect(
         _ table: ProtectionTable, hasMagnitude: Bool, forcedPublish: Set<Int> = [],
-        primaries: [Int: [ProtectionRequirement]]? = nil, standardErrors: [Int: Double]? = nil
+        primaries: [Int: [ProtectionRequirement]]? = nil, standardErrors: [Int: Double]? = nil,
+        valueIsCount: Bool = false
     ) throws -> CheckedTable {
         var (statuses, requirements) = primaryStatuses(table, hasMagnitude: hasMagnitude)
         if let primaries {
@@ -73,7 +80,7 @@ public struct DisclosureControl: Sendable {
         try releaseDeterminedSecondaries(table, &statuses)
         return try render(
             table, statuses: statuses, requirements: requirements, hasMagnitude: hasMagnitude,
-            standardErrors: standardErrors)
+            standardErrors: standardErrors, valueIsCount: valueIsCount)
     }
 
     /// A secondary that the published cells determine exactly protects nothing: publish it.
@@ -104,21 +111,26 @@ public struct DisclosureControl: Sendable {
     /// mask and the computed values, and audits what was read back.
     func render(
         _ table: ProtectionTable, statuses: [CellStatus], requirements: [Int: [ProtectionRequirement]],
-        hasMagnitude: Bool, standardErrors: [Int: Double]? = nil
+        hasMagnitude: Bool, standardErrors: [Int: Double]? = nil, valueIsCount: Bool = false
     ) throws -> CheckedTable {
         let header = table.dimensions.map(\.name) + ["count"] + (hasMagnitude ? ["value"] : [])
             + (standardErrors == nil ? [] : ["cv_band", "nomis"]) + ["status"]
         var rows: [[String]] = []
         for (i, cell) in table.cells.enumerated() {
             let hide = statuses[i].isSuppressed
-            var row = cell.key
-            row.append(hide ? CheckedTable.marker : String(cell.evidence.units))
-            if hasMagnitude { row.append(hide ? CheckedTable.marker : Self.format(cell.evidence.value)) }
-            if let standardErrors {
-                let quality = rules.quality(
-                    estimate: cell.evidence.value, standardError: standardErrors[i], sampleSize: cell.evidence.units)
-                row += hide ? ["", ""] : [quality.cvBand?.rawValue ?? "", quality.nomis.rawValue]
+            let quality = standardErrors.map {
+                rules.quality(
+                    estimate: cell.evidence.value, standardError: $0[i], sampleSize: cell.evidence.units,
+                    isCount: valueIsCount)
             }
+            // The estimate is the value column (the count column of a frequency table).
+            let withheld = !hide && quality?.withheld == true
+            var row = cell.key
+            row.append(hide ? CheckedTable.marker : withheld && !hasMagnitude ? rules.unreliableMarker : String(cell.evidence.units))
+            if hasMagnitude {
+                row.append(hide ? CheckedTable.marker : withheld ? rules.unreliableMarker : Self.format(cell.evidence.value))
+            }
+            if let quality { row += hide ? ["", ""] : [quality.cvBand?.rawValue ?? "", quality.nomis.rawValue] }
             row.append(statuses[i].label)
             rows.append(row)
         }
@@ -138,6 +150,7 @@ public struct DisclosureControl: Sendable {
         var problems: [String] = []
         let d = table.dimensions.count
         let valueColumn = header.firstIndex(of: "value")
+        let bandColumn = header.firstIndex(of: "cv_band")
         var counts: [Double?] = [], values: [Double?] = []
         if rows.count != table.cells.count {
             problems.append("rendered \(rows.count) rows for \(table.cells.count) cells")
@@ -158,6 +171,9 @@ public struct DisclosureControl: Sendable {
                         problems.append("\(table.name(of: i)): suppressed but published as '\(field)'")
                     }
                     read.append(nil)
+                } else if field == rules.unreliableMarker, let band = bandColumn, row[band] == CVBand.unreliable.rawValue {
+                    // Withheld for quality, not protection: the audit assumes the attacker has the value.
+                    read.append(truth)
                 } else if let v = Double(field), abs(v - truth) <= 1e-9 * max(1, abs(truth)) {
                     read.append(v)
                 } else {

@@ -35,6 +35,16 @@ public struct DisclosureRules: Sendable, Codable, Equatable {
     /// Nomis/APS: sample sizes `0...nomisDisclosiveMax` disclosive, up to `nomisUnreliableMax` unreliable.
     public var nomisDisclosiveMax: Int
     public var nomisUnreliableMax: Int
+    /// Nomis/APS `~`: a count estimate below this (500) is flagged.
+    public var nomisSmallEstimateBelow: Double
+    /// What happens to an estimate in the `unreliable` CV band: `suppress` (not published, as ONS does;
+    /// its numbers are written as `unreliableMarker`) or `flag` (published, the `cv_band` column says so).
+    public var unreliableEstimates: String
+    /// The marker of a withheld unreliable estimate (`[u]`; ONS writes `x`, which here means disclosive).
+    public var unreliableMarker: String
+    /// The meaning of every quality label and marker, keyed by the label as written (`!`, `*`, `~`, `-`,
+    /// the CV bands, `[u]`, `x`); printed in audits and documentation.
+    public var qualityLegend: [String: String]
     /// Rounding base for the rounding alternatives, and the redaction limit applied before rounding.
     public var roundingBase: Int
     /// Counts up to this are redacted before rounding; `nil` (the default) means below the threshold,
@@ -67,12 +77,19 @@ public struct DisclosureRules: Sendable, Codable, Equatable {
             }
         }
         merged = merged.filter { !$0.key.hasPrefix("_") }
+        let rules: DisclosureRules
         do {
             let data = try JSONSerialization.data(withJSONObject: merged)
-            return try JSONDecoder().decode(DisclosureRules.self, from: data)
+            rules = try JSONDecoder().decode(DisclosureRules.self, from: data)
         } catch {
             throw DisclosureError.rules(file: overrides?.path ?? defaults.path, reason: "\(error)")
         }
+        guard ["suppress", "flag"].contains(rules.unreliableEstimates) else {
+            throw DisclosureError.rules(
+                file: overrides?.path ?? defaults.path,
+                reason: "unreliableEstimates must be \"suppress\" or \"flag\", found \"\(rules.unreliableEstimates)\"")
+        }
+        return rules
     }
 
     private static func object(at url: URL) throws -> [String: Any] {

@@ -36,6 +36,8 @@ struct Check: ParsableCommand {
     var hierarchy: String?
     @Option(help: "Column with the standard error of the value; adds the quality columns cv_band and nomis.")
     var se: String?
+    @Flag(help: "The --value column is a weighted count of people (an APS level): Nomis '~' marks estimates below 500.")
+    var weightedCount = false
     @Option(help: "Comma-separated columns with the largest unit contributions, descending (enables NK and p%).")
     var top: String?
     @Option(help: "CSV of declared structural zeros (one code per dimension per row, with a header).")
@@ -197,7 +199,8 @@ struct Check: ParsableCommand {
                 checked = try control.round(model, method: .redactThenRound(base: base, redactAtOrBelow: loaded.redactionLimit))
             } else {
                 checked = try control.protect(
-                    model, hasMagnitude: value != nil || !topColumns.isEmpty, standardErrors: standardErrors)
+                    model, hasMagnitude: value != nil || !topColumns.isEmpty, standardErrors: standardErrors,
+                    valueIsCount: weightedCount)
             }
             if let audit, let report = checked.audit { try report.json().write(to: URL(fileURLWithPath: audit)) }
             try write(checked)

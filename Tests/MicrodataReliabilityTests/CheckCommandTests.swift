@@ -201,4 +201,26 @@ import Testing
         #expect(rows[["A", "y"]] == ["A", "y", "0", "safe"])
         #expect(!rows.values.contains { $0[3].hasPrefix("review") }, "\(r.stdout)")
     }
+
+    @Test func qualityColumnsFlagSmallCountsAndWithholdUnreliableEstimates() throws {
+        let table = try Self.file("""
+            region,n,people,se
+            A,120,5000,150
+            B,40,450,40
+            C,60,2000,600
+            D,6,300,90
+            E,30,2500,200
+
+            """)
+        let r = try CLIFailureTests.run([
+            "check", table, "--count", "n", "--value", "people", "--se", "se", "--weighted-count",
+            "--dimensions", "region", "--margins",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = Self.rows(r.stdout, dimensions: 1)
+        #expect(r.stdout.hasPrefix("region,count,value,cv_band,nomis,status\n"))
+        #expect(rows[["B"]] == ["B", "40", "450", "reasonably precise", "~", "safe"])
+        #expect(rows[["C"]] == ["C", "60", "[u]", "unreliable", "", "safe"])
+        #expect(rows[["D"]] == ["D", "x", "x", "", "", "primary:threshold"])
+    }
 }
