@@ -119,6 +119,19 @@ struct Auditor {
                 }
             }
         }
+        // Groups: the suppressed parts of a relation with a published total sum to a recoverable number.
+        for (r, units) in SecondarySuppression.smallSuppressedGroups(table, rules, suppressed: Set(suppressed)) {
+            let relation = table.relations[r]
+            for i in relation.parts where statuses[i].isSuppressed {
+                guard let k = reports.firstIndex(where: { $0.key == table.cells[i].key && $0.measure == mainMeasure }) else {
+                    continue
+                }
+                reports[k].pass = false
+                reports[k].reason += "; the suppressed cells of \(table.name(of: relation.total)) together hold "
+                    + "\(units) units, fewer than \(rules.suppressedGroupMinimumUnits), and their sum is recoverable"
+                failing.insert(i)
+            }
+        }
         let passed = failing.isEmpty && consistency.isEmpty
         return AuditReport(
             tool: "microdata disclosure audit (GLPK LP, rational elimination)", rules: rules, consistency: consistency,

@@ -73,19 +73,35 @@ public struct DisclosureControl: Sendable {
         if !hasMagnitude {
             requirements = requirements.mapValues { $0.filter { $0.measure == .count } }.filter { !$0.value.isEmpty }
         }
-        let secondaries = try SecondarySuppression(
-            table: table, rules: rules, solver: solver, requirements: requirements, forcedPublish: forcedPublish
-        ).run()
+        let suppression = SecondarySuppression(
+            table: table, rules: rules, solver: solver, requirements: requirements, forcedPublish: forcedPublish)
+        let secondaries = try suppression.run()
         for i in secondaries { statuses[i] = .secondary }
-        try releaseDeterminedSecondaries(table, &statuses)
+        var excluded = try releaseDeterminedSecondaries(table, &statuses)
+        // The suppressed parts of a relation with a published total add up to a recoverable cell: it needs
+        // enough units too. A secondary the published cells determine is published and never chosen again.
+        for _ in 0..<8 where rules.suppressedGroupMinimumUnits > 0 {
+            var suppressed = Set(statuses.indices.filter { statuses[$0].isSuppressed })
+            let added = suppression.enforceGroupMinimum(suppressed: &suppressed, excluded: excluded)
+            if added.isEmpty { break }
+            for i in added { statuses[i] = .secondary }
+            let released = try releaseDeterminedSecondaries(table, &statuses)
+            if released.isEmpty { break }
+            excluded.formUnion(released)
+        }
         return try render(
             table, statuses: statuses, requirements: requirements, hasMagnitude: hasMagnitude,
             standardErrors: standardErrors, valueIsCount: valueIsCount)
     }
 
-    /// A secondary that the published cells determine exactly protects nothing: publish it.
-    private func releaseDeterminedSecondaries(_ table: ProtectionTable, _ statuses: inout [CellStatus]) throws {
+    /// A secondary that the published cells determine exactly protects nothing: publish it. Returns the
+    /// cells published.
+    @discardableResult
+    private func releaseDeterminedSecondaries(_ table: ProtectionTable, _ statuses: inout [CellStatus]) throws
+        -> Set<Int>
+    {
         let auditor = Auditor(table: table, rules: rules, solver: solver)
+        var all = Set<Int>()
         while true {
             var released = false
             for component in auditor.components(statuses.indices.filter { statuses[$0].isSuppressed }) {
@@ -100,10 +116,11 @@ public struct DisclosureControl: Sendable {
                 for k in try ExactDisclosure.determined(rows: rows, unknowns: component.count)
                 where statuses[component[k]] == .secondary {
                     statuses[component[k]] = .safe
+                    all.insert(component[k])
                     released = true
                 }
             }
-            if !released { return }
+            if !released { return all }
         }
     }
 

@@ -63,6 +63,11 @@ public struct DisclosureRules: Sendable, Codable, Equatable {
     public var gaussOrder: String
     /// Cells in the first neighbourhood of a primary used by the repair LP (grown when infeasible).
     public var neighbourhoodCells: Int
+    /// Minimum number of units summed over the suppressed cells of a relation whose total is published
+    /// (sdcTable's SIMPLEHEURISTIC `threshold`): that sum is recoverable as the total minus the published
+    /// parts, so it is a cell in its own right. Below it, more parts are suppressed (cheapest first) and,
+    /// when none is left, the total. `0` turns the rule off.
+    public var suppressedGroupMinimumUnits: Int
 
     /// Reads `defaults` and, if given, `overrides`; keys in `overrides` replace those in `defaults`.
     /// Keys starting with `_` are notes (source, date, licence) and are ignored.

@@ -80,6 +80,48 @@ struct SecondarySuppression {
         return suppressed.subtracting(primaries)
     }
 
+    /// The cells of `relation` whose suppressed parts hold fewer than `suppressedGroupMinimumUnits` units
+    /// (but some) while its total is published, as (relation index, units of the suppressed parts).
+    static func smallSuppressedGroups(_ table: ProtectionTable, _ rules: DisclosureRules, suppressed: Set<Int>)
+        -> [(relation: Int, units: Int)]
+    {
+        let minimum = rules.suppressedGroupMinimumUnits
+        guard minimum > 0 else { return [] }
+        var out: [(Int, Int)] = []
+        for (r, relation) in table.relations.enumerated() where !suppressed.contains(relation.total) {
+            let units = relation.parts.filter { suppressed.contains($0) }.reduce(0) { $0 + table.cells[$1].evidence.units }
+            if units > 0, units < minimum { out.append((r, units)) }
+        }
+        return out
+    }
+
+    /// Enforces `suppressedGroupMinimumUnits`: while some relation with a published total has suppressed
+    /// parts holding fewer units than the minimum, the cheapest publishable non-empty part (not in
+    /// `excluded`) is suppressed, or the total when no part is left. Adding suppressions never narrows
+    /// an attacker interval, so earlier protection stays valid. Returns the cells added.
+    func enforceGroupMinimum(suppressed: inout Set<Int>, excluded: Set<Int>) -> Set<Int> {
+        var added = Set<Int>()
+        // The cheapest publishable non-empty part, else the total; `nil` when nothing can be added.
+        func pick(_ r: Int, _ suppressed: Set<Int>) -> Int? {
+            let relation = table.relations[r]
+            let parts = relation.parts.filter {
+                choosable($0, suppressed, excluded) && isCandidate($0, .count, suppressed: suppressed)
+            }
+            if let cheapest = parts.min(by: { cost($0) < cost($1) }) { return cheapest }
+            return choosable(relation.total, suppressed, excluded) ? relation.total : nil
+        }
+        // Each round suppresses one more cell, so this ends.
+        while let next = Self.smallSuppressedGroups(table, rules, suppressed: suppressed).compactMap({ pick($0.relation, suppressed) }).first {
+            suppressed.insert(next)
+            added.insert(next)
+        }
+        return added
+    }
+
+    private func choosable(_ j: Int, _ suppressed: Set<Int>, _ excluded: Set<Int>) -> Bool {
+        !suppressed.contains(j) && !excluded.contains(j) && !forcedPublish.contains(j) && !table.cells[j].structuralZero
+    }
+
     /// The Gaussian-elimination pattern: candidates ordered by cost (expensive published first) or by
     /// cell index (`gaussOrder: "index"`, sdcTable's GAUSS); empty, zero and forced cells are published.
     private func gauss(_ primaries: [Int]) throws -> Set<Int> {

@@ -223,4 +223,17 @@ import Testing
         #expect(rows[["C"]] == ["C", "60", "[u]", "unreliable", "", "safe"])
         #expect(rows[["D"]] == ["D", "x", "x", "", "", "primary:threshold"])
     }
+
+    @Test func suppressedGroupMinimumComesFromTheRulesFile() throws {
+        // sdctable-singletons-1d, threshold = 5: a, b, c hold 4 units, so the total is suppressed too.
+        let table = try Self.file("region,n\na,1\nb,2\nc,1\nd,0\n")
+        let rules = try Self.file(
+            #"{"threshold": 2, "singletonAttack": false, "suppressedGroupMinimumUnits": 5}"#, name: "rules.json")
+        let r = try CLIFailureTests.run([
+            "check", table, "--count", "n", "--dimensions", "region", "--margins", "--total-label", "tot",
+            "--rules", rules,
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "region,count,status\na,x,primary:threshold\nb,x,secondary\nc,x,primary:threshold\nd,0,review:zero\ntot,x,secondary\n")
+    }
 }
