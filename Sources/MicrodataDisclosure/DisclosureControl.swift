@@ -77,17 +77,17 @@ public struct DisclosureControl: Sendable {
             table: table, rules: rules, solver: solver, requirements: requirements, forcedPublish: forcedPublish)
         let secondaries = try suppression.run()
         for i in secondaries { statuses[i] = .secondary }
-        var excluded = try releaseDeterminedSecondaries(table, &statuses)
+        try releaseDeterminedSecondaries(table, &statuses)
         // The suppressed parts of a relation with a published total add up to a recoverable cell: it needs
-        // enough units too. A secondary the published cells determine is published and never chosen again.
-        for _ in 0..<8 where rules.suppressedGroupMinimumUnits > 0 {
+        // enough units too (`suppressedGroupMinimumUnits`).
+        if rules.suppressedGroupMinimumUnits > 0 {
             var suppressed = Set(statuses.indices.filter { statuses[$0].isSuppressed })
-            let added = suppression.enforceGroupMinimum(suppressed: &suppressed, excluded: excluded)
-            if added.isEmpty { break }
-            for i in added { statuses[i] = .secondary }
-            let released = try releaseDeterminedSecondaries(table, &statuses)
-            if released.isEmpty { break }
-            excluded.formUnion(released)
+            let before = suppressed
+            try suppression.closeUnderGroupMinimum(&suppressed)
+            for i in suppressed.subtracting(before) { statuses[i] = .secondary }
+            // A no-op after the elimination (nothing suppressed is determined); larger tables may lose
+            // a cell here, and the audit then reports the group (fail closed).
+            try releaseDeterminedSecondaries(table, &statuses)
         }
         return try render(
             table, statuses: statuses, requirements: requirements, hasMagnitude: hasMagnitude,

@@ -95,6 +95,20 @@ struct SecondarySuppression {
         return out
     }
 
+    /// Closes `suppressed` under `suppressedGroupMinimumUnits`: small groups get more suppressions
+    /// (``enforceGroupMinimum(suppressed:excluded:)``), then, for tables up to `gaussMaxCells`, the
+    /// Gaussian elimination with every suppressed cell as a target adds what keeps each of them from being
+    /// determined by the published cells (a determined cell would be published again, shrinking its group);
+    /// repeated until no group is small. Only adds cells, so every earlier protection stays valid.
+    func closeUnderGroupMinimum(_ suppressed: inout Set<Int>) throws {
+        guard rules.suppressedGroupMinimumUnits > 0 else { return }
+        for _ in 0...table.cells.count {
+            let added = enforceGroupMinimum(suppressed: &suppressed, excluded: [])
+            if added.isEmpty { return }
+            if table.cells.count <= rules.gaussMaxCells { suppressed.formUnion(try gauss(suppressed.sorted())) }
+        }
+    }
+
     /// Enforces `suppressedGroupMinimumUnits`: while some relation with a published total has suppressed
     /// parts holding fewer units than the minimum, the cheapest publishable non-empty part (not in
     /// `excluded`) is suppressed, or the total when no part is left. Adding suppressions never narrows

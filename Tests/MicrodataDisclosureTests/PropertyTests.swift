@@ -4,7 +4,8 @@ import Testing
 /// Seeded random 2-D and 3-D tables with margins, empty cells and singletons, and random primaries: after
 /// protection the audit finds no recoverable primary, an independent LP over the whole table (all cells as
 /// variables, every relation, published cells fixed) agrees with the audit's intervals, and the same LP with
-/// a singleton's cell known still gives every other primary its protection interval.
+/// a singleton's cell known still gives every other primary its protection interval; with
+/// `suppressedGroupMinimumUnits` the suppressed parts of every relation with a published total hold enough units.
 struct PropertyTests {
     static func randomTable(sizes: [Int], rng: inout SplitMix64) throws -> ProtectionTable {
         let dims = try sizes.enumerated().map { d, n in
@@ -57,9 +58,14 @@ struct PropertyTests {
     @Test(arguments: [[5, 4], [6, 6], [4, 7], [3, 3, 3], [4, 3, 3], [3, 2], [2, 2, 3]])
     func protectedTablesPassAnIndependentAudit(sizes: [Int]) throws {
         var rng = SplitMix64(seed: UInt64(sizes.reduce(17) { $0 * 31 + $1 }))
-        for round in 0..<3 {
+        for round in 0..<4 {
             let table = try Self.randomTable(sizes: sizes, rng: &rng)
-            let rules = try TestTables.rules { $0.classDisclosureNeedsReview = false }
+            // Odd rounds also require 10 units in the suppressed parts of every relation with a published total.
+            let groupMinimum = round % 2 == 1 ? 10 : 0
+            let rules = try TestTables.rules {
+                $0.classDisclosureNeedsReview = false
+                $0.suppressedGroupMinimumUnits = groupMinimum
+            }
             // Random extra primaries, inner cells and margins alike, on top of the threshold ones.
             var primaries: [Int: [ProtectionRequirement]] = [:]
             for i in table.cells.indices {
@@ -80,6 +86,11 @@ struct PropertyTests {
                         "cell \(table.name(of: p)) = \(a): independent interval [\(lo), \(hi)]")
                 let reported = try #require(audit.cells.first { $0.key == table.cells[p].key })
                 #expect(reported.lower == (lo - 1e-7).rounded(.up) && reported.upper == (hi + 1e-7).rounded(.down))
+            }
+            for relation in table.relations where groupMinimum > 0 && !checked.statuses[relation.total].isSuppressed {
+                let units = relation.parts.filter { checked.statuses[$0].isSuppressed }
+                    .reduce(0) { $0 + table.cells[$1].evidence.units }
+                #expect(units == 0 || units >= groupMinimum, "suppressed parts of \(table.name(of: relation.total))")
             }
             // Each singleton knows its own cell; every other primary, except cells whose only unit is
             // that singleton's, must keep its protection interval against it.
