@@ -39,4 +39,16 @@ struct SingletonOwnCellTests {
         let hiddenInX = TestTables.suppressed(checked, dimensions: 2).filter { $0[1] == "x" }
         #expect(hiddenInX.count >= 3)
     }
+
+    @Test func ownedMarginThatIsNoPrimaryBecomesASecondary() throws {
+        // Only A/x is declared primary (say from tau-ARGUS protection levels); A/Total is not, but
+        // publishing it would give A/x away to everybody but its own respondent.
+        let table = try Self.table()
+        let ax = TestTables.index(table, ["A", "x"]), aTotal = TestTables.index(table, ["A", "Total"])
+        let checked = try DisclosureControl(rules: try TestTables.rules { $0.classDisclosureNeedsReview = false })
+            .protect(table, hasMagnitude: false, primaries: [ax: [ProtectionRequirement(measure: .count, lower: 1, upper: 1, rule: "given")]])
+        #expect(checked.statuses[ax] == .primary("given"))
+        #expect(checked.statuses[aTotal] == .secondary)
+        #expect(checked.audit?.passed == true)
+    }
 }
