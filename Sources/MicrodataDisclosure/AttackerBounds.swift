@@ -20,4 +20,13 @@ struct AttackerBounds {
     func required(value: Double, _ requirement: ProtectionRequirement) -> (Double, Double) {
         (max(lower, value - requirement.lower), min(upper, value + requirement.upper))
     }
+
+    /// The same against an attacker who knows `knownShare` of the cell (a singleton's own contribution):
+    /// the rest, `value − knownShare`, must be protected, so the interval starts no lower than
+    /// `knownShare + max(0, value − knownShare − lower level)`.
+    func required(value: Double, _ requirement: ProtectionRequirement, knownShare: Double) -> (Double, Double) {
+        let (low, high) = required(value: value, requirement)
+        guard knownShare > 0 else { return (low, high) }
+        return (max(low, knownShare + max(0, value - knownShare - requirement.lower)), high)
+    }
 }

@@ -30,6 +30,8 @@ public struct AuditReport: Sendable, Codable, Equatable {
     public var recoverableCells: Int
     public var passed: Bool
     public var summary: String
+    /// How the published numbers were made when they are not the true values (rounding), `nil` otherwise.
+    public var publication: String? = nil
 
     /// The report as pretty-printed JSON with sorted keys.
     public func json() throws -> Data {
@@ -96,10 +98,15 @@ struct Auditor {
                 guard rules.singletonAttack else { continue }
                 let targets = Set(component.filter { requirements[$0]?.contains { $0.measure == measure } ?? false })
                 for s in component where table.cells[s].evidence.units == 1 && statuses[s].isPrimary {
-                    let others = try attack(component, measure, values, bounds, known: s, targets: targets.subtracting([s]))
-                    for (k, i) in component.enumerated() where i != s && targets.contains(i) {
+                    // Cells whose only unit is the singleton's own are its own value: nothing to protect
+                    // against this respondent (the outside attack above still covers them).
+                    let attacked = targets.filter { $0 != s && !table.isOwnedBySingleton($0, singleton: s) }
+                    if attacked.isEmpty { continue }
+                    let others = try attack(component, measure, values, bounds, known: s, targets: attacked)
+                    for (k, i) in component.enumerated() where attacked.contains(i) {
                         for req in (requirements[i] ?? []) where req.measure == measure {
-                            let (low, high) = bounds.required(value: table.amount(i, measure), req)
+                            let (low, high) = bounds.required(
+                                value: table.amount(i, measure), req, knownShare: table.singletonShare(of: s, in: i, measure))
                             if !covers(others[k], low, high),
                                 let r = reports.lastIndex(where: { $0.key == table.cells[i].key && $0.measure == measure })
                             {
@@ -110,6 +117,19 @@ struct Auditor {
                         }
                     }
                 }
+            }
+        }
+        // Groups: the suppressed parts of a relation with a published total sum to a recoverable number.
+        for (r, units) in SecondarySuppression.smallSuppressedGroups(table, rules, suppressed: Set(suppressed)) {
+            let relation = table.relations[r]
+            for i in relation.parts where statuses[i].isSuppressed {
+                guard let k = reports.firstIndex(where: { $0.key == table.cells[i].key && $0.measure == mainMeasure }) else {
+                    continue
+                }
+                reports[k].pass = false
+                reports[k].reason += "; the suppressed cells of \(table.name(of: relation.total)) together hold "
+                    + "\(units) units, fewer than \(rules.suppressedGroupMinimumUnits), and their sum is recoverable"
+                failing.insert(i)
             }
         }
         let passed = failing.isEmpty && consistency.isEmpty

@@ -8,7 +8,9 @@ public struct DisclosureControl: Sendable {
         self.solver = solver
     }
 
-    /// The primary status and protection requirements of every cell, plus class-disclosure reviews.
+    /// The primary status and protection requirements of every cell, plus class-disclosure reviews: a
+    /// relation whose whole total sits in one of its possible (not structurally zero) categories marks
+    /// that category and the total `review:class-disclosure` unless they are already suppressed.
     ///
     /// With `hasMagnitude == false` the table is a frequency table: dominance is not assessed.
     public func primaryStatuses(_ table: ProtectionTable, hasMagnitude: Bool)
@@ -24,9 +26,13 @@ public struct DisclosureControl: Sendable {
             if !assessment.requirements.isEmpty { requirements[i] = assessment.requirements }
         }
         if rules.classDisclosureNeedsReview {
+            // A declared structural zero is a category nobody can be in, known a priori: a relation whose
+            // only possible category holds the whole total tells nothing new, so only possible categories
+            // count (docs/disclosure.md §2.2: zeros are disclosive only in non-structural cells).
             for relation in table.relations where table.cells[relation.total].evidence.units > 0 {
-                let nonEmpty = relation.parts.filter { table.cells[$0].evidence.units > 0 }
-                guard relation.parts.count > 1, nonEmpty.count == 1 else { continue }
+                let possible = relation.parts.filter { !table.cells[$0].structuralZero }
+                let nonEmpty = possible.filter { table.cells[$0].evidence.units > 0 }
+                guard possible.count > 1, nonEmpty.count == 1 else { continue }
                 for i in [relation.total, nonEmpty[0]] where statuses[i] == .safe {
                     statuses[i] = .review("class-disclosure")
                 }
@@ -47,9 +53,16 @@ public struct DisclosureControl: Sendable {
     ///   - standardErrors: per cell, the standard error of its published value; when given, the output
     ///     gets the quality columns `cv_band` (ONS) and `nomis` (APS sample-size flag), kept apart from
     ///     `status` and left empty on suppressed cells.
+    ///   - valueIsCount: whether the published value is a weighted count of people (an APS level), so
+    ///     that the Nomis `~` flag (estimate below `nomisSmallEstimateBelow`) applies.
+    ///
+    /// An estimate in the unreliable CV band is withheld when the rules say `unreliableEstimates:
+    /// "suppress"` (ONS convention): its value is written as `unreliableMarker`. That is a quality
+    /// decision, not protection; the audit assumes the attacker knows the value anyway.
     public func protect(
         _ table: ProtectionTable, hasMagnitude: Bool, forcedPublish: Set<Int> = [],
-        primaries: [Int: [ProtectionRequirement]]? = nil, standardErrors: [Int: Double]? = nil
+        primaries: [Int: [ProtectionRequirement]]? = nil, standardErrors: [Int: Double]? = nil,
+        valueIsCount: Bool = false
     ) throws -> CheckedTable {
         var (statuses, requirements) = primaryStatuses(table, hasMagnitude: hasMagnitude)
         if let primaries {
@@ -60,19 +73,35 @@ public struct DisclosureControl: Sendable {
         if !hasMagnitude {
             requirements = requirements.mapValues { $0.filter { $0.measure == .count } }.filter { !$0.value.isEmpty }
         }
-        let secondaries = try SecondarySuppression(
-            table: table, rules: rules, solver: solver, requirements: requirements, forcedPublish: forcedPublish
-        ).run()
+        let suppression = SecondarySuppression(
+            table: table, rules: rules, solver: solver, requirements: requirements, forcedPublish: forcedPublish)
+        let secondaries = try suppression.run()
         for i in secondaries { statuses[i] = .secondary }
         try releaseDeterminedSecondaries(table, &statuses)
+        // The suppressed parts of a relation with a published total add up to a recoverable cell: it needs
+        // enough units too (`suppressedGroupMinimumUnits`).
+        if rules.suppressedGroupMinimumUnits > 0 {
+            var suppressed = Set(statuses.indices.filter { statuses[$0].isSuppressed })
+            let before = suppressed
+            try suppression.closeUnderGroupMinimum(&suppressed)
+            for i in suppressed.subtracting(before) { statuses[i] = .secondary }
+            // A no-op after the elimination (nothing suppressed is determined); larger tables may lose
+            // a cell here, and the audit then reports the group (fail closed).
+            try releaseDeterminedSecondaries(table, &statuses)
+        }
         return try render(
             table, statuses: statuses, requirements: requirements, hasMagnitude: hasMagnitude,
-            standardErrors: standardErrors)
+            standardErrors: standardErrors, valueIsCount: valueIsCount)
     }
 
-    /// A secondary that the published cells determine exactly protects nothing: publish it.
-    private func releaseDeterminedSecondaries(_ table: ProtectionTable, _ statuses: inout [CellStatus]) throws {
+    /// A secondary that the published cells determine exactly protects nothing: publish it. Returns the
+    /// cells published.
+    @discardableResult
+    private func releaseDeterminedSecondaries(_ table: ProtectionTable, _ statuses: inout [CellStatus]) throws
+        -> Set<Int>
+    {
         let auditor = Auditor(table: table, rules: rules, solver: solver)
+        var all = Set<Int>()
         while true {
             var released = false
             for component in auditor.components(statuses.indices.filter { statuses[$0].isSuppressed }) {
@@ -87,10 +116,11 @@ public struct DisclosureControl: Sendable {
                 for k in try ExactDisclosure.determined(rows: rows, unknowns: component.count)
                 where statuses[component[k]] == .secondary {
                     statuses[component[k]] = .safe
+                    all.insert(component[k])
                     released = true
                 }
             }
-            if !released { return }
+            if !released { return all }
         }
     }
 
@@ -98,21 +128,26 @@ public struct DisclosureControl: Sendable {
     /// mask and the computed values, and audits what was read back.
     func render(
         _ table: ProtectionTable, statuses: [CellStatus], requirements: [Int: [ProtectionRequirement]],
-        hasMagnitude: Bool, standardErrors: [Int: Double]? = nil
+        hasMagnitude: Bool, standardErrors: [Int: Double]? = nil, valueIsCount: Bool = false
     ) throws -> CheckedTable {
         let header = table.dimensions.map(\.name) + ["count"] + (hasMagnitude ? ["value"] : [])
             + (standardErrors == nil ? [] : ["cv_band", "nomis"]) + ["status"]
         var rows: [[String]] = []
         for (i, cell) in table.cells.enumerated() {
             let hide = statuses[i].isSuppressed
-            var row = cell.key
-            row.append(hide ? CheckedTable.marker : String(cell.evidence.units))
-            if hasMagnitude { row.append(hide ? CheckedTable.marker : Self.format(cell.evidence.value)) }
-            if let standardErrors {
-                let quality = rules.quality(
-                    estimate: cell.evidence.value, standardError: standardErrors[i], sampleSize: cell.evidence.units)
-                row += hide ? ["", ""] : [quality.cvBand?.rawValue ?? "", quality.nomis.rawValue]
+            let quality = standardErrors.map {
+                rules.quality(
+                    estimate: cell.evidence.value, standardError: $0[i], sampleSize: cell.evidence.units,
+                    isCount: valueIsCount)
             }
+            // The estimate is the value column (the count column of a frequency table).
+            let withheld = !hide && quality?.withheld == true
+            var row = cell.key
+            row.append(hide ? CheckedTable.marker : withheld && !hasMagnitude ? rules.unreliableMarker : String(cell.evidence.units))
+            if hasMagnitude {
+                row.append(hide ? CheckedTable.marker : withheld ? rules.unreliableMarker : Self.format(cell.evidence.value))
+            }
+            if let quality { row += hide ? ["", ""] : [quality.cvBand?.rawValue ?? "", quality.nomis.rawValue] }
             row.append(statuses[i].label)
             rows.append(row)
         }
@@ -132,6 +167,7 @@ public struct DisclosureControl: Sendable {
         var problems: [String] = []
         let d = table.dimensions.count
         let valueColumn = header.firstIndex(of: "value")
+        let bandColumn = header.firstIndex(of: "cv_band")
         var counts: [Double?] = [], values: [Double?] = []
         if rows.count != table.cells.count {
             problems.append("rendered \(rows.count) rows for \(table.cells.count) cells")
@@ -152,6 +188,9 @@ public struct DisclosureControl: Sendable {
                         problems.append("\(table.name(of: i)): suppressed but published as '\(field)'")
                     }
                     read.append(nil)
+                } else if field == rules.unreliableMarker, let band = bandColumn, row[band] == CVBand.unreliable.rawValue {
+                    // Withheld for quality, not protection: the audit assumes the attacker has the value.
+                    read.append(truth)
                 } else if let v = Double(field), abs(v - truth) <= 1e-9 * max(1, abs(truth)) {
                     read.append(v)
                 } else {

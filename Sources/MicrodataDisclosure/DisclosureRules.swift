@@ -35,9 +35,23 @@ public struct DisclosureRules: Sendable, Codable, Equatable {
     /// Nomis/APS: sample sizes `0...nomisDisclosiveMax` disclosive, up to `nomisUnreliableMax` unreliable.
     public var nomisDisclosiveMax: Int
     public var nomisUnreliableMax: Int
+    /// Nomis/APS `~`: a count estimate below this (500) is flagged.
+    public var nomisSmallEstimateBelow: Double
+    /// What happens to an estimate in the `unreliable` CV band: `suppress` (not published, as ONS does;
+    /// its numbers are written as `unreliableMarker`) or `flag` (published, the `cv_band` column says so).
+    public var unreliableEstimates: String
+    /// The marker of a withheld unreliable estimate (`[u]`; ONS writes `x`, which here means disclosive).
+    public var unreliableMarker: String
+    /// The meaning of every quality label and marker, keyed by the label as written (`!`, `*`, `~`, `-`,
+    /// the CV bands, `[u]`, `x`); printed in audits and documentation.
+    public var qualityLegend: [String: String]
     /// Rounding base for the rounding alternatives, and the redaction limit applied before rounding.
     public var roundingBase: Int
-    public var redactAtOrBelow: Int
+    /// Counts up to this are redacted before rounding; `nil` (the default) means below the threshold,
+    /// `threshold − 1` (OpenSAFELY uses 7).
+    public var redactAtOrBelow: Int?
+    /// The redaction limit actually used: `redactAtOrBelow`, or `threshold − 1` when it is not set.
+    public var redactionLimit: Int { redactAtOrBelow ?? threshold - 1 }
     /// Secondary suppression solves a per-primary MIP (GLPK `glp_intopt`) when the neighbourhood has at
     /// most this many candidate cells, and rounds the LP relaxation otherwise.
     public var mipMaxCandidates: Int
@@ -49,6 +63,11 @@ public struct DisclosureRules: Sendable, Codable, Equatable {
     public var gaussOrder: String
     /// Cells in the first neighbourhood of a primary used by the repair LP (grown when infeasible).
     public var neighbourhoodCells: Int
+    /// Minimum number of units summed over the suppressed cells of a relation whose total is published
+    /// (sdcTable's SIMPLEHEURISTIC `threshold`): that sum is recoverable as the total minus the published
+    /// parts, so it is a cell in its own right. Below it, more parts are suppressed (cheapest first) and,
+    /// when none is left, the total. `0` turns the rule off.
+    public var suppressedGroupMinimumUnits: Int
 
     /// Reads `defaults` and, if given, `overrides`; keys in `overrides` replace those in `defaults`.
     /// Keys starting with `_` are notes (source, date, licence) and are ignored.
@@ -63,12 +82,19 @@ public struct DisclosureRules: Sendable, Codable, Equatable {
             }
         }
         merged = merged.filter { !$0.key.hasPrefix("_") }
+        let rules: DisclosureRules
         do {
             let data = try JSONSerialization.data(withJSONObject: merged)
-            return try JSONDecoder().decode(DisclosureRules.self, from: data)
+            rules = try JSONDecoder().decode(DisclosureRules.self, from: data)
         } catch {
             throw DisclosureError.rules(file: overrides?.path ?? defaults.path, reason: "\(error)")
         }
+        guard ["suppress", "flag"].contains(rules.unreliableEstimates) else {
+            throw DisclosureError.rules(
+                file: overrides?.path ?? defaults.path,
+                reason: "unreliableEstimates must be \"suppress\" or \"flag\", found \"\(rules.unreliableEstimates)\"")
+        }
+        return rules
     }
 
     private static func object(at url: URL) throws -> [String: Any] {

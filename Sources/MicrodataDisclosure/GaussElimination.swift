@@ -21,7 +21,9 @@ struct GaussElimination {
         for s in singletons {
             for r in table.relationsOfCell[s] {
                 let relation = table.relations[r]
-                for p in [relation.total] + relation.parts where p != s && primaries.contains(p) {
+                // A primary whose only unit is the singleton's own is known to it anyway: no virtual cell.
+                for p in [relation.total] + relation.parts
+                where p != s && primaries.contains(p) && !table.isOwnedBySingleton(p, singleton: s) {
                     pairs.insert([min(s, p), max(s, p)])
                 }
             }

@@ -43,6 +43,8 @@ public struct ProtectionTable: Sendable {
     public private(set) var relationsOfCell: [[Int]]
     /// Whether every value is a whole number (LPs then use exact equalities; counts always are).
     public private(set) var integralValues = true
+    /// Per dimension, the parent of each code in its hierarchy (the total is the parent of top-level codes).
+    private var parentOfCode: [[String: String]] = []
 
     /// Builds the model directly (cells and relations already known, for instance several linked tables).
     public init(dimensions: [TableDimension], cells: [Cell], relations: [Relation]) {
@@ -55,6 +57,11 @@ public struct ProtectionTable: Sendable {
             for part in relation.parts { index[part].append(r) }
         }
         relationsOfCell = index
+        parentOfCode = dimensions.map { d in
+            var parents: [String: String] = [:]
+            for (parent, kids) in d.children { for kid in kids { parents[kid] = parent } }
+            return parents
+        }
         integralValues = cells.allSatisfy { $0.evidence.value == $0.evidence.value.rounded() }
     }
 
@@ -150,6 +157,73 @@ public struct ProtectionTable: Sendable {
             }
         }
         return ProtectionTable(dimensions: dimensions, cells: cells, relations: relations)
+    }
+
+    /// The inner cell holding the only unit of cell `i`, or `nil` unless `i` has exactly one unit.
+    ///
+    /// Units are disjoint across the inner cells of one cross-classification, so a one-unit subtotal or
+    /// margin has exactly one non-empty inner cell beneath it: the respondent's own cell.
+    public func soleUnitCell(of i: Int) -> Int? {
+        guard cells[i].evidence.units == 1 else { return nil }
+        var current = i
+        var steps = 0
+        while !cells[current].isInner {
+            guard let r = relationsOfCell[current].first(where: { relations[$0].total == current }),
+                let next = relations[r].parts.first(where: { cells[$0].evidence.units > 0 }), steps <= cells.count
+            else { return nil }
+            current = next
+            steps += 1
+        }
+        return current
+    }
+
+    /// Whether every unit of cell `t` is the single unit of the one-unit cell `s`: the respondent behind
+    /// `s` then knows `t` exactly (it is their own value), so `t` cannot, and need not, be protected
+    /// against them. Protection of `t` against everybody else is unaffected.
+    public func isOwnedBySingleton(_ t: Int, singleton s: Int) -> Bool {
+        guard let a = soleUnitCell(of: s), let b = soleUnitCell(of: t) else { return false }
+        return a == b
+    }
+
+    /// What the respondent behind the one-unit cell `s` contributes to cell `p` in `measure`, and so knows
+    /// of it: `s`'s whole amount when its unit's inner cell lies beneath `p` (or is `p`), otherwise 0.
+    ///
+    /// Against that respondent `p` can be no smaller than this share (contributions are non-negative), so
+    /// only the rest of `p`, the other respondents' part, can be protected from them.
+    public func singletonShare(of s: Int, in p: Int, _ measure: Measure) -> Double {
+        guard let atom = soleUnitCell(of: s), lies(atom, beneath: p) else { return 0 }
+        return amount(s, measure)
+    }
+
+    /// Whether the inner cell `atom` is `p` or one of the cells summed by `p`.
+    func lies(_ atom: Int, beneath p: Int) -> Bool {
+        if atom == p { return true }
+        let (a, t) = (cells[atom].key, cells[p].key)
+        if a.count == dimensions.count, t.count == dimensions.count {
+            // A grid: in every dimension the atom's code is the total's code or below it.
+            for d in dimensions.indices where a[d] != t[d] {
+                var code = a[d], found = false, steps = 0
+                while let up = parentOfCode[d][code], steps <= dimensions[d].codes.count {
+                    if up == t[d] { found = true; break }
+                    code = up
+                    steps += 1
+                }
+                if !found { return false }
+            }
+            return true
+        }
+        // Otherwise walk down the relations that define p.
+        var stack = [p], seen: Set<Int> = [p]
+        while let c = stack.popLast() {
+            for r in relationsOfCell[c] where relations[r].total == c {
+                for part in relations[r].parts where !seen.contains(part) {
+                    if part == atom { return true }
+                    seen.insert(part)
+                    stack.append(part)
+                }
+            }
+        }
+        return false
     }
 
     /// A readable name of cell `i`, such as `region=A, gender=female`.

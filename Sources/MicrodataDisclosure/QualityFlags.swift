@@ -3,14 +3,21 @@ public enum CVBand: String, Sendable, Codable {
     case precise
     case reasonablyPrecise = "reasonably precise"
     case acceptable
-    /// ONS marks these `x` and does not publish them.
+    /// "Unreliable for practical purposes": ONS does not publish these (it marks them `x`); with
+    /// `unreliableEstimates: "suppress"` neither do we, writing `unreliableMarker` (`[u]`) instead, because
+    /// `x` here means suppressed for disclosure.
     case unreliable = "unreliable"
 }
 
-/// Nomis/APS sample-size flags: `!` disclosive (0–2 respondents), `*` unreliable (3–9).
+/// Nomis/APS observation flags: `-` missing, `!` disclosive (0–2 respondents), `*` unreliable (3–9),
+/// `~` a count estimate below 500.
 public enum NomisFlag: String, Sendable, Codable {
+    /// The figure is missing (no estimate).
+    case missing = "-"
     case disclosive = "!"
     case unreliable = "*"
+    /// A count estimate below `nomisSmallEstimateBelow` (500 for APS levels).
+    case smallEstimate = "~"
     case none = ""
 }
 
@@ -19,6 +26,9 @@ public struct QualityFlags: Sendable, Hashable, Codable {
     /// `nil` when the CV is undefined (zero estimate or no standard error).
     public var cvBand: CVBand?
     public var nomis: NomisFlag
+    /// Whether the estimate is withheld as unreliable (CV band `unreliable` and
+    /// `unreliableEstimates: "suppress"`): its numbers are written as `unreliableMarker`.
+    public var withheld: Bool = false
 }
 
 extension DisclosureRules {
@@ -40,9 +50,26 @@ extension DisclosureRules {
         return .none
     }
 
-    /// Both quality labels for an estimate.
-    public func quality(estimate: Double, standardError: Double?, sampleSize: Int) -> QualityFlags {
-        let cv = standardError.flatMap { estimate == 0 ? nil : $0 / abs(estimate) }
-        return QualityFlags(cvBand: cv.flatMap(cvBand), nomis: nomisFlag(sampleSize: sampleSize))
+    /// The Nomis/APS flag of an estimate, one per observation in the order `-` (missing), `!`, `*`, then
+    /// `~` for a count estimate (a weighted count of people, an APS level) below `nomisSmallEstimateBelow`.
+    public func nomisFlag(estimate: Double?, sampleSize: Int, isCount: Bool) -> NomisFlag {
+        guard let estimate, estimate.isFinite else { return .missing }
+        let bySample = nomisFlag(sampleSize: sampleSize)
+        if bySample != .none { return bySample }
+        if isCount, estimate < nomisSmallEstimateBelow { return .smallEstimate }
+        return .none
+    }
+
+    /// Both quality labels for an estimate, and whether it is withheld as unreliable.
+    ///
+    /// - Parameter isCount: whether the estimate is a count of people (Nomis `~` applies only to those).
+    public func quality(estimate: Double?, standardError: Double?, sampleSize: Int, isCount: Bool = false)
+        -> QualityFlags
+    {
+        let cv = standardError.flatMap { se in estimate.flatMap { $0 == 0 || !$0.isFinite ? nil : se / abs($0) } }
+        let band = cv.flatMap(cvBand)
+        return QualityFlags(
+            cvBand: band, nomis: nomisFlag(estimate: estimate, sampleSize: sampleSize, isCount: isCount),
+            withheld: band == .unreliable && unreliableEstimates == "suppress")
     }
 }

@@ -8,7 +8,8 @@ extension DisclosureControl {
     /// levels of a categorical are additive (levels sum to their domain, domains to the whole), so they are
     /// modelled as a table with margins and protected with secondary suppression and the audit; a suppressed
     /// level can then not be recovered as one minus the others. Every row carries its ONS CV band and Nomis
-    /// flag.
+    /// flag (`-`, `!`, `*`, and `~` for level totals below 500); with `unreliableEstimates: "suppress"` an
+    /// estimate with CV above 20% has its estimate, standard error and interval written as `[u]`.
     public func check(_ result: ResultTable) throws -> CheckedTable {
         var statuses = result.cells.map { cell -> CellStatus in
             rules.failsThreshold(units: cell.unweightedCount)
@@ -70,15 +71,20 @@ extension DisclosureControl {
                     reason: "cell has \(cell.byValues.count) by-values for \(result.byVariables.count) by-variables")
             }
             let status = statuses[i]
+            // A weighted count of a categorical's level is an APS-style count estimate (Nomis `~`).
             let quality = rules.quality(
-                estimate: cell.estimate, standardError: cell.standardError, sampleSize: cell.unweightedCount)
+                estimate: cell.estimate, standardError: cell.standardError, sampleSize: cell.unweightedCount,
+                isCount: cell.statistic == "total" && cell.level != nil)
+            // An unreliable estimate withheld for quality (ONS convention): estimate, se and interval.
+            let withheld = !status.isSuppressed && quality.withheld
             let numbers: [Double?] = [
                 cell.estimate, cell.standardError, cell.ciLow, cell.ciHigh, cell.designEffect, cell.degreesOfFreedom,
                 Double(cell.unweightedCount), cell.weightedCount,
             ]
             // Everything but the design df is hidden on a suppressed cell (a count can disclose too).
             let shown = numbers.enumerated().map { k, x in
-                status.isSuppressed && k != 5 ? CheckedTable.marker : x.map(Self.format) ?? ""
+                status.isSuppressed && k != 5 ? CheckedTable.marker
+                    : withheld && k < 4 ? rules.unreliableMarker : x.map(Self.format) ?? ""
             }
             rows.append(
                 cell.byValues + [cell.statistic, cell.variable, cell.level ?? ""] + shown

@@ -59,7 +59,14 @@ struct SecondarySuppression {
             for component in auditor.components(suppressed.sorted()) {
                 let members = Set(component)
                 for s in singletons where members.contains(s) {
-                    for p in component where p != s && requirements[p] != nil && !done.contains([s, p, component.count]) {
+                    // A primary whose whole count is the singleton's own unit (say the margin of a row
+                    // where the singleton is the only non-empty cell) is known to that respondent and
+                    // cannot be protected against them; it is still protected against everybody else
+                    // by the loop above.
+                    for p in component
+                    where p != s && requirements[p] != nil && !table.isOwnedBySingleton(p, singleton: s)
+                        && !done.contains([s, p, component.count])
+                    {
                         done.insert([s, p, component.count])
                         let before = suppressed.count
                         for requirement in requirements[p]! {
@@ -71,6 +78,62 @@ struct SecondarySuppression {
             }
         }
         return suppressed.subtracting(primaries)
+    }
+
+    /// The cells of `relation` whose suppressed parts hold fewer than `suppressedGroupMinimumUnits` units
+    /// (but some) while its total is published, as (relation index, units of the suppressed parts).
+    static func smallSuppressedGroups(_ table: ProtectionTable, _ rules: DisclosureRules, suppressed: Set<Int>)
+        -> [(relation: Int, units: Int)]
+    {
+        let minimum = rules.suppressedGroupMinimumUnits
+        guard minimum > 0 else { return [] }
+        var out: [(Int, Int)] = []
+        for (r, relation) in table.relations.enumerated() where !suppressed.contains(relation.total) {
+            let units = relation.parts.filter { suppressed.contains($0) }.reduce(0) { $0 + table.cells[$1].evidence.units }
+            if units > 0, units < minimum { out.append((r, units)) }
+        }
+        return out
+    }
+
+    /// Closes `suppressed` under `suppressedGroupMinimumUnits`: small groups get more suppressions
+    /// (``enforceGroupMinimum(suppressed:excluded:)``), then, for tables up to `gaussMaxCells`, the
+    /// Gaussian elimination with every suppressed cell as a target adds what keeps each of them from being
+    /// determined by the published cells (a determined cell would be published again, shrinking its group);
+    /// repeated until no group is small. Only adds cells, so every earlier protection stays valid.
+    func closeUnderGroupMinimum(_ suppressed: inout Set<Int>) throws {
+        guard rules.suppressedGroupMinimumUnits > 0 else { return }
+        for _ in 0...table.cells.count {
+            let added = enforceGroupMinimum(suppressed: &suppressed, excluded: [])
+            if added.isEmpty { return }
+            if table.cells.count <= rules.gaussMaxCells { suppressed.formUnion(try gauss(suppressed.sorted())) }
+        }
+    }
+
+    /// Enforces `suppressedGroupMinimumUnits`: while some relation with a published total has suppressed
+    /// parts holding fewer units than the minimum, the cheapest publishable non-empty part (not in
+    /// `excluded`) is suppressed, or the total when no part is left. Adding suppressions never narrows
+    /// an attacker interval, so earlier protection stays valid. Returns the cells added.
+    func enforceGroupMinimum(suppressed: inout Set<Int>, excluded: Set<Int>) -> Set<Int> {
+        var added = Set<Int>()
+        // The cheapest publishable non-empty part, else the total; `nil` when nothing can be added.
+        func pick(_ r: Int, _ suppressed: Set<Int>) -> Int? {
+            let relation = table.relations[r]
+            let parts = relation.parts.filter {
+                choosable($0, suppressed, excluded) && isCandidate($0, .count, suppressed: suppressed)
+            }
+            if let cheapest = parts.min(by: { cost($0) < cost($1) }) { return cheapest }
+            return choosable(relation.total, suppressed, excluded) ? relation.total : nil
+        }
+        // Each round suppresses one more cell, so this ends.
+        while let next = Self.smallSuppressedGroups(table, rules, suppressed: suppressed).compactMap({ pick($0.relation, suppressed) }).first {
+            suppressed.insert(next)
+            added.insert(next)
+        }
+        return added
+    }
+
+    private func choosable(_ j: Int, _ suppressed: Set<Int>, _ excluded: Set<Int>) -> Bool {
+        !suppressed.contains(j) && !excluded.contains(j) && !forcedPublish.contains(j) && !table.cells[j].structuralZero
     }
 
     /// The Gaussian-elimination pattern: candidates ordered by cost (expensive published first) or by
@@ -186,7 +249,8 @@ struct SecondarySuppression {
     ) throws {
         let bounds = AttackerBounds(table: table, measure: requirement.measure)
         let a = table.amount(p, requirement.measure)
-        let (low, high) = bounds.required(value: a, requirement)
+        let share = knownCell.map { table.singletonShare(of: $0, in: p, requirement.measure) } ?? 0
+        let (low, high) = bounds.required(value: a, requirement, knownShare: share)
         if low >= a, high <= a { return }
         if try alreadyProtected(p, requirement.measure, bounds, low, high, knownCell, suppressed) { return }
         // First a small box around p (its code, parent, children and a few siblings per dimension), then

@@ -11,7 +11,13 @@ struct Check: ParsableCommand {
         discussion: """
             Writes the table with a `status` column (safe, primary:<rule>, secondary, review:<reason>); \
             suppressed values are written as `x`. If the audit finds a recoverable cell nothing is written \
-            except the audit, and the exit code is 3.
+            except the audit (a table left at --output by an earlier run is removed), and the exit code is 3.
+
+            Instead of suppression, --round BASE rounds every cell (margins included, each independently) to \
+            the nearest multiple of BASE, and --redact-then-round BASE redacts counts below the threshold \
+            (rules key redactAtOrBelow, default threshold - 1), rounds the rest and publishes every margin \
+            as the sum of the published rounded cells (status total-of-published). The audit then gives \
+            each cell's attacker interval for its true count.
             """)
 
     @Argument(help: "The table (CSV with a header row).")
@@ -30,6 +36,8 @@ struct Check: ParsableCommand {
     var hierarchy: String?
     @Option(help: "Column with the standard error of the value; adds the quality columns cv_band and nomis.")
     var se: String?
+    @Flag(help: "The --value column is a weighted count of people (an APS level): Nomis '~' marks estimates below 500.")
+    var weightedCount = false
     @Option(help: "Comma-separated columns with the largest unit contributions, descending (enables NK and p%).")
     var top: String?
     @Option(help: "CSV of declared structural zeros (one code per dimension per row, with a header).")
@@ -44,12 +52,40 @@ struct Check: ParsableCommand {
     var output: String?
     @Flag(help: "Write the table without disclosure control (stamped, with a warning).")
     var noDisclosureControl = false
+    @Option(name: .customLong("round"), help: "Publish every count rounded to this base instead of suppressing.")
+    var roundBase: Int?
+    @Option(
+        name: .customLong("redact-then-round"),
+        help: "Redact counts below the threshold, round the rest to this base; totals are sums of the published cells.")
+    var redactThenRoundBase: Int?
 
     func validate() throws {
         guard ["csv", "json"].contains(format) else { throw ValidationError("--format must be csv or json") }
+        if roundBase != nil || redactThenRoundBase != nil {
+            guard roundBase == nil || redactThenRoundBase == nil else {
+                throw ValidationError("--round and --redact-then-round are alternatives: pass one")
+            }
+            guard (roundBase ?? redactThenRoundBase ?? 0) >= 1 else { throw ValidationError("the rounding base must be at least 1") }
+            guard value == nil, top == nil, se == nil, !noDisclosureControl else {
+                throw ValidationError(
+                    "--round and --redact-then-round publish rounded unit counts: they do not combine with --value, --top, --se or --no-disclosure-control")
+            }
+        }
     }
 
     func run() throws {
+        do {
+            try check()
+        } catch {
+            // Fail closed: a table written by an earlier run must not be mistaken for this run's output.
+            if let output, FileManager.default.fileExists(atPath: output) {
+                try? FileManager.default.removeItem(atPath: output)
+            }
+            throw error
+        }
+    }
+
+    private func check() throws {
         let dims = dimensions.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         guard !dims.isEmpty else { throw ValidationError("--dimensions needs at least one column") }
         let input = try DelimitedRecords(contentsOf: URL(fileURLWithPath: table))
@@ -156,8 +192,16 @@ struct Check: ParsableCommand {
                 standardErrors = [:]
                 for (i, cell) in model.cells.enumerated() { standardErrors?[i] = errors[cell.key] }
             }
-            let checked = try control.protect(
-                model, hasMagnitude: value != nil || !topColumns.isEmpty, standardErrors: standardErrors)
+            let checked: CheckedTable
+            if let base = roundBase {
+                checked = try control.round(model, method: .conventional(base: base))
+            } else if let base = redactThenRoundBase {
+                checked = try control.round(model, method: .redactThenRound(base: base, redactAtOrBelow: loaded.redactionLimit))
+            } else {
+                checked = try control.protect(
+                    model, hasMagnitude: value != nil || !topColumns.isEmpty, standardErrors: standardErrors,
+                    valueIsCount: weightedCount)
+            }
             if let audit, let report = checked.audit { try report.json().write(to: URL(fileURLWithPath: audit)) }
             try write(checked)
             FileHandle.standardError.write(Data("\(checked.audit?.summary ?? "")\n".utf8))

@@ -166,3 +166,55 @@ struct LinkedTableTests {
         #expect(checked.audit?.passed == true)
     }
 }
+
+/// sdctable-singletons-1d with sdcTable's SIMPLEHEURISTIC `threshold` (rules key
+/// `suppressedGroupMinimumUnits`): regions a (1), b (2), c (1), d (empty) under tot; a and c primary.
+struct SuppressedGroupMinimumTests {
+    static func table() throws -> ProtectionTable {
+        try ProtectionTable.grid(
+            dimensions: [TableDimension(name: "region", codes: ["a", "b", "c", "d"], total: "tot")],
+            given: [
+                ["a"]: (CellEvidence(units: 1, value: 1), 0), ["b"]: (CellEvidence(units: 2, value: 2), 0),
+                ["c"]: (CellEvidence(units: 1, value: 1), 0),
+            ])
+    }
+
+    /// threshold = 3: a + c hold 2 units, so b joins (4); threshold = 5: a + b + c hold 4 and nothing
+    /// non-empty is left, so the total goes too ("the entire table needs to be suppressed").
+    @Test(arguments: [(0, 0, [String]()), (3, 1, ["b"]), (5, 2, ["b", "tot"])])
+    func sdcTableThreshold(minimum: Int, expected: Int, secondaries: [String]) throws {
+        let rules = try TestTables.rules {
+            $0.threshold = 2
+            $0.singletonAttack = false
+            $0.suppressedGroupMinimumUnits = minimum
+        }
+        let table = try Self.table()
+        let checked = try DisclosureControl(rules: rules).protect(table, hasMagnitude: false)
+        #expect(checked.statuses.filter { $0 == .secondary }.count == expected)
+        #expect(checked.statuses.indices.filter { checked.statuses[$0] == .secondary }.map { table.cells[$0].key[0] } == secondaries)
+        #expect(checked.statuses[3] == .review("zero"))  // d is empty, never a secondary
+        #expect(checked.audit?.passed == true)
+    }
+
+    @Test func auditRejectsASuppressedGroupWithTooFewUnits() throws {
+        let rules = try TestTables.rules {
+            $0.threshold = 2
+            $0.singletonAttack = false
+            $0.suppressedGroupMinimumUnits = 3
+        }
+        let table = try Self.table()
+        let control = DisclosureControl(rules: rules)
+        var (statuses, requirements) = control.primaryStatuses(table, hasMagnitude: false)
+        requirements = requirements.mapValues { $0.filter { $0.measure == .count } }
+        #expect(statuses.filter(\.isPrimary).count == 2)
+        do {
+            _ = try control.render(table, statuses: statuses, requirements: requirements, hasMagnitude: false)
+            Issue.record("a and c alone sum to 2 units, recoverable as tot − b − d")
+        } catch let DisclosureError.auditFailed(report) {
+            let a = try #require(report.cells.first { $0.key == ["a"] })
+            #expect(!a.pass && a.reason.contains("together hold 2 units, fewer than 3"), "\(a.reason)")
+        }
+        statuses[TestTables.index(table, ["b"])] = .secondary
+        #expect(try control.render(table, statuses: statuses, requirements: requirements, hasMagnitude: false).audit?.passed == true)
+    }
+}
