@@ -15,6 +15,7 @@ SECONDS_TO_RUN=${2:?usage: Fuzz/run.sh TARGET SECONDS}
 OUT=$ROOT/.build-fuzz
 OPT=${FUZZ_OPT:--O}
 mkdir -p "$OUT/lib" "$OUT/bin" "$OUT/logs" "$OUT/artifacts/$TARGET"
+rm -f "$OUT/artifacts/$TARGET"/*  # only what this run finds is kept as a regression
 SAN=(-sanitize=fuzzer,address -parse-as-library -swift-version 6 -package-name microdata "$OPT" -g)
 INC=(-I "$OUT/lib" -I Sources/CLibXML2 -I Sources/CZlib -I Sources/CReadStat -I Sources/CGLPK -Xcc -I/usr/include/libxml2)
 LIBS=(-L "$OUT/lib" -lxml2 -lz -lreadstat -lglpk)

@@ -56,11 +56,15 @@ struct QualityOracleTests {
             for cv in cvs { #expect(rules.cvBand(cv) == band, "CV \(cv) is \(range)") }
             #expect(rules.qualityLegend[band.rawValue]?.contains(range) == true, "legend of \(band.rawValue)")
         }
-        // CV > 20%: ONS suppresses ('x'); so do we, with our marker for unreliable.
+        // CV > 20%: ONS suppresses ('x'). Quality stays apart from disclosure, so by default we flag it ([u]
+        // and the band) and publish; `suppress` withholds it as ONS does.
         #expect(oracle["CV > 20%"]?.contains("suppressed") == true)
-        #expect(rules.unreliableEstimates == "suppress" && rules.unreliableMarker == "[u]")
-        #expect(rules.quality(estimate: 100, standardError: 25, sampleSize: 40).withheld)
-        #expect(!rules.quality(estimate: 100, standardError: 20, sampleSize: 40).withheld)
+        #expect(rules.unreliableEstimates == "flag" && rules.unreliableMarker == "[u]")
+        #expect(!rules.quality(estimate: 100, standardError: 25, sampleSize: 40).withheld)
+        var ons = rules
+        ons.unreliableEstimates = "suppress"
+        #expect(ons.quality(estimate: 100, standardError: 25, sampleSize: 40).withheld)
+        #expect(!ons.quality(estimate: 100, standardError: 20, sampleSize: 40).withheld)
         // '..' (disclosive, suppressed) is our disclosure marker x; x never means unreliable here.
         let disclosive = try #require(oracle[".."])
         #expect(rules.qualityLegend[CheckedTable.marker]?.hasPrefix(disclosive) == true)
@@ -81,7 +85,7 @@ struct QualityOracleTests {
 
     @Test func protectedTableWithholdsUnreliableEstimatesAndFlagsSmallCounts() throws {
         let (table, se) = try Self.table()
-        let checked = try DisclosureControl(rules: try TestTables.rules()).protect(
+        let checked = try DisclosureControl(rules: try TestTables.rules { $0.unreliableEstimates = "suppress" }).protect(
             table, hasMagnitude: true, standardErrors: se, valueIsCount: true)
         #expect(checked.header == ["region", "count", "value", "cv_band", "nomis", "status"])
         #expect(checked.rows[0] == ["A", "120", "5000", "precise", "", "safe"])
@@ -90,8 +94,8 @@ struct QualityOracleTests {
         #expect(checked.rows[3][1...2] == ["x", "x"] && checked.rows[3][5] == "primary:threshold")
         #expect(checked.rows[4] == ["E", "x", "x", "", "", "secondary"])
         #expect(checked.audit?.passed == true)
-        // With "flag" the unreliable estimate is published and only the band says so.
-        let flagged = try DisclosureControl(rules: try TestTables.rules { $0.unreliableEstimates = "flag" }).protect(
+        // With "flag" (the default) the unreliable estimate is published and only the band says so.
+        let flagged = try DisclosureControl(rules: try TestTables.rules()).protect(
             table, hasMagnitude: true, standardErrors: se, valueIsCount: true)
         #expect(flagged.rows[2] == ["C", "60", "2000", "unreliable", "", "safe"])
     }
@@ -111,7 +115,8 @@ struct QualityOracleTests {
                     byValues: ["South"], statistic: "mean", variable: "income", estimate: .nan, standardError: .nan,
                     ciLow: .nan, ciHigh: .nan, degreesOfFreedom: 30, unweightedCount: 20, weightedCount: 700),
             ])
-        let checked = try DisclosureControl(rules: try TestTables.rules()).check(result)
+        let checked = try DisclosureControl(rules: try TestTables.rules { $0.unreliableEstimates = "suppress" })
+            .check(result)
         // A level total of 420 people: ~ (below 500), CV 9.5% reasonably precise.
         #expect(checked.rows[0].suffix(3) == ["reasonably precise", "~", "safe"])
         // A mean with CV 25%: estimate, se and interval withheld as [u]; n stays.

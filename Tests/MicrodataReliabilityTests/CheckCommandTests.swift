@@ -214,7 +214,7 @@ import Testing
             """)
         let r = try CLIFailureTests.run([
             "check", table, "--count", "n", "--value", "people", "--se", "se", "--weighted-count",
-            "--dimensions", "region", "--margins",
+            "--dimensions", "region", "--margins", "--rules", try Self.file(#"{"unreliableEstimates": "suppress"}"#, name: "rules.json"),
         ])
         #expect(r.status == 0, "\(r.stderr)")
         let rows = Self.rows(r.stdout, dimensions: 1)
