@@ -162,7 +162,7 @@ final class DDICodebookBuilder: XMLStreamHandler {
                     .limitExceeded, file: source, line: cursor.line,
                     message: "variable \(variable.name) has more than the maximum of "
                         + "\(limits.maxCategoriesPerVariable) categories per variable "
-                        + "(raise DDILimits.maxCategoriesPerVariable)")
+                        + "(raise it with --max-categories, or DDILimits.maxCategoriesPerVariable)")
             }
             inCategory = true
             category = Category(

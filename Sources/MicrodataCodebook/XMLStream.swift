@@ -210,7 +210,7 @@ enum XMLStream {
                         throw CodebookError(
                             .limitExceeded, file: source, line: cursor.line,
                             message: "<\(name)> is nested deeper than the maximum XML depth of \(limits.maxDepth) "
-                                + "(raise DDILimits.maxDepth)")
+                                + "(raise it with --max-xml-depth, or DDILimits.maxDepth)")
                     }
                     if try handler.start(name, path: path, cursor: cursor), captureDepth < 0 {
                         captureDepth = path.count
@@ -227,7 +227,7 @@ enum XMLStream {
                             throw CodebookError(
                                 .limitExceeded, file: source, line: cursor.line,
                                 message: "the text of <\(path[captureDepth - 1])> is longer than the maximum label "
-                                    + "size of \(limits.maxLabelBytes) bytes (raise DDILimits.maxLabelBytes)")
+                                    + "size of \(limits.maxLabelBytes) bytes (raise it with --max-label-bytes, or DDILimits.maxLabelBytes)")
                         }
                         buffer.append(contentsOf: UnsafeBufferPointer(start: value, count: count))
                     }

@@ -160,7 +160,7 @@ final class ByteInput {
     func lineTooLong(_ maxLineLength: Int, line: Int) -> ReadError {
         ReadError(
             message: "the line is longer than the maximum line length of \(maxLineLength) bytes "
-                + "(raise ReadOptions.maxLineLength if the file really has lines this long)",
+                + "(raise it with --max-line-length, or ReadOptions.maxLineLength, if the file really has lines this long)",
             file: path, line: line)
     }
 

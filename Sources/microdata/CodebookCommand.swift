@@ -30,7 +30,10 @@ extension CodebookCommand {
         @Option(help: "Character encoding of an SPSS/Stata file that does not declare it (e.g. WINDOWS-1252).")
         var encoding: String?
 
+        @OptionGroup(title: "Limits") var limits: LimitOptions
+
         func run() throws {
+            limits.apply()
             let loaded: (codebook: Codebook, warnings: [CodebookSource.Warning])
             do {
                 loaded = try CodebookSource.load(URL(fileURLWithPath: source), encoding: encoding)

@@ -18,7 +18,7 @@ enum CodebookSource {
             let (book, warnings) = try StatFile.codebookWithWarnings(url, encoding: encoding)
             return (book, warnings.map { Warning(kind: $0.kind.rawValue, variable: $0.variable, message: $0.message) })
         }
-        let (book, warnings) = try DDIParser().parseWithWarnings(contentsOf: url)
+        let (book, warnings) = try DDIParser(limits: Limits.ddi).parseWithWarnings(contentsOf: url)
         return (book, warnings.map { Warning(kind: $0.kind.rawValue, variable: $0.variable, message: $0.message) })
     }
 

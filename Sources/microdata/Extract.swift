@@ -45,7 +45,10 @@ struct Extract: ParsableCommand {
 
     /// Input problems (codebook, data file, a value in the data) are reported as `error: …` with exit
     /// status 2, as `inspect` reports them; usage problems stay with the argument parser.
+    @OptionGroup(title: "Limits") var limits: LimitOptions
+
     func run() throws {
+        limits.apply()
         do {
             try extract()
         } catch let error as ReadError {
@@ -87,9 +90,10 @@ struct Extract: ParsableCommand {
         }
         let names = variables?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
-        let options = ReadOptions(
+        var options = ReadOptions(
             variables: names, keepRawMissing: rawMissing, strict: strict, recordType: recordType, limit: limit,
             skip: skip)
+        options.maxLineLength = Limits.maxLineLength
         var source = try DataReader.open(data: dataURL, codebook: book, options: options)
         if countOnly {
             var rows = 0

@@ -41,7 +41,10 @@ struct Harmonise: ParsableCommand {
     @Option(help: "Output format: csv, tsv or jsonl.") var format: HarmoniseOutputFormat = .csv
     @OptionGroup var folders: Crosswalk.Folders
 
+    @OptionGroup(title: "Limits") var limits: LimitOptions
+
     func run() throws {
+        limits.apply()
         let registry = try folders.registry()
         guard let basis = QualificationBasis(rawValue: educationBasis) else {
             throw ValidationError("--education-basis must be survey or framework")
@@ -62,7 +65,7 @@ struct Harmonise: ParsableCommand {
         }
         // Sentinels stay as values so the audit can report them.
         var source = try DataReader.open(
-            data: URL(fileURLWithPath: data), codebook: book, options: ReadOptions(keepRawMissing: true))
+            data: URL(fileURLWithPath: data), codebook: book, options: ReadOptions(keepRawMissing: true, maxLineLength: Limits.maxLineLength))
         var writer = try TableWriter(path: output, format: format)
         do {
             while let batch = try source.nextBatch() {

@@ -20,7 +20,10 @@ struct Inspect: ParsableCommand {
     @Option(help: "Output format: text or json.") var format: Format = .text
     @Option(help: "Only these variables (comma-separated names, case-insensitive).") var variables: String?
 
+    @OptionGroup(title: "Limits") var limits: LimitOptions
+
     func run() throws {
+        limits.apply()
         let parsed: Codebook
         let warnings: [CodebookSource.Warning]
         do {
@@ -35,7 +38,7 @@ struct Inspect: ParsableCommand {
         // A DDI 3.x document has no variables here; show its code lists instead (SOC2010, ISCO).
         let codeLists =
             parsed.variables.isEmpty && !StatFile.isStatFile(URL(fileURLWithPath: codebook))
-            ? ((try? DDIParser(knownWeightNames: nil).parseCodeLists(contentsOf: URL(fileURLWithPath: codebook))) ?? [])
+            ? ((try? DDIParser(knownWeightNames: nil, limits: Limits.ddi).parseCodeLists(contentsOf: URL(fileURLWithPath: codebook))) ?? [])
             : []
         var selected = parsed.variables
         if let variables {

@@ -47,7 +47,10 @@ struct Mobility: ParsableCommand {
     @Option(help: "A folder of your own crosswalks (with manifest.json), added to the shipped ones.")
     var crosswalks: [String] = []
 
+    @OptionGroup(title: "Limits") var limits: LimitOptions
+
     func run() throws {
+        limits.apply()
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
         guard ["tiers", "rank"].contains(directions) else { throw ValidationError("--directions must be tiers or rank") }
         let request = MobilityRequest(
@@ -117,7 +120,8 @@ struct MobilityRequest {
             origin: origin, destination: destination, by: by, design: design, registry: registry, codebook: book,
             level: level)
         var source = try DataReader.open(
-            data: data, codebook: book, options: ReadOptions(variables: book == nil ? nil : estimator.requiredVariables))
+            data: data, codebook: book, options: ReadOptions(
+                variables: book == nil ? nil : estimator.requiredVariables, maxLineLength: Limits.maxLineLength))
         while let batch = try source.nextBatch() { try estimator.add(batch) }
         let (customOrder, lowToHigh) = try classOrder()
         let pass = try estimator.finish(schemes: schemes, order: customOrder, lowToHigh: lowToHigh)

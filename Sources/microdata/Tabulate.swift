@@ -55,7 +55,10 @@ struct Tabulate: ParsableCommand {
           help: "Turn disclosure control off: the output is stamped NOT DISCLOSURE CONTROLLED.")
     var noDisclosureControl = false
 
+    @OptionGroup(title: "Limits") var limits: LimitOptions
+
     func run() throws {
+        limits.apply()
         let (design, analysis, options, outputFormat) = try plan()
         // A DDI codebook or an SPSS/Stata/SAS file's metadata (detected by magic bytes), as in extract.
         let book = try codebook.map { try CodebookSource.load(URL(fileURLWithPath: $0)).codebook }
@@ -74,7 +77,7 @@ struct Tabulate: ParsableCommand {
             needed = Array(Set(names))
         }
         var source = try DataReader.open(data: URL(fileURLWithPath: data), codebook: book,
-                                         options: ReadOptions(variables: needed))
+                                         options: ReadOptions(variables: needed, maxLineLength: Limits.maxLineLength))
         var estimator = try SurveyEstimator(design: design, analyses: [analysis], options: options)
         let clock = ContinuousClock()
         var readTime = Duration.zero

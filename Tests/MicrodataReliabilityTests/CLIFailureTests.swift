@@ -52,6 +52,34 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: target))
     }
 
+    /// Every cap names its option; the option raises it (and a cap below 1 is refused).
+    @Test func capsAreRaisedFromTheCommandLine() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let wide = dir.appendingPathComponent("wide.csv")
+        try Data(("id,name\n1," + String(repeating: "y", count: 300) + "\n").utf8).write(to: wide)
+        let capped = try Self.run(["extract", "--data", wide.path, "--max-line-length", "100"])
+        #expect(capped.status != 0)
+        #expect(capped.stderr.contains("maximum line length of 100 bytes"), "\(capped.stderr)")
+        #expect(capped.stderr.contains("--max-line-length"), "\(capped.stderr)")
+        let raised = try Self.run(["extract", "--data", wide.path, "--max-line-length", "400"])
+        #expect(raised.status == 0, "\(raised.stderr)")
+        #expect(raised.stdout.hasPrefix("id,name\n1,yyy"))
+
+        let label = String(repeating: "L", count: 2000)
+        let book = dir.appendingPathComponent("label.xml")
+        try Data(("<?xml version=\"1.0\"?><codeBook><stdyDscr/><dataDscr><var name=\"X\"><labl>" + label
+            + "</labl></var></dataDscr></codeBook>").utf8).write(to: book)
+        let small = try Self.run(["inspect", book.path, "--max-label-bytes", "1000"])
+        #expect(small.status != 0)
+        #expect(small.stderr.contains("--max-label-bytes"), "\(small.stderr)")
+        let big = try Self.run(["inspect", book.path, "--max-label-bytes", "4000"])
+        #expect(big.status == 0, "\(big.stderr)")
+        let deep = try Self.run(["inspect", book.path, "--max-xml-depth", "3"])
+        #expect(deep.status != 0 && deep.stderr.contains("--max-xml-depth"), "\(deep.stderr)")
+        let zero = try Self.run(["inspect", book.path, "--max-categories", "0"])
+        #expect(zero.status != 0 && zero.stderr.contains("--max-categories must be at least 1"), "\(zero.stderr)")
+    }
+
     @Test func malformedInputExitsNonZeroWithTheTypedMessage() throws {
         let r = try Self.run(["extract", "--data", Fixtures.path("malformed/csv/ragged.csv")])
         #expect(r.status != 0)

@@ -67,7 +67,7 @@ import Testing
         let error = #expect(throws: CodebookError.self) { try capped.parse(data: data, source: "cats.xml") }
         #expect(error?.kind == "limitExceeded")
         #expect(error?.message == "variable X has more than the maximum of 10 categories per variable "
-            + "(raise DDILimits.maxCategoriesPerVariable)")
+            + "(raise it with --max-categories, or DDILimits.maxCategoriesPerVariable)")
         let book = try DDIParser(knownWeightNames: []).parse(data: data, source: "cats.xml")
         #expect(book.variables[0].categories.count == 50)
         #expect(book.variables[0].categories.last?.label == "c50")
