@@ -17,7 +17,7 @@ public struct CheckedTable: Sendable {
     public let stamp: String?
 
     /// The marker written in place of a suppressed value (never a number, so never read as zero).
-    public static let marker = "x"
+    public static let marker = "[c]"
     /// The stamp of a table written with `--no-disclosure-control`.
     public static let bypassStamp = "NOT DISCLOSURE CONTROLLED: written with --no-disclosure-control"
 

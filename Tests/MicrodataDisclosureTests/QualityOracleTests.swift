@@ -65,9 +65,11 @@ struct QualityOracleTests {
         ons.unreliableEstimates = "suppress"
         #expect(ons.quality(estimate: 100, standardError: 25, sampleSize: 40).withheld)
         #expect(!ons.quality(estimate: 100, standardError: 20, sampleSize: 40).withheld)
-        // '..' (disclosive, suppressed) is our disclosure marker x; x never means unreliable here.
+        // '..' (disclosive, suppressed) is our disclosure marker, GSS's [c] (confidential).
         let disclosive = try #require(oracle[".."])
-        #expect(rules.qualityLegend[CheckedTable.marker]?.hasPrefix(disclosive) == true)
+        #expect(disclosive.hasPrefix("disclosive"))
+        #expect(CheckedTable.marker == "[c]")
+        #expect(rules.qualityLegend[CheckedTable.marker]?.contains("suppressed for disclosure control") == true)
         #expect(rules.unreliableMarker != CheckedTable.marker)
     }
 
@@ -91,8 +93,8 @@ struct QualityOracleTests {
         #expect(checked.rows[0] == ["A", "120", "5000", "precise", "", "safe"])
         #expect(checked.rows[1] == ["B", "40", "450", "reasonably precise", "~", "safe"])  // CV 8.9%, below 500
         #expect(checked.rows[2] == ["C", "60", "[u]", "unreliable", "", "safe"])  // CV 30%: not published
-        #expect(checked.rows[3][1...2] == ["x", "x"] && checked.rows[3][5] == "primary:threshold")
-        #expect(checked.rows[4] == ["E", "x", "x", "", "", "secondary"])
+        #expect(checked.rows[3][1...2] == ["[c]", "[c]"] && checked.rows[3][5] == "primary:threshold")
+        #expect(checked.rows[4] == ["E", "[c]", "[c]", "", "", "secondary"])
         #expect(checked.audit?.passed == true)
         // With "flag" (the default) the unreliable estimate is published and only the band says so.
         let flagged = try DisclosureControl(rules: try TestTables.rules()).protect(

@@ -30,7 +30,7 @@ struct ResultTableProtectionTests {
         ])
         // No suppressed number (or count, or quality flag) survives in the rendered rows.
         for (row, status) in zip(checked.rows, checked.statuses) where status.isSuppressed {
-            #expect(row[4] == "x" && row[10] == "x" && row[11] == "x" && row[12] == "" && row[13] == "")
+            #expect(row[4] == "[c]" && row[10] == "[c]" && row[11] == "[c]" && row[12] == "" && row[13] == "")
         }
         #expect(checked.audit?.passed == true)
         #expect(checked.audit?.recoverableCells == 0)

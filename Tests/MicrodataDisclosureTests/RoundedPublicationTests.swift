@@ -15,7 +15,7 @@ struct RoundedPublicationTests {
     @Test func openSafelyRedactThenRoundStatesTotalsOfPublishedCells() throws {
         let control = DisclosureControl(rules: try TestTables.rules())
         let heart = try control.round(try Self.column([3, 8, 16, 23]), method: .redactThenRound(base: 5, redactAtOrBelow: 7))
-        #expect(heart.rows.map { $0[1] } == ["x", "10", "15", "25", "50"])
+        #expect(heart.rows.map { $0[1] } == ["[c]", "10", "15", "25", "50"])
         #expect(heart.rows.map { $0[2] } == [
             "redacted:threshold", "rounded:5", "rounded:5", "rounded:5", "total-of-published:5",
         ])
@@ -34,7 +34,7 @@ struct RoundedPublicationTests {
         #expect(rules.redactAtOrBelow == nil && rules.redactionLimit == rules.threshold - 1)
         let checked = try DisclosureControl(rules: rules).round(
             try Self.column([3, 9, 10, 23]), method: .redactThenRound(base: 5, redactAtOrBelow: rules.redactionLimit))
-        #expect(checked.rows.map { $0[1] } == ["x", "x", "10", "25", "35"])
+        #expect(checked.rows.map { $0[1] } == ["[c]", "[c]", "10", "25", "35"])
         #expect(checked.audit?.cells[1].upper == 9)
         #expect(checked.audit?.cells[2].lower == 10)  // published 10 after redaction of 0–9: [10, 12]
     }

@@ -71,7 +71,7 @@ struct QualityColumnTests {
             table, hasMagnitude: true, standardErrors: se)
         #expect(checked.header == ["region", "count", "value", "cv_band", "nomis", "status"])
         #expect(checked.rows[0] == ["A", "120", "5000", "precise", "", "safe"])  // CV 3%
-        #expect(checked.rows[1] == ["B", "x", "x", "", "", "primary:threshold"])
+        #expect(checked.rows[1] == ["B", "[c]", "[c]", "", "", "primary:threshold"])
         #expect(checked.rows[2][3] == "acceptable")  // CV 15%
         #expect(checked.rows[4][3] == "")  // the total has no standard error given
     }

@@ -29,9 +29,9 @@ import Testing
         let r = try CLIFailureTests.run(["check", table, "--count", "n", "--dimensions", "r,c", "--margins"])
         #expect(r.status == 0, "\(r.stderr)")
         let rows = Self.rows(r.stdout, dimensions: 2)
-        #expect(rows[["A", "x"]] == ["A", "x", "x", "primary:threshold"])
+        #expect(rows[["A", "x"]] == ["A", "x", "[c]", "primary:threshold"])
         // A/Total = A/x would give the primary away to everybody else: it stays suppressed.
-        #expect(rows[["A", "Total"]]?[2] == "x")
+        #expect(rows[["A", "Total"]]?[2] == "[c]")
         #expect(rows[["A", "y"]] == ["A", "y", "0", "review:zero"])
         #expect(r.stderr.contains("0 of"), "\(r.stderr)")
     }
@@ -62,7 +62,7 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == """
             age_band,count,status
-            21-30,x,redacted:threshold
+            21-30,[c],redacted:threshold
             31-40,10,rounded:5
             41-50,15,rounded:5
             51+,25,rounded:5
@@ -113,7 +113,7 @@ import Testing
         #expect(statuses == ["safe", "primary:threshold", "secondary", "review:zero"], "\(r.stdout)")
         // Suppressed values are the marker, never a number.
         for row in Self.rows(r.stdout, dimensions: 2).values where row[3] == "secondary" || row[3].hasPrefix("primary") {
-            #expect(row[2] == "x")
+            #expect(row[2] == "[c]")
         }
     }
 
@@ -131,7 +131,7 @@ import Testing
         ])
         #expect(r.status == 0, "\(r.stderr)")
         let rows = Self.rows(r.stdout, dimensions: 1)
-        #expect(rows[["A"]] == ["A", "x", "x", "primary:nk+p%"])
+        #expect(rows[["A"]] == ["A", "[c]", "[c]", "primary:nk+p%"])
         #expect(rows.values.filter { $0[3] == "secondary" }.count == 1)
     }
 
@@ -145,7 +145,7 @@ import Testing
         #expect(object["columns"] as? [String] == ["r", "c", "count", "status"])
         let rows = try #require(object["rows"] as? [[String: String]])
         #expect(rows.count == 12)
-        #expect(rows.first { $0["r"] == "A" && $0["c"] == "x" } == ["r": "A", "c": "x", "count": "x", "status": "primary:threshold"])
+        #expect(rows.first { $0["r"] == "A" && $0["c"] == "x" } == ["r": "A", "c": "x", "count": "[c]", "status": "primary:threshold"])
         #expect(rows.first { $0["r"] == "Total" && $0["c"] == "Total" }?["count"] == "116")
     }
 
@@ -221,7 +221,7 @@ import Testing
         #expect(r.stdout.hasPrefix("region,count,value,cv_band,nomis,status\n"))
         #expect(rows[["B"]] == ["B", "40", "450", "reasonably precise", "~", "safe"])
         #expect(rows[["C"]] == ["C", "60", "[u]", "unreliable", "", "safe"])
-        #expect(rows[["D"]] == ["D", "x", "x", "", "", "primary:threshold"])
+        #expect(rows[["D"]] == ["D", "[c]", "[c]", "", "", "primary:threshold"])
     }
 
     @Test func suppressedGroupMinimumComesFromTheRulesFile() throws {
@@ -234,6 +234,6 @@ import Testing
             "--rules", rules,
         ])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout == "region,count,status\na,x,primary:threshold\nb,x,secondary\nc,x,primary:threshold\nd,0,review:zero\ntot,x,secondary\n")
+        #expect(r.stdout == "region,count,status\na,[c],primary:threshold\nb,[c],secondary\nc,[c],primary:threshold\nd,0,review:zero\ntot,[c],secondary\n")
     }
 }
