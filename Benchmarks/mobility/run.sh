@@ -19,10 +19,10 @@ data=lfs_synthetic_js2024.dat.gz
 [ -f "$data" ] || python3 "$root/Codebooks/examples/lfs-synthetic/generate.py" --persons "$persons" \
   --crosswalks "$root/Codebooks/crosswalks" --out "$dir"
 ls -l "$data"
-job="$bin mobility --data $data --codebook lfs_synthetic_js2024.xml --origin SM_NSEC20:NSSEC-OP>NSSEC8 \
---destination NSECM20:NSSEC-OP>NSSEC8 --weight PWT24 --cluster-households HSERIALP --output-dir $dir/out"
+job="$bin mobility --data $data --codebook lfs_synthetic_js2024.xml --origin 'SM_NSEC20:NSSEC-OP>NSSEC8' \
+--destination 'NSECM20:NSSEC-OP>NSSEC8' --weight PWT24 --cluster-households HSERIALP --output-dir $dir/out"
 hyperfine --style basic --warmup 1 --runs 5 --export-json "$dir/microdata.json" -n "microdata mobility" "$job"
-/usr/bin/time -v $job 2> "$dir/time_microdata.txt" > /dev/null
+/usr/bin/time -v bash -c "$job" 2> "$dir/time_microdata.txt" > /dev/null
 /usr/bin/time -v Rscript "$here/mobility_r.R" "$data" "$dir/r.csv" 2> "$dir/time_r.txt"
 grep -h "^R:" "$dir/time_r.txt"
 for t in microdata r; do
