@@ -114,13 +114,6 @@ struct CubicSpline {
         }
         for k in ys.indices { ys[k] /= counts[k] }
         guard !xs.isEmpty, !v.isNaN, v >= xs[0], v <= xs[xs.count - 1] else { return .nan }
-        var i = 0, j = xs.count - 1
-        while i < j - 1 {
-            let ij = (i + j) / 2
-            if v < xs[ij] { j = ij } else { i = ij }
-        }
-        if v == xs[j] { return ys[j] }
-        if v == xs[i] { return ys[i] }
-        return ys[i] + (ys[j] - ys[i]) * ((v - xs[i]) / (xs[j] - xs[i]))
+        return linearInterpolation(xs, ys, at: v)
     }
 }

@@ -123,14 +123,7 @@ struct SortedSample {
         let n = xs.count
         if v <= xs[0] { return ys[0] }
         if v >= xs[n - 1] { return ys[n - 1] }
-        var i = 0, j = n - 1
-        while i < j - 1 {
-            let ij = (i + j) / 2
-            if v < xs[ij] { j = ij } else { i = ij }
-        }
-        if v == xs[j] { return ys[j] }
-        if v == xs[i] { return ys[i] }
-        return ys[i] + (ys[j] - ys[i]) * ((v - xs[i]) / (xs[j] - xs[i]))
+        return linearInterpolation(xs, ys, at: v)
     }
 }
 
@@ -145,4 +138,17 @@ struct LongSum {
     mutating func add(_ x: Double) { s += x }
     var value: Double { s }
     #endif
+}
+
+/// Linear interpolation at `v` in increasing `xs` with `xs[0] ≤ v ≤ xs.last` (R's `approx` kernel: binary search
+/// for the bracketing pair, exact at the knots).
+func linearInterpolation(_ xs: [Double], _ ys: [Double], at v: Double) -> Double {
+    var i = 0, j = xs.count - 1
+    while i < j - 1 {
+        let ij = (i + j) / 2
+        if v < xs[ij] { j = ij } else { i = ij }
+    }
+    if v == xs[j] { return ys[j] }
+    if v == xs[i] { return ys[i] }
+    return ys[i] + (ys[j] - ys[i]) * ((v - xs[i]) / (xs[j] - xs[i]))
 }
