@@ -19,10 +19,10 @@ add <- function(case, call, est) {
       rep(names(coef(est)), 2), c(coef(est), SE(est)))
 }
 cases <- list(
-  K01 = list(calfun = "logit", bounds = c(0.7, 1.7)),
-  K02 = list(calfun = "raking", bounds = c(-Inf, Inf)),
-  K03 = list(calfun = "linear", bounds = c(0.5, 2)),   # truncated linear: the lower bound is reached
-  K04 = list(calfun = "raking", bounds = c(0.5, 1.8))  # bounded raking: the upper bound is reached
+  G01 = list(calfun = "logit", bounds = c(0.7, 1.7)),
+  G02 = list(calfun = "raking", bounds = c(-Inf, Inf)),
+  G03 = list(calfun = "linear", bounds = c(0.5, 2)),   # truncated linear: the lower bound is reached
+  G04 = list(calfun = "raking", bounds = c(0.5, 1.8))  # bounded raking: the upper bound is reached
 )
 for (id in names(cases)) {
   k <- cases[[id]]
@@ -48,7 +48,7 @@ forced <- withCallingHandlers(
   calibrate(dclus1, ~stype + api99, pop, calfun = "logit", bounds = c(0.7, 1.7), maxit = 3, force = TRUE),
   warning = function(w) { msg <<- conditionMessage(w); invokeRestart("muffleWarning") })
 m <- regmatches(msg, regexec("eps=([0-9.eE+-]+) in ([0-9]+) iterations", msg))[[1]]
-row("K05", call, "failed", c("eps", "iterations"), as.numeric(m[2:3]))
+row("G05", call, "failed", c("eps", "iterations"), as.numeric(m[2:3]))
 
 # Infeasible bounds: linear within (0.8, 1.2) cannot reach stypeH = 755 from 14 schools weighing 473.86
 # (at most 1.2 x 473.86 = 568.63); R's grake runs to maxit and stops with "Calibration failed".
@@ -59,7 +59,7 @@ r <- tryCatch(withCallingHandlers(
   warning = function(w) { msg <<- conditionMessage(w); invokeRestart("muffleWarning") }),
   error = function(e) conditionMessage(e))
 m <- regmatches(msg, regexec("eps=([0-9.eE+-]+) in ([0-9]+) iterations", msg))[[1]]
-row("K06", call, "failed", c("eps", "iterations"), as.numeric(m[2:3]))
-row("K06", call, "sample", "stypeH", sum(weights(dclus1)[apiclus1$stype == "H"]))
+row("G06", call, "failed", c("eps", "iterations"), as.numeric(m[2:3]))
+row("G06", call, "sample", "stypeH", sum(weights(dclus1)[apiclus1$stype == "H"]))
 
 write.csv(do.call(rbind, out), "calibration_bounds_expected.csv", row.names = FALSE)

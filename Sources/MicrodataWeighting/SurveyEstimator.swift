@@ -7,7 +7,8 @@ import MicrodataReaders
 /// `w, wy, wy², wx` for each (domain, category, PSU or second-stage unit) and per replicate; variances come
 /// from those PSU totals (Taylor linearisation) or from replicate estimates. Nothing is allocated per row
 /// except where a new PSU, domain or category first appears (and the values of quantile variables, which
-/// must be sorted).
+/// must be sorted, and for iterative calibration the calibration vector, weight and unit of every row, since
+/// its g-weights are a nonlinear function of x).
 public struct SurveyEstimator {
     public let design: SurveyDesign
     public let analyses: [Analysis]

@@ -34,8 +34,8 @@ public enum WeightingError: Error, Hashable, CustomStringConvertible {
         case .invalidDesign(let m): return "invalid design: \(m)"
         case .invalidRequest(let m): return m
         case .calibrationDidNotConverge(let iterations, let term, let gap, let relative, let epsilon):
-            return "calibration did not converge in \(iterations) iterations: the largest remaining gap is "
-                + "\(gap) on term '\(term)' (relative \(relative), epsilon \(epsilon)); "
+            return "calibration did not converge in \(iterations) iterations: the largest remaining gap "
+                + "(total − calibrated total) is \(gap) on term '\(term)' (relative \(relative), epsilon \(epsilon)); "
                 + "raise the iterations or widen the bounds"
         case .infeasibleCalibrationBounds(let term, let total, let lowest, let highest, let lower, let upper):
             return "calibration bounds [\(lower), \(upper)] are infeasible: term '\(term)' needs the total \(total) "

@@ -73,21 +73,21 @@ struct BoundedCalibrationTests {
     }
 
     @Test func logitCalibrationWithinBoundsMatchesR() throws {
-        try check("K01", Self.design(.logit, 0.7...1.7))
+        try check("G01", Self.design(.logit, 0.7...1.7))
     }
 
     @Test func unboundedRakingCalibrationMatchesR() throws {
-        try check("K02", Self.design(.raking, -Double.infinity...Double.infinity))
+        try check("G02", Self.design(.raking, -Double.infinity...Double.infinity))
     }
 
     @Test func truncatedLinearCalibrationReachesItsLowerBoundAsInR() throws {
-        try check("K03", Self.design(.linear, 0.5...2))
-        #expect(Self.r("K03|g|min") == 0.5)
+        try check("G03", Self.design(.linear, 0.5...2))
+        #expect(Self.r("G03|g|min") == 0.5)
     }
 
     @Test func boundedRakingCalibrationReachesItsUpperBoundAsInR() throws {
-        try check("K04", Self.design(.raking, 0.5...1.8))
-        #expect(Self.r("K04|g|max") == 1.8)
+        try check("G04", Self.design(.raking, 0.5...1.8))
+        #expect(Self.r("G04|g|max") == 1.8)
     }
 
     @Test func designDescriptionNamesDistanceBoundsAndIterations() throws {
@@ -107,8 +107,8 @@ struct BoundedCalibrationTests {
         }
         // R warns "Failed to converge: eps=<largest relative gap> in 4 iterations" (its count after the third step).
         #expect(iterations == 3)
-        #expect(Self.r("K05|failed|iterations") == 4)
-        expectClose(relative, Self.r("K05|failed|eps"), "largest relative gap")
+        #expect(Self.r("G05|failed|iterations") == 4)
+        expectClose(relative, Self.r("G05|failed|eps"), "largest relative gap")
         #expect(epsilon == 1e-7)
         #expect(["intercept", "stype=H", "stype=M", "api99"].contains(term))
         #expect(error!.description.contains("did not converge in 3 iterations"))
@@ -127,13 +127,13 @@ struct BoundedCalibrationTests {
             Issue.record("expected infeasibleCalibrationBounds, got \(String(describing: error))")
             return
         }
-        let sample = Self.r("K06|sample|stypeH")
+        let sample = Self.r("G06|sample|stypeH")
         #expect(term == "stype=H")
         #expect(total == 755)
         expectClose(lowest, 0.8 * sample, "lowest reachable")
         expectClose(highest, 1.2 * sample, "highest reachable")
         #expect(lower == 0.8 && upper == 1.2)
-        #expect(Self.r("K06|failed|iterations") == 51)
+        #expect(Self.r("G06|failed|iterations") == 51)
     }
 
     @Test func boundsMustContainOneAndLogitNeedsFiniteBounds() throws {
