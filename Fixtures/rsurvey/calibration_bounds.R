@@ -62,4 +62,14 @@ m <- regmatches(msg, regexec("eps=([0-9.eE+-]+) in ([0-9]+) iterations", msg))[[
 row("G06", call, "failed", c("eps", "iterations"), as.numeric(m[2:3]))
 row("G06", call, "sample", "stypeH", sum(weights(dclus1)[apiclus1$stype == "H"]))
 
+# Pre-scaling: with input weights all 1 every total / sample total exceeds 20, so grake first multiplies the
+# weights by the mean of those ratios (raking, unbounded, on the cluster design with weights ~one).
+apiclus1$one <- 1
+done <- svydesign(id = ~dnum, weights = ~one, data = apiclus1)
+call <- 'calibrate(svydesign(id=~dnum, weights=~one), ~stype+api99, pop, calfun="raking")'
+cal <- calibrate(done, ~stype + api99, pop, calfun = "raking")
+row("G07", call, "g", c("min", "max"), range(weights(cal)))
+add("G07", paste0("svymean(~api00, ", call, ")"), svymean(~api00, cal))
+add("G07", paste0("svytotal(~enroll, ", call, ")"), svytotal(~enroll, cal))
+
 write.csv(do.call(rbind, out), "calibration_bounds_expected.csv", row.names = FALSE)

@@ -90,6 +90,22 @@ struct BoundedCalibrationTests {
         #expect(Self.r("G04|g|max") == 1.8)
     }
 
+    @Test func unitInputWeightsAreRescaledBeforeIteratingAsInR() throws {
+        // Every total is more than 20 times its sample total, so grake first scales d by the mean ratio.
+        var frame = Designs.apiclus1
+        frame.add("one", [Double](repeating: 1, count: frame.rowCount))
+        var design = SurveyDesign(weight: "one", clusters: ["dnum"])
+        design.calibration = Calibration(terms: Self.terms, distance: .raking)
+        let est = try frame.estimate(design, [.mean("api00"), .total("enroll")])
+        let c = est.table.cells
+        expectClose(c[0].estimate, Self.r("G07|estimate|api00"), "mean api00")
+        expectClose(c[0].standardError, Self.r("G07|SE|api00"), "SE api00")
+        expectClose(c[1].estimate, Self.r("G07|estimate|enroll"), "total enroll")
+        expectClose(c[1].standardError, Self.r("G07|SE|enroll"), "SE enroll")
+        expectClose(try #require(est.calibration).smallestG, Self.r("G07|g|min"), "smallest g")
+        expectClose(try #require(est.calibration).largestG, Self.r("G07|g|max"), "largest g")
+    }
+
     @Test func designDescriptionNamesDistanceBoundsAndIterations() throws {
         let est = try Designs.apiclus1.estimate(Self.design(.logit, 0.7...1.7), [.mean("api00")])
         #expect(est.table.designDescription.contains("calibrated (logit, g in [0.7, 1.7]) on 4 totals"))
