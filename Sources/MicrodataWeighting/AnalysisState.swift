@@ -27,6 +27,11 @@ struct AnalysisState {
     /// Raking: per slot unweighted Σ q·x (4 × p values).
     var uxq: [Double] = []
     var raking = false
+    /// Iterative calibration: per contributing row, its calibration row, slot and `d·q` for the 4 q's.
+    var calibrationRows = false
+    var calibrationRow: [Int32] = []
+    var calibrationSlot: [Int32] = []
+    var calibrationDQ: [Double] = []
     // Quantile rows.
     var qx: [Double] = []
     var qw: [Double] = []

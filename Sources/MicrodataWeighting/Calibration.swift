@@ -1,9 +1,23 @@
-/// Linear calibration (GREG) of the weights to known population totals, with the variance from the
-/// calibration residuals as R `calibrate(calfun="linear")` computes it; post-stratification is the case of
-/// one categorical variable with a term for every level.
+/// Calibration of the weights to known population totals, as R `calibrate()` does it, with the variance
+/// from the calibration residuals; post-stratification is the case of one categorical variable with a term
+/// for every level.
 ///
-/// The calibrated weights are `w = d (1 + x'λ)` with `λ = (Σ d x x')⁻¹ (T_x − Σ d x)`; everything is done in
-/// the same single pass (per-unit moments of x), so no second read of the data is needed.
+/// The calibrated weights are `w = g d`. Unbounded linear calibration (GREG, the default) has the closed form
+/// `g = 1 + x'λ` with `λ = (Σ d x x')⁻¹ (T_x − Σ d x)`, computed from per-unit moments of x in the single pass.
+/// Any other ``Distance`` or finite ``bounds`` on g is solved as R `grake()` does: Newton iterations on the
+/// Lagrange multipliers λ (see ``Calibration/Distance``), which needs x and d of every row, kept during the pass.
+///
+/// ```swift
+/// var design = SurveyDesign(weight: "pw", clusters: ["dnum"], fpc: ["fpc"])
+/// design.calibration = Calibration(
+///     terms: [.intercept(total: 6194), .level(column: "stype", value: "H", total: 755),
+///             .level(column: "stype", value: "M", total: 1018), .numeric(column: "api99", total: 3914069)],
+///     distance: .logit, bounds: 0.7...1.7)
+/// ```
+///
+/// Variance (every distance): the scores `z_k` of an estimate are replaced by `w_k (u_k − x_k'B)`, with
+/// `u = z/w` and `B = (Σ d x x')⁻¹ Σ d x u` fitted with the input weights, as R's `svyrecvar` does for a
+/// `greg_calibration`.
 public struct Calibration: Sendable, Hashable {
     /// One column of the calibration model matrix and its population total.
     public enum Term: Sendable, Hashable {
@@ -19,16 +33,100 @@ public struct Calibration: Sendable, Hashable {
             case .intercept(let t), .level(_, _, let t), .numeric(_, let t): return t
             }
         }
+
+        /// The term as written in a totals file: `intercept`, `VAR=LEVEL` or `VAR`.
+        public var name: String {
+            switch self {
+            case .intercept: return "intercept"
+            case .level(let c, let v, _): return "\(c)=\(v)"
+            case .numeric(let c, _): return c
+            }
+        }
     }
 
-    public var terms: [Term]
+    /// The calibration distance (R `calfun`): how the g-weights depend on `u = x'λ`.
+    ///
+    /// With bounds `[L, U]`, R clips g to the bounds and sets the derivative to 0 where the bound is hit:
+    ///
+    /// | distance | g | derivative set to 0 when |
+    /// | --- | --- | --- |
+    /// | `linear` | `min(max(1 + u, L), U)` | `1 + u ∉ (L, U)` |
+    /// | `raking` | `min(max(eᵘ, L), U)` | `1 + u ∉ (L, U)` (R's test, on u rather than eᵘ) |
+    /// | `logit` | `[L(U−1) + U(1−L)e^{Au}] / [(U−1) + (1−L)e^{Au}]`, `A = (U−L)/((U−1)(1−L))` | never |
+    public enum Distance: String, Sendable, Hashable, CaseIterable {
+        /// Linear (chi-squared) distance; with bounds, R's truncated linear calibration.
+        case linear
+        /// Raking ratio (multiplicative) distance: `g = exp(u)`, always positive.
+        case raking
+        /// Logit distance: g stays strictly inside finite bounds `L < 1 < U`.
+        case logit
+    }
 
-    public init(terms: [Term]) { self.terms = terms }
+    /// The calibration columns and their population totals.
+    public var terms: [Term]
+    /// The distance function (R `calfun`); `.linear` by default.
+    public var distance: Distance
+    /// Bounds on the g-weights `w/d` (R `bounds = c(L, U)`); unbounded by default. Finite bounds must
+    /// satisfy `L < 1 < U`; `.logit` requires them.
+    public var bounds: ClosedRange<Double>
+    /// Convergence of the Newton iterations: every `|T_j − Σ w x_j| / (1 + |T_j|)` below this (R `epsilon`).
+    public var epsilon: Double
+    /// The most Newton iterations (R `maxit`); not converging by then is an error.
+    public var maxIterations: Int
+
+    /// Calibration to `terms` with `distance` and g-weight `bounds`, with R's defaults for the iteration.
+    ///
+    /// - Parameters:
+    ///   - terms: The model-matrix columns and their population totals.
+    ///   - distance: R `calfun`; `.linear` without bounds is the closed-form GREG.
+    ///   - bounds: R `bounds` on the g-weights; `-∞...∞` for none.
+    ///   - epsilon: R `epsilon`, default 1e-7.
+    ///   - maxIterations: R `maxit`, default 50.
+    public init(
+        terms: [Term], distance: Distance = .linear, bounds: ClosedRange<Double> = -Double.infinity...Double.infinity,
+        epsilon: Double = 1e-7, maxIterations: Int = 50
+    ) {
+        self.terms = terms
+        self.distance = distance
+        self.bounds = bounds
+        self.epsilon = epsilon
+        self.maxIterations = maxIterations
+    }
 
     /// Post-stratification on `column` to the population counts of its levels.
     public static func postStratify(column: String, totals: [(String, Double)]) -> Calibration {
         Calibration(terms: totals.map { .level(column: column, value: $0.0, total: $0.1) })
     }
+
+    /// Whether the weights come from R's `grake` Newton iterations rather than the closed-form GREG
+    /// (R `regcalibrate`), which is used for unbounded linear calibration only.
+    var isIterative: Bool {
+        distance != .linear || bounds.lowerBound != -.infinity || bounds.upperBound != .infinity
+    }
+
+    /// The method in words, for the design description.
+    var summary: String {
+        guard isIterative else { return "linear" }
+        let b = bounds.lowerBound == -.infinity && bounds.upperBound == .infinity
+            ? "" : ", g in [\(formatBound(bounds.lowerBound)), \(formatBound(bounds.upperBound))]"
+        return distance.rawValue + b
+    }
+}
+
+private func formatBound(_ x: Double) -> String {
+    x.isInfinite ? (x < 0 ? "-Inf" : "Inf") : (x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x))
+}
+
+/// What the calibration did: the iterations and the range of the g-weights `w/d`.
+public struct CalibrationSummary: Sendable, Hashable {
+    /// Newton iterations taken (0 for the closed-form linear calibration and for raking by ``Raking``).
+    public var iterations: Int
+    /// The smallest g-weight `w/d` over rows with positive input weight.
+    public var smallestG: Double
+    /// The largest g-weight.
+    public var largestG: Double
+    /// `Σ w x_j` with the calibrated weights, per term (in the order of ``Calibration/terms``).
+    public var achievedTotals: [Double]
 }
 
 /// Solves `A x = b` (p×p, row-major) by Gaussian elimination with partial pivoting.

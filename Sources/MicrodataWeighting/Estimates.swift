@@ -20,6 +20,8 @@ public struct Estimates: Sendable {
     public var kish: KishWeighting
     /// Rows left out of every domain because a by-variable was missing.
     public var rowsWithMissingDomain: Int
+    /// The iterations and g-weight range of an iterative calibration (a distance or bounds); `nil` otherwise.
+    public var calibration: CalibrationSummary? = nil
 
     /// The covariance between two cells of the table, or `nil` when they are in different blocks.
     public func covariance(_ i: Int, _ j: Int) -> Double? {

@@ -27,7 +27,8 @@ public struct SurveyDesign: Sendable, Hashable {
     /// Jackknife variance from delete-one-PSU replicates built from the strata and PSUs (R
     /// `as.svrepdesign` type JK1 without strata, JKn with), including its lonely-PSU handling.
     public var jackknife: Bool = false
-    /// Linear calibration (GREG, post-stratification) of the weights; Taylor designs only.
+    /// Calibration of the weights (GREG, post-stratification, or R `calibrate()` with a distance and
+    /// g-weight bounds); Taylor designs only.
     public var calibration: Calibration? = nil
     /// Raking of the weights to population margins; Taylor designs only.
     public var raking: Raking? = nil
@@ -96,7 +97,7 @@ public struct SurveyDesign: Sendable, Hashable {
         parts.append(fpc.isEmpty ? "with replacement" : "fpc \(fpc.joined(separator: ", "))")
         if lonelyPSU != .fail { parts.append("lonely PSU: \(lonelyPSU.rawValue)") }
         if let raking { parts.append("raked on \(raking.margins.map(\.column).joined(separator: ", "))") }
-        if let calibration { parts.append("calibrated (linear) on \(calibration.terms.count) totals") }
+        if let calibration { parts.append("calibrated (\(calibration.summary)) on \(calibration.terms.count) totals") }
         return parts.joined(separator: "; ")
     }
 }

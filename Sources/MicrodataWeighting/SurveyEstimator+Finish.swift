@@ -55,7 +55,7 @@ extension SurveyEstimator {
             blocks.append(Estimates.Block(analysis: st.analysis, cells: start..<table.cells.count, covariance: cov))
         }
         return Estimates(table: table, blocks: blocks, degreesOfFreedom: options.degreesOfFreedom ?? designDF,
-                         kish: kish, rowsWithMissingDomain: excludedByMissingDomain)
+                         kish: kish, rowsWithMissingDomain: excludedByMissingDomain, calibration: fit?.summary)
     }
 
     /// The fitted linear calibration: λ, Σ d x x' and per-unit Σ w x (calibrated weights).
@@ -66,6 +66,9 @@ extension SurveyEstimator {
         /// Raking: g after each margin's step in the final sweep, and a note on convergence.
         var rakingSteps: [[Double]] = []
         var note = ""
+        /// Iterative calibration: g of every stored calibration row (λ is then unused).
+        var rowG: [Double] = []
+        var summary: CalibrationSummary? = nil
     }
 
     func calibrationFit() throws -> CalibrationFit? {
@@ -82,6 +85,7 @@ extension SurveyEstimator {
             }
         }
         let target = calibration.terms.map(\.total)
+        if iterativeCalibration { return try newtonFit(calibration, t: t) }
         let lambda = try solveLinear(t, (0..<p).map { target[$0] - sx[$0] })
         var wx = unitDX
         for u in 0..<U {
@@ -92,6 +96,32 @@ extension SurveyEstimator {
             }
         }
         return CalibrationFit(lambda: lambda, t: t, unitWX: wx)
+    }
+
+    /// R `grake`: g per stored row, and Σ_unit w x with the calibrated weights for the residuals.
+    private func newtonFit(_ calibration: Calibration, t: [Double]) throws -> CalibrationFit {
+        let p = calibrationTerms
+        let solver = try NewtonCalibration(calibration)
+        let (g, iterations) = try solver.solve(
+            x: calibrationRowX, d: calibrationRowD, totals: calibration.terms.map(\.total))
+        var wx = [Double](repeating: 0, count: unitDX.count)
+        var achieved = [Double](repeating: 0, count: p)
+        var smallest = Double.infinity, largest = -Double.infinity
+        for k in g.indices {
+            let w = g[k] * calibrationRowD[k]
+            let u = Int(calibrationRowUnit[k])
+            for a in 0..<p {
+                wx[u * p + a] += w * calibrationRowX[k * p + a]
+                achieved[a] += w * calibrationRowX[k * p + a]
+            }
+            smallest = min(smallest, g[k])
+            largest = max(largest, g[k])
+        }
+        let summary = CalibrationSummary(
+            iterations: iterations, smallestG: smallest, largestG: largest, achievedTotals: achieved)
+        let note = "calibration (\(calibration.summary)) converged in \(iterations) iterations, g from "
+            + "\(String(format: "%.4g", smallest)) to \(String(format: "%.4g", largest))"
+        return CalibrationFit(lambda: [], t: t, unitWX: wx, note: note, rowG: g, summary: summary)
     }
 
     /// The margin category of each joint cell, per margin.
@@ -156,10 +186,19 @@ extension SurveyEstimator {
         return CalibrationFit(lambda: g.map { $0 - 1 }, t: [], unitWX: [], rakingSteps: steps, note: note)
     }
 
-    /// Slot sums under the calibrated weights: Σ w q = Σ d q + λ'Σ d x q.
+    /// Slot sums under the calibrated weights: Σ w q = Σ d q + λ'Σ d x q, or (iterative calibration)
+    /// Σ d q + Σ (g − 1) d q over the rows of the slot.
     private func calibrate(_ st: inout AnalysisState, _ fit: CalibrationFit) {
         let W = AnalysisState.width
         let p = calibrationTerms
+        if !fit.rowG.isEmpty {
+            for i in st.calibrationRow.indices {
+                let s = Int(st.calibrationSlot[i])
+                let f = fit.rowG[Int(st.calibrationRow[i])] - 1
+                for q in 0..<4 { st.sums[s * W + 2 + q] += f * st.calibrationDQ[i * 4 + q] }
+            }
+            return
+        }
         for s in st.slotDomain.indices {
             for q in 0..<4 {
                 var add = 0.0

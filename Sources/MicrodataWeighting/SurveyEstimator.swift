@@ -7,7 +7,8 @@ import MicrodataReaders
 /// `w, wy, wy², wx` for each (domain, category, PSU or second-stage unit) and per replicate; variances come
 /// from those PSU totals (Taylor linearisation) or from replicate estimates. Nothing is allocated per row
 /// except where a new PSU, domain or category first appears (and the values of quantile variables, which
-/// must be sorted).
+/// must be sorted, and for iterative calibration the calibration vector, weight and unit of every row, since
+/// its g-weights are a nonlinear function of x).
 public struct SurveyEstimator {
     public let design: SurveyDesign
     public let analyses: [Analysis]
@@ -51,6 +52,11 @@ public struct SurveyEstimator {
     var unitDXX: [Double] = []
     let rakingLevels: [[String]]
     var jointRows: [Double] = []
+    /// Iterative calibration (R `grake`): x, d and unit of every row with positive weight.
+    let iterativeCalibration: Bool
+    var calibrationRowX: [Double] = []
+    var calibrationRowD: [Double] = []
+    var calibrationRowUnit: [Int32] = []
 
     /// Prepares a pass for `analyses` under `design`.
     public init(design: SurveyDesign, analyses: [Analysis], options: EstimationOptions = EstimationOptions()) throws {
@@ -104,6 +110,10 @@ public struct SurveyEstimator {
             throw WeightingError.invalidDesign("give calibration or raking, not both")
         }
         calibrationTerms = design.calibration?.terms.count ?? design.raking?.jointCells ?? 0
+        iterativeCalibration = design.calibration?.isIterative ?? false
+        if let calibration = design.calibration, iterativeCalibration {
+            _ = try NewtonCalibration(calibration)  // rejects impossible bounds before the pass
+        }
         rakingLevels = design.raking?.levels ?? []
         if calibrationTerms > 0 {
             if !taylor || design.jackknife || design.weight == nil {
@@ -115,6 +125,7 @@ public struct SurveyEstimator {
             for i in states.indices {
                 states[i].calibrationWidth = 4 * calibrationTerms
                 states[i].raking = design.raking != nil
+                states[i].calibrationRows = iterativeCalibration
             }
             if let raking = design.raking {
                 calibrationCoders = Array(repeating: ValueCoder(), count: raking.margins.count)
@@ -286,8 +297,15 @@ public struct SurveyEstimator {
                 while unitRows.count <= Int(unit) { unitRows.append(0) }
                 unitRows[Int(unit)] += 1
             }
+            var calibrationIndex: Int32 = -1
             if p > 0 {
                 try calibrationRow(&x, calibrationColumns, row: row, rowNumber: rowNumber)
+                if iterativeCalibration && w > 0 {
+                    calibrationIndex = Int32(calibrationRowD.count)
+                    calibrationRowX.append(contentsOf: x)
+                    calibrationRowD.append(w)
+                    calibrationRowUnit.append(unit)
+                }
                 let u = Int(unit)
                 if unitDX.count < (u + 1) * p {
                     unitDX.append(contentsOf: repeatElement(0, count: (u + 1) * p - unitDX.count))
@@ -349,7 +367,8 @@ public struct SurveyEstimator {
 
             for i in states.indices {
                 try Self.accumulate(&states[i], row: row, rowNumber: rowNumber, w: w, unit: unit, domain: domain,
-                               numeric: numeric[i], categorical: categoricalColumns[i], rep: repRow, x: x)
+                               numeric: numeric[i], categorical: categoricalColumns[i], rep: repRow, x: x,
+                               calibrationIndex: calibrationIndex)
             }
         }
         rowsSeen += n
@@ -415,7 +434,7 @@ public struct SurveyEstimator {
     @inline(__always)
     private static func accumulate(
         _ a: inout AnalysisState, row: Int, rowNumber: Int, w: Double, unit: Int32, domain: Int32,
-        numeric: [[Double]], categorical: [Column], rep: [Double], x: [Double]
+        numeric: [[Double]], categorical: [Column], rep: [Double], x: [Double], calibrationIndex: Int32
     ) throws {
         let R = rep.count
         let p = x.count
@@ -424,6 +443,14 @@ public struct SurveyEstimator {
             for j in 0..<p where x[j] != 0 {
                 a.dxq[base + j] += v * x[j]
                 if a.raking { a.uxq[base + j] += v / w * x[j] }
+            }
+            if calibrationIndex >= 0 {
+                if q == 0 {
+                    a.calibrationRow.append(calibrationIndex)
+                    a.calibrationSlot.append(Int32(s))
+                    a.calibrationDQ.append(contentsOf: repeatElement(0, count: 4))
+                }
+                a.calibrationDQ[a.calibrationDQ.count - 4 + q] = v
             }
         }
         let W = AnalysisState.width

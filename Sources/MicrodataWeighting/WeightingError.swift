@@ -14,6 +14,13 @@ public enum WeightingError: Error, Hashable, CustomStringConvertible {
     case invalidDesign(String)
     /// An estimate that cannot be made (empty domain, unsupported combination).
     case invalidRequest(String)
+    /// Calibration by Newton iterations (R `grake`) stopped after `iterations` with a total still off:
+    /// `term` has the largest relative gap `|T − Σ w x| / (1 + |T|)`, which is not below `epsilon`.
+    case calibrationDidNotConverge(iterations: Int, term: String, gap: Double, relativeGap: Double, epsilon: Double)
+    /// No g-weights within `lower...upper` can reach the total of `term`: with every g at a bound the
+    /// weighted total ranges over `lowest...highest` only.
+    case infeasibleCalibrationBounds(
+        term: String, total: Double, lowest: Double, highest: Double, lower: Double, upper: Double)
 
     public var description: String {
         switch self {
@@ -26,6 +33,13 @@ public enum WeightingError: Error, Hashable, CustomStringConvertible {
         case .missingDesignValue(let c, let row): return "design column '\(c)', row \(row): value is missing"
         case .invalidDesign(let m): return "invalid design: \(m)"
         case .invalidRequest(let m): return m
+        case .calibrationDidNotConverge(let iterations, let term, let gap, let relative, let epsilon):
+            return "calibration did not converge in \(iterations) iterations: the largest remaining gap "
+                + "(total − calibrated total) is \(gap) on term '\(term)' (relative \(relative), epsilon \(epsilon)); "
+                + "raise the iterations or widen the bounds"
+        case .infeasibleCalibrationBounds(let term, let total, let lowest, let highest, let lower, let upper):
+            return "calibration bounds [\(lower), \(upper)] are infeasible: term '\(term)' needs the total \(total) "
+                + "but g-weights within the bounds reach only \(lowest) to \(highest)"
         }
     }
 }
