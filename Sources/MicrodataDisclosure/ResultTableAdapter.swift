@@ -58,38 +58,11 @@ extension DisclosureControl {
     private func render(_ result: ResultTable, statuses: [CellStatus], additiveAudit: AuditReport?) throws
         -> CheckedTable
     {
-        let header = result.byVariables + [
-            "statistic", "variable", "level", "estimate", "se", "ci_low", "ci_high", "deff", "df", "n", "weighted_n",
-            "cv_band", "nomis", "status",
-        ]
         var rows: [[String]] = []
         var problems: [String] = []
-        for (i, cell) in result.cells.enumerated() {
-            guard cell.byValues.count == result.byVariables.count else {
-                throw DisclosureError.table(
-                    source: "result table", line: i + 1,
-                    reason: "cell has \(cell.byValues.count) by-values for \(result.byVariables.count) by-variables")
-            }
+        for i in result.cells.indices {
             let status = statuses[i]
-            // A weighted count of a categorical's level is an APS-style count estimate (Nomis `~`).
-            let quality = rules.quality(
-                estimate: cell.estimate, standardError: cell.standardError, sampleSize: cell.unweightedCount,
-                isCount: cell.statistic == "total" && cell.level != nil)
-            // An unreliable estimate withheld for quality (ONS convention): estimate, se and interval.
-            let withheld = !status.isSuppressed && quality.withheld
-            let numbers: [Double?] = [
-                cell.estimate, cell.standardError, cell.ciLow, cell.ciHigh, cell.designEffect, cell.degreesOfFreedom,
-                Double(cell.unweightedCount), cell.weightedCount,
-            ]
-            // Everything but the design df is hidden on a suppressed cell (a count can disclose too).
-            let shown = numbers.enumerated().map { k, x in
-                status.isSuppressed && k != 5 ? CheckedTable.marker
-                    : withheld && k < 4 ? rules.unreliableMarker : x.map(Self.format) ?? ""
-            }
-            rows.append(
-                cell.byValues + [cell.statistic, cell.variable, cell.level ?? ""] + shown
-                    + (status.isSuppressed ? ["", ""] : [quality.cvBand?.rawValue ?? "", quality.nomis.rawValue])
-                    + [status.label])
+            rows.append(try row(result, i, status: status))
             // Fail closed: the rendered row must carry the marker exactly where the mask says.
             let first = result.byVariables.count + 3
             let fields = [first, first + 1, first + 2, first + 3, first + 6, first + 7].map { rows[i][$0] }
@@ -105,6 +78,50 @@ extension DisclosureControl {
         report.consistency += problems
         report.passed = report.passed && problems.isEmpty
         guard report.passed else { throw DisclosureError.auditFailed(report) }
-        return CheckedTable(header: header, rows: rows, statuses: statuses, audit: report, stamp: nil)
+        return CheckedTable(header: Self.header(result), rows: rows, statuses: statuses, audit: report, stamp: nil)
+    }
+
+    /// The table with disclosure control turned off: every value at full precision, the quality flags, the
+    /// status `not-checked`, and the bypass stamp. No rule, protection or audit runs.
+    public func unchecked(_ result: ResultTable) throws -> CheckedTable {
+        let rows = try result.cells.indices.map { try row(result, $0, status: nil) }
+        return CheckedTable.bypassingDisclosureControl(header: Self.header(result), rows: rows)
+    }
+
+    private static func header(_ result: ResultTable) -> [String] {
+        result.byVariables + [
+            "statistic", "variable", "level", "estimate", "se", "ci_low", "ci_high", "deff", "df", "n", "weighted_n",
+            "cv_band", "nomis", "status",
+        ]
+    }
+
+    /// The rendered row of cell `i`; `status` `nil` when disclosure control is off (nothing hidden).
+    private func row(_ result: ResultTable, _ i: Int, status: CellStatus?) throws -> [String] {
+        let cell = result.cells[i]
+        guard cell.byValues.count == result.byVariables.count else {
+            throw DisclosureError.table(
+                source: "result table", line: i + 1,
+                reason: "cell has \(cell.byValues.count) by-values for \(result.byVariables.count) by-variables")
+        }
+        let suppressed = status?.isSuppressed ?? false
+        // A weighted count of a categorical's level is an APS-style count estimate (Nomis `~`).
+        let quality = rules.quality(
+            estimate: cell.estimate, standardError: cell.standardError, sampleSize: cell.unweightedCount,
+            isCount: cell.statistic == "total" && cell.level != nil)
+        // An unreliable estimate withheld for quality (ONS convention): estimate, se and interval.
+        let withheld = status != nil && !suppressed && quality.withheld
+        let numbers: [Double?] = [
+            cell.estimate, cell.standardError, cell.ciLow, cell.ciHigh, cell.designEffect, cell.degreesOfFreedom,
+            Double(cell.unweightedCount), cell.weightedCount,
+        ]
+        // Everything but the design df is hidden on a suppressed cell (a count can disclose too).
+        let shown = numbers.enumerated().map { k, x -> String in
+            if suppressed && k != 5 { return CheckedTable.marker }
+            if withheld && k < 4 { return rules.unreliableMarker }
+            return x.map(status == nil ? ResultTableWriter.formatFull : Self.format) ?? ""
+        }
+        return cell.byValues + [cell.statistic, cell.variable, cell.level ?? ""] + shown
+            + (suppressed ? ["", ""] : [quality.cvBand?.rawValue ?? "", quality.nomis.rawValue])
+            + [status?.label ?? "not-checked"]
     }
 }

@@ -141,18 +141,8 @@ struct Tabulate: ParsableCommand {
             }
             if let audit, let report = checked.audit { try report.json().write(to: URL(fileURLWithPath: audit)) }
         } else {
-            let unchecked = try DisclosureControl(rules: DisclosureRules.load(defaults: DisclosureRules.defaultRulesURL()))
-                .check(table)
-            checked = CheckedTable.bypassingDisclosureControl(header: unchecked.header, rows: table.cells.indices.map { i in
-                var row = unchecked.rows[i]
-                let c = table.cells[i]
-                let numbers = [c.estimate, c.standardError, c.ciLow, c.ciHigh, c.designEffect, c.degreesOfFreedom,
-                               Double(c.unweightedCount), c.weightedCount]
-                let first = table.byVariables.count + 3
-                for (k, x) in numbers.enumerated() { row[first + k] = x.map(ResultTableWriter.formatFull) ?? "" }
-                row[row.count - 1] = "not-checked"
-                return row
-            })
+            checked = try DisclosureControl(rules: DisclosureRules.load(defaults: DisclosureRules.defaultRulesURL()))
+                .unchecked(table)
             FileHandle.standardError.write(Data("warning: \(CheckedTable.bypassStamp)\n".utf8))
         }
         let text = render(checked, format: format, designLine: ResultTableWriter.designLine(table))

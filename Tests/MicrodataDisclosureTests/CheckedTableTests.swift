@@ -40,6 +40,18 @@ struct CheckedTableTests {
         #expect(checked.stamp == nil)
     }
 
+    /// With checks off nothing is hidden and no rule runs: South (8 respondents, CV 13%) keeps its numbers.
+    @Test func uncheckedResultTableShowsEveryValueAndIsStamped() throws {
+        let table = try DisclosureControl(rules: try TestTables.rules()).unchecked(result())
+        #expect(table.stamp == CheckedTable.bypassStamp)
+        #expect(table.audit == nil)
+        #expect(table.rows[1] == [
+            "South", "mean", "income", "", "450", "60", "330", "570", "", "30", "8", "10", "acceptable", "*",
+            "not-checked",
+        ])
+        #expect(table.csv().hasPrefix("# NOT DISCLOSURE CONTROLLED"))
+    }
+
     @Test func bypassIsStamped() {
         let table = CheckedTable.bypassingDisclosureControl(header: ["a", "n"], rows: [["x1", "3"]])
         #expect(table.stamp == CheckedTable.bypassStamp)
