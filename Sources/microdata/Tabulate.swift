@@ -135,6 +135,8 @@ struct Tabulate: ParsableCommand {
             do {
                 checked = try DisclosureControl(rules: rules).check(table)
             } catch let DisclosureError.auditFailed(report) {
+                // Fail closed, as check does: a table left by an earlier run must not pass for this one's.
+                if let output { try? FileManager.default.removeItem(atPath: output) }
                 if let audit { try report.json().write(to: URL(fileURLWithPath: audit)) }
                 FileHandle.standardError.write(Data("disclosure audit FAILED: \(report.summary); nothing written\n".utf8))
                 throw ExitCode(3)

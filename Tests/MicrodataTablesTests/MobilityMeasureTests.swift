@@ -18,41 +18,14 @@ struct MobilityMeasureTests {
         return out
     }()
 
-    /// Cell totals and their covariance computed directly from the cluster totals (one stratum, fpc):
-    /// Cov = (1 − n/N) · n/(n − 1) · Σ (t_c − t̄)(t_c − t̄)ᵀ over the n sampled districts.
+    /// Cell totals of api99 band × api00 band (≥ 700, 550–699, < 550) under dclus1, optionally by school type.
     static func cellTotals(groupBySchoolType: Bool) throws -> (CellTotals, [String]) {
-        let records = try DelimitedRecords(contentsOf: Fixtures.url("rsurvey/apiclus1.csv")).records
-        let header = records[0].fields
-        func col(_ name: String) -> Int { header.firstIndex(of: name)! }
         let groups = groupBySchoolType ? ["E", "H", "M"] : ["All"]
-        let k = 3
-        let m = groups.count * k * k
-        func band(_ x: Double) -> Int { x >= 700 ? 0 : x >= 550 ? 1 : 2 }
-        var clusterTotals: [String: [Double]] = [:]
-        var totals = [Double](repeating: 0, count: m)
-        var counts = [Int](repeating: 0, count: m)
-        var populationPSUs = 0.0
-        for r in records.dropFirst() {
-            let f = r.fields
-            let g = groupBySchoolType ? groups.firstIndex(of: f[col("stype")])! : 0
-            let cell = (g * k + band(Double(f[col("api99")])!)) * k + band(Double(f[col("api00")])!)
-            let w = Double(f[col("pw")])!
-            clusterTotals[f[col("dnum")], default: [Double](repeating: 0, count: m)][cell] += w
-            totals[cell] += w
-            counts[cell] += 1
-            populationPSUs = Double(f[col("fpc")])!
+        func band(_ x: String) -> Int { let v = Double(x)!; return v >= 700 ? 0 : v >= 550 ? 1 : 2 }
+        let cells = try DClus1CellTotals.make(classCount: 3, groupCount: groups.count) { field in
+            let g = groupBySchoolType ? groups.firstIndex(of: field("stype"))! : 0
+            return (g * 3 + band(field("api99"))) * 3 + band(field("api00"))
         }
-        let n = Double(clusterTotals.count)
-        let mean = totals.map { $0 / n }
-        var cov = [Double](repeating: 0, count: m * m)
-        for t in clusterTotals.values {
-            for a in 0..<m { for b in 0..<m { cov[a * m + b] += (t[a] - mean[a]) * (t[b] - mean[b]) } }
-        }
-        let factor = (1 - n / populationPSUs) * n / (n - 1)
-        cov = cov.map { $0 * factor }
-        let cells = CellTotals(
-            classCount: k, groupCount: groups.count, totals: totals, covariance: cov, unweightedCounts: counts,
-            degreesOfFreedom: n - 1, rowsInDesign: records.count - 1)
         return (cells, groups)
     }
 

@@ -17,38 +17,12 @@ struct SvychisqTests {
         return out
     }()
 
-    /// Cell totals of stype × sch.wide under dclus1 with their covariance from the district totals
-    /// (one stratum, fpc): Cov = (1 − n/N) · n/(n − 1) · Σ (t_c − t̄)(t_c − t̄)ᵀ.
+    /// Cell totals of stype × sch.wide under dclus1 (3 × 3 classes; the third destination stays empty).
     static func cellTotals() throws -> CellTotals {
-        let records = try DelimitedRecords(contentsOf: Fixtures.url("rsurvey/apiclus1.csv")).records
-        let header = records[0].fields
-        func col(_ name: String) -> Int { header.firstIndex(of: name)! }
         let origins = ["E", "H", "M"], destinations = ["No", "Yes"]
-        let k = 3
-        let m = k * k
-        var clusterTotals: [String: [Double]] = [:]
-        var totals = [Double](repeating: 0, count: m)
-        var counts = [Int](repeating: 0, count: m)
-        var populationPSUs = 0.0
-        for r in records.dropFirst() {
-            let f = r.fields
-            let cell = origins.firstIndex(of: f[col("stype")])! * k + destinations.firstIndex(of: f[col("sch.wide")])!
-            let w = Double(f[col("pw")])!
-            clusterTotals[f[col("dnum")], default: [Double](repeating: 0, count: m)][cell] += w
-            totals[cell] += w
-            counts[cell] += 1
-            populationPSUs = Double(f[col("fpc")])!
+        return try DClus1CellTotals.make(classCount: 3, groupCount: 1) { field in
+            origins.firstIndex(of: field("stype"))! * 3 + destinations.firstIndex(of: field("sch.wide"))!
         }
-        let n = Double(clusterTotals.count)
-        let mean = totals.map { $0 / n }
-        var cov = [Double](repeating: 0, count: m * m)
-        for t in clusterTotals.values {
-            for a in 0..<m { for b in 0..<m { cov[a * m + b] += (t[a] - mean[a]) * (t[b] - mean[b]) } }
-        }
-        let factor = (1 - n / populationPSUs) * n / (n - 1)
-        return CellTotals(
-            classCount: k, groupCount: 1, totals: totals, covariance: cov.map { $0 * factor },
-            unweightedCounts: counts, degreesOfFreedom: n - 1, rowsInDesign: records.count - 1)
     }
 
     static func expectClose(_ actual: Double, _ key: String, relative: Double = 1e-8,
