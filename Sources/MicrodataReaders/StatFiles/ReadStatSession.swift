@@ -151,7 +151,11 @@ final class ReadStatSession: @unchecked Sendable {
         readstat_set_value_label_handler(parser, statValueLabel)
         readstat_set_error_handler(parser, statErrorMessage)
         if sink != nil { readstat_set_value_handler(parser, statValue) }
-        if let encoding { readstat_set_file_character_encoding(parser, encoding) }
+        // ReadStat keeps the pointer, not a copy, until the parse ends: a Swift String's temporary C string
+        // would dangle (seen as an intermittent "unsupported character set").
+        let encodingName = encoding.flatMap { strdup($0) }
+        defer { free(encodingName) }
+        if let encodingName { readstat_set_file_character_encoding(parser, encodingName) }
         if let rowLimit, rowLimit > 0 { readstat_set_row_limit(parser, rowLimit) }
 
         let status: readstat_error_t = withExtendedLifetime(self) {
