@@ -128,6 +128,163 @@ struct AnalysisState {
         cellCap = newCap
     }
 
+    /// For a one-variable categorical analysis: the level of each code of its coder (−1 = not yet seen).
+    var levelOfCode: [Int32] = []
+
+    /// The slot of every row of a batch that is in a domain (−1 for the rest) and, for a categorical
+    /// analysis, its level (0 = missing). Slots and levels are created in row order.
+    mutating func assignSlots(
+        _ columns: [Column], domains: [Int32], units: [Int32], count n: Int
+    ) throws -> (slots: [Int32], levels: [Int32]) {
+        var slots = [Int32](repeating: -1, count: n)
+        guard categorical! else {
+            for row in 0..<n where domains[row] >= 0 {
+                slots[row] = Int32(truncatingIfNeeded: slot(domain: domains[row], level: 0, unit: units[row]))
+            }
+            return (slots, [])
+        }
+        var levels = [Int32](repeating: 0, count: n)
+        if columns.count == 1 {
+            let codes = levelCoders[0].codes(columns[0], n)
+            for row in 0..<n where domains[row] >= 0 {
+                let c = Int(codes[row])
+                var level: Int32 = 0
+                if c >= 0 {
+                    if c < levelOfCode.count, levelOfCode[c] >= 0 {
+                        level = levelOfCode[c]
+                    } else {
+                        level = try self.level(columns, row)!
+                        while levelOfCode.count <= c { levelOfCode.append(-1) }
+                        levelOfCode[c] = level
+                    }
+                }
+                levels[row] = level
+                slots[row] = Int32(truncatingIfNeeded: slot(domain: domains[row], level: level, unit: units[row]))
+            }
+        } else {
+            for row in 0..<n where domains[row] >= 0 {
+                let level = try self.level(columns, row) ?? 0
+                levels[row] = level
+                slots[row] = Int32(truncatingIfNeeded: slot(domain: domains[row], level: level, unit: units[row]))
+            }
+        }
+        return (slots, levels)
+    }
+
+    /// Whether the row contributes to the estimate (its analysis values are present), given its slot.
+    @inline(__always)
+    func contributes(_ row: Int, levels: [Int32], y: [Double], xd: [Double]) -> Bool {
+        if categorical! { return levels[row] != 0 }
+        if y[row].isNaN { return false }
+        return xd.isEmpty || !xd[row].isNaN
+    }
+
+    /// Adds a batch's rows to their slots: counts, `Σw, Σwy, Σwy², Σwx`, replicate sums, and the rows kept for
+    /// quantiles and likelihood intervals. `y` and `xd` are empty for a categorical analysis, `xd` for all
+    /// but a ratio; `replicates` holds replicate weights already multiplied out.
+    mutating func addRows(
+        slots: [Int32], levels: [Int32], weights w: [Double], y: [Double], xd: [Double], units: [Int32],
+        domains: [Int32], replicates: [[Double]], firstRowNumber: Int
+    ) {
+        let n = slots.count
+        let W = Self.width
+        let isCategorical = categorical!
+        let isRatio = !xd.isEmpty
+        sums.withUnsafeMutableBufferPointer { S in
+            for row in 0..<n {
+                let s = Int(slots[row])
+                if s < 0 { continue }
+                let b = s * W
+                S[b + 1] += 1
+                if isCategorical {
+                    if levels[row] == 0 { continue }
+                    S[b] += 1
+                    S[b + 2] += w[row]
+                } else {
+                    let v = y[row], wr = w[row]
+                    if v.isNaN { continue }
+                    if isRatio {
+                        let x = xd[row]
+                        if x.isNaN { continue }
+                        S[b] += 1
+                        S[b + 2] += wr
+                        S[b + 3] += wr * v
+                        S[b + 5] += wr * x
+                    } else {
+                        S[b] += 1
+                        S[b + 2] += wr
+                        S[b + 3] += wr * v
+                        S[b + 4] += wr * v * v
+                    }
+                }
+            }
+        }
+        let R = replicates.count
+        if R > 0 {
+            let RW = Self.repWidth
+            rep.withUnsafeMutableBufferPointer { P in
+                for r in 0..<R {
+                    let rw = replicates[r]
+                    for row in 0..<n {
+                        let s = Int(slots[row])
+                        if s < 0 { continue }
+                        if isCategorical ? levels[row] == 0 : y[row].isNaN || (isRatio && xd[row].isNaN) { continue }
+                        let b = (s * R + r) * RW
+                        let f = rw[row]
+                        P[b] += f
+                        if isCategorical { continue }
+                        P[b + 1] += f * y[row]
+                        if isRatio { P[b + 3] += f * xd[row] } else { P[b + 2] += f * y[row] * y[row] }
+                    }
+                }
+            }
+        }
+        if keepRows {
+            for row in 0..<n where slots[row] >= 0 && levels[row] != 0 {
+                rowWeight.append(w[row])
+                rowLevel.append(levels[row])
+                rowDomain.append(domains[row])
+                rowUnit.append(units[row])
+            }
+        }
+        if analysis.kind == .quantile {
+            for row in 0..<n where slots[row] >= 0 && !y[row].isNaN {
+                qx.append(y[row])
+                qw.append(w[row])
+                qdomain.append(domains[row])
+                qunit.append(units[row])
+                qrow.append(Int32(truncatingIfNeeded: firstRowNumber + row))
+            }
+        }
+    }
+
+    /// Adds one row's calibration sums `Σ d·q·x` (and, for raking, `Σ q·x`) to slot `s`; for iterative
+    /// calibration also keeps the row's `d·q`.
+    mutating func addCalibration(
+        slot s: Int, w: Double, y: Double, xd: Double, x: [Double], calibrationIndex: Int32
+    ) {
+        let p = x.count
+        func add(_ q: Int, _ v: Double) {
+            let base = s * 4 * p + q * p
+            for j in 0..<p where x[j] != 0 {
+                dxq[base + j] += v * x[j]
+                if raking { uxq[base + j] += v / w * x[j] }
+            }
+            if calibrationIndex >= 0 {
+                if q == 0 {
+                    calibrationRow.append(calibrationIndex)
+                    calibrationSlot.append(Int32(s))
+                    calibrationDQ.append(contentsOf: repeatElement(0, count: 4))
+                }
+                calibrationDQ[calibrationDQ.count - 4 + q] = v
+            }
+        }
+        add(0, w)
+        if categorical! { return }
+        add(1, w * y)
+        if analysis.kind == .ratio { add(3, w * xd) } else { add(2, w * y * y) }
+    }
+
     /// The level code of a row for a categorical analysis (1-based), or `nil` when any part is missing.
     @inline(__always)
     mutating func level(_ columns: [Column], _ row: Int) throws -> Int32? {

@@ -141,10 +141,12 @@ public struct SurveyEstimator {
         return c
     }
 
-    /// Accumulates one batch.
+    /// Accumulates one batch, a column at a time: first every row's unit and domain (checking the design),
+    /// then for each analysis the slot of every row, then the sums in one tight loop per analysis.
     public mutating func add(_ batch: Batch) throws {
         let n = batch.rowCount
-        let weights: [Double]? = try design.weight.map { try column(batch, $0).doubles }
+        let weights: [Double] = try design.weight.map { try column(batch, $0).doubles }
+            ?? [Double](repeating: 1, count: n)
         let strataColumn = try design.strata.map { try column(batch, $0) }
         let psuColumn = try design.clusters.first.map { try column(batch, $0) }
         let ssuColumn = twoStage ? try column(batch, design.clusters[1]) : nil
@@ -174,7 +176,13 @@ public struct SurveyEstimator {
                 needGram = spec.degreesOfFreedom == nil && options.degreesOfFreedom == nil
                 if needGram { gram = [Double](repeating: 0, count: names.count * names.count) }
             }
-            replicateValues = try replicateNames!.map { try column(batch, $0).doubles }
+            // Replicate weights: factors times the full-sample weight, or combined weights; missing = 0.
+            let factors = !spec.combinedWeights
+            replicateValues = try replicateNames!.map { name in
+                var v = try column(batch, name).doubles
+                for row in 0..<n { v[row] = v[row].isNaN ? 0 : (factors ? v[row] * weights[row] : v[row]) }
+                return v
+            }
         }
         let p = calibrationTerms
         let calibrationColumns: [Column?] = try design.raking.map { r in try r.margins.map { try column(batch, $0.column) } }
@@ -184,9 +192,6 @@ public struct SurveyEstimator {
             case .level(let c, _, _), .numeric(let c, _): return try column(batch, c)
             }
         }
-        var x = [Double](repeating: 0, count: p)
-        let R = replicateValues.count
-        var repRow = [Double](repeating: 0, count: R)
 
         // Analysis columns.
         var numeric: [[[Double]]] = []
@@ -212,24 +217,30 @@ public struct SurveyEstimator {
             }
         }
 
+        // The design: every row's unit (PSU or second-stage unit) and domain (−1: zero weight or no domain).
+        let stratumCodes = taylor ? strataColumn.map { stratumCoder.codes($0, n) } : nil
+        let psuCodes = taylor ? psuColumn.map { psuCoder.codes($0, n) } : nil
+        let ssuCodes = taylor ? ssuColumn.map { ssuCoder.codes($0, n) } : nil
+        var byCodes: [[Int32]] = []
+        for k in byColumns.indices { byCodes.append(byCoders[k].codes(byColumns[k], n)) }
+        for k in byCoders.indices where byCoders[k].count > 65_000 {
+            throw WeightingError.invalidRequest("'\(options.by[k])' has too many values")
+        }
+        var units = [Int32](repeating: 0, count: n)
+        var domains = [Int32](repeating: -1, count: n)
         for row in 0..<n {
             let rowNumber = rowsSeen + row + 1
-            var w = 1.0
-            if let weights {
-                w = weights[row]
-                if !w.isFinite || w < 0 || (w == 0 && !design.allowZeroWeights) {
-                    throw WeightingError.invalidWeight(
-                        column: design.weight!, row: rowNumber, value: w.isNaN ? "missing" : String(w))
-                }
+            let w = weights[row]
+            if design.weight != nil && (!w.isFinite || w < 0 || (w == 0 && !design.allowZeroWeights)) {
+                throw WeightingError.invalidWeight(
+                    column: design.weight!, row: rowNumber, value: w.isNaN ? "missing" : String(w))
             }
             var unit: Int32 = 0
             if taylor {
                 var s: Int32 = 0
-                if let strataColumn {
-                    guard let c = stratumCoder.code(strataColumn, row) else {
-                        throw WeightingError.missingDesignValue(column: design.strata!, row: rowNumber)
-                    }
-                    s = c
+                if let stratumCodes {
+                    s = stratumCodes[row]
+                    if s < 0 { throw WeightingError.missingDesignValue(column: design.strata!, row: rowNumber) }
                 }
                 while stratumFPC.count <= Int(s) { stratumFPC.append(.nan) }
                 if let fpc1 {
@@ -243,10 +254,9 @@ public struct SurveyEstimator {
                     }
                 }
                 var psu: Int32
-                if let psuColumn {
-                    guard let v = psuCoder.code(psuColumn, row) else {
-                        throw WeightingError.missingDesignValue(column: design.clusters[0], row: rowNumber)
-                    }
+                if let psuCodes {
+                    let v = psuCodes[row]
+                    if v < 0 { throw WeightingError.missingDesignValue(column: design.clusters[0], row: rowNumber) }
                     if design.nest {
                         let key = UInt64(UInt32(s)) << 32 | UInt64(UInt32(v))
                         if let p = psuMap[key] {
@@ -272,10 +282,9 @@ public struct SurveyEstimator {
                     newPSU(stratum: s, label: -1)
                 }
                 if w > 0 { psuPositive[Int(psu)] = true }
-                if let ssuColumn {
-                    guard let v = ssuCoder.code(ssuColumn, row) else {
-                        throw WeightingError.missingDesignValue(column: design.clusters[1], row: rowNumber)
-                    }
+                if let ssuCodes {
+                    let v = ssuCodes[row]
+                    if v < 0 { throw WeightingError.missingDesignValue(column: design.clusters[1], row: rowNumber) }
                     let key = UInt64(UInt32(psu)) << 32 | UInt64(UInt32(v))
                     if let u = unitMap[key] {
                         unit = u
@@ -293,57 +302,24 @@ public struct SurveyEstimator {
                     unit = psu
                 }
             }
+            units[row] = unit
             if weightsFromFPC {
                 while unitRows.count <= Int(unit) { unitRows.append(0) }
                 unitRows[Int(unit)] += 1
             }
-            var calibrationIndex: Int32 = -1
-            if p > 0 {
-                try calibrationRow(&x, calibrationColumns, row: row, rowNumber: rowNumber)
-                if iterativeCalibration && w > 0 {
-                    calibrationIndex = Int32(calibrationRowD.count)
-                    calibrationRowX.append(contentsOf: x)
-                    calibrationRowD.append(w)
-                    calibrationRowUnit.append(unit)
-                }
-                let u = Int(unit)
-                if unitDX.count < (u + 1) * p {
-                    unitDX.append(contentsOf: repeatElement(0, count: (u + 1) * p - unitDX.count))
-                    unitDXX.append(contentsOf: repeatElement(0, count: (u + 1) * p * p - unitDXX.count))
-                }
-                for a in 0..<p where x[a] != 0 {
-                    unitDX[u * p + a] += w * x[a]
-                    for b in 0..<p { unitDXX[(u * p + a) * p + b] += w * x[a] * x[b] }
-                }
-            }
             kishN += w > 0 ? 1 : 0
             kishSum += w
             kishSum2 += w * w
-            if R > 0 {
-                let factors = !(design.replicates!.combinedWeights)
-                for r in 0..<R {
-                    let v = replicateValues[r][row]
-                    repRow[r] = v.isNaN ? 0 : (factors ? v * w : v)
-                }
-                if needGram {
-                    gram.withUnsafeMutableBufferPointer { g in
-                        for a in 0..<R where repRow[a] != 0 {
-                            let ra = repRow[a]
-                            for b in a..<R { g[a * R + b] += ra * repRow[b] }
-                        }
-                    }
-                }
-            }
             if w == 0 { continue }
 
             var domain: Int32 = 0
-            if !byColumns.isEmpty {
+            if !byCodes.isEmpty {
                 var key: UInt64 = 0
                 var missing = false
-                for k in byColumns.indices {
-                    guard let c = byCoders[k].code(byColumns[k], row) else { missing = true; break }
+                for k in byCodes.indices {
+                    let c = byCodes[k][row]
+                    if c < 0 { missing = true; break }
                     key |= UInt64(UInt16(truncatingIfNeeded: c)) << (16 * UInt64(k))
-                    if c > 65_000 { throw WeightingError.invalidRequest("'\(options.by[k])' has too many values") }
                 }
                 if missing {
                     excludedByMissingDomain += 1
@@ -354,22 +330,71 @@ public struct SurveyEstimator {
                 } else {
                     domain = Int32(domainLabels.count)
                     domainMap.insert(key, domain)
-                    var labels: [String] = []
-                    for k in byColumns.indices {
-                        let c = byCoders[k].code(byColumns[k], row)!
-                        labels.append(byCoders[k].label(Int(c)))
-                    }
-                    domainLabels.append(labels)
+                    domainLabels.append(byCodes.indices.map { byCoders[$0].label(Int(byCodes[$0][row])) })
                 }
             } else if domainLabels.isEmpty {
                 domainLabels.append([])
             }
+            domains[row] = domain
+        }
 
-            for i in states.indices {
-                try Self.accumulate(&states[i], row: row, rowNumber: rowNumber, w: w, unit: unit, domain: domain,
-                               numeric: numeric[i], categorical: categoricalColumns[i], rep: repRow, x: x,
-                               calibrationIndex: calibrationIndex)
+        // Each analysis: the slot of every row, then its sums.
+        var slots: [[Int32]] = []
+        var levels: [[Int32]] = []
+        for i in states.indices {
+            let (s, l) = try states[i].assignSlots(categoricalColumns[i], domains: domains, units: units, count: n)
+            slots.append(s)
+            levels.append(l)
+        }
+        if p > 0 {
+            var x = [Double](repeating: 0, count: p)
+            for row in 0..<n {
+                let rowNumber = rowsSeen + row + 1
+                let w = weights[row]
+                try calibrationRow(&x, calibrationColumns, row: row, rowNumber: rowNumber)
+                var calibrationIndex: Int32 = -1
+                if iterativeCalibration && w > 0 {
+                    calibrationIndex = Int32(calibrationRowD.count)
+                    calibrationRowX.append(contentsOf: x)
+                    calibrationRowD.append(w)
+                    calibrationRowUnit.append(units[row])
+                }
+                let u = Int(units[row])
+                if unitDX.count < (u + 1) * p {
+                    unitDX.append(contentsOf: repeatElement(0, count: (u + 1) * p - unitDX.count))
+                    unitDXX.append(contentsOf: repeatElement(0, count: (u + 1) * p * p - unitDXX.count))
+                }
+                for a in 0..<p where x[a] != 0 {
+                    unitDX[u * p + a] += w * x[a]
+                    for b in 0..<p { unitDXX[(u * p + a) * p + b] += w * x[a] * x[b] }
+                }
+                for i in states.indices where slots[i][row] >= 0 {
+                    let y = numeric[i].first ?? []
+                    let xd = numeric[i].count > 1 ? numeric[i][1] : []
+                    guard states[i].contributes(row, levels: levels[i], y: y, xd: xd) else { continue }
+                    states[i].addCalibration(slot: Int(slots[i][row]), w: w, y: y.isEmpty ? 0 : y[row],
+                                             xd: xd.isEmpty ? 0 : xd[row], x: x, calibrationIndex: calibrationIndex)
+                }
             }
+        }
+        if needGram {
+            let R = replicateValues.count
+            var repRow = [Double](repeating: 0, count: R)
+            gram.withUnsafeMutableBufferPointer { g in
+                for row in 0..<n {
+                    for r in 0..<R { repRow[r] = replicateValues[r][row] }
+                    for a in 0..<R where repRow[a] != 0 {
+                        let ra = repRow[a]
+                        for b in a..<R { g[a * R + b] += ra * repRow[b] }
+                    }
+                }
+            }
+        }
+        for i in states.indices {
+            states[i].addRows(
+                slots: slots[i], levels: levels[i], weights: weights, y: numeric[i].first ?? [],
+                xd: numeric[i].count > 1 ? numeric[i][1] : [], units: units, domains: domains,
+                replicates: replicateValues, firstRowNumber: rowsSeen + 1)
         }
         rowsSeen += n
     }
@@ -429,95 +454,6 @@ public struct SurveyEstimator {
 
     func stratumLabel(_ s: Int32) -> String {
         design.strata == nil ? "1" : stratumCoder.label(Int(s))
-    }
-
-    @inline(__always)
-    private static func accumulate(
-        _ a: inout AnalysisState, row: Int, rowNumber: Int, w: Double, unit: Int32, domain: Int32,
-        numeric: [[Double]], categorical: [Column], rep: [Double], x: [Double], calibrationIndex: Int32
-    ) throws {
-        let R = rep.count
-        let p = x.count
-        @inline(__always) func calibrate(_ s: Int, _ q: Int, _ v: Double) {
-            let base = s * 4 * p + q * p
-            for j in 0..<p where x[j] != 0 {
-                a.dxq[base + j] += v * x[j]
-                if a.raking { a.uxq[base + j] += v / w * x[j] }
-            }
-            if calibrationIndex >= 0 {
-                if q == 0 {
-                    a.calibrationRow.append(calibrationIndex)
-                    a.calibrationSlot.append(Int32(s))
-                    a.calibrationDQ.append(contentsOf: repeatElement(0, count: 4))
-                }
-                a.calibrationDQ[a.calibrationDQ.count - 4 + q] = v
-            }
-        }
-        let W = AnalysisState.width
-        let RW = AnalysisState.repWidth
-        if a.categorical! {
-            let level = try a.level(categorical, row) ?? 0
-            let s = a.slot(domain: domain, level: level, unit: unit)
-            a.sums[s * W + 1] += 1
-            if level == 0 { return }
-            if a.keepRows {
-                a.rowWeight.append(w)
-                a.rowLevel.append(level)
-                a.rowDomain.append(domain)
-                a.rowUnit.append(unit)
-            }
-            a.sums[s * W] += 1
-            a.sums[s * W + 2] += w
-            if p > 0 { calibrate(s, 0, w) }
-            for r in 0..<R { a.rep[(s * R + r) * RW] += rep[r] }
-            return
-        }
-        let y = numeric[0][row]
-        let s = a.slot(domain: domain, level: 0, unit: unit)
-        a.sums[s * W + 1] += 1
-        if a.analysis.kind == .ratio {
-            let xd = numeric[1][row]
-            if y.isNaN || xd.isNaN { return }
-            a.sums[s * W] += 1
-            a.sums[s * W + 2] += w
-            a.sums[s * W + 3] += w * y
-            a.sums[s * W + 5] += w * xd
-            if p > 0 {
-                calibrate(s, 0, w)
-                calibrate(s, 1, w * y)
-                calibrate(s, 3, w * xd)
-            }
-            for r in 0..<R {
-                let b = (s * R + r) * RW
-                a.rep[b] += rep[r]
-                a.rep[b + 1] += rep[r] * y
-                a.rep[b + 3] += rep[r] * xd
-            }
-            return
-        }
-        if y.isNaN { return }
-        a.sums[s * W] += 1
-        a.sums[s * W + 2] += w
-        a.sums[s * W + 3] += w * y
-        a.sums[s * W + 4] += w * y * y
-        if p > 0 {
-            calibrate(s, 0, w)
-            calibrate(s, 1, w * y)
-            calibrate(s, 2, w * y * y)
-        }
-        for r in 0..<R {
-            let b = (s * R + r) * RW
-            a.rep[b] += rep[r]
-            a.rep[b + 1] += rep[r] * y
-            a.rep[b + 2] += rep[r] * y * y
-        }
-        if a.analysis.kind == .quantile {
-            a.qx.append(y)
-            a.qw.append(w)
-            a.qdomain.append(domain)
-            a.qunit.append(unit)
-            a.qrow.append(Int32(truncatingIfNeeded: rowNumber))
-        }
     }
 
     /// Reads every batch of `source` and estimates.

@@ -58,6 +58,34 @@ struct ValueCoder {
         return c
     }
 
+    /// The codes of the first `n` values of `column`, a column at a time: −1 where a value is missing.
+    mutating func codes(_ column: Column, _ n: Int) -> [Int32] {
+        var out = [Int32](repeating: -1, count: n)
+        switch column.storage {
+        case .integer(let v, let missing):
+            for i in 0..<n where !missing[i] {
+                let x = v[i]
+                if x >= 0 && x < Int64(small.count), small[Int(x)] >= 0 {
+                    out[i] = small[Int(x)]
+                } else {
+                    out[i] = x >= 0 && x < Self.smallLimit ? smallCode(x) : wholeCode(x)
+                }
+            }
+        case .real(let v):
+            for i in 0..<n where !v[i].isNaN {
+                let x = v[i]
+                if x >= 0 && x < Double(small.count), x == x.rounded(), small[Int(x)] >= 0 {
+                    out[i] = small[Int(x)]
+                } else {
+                    out[i] = code(column, i)!
+                }
+            }
+        case .text:
+            for i in 0..<n { out[i] = code(column, i) ?? -1 }
+        }
+        return out
+    }
+
     /// The code of a whole number (shared by integer and real columns, so 3 and 3.0 get one code).
     @inline(__always)
     private mutating func wholeCode(_ v: Int64) -> Int32 {
