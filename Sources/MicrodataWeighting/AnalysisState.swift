@@ -91,7 +91,7 @@ struct AnalysisState {
 
     private mutating func newSlot(_ key: UInt64, _ domain: Int32, _ level: Int32, _ unit: Int32) -> Int {
         let s = Int32(slotDomain.count)
-        slotMap.insert(key, s)
+        if !denseOn { slotMap.insert(key, s) }
         slotDomain.append(domain)
         slotLevel.append(level)
         slotUnit.append(unit)
@@ -105,19 +105,27 @@ struct AnalysisState {
     private mutating func growDense(to units: Int) {
         let target = max(units, denseUnits * 2, 64)
         if target * cellCap > Self.denseLimit {
-            denseOn = false
-            dense = []
+            leaveDense()
             return
         }
         dense.append(contentsOf: repeatElement(-1, count: (target - denseUnits) * cellCap))
         denseUnits = target
     }
 
+    /// Switches to the hash alone, filling it with every slot so far.
+    private mutating func leaveDense() {
+        denseOn = false
+        dense = []
+        for i in slotDomain.indices {
+            slotMap.insert(UInt64(UInt32(slotDomain[i])) << 44 | UInt64(UInt32(slotLevel[i])) << 32
+                               | UInt64(UInt32(slotUnit[i])), Int32(i))
+        }
+    }
+
     private mutating func widenDense() {
         let newCap = cellCap * 2
         if denseUnits * newCap > Self.denseLimit {
-            denseOn = false
-            dense = []
+            leaveDense()
             return
         }
         var wider = [Int32](repeating: -1, count: denseUnits * newCap)

@@ -50,7 +50,7 @@ extension SurveyEstimator {
         let R = st.replicateCount
 
         // Cell and domain sums.
-        var cellIndex: [UInt64: Int] = [:]
+        var cellIndex = IndexTable(capacity: 64)
         var cellSums: [Double] = []
         var cellRep: [Double] = []
         var domainRows = [Int](repeating: 0, count: D)
@@ -66,10 +66,10 @@ extension SurveyEstimator {
             let key = UInt64(d) << 32 | UInt64(UInt32(l))
             let c: Int
             if let existing = cellIndex[key] {
-                c = existing
+                c = Int(existing)
             } else {
                 c = cellSums.count / W
-                cellIndex[key] = c
+                cellIndex.insert(key, Int32(c))
                 cellSums.append(contentsOf: repeatElement(0, count: W))
                 cellRep.append(contentsOf: repeatElement(0, count: R * RW))
             }
@@ -90,7 +90,7 @@ extension SurveyEstimator {
             let di = Int(d)
             if domainRows[di] == 0 { continue }
             for l in levels {
-                let c = cellIndex[UInt64(di) << 32 | UInt64(UInt32(l))]
+                let c = cellIndex[UInt64(di) << 32 | UInt64(UInt32(l))].map(Int.init)
                 var v = [Double](repeating: 0, count: W)
                 if let c { for k in 0..<W { v[k] = cellSums[c * W + k] } }
                 let est = theta(kind, categorical: categorical, count: v[0], w: v[2], wy: v[3], wyy: v[4], wx: v[5],
@@ -141,7 +141,7 @@ extension SurveyEstimator {
         if let structure, design.jackknife {
             var cellOfSlot = [Int](repeating: 0, count: S)
             for s in 0..<S {
-                cellOfSlot[s] = cellIndex[UInt64(st.slotDomain[s]) << 32 | UInt64(UInt32(st.slotLevel[s]))]!
+                cellOfSlot[s] = Int(cellIndex[UInt64(st.slotDomain[s]) << 32 | UInt64(UInt32(st.slotLevel[s]))]!)
             }
             let (thetas, rscales, scale) = try jackknifeReplicates(
                 st, structure: structure, cellSums: cellSums, cellOfSlot: cellOfSlot, specs: specs,
@@ -484,16 +484,25 @@ extension SurveyEstimator {
     private func domainDegreesOfFreedom(_ st: AnalysisState, structure: DesignStructure?) -> [Double] {
         let D = domainLabels.count
         guard let structure, !options.by.isEmpty else { return [] }
-        var psus = [Set<Int32>](repeating: [], count: D)
-        var strata = [Set<Int32>](repeating: [], count: D)
+        var seen = IndexTable(capacity: 1024)
+        var df = [Double](repeating: 0, count: D)
         let W = AnalysisState.width
         for s in st.slotDomain.indices where st.sums[s * W + 1] > 0 {
-            let d = Int(st.slotDomain[s])
+            let d = UInt64(UInt32(st.slotDomain[s]))
             let p = psuOf(Int(st.slotUnit[s]), structure)
-            psus[d].insert(Int32(p))
-            strata[d].insert(structure.psuStratum[p])
+            // Distinct (domain, PSU) add one, distinct (domain, stratum) take one away.
+            let psuKey = d << 33 | UInt64(UInt32(p)) << 1
+            if seen[psuKey] == nil {
+                seen.insert(psuKey, 0)
+                df[Int(d)] += 1
+                let stratumKey = d << 33 | UInt64(UInt32(structure.psuStratum[p])) << 1 | 1
+                if seen[stratumKey] == nil {
+                    seen.insert(stratumKey, 0)
+                    df[Int(d)] -= 1
+                }
+            }
         }
-        return (0..<D).map { Double(psus[$0].count - strata[$0].count) }
+        return df
     }
 
     private func cellDF(domain: Int, domainDF: [Double], designDF: Double, domainRows: Int) -> Double {

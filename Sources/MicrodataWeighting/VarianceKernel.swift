@@ -149,14 +149,18 @@ extension DesignStructure {
             }
         }
         // Σ_i z_i z_i' per stratum, then the centring term.
-        for k in psuIDs.indices {
-            let h = Int(psuStratum[Int(psuIDs[k])])
-            let c = coefficient[h]
-            if c == 0 { continue }
-            let entries = psuEntries[psuStart[k]..<psuStart[k + 1]]
-            for (a, va) in entries {
-                let row = Int(a) * E
-                for (b, vb) in entries { v1[row + Int(b)] += c * va * vb }
+        v1.withUnsafeMutableBufferPointer { out in
+            psuEntries.withUnsafeBufferPointer { entries in
+                for k in psuIDs.indices {
+                    let c = coefficient[Int(psuStratum[Int(psuIDs[k])])]
+                    if c == 0 { continue }
+                    let lo = psuStart[k], hi = psuStart[k + 1]
+                    for i in lo..<hi {
+                        let row = Int(entries[i].0) * E
+                        let cva = c * entries[i].1
+                        for j in lo..<hi { out[row + Int(entries[j].0)] += cva * entries[j].1 }
+                    }
+                }
             }
         }
         for h in 0..<H where coefficient[h] != 0 {
