@@ -345,47 +345,74 @@ final class DelimitedReader: BatchSource {
 
     /// One pass over the file to type each column: integer if every value is a whole number of up to
     /// 18 digits, real if every value is a number, text otherwise. Empty fields and `NA` are missing.
+    ///
+    /// Quote-free lines are typed by ``KindInference/addLines(_:_:_:)``; a record with a quote, and every
+    /// record when `fastPath` is `false` (the reference the tests compare with), by ``RecordScanner``.
     static func inferKinds(
         path: String, displayPath: String? = nil, delimiter: UInt8, columns: [Int],
-        maxLineLength: Int = ReadOptions.defaultMaxLineLength
+        maxLineLength: Int = ReadOptions.defaultMaxLineLength, fastPath: Bool = true
     ) throws -> [ColumnBuilder.Kind] {
         let input = try ByteInput(path: path, displayPath: displayPath)
         var scanner = RecordScanner(delimiter: delimiter)
-        var kinds = [ColumnBuilder.Kind](repeating: .integer, count: columns.count)
+        var inference = KindInference(delimiter: delimiter, columns: columns)
+        let fast = fastPath && inference.hasFastPath
         var header = true
+        var settled = inference.isSettled
         _ = try input.refill()
         while true {
             let p = input.base
             var pos = input.start
-            scanning: while pos < input.end {
-                switch scanner.scan(p, pos, input.end, atEOF: input.atEOF) {
+            let end = input.end
+            if settled {
+                // No value can change a type; the rest is still read, so read errors surface as before.
+                pos = end
+            }
+            // Complete lines end at `linesEnd`; the next quote byte at or after `pos` is at `quote`.
+            var linesEnd = pos
+            if fast {
+                if input.atEOF {
+                    linesEnd = end
+                } else {
+                    var k = end
+                    while k > pos && p[k - 1] != 0x0A { k -= 1 }
+                    linesEnd = k
+                }
+            }
+            var quote = -1
+            scanning: while pos < end {
+                if fast && !header && pos < linesEnd {
+                    if quote < pos {
+                        let hit = memchr(p + pos, Int32(UInt8(ascii: "\"")), linesEnd - pos)
+                        quote = hit.map { UnsafeMutablePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - p }
+                            ?? linesEnd
+                    }
+                    // The lines before the one holding the quote.
+                    var stop = quote
+                    if quote < linesEnd { while stop > pos && p[stop - 1] != 0x0A { stop -= 1 } }
+                    if stop > pos {
+                        inference.addLines(p, pos, stop)
+                        pos = stop
+                        continue
+                    }
+                }
+                switch scanner.scan(p, pos, end, atEOF: input.atEOF) {
                 case .needMore: break scanning
-                case .malformed: return kinds  // the reading pass reports it with its line
+                case .malformed: return inference.kinds  // the reading pass reports it with its line
                 case .record(let next):
                     pos = next
                     if header {
                         header = false
                         continue
                     }
-                    for (c, k) in columns.enumerated() where k < scanner.starts.count && kinds[c] != .text {
-                        let a = scanner.starts[k]
-                        let z = scanner.ends[k]
-                        switch parseNumber(p, a, z, decimals: 0) {
-                        case .missing, .integer: break
-                        case .real: kinds[c] = .real
-                        case .invalid:
-                            if !(z - a == 2 && p[a] == UInt8(ascii: "N") && p[a + 1] == UInt8(ascii: "A")) {
-                                kinds[c] = .text
-                            }
-                        }
-                    }
+                    inference.add(scanner, p)
                 }
             }
             input.start = pos
-            if input.end - input.start > maxLineLength { return kinds }  // the reading pass reports it
+            settled = settled || inference.isSettled
+            if input.end - input.start > maxLineLength { return inference.kinds }  // the reading pass reports it
             if try !input.refill() {
                 if input.start < input.end { continue }
-                return kinds
+                return inference.kinds
             }
         }
     }
