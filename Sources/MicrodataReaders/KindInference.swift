@@ -55,7 +55,7 @@ struct KindInference {
 
     /// Types the fields of the record `scanner` last split.
     mutating func add(_ scanner: RecordScanner, _ p: UnsafePointer<UInt8>) {
-        for (c, k) in columns.enumerated() where k < scanner.starts.count && kinds[c] != .text {
+        for (c, k) in columns.enumerated() where k < scanner.count && kinds[c] != .text {
             KindInference.update(&kinds[c], p, scanner.starts[k], scanner.ends[k])
         }
     }
