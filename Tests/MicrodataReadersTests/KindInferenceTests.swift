@@ -41,6 +41,12 @@ import Testing
                 #expect(try kinds(first, sourceLocation: sourceLocation)[0] == result, sourceLocation: sourceLocation)
                 let end = "a,v" + eol + "1,1" + eol + "2,\(value)" + (last ? "" : eol)
                 #expect(try kinds(end, sourceLocation: sourceLocation)[1] == result, sourceLocation: sourceLocation)
+                // Followed by more lines, so that the field is read eight bytes at a time.
+                let padding = String(repeating: "3,3" + eol, count: 3) + (last ? "3,3" : "")
+                let early = "a,v" + eol + "1,1" + eol + "2,\(value)" + eol + padding
+                #expect(try kinds(early, sourceLocation: sourceLocation)[1] == result, sourceLocation: sourceLocation)
+                let early0 = "v,b" + eol + "\(value),1" + eol + padding
+                #expect(try kinds(early0, sourceLocation: sourceLocation)[0] == result, sourceLocation: sourceLocation)
             }
         }
         #expect(seen.count == 1, "the line ends change the type of \(value.debugDescription)",
@@ -78,6 +84,22 @@ import Testing
         #expect(try kind(of: "NAN") == .text)
         #expect(try kind(of: "1 2") == .text)
         #expect(try kind(of: "é") == .text)
+        // The bytes either side of the digits.
+        #expect(try kind(of: "1:2") == .text)
+        #expect(try kind(of: "1/2") == .text)
+        #expect(try kind(of: "12:") == .text)
+        #expect(try kind(of: "/12") == .text)
+    }
+
+    @Test func fieldLengthsAroundAWord() throws {
+        // Up to 7 bytes are classified a word at a time, longer fields byte by byte.
+        for value in ["1234567", "12345678", "123456789", "-123456", "-1234567", "123.456", "1234.567", "-12.345",
+                      "-123.456", "12.34.5", "1234.5.", "123456\r", "1234567\r", "+123.45", "123456.", ".123456"]
+        {
+            let expected: ColumnBuilder.Kind = value.filter { $0 == "." }.count > 1 ? .text
+                : value.contains(".") ? .real : .integer
+            #expect(try kind(of: value) == expected, "\(value.debugDescription)")
+        }
     }
 
     @Test func longIntegers() throws {
@@ -153,7 +175,7 @@ import Testing
 
     @Test func randomFilesAgreeWithTheReference() throws {
         // Fields drawn from an alphabet of the bytes that matter, in random record shapes.
-        let pieces = ["0", "1", "9", "12", "-", "+", ".", " ", "\t", "e", "N", "A", "NA", "x", "\"", "\r", ",", "\n",
+        let pieces = ["0", "1", "9", "12", "-", "+", ".", " ", "\t", "e", "N", "A", "NA", "x", ":", "/", "\"", "\r", ",", "\n",
                       "\r\n", "123456789012345678", "9", "99999999999"]
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next() -> Int {
@@ -177,6 +199,7 @@ import Testing
                 }
                 text += next() % 5 == 0 ? "\r\n" : "\n"
             }
+            if next() % 2 == 0 { text += "1,2,3\n4,5,6\n" }
             if next() % 3 == 0 { text.removeLast() }
             _ = try kinds(text)
             _ = try kinds(text, columns: [2, 1])
