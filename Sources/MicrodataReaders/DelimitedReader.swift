@@ -1,103 +1,18 @@
 import Foundation
 import MicrodataCodebook
 
-/// Splits delimited records (RFC 4180 quoting) out of a ``ByteInput`` without copying fields.
-struct RecordScanner {
-    let delimiter: UInt8
-    /// Field contents as byte ranges of the input window, for the last record scanned.
-    var starts: [Int] = []
-    var ends: [Int] = []
-    /// Whether a field was quoted and held doubled quotes that must be collapsed.
-    var escaped: [Bool] = []
-    /// Physical lines the last record spanned.
-    var linesSpanned = 0
-
-    init(delimiter: UInt8) { self.delimiter = delimiter }
-
-    enum Outcome {
-        case record(next: Int)
-        case needMore
-        case malformed(String, field: Int)
-    }
-
-    /// Scans one record starting at `pos`.
-    mutating func scan(_ p: UnsafeMutablePointer<UInt8>, _ pos: Int, _ end: Int, atEOF: Bool) -> Outcome {
-        starts.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        escaped.removeAll(keepingCapacity: true)
-        linesSpanned = 1
-        var i = pos
-        var fieldStart = pos
-        while true {
-            // One field.
-            if i < end && p[i] == UInt8(ascii: "\"") {
-                var j = i + 1
-                var doubled = false
-                while true {
-                    guard j < end else {
-                        if atEOF { return .malformed("unclosed quote", field: starts.count + 1) }
-                        return .needMore
-                    }
-                    let c = p[j]
-                    if c == UInt8(ascii: "\"") {
-                        if j + 1 < end && p[j + 1] == UInt8(ascii: "\"") {
-                            doubled = true
-                            j += 2
-                            continue
-                        }
-                        if j + 1 == end && !atEOF { return .needMore }
-                        break
-                    }
-                    if c == 0x0A { linesSpanned += 1 }
-                    j += 1
-                }
-                starts.append(i + 1)
-                ends.append(j)
-                escaped.append(doubled)
-                i = j + 1
-                if i < end && p[i] == 0x0D {
-                    if i + 1 == end && !atEOF { return .needMore }
-                    if i + 1 == end || p[i + 1] == 0x0A { i += 1 }
-                }
-                if i < end && p[i] != delimiter && p[i] != 0x0A {
-                    return .malformed("text after a closing quote", field: starts.count)
-                }
-            } else {
-                fieldStart = i
-                while i < end && p[i] != delimiter && p[i] != 0x0A { i += 1 }
-                var fieldEnd = i
-                if i == end && !atEOF { return .needMore }
-                if fieldEnd > fieldStart && p[fieldEnd - 1] == 0x0D && (i == end || p[i] == 0x0A) { fieldEnd -= 1 }
-                starts.append(fieldStart)
-                ends.append(fieldEnd)
-                escaped.append(false)
-            }
-            if i >= end { return .record(next: end) }
-            if p[i] == 0x0A { return .record(next: i + 1) }
-            i += 1  // delimiter
-            if i == end && !atEOF { return .needMore }
-        }
-    }
-
-    /// The text of field `k`, with doubled quotes collapsed; `nil` when it is not valid UTF-8.
-    func text(_ p: UnsafeMutablePointer<UInt8>, _ k: Int, encoding: TextEncoding) -> String? {
-        guard let s = encoding.decodeChecked(p, starts[k], ends[k]) else { return nil }
-        return escaped[k] ? s.replacingOccurrences(of: "\"\"", with: "\"") : s
-    }
-}
-
 /// Reads CSV or TSV with a header row as batches of typed columns; decimals are never applied.
 final class DelimitedReader: BatchSource {
     private let input: ByteInput
-    private var scanner: RecordScanner
+    private let scanner: RecordScanner
     private let options: ReadOptions
     private let encoding: TextEncoding
-    /// For each output column: the header field index, name, kind, missing rule.
-    private let sourceIndex: [Int]
+    /// For each output column: its name and missing rule.
     private let names: [String]
     private let rules: [MissingRule?]
-    private let naIsMissing: [Bool]
-    private var builders: [ColumnBuilder]
+    private let builders: [ColumnBuilder]
+    /// The columns as the record loop reads them, without reference counting.
+    private let hot: UnsafeMutableBufferPointer<HotColumn>
     private let headerCount: Int
     private let batchSize: Int
     private var ready: [Batch] = []
@@ -131,13 +46,13 @@ final class DelimitedReader: BatchSource {
             }
             if tabs > commas { delimiter = 0x09 }
         }
-        var headerScanner = RecordScanner(delimiter: delimiter)
+        let headerScanner = RecordScanner(delimiter: delimiter)
         var header: [String] = []
         while true {
             switch headerScanner.scan(input.base, input.start, input.end, atEOF: input.atEOF) {
             case .record(let next):
                 let sc = headerScanner
-                header = try sc.starts.indices.map {
+                header = try (0..<sc.count).map {
                     guard let name = sc.text(input.base, $0, encoding: .utf8) else {
                         throw ReadError(message: "header, field \($0 + 1): " + invalidUTF8Message, file: path, line: 1)
                     }
@@ -171,7 +86,6 @@ final class DelimitedReader: BatchSource {
         } else {
             index = Array(header.indices)
         }
-        sourceIndex = index
         let names = index.map { header[$0] }
         self.names = names
         var kinds: [ColumnBuilder.Kind] = []
@@ -198,10 +112,29 @@ final class DelimitedReader: BatchSource {
             na = inferred.map { $0 != .text }
         }
         self.rules = rules
-        naIsMissing = na
         let reserve = min(batchSize, 1 << 16)
-        builders = names.indices.map { ColumnBuilder(name: names[$0], kind: kinds[$0], reserve: reserve) }
+        let builders = names.indices.map { ColumnBuilder(name: names[$0], kind: kinds[$0], reserve: reserve) }
+        self.builders = builders
+        hot = .allocate(capacity: names.count)
+        for c in names.indices {
+            hot[c] = HotColumn(source: index[c], isText: kinds[c] == .text, hasRule: rules[c] != nil,
+                               naIsMissing: na[c], builder: Unmanaged.passUnretained(builders[c]))
+        }
         missingCounts = Array(repeating: 0, count: names.count)
+    }
+
+    deinit { hot.deallocate() }
+
+    /// An output column and the builder it appends to; `builders` keeps the builder alive.
+    struct HotColumn {
+        /// The header field it is read from.
+        var source: Int
+        /// A text column (its builder never changes kind); otherwise numeric.
+        var isText: Bool
+        var hasRule: Bool
+        /// `NA` is missing (inferred numeric columns).
+        var naIsMissing: Bool
+        var builder: Unmanaged<ColumnBuilder>
     }
 
     var statistics: ReadStatistics {
@@ -247,7 +180,7 @@ final class DelimitedReader: BatchSource {
                     }
                     lineNumber += scanner.linesSpanned
                     pos = next
-                    if scanner.starts.count == 1 && scanner.starts[0] == scanner.ends[0] {
+                    if scanner.count == 1 && scanner.starts[0] == scanner.ends[0] {
                         stats.blankLines += 1
                         continue
                     }
@@ -269,57 +202,19 @@ final class DelimitedReader: BatchSource {
         }
     }
 
+    @inline(__always)
     private func record(_ p: UnsafeMutablePointer<UInt8>, line: Int) throws {
-        if scanner.starts.count != headerCount {
-            throw ReadError(message: "record has \(scanner.starts.count) fields, the header has \(headerCount)",
+        let count = scanner.count
+        if count != headerCount {
+            throw ReadError(message: "record has \(count) fields, the header has \(headerCount)",
                             file: input.path, line: line)
         }
-        for c in builders.indices {
-            let k = sourceIndex[c]
-            let b = builders[c]
-            let a = scanner.starts[k]
-            let z = scanner.ends[k]
-            if b.kind == .text {
-                if a == z {
-                    b.append(nil as String?)
-                } else {
-                    guard let s = scanner.text(p, k, encoding: encoding) else {
-                        throw ReadError(message: invalidUTF8Message + " (field \(k + 1))", file: input.path,
-                                        line: line, variable: names[c], found: foundText(p, a, z))
-                    }
-                    if let rule = rules[c], rule.texts.contains(s) {
-                        b.appendMissing()
-                        missingCounts[c] += 1
-                    } else {
-                        b.append(s)
-                    }
-                }
-                continue
-            }
-            switch parseNumber(p, a, z, decimals: 0) {
-            case .missing:
-                b.appendMissing()
-            case .integer(let v):
-                if let rule = rules[c], rule.contains(v) {
-                    b.appendMissing()
-                    missingCounts[c] += 1
-                } else {
-                    b.append(v)
-                }
-            case .real(let v):
-                if let rule = rules[c], rule.contains(v) {
-                    b.appendMissing()
-                    missingCounts[c] += 1
-                } else {
-                    b.append(v)
-                }
-            case .invalid:
-                if naIsMissing[c] && z - a == 2 && p[a] == UInt8(ascii: "N") && p[a + 1] == UInt8(ascii: "A") {
-                    b.appendMissing()
-                    continue
-                }
-                throw ReadError(message: numberProblem(p, a, z) + " (field \(k + 1))", file: input.path, line: line,
-                                variable: names[c], found: foundText(p, a, z))
+        let starts = scanner.starts
+        let ends = scanner.ends
+        for c in hot.indices {
+            let h = hot[c]
+            try h.builder._withUnsafeGuaranteedRef { b in
+                try append(p, starts[h.source], ends[h.source], h, column: c, to: b, line: line)
             }
         }
         rows += 1
@@ -328,6 +223,55 @@ final class DelimitedReader: BatchSource {
         if let limit = options.limit, rows >= limit {
             stats.stoppedAtLimit = true
             finish()
+        }
+    }
+
+    /// Parses field `p[a..<z]` of column `c` and appends it to its builder `b`.
+    @inline(__always)
+    private func append(_ p: UnsafeMutablePointer<UInt8>, _ a: Int, _ z: Int, _ h: HotColumn, column c: Int,
+                        to b: ColumnBuilder, line: Int) throws {
+        let k = h.source
+        if h.isText {
+            if a == z {
+                b.append(nil as String?)
+            } else {
+                guard let s = scanner.text(p, k, encoding: encoding) else {
+                    throw ReadError(message: invalidUTF8Message + " (field \(k + 1))", file: input.path,
+                                    line: line, variable: names[c], found: foundText(p, a, z))
+                }
+                if h.hasRule, rules[c]!.texts.contains(s) {
+                    b.appendMissing()
+                    missingCounts[c] += 1
+                } else {
+                    b.append(s)
+                }
+            }
+            return
+        }
+        switch parseDelimitedNumber(p, a, z) {
+        case .missing:
+            b.appendMissing()
+        case .integer(let v):
+            if h.hasRule, rules[c]!.contains(v) {
+                b.appendMissing()
+                missingCounts[c] += 1
+            } else {
+                b.append(v)
+            }
+        case .real(let v):
+            if h.hasRule, rules[c]!.contains(v) {
+                b.appendMissing()
+                missingCounts[c] += 1
+            } else {
+                b.append(v)
+            }
+        case .invalid:
+            if h.naIsMissing && z - a == 2 && p[a] == UInt8(ascii: "N") && p[a + 1] == UInt8(ascii: "A") {
+                b.appendMissing()
+                return
+            }
+            throw ReadError(message: numberProblem(p, a, z) + " (field \(k + 1))", file: input.path, line: line,
+                            variable: names[c], found: foundText(p, a, z))
         }
     }
 
@@ -345,47 +289,74 @@ final class DelimitedReader: BatchSource {
 
     /// One pass over the file to type each column: integer if every value is a whole number of up to
     /// 18 digits, real if every value is a number, text otherwise. Empty fields and `NA` are missing.
+    ///
+    /// Quote-free lines are typed by ``KindInference/addLines(_:_:_:)``; a record with a quote, and every
+    /// record when `fastPath` is `false` (the reference the tests compare with), by ``RecordScanner``.
     static func inferKinds(
         path: String, displayPath: String? = nil, delimiter: UInt8, columns: [Int],
-        maxLineLength: Int = ReadOptions.defaultMaxLineLength
+        maxLineLength: Int = ReadOptions.defaultMaxLineLength, fastPath: Bool = true
     ) throws -> [ColumnBuilder.Kind] {
         let input = try ByteInput(path: path, displayPath: displayPath)
-        var scanner = RecordScanner(delimiter: delimiter)
-        var kinds = [ColumnBuilder.Kind](repeating: .integer, count: columns.count)
+        let scanner = RecordScanner(delimiter: delimiter)
+        var inference = KindInference(delimiter: delimiter, columns: columns)
+        let fast = fastPath && inference.hasFastPath
         var header = true
+        var settled = inference.isSettled
         _ = try input.refill()
         while true {
             let p = input.base
             var pos = input.start
-            scanning: while pos < input.end {
-                switch scanner.scan(p, pos, input.end, atEOF: input.atEOF) {
+            let end = input.end
+            if settled {
+                // No value can change a type; the rest is still read, so read errors surface as before.
+                pos = end
+            }
+            // Complete lines end at `linesEnd`; the next quote byte at or after `pos` is at `quote`.
+            var linesEnd = pos
+            if fast {
+                if input.atEOF {
+                    linesEnd = end
+                } else {
+                    var k = end
+                    while k > pos && p[k - 1] != 0x0A { k -= 1 }
+                    linesEnd = k
+                }
+            }
+            var quote = -1
+            scanning: while pos < end {
+                if fast && !header && pos < linesEnd {
+                    if quote < pos {
+                        let hit = memchr(p + pos, Int32(UInt8(ascii: "\"")), linesEnd - pos)
+                        quote = hit.map { UnsafeMutablePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - p }
+                            ?? linesEnd
+                    }
+                    // The lines before the one holding the quote.
+                    var stop = quote
+                    if quote < linesEnd { while stop > pos && p[stop - 1] != 0x0A { stop -= 1 } }
+                    if stop > pos {
+                        inference.addLines(p, pos, stop)
+                        pos = stop
+                        continue
+                    }
+                }
+                switch scanner.scan(p, pos, end, atEOF: input.atEOF) {
                 case .needMore: break scanning
-                case .malformed: return kinds  // the reading pass reports it with its line
+                case .malformed: return inference.kinds  // the reading pass reports it with its line
                 case .record(let next):
                     pos = next
                     if header {
                         header = false
                         continue
                     }
-                    for (c, k) in columns.enumerated() where k < scanner.starts.count && kinds[c] != .text {
-                        let a = scanner.starts[k]
-                        let z = scanner.ends[k]
-                        switch parseNumber(p, a, z, decimals: 0) {
-                        case .missing, .integer: break
-                        case .real: kinds[c] = .real
-                        case .invalid:
-                            if !(z - a == 2 && p[a] == UInt8(ascii: "N") && p[a + 1] == UInt8(ascii: "A")) {
-                                kinds[c] = .text
-                            }
-                        }
-                    }
+                    inference.add(scanner, p)
                 }
             }
             input.start = pos
-            if input.end - input.start > maxLineLength { return kinds }  // the reading pass reports it
+            settled = settled || inference.isSettled
+            if input.end - input.start > maxLineLength { return inference.kinds }  // the reading pass reports it
             if try !input.refill() {
                 if input.start < input.end { continue }
-                return kinds
+                return inference.kinds
             }
         }
     }

@@ -84,6 +84,61 @@ func parseNumber(_ p: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int, decimals: Int)
     return .real(negative ? -v : v)
 }
 
+/// ``parseNumber(_:_:_:decimals:)`` without implied decimals, with a fast path for the plain fields of
+/// delimited data (an optional `-`, at most 15 digits and one `.`, nothing else); the results are the same.
+@inline(__always)
+func parseDelimitedNumber(_ p: UnsafePointer<UInt8>, _ a: Int, _ z: Int) -> ParsedNumber {
+    var i = a
+    let negative = i < z && p[i] == UInt8(ascii: "-")
+    if negative { i += 1 }
+    let digitsStart = i
+    var mantissa: UInt64 = 0
+    var point = -1
+    while i < z {
+        let d = p[i] &- 0x30
+        if d < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(d)
+        } else if p[i] == UInt8(ascii: ".") && point < 0 {
+            point = i
+        } else {
+            return parseNumber(p, a, z, decimals: 0)
+        }
+        i += 1
+    }
+    let digits = z - digitsStart - (point >= 0 ? 1 : 0)
+    if digits == 0 || digits > 15 { return parseNumber(p, a, z, decimals: 0) }
+    if point < 0 {
+        let v = Int64(mantissa)
+        return .integer(negative ? -v : v)
+    }
+    // Below 10^15 < 2^53 the mantissa is exact, so one division rounds correctly, as in parseNumber.
+    let v = Double(mantissa) / exactPowerOfTen(z - point - 1)
+    return .real(negative ? -v : v)
+}
+
+/// 10^`e` for `e` in 0...15, without the global table's lazy-initialisation check.
+@inline(__always)
+func exactPowerOfTen(_ e: Int) -> Double {
+    switch e {
+    case 0: 1
+    case 1: 1e1
+    case 2: 1e2
+    case 3: 1e3
+    case 4: 1e4
+    case 5: 1e5
+    case 6: 1e6
+    case 7: 1e7
+    case 8: 1e8
+    case 9: 1e9
+    case 10: 1e10
+    case 11: 1e11
+    case 12: 1e12
+    case 13: 1e13
+    case 14: 1e14
+    default: 1e15
+    }
+}
+
 /// `strtod` on a copy of the field, for numbers too long for the fast path.
 /// A whole number of more than 18 significant digits: `.integer` if it fits in Int64, else `.invalid`
 /// (see ``numberProblem(_:_:_:)`` for the message).

@@ -1,0 +1,137 @@
+import Foundation
+
+/// Splits delimited records (RFC 4180 quoting) out of a ``ByteInput`` without copying fields.
+///
+/// The field bounds of the last record are kept in buffers the scanner owns and reuses, so scanning a
+/// record allocates nothing and does no reference counting.
+final class RecordScanner {
+    let delimiter: UInt8
+    /// Fields in the last record scanned.
+    private(set) var count = 0
+    /// Field `k < count` of the last record is `starts[k]..<ends[k]` of the input window.
+    private(set) var starts: UnsafeMutablePointer<Int>
+    private(set) var ends: UnsafeMutablePointer<Int>
+    /// Whether a field was quoted and held doubled quotes that must be collapsed.
+    private(set) var escaped: UnsafeMutablePointer<Bool>
+    private var capacity: Int
+    /// Physical lines the last record spanned.
+    private(set) var linesSpanned = 0
+
+    init(delimiter: UInt8) {
+        self.delimiter = delimiter
+        capacity = 64
+        starts = .allocate(capacity: capacity)
+        ends = .allocate(capacity: capacity)
+        escaped = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        starts.deallocate()
+        ends.deallocate()
+        escaped.deallocate()
+    }
+
+    enum Outcome {
+        case record(next: Int)
+        case needMore
+        case malformed(String, field: Int)
+    }
+
+    /// Doubles the field buffers, keeping the first `n` fields.
+    private func grow(keeping n: Int) {
+        let newCapacity = capacity * 2
+        let s = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity)
+        s.update(from: starts, count: n)
+        starts.deallocate()
+        starts = s
+        let e = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity)
+        e.update(from: ends, count: n)
+        ends.deallocate()
+        ends = e
+        let q = UnsafeMutablePointer<Bool>.allocate(capacity: newCapacity)
+        q.update(from: escaped, count: n)
+        escaped.deallocate()
+        escaped = q
+        capacity = newCapacity
+    }
+
+    /// Scans one record starting at `pos`.
+    func scan(_ p: UnsafeMutablePointer<UInt8>, _ pos: Int, _ end: Int, atEOF: Bool) -> Outcome {
+        let delimiter = self.delimiter
+        var n = 0
+        var lines = 1
+        defer {
+            count = n
+            linesSpanned = lines
+        }
+        var starts = self.starts
+        var ends = self.ends
+        var escaped = self.escaped
+        var capacity = self.capacity
+        var i = pos
+        while true {
+            if n == capacity {
+                grow(keeping: n)
+                starts = self.starts
+                ends = self.ends
+                escaped = self.escaped
+                capacity = self.capacity
+            }
+            // One field.
+            if i < end && p[i] == UInt8(ascii: "\"") {
+                var j = i + 1
+                var doubled = false
+                while true {
+                    guard j < end else {
+                        if atEOF { return .malformed("unclosed quote", field: n + 1) }
+                        return .needMore
+                    }
+                    let c = p[j]
+                    if c == UInt8(ascii: "\"") {
+                        if j + 1 < end && p[j + 1] == UInt8(ascii: "\"") {
+                            doubled = true
+                            j += 2
+                            continue
+                        }
+                        if j + 1 == end && !atEOF { return .needMore }
+                        break
+                    }
+                    if c == 0x0A { lines += 1 }
+                    j += 1
+                }
+                starts[n] = i + 1
+                ends[n] = j
+                escaped[n] = doubled
+                n += 1
+                i = j + 1
+                if i < end && p[i] == 0x0D {
+                    if i + 1 == end && !atEOF { return .needMore }
+                    if i + 1 == end || p[i + 1] == 0x0A { i += 1 }
+                }
+                if i < end && p[i] != delimiter && p[i] != 0x0A {
+                    return .malformed("text after a closing quote", field: n)
+                }
+            } else {
+                let fieldStart = i
+                while i < end && p[i] != delimiter && p[i] != 0x0A { i += 1 }
+                var fieldEnd = i
+                if i == end && !atEOF { return .needMore }
+                if fieldEnd > fieldStart && p[fieldEnd - 1] == 0x0D && (i == end || p[i] == 0x0A) { fieldEnd -= 1 }
+                starts[n] = fieldStart
+                ends[n] = fieldEnd
+                escaped[n] = false
+                n += 1
+            }
+            if i >= end { return .record(next: end) }
+            if p[i] == 0x0A { return .record(next: i + 1) }
+            i += 1  // delimiter
+            if i == end && !atEOF { return .needMore }
+        }
+    }
+
+    /// The text of field `k`, with doubled quotes collapsed; `nil` when it is not valid UTF-8.
+    func text(_ p: UnsafeMutablePointer<UInt8>, _ k: Int, encoding: TextEncoding) -> String? {
+        guard let s = encoding.decodeChecked(p, starts[k], ends[k]) else { return nil }
+        return escaped[k] ? s.replacingOccurrences(of: "\"\"", with: "\"") : s
+    }
+}
