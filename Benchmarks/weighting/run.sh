@@ -18,6 +18,19 @@ hyperfine -N --warmup 1 --runs 5 --export-markdown "$dir/hyperfine.md" \
   -n "(d) median" "$bin tabulate ${design[*]} --quantile y:0.5 --output $dir/md_d.csv"
 hyperfine -N --warmup 0 --runs 3 --export-markdown "$dir/hyperfine_reps.md" \
   -n "(e) 80 reps x 100 domains" "$bin tabulate ${reps[*]} --mean y --by dom --output $dir/md_e.csv"
+echo "== whole job, same run: Rscript (read_csv + svydesign + estimate) vs microdata tabulate (hyperfine)"
+hyperfine -N --warmup 1 --runs 3 --export-json "$dir/whole_job.json" --export-markdown "$dir/whole_job.md" \
+  -n "R (b) 8x8 outflow" "Rscript $here/r_case.R $dir b" \
+  -n "microdata (b) 8x8 outflow" "$bin tabulate ${design[*]} --proportion dest --by origin --output $dir/md_b.csv" \
+  -n "R (c) 100 domains" "Rscript $here/r_case.R $dir c" \
+  -n "microdata (c) 100 domains" "$bin tabulate ${design[*]} --mean y --by dom --output $dir/md_c.csv"
+python3 - "$dir/whole_job.json" <<'PY'
+import json, sys
+t = {r["command"]: r["mean"] for r in json.load(open(sys.argv[1]))["results"]}
+for case in ("(b) 8x8 outflow", "(c) 100 domains"):
+    r, m = t["R " + case], t["microdata " + case]
+    print(f"  {case}: R {r:.2f} s, microdata {m:.3f} s, {r / m:.0f}x")
+PY
 echo "== peak RSS"
 for c in "--proportion dest --by origin" "--mean y --by dom"; do
   /usr/bin/time -v $bin tabulate "${design[@]}" $c --output /dev/null 2>&1 | grep -E "Maximum resident|Elapsed" | sed "s/^/  $c: /"

@@ -13,7 +13,7 @@ import Testing
     func gunzipped(_ path: String) throws -> URL {
         let source = Fixtures.url(path)
         let target = try Fixtures.temporaryDirectory().appendingPathComponent(source.deletingPathExtension().lastPathComponent)
-        FileManager.default.createFile(atPath: target.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: target.path, contents: nil)
         let gzip = Process()
         gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
         gzip.arguments = ["-dc", source.path]
