@@ -64,8 +64,10 @@ struct Harmonise: ParsableCommand {
             throw ValidationError(e.description)
         }
         // Sentinels stay as values so the audit can report them.
-        var source = try DataReader.open(
-            data: URL(fileURLWithPath: data), codebook: book, options: ReadOptions(keepRawMissing: true, maxLineLength: Limits.maxLineLength))
+        // Parsing runs on a second thread, ahead of harmonising and writing.
+        let source = PrefetchingSource(try DataReader.open(
+            data: URL(fileURLWithPath: data), codebook: book,
+            options: ReadOptions(keepRawMissing: true, maxLineLength: Limits.maxLineLength)))
         var writer = try TableWriter(path: output, format: format)
         do {
             while let batch = try source.nextBatch() {

@@ -119,9 +119,10 @@ struct MobilityRequest {
         var estimator = try MobilityEstimator(
             origin: origin, destination: destination, by: by, design: design, registry: registry, codebook: book,
             level: level)
-        var source = try DataReader.open(
+        // Parsing (and gunzipping) runs on a second thread, ahead of the estimator.
+        let source = PrefetchingSource(try DataReader.open(
             data: data, codebook: book, options: ReadOptions(
-                variables: book == nil ? nil : estimator.requiredVariables, maxLineLength: Limits.maxLineLength))
+                variables: book == nil ? nil : estimator.requiredVariables, maxLineLength: Limits.maxLineLength)))
         while let batch = try source.nextBatch() { try estimator.add(batch) }
         let (customOrder, lowToHigh) = try classOrder()
         let pass = try estimator.finish(schemes: schemes, order: customOrder, lowToHigh: lowToHigh)
