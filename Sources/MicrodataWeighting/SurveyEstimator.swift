@@ -5,8 +5,9 @@ import MicrodataReaders
 ///
 /// Feed every ``Batch`` to ``add(_:)``, then call ``finish()``. The pass keeps, per analysis, sums of
 /// `w, wy, wy², wx` for each (domain, category, PSU or second-stage unit) and per replicate; variances come
-/// from those PSU totals (Taylor linearisation) or from replicate estimates. Nothing is allocated per row
-/// except where a new PSU, domain or category first appears (and the values of quantile variables, which
+/// from those PSU totals (Taylor linearisation) or from replicate estimates. Each batch is worked a column at a
+/// time through a few arrays of the batch's length (key codes, units, domains, slots); nothing is allocated per
+/// row except where a new PSU, domain or category first appears (and the values of quantile variables, which
 /// must be sorted, and for iterative calibration the calibration vector, weight and unit of every row, since
 /// its g-weights are a nonlinear function of x).
 public struct SurveyEstimator {
