@@ -27,9 +27,9 @@ struct SortedSample {
             ws.append(w[i])
             total.add(w[i])
         }
-        let order = xs.indices.sorted { xs[$0] < xs[$1] || (xs[$0] == xs[$1] && $0 < $1) }
-        self.x = order.map { xs[$0] }
-        self.w = order.map { ws[$0] }
+        let order = Self.ascendingOrder(xs)
+        self.x = order.map { xs[Int($0)] }
+        self.w = order.map { ws[Int($0)] }
         // R's sum() and cumsum() accumulate in long double; matching them decides ties at p·Σw exactly.
         var c = LongSum()
         var cumw = [Double](repeating: 0, count: order.count)
@@ -42,6 +42,55 @@ struct SortedSample {
     }
 
     var count: Int { x.count }
+
+    /// The positions of `xs` (no NaN) in ascending order, equal values in data order: a stable radix sort of
+    /// order-preserving 64-bit keys, 16 bits a pass (−0 and 0 share a key, as `<` has them equal).
+    static func ascendingOrder(_ xs: [Double]) -> [Int32] {
+        let n = xs.count
+        if n < 1 << 12 {
+            return xs.indices.sorted { xs[$0] < xs[$1] || (xs[$0] == xs[$1] && $0 < $1) }.map { Int32($0) }
+        }
+        let sign: UInt64 = 1 << 63
+        var keys = xs.map { x -> UInt64 in
+            let bits = (x == 0 ? 0.0 : x).bitPattern
+            return bits & sign != 0 ? ~bits : bits | sign
+        }
+        var order = (0..<n).map { Int32($0) }
+        var keys2 = [UInt64](repeating: 0, count: n)
+        var order2 = [Int32](repeating: 0, count: n)
+        var count = [Int](repeating: 0, count: 1 << 16)
+        for shift in stride(from: UInt64(0), to: 64, by: 16) {
+            for i in count.indices { count[i] = 0 }
+            for k in keys { count[Int(truncatingIfNeeded: (k >> shift) & 0xFFFF)] += 1 }
+            if count.contains(n) { continue }  // every key has this digit: the pass would change nothing
+            var start = 0
+            for i in count.indices {
+                let c = count[i]
+                count[i] = start
+                start += c
+            }
+            keys.withUnsafeBufferPointer { k in
+                order.withUnsafeBufferPointer { o in
+                    keys2.withUnsafeMutableBufferPointer { k2 in
+                        order2.withUnsafeMutableBufferPointer { o2 in
+                            count.withUnsafeMutableBufferPointer { c in
+                                for i in 0..<n {
+                                    let d = Int(truncatingIfNeeded: (k[i] >> shift) & 0xFFFF)
+                                    let j = c[d]
+                                    c[d] = j + 1
+                                    k2[j] = k[i]
+                                    o2[j] = o[i]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            swap(&keys, &keys2)
+            swap(&order, &order2)
+        }
+        return order
+    }
 
     /// The weighted share with x ≤ q.
     func cdf(_ q: Double) -> Double {

@@ -65,4 +65,26 @@ struct QuantileRuleTests {
                                                 EstimationOptions(quantileRule: rule))
         for (k, row) in cases.enumerated() { Self.expectMatch(est.table.cells[k].estimate, row.value, row) }
     }
+
+    @Test func radixOrderMatchesTheComparisonSortWithTiesSignedZerosAndInfinities() {
+        var state: UInt64 = 42
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        let special: [Double] = [0, -0.0, .infinity, -.infinity, .greatestFiniteMagnitude, -.leastNonzeroMagnitude,
+                                 .leastNonzeroMagnitude, 1e-300, -1e300]
+        var xs: [Double] = []
+        for i in 0..<20_000 {
+            switch next() % 4 {
+            case 0: xs.append(Double(Int(next() % 50) - 25))  // many ties
+            case 1: xs.append((Double(next()) / Double(1 << 31) - 0.5) * 1e6)
+            case 2: xs.append(special[i % special.count])
+            default: xs.append(Double(next() % 1000) / 8)
+            }
+        }
+        let expected = xs.indices.sorted { xs[$0] < xs[$1] || (xs[$0] == xs[$1] && $0 < $1) }
+        let order = SortedSample.ascendingOrder(xs)
+        #expect(order.map { Int($0) } == expected)
+    }
 }
