@@ -26,7 +26,7 @@ final class ByteInput {
     /// A regular file (not a FIFO or device), so `fileSize` is known and a short read means the file shrank.
     let isRegularFile: Bool
     private var fd: Int32 = -1
-    private var queue: ChunkQueue?
+    private var queue: BoundedQueue<ChunkItem>?
     private var producer: Thread?
     private var bomChecked = false
     /// The producer's error, rethrown on every later refill.
@@ -74,7 +74,7 @@ final class ByteInput {
             plainOffset = prefix.count
         }
         if isGzip {
-            let queue = ChunkQueue(limit: 4)
+            let queue = BoundedQueue<ChunkItem>(limit: 4)
             self.queue = queue
             let fd = self.fd
             self.fd = -1
@@ -94,7 +94,7 @@ final class ByteInput {
 
     /// Bytes of the file consumed so far: compressed bytes for gzip, plain bytes otherwise.
     var fileOffset: Int {
-        if let queue { return queue.compressedOffset }
+        if let queue { return queue.position }
         return plainOffset
     }
     private var plainOffset = 0
@@ -168,10 +168,7 @@ final class ByteInput {
         if capacity - end >= extra { return }
         var newCapacity = capacity * 2
         while newCapacity - end < extra { newCapacity *= 2 }
-        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        newBase.update(from: base, count: end)
-        base.deallocate()
-        base = newBase
+        base = base.reallocated(keeping: end, capacity: newCapacity)
         capacity = newCapacity
     }
 }
@@ -183,62 +180,11 @@ enum ChunkItem {
     case failure(ReadError)
 }
 
-/// A bounded single-producer, single-consumer queue of decompressed chunks.
-final class ChunkQueue: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var items: [ChunkItem] = []
-    private let limit: Int
-    private var cancelled = false
-    private var _compressedOffset = 0
-
-    init(limit: Int) { self.limit = limit }
-
-    /// Waits for room; returns `false` when the consumer has gone.
-    func push(_ item: ChunkItem, compressedOffset: Int) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while items.count >= limit && !cancelled { condition.wait() }
-        if cancelled { return false }
-        items.append(item)
-        _compressedOffset = compressedOffset
-        condition.broadcast()
-        return true
-    }
-
-    func pop() -> ChunkItem {
-        condition.lock()
-        defer { condition.unlock() }
-        while items.isEmpty { condition.wait() }
-        let item = items.removeFirst()
-        condition.broadcast()
-        return item
-    }
-
-    func cancel() {
-        condition.lock()
-        cancelled = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    var isCancelled: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return cancelled
-    }
-
-    var compressedOffset: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return _compressedOffset
-    }
-}
-
 /// Inflates a gzip file (concatenated members allowed) into chunks on its own thread.
 struct GzipProducer {
     let fd: Int32
     let path: String
-    let queue: ChunkQueue
+    let queue: BoundedQueue<ChunkItem>
     /// Bytes already read from a pipe (the magic bytes), inflated before the rest.
     var prefix: [UInt8] = []
 
@@ -246,7 +192,7 @@ struct GzipProducer {
         defer { close(fd) }
         var stream = z_stream()
         guard czlib_inflateInit2(&stream, 15 + 32) == Z_OK else {
-            _ = queue.push(.failure(ReadError(message: "cannot initialise zlib", file: path)), compressedOffset: 0)
+            _ = queue.push(.failure(ReadError(message: "cannot initialise zlib", file: path)), position: 0)
             return
         }
         defer { inflateEnd(&stream) }
@@ -265,7 +211,7 @@ struct GzipProducer {
         var out = [UInt8](repeating: 0, count: ByteInput.chunkSize)
         var outCount = 0
         func fail(_ message: String) {
-            _ = queue.push(.failure(ReadError(message: message, file: path)), compressedOffset: consumed)
+            _ = queue.push(.failure(ReadError(message: message, file: path)), position: consumed)
         }
         while true {
             if stream.avail_in == 0 && !inputEOF {
@@ -308,7 +254,7 @@ struct GzipProducer {
                 return fail("corrupt gzip stream: \(detail)")
             }
             if outCount == out.count {
-                if !queue.push(.chunk(out), compressedOffset: consumed - Int(stream.avail_in)) { return }
+                if !queue.push(.chunk(out), position: consumed - Int(stream.avail_in)) { return }
                 out = [UInt8](repeating: 0, count: ByteInput.chunkSize)
                 outCount = 0
             }
@@ -316,8 +262,8 @@ struct GzipProducer {
         }
         if outCount > 0 {
             out.removeSubrange(outCount...)
-            if !queue.push(.chunk(out), compressedOffset: consumed) { return }
+            if !queue.push(.chunk(out), position: consumed) { return }
         }
-        _ = queue.push(.end, compressedOffset: consumed)
+        _ = queue.push(.end, position: consumed)
     }
 }

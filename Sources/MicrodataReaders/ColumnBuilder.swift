@@ -110,19 +110,10 @@ final class ColumnBuilder {
         let newCapacity = capacity * 2
         switch kind {
         case .integer:
-            let i = UnsafeMutablePointer<Int64>.allocate(capacity: newCapacity)
-            i.update(from: ints, count: count)
-            ints.deallocate()
-            ints = i
-            let f = UnsafeMutablePointer<Bool>.allocate(capacity: newCapacity)
-            f.update(from: flags, count: count)
-            flags.deallocate()
-            flags = f
+            ints = ints.reallocated(keeping: count, capacity: newCapacity)
+            flags = flags.reallocated(keeping: count, capacity: newCapacity)
         case .real:
-            let r = UnsafeMutablePointer<Double>.allocate(capacity: newCapacity)
-            r.update(from: reals, count: count)
-            reals.deallocate()
-            reals = r
+            reals = reals.reallocated(keeping: count, capacity: newCapacity)
         case .text:
             break
         }

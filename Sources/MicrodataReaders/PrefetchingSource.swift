@@ -10,14 +10,14 @@ import Foundation
 /// source, or ``cancel()``, stops the thread after the batch it is reading; the wrapped source is then
 /// released on that thread.
 public final class PrefetchingSource: BatchSource {
-    private let queue: PrefetchQueue
+    private let queue: BoundedQueue<PrefetchItem>
     private var failure: (any Error)?
     private var ended = false
     public private(set) var statistics = ReadStatistics()
 
     /// Starts reading `source` ahead. `source` must not be used elsewhere from now on.
     public init(_ source: any BatchSource, depth: Int = 2) {
-        let queue = PrefetchQueue(limit: max(1, depth))
+        let queue = BoundedQueue<PrefetchItem>(limit: depth)
         self.queue = queue
         let producer = PrefetchProducer(source: source)
         let thread = Thread { producer.run(into: queue) }
@@ -68,7 +68,7 @@ private final class PrefetchProducer: @unchecked Sendable {
     init(source: any BatchSource) { self.source = source }
 
     /// Reads batches into `queue` until the end, an error, or the consumer cancels.
-    func run(into queue: PrefetchQueue) {
+    func run(into queue: BoundedQueue<PrefetchItem>) {
         while true {
             let item: PrefetchItem
             do {
@@ -82,45 +82,5 @@ private final class PrefetchProducer: @unchecked Sendable {
             }
             guard queue.push(item), case .batch = item else { return }
         }
-    }
-}
-
-/// A bounded single-producer, single-consumer queue.
-private final class PrefetchQueue: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var items: [PrefetchItem] = []
-    private let limit: Int
-    private var cancelled = false
-
-    init(limit: Int) { self.limit = limit }
-
-    /// Waits for room; `false` when the consumer has gone.
-    func push(_ item: PrefetchItem) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while items.count >= limit && !cancelled { condition.wait() }
-        if cancelled { return false }
-        items.append(item)
-        condition.broadcast()
-        return true
-    }
-
-    /// Waits for an item. The producer always ends with `.end` or `.failure`, so this returns unless cancelled
-    /// (and the consumer does not pop after cancelling).
-    func pop() -> PrefetchItem {
-        condition.lock()
-        defer { condition.unlock() }
-        while items.isEmpty { condition.wait() }
-        let item = items.removeFirst()
-        condition.broadcast()
-        return item
-    }
-
-    func cancel() {
-        condition.lock()
-        defer { condition.unlock() }
-        cancelled = true
-        items.removeAll()
-        condition.broadcast()
     }
 }

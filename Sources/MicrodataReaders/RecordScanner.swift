@@ -40,18 +40,9 @@ final class RecordScanner {
     /// Doubles the field buffers, keeping the first `n` fields.
     private func grow(keeping n: Int) {
         let newCapacity = capacity * 2
-        let s = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity)
-        s.update(from: starts, count: n)
-        starts.deallocate()
-        starts = s
-        let e = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity)
-        e.update(from: ends, count: n)
-        ends.deallocate()
-        ends = e
-        let q = UnsafeMutablePointer<Bool>.allocate(capacity: newCapacity)
-        q.update(from: escaped, count: n)
-        escaped.deallocate()
-        escaped = q
+        starts = starts.reallocated(keeping: n, capacity: newCapacity)
+        ends = ends.reallocated(keeping: n, capacity: newCapacity)
+        escaped = escaped.reallocated(keeping: n, capacity: newCapacity)
         capacity = newCapacity
     }
 
