@@ -57,11 +57,14 @@ public struct EstimationOptions: Sendable, Hashable {
     public var quantileRule: QuantileRule
     /// Woodruff interval type for quantiles.
     public var quantileInterval: ProportionCIMethod
+    /// Replicate designs: a quantile's variance from the quantile in each replicate (R `interval.type =
+    /// "quantile"`) rather than from a Woodruff interval on the replicate variance of F̂(q̂) (the default).
+    public var replicateQuantiles: Bool
 
     public init(
         by: [String] = [], deff: DesignEffectKind? = nil, level: Double = 0.95, ciMethod: ProportionCIMethod = .logit,
         useT: Bool = true, degreesOfFreedom: Double? = nil, quantileRule: QuantileRule = .math,
-        quantileInterval: ProportionCIMethod = .mean
+        quantileInterval: ProportionCIMethod = .mean, replicateQuantiles: Bool = false
     ) {
         self.by = by
         self.deff = deff
@@ -71,6 +74,7 @@ public struct EstimationOptions: Sendable, Hashable {
         self.degreesOfFreedom = degreesOfFreedom
         self.quantileRule = quantileRule
         self.quantileInterval = quantileInterval
+        self.replicateQuantiles = replicateQuantiles
     }
 }
 

@@ -38,6 +38,8 @@ struct AnalysisState {
     var qdomain: [Int32] = []
     var qunit: [Int32] = []
     var qrow: [Int32] = []
+    /// Replicate designs: the replicate weights of the quantile rows, in their order.
+    var qreplicates: ReplicateSpill?
     // Rows of a categorical analysis, kept for likelihood proportion intervals.
     var keepRows = false
     var rowWeight: [Double] = []
@@ -193,7 +195,7 @@ struct AnalysisState {
     mutating func addRows(
         slots: [Int32], levels: [Int32], weights w: [Double], y: [Double], xd: [Double], units: [Int32],
         domains: [Int32], replicates: [[Double]], firstRowNumber: Int
-    ) {
+    ) throws {
         let n = slots.count
         let W = Self.width
         let isCategorical = categorical!
@@ -256,12 +258,14 @@ struct AnalysisState {
             }
         }
         if analysis.kind == .quantile {
+            if R > 0 && qreplicates == nil { qreplicates = try ReplicateSpill(replicates: R) }
             for row in 0..<n where slots[row] >= 0 && !y[row].isNaN {
                 qx.append(y[row])
                 qw.append(w[row])
                 qdomain.append(domains[row])
                 qunit.append(units[row])
                 qrow.append(Int32(truncatingIfNeeded: firstRowNumber + row))
+                try qreplicates?.append(replicates, row: row)
             }
         }
     }

@@ -363,7 +363,7 @@ extension SurveyEstimator {
     }
 
     /// `scale · Σ_r rscale_r (θ_r − c)(θ_r − c)'`, centred on the replicate mean or (mse) the estimate.
-    private func replicateCovariance(thetas: [Double], estimates: [Double], rscales: [Double], scale: Double, mse: Bool)
+    func replicateCovariance(thetas: [Double], estimates: [Double], rscales: [Double], scale: Double, mse: Bool)
         -> [Double]
     {
         let E = estimates.count
@@ -481,7 +481,7 @@ extension SurveyEstimator {
     }
 
     /// Per domain: PSUs minus strata among the rows of the domain (R `degf` of the subset design).
-    private func domainDegreesOfFreedom(_ st: AnalysisState, structure: DesignStructure?) -> [Double] {
+    func domainDegreesOfFreedom(_ st: AnalysisState, structure: DesignStructure?) -> [Double] {
         let D = domainLabels.count
         guard let structure, !options.by.isEmpty else { return [] }
         var seen = IndexTable(capacity: 1024)
@@ -505,7 +505,7 @@ extension SurveyEstimator {
         return df
     }
 
-    private func cellDF(domain: Int, domainDF: [Double], designDF: Double, domainRows: Int) -> Double {
+    func cellDF(domain: Int, domainDF: [Double], designDF: Double, domainRows: Int) -> Double {
         if let df = options.degreesOfFreedom { return df }
         if !options.useT { return .infinity }
         if !domainDF.isEmpty { return domainDF[domain] }
@@ -518,9 +518,12 @@ extension SurveyEstimator {
     private func finishQuantile(
         _ st: AnalysisState, structure: DesignStructure?, domainOrder: [Int32], designDF: Double
     ) throws -> ([ResultCell], [Double]) {
-        if design.replicates != nil || design.jackknife || design.calibration != nil {
+        if design.jackknife || design.calibration != nil {
             throw WeightingError.invalidRequest(
-                "quantiles with replicate weights or calibration are not implemented yet")
+                "quantiles with a design-built jackknife or calibration are not implemented yet")
+        }
+        if design.replicates != nil {
+            return try finishReplicateQuantile(st, domainOrder: domainOrder, designDF: designDF)
         }
         let D = domainLabels.count
         var rowsOfDomain = [[Int]](repeating: [], count: D)
@@ -583,7 +586,7 @@ extension SurveyEstimator {
         return (cells, cov)
     }
 
-    private func formatProbability(_ p: Double) -> String {
+    func formatProbability(_ p: Double) -> String {
         var s = String(p)
         if s.hasSuffix(".0") { s.removeLast(2) }
         return s

@@ -320,8 +320,11 @@ extension SurveyEstimator {
     }
 
     /// Rank of the replicate-weight matrix from its Gram matrix (column-wise, tolerance 1e-5 as R's `qr`).
-    func gramRank() -> Int {
-        let R = replicateNames?.count ?? 0
+    func gramRank() -> Int { Self.rank(ofGram: gram, count: replicateNames?.count ?? 0) }
+
+    /// Rank of an R-column matrix from its Gram matrix (upper triangle used), by pivot-free Cholesky with
+    /// R `qr`'s tolerance 1e-5 on each column's remaining norm.
+    static func rank(ofGram gram: [Double], count R: Int) -> Int {
         var L = [Double](repeating: 0, count: R * R)
         var accepted: [Int] = []
         for j in 0..<R {

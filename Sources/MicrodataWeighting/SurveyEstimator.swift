@@ -392,7 +392,7 @@ public struct SurveyEstimator {
             }
         }
         for i in states.indices {
-            states[i].addRows(
+            try states[i].addRows(
                 slots: slots[i], levels: levels[i], weights: weights, y: numeric[i].first ?? [],
                 xd: numeric[i].count > 1 ? numeric[i][1] : [], units: units, domains: domains,
                 replicates: replicateValues, firstRowNumber: rowsSeen + 1)

@@ -21,6 +21,8 @@ public enum WeightingError: Error, Hashable, CustomStringConvertible {
     /// weighted total ranges over `lowest...highest` only.
     case infeasibleCalibrationBounds(
         term: String, total: Double, lowest: Double, highest: Double, lower: Double, upper: Double)
+    /// The temporary file that holds replicate weights for quantiles could not be written or read back.
+    case temporaryFile(path: String, problem: String)
 
     public var description: String {
         switch self {
@@ -40,6 +42,9 @@ public enum WeightingError: Error, Hashable, CustomStringConvertible {
         case .infeasibleCalibrationBounds(let term, let total, let lowest, let highest, let lower, let upper):
             return "calibration bounds [\(lower), \(upper)] are infeasible: term '\(term)' needs the total \(total) "
                 + "but g-weights within the bounds reach only \(lowest) to \(highest)"
+        case .temporaryFile(let path, let problem):
+            return "temporary file \(path) for the replicate weights of quantile rows: \(problem) "
+                + "(set TMPDIR to a folder with room)"
         }
     }
 }

@@ -53,6 +53,9 @@ struct Tabulate: ParsableCommand {
     @Option(help: "Quantiles V:P[,P...].") var quantile: String?
     @Option(name: .customLong("quantile-rule"), help: "math (default), school, hf1 ... hf9.")
     var quantileRule: String = "math"
+    @Flag(name: .customLong("replicate-quantiles"),
+          help: "Replicate designs: a quantile's SE from the quantile in each replicate (R interval.type = \"quantile\").")
+    var replicateQuantiles = false
     @Option(help: "Population variance of a variable.") var variance: String?
     @Option(help: "Domain variables, comma-separated.") var by: String?
     @Option(help: "Proportion interval: logit (default), xlogit, likelihood, asin, beta, mean, wilson.") var ci: String = "logit"
@@ -299,7 +302,11 @@ struct Tabulate: ParsableCommand {
         let options = EstimationOptions(
             by: commaList(by), deff: deffReplace ? .replace : (deff ? .withoutReplacement : nil), level: level,
             ciMethod: method, useT: !normal, degreesOfFreedom: df, quantileRule: qrule,
-            quantileInterval: method == .logit || method == .likelihood ? .mean : method)
+            quantileInterval: method == .logit || method == .likelihood ? .mean : method,
+            replicateQuantiles: replicateQuantiles)
+        if replicateQuantiles && design.replicates == nil {
+            throw ValidationError("--replicate-quantiles needs replicate weights (--replicate-weights)")
+        }
         return (design, analyses[0], options, fmt)
     }
 }

@@ -42,6 +42,23 @@ import Testing
         #expect(on.rows.first?["se"] == byDefault.rows.first?["se"])
     }
 
+    @Test func replicateQuantilesFromTheCommandLine() throws {
+        let records = try DelimitedRecords(contentsOf: Fixtures.url("rsurvey/replicate_quantiles_expected.csv")).records
+        func r(_ id: String, _ column: Int) -> Double? {
+            records.first { $0.fields[0] == id && $0.fields[2] == "0.9" }.flatMap { Double($0.fields[column]) }
+        }
+        let median = Self.sdr.filter { $0 != "--mean" && $0 != "api00" } + ["--quantile", "api00:0.9"]
+        let woodruff = try Self.tabulate(median)
+        #expect(woodruff.rows.first?["estimate"].flatMap(Double.init) == r("RQ03", 3), "\(woodruff.rows)")
+        #expect(woodruff.rows.first?["se"].flatMap(Double.init).map { abs($0 - r("RQ03", 6)!) < 1e-8 * $0 } == true)
+        let replicated = try Self.tabulate(median + ["--replicate-quantiles"])
+        #expect(replicated.rows.first?["se"].flatMap(Double.init).map { abs($0 - r("RQ04", 6)!) < 1e-8 * $0 } == true,
+                "\(replicated.rows)")
+        let wrong = try CLIFailureTests.run(["tabulate", "--data", Fixtures.path("rsurvey/apisrs.csv"), "--weight", "pw",
+                                             "--quantile", "api00:0.5", "--replicate-quantiles"])
+        #expect(wrong.status != 0 && wrong.stderr.contains("needs replicate weights"), "\(wrong.stderr)")
+    }
+
     @Test func likelihoodProportionIntervalFromTheCommandLine() throws {
         let out = try Self.tabulate(["--data", Fixtures.path("rsurvey/apiclus1.csv"), "--weight", "pw", "--psu", "dnum",
                                      "--fpc", "fpc", "--proportion", "stype", "--ci", "likelihood"])
