@@ -139,7 +139,6 @@ func exactPowerOfTen(_ e: Int) -> Double {
     }
 }
 
-/// `strtod` on a copy of the field, for numbers too long for the fast path.
 /// A whole number of more than 18 significant digits: `.integer` if it fits in Int64, else `.invalid`
 /// (see ``numberProblem(_:_:_:)`` for the message).
 func exactInteger(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> ParsedNumber {
@@ -170,6 +169,7 @@ func numberProblem(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> String {
     return digitsOnly ? "number too large for a 64-bit integer" : "not a number"
 }
 
+/// `strtod` on a copy of the field, for numbers too long for the fast path.
 func slowParse(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int, decimals: Int) -> Double {
     var text = [CChar](repeating: 0, count: b - a + 1)
     for k in a..<b { text[k - a] = CChar(bitPattern: p[k]) }
