@@ -17,7 +17,8 @@ import Testing
 
     /// Every error a replay may end in is one of the typed errors of the modules.
     static func isTyped(_ error: any Error) -> Bool {
-        error is CodebookError || error is ReadError || error is HarmoniseError || error is DisclosureError
+        error is CodebookError || error is ReadError || error is StatFileError || error is HarmoniseError
+            || error is DisclosureError
     }
 
     /// Splits `data` at each occurrence of `marker` (as `Fuzz/Targets/FuzzSupport.swift` does).

@@ -252,6 +252,19 @@ private func string(_ p: UnsafePointer<CChar>?) -> String {
     return String(cString: p)
 }
 
+/// A string ReadStat hands over in a fixed-size entry that need not end in NUL: at most `limit` bytes.
+private func string(_ p: UnsafePointer<CChar>?, limit: Int) -> String {
+    guard let p else { return "" }
+    let n = strnlen(p, limit)
+    return p.withMemoryRebound(to: UInt8.self, capacity: n) { String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self) }
+}
+
+/// The size of a Stata value-label-name entry (ReadStat passes a pointer into a table of these, unterminated
+/// when the name fills it): 9 bytes before format 110, 33 before 118, 129 from 118.
+private func stataLabelNameLength(version: Int) -> Int {
+    version < 110 ? 9 : (version < 118 ? 33 : 129)
+}
+
 private let statOpen: readstat_open_handler = { path, ctx in
     let s = session(ctx)
     let fd = open(path!, O_RDONLY)
@@ -329,7 +342,8 @@ private let statVariable: readstat_variable_handler = { index, variable, labelSe
             ranges.append((readstat_double_value(lo), readstat_double_value(hi)))
         }
     }
-    let set = string(labelSet)
+    let set = s.format == .stata ? string(labelSet, limit: stataLabelNameLength(version: s.formatVersion))
+        : string(labelSet)
     let format = string(readstat_variable_get_format(variable))
     var width = Int(readstat_variable_get_storage_width(variable))
     // SPSS stores strings in 8-byte segments (A14 takes 16 bytes): the declared width is the format's.
