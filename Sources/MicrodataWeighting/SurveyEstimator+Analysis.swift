@@ -525,12 +525,8 @@ extension SurveyEstimator {
         if design.replicates != nil {
             return try finishReplicateQuantile(st, domainOrder: domainOrder, designDF: designDF)
         }
-        let D = domainLabels.count
-        var rowsOfDomain = [[Int]](repeating: [], count: D)
-        for i in st.qdomain.indices { rowsOfDomain[Int(st.qdomain[i])].append(i) }
-        var domainRows = [Int](repeating: 0, count: D)
+        let (rowsOfDomain, domainRows) = quantileRows(st)
         let W = AnalysisState.width
-        for s in st.slotDomain.indices { domainRows[Int(st.slotDomain[s])] += Int(st.sums[s * W + 1]) }
         let domainDF = domainDegreesOfFreedom(st, structure: structure)
         let perDomain = !options.by.isEmpty
         var cells: [ResultCell] = []
@@ -584,6 +580,17 @@ extension SurveyEstimator {
         var cov = [Double](repeating: .nan, count: E * E)
         for e in 0..<E { cov[e * E + e] = variances[e] }
         return (cells, cov)
+    }
+
+    /// Per domain: the indices of its quantile rows, and its row count (missing values included).
+    func quantileRows(_ st: AnalysisState) -> (rows: [[Int]], domainRows: [Int]) {
+        let D = domainLabels.count
+        var rowsOfDomain = [[Int]](repeating: [], count: D)
+        for i in st.qdomain.indices { rowsOfDomain[Int(st.qdomain[i])].append(i) }
+        var domainRows = [Int](repeating: 0, count: D)
+        let W = AnalysisState.width
+        for s in st.slotDomain.indices { domainRows[Int(st.slotDomain[s])] += Int(st.sums[s * W + 1]) }
+        return (rowsOfDomain, domainRows)
     }
 
     func formatProbability(_ p: Double) -> String {

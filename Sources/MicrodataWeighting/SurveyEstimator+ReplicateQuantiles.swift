@@ -19,11 +19,7 @@ extension SurveyEstimator {
         let probabilities = st.analysis.probabilities
         let P = probabilities.count
         let D = domainLabels.count
-        var rowsOfDomain = [[Int]](repeating: [], count: D)
-        for i in st.qdomain.indices { rowsOfDomain[Int(st.qdomain[i])].append(i) }
-        var domainRows = [Int](repeating: 0, count: D)
-        let W = AnalysisState.width
-        for s in st.slotDomain.indices { domainRows[Int(st.slotDomain[s])] += Int(st.sums[s * W + 1]) }
+        let (rowsOfDomain, domainRows) = quantileRows(st)
         let domains = domainOrder.filter { domainRows[Int($0)] > 0 }
 
         // Full-sample quantiles and F̂(q̂).
