@@ -181,10 +181,10 @@ struct AnalysisState {
         return (slots, levels)
     }
 
-    /// Whether the row contributes to the estimate (its analysis values are present), given its slot.
+    /// Whether a row in a domain contributes to the estimate: its level, or its analysis values, are present.
     @inline(__always)
-    func contributes(_ row: Int, levels: [Int32], y: [Double], xd: [Double]) -> Bool {
-        if categorical! { return levels[row] != 0 }
+    static func contributes(_ row: Int, categorical: Bool, levels: [Int32], y: [Double], xd: [Double]) -> Bool {
+        if categorical { return levels[row] != 0 }
         if y[row].isNaN { return false }
         return xd.isEmpty || !xd[row].isNaN
     }
@@ -237,8 +237,9 @@ struct AnalysisState {
                     let rw = replicates[r]
                     for row in 0..<n {
                         let s = Int(slots[row])
-                        if s < 0 { continue }
-                        if isCategorical ? levels[row] == 0 : y[row].isNaN || (isRatio && xd[row].isNaN) { continue }
+                        if s < 0 || !Self.contributes(row, categorical: isCategorical, levels: levels, y: y, xd: xd) {
+                            continue
+                        }
                         let b = (s * R + r) * RW
                         let f = rw[row]
                         P[b] += f

@@ -35,15 +35,40 @@ extension SurveyEstimator {
             }
         }
 
-        // Replicate estimates, laid out [r][domain × probability].
+        // One read of the spilled replicate weights: per domain, the rows' weights (replicate quantiles) or the
+        // weights below each q̂ (Woodruff), and the Gram matrix for the domain's degrees of freedom (R's degf()
+        // of the subset: rank of its replicate weights − 1) unless those are given.
         let E = D * P
+        let needDF = !options.by.isEmpty && spec.degreesOfFreedom == nil && options.degreesOfFreedom == nil
+        var grams = [Double](repeating: 0, count: needDF ? D * R * R : 0)
+        var weights = [[Double]](repeating: [], count: options.replicateQuantiles ? D : 0)  // rows × R
+        var below = [Double](repeating: 0, count: options.replicateQuantiles ? 0 : R * E)
+        var total = [Double](repeating: 0, count: options.replicateQuantiles ? 0 : R * D)
+        try st.qreplicates?.forEachRow { i, values in
+            let d = Int(st.qdomain[i])
+            if needDF {
+                let base = d * R * R
+                for a in 0..<R where values[a] != 0 {
+                    for b in a..<R { grams[base + a * R + b] += values[a] * values[b] }
+                }
+            }
+            if options.replicateQuantiles {
+                weights[d].append(contentsOf: values)
+                return
+            }
+            let x = st.qx[i]
+            for r in 0..<R { total[r * D + d] += values[r] }
+            for k in 0..<P where x <= q[d * P + k] {
+                for r in 0..<R { below[r * E + d * P + k] += values[r] }
+            }
+        }
+        let domainDF = needDF
+            ? (0..<D).map { d in Double(Self.rank(ofGram: Array(grams[(d * R * R)..<((d + 1) * R * R)]), count: R) - 1) }
+            : []
+
+        // Replicate estimates, laid out [r][domain × probability].
         var thetas = [Double](repeating: .nan, count: R * E)
         if options.replicateQuantiles {
-            var weights = [[Double]](repeating: [], count: D)  // per domain: row-major rows × R
-            for d in domains.map(Int.init) { weights[d].reserveCapacity(rowsOfDomain[d].count * R) }
-            try st.qreplicates?.forEachRow { i, values in
-                weights[Int(st.qdomain[i])].append(contentsOf: values)
-            }
             for d in domains.map(Int.init) {
                 let rows = rowsOfDomain[d]
                 let x = rows.map { st.qx[$0] }
@@ -55,32 +80,8 @@ extension SurveyEstimator {
                 }
             }
         } else {
-            var below = [Double](repeating: 0, count: R * E)
-            var total = [Double](repeating: 0, count: R * D)
-            try st.qreplicates?.forEachRow { i, values in
-                let d = Int(st.qdomain[i])
-                let x = st.qx[i]
-                for r in 0..<R { total[r * D + d] += values[r] }
-                for k in 0..<P where x <= q[d * P + k] {
-                    for r in 0..<R { below[r * E + d * P + k] += values[r] }
-                }
-            }
             for r in 0..<R {
                 for e in 0..<E { thetas[r * E + e] = below[r * E + e] / total[r * D + e / P] }
-            }
-        }
-        // Degrees of freedom per domain as R's degf() of the subset: rank of its replicate weights − 1.
-        var domainDF: [Double] = []
-        if !options.by.isEmpty && spec.degreesOfFreedom == nil && options.degreesOfFreedom == nil {
-            var grams = [Double](repeating: 0, count: D * R * R)
-            try st.qreplicates?.forEachRow { i, values in
-                let base = Int(st.qdomain[i]) * R * R
-                for a in 0..<R where values[a] != 0 {
-                    for b in a..<R { grams[base + a * R + b] += values[a] * values[b] }
-                }
-            }
-            domainDF = (0..<D).map { d in
-                Double(Self.rank(ofGram: Array(grams[(d * R * R)..<((d + 1) * R * R)]), count: R) - 1)
             }
         }
         let variance = replicateVariances(thetas: thetas, estimates: options.replicateQuantiles ? q : F,

@@ -347,6 +347,8 @@ public struct SurveyEstimator {
             slots.append(s)
             levels.append(l)
         }
+        let ys = numeric.map { $0.first ?? [] }
+        let xds = numeric.map { $0.count > 1 ? $0[1] : [] }
         if p > 0 {
             var x = [Double](repeating: 0, count: p)
             for row in 0..<n {
@@ -370,9 +372,9 @@ public struct SurveyEstimator {
                     for b in 0..<p { unitDXX[(u * p + a) * p + b] += w * x[a] * x[b] }
                 }
                 for i in states.indices where slots[i][row] >= 0 {
-                    let y = numeric[i].first ?? []
-                    let xd = numeric[i].count > 1 ? numeric[i][1] : []
-                    guard states[i].contributes(row, levels: levels[i], y: y, xd: xd) else { continue }
+                    let y = ys[i], xd = xds[i]
+                    guard AnalysisState.contributes(row, categorical: states[i].categorical!, levels: levels[i],
+                                                    y: y, xd: xd) else { continue }
                     states[i].addCalibration(slot: Int(slots[i][row]), w: w, y: y.isEmpty ? 0 : y[row],
                                              xd: xd.isEmpty ? 0 : xd[row], x: x, calibrationIndex: calibrationIndex)
                 }
@@ -393,8 +395,8 @@ public struct SurveyEstimator {
         }
         for i in states.indices {
             try states[i].addRows(
-                slots: slots[i], levels: levels[i], weights: weights, y: numeric[i].first ?? [],
-                xd: numeric[i].count > 1 ? numeric[i][1] : [], units: units, domains: domains,
+                slots: slots[i], levels: levels[i], weights: weights, y: ys[i], xd: xds[i], units: units,
+                domains: domains,
                 replicates: replicateValues, firstRowNumber: rowsSeen + 1)
         }
         rowsSeen += n
