@@ -8,15 +8,18 @@ public struct SubpopulationSource: BatchSource {
     public static let column = "__subpop"
 
     var base: any BatchSource
-    public let expression: Expression
+    public let expression: RowExpression
     /// Rows read, and rows inside the subpopulation.
     public private(set) var rows = 0
     public private(set) var inside = 0
 
-    public init(_ base: any BatchSource, expression: Expression) {
+    public init(_ base: any BatchSource, expression: RowExpression) {
         self.base = base
         self.expression = expression
     }
+
+    /// The source whose rows are marked.
+    public var wrapped: any BatchSource { base }
 
     public mutating func nextBatch() throws -> Batch? {
         guard var batch = try base.nextBatch() else { return nil }

@@ -48,6 +48,7 @@ struct Mobility: ParsableCommand {
     var crosswalks: [String] = []
 
     @OptionGroup(title: "Limits") var limits: LimitOptions
+    @OptionGroup(title: "Linking and subpopulations") var linking: LinkOptions
 
     func run() throws {
         limits.apply()
@@ -58,7 +59,7 @@ struct Mobility: ParsableCommand {
             destination: try ClassSpec(parsing: destination, option: "--destination"), design: try design.design(),
             by: commaList(by), order: order, strictDirections: directions == "rank", level: level, rules: rules,
             disclosureControl: !noDisclosureControl, crosswalks: crosswalks,
-            title: "Social mobility: destination class by origin class")
+            title: "Social mobility: destination class by origin class", linking: linking, linkAuditStem: output ?? outputDirectory.map { $0 + "/mobility" })
         let result = try request.run()
         if let outputDirectory {
             let folder = URL(fileURLWithPath: outputDirectory)
@@ -110,6 +111,8 @@ struct MobilityRequest {
     var crosswalks: [String]
     var title: String
     var subtitle: String?
+    var linking = LinkOptions()
+    var linkAuditStem: String?
 
     /// Reads, harmonises, estimates and protects; the audit must pass before anything is returned.
     func run() throws -> MobilityRun {
@@ -118,12 +121,14 @@ struct MobilityRequest {
         let schemes = try ClassScheme.load(from: CodebooksFolder.file("mobility/class-schemes.csv"))
         var estimator = try MobilityEstimator(
             origin: origin, destination: destination, by: by, design: design, registry: registry, codebook: book,
-            level: level)
+            level: level, subpopulation: linking.subpopulationColumn)
         // Parsing (and gunzipping) runs on a second thread, ahead of the estimator.
-        let source = PrefetchingSource(try DataReader.open(
+        var source = try linking.wrap(PrefetchingSource(try DataReader.open(
             data: data, codebook: book, options: ReadOptions(
-                variables: book == nil ? nil : estimator.requiredVariables, maxLineLength: Limits.maxLineLength)))
+                variables: try linking.variables(book == nil ? nil : estimator.requiredVariables),
+                maxLineLength: Limits.maxLineLength))))
         while let batch = try source.nextBatch() { try estimator.add(batch) }
+        try linking.report(source, output: linkAuditStem)
         let (customOrder, lowToHigh) = try classOrder()
         let pass = try estimator.finish(schemes: schemes, order: customOrder, lowToHigh: lowToHigh)
         let directions = pass.classes.directions(strict: strictDirections)

@@ -74,6 +74,7 @@ struct Tabulate: ParsableCommand {
     var noDisclosureControl = false
 
     @OptionGroup(title: "Limits") var limits: LimitOptions
+    @OptionGroup(title: "Linking and subpopulations") var linking: LinkOptions
 
     func run() throws {
         limits.apply()
@@ -95,10 +96,12 @@ struct Tabulate: ParsableCommand {
             needed = Array(Set(names))
         }
         // Parsing runs on a second thread, ahead of the estimator; "read" below is the time spent waiting for it.
-        let source = PrefetchingSource(try DataReader.open(
+        var source = try linking.wrap(PrefetchingSource(try DataReader.open(
             data: URL(fileURLWithPath: data), codebook: book,
-            options: ReadOptions(variables: needed, maxLineLength: Limits.maxLineLength)))
-        var estimator = try SurveyEstimator(design: design, analyses: [analysis], options: options)
+            options: ReadOptions(variables: try linking.variables(needed), maxLineLength: Limits.maxLineLength))))
+        var subpopulation = options
+        subpopulation.subpopulation = linking.subpopulationColumn
+        var estimator = try SurveyEstimator(design: design, analyses: [analysis], options: subpopulation)
         let clock = ContinuousClock()
         var readTime = Duration.zero
         var passTime = Duration.zero
@@ -111,6 +114,7 @@ struct Tabulate: ParsableCommand {
             passTime += clock.now - t1
         }
         let t2 = clock.now
+        try linking.report(source, output: output)
         let estimates = try estimator.finish()
         if timing {
             FileHandle.standardError.write(Data(

@@ -14,7 +14,7 @@ struct ExpressionTests {
             Column(name: "ID", storage: .text(["007", "7", "10", "x", nil])),
         ], rowCount: 5)
 
-    func select(_ text: String) throws -> [Bool] { try Expression(parsing: text).select(Self.batch) }
+    func select(_ text: String) throws -> [Bool] { try RowExpression(parsing: text).select(Self.batch) }
 
     @Test func numericComparisonsSkipMissingValues() throws {
         #expect(try select("AGE >= 35") == [false, true, false, true, true])
@@ -53,7 +53,7 @@ struct ExpressionTests {
         ]
         for (text, offset, message) in cases {
             do {
-                _ = try Expression(parsing: text)
+                _ = try RowExpression(parsing: text)
                 Issue.record("\(text) parsed")
             } catch {
                 #expect(error.offset == offset, "\(text)")
@@ -64,12 +64,12 @@ struct ExpressionTests {
     }
 
     @Test func unknownColumnsNameCloseMatches() throws {
-        let e = try Expression(parsing: "INCOM > 3")
+        let e = try RowExpression(parsing: "INCOM > 3")
         #expect(e.columns == ["INCOM"])
-        #expect(throws: ExpressionError.self) { try e.select(Self.batch) }
+        #expect(throws: RowExpressionError.self) { try e.select(Self.batch) }
         do { _ = try e.select(Self.batch) } catch {
             #expect(error.message == "no column 'INCOM' in the data; close matches: INCOME")
         }
-        #expect(throws: ExpressionError.self) { try Expression(parsing: "AGE == 'old'").select(Self.batch) }
+        #expect(throws: RowExpressionError.self) { try RowExpression(parsing: "AGE == 'old'").select(Self.batch) }
     }
 }

@@ -42,7 +42,7 @@ struct SubpopulationTests {
 
     func estimate(_ design: SurveyDesign, _ files: [String], subpop: String?, _ analysis: Analysis) throws -> Estimates {
         var source: any BatchSource = try Bound(files)
-        if let subpop { source = SubpopulationSource(source, expression: try Expression(parsing: subpop)) }
+        if let subpop { source = SubpopulationSource(source, expression: try RowExpression(parsing: subpop)) }
         let options = EstimationOptions(subpopulation: subpop == nil ? nil : SubpopulationSource.column)
         var estimator = try SurveyEstimator(design: design, analyses: [analysis], options: options)
         while let b = try source.nextBatch() { try estimator.add(b) }
@@ -91,7 +91,7 @@ struct SubpopulationTests {
         try check("S03", .weightsOnly(weight: "pw"), ["apisrs.csv"], subpop)
         // Filtering the rows first gives the same mean but another SE (n of the subset, not of the sample).
         let within = try estimate(.weightsOnly(weight: "pw"), ["apisrs.csv"], subpop: subpop, .mean("api00"))
-        var filtered = SubpopulationSource(try Bound(["apisrs.csv"]), expression: try Expression(parsing: subpop))
+        var filtered = SubpopulationSource(try Bound(["apisrs.csv"]), expression: try RowExpression(parsing: subpop))
         var estimator = try SurveyEstimator(design: .weightsOnly(weight: "pw"), analyses: [.mean("api00")])
         while var b = try filtered.nextBatch() {
             let keep = b.column(named: SubpopulationSource.column)!.doubles.map { $0 == 1 }

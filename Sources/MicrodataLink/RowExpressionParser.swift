@@ -1,7 +1,7 @@
-/// Recursive-descent parser of ``Expression``: `or := and ('|' and)*`, `and := unary ('&' unary)*`,
+/// Recursive-descent parser of ``RowExpression``: `or := and ('|' and)*`, `and := unary ('&' unary)*`,
 /// `unary := '!' unary | comparison`, `comparison := operand (op operand | 'in' '(' literals ')')?`,
 /// `operand := name | number | string | 'missing' '(' name ')' | '(' or ')'`.
-struct ExpressionParser {
+struct RowExpressionParser {
     let text: String
     let chars: [Character]
     var position = 0
@@ -11,7 +11,7 @@ struct ExpressionParser {
         chars = Array(text)
     }
 
-    mutating func parseAll() throws(ExpressionError) -> Expression {
+    mutating func parseAll() throws(RowExpressionError) -> RowExpression {
         skipSpace()
         if position == chars.count { throw error("empty expression") }
         let e = try parseOr()
@@ -20,8 +20,8 @@ struct ExpressionParser {
         return e
     }
 
-    func error(_ message: String, at offset: Int? = nil) -> ExpressionError {
-        ExpressionError(message: message, expression: text, offset: offset ?? position)
+    func error(_ message: String, at offset: Int? = nil) -> RowExpressionError {
+        RowExpressionError(message: message, expression: text, offset: offset ?? position)
     }
 
     mutating func skipSpace() {
@@ -37,19 +37,19 @@ struct ExpressionParser {
         return true
     }
 
-    mutating func parseOr() throws(ExpressionError) -> Expression {
+    mutating func parseOr() throws(RowExpressionError) -> RowExpression {
         var left = try parseAnd()
         while accept("||") || accept("|") { left = .or(left, try parseAnd()) }
         return left
     }
 
-    mutating func parseAnd() throws(ExpressionError) -> Expression {
+    mutating func parseAnd() throws(RowExpressionError) -> RowExpression {
         var left = try parseUnary()
         while accept("&&") || accept("&") { left = .and(left, try parseUnary()) }
         return left
     }
 
-    mutating func parseUnary() throws(ExpressionError) -> Expression {
+    mutating func parseUnary() throws(RowExpressionError) -> RowExpression {
         skipSpace()
         if position < chars.count && chars[position] == "!" && !(position + 1 < chars.count && chars[position + 1] == "=") {
             position += 1
@@ -58,17 +58,17 @@ struct ExpressionParser {
         return try parseComparison()
     }
 
-    mutating func parseComparison() throws(ExpressionError) -> Expression {
+    mutating func parseComparison() throws(RowExpressionError) -> RowExpression {
         let left = try parseOperand()
         skipSpace()
-        for op in [Expression.Comparison.lessOrEqual, .greaterOrEqual, .equal, .notEqual, .less, .greater]
+        for op in [RowExpression.Comparison.lessOrEqual, .greaterOrEqual, .equal, .notEqual, .less, .greater]
         where accept(op.rawValue) {
             return .compare(op, left, try parseOperand())
         }
         let save = position
         if let word = identifier(), word == "in" {
             guard accept("(") else { throw error("expected '(' after in") }
-            var list: [Expression.Literal] = []
+            var list: [RowExpression.Literal] = []
             repeat {
                 skipSpace()
                 let start = position
@@ -84,7 +84,7 @@ struct ExpressionParser {
         return left
     }
 
-    mutating func parseOperand() throws(ExpressionError) -> Expression {
+    mutating func parseOperand() throws(RowExpressionError) -> RowExpression {
         skipSpace()
         guard position < chars.count else { throw error("expected a column, a number or a quoted string") }
         let c = chars[position]

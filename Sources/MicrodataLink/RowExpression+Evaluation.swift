@@ -1,14 +1,14 @@
 import MicrodataReaders
 
-extension Expression {
+extension RowExpression {
     /// The rows of `batch` where the expression is true (false where it is false or unknown).
     ///
     /// Evaluated a node at a time over whole columns; numeric columns are compared as `Double`s without
     /// making a String per row.
     ///
-    /// - Throws: ``ExpressionError`` for a column not in the batch (with close matches) or a numeric column
+    /// - Throws: ``RowExpressionError`` for a column not in the batch (with close matches) or a numeric column
     ///   compared with text that is not a number.
-    public func select(_ batch: Batch) throws(ExpressionError) -> [Bool] {
+    public func select(_ batch: Batch) throws(RowExpressionError) -> [Bool] {
         try truth(batch).map { $0 == Truth.yes }
     }
 
@@ -23,7 +23,7 @@ extension Expression {
         case constant(Literal)
     }
 
-    func truth(_ batch: Batch) throws(ExpressionError) -> [UInt8] {
+    func truth(_ batch: Batch) throws(RowExpressionError) -> [UInt8] {
         let n = batch.rowCount
         switch self {
         case .and(let a, let b):
@@ -65,15 +65,15 @@ extension Expression {
             switch try values(batch) {
             case .numbers(let v, _): return v.map { $0.isNaN ? Truth.unknown : ($0 != 0 ? Truth.yes : Truth.no) }
             case .texts(_, let name):
-                throw ExpressionError(message: "text column '\(name)' used as a condition; compare it with a value")
+                throw RowExpressionError(message: "text column '\(name)' used as a condition; compare it with a value")
             case .constant(.number(let x)): return [UInt8](repeating: x != 0 ? Truth.yes : Truth.no, count: n)
             case .constant(.text(let s)):
-                throw ExpressionError(message: "the text \"\(s)\" used as a condition")
+                throw RowExpressionError(message: "the text \"\(s)\" used as a condition")
             }
         }
     }
 
-    func values(_ batch: Batch) throws(ExpressionError) -> Values {
+    func values(_ batch: Batch) throws(RowExpressionError) -> Values {
         switch self {
         case .literal(let l): return .constant(l)
         case .column(let name):
@@ -89,22 +89,22 @@ extension Expression {
         }
     }
 
-    static func column(_ name: String, in batch: Batch) throws(ExpressionError) -> Column {
+    static func column(_ name: String, in batch: Batch) throws(RowExpressionError) -> Column {
         if let c = batch.column(named: name) { return c }
         let close = NameSuggestions.closeMatches(to: name, in: batch.columns.map(\.name))
-        throw ExpressionError(
+        throw RowExpressionError(
             message: "no column '\(name)' in the data" + (close.isEmpty ? "" : "; close matches: " + close.joined(separator: ", ")))
     }
 
-    static func compare(_ op: Comparison, _ a: Values, _ b: Values, count n: Int) throws(ExpressionError) -> [UInt8] {
-        func numeric(_ v: Values, other: Values) throws(ExpressionError) -> ((Int) -> Double)? {
+    static func compare(_ op: Comparison, _ a: Values, _ b: Values, count n: Int) throws(RowExpressionError) -> [UInt8] {
+        func numeric(_ v: Values, other: Values) throws(RowExpressionError) -> ((Int) -> Double)? {
             switch v {
             case .numbers(let x, _): return { x[$0] }
             case .constant(.number(let x)): return { _ in x }
             case .constant(.text(let s)):
                 guard case .numbers(_, let name) = other else { return nil }
                 guard let x = Double(s) else {
-                    throw ExpressionError(message: "numeric column '\(name)' compared with the text \"\(s)\"")
+                    throw RowExpressionError(message: "numeric column '\(name)' compared with the text \"\(s)\"")
                 }
                 return { _ in x }
             case .texts(let t, _):
@@ -142,7 +142,7 @@ extension Expression {
     }
 }
 
-extension Expression.Comparison {
+extension RowExpression.Comparison {
     func holds<T: Comparable>(_ a: T, _ b: T) -> Bool {
         switch self {
         case .equal: a == b

@@ -5,7 +5,7 @@
 /// `missing(V)`. A comparison with a missing value is unknown, and logic is three-valued as in R (`!` of
 /// unknown is unknown); a row is selected only when its value is true, so a comparison with a missing value
 /// never selects a row (R `subset()`).
-public indirect enum Expression: Sendable, Hashable {
+public indirect enum RowExpression: Sendable, Hashable {
     /// A literal operand.
     public enum Literal: Sendable, Hashable {
         case number(Double)
@@ -19,27 +19,27 @@ public indirect enum Expression: Sendable, Hashable {
 
     case column(String)
     case literal(Literal)
-    case compare(Comparison, Expression, Expression)
-    case and(Expression, Expression)
-    case or(Expression, Expression)
-    case not(Expression)
+    case compare(Comparison, RowExpression, RowExpression)
+    case and(RowExpression, RowExpression)
+    case or(RowExpression, RowExpression)
+    case not(RowExpression)
     /// `V in (a, b, …)`.
-    case isIn(Expression, [Literal])
+    case isIn(RowExpression, [Literal])
     /// `missing(V)`.
     case missing(String)
 
     /// Parses `text`.
     ///
-    /// - Throws: ``ExpressionError`` pointing at the character where parsing failed.
-    public init(parsing text: String) throws(ExpressionError) {
-        var parser = ExpressionParser(text)
+    /// - Throws: ``RowExpressionError`` pointing at the character where parsing failed.
+    public init(parsing text: String) throws(RowExpressionError) {
+        var parser = RowExpressionParser(text)
         self = try parser.parseAll()
     }
 
     /// The column names the expression reads, in order of first appearance.
     public var columns: [String] {
         var out: [String] = []
-        func visit(_ e: Expression) {
+        func visit(_ e: RowExpression) {
             switch e {
             case .column(let n), .missing(let n):
                 if !out.contains(n) { out.append(n) }
@@ -55,8 +55,8 @@ public indirect enum Expression: Sendable, Hashable {
     }
 }
 
-/// A parse or evaluation error of an ``Expression``.
-public struct ExpressionError: Error, Hashable, CustomStringConvertible {
+/// A parse or evaluation error of an ``RowExpression``.
+public struct RowExpressionError: Error, Hashable, CustomStringConvertible {
     public var message: String
     /// The expression text, when the error is a parse error.
     public var expression: String?

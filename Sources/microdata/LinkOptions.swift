@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import MicrodataCodebook
+import MicrodataLink
+import MicrodataReaders
+
+/// `--join FILE:KEYS` and `--subpop EXPR`, shared by the analysis commands.
+struct LinkOptions: ParsableArguments {
+    @Option(help: """
+        Link a file on the fly: FILE:KEY[,KEY2] (repeatable; many-to-one left joins, a DDI codebook FILE-stem.xml \
+        beside it is used). The link audit is written beside the output (<output>.link.json).
+        """)
+    var join: [String] = []
+    @Option(help: """
+        Subpopulation: rows where EXPR is true (e.g. "SEX == 2 & AGE >= 25", "REGION in (1, 2)", "!missing(PAY)"); \
+        the other rows stay in the design, as R subset(design, ...).
+        """)
+    var subpop: String?
+
+    /// The parsed subpopulation.
+    func expression() throws -> RowExpression? {
+        do { return try subpop.map { try RowExpression(parsing: $0) } } catch {
+            throw ValidationError("--subpop: \(error)")
+        }
+    }
+
+    /// The estimator's subpopulation column, when `--subpop` is given.
+    var subpopulationColumn: String? { subpop == nil ? nil : SubpopulationSource.column }
+
+    /// The columns to read from the data: `needed` plus those of `--subpop`, or all (`nil`) with `--join`.
+    func variables(_ needed: [String]?) throws -> [String]? {
+        guard join.isEmpty, let needed else { return nil }
+        return Array(Set(needed + (try expression()?.columns ?? [])))
+    }
+
+    /// `source` joined with every `--join` file, then marked with `--subpop`; the audit goes beside `output`.
+    func wrap(_ source: any BatchSource) throws -> any BatchSource {
+        var out = source
+        if !join.isEmpty {
+            out = try Linker.chain(left: out, steps: join.map(Self.openJoin))
+        }
+        if let e = try expression() { out = SubpopulationSource(out, expression: e) }
+        return out
+    }
+
+    /// After the pass: the audit summary on stderr and the audit JSON beside `output` (or `microdata.link.json`).
+    func report(_ source: any BatchSource, output: String?) throws {
+        guard !join.isEmpty else { return }
+        let inner = (source as? SubpopulationSource)?.wrapped ?? source
+        let audit = Linker.audit(of: inner)
+        FileHandle.standardError.write(Data(audit.summary().map { $0 + "\n" }.joined().utf8))
+        try Linker.writeAudit(audit, to: (output ?? "microdata") + ".link.json")
+    }
+
+    static func openJoin(_ spec: String) throws -> (LinkStep, any BatchSource) {
+        guard let colon = spec.lastIndex(of: ":"), colon != spec.startIndex else {
+            throw ValidationError("--join takes FILE:KEY[,KEY2], found '\(spec)'")
+        }
+        let file = String(spec[..<colon])
+        let keys = commaList(String(spec[spec.index(after: colon)...]))
+        let step = LinkStep(path: file, keys: keys, how: .left, duplicates: .error)
+        return (step, try openData(file, codebook: nil))
+    }
+
+    /// Opens a data file with its codebook: the one given, else FILE-stem.xml beside it, else its own metadata.
+    static func openData(_ file: String, codebook: String?) throws -> any BatchSource {
+        let url = URL(fileURLWithPath: file)
+        var book = codebook
+        if book == nil {
+            var base = url
+            if base.pathExtension == "gz" { base = base.deletingPathExtension() }
+            let beside = base.deletingPathExtension().appendingPathExtension("xml").path
+            if FileManager.default.fileExists(atPath: beside) && !StatFile.isStatFile(url) { book = beside }
+        }
+        return try DataReader.open(
+            data: url, codebook: try CodebookSource.forData(codebook: book, data: url),
+            options: ReadOptions(maxLineLength: Limits.maxLineLength))
+    }
+}
