@@ -65,7 +65,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MicrodataLinkTests",
-            dependencies: ["MicrodataLink", "MicrodataReaders", "MicrodataWeighting", "MicrodataTestSupport"]
+            dependencies: ["MicrodataLink", "MicrodataReaders", "MicrodataCodebook", "MicrodataWeighting", "MicrodataTestSupport"]
         ),
         .testTarget(name: "MicrodataWriteTests", dependencies: ["MicrodataWrite", "MicrodataTestSupport"]),
         .testTarget(

@@ -98,7 +98,16 @@ public struct JoinSource: BatchSource {
             out.rowCount = rows.count
             match = rows.map { match[Int($0)] }
         }
-        for (c, name) in zip(r.columns, outputNames) { out.columns.append(c.gather(match, name: name)) }
+        for (k, (c, name)) in zip(r.columns, outputNames).enumerated() {
+            var column = c.gather(match, name: name)
+            // A count over no rows is 0, also for left rows with no right rows at all.
+            if k < spec.aggregates.count, spec.aggregates[k].function == .count,
+                case .integer(let v, _) = column.storage
+            {
+                column.storage = .integer(v, missing: [Bool](repeating: false, count: v.count))
+            }
+            out.columns.append(column)
+        }
         step.outputRows += out.rowCount
         return out
     }

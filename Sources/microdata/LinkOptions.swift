@@ -7,7 +7,7 @@ import MicrodataReaders
 /// `--join FILE:KEYS` and `--subpop EXPR`, shared by the analysis commands.
 struct LinkOptions: ParsableArguments {
     @Option(help: """
-        Link a file on the fly: FILE:KEY[,KEY2] (repeatable; many-to-one left joins, a DDI codebook FILE-stem.xml \
+        Link a file on the fly: FILE:KEY[,KEY2][:inner] (repeatable; many-to-one, left join unless :inner; a DDI codebook FILE-stem.xml \
         beside it is used). The link audit is written beside the output (<output>.link.json).
         """)
     var join: [String] = []
@@ -53,12 +53,18 @@ struct LinkOptions: ParsableArguments {
     }
 
     static func openJoin(_ spec: String) throws -> (LinkStep, any BatchSource) {
-        guard let colon = spec.lastIndex(of: ":"), colon != spec.startIndex else {
-            throw ValidationError("--join takes FILE:KEY[,KEY2], found '\(spec)'")
+        var text = Substring(spec)
+        var how = JoinKind.left
+        if let colon = text.lastIndex(of: ":"), let given = JoinKind(rawValue: String(text[text.index(after: colon)...])) {
+            how = given
+            text = text[..<colon]
         }
-        let file = String(spec[..<colon])
-        let keys = commaList(String(spec[spec.index(after: colon)...]))
-        let step = LinkStep(path: file, keys: keys, how: .left, duplicates: .error)
+        guard let colon = text.lastIndex(of: ":"), colon != text.startIndex else {
+            throw ValidationError("--join takes FILE:KEY[,KEY2][:inner|left], found '\(spec)'")
+        }
+        let file = String(text[..<colon])
+        let keys = commaList(String(text[text.index(after: colon)...]))
+        let step = LinkStep(path: file, keys: keys, how: how, duplicates: .error)
         return (step, try openData(file, codebook: nil))
     }
 
