@@ -43,13 +43,13 @@ struct LinkOptions: ParsableArguments {
         return out
     }
 
-    /// After the pass: the audit summary on stderr and the audit JSON beside `output` (or `microdata.link.json`).
+    /// After the pass: the audit summary on stderr and, with an output file, the audit JSON beside it.
     func report(_ source: any BatchSource, output: String?) throws {
         guard !join.isEmpty else { return }
         let inner = (source as? SubpopulationSource)?.wrapped ?? source
         let audit = Linker.audit(of: inner)
         FileHandle.standardError.write(Data(audit.summary().map { $0 + "\n" }.joined().utf8))
-        try Linker.writeAudit(audit, to: (output ?? "microdata") + ".link.json")
+        if let output { try Linker.writeAudit(audit, to: output + ".link.json") }
     }
 
     static func openJoin(_ spec: String) throws -> (LinkStep, any BatchSource) {
