@@ -30,6 +30,7 @@ ph <- merge(p, hh, by = "CASER8", all.x = TRUE)
 put("persons.rows", nrow(ph))
 put("persons.matched", sum(p$CASER8 %in% hh$CASER8))
 put("persons.sum.TOTWLTHR8", sum(ph$TOTWLTHR8, na.rm = TRUE))
+put("persons.weighted.total.TOTWLTHR8", sum(ph$R8XSHHWGT * ph$TOTWLTHR8, na.rm = TRUE))
 put("households.matched", sum(hh$CASER8 %in% p$CASER8))
 # Households <- persons, one-to-many collapsed by aggregates (over no rows: NA, count 0).
 hrp <- p[p$ISHRPR8 == 1, c("CASER8", "NSSEC3R8")]; hrp <- hrp[!duplicated(hrp$CASER8), ]

@@ -20,7 +20,7 @@ struct LinkOptions: ParsableArguments {
     /// The parsed subpopulation.
     func expression() throws -> RowExpression? {
         do { return try subpop.map { try RowExpression(parsing: $0) } } catch {
-            throw ValidationError("--subpop: \(error)")
+            throw LinkError("--subpop: \(error)")
         }
     }
 

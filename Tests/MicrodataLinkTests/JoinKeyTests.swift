@@ -107,3 +107,27 @@ struct JoinKeyTests {
         #expect(audit.steps[0].renamed == ["region": "region_age42"])
     }
 }
+
+/// A child's row to its mother's row in the same household file (`--right-keys HHID,PERSNO` against the
+/// left's `HHID,MOTHER_PNO`).
+struct ParentLinkTests {
+    @Test func rightKeysLinkChildrenToTheirMothers() throws {
+        let persons = [
+            JoinKeyTests.ints("HHID", [1, 1, 1, 2, 2]), JoinKeyTests.ints("PERSNO", [1, 2, 3, 1, 2]),
+            JoinKeyTests.ints("MOTHER_PNO", [nil, nil, 2, nil, 1]), Column(name: "NSSEC", storage: .real([1, 2, 3, 2, 1])),
+        ]
+        var s: any BatchSource = try JoinSource(
+            left: JoinKeyTests.Rows(persons), right: JoinKeyTests.Rows(persons),
+            step: LinkStep(path: "lfs_household.csv", keys: ["HHID", "MOTHER_PNO"], rightKeys: ["HHID", "PERSNO"]))
+        let out = try s.nextBatch()!
+        #expect(try s.nextBatch() == nil)
+        #expect(out.columns.map(\.name) == ["HHID", "PERSNO", "MOTHER_PNO", "NSSEC", "MOTHER_PNO_lfs_household",
+                                            "NSSEC_lfs_household"])
+        #expect(out.column(named: "NSSEC_lfs_household")!.doubles.map { $0.isNaN ? -1 : $0 } == [-1, -1, 2, -1, 2])
+        let audit = Linker.audit(of: s).steps[0]
+        #expect(audit.left.missingKeys == 3)
+        #expect(audit.left.matched == 2)
+        #expect(audit.right.matched == 2)
+        #expect(audit.right.unmatched == 3)
+    }
+}
