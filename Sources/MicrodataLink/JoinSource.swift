@@ -13,6 +13,9 @@ public struct JoinSource: BatchSource {
     var right: RightSide?
     let spec: LinkStep
     let auditBy: [String]
+    /// The left side's name in messages: its file, or "the linked data" after a join.
+    let leftName: String
+    var nonNumericKeys = 0
     /// The audit of this join (and `earlier`: the steps of joins on the left, in order).
     public private(set) var step: LinkAudit.Step
     var outputNames: [String] = []
@@ -27,7 +30,10 @@ public struct JoinSource: BatchSource {
     /// Prepares a join of `left` with `right` (read whole on the first ``nextBatch()``).
     ///
     /// - Parameter auditBy: left variables whose levels get match rates in the audit.
-    public init(left: any BatchSource, right: any BatchSource, step: LinkStep, auditBy: [String] = []) throws {
+    /// - Parameter leftName: the left file, for messages (default: the linked data of an earlier join, or
+    ///   "the left data").
+    public init(left: any BatchSource, right: any BatchSource, step: LinkStep, auditBy: [String] = [],
+                leftName: String? = nil) throws {
         guard !step.keys.isEmpty, step.keys.count == step.rightKeys.count else {
             throw LinkError("give as many right keys (\(step.rightKeys.count)) as keys (\(step.keys.count))", file: step.path)
         }
@@ -35,6 +41,7 @@ public struct JoinSource: BatchSource {
         self.rightSource = right
         self.spec = step
         self.auditBy = auditBy
+        self.leftName = leftName ?? (left is JoinSource ? "the linked data" : "the left data")
         self.step = LinkAudit.Step(with: step.path, keys: step.keys, rightKeys: step.rightKeys, how: step.how)
         levelCounts = Array(repeating: [:], count: auditBy.count)
     }
@@ -55,8 +62,9 @@ public struct JoinSource: BatchSource {
         if right == nil { try prepare(batch) }
         let r = right!
         let n = batch.rowCount
-        let keyColumns = try spec.keys.map { try batch.requiredColumn($0, file: "the left data", role: "key") }
+        let keyColumns = try spec.keys.map { try batch.requiredColumn($0, file: leftName, role: "key") }
         let parts = zip(keyColumns, r.keyTypes).map { $0.keyParts(as: $1) }
+        nonNumericKeys += zip(keyColumns, r.keyTypes).reduce(0) { $0 + ($1.1 == .number ? $1.0.nonNumericTexts : 0) }
         var match = [Int32](repeating: -1, count: n)
         var key: LinkKey = []
         rowLoop: for i in 0..<n {
@@ -117,7 +125,7 @@ public struct JoinSource: BatchSource {
         var side = try RightSide(source: &rightSource, step: spec)
         var types: [KeyType] = []
         for (k, name) in spec.keys.enumerated() {
-            let l = try batch.requiredColumn(name, file: "the left data", role: "key")
+            let l = try batch.requiredColumn(name, file: leftName, role: "key")
             let r = side.keyColumns[k]
             if let forced = spec.keyType {
                 types.append(forced)
@@ -154,8 +162,8 @@ public struct JoinSource: BatchSource {
     /// After the left's last batch: the one-to-many error, the counts, and for a full join the right rows no
     /// left row matched.
     mutating func finish() throws -> Batch? {
-        guard var r = right else {
-            throw LinkError("the left data has no rows", file: nil)
+        guard let r = right else {
+            throw LinkError("the left data has no rows", file: leftName == "the left data" ? nil : leftName)
         }
         if oneToManyRows > 0 || (spec.aggregates.isEmpty && spec.duplicates == .error && !r.duplicated.isEmpty) {
             let dup = r.duplicated
@@ -170,6 +178,9 @@ public struct JoinSource: BatchSource {
         for k in rightMatched.indices where rightMatched[k] { step.right.matched += r.keyRows[k] }
         step.right.unmatched = step.right.rows - step.right.matched
         step.left.unmatched = step.left.rows - step.left.matched
+        if nonNumericKeys > 0 {
+            step.warnings.append("\(nonNumericKeys) left key values are not numbers (--key-type number): counted as missing keys")
+        }
         step.warnings += r.warnings
         step.matchRateBy = Dictionary(uniqueKeysWithValues: auditBy.enumerated().filter { !levelCounts[$0.0].isEmpty }.map { (v, name) in
             (name, levelCounts[v].sorted { $0.key < $1.key }.map { level, c in
@@ -202,7 +213,6 @@ public struct JoinSource: BatchSource {
             }
         }
         for (c, name) in zip(r.columns, outputNames) { columns.append(c.gather(rows, name: name)) }
-        r.warnings = []
         step.outputRows += rows.count
         return Batch(columns: columns, rowCount: rows.count)
     }

@@ -33,6 +33,12 @@ extension Column {
         }
     }
 
+    /// The number of text values that are present but not numbers (0 for a numeric column).
+    var nonNumericTexts: Int {
+        guard case .text(let v) = storage else { return 0 }
+        return v.reduce(0) { $0 + ($1 != nil && Double($1!) == nil ? 1 : 0) }
+    }
+
     /// A column of `count` missing values with this column's name and kind of storage.
     func missingLike(count: Int) -> Column {
         switch storage {

@@ -4,12 +4,13 @@ import MicrodataReaders
 /// Chains joins and writes their result with the audit.
 public enum Linker {
     /// `left` joined with each right side in turn (birth ⋈ age 10 ⋈ age 42).
-    public static func chain(left: any BatchSource, steps: [(LinkStep, any BatchSource)], auditBy: [String] = []) throws
-        -> any BatchSource
+    /// `leftName` names the left file in messages.
+    public static func chain(left: any BatchSource, steps: [(LinkStep, any BatchSource)], auditBy: [String] = [],
+                             leftName: String? = nil) throws -> any BatchSource
     {
         var source = left
-        for (step, right) in steps {
-            source = try JoinSource(left: source, right: right, step: step, auditBy: auditBy)
+        for (k, (step, right)) in steps.enumerated() {
+            source = try JoinSource(left: source, right: right, step: step, auditBy: auditBy, leftName: k == 0 ? leftName : nil)
         }
         return source
     }

@@ -60,6 +60,10 @@ struct RightSide {
     mutating func build(keyTypes: [KeyType]) throws {
         self.keyTypes = keyTypes
         let parts = zip(keyColumns, keyTypes).map { $0.keyParts(as: $1) }
+        let nonNumeric = zip(keyColumns, keyTypes).reduce(0) { $0 + ($1.1 == .number ? $1.0.nonNumericTexts : 0) }
+        if nonNumeric > 0 {
+            warnings.append("\(nonNumeric) right key values are not numbers (--key-type number): counted as missing keys")
+        }
         counts.rows = rowCount
         var rowKey = [Int32](repeating: -1, count: rowCount)
         rowLoop: for r in 0..<rowCount {

@@ -61,7 +61,7 @@ struct Link: ParsableCommand {
             return (step, try LinkOptions.openData(file, codebook: k < withCodebook.count ? withCodebook[k] : nil))
         }
         var source = try Linker.chain(
-            left: try LinkOptions.openData(data, codebook: codebook), steps: steps, auditBy: commaList(auditBy))
+            left: try LinkOptions.openData(data, codebook: codebook), steps: steps, auditBy: commaList(auditBy), leftName: data)
         let rows = try Linker.write(&source, to: output, format: format, variables: variables.map(commaList))
         let report = Linker.audit(of: source)
         for name in commaList(auditBy) where !report.steps.contains(where: { $0.matchRateBy[name] != nil }) {

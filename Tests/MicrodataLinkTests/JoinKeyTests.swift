@@ -94,6 +94,19 @@ struct JoinKeyTests {
                 left, [Self.ints("CASE", [1]), Column(name: "NAME", storage: .text(["x"]))],
                 LinkStep(path: "p.csv", keys: ["CASE"], aggregates: [try Aggregate(parsing: "S=sum(NAME)")]))
         } throws: { "\($0)".contains("sum(NAME) needs a numeric variable; NAME is text") }
+        // A left key column absent, named with the left file.
+        #expect {
+            var s = try JoinSource(left: Rows([Self.ints("CASEID", [1])]), right: Rows([Self.ints("CASE", [1])]),
+                                   step: LinkStep(path: "hh.csv", keys: ["CASE"]), leftName: "persons.csv")
+            _ = try s.nextBatch()
+        } throws: { "\($0)" == "persons.csv: key 'CASE' is not a column; close matches: CASEID" }
+        // Text keys that are not numbers under --key-type number: counted as missing, with a warning.
+        let (_, audit) = try join(
+            [Column(name: "CASE", storage: .text(["1", "x", "2.0"]))], [Self.ints("CASE", [1, 2])],
+            LinkStep(path: "p.csv", keys: ["CASE"], keyType: .number))
+        #expect(audit.steps[0].left.matched == 2)
+        #expect(audit.steps[0].left.missingKeys == 1)
+        #expect(audit.steps[0].warnings == ["1 left key values are not numbers (--key-type number): counted as missing keys"])
         #expect(throws: LinkError.self) { try Aggregate(parsing: "S=median(X)") }
         #expect(throws: RowExpressionError.self) { try Aggregate(parsing: "S=sum(X) where X >") }
     }
