@@ -91,4 +91,30 @@ import Testing
         let total = Self.expected("link/link_expected.csv") { $0[0] == "persons.weighted.total.TOTWLTHR8" }
         #expect(abs(estimate - total) < 1e-8 * total, "\(estimate) vs \(total)")
     }
+
+    @Test func mobilitySubpopOnALinkedCohortEqualsRSubset() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let cohort = dir.appendingPathComponent("cohort.csv").path
+        let linked = try CLIFailureTests.run([
+            "link", "--data", Self.example("bcs70_birth.csv"), "--with", Self.example("bcs70_age10.csv"),
+            "--with", Self.example("bcs70_age42.csv"), "--keys", "BCSID", "--how", "inner", "--duplicates", "first",
+            "--output", cohort,
+        ])
+        #expect(linked.status == 0, "\(linked.stderr)")
+        let table = dir.appendingPathComponent("mobility.csv").path
+        let r = try CLIFailureTests.run([
+            "mobility", "--data", cohort, "--origin", "FNSSEC3", "--destination", "B9NSSEC3", "--weight", "B9NRWT",
+            "--subpop", "SEX == 2", "--output", table,
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let got = try DelimitedRecords(contentsOf: URL(fileURLWithPath: table)).records.filter { $0.fields[0] == "outflow" }
+        let want = try DelimitedRecords(contentsOf: Fixtures.url("link/mobility_subpop_expected.csv")).records.dropFirst()
+        #expect(got.count == 9)
+        for w in want {
+            let g = got.first { $0.fields[1] == w.fields[0] && $0.fields[2] == w.fields[1] }!.fields
+            for (a, b) in [(g[3], w.fields[2]), (g[4], w.fields[3])] {
+                #expect(abs(Double(a)! - Double(b)!) < 1e-8 * Double(b)!, "\(w.fields): \(a) vs \(b)")
+            }
+        }
+    }
 }
