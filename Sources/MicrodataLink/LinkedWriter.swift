@@ -45,11 +45,11 @@ public struct LinkedWriter {
                 buffer += "{" + columns.map { c -> String in
                     let value: String
                     if let t = c.text(at: r) {
-                        if case .text = c.storage { value = Self.jsonString(t) } else { value = t }
+                        if case .text = c.storage { value = JSONText.quoted(t) } else { value = t }
                     } else {
                         value = "null"
                     }
-                    return Self.jsonString(c.name) + ":" + value
+                    return JSONText.quoted(c.name) + ":" + value
                 }.joined(separator: ",") + "}"
             }
             buffer += "\n"
@@ -76,21 +76,5 @@ public struct LinkedWriter {
         guard special else { return s }
         if format == .tsv { return s.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
     }
 }
