@@ -90,12 +90,29 @@ public struct JoinSource: BatchSource {
         // An --audit-by variable counts in the steps whose left side has it (a chain adds columns as it goes).
         for (v, name) in auditBy.enumerated() {
             guard let c = batch.column(named: name) else { continue }
-            for i in 0..<n {
-                let level = c.text(at: i) ?? "missing"
-                var counts = levelCounts[v][level] ?? (0, 0)
-                counts.rows += 1
-                if match[i] >= 0 { counts.matched += 1 }
-                levelCounts[v][level] = counts
+            // Counted per distinct value; a level's label (a String) is made once per batch.
+            var byValue: [Double: (rows: Int, matched: Int)] = [:]
+            var byText: [String?: (rows: Int, matched: Int)] = [:]
+            if c.isNumeric {
+                let x = c.doubles
+                for i in 0..<n {
+                    let value = x[i].isNaN ? .infinity : x[i]  // missing
+                    byValue[value, default: (0, 0)].rows += 1
+                    if match[i] >= 0 { byValue[value]!.matched += 1 }
+                }
+                for (x, counts) in byValue {
+                    byText[x == .infinity ? nil : Column(name: "", storage: .real([x])).text(at: 0), default: (0, 0)] = counts
+                }
+            } else if case .text(let t) = c.storage {
+                for i in 0..<n {
+                    byText[t[i], default: (0, 0)].rows += 1
+                    if match[i] >= 0 { byText[t[i]]!.matched += 1 }
+                }
+            }
+            for (label, counts) in byText {
+                let level = label ?? "missing"
+                let old = levelCounts[v][level] ?? (0, 0)
+                levelCounts[v][level] = (old.rows + counts.rows, old.matched + counts.matched)
             }
         }
         lastLeftColumns = batch.columns

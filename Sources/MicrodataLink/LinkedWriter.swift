@@ -37,20 +37,28 @@ public struct LinkedWriter {
             }
             return c
         }
+        let separator = format == .csv ? "," : "\t"
         for r in 0..<batch.rowCount {
             switch format {
             case .csv, .tsv:
-                buffer += columns.map { $0.text(at: r).map(field) ?? "" }.joined(separator: format == .csv ? "," : "\t")
-            case .jsonl:
-                buffer += "{" + columns.map { c -> String in
-                    let value: String
+                for (k, c) in columns.enumerated() {
+                    if k > 0 { buffer += separator }
                     if let t = c.text(at: r) {
-                        if case .text = c.storage { value = JSONText.quoted(t) } else { value = t }
-                    } else {
-                        value = "null"
+                        if case .text = c.storage { buffer += field(t) } else { buffer += t }
                     }
-                    return JSONText.quoted(c.name) + ":" + value
-                }.joined(separator: ",") + "}"
+                }
+            case .jsonl:
+                buffer += "{"
+                for (k, c) in columns.enumerated() {
+                    if k > 0 { buffer += "," }
+                    buffer += JSONText.quoted(c.name) + ":"
+                    if let t = c.text(at: r) {
+                        if case .text = c.storage { buffer += JSONText.quoted(t) } else { buffer += t }
+                    } else {
+                        buffer += "null"
+                    }
+                }
+                buffer += "}"
             }
             buffer += "\n"
             if buffer.utf8.count > 1 << 20 { flush() }
