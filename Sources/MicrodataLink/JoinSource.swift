@@ -150,7 +150,7 @@ public struct JoinSource: BatchSource {
                 types.append(l.isNumeric ? .number : .string)
             } else {
                 throw LinkError(
-                    "key \(l.name) is \(l.isNumeric ? "numeric" : "text") in the left data but \(r.name) is "
+                    "key \(l.name) is \(l.isNumeric ? "numeric" : "text") in \(leftName) but \(r.name) is "
                         + "\(r.isNumeric ? "numeric" : "text") in \(spec.path); give --key-type string or number", file: spec.path)
             }
         }
