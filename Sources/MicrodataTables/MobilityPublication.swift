@@ -149,8 +149,8 @@ public struct MobilityPublication: Sendable {
         var metadata = self.metadata
         if let audit = protection?.checked.audit { metadata.append(MetadataItem("Disclosure audit", audit.summary)) }
         metadata.append(MetadataItem(
-            "Disclosure rules", "threshold \(rules.threshold) unweighted respondents for every cell, margin and rate "
-                + "numerator; secondary suppression so no suppressed cell can be recovered"))
+            "Disclosure rules", "\(rules.inForce); applied to every cell, margin and rate numerator (unweighted "
+                + "respondents), with secondary suppression so no suppressed cell can be recovered"))
         for table in results.tables {
             if let t = table.independenceTest {
                 metadata.append(MetadataItem(

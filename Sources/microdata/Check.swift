@@ -10,7 +10,7 @@ struct Check: ParsableCommand {
         abstract: "Disclosure-check and protect a table (primary rules, secondary suppression, LP audit).",
         discussion: """
             Writes the table with a `status` column (safe, primary:<rule>, secondary, review:<reason>); \
-            suppressed values are written as `x`. If the audit finds a recoverable cell nothing is written \
+            suppressed values are written as `\(CheckedTable.marker)`. If the audit finds a recoverable cell nothing is written \
             except the audit (a table left at --output by an earlier run is removed), and the exit code is 3.
 
             Instead of suppression, --round BASE rounds every cell (margins included, each independently) to \
@@ -46,8 +46,11 @@ struct Check: ParsableCommand {
     var rules: String?
     @Option(help: "Output format: csv or json.")
     var format = "csv"
-    @Option(help: "Where to write the audit JSON.")
+    @Option(help: "Where to write the public audit JSON (bounds and pass/fail, no true values).")
     var audit: String?
+    @Option(name: .customLong("audit-private"),
+            help: "Where to write the full audit (true values of suppressed cells; NOT FOR RELEASE), outside the output folder.")
+    var auditPrivate: String?
     @Option(help: "Where to write the table (default: standard output).")
     var output: String?
     @Flag(help: "Write the table without disclosure control (stamped, with a warning).")
@@ -86,6 +89,7 @@ struct Check: ParsableCommand {
     }
 
     private func check() throws {
+        if let auditPrivate { try AuditFiles.checkPrivateLocation(auditPrivate, outputFolders: outputFolders, publicPath: audit) }
         let dims = dimensions.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         guard !dims.isEmpty else { throw ValidationError("--dimensions needs at least one column") }
         let input = try DelimitedRecords(contentsOf: URL(fileURLWithPath: table))
@@ -202,11 +206,13 @@ struct Check: ParsableCommand {
                     model, hasMagnitude: value != nil || !topColumns.isEmpty, standardErrors: standardErrors,
                     valueIsCount: weightedCount)
             }
-            if let audit, let report = checked.audit { try report.json().write(to: URL(fileURLWithPath: audit)) }
-            try write(checked)
-            FileHandle.standardError.write(Data("\(checked.audit?.summary ?? "")\n".utf8))
+            if let report = checked.audit {
+                try AuditFiles.write(report, publicPath: audit, privatePath: auditPrivate, outputFolders: outputFolders)
+            }
+            try write(checked, rules: loaded)
+            FileHandle.standardError.write(Data("\(checked.audit?.summary ?? "")\nrules in force: \(loaded.inForce)\n".utf8))
         } catch let DisclosureError.auditFailed(report) {
-            if let audit { try report.json().write(to: URL(fileURLWithPath: audit)) }
+            try AuditFiles.write(report, publicPath: audit, privatePath: auditPrivate, outputFolders: outputFolders)
             FileHandle.standardError.write(Data("disclosure audit FAILED: \(report.summary); no table written\n".utf8))
             throw ExitCode(3)
         }
@@ -233,12 +239,16 @@ struct Check: ParsableCommand {
         return nil
     }
 
-    private func write(_ checked: CheckedTable) throws {
+    /// The folder the table is written to (the full audit must stay out of it).
+    private var outputFolders: [URL] { output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? [] }
+
+    private func write(_ checked: CheckedTable, rules: DisclosureRules? = nil) throws {
         let text: String
         if format == "json" {
             let objects = checked.rows.map { Dictionary(uniqueKeysWithValues: zip(checked.header, $0)) }
             var wrapper: [String: Any] = ["columns": checked.header, "rows": objects]
             if let stamp = checked.stamp { wrapper["stamp"] = stamp }
+            if let rules { wrapper["rules"] = rules.inForce }
             let data = try JSONSerialization.data(withJSONObject: wrapper, options: [.prettyPrinted, .sortedKeys])
             text = String(decoding: data, as: UTF8.self) + "\n"
         } else {

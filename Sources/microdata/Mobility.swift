@@ -39,7 +39,11 @@ struct Mobility: ParsableCommand {
     @Option(help: "Output file (default: Markdown on standard output).") var output: String?
     @Option(name: .customLong("output-dir"), help: "Write every format (CSV, JSON, Markdown, XLSX, HTML) into this folder.")
     var outputDirectory: String?
-    @Option(help: "Disclosure audit JSON (default: beside the output as <output>.audit.json).") var audit: String?
+    @Option(help: "Public disclosure audit JSON, no true values (default: beside the output as <output>.audit.json).")
+    var audit: String?
+    @Option(name: .customLong("audit-private"),
+            help: "Write the full audit (true values of suppressed cells; NOT FOR RELEASE) here, outside the output folder.")
+    var auditPrivate: String?
     @Option(help: "Rules file overriding Codebooks/disclosure/default-rules.json.") var rules: String?
     @Flag(name: .customLong("no-disclosure-control"),
           help: "Turn disclosure control off: the output is stamped NOT DISCLOSURE CONTROLLED.")
@@ -59,7 +63,13 @@ struct Mobility: ParsableCommand {
             by: commaList(by), order: order, strictDirections: directions == "rank", level: level, rules: rules,
             disclosureControl: !noDisclosureControl, crosswalks: crosswalks,
             title: "Social mobility: destination class by origin class")
+        let folders = [outputDirectory.map { URL(fileURLWithPath: $0) },
+                       output.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }].compactMap { $0 }
+        if let auditPrivate { try AuditFiles.checkPrivateLocation(auditPrivate, outputFolders: folders, publicPath: audit) }
         let result = try request.run()
+        if let auditPrivate, let report = result.protection?.checked.audit {
+            try AuditFiles.write(report, publicPath: nil, privatePath: auditPrivate, outputFolders: folders)
+        }
         if let outputDirectory {
             let folder = URL(fileURLWithPath: outputDirectory)
             try result.writeAll(to: folder, stem: "mobility")
@@ -130,7 +140,8 @@ struct MobilityRequest {
         let results = pass.totals.mobilityResults(
             classes: pass.classes.classes.map(\.code), groups: pass.groups, direction: directions, level: level)
         let loadedRules = try DisclosureRules.load(
-            defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) })
+            defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) },
+            disclosureControl: disclosureControl)
         var protection: MobilityProtection?
         if disclosureControl {
             do {
@@ -215,9 +226,9 @@ struct MobilityRun {
         try writeAudit(to: folder.appendingPathComponent("\(stem).audit.json"))
     }
 
-    /// Writes the disclosure audit (or, when checks were off, a note saying so).
+    /// Writes the public disclosure audit, without true values (or, when checks were off, a note saying so).
     func writeAudit(to url: URL) throws {
-        let data = try protection?.checked.audit?.json()
+        let data = try protection?.checked.audit?.publicJSON()
             ?? Data("{\"audit\": null, \"stamp\": \"\(CheckedTable.bypassStamp)\"}\n".utf8)
         do { try data.write(to: url, options: .atomic) } catch {
             throw WriteError(path: url.path, message: "cannot write the audit: \(error.localizedDescription)")
@@ -227,7 +238,10 @@ struct MobilityRun {
     func printSummary() {
         var lines = ["microdata mobility: \(pass.rows) rows read, \(pass.validRows) with both classes"]
         lines.append("design: \(pass.designDescription)")
-        if let audit = protection?.checked.audit { lines.append("disclosure: \(audit.summary)") }
+        if let audit = protection?.checked.audit {
+            lines.append("disclosure: \(audit.summary)")
+            lines.append("rules in force: \(audit.rules.inForce)")
+        }
         FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 }

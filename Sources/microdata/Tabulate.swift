@@ -68,7 +68,10 @@ struct Tabulate: ParsableCommand {
     @Option(help: "Output file (default: standard output).") var output: String?
     @Flag(help: "Print the time spent reading and estimating to stderr.") var timing = false
     @Option(help: "Rules file overriding Codebooks/disclosure/default-rules.json.") var rules: String?
-    @Option(help: "Write the disclosure audit (JSON) here.") var audit: String?
+    @Option(help: "Write the public disclosure audit (JSON: bounds and pass/fail, no true values) here.") var audit: String?
+    @Option(name: .customLong("audit-private"),
+            help: "Write the full audit (true values of suppressed cells; NOT FOR RELEASE) here, outside the output folder.")
+    var auditPrivate: String?
     @Flag(name: .customLong("no-disclosure-control"),
           help: "Turn disclosure control off: the output is stamped NOT DISCLOSURE CONTROLLED.")
     var noDisclosureControl = false
@@ -77,6 +80,11 @@ struct Tabulate: ParsableCommand {
 
     func run() throws {
         limits.apply()
+        if let auditPrivate {  // before any work: the full audit must stay out of the output folder
+            try AuditFiles.checkPrivateLocation(
+                auditPrivate, outputFolders: output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? [],
+                publicPath: audit)
+        }
         let (design, analysis, options, outputFormat) = try plan()
         // A DDI codebook or an SPSS/Stata/SAS file's metadata (detected by magic bytes), as in extract.
         let book = try codebook.map { try CodebookSource.load(URL(fileURLWithPath: $0)).codebook }
@@ -122,7 +130,7 @@ struct Tabulate: ParsableCommand {
         }
         try Tabulate.write(
             estimates.table, format: outputFormat, to: output, disclosure: noDisclosureControl ? nil : rules ?? "",
-            audit: audit)
+            audit: audit, auditPrivate: auditPrivate)
     }
 
     /// Writes a table: the single output path of `tabulate`. Unless `disclosure` is `nil` (checks turned off,
@@ -130,9 +138,10 @@ struct Tabulate: ParsableCommand {
     /// overriding the defaults, or is empty for the defaults.
     static func write(
         _ table: ResultTable, format: ResultTableWriter.Format, to output: String?, disclosure: String?,
-        audit: String? = nil
+        audit: String? = nil, auditPrivate: String? = nil
     ) throws {
         let checked: CheckedTable
+        let folders = output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? []
         if let disclosure {
             let rules = try DisclosureRules.load(
                 defaults: DisclosureRules.defaultRulesURL(),
@@ -142,20 +151,23 @@ struct Tabulate: ParsableCommand {
             } catch let DisclosureError.auditFailed(report) {
                 // Fail closed, as check does: a table left by an earlier run must not pass for this one's.
                 if let output { try? FileManager.default.removeItem(atPath: output) }
-                if let audit { try report.json().write(to: URL(fileURLWithPath: audit)) }
+                try AuditFiles.write(report, publicPath: audit, privatePath: auditPrivate, outputFolders: folders)
                 FileHandle.standardError.write(Data("disclosure audit FAILED: \(report.summary); nothing written\n".utf8))
                 throw ExitCode(3)
             }
-            if let audit, let report = checked.audit { try report.json().write(to: URL(fileURLWithPath: audit)) }
+            if let report = checked.audit {
+                try AuditFiles.write(report, publicPath: audit, privatePath: auditPrivate, outputFolders: folders)
+            }
         } else {
-            checked = try DisclosureControl(rules: DisclosureRules.load(defaults: DisclosureRules.defaultRulesURL()))
+            checked = try DisclosureControl(
+                rules: DisclosureRules.load(defaults: DisclosureRules.defaultRulesURL(), disclosureControl: false))
                 .unchecked(table)
             FileHandle.standardError.write(Data("warning: \(CheckedTable.bypassStamp)\n".utf8))
         }
         let text = render(checked, format: format, designLine: ResultTableWriter.designLine(table))
         FileHandle.standardError.write(Data((ResultTableWriter.designLine(table) + "\n").utf8))
         if let summary = checked.audit?.summary {
-            FileHandle.standardError.write(Data("disclosure: \(summary)\n".utf8))
+            FileHandle.standardError.write(Data("disclosure: \(summary)\nrules in force: \(checked.audit?.rules.inForce ?? "")\n".utf8))
         }
         if let output {
             do { try Data(text.utf8).write(to: URL(fileURLWithPath: output)) } catch {
@@ -181,11 +193,14 @@ struct Tabulate: ParsableCommand {
                 "    {" + zip(checked.header, row).map { "\(str($0)): \(str($1))" }.joined(separator: ", ") + "}"
             }
             let stamp = checked.stamp.map { "  \"stamp\": \(str($0)),\n" } ?? ""
-            let summary = checked.audit.map { "  \"disclosure\": \(str($0.summary)),\n" } ?? ""
+            let summary = checked.audit.map {
+                "  \"disclosure\": \(str($0.summary)),\n  \"rules\": \(str($0.rules.inForce)),\n"
+            } ?? ""
             return "{\n\(stamp)\(summary)  \"design\": \(str(designLine)),\n  \"cells\": [\n"
                 + rows.joined(separator: ",\n") + "\n  ]\n}\n"
         case .markdown:
             var out = checked.stamp.map { "**\($0)**\n\n" } ?? ""
+            out += checked.audit.map { "_Disclosure rules: \($0.rules.inForce)_\n\n" } ?? ""
             out += "_\(designLine)_\n\n| " + checked.header.joined(separator: " | ") + " |\n|"
                 + checked.header.map { _ in " --- |" }.joined() + "\n"
             for row in checked.rows { out += "| " + row.joined(separator: " | ") + " |\n" }
@@ -197,7 +212,8 @@ struct Tabulate: ParsableCommand {
                 r.enumerated().map { k, f in f.padding(toLength: widths[k], withPad: " ", startingAt: 0) }
                     .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
             }
-            var out = (checked.stamp.map { $0 + "\n" } ?? "") + designLine + "\n" + line(checked.header) + "\n"
+            var out = (checked.stamp.map { $0 + "\n" } ?? "") + designLine + "\n"
+                + (checked.audit.map { "Disclosure rules: \($0.rules.inForce)\n" } ?? "") + line(checked.header) + "\n"
             for r in checked.rows { out += line(r) + "\n" }
             return out
         }
