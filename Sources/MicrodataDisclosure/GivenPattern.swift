@@ -1,4 +1,5 @@
 import Foundation
+import MicrodataReaders
 
 /// A cell status given with a table protected elsewhere (a tau-ARGUS status variable, a status column,
 /// or `--primary-cells`).
@@ -58,8 +59,8 @@ public struct GivenPattern: Sendable {
             throw DisclosureError.table(source: url.path, line: nil, reason: "cannot read: \(error.localizedDescription)")
         }
         var pattern = GivenPattern(source: url.path)
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-        guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) else {
+        let records = try DelimitedRecords(text: text, source: url.path).records
+        guard let header = records.first?.fields.map({ $0.trimmingCharacters(in: .whitespaces) }) else {
             throw DisclosureError.table(source: url.path, line: 1, reason: "empty file")
         }
         let dimColumns = try dimensions.map { name in
@@ -73,8 +74,9 @@ public struct GivenPattern: Sendable {
         guard (lower == nil) == (upper == nil) else {
             throw DisclosureError.table(source: url.path, line: 1, reason: "give both 'lower' and 'upper' protection levels, or neither")
         }
-        for (n, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        for record in records.dropFirst() where !record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            let n = record.line - 1
+            let f = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }
             guard f.count == header.count else {
                 throw DisclosureError.table(source: url.path, line: n + 1, reason: "expected \(header.count) fields, found \(f.count)")
             }

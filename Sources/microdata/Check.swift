@@ -24,14 +24,16 @@ struct Check: ParsableCommand {
             (S safe, U unsafe, P protected, M secondary, E/Z empty) and protection levels. Given primaries \
             (a status variable, --status-column or --primary-cells) replace the rule-based ones; with \
             --audit-only the given pattern (primaries and secondaries) is audited as it is, so a table \
-            protected elsewhere can be re-audited (exit 3 if a primary is recoverable).
+            protected elsewhere can be re-audited (exit 3 if a primary is recoverable). Without --audit-only, \
+            given secondaries are dropped and chosen here. Primaries given without levels get the rules' \
+            frequency protection (counts) or pPercent% of the value (magnitudes).
             """)
 
-    @Argument(help: "The table (CSV with a header row).")
+    @Argument(help: "The table (CSV with a header row, or a tau-ARGUS .tab).")
     var table: String
-    @Option(help: "Column with the unweighted count of distinct units (a tau-ARGUS table: its <FREQUENCY> variable).")
+    @Option(help: "Column with the unweighted count of distinct units (a tau-ARGUS table uses its <FREQUENCY> variable).")
     var count: String?
-    @Option(help: "Column with a magnitude (sum or weighted total), if the table has one.")
+    @Option(help: "Column with a magnitude (sum or weighted total), if the table has one (tau-ARGUS: a numeric variable, default the first <NUMERIC>).")
     var value: String?
     @Option(help: "Comma-separated dimension columns.")
     var dimensions: String?
