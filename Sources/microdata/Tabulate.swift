@@ -50,7 +50,7 @@ struct Tabulate: ParsableCommand {
     @Option(help: "Total of a variable (of a text column: weighted count of each level).") var total: String?
     @Option(help: "Proportion of each level of a variable (A or A:B for combinations).") var proportion: String?
     @Option(help: "Ratio N/D.") var ratio: String?
-    @Option(help: "Quantiles V:P[,P...].") var quantile: String?
+    @Option(help: "Quantiles V:P[,P...] with 0 < P < 1; a quantile with fewer than the rules' threshold of units on either side is suppressed.") var quantile: String?
     @Option(name: .customLong("quantile-rule"), help: "math (default), school, hf1 ... hf9.")
     var quantileRule: String = "math"
     @Flag(name: .customLong("replicate-quantiles"),
@@ -77,7 +77,7 @@ struct Tabulate: ParsableCommand {
 
     func run() throws {
         limits.apply()
-        let (design, analysis, options, outputFormat) = try plan()
+        var (design, analysis, options, outputFormat) = try plan()
         // A DDI codebook or an SPSS/Stata/SAS file's metadata (detected by magic bytes), as in extract.
         let book = try codebook.map { try CodebookSource.load(URL(fileURLWithPath: $0)).codebook }
         var needed: [String]? = nil
@@ -98,6 +98,11 @@ struct Tabulate: ParsableCommand {
         let source = PrefetchingSource(try DataReader.open(
             data: URL(fileURLWithPath: data), codebook: book,
             options: ReadOptions(variables: needed, maxLineLength: Limits.maxLineLength)))
+        if !noDisclosureControl {
+            // Enough of each domain's largest contributions for the NK rule (and two for p%).
+            options.keptContributions = max(2, try DisclosureRules.load(
+                defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) }).nkN)
+        }
         var estimator = try SurveyEstimator(design: design, analyses: [analysis], options: options)
         let clock = ContinuousClock()
         var readTime = Duration.zero
@@ -281,7 +286,10 @@ struct Tabulate: ParsableCommand {
         if let v = quantile {
             guard let colon = v.lastIndex(of: ":") else { throw ValidationError("--quantile takes V:P[,P...]") }
             let ps = try v[v.index(after: colon)...].split(separator: ",").map { s -> Double in
-                guard let p = Double(s), p >= 0, p <= 1 else { throw ValidationError("quantile '\(s)' is not in [0, 1]") }
+                // 0 and 1 are the minimum and maximum: one respondent's own value.
+                guard let p = Double(s), p > 0, p < 1 else {
+                    throw ValidationError("quantile '\(s)' must be strictly between 0 and 1 (0 and 1 publish one respondent's value)")
+                }
                 return p
             }
             analyses.append(.quantile(String(v[..<colon]), ps))
