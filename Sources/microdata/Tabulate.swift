@@ -14,6 +14,14 @@ struct Tabulate: ParsableCommand {
             designs), by replicate weights, or for files without design variables: weights only (SRS with \
             weights), --cluster-households, or a --design-factor (DEFT). Numbers follow R survey 4.5. The design \
             used is stated with every result (on stderr for CSV).
+
+            Disclosure control: a cell needs the rules' threshold of units; a mean, total or ratio also \
+            needs it among contributors with a non-zero value (and with zero, for a 0/1 indicator) and \
+            passes the NK and p% rules on the weighted contributions; a quantile needs it on each side. A \
+            suppressed row shows [c] in every number (df, n and weighted n too). Domain totals, means and \
+            ratios, and levels of a categorical, are protected with their margins (the overall figure, and \
+            one-way margins under --by A,B) taken as published by another call. Protection is per output: \
+            audit a set of outputs together with `microdata release`.
             """)
 
     @Option(help: "The data file (CSV/TSV with a header, fixed-width with --codebook, or SPSS/Stata/SAS).")

@@ -139,6 +139,35 @@ import Testing
         }
     }
 
+    @Test func suppressedRowsOfCheckPublishNothingInCSVOrJSON() throws {
+        // B/y has 3 units (value 4321.5, SE 123.25): primary, its quality flags and numbers hidden.
+        let table = try CheckCommandTests.file(
+            "r,c,n,v,se\nA,x,40,9000,50\nA,y,35,8000,60\nB,x,30,7000,70\nB,y,3,4321.5,123.25\n"
+                + "C,x,50,9500,80\nC,y,45,9100,90\n")
+        for format in ["csv", "json"] {
+            let r = try CLIFailureTests.run([
+                "check", table, "--count", "n", "--value", "v", "--se", "se", "--dimensions", "r,c", "--margins",
+                "--format", format,
+            ])
+            #expect(r.status == 0, "\(r.stderr)")
+            var rows: [[String: String]] = []
+            if format == "json" {
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+                rows = object["rows"] as? [[String: String]] ?? []
+            } else {
+                rows = try Self.parse(r.stdout, format: "csv")
+            }
+            let hidden = rows.filter { $0["status"]?.hasPrefix("primary") == true || $0["status"] == "secondary" }
+            #expect(hidden.contains { $0["r"] == "B" && $0["c"] == "y" }, "\(rows)")
+            for row in hidden {
+                for (column, field) in row where !["r", "c", "status"].contains(column) {
+                    #expect(field == "[c]" || field.isEmpty, "\(format) \(column) = '\(field)'")
+                }
+                #expect(!row.values.contains { ["3", "2", "4321.5", "123.25"].contains($0) })
+            }
+        }
+    }
+
     // MARK: - Issue 20 point 6: the overall figure from another call
 
     @Test func theOverallTotalFromASecondCallDoesNotRecoverAHiddenDomain() throws {
