@@ -3,7 +3,7 @@ import MicrodataWeighting
 extension DisclosureControl {
     /// Checks the estimates of a `ResultTable` (what `tabulate` produces) and attaches the quality layer.
     ///
-    /// Every cell goes through ``DisclosureRules/assess(_:)-(ResultCell)`` (threshold on its units and,
+    /// Every cell goes through `DisclosureRules.assess(_: ResultCell)` (threshold on its units and,
     /// for numeric analyses, on the contributors with a non-zero value and, for indicators, with zero;
     /// NK and p% on the weighted contributions; units on each side of a quantile). Failing cells are
     /// suppressed: every number of the row (estimate, standard error, interval, design effect, df, counts)
