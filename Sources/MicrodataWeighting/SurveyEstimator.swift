@@ -91,7 +91,7 @@ public struct SurveyEstimator {
         self.design = design
         self.analyses = analyses
         self.options = options
-        states = analyses.map { AnalysisState(analysis: $0) }
+        states = analyses.map { AnalysisState(analysis: $0, keptContributions: options.keptContributions) }
         if options.quantileInterval == .likelihood {
             throw WeightingError.invalidRequest("quantile intervals cannot use the likelihood method (R has none)")
         }

@@ -122,13 +122,28 @@ public struct PublishedCell: Sendable, Hashable, Codable {
         estimate: Double?, standardError: Double? = nil, ciLow: Double? = nil, ciHigh: Double? = nil,
         unweightedCount: Int? = nil, marker: Marker? = nil, lowReliability: Bool = false
     ) {
-        self.estimate = estimate
-        self.standardError = standardError
-        self.ciLow = ciLow
-        self.ciHigh = ciHigh
-        self.unweightedCount = unweightedCount
+        // A marked cell carries no number of any kind, whatever it was built from: no writer can leak one.
+        let shown = marker == nil
+        self.estimate = shown ? estimate : nil
+        self.standardError = shown ? standardError : nil
+        self.ciLow = shown ? ciLow : nil
+        self.ciHigh = shown ? ciHigh : nil
+        self.unweightedCount = shown ? unweightedCount : nil
         self.marker = marker
-        self.lowReliability = lowReliability
+        self.lowReliability = shown && lowReliability
+    }
+
+    /// Encodes the numbers only of an unmarked cell (a cell marked after it was built still leaks nothing).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(marker, forKey: .marker)
+        try container.encode(marker == nil && lowReliability, forKey: .lowReliability)
+        guard marker == nil else { return }
+        try container.encodeIfPresent(estimate, forKey: .estimate)
+        try container.encodeIfPresent(standardError, forKey: .standardError)
+        try container.encodeIfPresent(ciLow, forKey: .ciLow)
+        try container.encodeIfPresent(ciHigh, forKey: .ciHigh)
+        try container.encodeIfPresent(unweightedCount, forKey: .unweightedCount)
     }
 
     /// A suppressed cell: no number of any kind survives.

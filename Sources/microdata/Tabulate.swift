@@ -14,6 +14,14 @@ struct Tabulate: ParsableCommand {
             designs), by replicate weights, or for files without design variables: weights only (SRS with \
             weights), --cluster-households, or a --design-factor (DEFT). Numbers follow R survey 4.5. The design \
             used is stated with every result (on stderr for CSV).
+
+            Disclosure control: a cell needs the rules' threshold of units; a mean, total or ratio also \
+            needs it among contributors with a non-zero value (and with zero, for a 0/1 indicator) and \
+            passes the NK and p% rules on the weighted contributions; a quantile needs it on each side. A \
+            suppressed row shows [c] in every number (df, n and weighted n too). Domain totals, means and \
+            ratios, and levels of a categorical, are protected with their margins (the overall figure, and \
+            one-way margins under --by A,B) taken as published by another call. Protection is per output: \
+            audit a set of outputs together with `microdata release`.
             """)
 
     @Option(help: "The data file (CSV/TSV with a header, fixed-width with --codebook, or SPSS/Stata/SAS).")
@@ -50,7 +58,7 @@ struct Tabulate: ParsableCommand {
     @Option(help: "Total of a variable (of a text column: weighted count of each level).") var total: String?
     @Option(help: "Proportion of each level of a variable (A or A:B for combinations).") var proportion: String?
     @Option(help: "Ratio N/D.") var ratio: String?
-    @Option(help: "Quantiles V:P[,P...].") var quantile: String?
+    @Option(help: "Quantiles V:P[,P...] with 0 < P < 1; a quantile with fewer than the rules' threshold of units on either side is suppressed.") var quantile: String?
     @Option(name: .customLong("quantile-rule"), help: "math (default), school, hf1 ... hf9.")
     var quantileRule: String = "math"
     @Flag(name: .customLong("replicate-quantiles"),
@@ -85,7 +93,7 @@ struct Tabulate: ParsableCommand {
                 auditPrivate, outputFolders: output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? [],
                 publicPath: audit)
         }
-        let (design, analysis, options, outputFormat) = try plan()
+        var (design, analysis, options, outputFormat) = try plan()
         // A DDI codebook or an SPSS/Stata/SAS file's metadata (detected by magic bytes), as in extract.
         let book = try codebook.map { try CodebookSource.load(URL(fileURLWithPath: $0)).codebook }
         var needed: [String]? = nil
@@ -106,6 +114,11 @@ struct Tabulate: ParsableCommand {
         let source = PrefetchingSource(try DataReader.open(
             data: URL(fileURLWithPath: data), codebook: book,
             options: ReadOptions(variables: needed, maxLineLength: Limits.maxLineLength)))
+        if !noDisclosureControl {
+            // Enough of each domain's largest contributions for the NK rule (and two for p%).
+            options.keptContributions = max(2, try DisclosureRules.load(
+                defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) }).nkN)
+        }
         var estimator = try SurveyEstimator(design: design, analyses: [analysis], options: options)
         let clock = ContinuousClock()
         var readTime = Duration.zero
@@ -297,7 +310,10 @@ struct Tabulate: ParsableCommand {
         if let v = quantile {
             guard let colon = v.lastIndex(of: ":") else { throw ValidationError("--quantile takes V:P[,P...]") }
             let ps = try v[v.index(after: colon)...].split(separator: ",").map { s -> Double in
-                guard let p = Double(s), p >= 0, p <= 1 else { throw ValidationError("quantile '\(s)' is not in [0, 1]") }
+                // 0 and 1 are the minimum and maximum: one respondent's own value.
+                guard let p = Double(s), p > 0, p < 1 else {
+                    throw ValidationError("quantile '\(s)' must be strictly between 0 and 1 (0 and 1 publish one respondent's value)")
+                }
                 return p
             }
             analyses.append(.quantile(String(v[..<colon]), ps))
