@@ -10,9 +10,10 @@ import MicrodataWeighting
 /// variable(s) present. Because keys add, a cell reached as a margin of a finer table gets the same key, and so
 /// the same noise, as the cell published directly.
 public struct CellKeyAccumulator: Sendable {
-    /// What identifies a record: a column (`--record-id`), or all of a row's fields.
+    /// What identifies a record: one or more columns (`--record-id`, such as a household serial and a person
+    /// number), or all of a row's fields.
     public enum Identity: Sendable, Hashable {
-        case column(String)
+        case columns([String])
         case allFields
     }
 
@@ -48,7 +49,7 @@ public struct CellKeyAccumulator: Sendable {
     public func variables(adding needed: [String]?) -> [String]? {
         switch identity {
         case .allFields: return nil
-        case .column(let name): return needed.map { Array(Set($0 + [name])) }
+        case .columns(let names): return needed.map { Array(Set($0 + names)) }
         }
     }
 
@@ -63,8 +64,8 @@ public struct CellKeyAccumulator: Sendable {
         let byColumns = try by.map(column)
         let analysisColumns = try analysis.variables.map(column)
         let weights = try weight.map { try column($0).doubles }
-        let idColumn: Column?
-        if case .column(let name) = identity { idColumn = try column(name) } else { idColumn = nil }
+        var idColumns: [Column] = []
+        if case .columns(let names) = identity { idColumns = try names.map(column) }
         if categorical == nil {
             // As the estimator decides: proportions, and means/totals of a text column, are per level.
             if analysis.kind == .proportion {
@@ -97,11 +98,20 @@ public struct CellKeyAccumulator: Sendable {
                 continue
             }
             let key: UInt64
-            if let idColumn {
-                guard let id = idColumn.text(at: row) else {
-                    throw CellKeyError.missingRecordID(column: idColumn.name, row: rowsSeen + 1)
+            if idColumns.count == 1 {
+                guard let id = idColumns[0].text(at: row) else {
+                    throw CellKeyError.missingRecordID(column: idColumns[0].name, row: rowsSeen + 1)
                 }
                 key = generator.key(identifier: id)
+            } else if !idColumns.isEmpty {
+                var parts: [String?] = []
+                for c in idColumns {
+                    guard let id = c.text(at: row) else {
+                        throw CellKeyError.missingRecordID(column: c.name, row: rowsSeen + 1)
+                    }
+                    parts.append(id)
+                }
+                key = generator.key(fields: parts)
             } else {
                 key = generator.key(fields: batch.columns.map { $0.text(at: row) })
             }

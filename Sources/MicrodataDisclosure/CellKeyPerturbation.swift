@@ -108,7 +108,7 @@ public struct CellKeyPerturbation: Sendable {
     public var description: String {
         let identity: String
         switch keys.identity {
-        case .column(let name): identity = "record keys from the identifier \(name)"
+        case .columns(let names): identity = "record keys from the identifier \(names.joined(separator: ", "))"
         case .allFields: identity = "record keys from all fields of each row (no --record-id)"
         }
         return "counts perturbed by the cell-key method (ABS/ONS): ptable \(table.label), maximum noise D = "

@@ -12,9 +12,10 @@ struct CellKeyOptions: ParsableArguments {
         """, valueName: "seed"))
     var seed: String?
     @Option(name: .customLong("record-id"), help: ArgumentHelp("""
-        A stable record identifier for the record keys (recommended: keys then survive other columns changing). \
-        Without it each row's key is a hash of all its fields, so every column is read.
-        """, valueName: "var"))
+        A stable record identifier for the record keys, one or more columns (HSERIALP,PERSNO); recommended: keys \
+        then survive other columns changing. Without it each row's key is a hash of all its fields, so every \
+        column is read, and identical rows share a key.
+        """, valueName: "vars"))
     var recordID: String?
     @Option(name: .customLong("ptable"), help: "A ptable file (default Codebooks/disclosure/cell-key-ptable.json).")
     var ptable: String?
@@ -30,7 +31,7 @@ struct CellKeyOptions: ParsableArguments {
     func accumulator(by: [String], analysis: Analysis, weight: String?) -> CellKeyAccumulator? {
         seed.map {
             CellKeyAccumulator(
-                generator: RecordKeyGenerator(seed: $0), identity: recordID.map { .column($0) } ?? .allFields, by: by,
+                generator: RecordKeyGenerator(seed: $0), identity: recordID.map { .columns(commaList($0)) } ?? .allFields, by: by,
                 analysis: analysis, weight: weight)
         }
     }
