@@ -140,6 +140,8 @@ public struct CellKeyAccumulator: Sendable {
 /// Errors of the cell-key method.
 public enum CellKeyError: Error, Equatable, CustomStringConvertible {
     case missingColumn(String)
+    /// The ptable file cannot be read or breaks its design.
+    case ptable(file: String, reason: String)
     case missingRecordID(column: String, row: Int)
     /// The published count of a cell is not the number of contributors the keys were summed over: the cell's
     /// noise cannot be derived (fail closed).
@@ -148,6 +150,7 @@ public enum CellKeyError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingColumn(let name): "cell-key perturbation: column '\(name)' is not in the data"
+        case let .ptable(file, reason): "ptable \(file): \(reason)"
         case let .missingRecordID(column, row): "cell-key perturbation: row \(row) has no \(column) (--record-id)"
         case let .contributorMismatch(cell, published, keyed):
             "cell-key perturbation: cell \(cell) counts \(published) respondents but \(keyed) record keys; nothing written"

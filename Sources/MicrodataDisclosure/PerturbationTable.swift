@@ -43,11 +43,11 @@ public struct PerturbationTable: Sendable, Equatable {
         var rows: [Row]
     }
 
-    /// Reads and validates a ptable file: rows `0…last` all present, probabilities in (0, 1] summing to 1 per
+    /// Reads and validates a ptable file (`CellKeyError.ptable` otherwise): rows `0…last` all present, probabilities in (0, 1] summing to 1 per
     /// row, zero mean, `|noise| ≤ D`, no target below 0 or in `1…js`, and 0 → 0.
     public static func load(from url: URL) throws -> PerturbationTable {
         let name = url.lastPathComponent
-        func fail(_ reason: String) -> DisclosureError { .rules(file: name, reason: reason) }
+        func fail(_ reason: String) -> CellKeyError { .ptable(file: name, reason: reason) }
         let file: File
         do { file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url)) } catch {
             throw fail("not a ptable: \(error)")
@@ -88,7 +88,7 @@ public struct PerturbationTable: Sendable, Equatable {
     /// `Codebooks/disclosure/cell-key-ptable.json`.
     public static func defaultURL() throws -> URL {
         do { return try CodebooksFolder.file("disclosure/cell-key-ptable.json") } catch let error as CodebooksFolderError {
-            throw DisclosureError.rules(file: "Codebooks/disclosure/cell-key-ptable.json", reason: "\(error)")
+            throw CellKeyError.ptable(file: "Codebooks/disclosure/cell-key-ptable.json", reason: "\(error)")
         }
     }
 

@@ -27,9 +27,11 @@ struct CellKeyOptions: ParsableArguments {
         if let seed, seed.isEmpty { throw ValidationError("--cell-key-seed must not be empty") }
     }
 
-    /// The pass's cell-key accumulator, or `nil` when perturbation is off.
-    func accumulator(by: [String], analysis: Analysis, weight: String?) -> CellKeyAccumulator? {
-        seed.map {
+    /// The pass's cell-key accumulator, or `nil` when perturbation is off. The ptable is read here, so a bad
+    /// one fails before the pass.
+    func accumulator(by: [String], analysis: Analysis, weight: String?) throws -> CellKeyAccumulator? {
+        if seed != nil { _ = try table() }
+        return seed.map {
             CellKeyAccumulator(
                 generator: RecordKeyGenerator(seed: $0), identity: recordID.map { .columns(commaList($0)) } ?? .allFields, by: by,
                 analysis: analysis, weight: weight)
@@ -39,7 +41,10 @@ struct CellKeyOptions: ParsableArguments {
     /// The perturbation to apply once the pass is over.
     func perturbation(_ keys: CellKeyAccumulator?) throws -> CellKeyPerturbation? {
         guard let keys else { return nil }
-        let url = try ptable.map { URL(fileURLWithPath: $0) } ?? PerturbationTable.defaultURL()
-        return CellKeyPerturbation(table: try PerturbationTable.load(from: url), keys: keys)
+        return CellKeyPerturbation(table: try table(), keys: keys)
+    }
+
+    private func table() throws -> PerturbationTable {
+        try PerturbationTable.load(from: ptable.map { URL(fileURLWithPath: $0) } ?? PerturbationTable.defaultURL())
     }
 }

@@ -95,7 +95,7 @@ struct Tabulate: ParsableCommand {
             names += design.raking?.margins.map(\.column) ?? []
             needed = Array(Set(names))
         }
-        var cellKeys = cellKey.accumulator(by: options.by, analysis: analysis, weight: design.weight)
+        var cellKeys = try cellKey.accumulator(by: options.by, analysis: analysis, weight: design.weight)
         if let cellKeys { needed = cellKeys.variables(adding: needed) }
         // Parsing runs on a second thread, ahead of the estimator; "read" below is the time spent waiting for it.
         let source = PrefetchingSource(try DataReader.open(

@@ -45,6 +45,28 @@ struct CellKeyPerturbationTests {
         #expect(large[1] == large[-1] && large[3] == large[-3])
     }
 
+    @Test func ptableThatBreaksItsDesignIsRefused() throws {
+        func load(_ rows: String) throws -> PerturbationTable {
+            let url = try Fixtures.temporaryDirectory().appendingPathComponent("ptable.json")
+            try Data(("""
+                {"_source": "test", "_date": "2026-12-04", "_licence": "test", "label": "t", "maximumNoise": 2,
+                 "variance": 1, "blockedSmallCounts": 2, "rows": [\(rows)]}
+                """).utf8).write(to: url)
+            return try PerturbationTable.load(from: url)
+        }
+        let zero = #"{"i": 0, "j": 0, "p": 1}"#
+        // A count of 3 published as 2 (a blocked small count).
+        #expect(throws: CellKeyError.self) { try load(zero + #", {"i": 3, "j": 2, "p": 0.5}, {"i": 3, "j": 4, "p": 0.5}"#) }
+        // Probabilities of a row not summing to 1; a biased row; a zero that moves.
+        #expect(throws: CellKeyError.self) { try load(zero + #", {"i": 1, "j": 0, "p": 0.5}"#) }
+        #expect(throws: CellKeyError.self) { try load(zero + #", {"i": 4, "j": 5, "p": 1}"#) }
+        #expect(throws: CellKeyError.self) { try load(#"{"i": 0, "j": 3, "p": 1}, {"i": 1, "j": 0, "p": 1}"#) }
+        let fine = try load(zero + #", {"i": 1, "j": 0, "p": 0.666666666667}, {"i": 1, "j": 3, "p": 0.333333333333}"#)
+        #expect(fine.noise(count: 1, cellKey: 0.66) == -1 && fine.noise(count: 1, cellKey: 0.67) == 2)
+        // The last row serves every larger count.
+        #expect(fine.noise(count: 50, cellKey: 0.9) == 2)
+    }
+
     @Test func zerosStayZeroAndCountsOneAndTwoAreNeverPublishedAsThemselves() {
         let keys = CellKeyAccumulator(
             generator: RecordKeyGenerator(seed: "s"), identity: .allFields, by: [], analysis: .mean("x"), weight: nil)
