@@ -155,9 +155,13 @@ struct MobilityRequest {
         } else {
             FileHandle.standardError.write(Data("warning: \(CheckedTable.bypassStamp)\n".utf8))
         }
+        // A table suppressed as a whole publishes no count of its rows, nor the design's (its df counts them).
+        let withheld = protection?.allGroupsTotalSuppressed ?? false
         var notes = [
-            "Origin: \(describe(origin)); destination: \(describe(destination)). \(pass.validRows) of \(pass.rows) "
-                + "rows have both classes; the others stay in the design as a domain outside the table.",
+            "Origin: \(describe(origin)); destination: \(describe(destination)). "
+                + (withheld ? "The number of rows with both classes is withheld: the whole table is suppressed."
+                    : "\(pass.validRows) of \(pass.rows) rows have both classes; the others stay in the design as a "
+                        + "domain outside the table."),
         ]
         if let audit = pass.harmoniseAudit, audit.nssec.contains(where: { $0.approximate }) {
             notes.append("APPROXIMATE: NS-SEC from SOC2020 is derived through the ONS SOC2010→SOC2020 relationship table.")
@@ -167,7 +171,7 @@ struct MobilityRequest {
             notes.append("Codes with no NS-SEC class, left outside the table: " + listed.joined(separator: ", ") + ".")
         }
         let metadata = [
-            MetadataItem("Design", pass.designDescription),
+            MetadataItem("Design", withheld ? MobilityProtection.withholdingNumbers(pass.designDescription) : pass.designDescription),
             MetadataItem("Classes", "\(pass.classes.name): " + pass.classes.classes.map { "\($0.code) \($0.label)" }.joined(separator: "; ")),
             MetadataItem("Crosswalks", "Codebooks/crosswalks (ONS, OGL v3.0) and Codebooks/mobility/class-schemes.csv"),
         ]

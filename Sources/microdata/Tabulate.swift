@@ -84,6 +84,7 @@ struct Tabulate: ParsableCommand {
           help: "Turn disclosure control off: the output is stamped NOT DISCLOSURE CONTROLLED.")
     var noDisclosureControl = false
 
+    @OptionGroup(title: "Cell-key perturbation") var cellKey: CellKeyOptions
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
     func run() throws {
@@ -110,6 +111,8 @@ struct Tabulate: ParsableCommand {
             names += design.raking?.margins.map(\.column) ?? []
             needed = Array(Set(names))
         }
+        var cellKeys = try cellKey.accumulator(by: options.by, analysis: analysis, weight: design.weight)
+        if let cellKeys { needed = cellKeys.variables(adding: needed) }
         // Parsing runs on a second thread, ahead of the estimator; "read" below is the time spent waiting for it.
         let source = PrefetchingSource(try DataReader.open(
             data: URL(fileURLWithPath: data), codebook: book,
@@ -128,6 +131,7 @@ struct Tabulate: ParsableCommand {
             guard let batch = try source.nextBatch() else { break }
             let t1 = clock.now
             try estimator.add(batch)
+            try cellKeys?.add(batch)
             readTime += t1 - t0
             passTime += clock.now - t1
         }
@@ -143,7 +147,7 @@ struct Tabulate: ParsableCommand {
         }
         try Tabulate.write(
             estimates.table, format: outputFormat, to: output, disclosure: noDisclosureControl ? nil : rules ?? "",
-            audit: audit, auditPrivate: auditPrivate)
+            audit: audit, auditPrivate: auditPrivate, perturbation: try cellKey.perturbation(cellKeys))
     }
 
     /// Writes a table: the single output path of `tabulate`. Unless `disclosure` is `nil` (checks turned off,
@@ -151,9 +155,9 @@ struct Tabulate: ParsableCommand {
     /// overriding the defaults, or is empty for the defaults.
     static func write(
         _ table: ResultTable, format: ResultTableWriter.Format, to output: String?, disclosure: String?,
-        audit: String? = nil, auditPrivate: String? = nil
+        audit: String? = nil, auditPrivate: String? = nil, perturbation: CellKeyPerturbation? = nil
     ) throws {
-        let checked: CheckedTable
+        var checked: CheckedTable
         let folders = output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? []
         if let disclosure {
             let rules = try DisclosureRules.load(
@@ -177,7 +181,15 @@ struct Tabulate: ParsableCommand {
                 .unchecked(table)
             FileHandle.standardError.write(Data("warning: \(CheckedTable.bypassStamp)\n".utf8))
         }
-        let text = render(checked, format: format, designLine: ResultTableWriter.designLine(table))
+        if let perturbation {
+            let rules = try DisclosureRules.load(
+                defaults: DisclosureRules.defaultRulesURL(),
+                overrides: disclosure.flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) })
+            checked = try perturbation.apply(to: checked, result: table, rules: rules)
+            FileHandle.standardError.write(Data("perturbation: \(perturbation.description)\n".utf8))
+        }
+        var text = render(checked, format: format, designLine: ResultTableWriter.designLine(table))
+        if let perturbation { text = perturbation.annotate(text, format: format) }
         FileHandle.standardError.write(Data((ResultTableWriter.designLine(table) + "\n").utf8))
         if let summary = checked.audit?.summary {
             FileHandle.standardError.write(Data("disclosure: \(summary)\nrules in force: \(checked.audit?.rules.inForce ?? "")\n".utf8))
