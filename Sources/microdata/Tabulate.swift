@@ -73,6 +73,7 @@ struct Tabulate: ParsableCommand {
           help: "Turn disclosure control off: the output is stamped NOT DISCLOSURE CONTROLLED.")
     var noDisclosureControl = false
 
+    @OptionGroup(title: "Reading") var reading: ReadingOptions
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
     func run() throws {
@@ -95,9 +96,12 @@ struct Tabulate: ParsableCommand {
             needed = Array(Set(names))
         }
         // Parsing runs on a second thread, ahead of the estimator; "read" below is the time spent waiting for it.
-        let source = PrefetchingSource(try DataReader.open(
-            data: URL(fileURLWithPath: data), codebook: book,
-            options: ReadOptions(variables: needed, maxLineLength: Limits.maxLineLength)))
+        var readOptions = reading.readOptions
+        readOptions.variables = needed
+        readOptions.maxLineLength = Limits.maxLineLength
+        var source = try MissingCodeFilter.reading(
+            PrefetchingSource(try DataReader.open(data: URL(fileURLWithPath: data), codebook: book, options: readOptions)),
+            codebook: book, missing: try reading.missingCodes(), variables: analysis.variables)
         var estimator = try SurveyEstimator(design: design, analyses: [analysis], options: options)
         let clock = ContinuousClock()
         var readTime = Duration.zero
@@ -111,10 +115,15 @@ struct Tabulate: ParsableCommand {
             passTime += clock.now - t1
         }
         let t2 = clock.now
+        source.reportWarnings()
         let estimates = try estimator.finish()
         if timing {
             FileHandle.standardError.write(Data(
                 "timing: read \(readTime), accumulate \(passTime), finish \(clock.now - t2)\n".utf8))
+        }
+        if estimates.negativeWeightRows > 0 {
+            FileHandle.standardError.write(Data(
+                "warning: \(estimates.negativeWeightRows) rows have a negative weight (--allow-negative-weights)\n".utf8))
         }
         if estimates.rowsWithMissingDomain > 0 {
             FileHandle.standardError.write(Data(
