@@ -114,10 +114,11 @@ final class DelimitedReader: BatchSource {
             na = inferred.map { $0 != .text }
         }
         for name in options.textVariables {
-            guard let c = names.firstIndex(where: { $0.lowercased() == name.lowercased() }) else {
-                throw ReadError(message: "--string names a variable that is not read (header: "
+            guard lowered.contains(name.lowercased()) else {
+                throw ReadError(message: "--string names a variable that is not in the header ("
                                     + header.joined(separator: ", ") + ")", file: path, line: 1, variable: name)
             }
+            guard let c = names.firstIndex(where: { $0.lowercased() == name.lowercased() }) else { continue }
             kinds[c] = .text
             rules[c] = nil
             na[c] = false

@@ -127,7 +127,9 @@ struct MobilityRequest {
             level: level)
         // Parsing (and gunzipping) runs on a second thread, ahead of the estimator.
         var options = readOptions
-        options.variables = book == nil ? nil : estimator.requiredVariables
+        let required = estimator.requiredVariables.map { $0.lowercased() }
+        options.variables = book == nil
+            ? nil : estimator.requiredVariables + missingCodes.codes.keys.filter { !required.contains($0.lowercased()) }
         options.maxLineLength = Limits.maxLineLength
         var source = try MissingCodeFilter.reading(
             PrefetchingSource(try DataReader.open(data: data, codebook: book, options: options)), codebook: book,

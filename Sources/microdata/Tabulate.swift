@@ -93,7 +93,9 @@ struct Tabulate: ParsableCommand {
                 }
             }
             names += design.raking?.margins.map(\.column) ?? []
-            needed = Array(Set(names))
+            names += try reading.missingCodes().codes.keys
+            var seen = Set<String>()
+            needed = names.filter { seen.insert($0.lowercased()).inserted }
         }
         // Parsing runs on a second thread, ahead of the estimator; "read" below is the time spent waiting for it.
         var readOptions = reading.readOptions
