@@ -104,6 +104,27 @@ import Testing
         #expect(bad.status != 0 && bad.stderr.contains("VAR=CODE"), "\(bad.stderr)")
     }
 
+    /// `mobility` takes `--missing` too: the rows whose origin code is given lose their origin class.
+    @Test func mobilityMissingCodesTakeRowsOutOfTheTable() throws {
+        let root = Fixtures.codebook("examples/lfs-synthetic/lfs_synthetic_js2024").path
+        let base = ["mobility", "--codebook", root + ".xml", "--data", root + ".dat.gz", "--origin",
+                    "SM_NSEC20:NSSEC-OP>NSSEC3", "--destination", "NSECM20:NSSEC-OP>NSSEC3", "--cluster-households",
+                    "HSERIALP", "--weight", "PWT24", "--format", "csv"]
+        let all = try Self.run(base)
+        let some = try Self.run(base + ["--missing", "SM_NSEC20=2"])
+        #expect(all.status == 0 && some.status == 0, "\(all.stderr)\(some.stderr)")
+        // The count of origin code 2, independently: extract and count.
+        let codes = try Self.run(["extract", "--codebook", root + ".xml", "--data", root + ".dat.gz", "--variables", "SM_NSEC20"])
+        let twos = codes.stdout.split(separator: "\n").filter { $0 == "2" }.count
+        #expect(twos > 0 && some.stderr.contains("SM_NSEC20: \(twos) values set to missing by --missing"), "\(some.stderr)")
+        func valid(_ text: String) -> Int? {
+            text.split(separator: "\n").first { $0.hasPrefix("microdata mobility:") }
+                .flatMap { $0.split(separator: " ").dropLast(3).last }.flatMap { Int($0) }
+        }
+        let before = try #require(valid(all.stderr)), after = try #require(valid(some.stderr))
+        #expect(after < before && before - after <= twos, "\(before) → \(after)")
+    }
+
     @Test func truncatedStataFileIsAnErrorWithTheByteOffset() throws {
         // survey.dta (format 118) cut in its value labels, latin1.dta (format 114) inside its last label.
         for (name, keep) in [("survey.dta", 9588), ("survey.dta", 9987), ("latin1.dta", 798)] {
