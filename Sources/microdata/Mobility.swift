@@ -239,6 +239,9 @@ struct MobilityRun {
     func printSummary() {
         var lines = ["microdata mobility: \(pass.rows) rows read, \(pass.validRows) with both classes"]
         lines.append("design: \(pass.designDescription)")
+        if pass.negativeWeightRows > 0 {
+            lines.append("warning: \(pass.negativeWeightRows) rows have a negative weight (--allow-negative-weights)")
+        }
         if let audit = protection?.checked.audit { lines.append("disclosure: \(audit.summary)") }
         FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }

@@ -162,6 +162,15 @@ import Testing
         }
     }
 
+    @Test func mobilityAllowsNegativeWeightsWithAWarning() throws {
+        let base = ["mobility", "--data", Fixtures.path("negweights/calibrated.csv"), "--origin", "g", "--destination", "g",
+                    "--weight", "w", "--no-disclosure-control", "--format", "csv"]
+        let refused = try Self.run(base)
+        #expect(refused.status != 0 && refused.stderr.contains("invalid weight -2.65"), "\(refused.stderr)")
+        let allowed = try Self.run(base + ["--allow-negative-weights"])
+        #expect(allowed.status == 0 && allowed.stderr.contains("warning: 4 rows have a negative weight"), "\(allowed.stderr)")
+    }
+
     @Test func tabulateReadsOneRecordTypeOfAHierarchicalFile() throws {
         let base = ["tabulate", "--codebook", Self.ipums.codebook, "--data", Self.ipums.data, "--weight", "ASECWT",
                     "--allow-negative-weights", "--mean", "INCTOT", "--no-disclosure-control"]
