@@ -15,7 +15,10 @@ struct ReadingOptions: ParsableArguments {
         their missing codes (IPUMS 99999999 = N.I.U.): labelled sentinel codes left as values are warned about.
         """)
     var missing: [String] = []
-    @Flag(help: "Make a missing-value token (NA, N/A, NaN, ...) in a numeric CSV column an error instead of missing.")
+    @Flag(help: """
+        Make a missing-value token (NA, N/A, NaN, ...) in a numeric CSV column an error instead of a counted \
+        missing value, and an unknown record type an error instead of a counted skip.
+        """)
     var strict = false
 
     /// The read options, before the caller adds its variables and limits.
