@@ -8,8 +8,20 @@ extension Publication {
     ///
     /// The corresponding C functions are libxlsxwriter's `workbook_new`, `worksheet_write_*` and `workbook_close`.
     ///
+    /// Texts over ``xlsxCellLimit`` characters are cut to fit (``fittedToXLSXCells()``), with a warning on
+    /// standard error: libxlsxwriter would leave those cells empty.
+    ///
     /// - Throws: `WriteError` when libxlsxwriter cannot create or close the file.
     func writeXLSX(to url: URL) throws {
+        let (fitted, truncated) = fittedToXLSXCells()
+        if !truncated.isEmpty {
+            FileHandle.standardError.write(Data(("warning: \(url.lastPathComponent): cut to the XLSX limit of "
+                + "\(Publication.xlsxCellLimit) characters: " + truncated.joined(separator: "; ") + "\n").utf8))
+        }
+        try fitted.writeXLSXCells(to: url)
+    }
+
+    private func writeXLSXCells(to url: URL) throws {
         guard let workbook = workbook_new(url.path) else {
             throw WriteError(path: url.path, message: "libxlsxwriter could not create the workbook")
         }

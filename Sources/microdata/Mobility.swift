@@ -51,6 +51,7 @@ struct Mobility: ParsableCommand {
     @Option(help: "A folder of your own crosswalks (with manifest.json), added to the shipped ones.")
     var crosswalks: [String] = []
 
+    @OptionGroup(title: "Reading") var reading: ReadingOptions
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
     func run() throws {
@@ -62,7 +63,8 @@ struct Mobility: ParsableCommand {
             destination: try ClassSpec(parsing: destination, option: "--destination"), design: try design.design(),
             by: commaList(by), order: order, strictDirections: directions == "rank", level: level, rules: rules,
             disclosureControl: !noDisclosureControl, crosswalks: crosswalks,
-            title: "Social mobility: destination class by origin class")
+            title: "Social mobility: destination class by origin class",
+            readOptions: reading.readOptions, missingCodes: try reading.missingCodes())
         let folders = [outputDirectory.map { URL(fileURLWithPath: $0) },
                        output.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }].compactMap { $0 }
         if let auditPrivate { try AuditFiles.checkPrivateLocation(auditPrivate, outputFolders: folders, publicPath: audit) }
@@ -120,6 +122,10 @@ struct MobilityRequest {
     var crosswalks: [String]
     var title: String
     var subtitle: String?
+    /// Record type, text columns and strictness (`--record-type`, `--string`, `--strict`).
+    var readOptions = ReadOptions()
+    /// `--missing VAR=CODES`.
+    var missingCodes = MissingCodes()
 
     /// Reads, harmonises, estimates and protects; the audit must pass before anything is returned.
     func run() throws -> MobilityRun {
@@ -130,10 +136,16 @@ struct MobilityRequest {
             origin: origin, destination: destination, by: by, design: design, registry: registry, codebook: book,
             level: level)
         // Parsing (and gunzipping) runs on a second thread, ahead of the estimator.
-        let source = PrefetchingSource(try DataReader.open(
-            data: data, codebook: book, options: ReadOptions(
-                variables: book == nil ? nil : estimator.requiredVariables, maxLineLength: Limits.maxLineLength)))
+        var options = readOptions
+        let required = estimator.requiredVariables.map { $0.lowercased() }
+        options.variables = book == nil
+            ? nil : estimator.requiredVariables + missingCodes.codes.keys.filter { !required.contains($0.lowercased()) }
+        options.maxLineLength = Limits.maxLineLength
+        var source = try MissingCodeFilter.reading(
+            PrefetchingSource(try DataReader.open(data: data, codebook: book, options: options)), codebook: book,
+            missing: missingCodes, variables: [origin.variable, destination.variable])
         while let batch = try source.nextBatch() { try estimator.add(batch) }
+        source.reportWarnings()
         let (customOrder, lowToHigh) = try classOrder()
         let pass = try estimator.finish(schemes: schemes, order: customOrder, lowToHigh: lowToHigh)
         let directions = pass.classes.directions(strict: strictDirections)
@@ -242,6 +254,9 @@ struct MobilityRun {
     func printSummary() {
         var lines = ["microdata mobility: \(pass.rows) rows read, \(pass.validRows) with both classes"]
         lines.append("design: \(pass.designDescription)")
+        if pass.negativeWeightRows > 0 {
+            lines.append("warning: \(pass.negativeWeightRows) rows have a negative weight (--allow-negative-weights)")
+        }
         if let audit = protection?.checked.audit {
             lines.append("disclosure: \(audit.summary)")
             lines.append("rules in force: \(audit.rules.inForce)")

@@ -85,6 +85,7 @@ struct Tabulate: ParsableCommand {
     var noDisclosureControl = false
 
     @OptionGroup(title: "Cell-key perturbation") var cellKey: CellKeyOptions
+    @OptionGroup(title: "Reading") var reading: ReadingOptions
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
     func run() throws {
@@ -109,14 +110,19 @@ struct Tabulate: ParsableCommand {
                 }
             }
             names += design.raking?.margins.map(\.column) ?? []
-            needed = Array(Set(names))
+            names += try reading.missingCodes().codes.keys
+            var seen = Set<String>()
+            needed = names.filter { seen.insert($0.lowercased()).inserted }
         }
         var cellKeys = try cellKey.accumulator(by: options.by, analysis: analysis, weight: design.weight)
         if let cellKeys { needed = cellKeys.variables(adding: needed) }
         // Parsing runs on a second thread, ahead of the estimator; "read" below is the time spent waiting for it.
-        let source = PrefetchingSource(try DataReader.open(
-            data: URL(fileURLWithPath: data), codebook: book,
-            options: ReadOptions(variables: needed, maxLineLength: Limits.maxLineLength)))
+        var readOptions = reading.readOptions
+        readOptions.variables = needed
+        readOptions.maxLineLength = Limits.maxLineLength
+        var source = try MissingCodeFilter.reading(
+            PrefetchingSource(try DataReader.open(data: URL(fileURLWithPath: data), codebook: book, options: readOptions)),
+            codebook: book, missing: try reading.missingCodes(), variables: analysis.variables)
         if !noDisclosureControl {
             // Enough of each domain's largest contributions for the NK rule (and two for p%).
             options.keptContributions = max(2, try DisclosureRules.load(
@@ -136,10 +142,15 @@ struct Tabulate: ParsableCommand {
             passTime += clock.now - t1
         }
         let t2 = clock.now
+        source.reportWarnings()
         let estimates = try estimator.finish()
         if timing {
             FileHandle.standardError.write(Data(
                 "timing: read \(readTime), accumulate \(passTime), finish \(clock.now - t2)\n".utf8))
+        }
+        if estimates.negativeWeightRows > 0 {
+            FileHandle.standardError.write(Data(
+                "warning: \(estimates.negativeWeightRows) rows have a negative weight (--allow-negative-weights)\n".utf8))
         }
         if estimates.rowsWithMissingDomain > 0 {
             FileHandle.standardError.write(Data(
