@@ -26,6 +26,8 @@ public struct JoinSource: BatchSource {
     var leftKeyIndices: [Int] = []
     var oneToManyRows = 0
     var finished = false
+    /// Receives ``step`` when the left side is exhausted.
+    public var log: LinkAuditLog?
 
     /// Prepares a join of `left` with `right` (read whole on the first ``nextBatch()``).
     ///
@@ -179,6 +181,7 @@ public struct JoinSource: BatchSource {
     /// After the left's last batch: the one-to-many error, the counts, and for a full join the right rows no
     /// left row matched.
     mutating func finish() throws -> Batch? {
+        defer { log?.record(step) }
         guard let r = right else {
             throw LinkError("the left data has no rows", file: leftName == "the left data" ? nil : leftName)
         }

@@ -1,5 +1,15 @@
 import Foundation
 
+/// Collects the audit steps of joins as each finishes, for callers whose join sources end up wrapped by
+/// other sources (a missing-code filter, say). Used on the thread that reads the joins.
+public final class LinkAuditLog {
+    public private(set) var audit = LinkAudit()
+
+    public init() {}
+
+    func record(_ step: LinkAudit.Step) { audit.steps.append(step) }
+}
+
 /// What a chain of joins did, written as JSON beside the output (`<output>.link.json` by default).
 public struct LinkAudit: Sendable, Hashable, Codable {
     public var steps: [Step]

@@ -4,13 +4,15 @@ import MicrodataReaders
 /// Chains joins and writes their result with the audit.
 public enum Linker {
     /// `left` joined with each right side in turn (birth ⋈ age 10 ⋈ age 42).
-    /// `leftName` names the left file in messages.
+    /// `leftName` names the left file in messages; `log` receives each step's audit as it finishes.
     public static func chain(left: any BatchSource, steps: [(LinkStep, any BatchSource)], auditBy: [String] = [],
-                             leftName: String? = nil) throws -> any BatchSource
+                             leftName: String? = nil, log: LinkAuditLog? = nil) throws -> any BatchSource
     {
         var source = left
         for (k, (step, right)) in steps.enumerated() {
-            source = try JoinSource(left: source, right: right, step: step, auditBy: auditBy, leftName: k == 0 ? leftName : nil)
+            var join = try JoinSource(left: source, right: right, step: step, auditBy: auditBy, leftName: k == 0 ? leftName : nil)
+            join.log = log
+            source = join
         }
         return source
     }

@@ -18,18 +18,22 @@ public struct SubpopulationSource: BatchSource {
         self.expression = expression
     }
 
-    /// The source whose rows are marked.
-    public var wrapped: any BatchSource { base }
-
     public mutating func nextBatch() throws -> Batch? {
-        guard var batch = try base.nextBatch() else { return nil }
+        guard let batch = try base.nextBatch() else { return nil }
+        let marked = try Self.mark(batch, expression)
+        rows += batch.rowCount
+        inside += marked.columns.last!.doubles.lazy.filter { $0 == 1 }.count
+        return marked
+    }
+
+    /// `batch` with the ``column`` of `expression` added.
+    public static func mark(_ batch: Batch, _ expression: RowExpression) throws -> Batch {
         let keep = try expression.select(batch)
         var mark = [Double](repeating: 0, count: batch.rowCount)
         for i in keep.indices where keep[i] { mark[i] = 1 }
-        rows += batch.rowCount
-        inside += keep.lazy.filter { $0 }.count
-        batch.columns.append(Column(name: Self.column, storage: .real(mark)))
-        return batch
+        var out = batch
+        out.columns.append(Column(name: Self.column, storage: .real(mark)))
+        return out
     }
 
     public var statistics: ReadStatistics { base.statistics }

@@ -7,8 +7,8 @@ import MicrodataReaders
 /// `--join FILE:KEYS` and `--subpop EXPR`, shared by the analysis commands.
 struct LinkOptions: ParsableArguments {
     @Option(help: """
-        Link a file on the fly: FILE:KEY[,KEY2][:inner] (repeatable; many-to-one, left join unless :inner; a DDI codebook FILE-stem.xml \
-        beside it is used). The link audit is written beside the output (<output>.link.json).
+        Link a file on the fly: FILE:KEY[,KEY2][:inner] (repeatable; many-to-one, left join unless :inner; a DDI \
+        codebook FILE-stem.xml beside it is used). The link audit is written beside the output (<output>.link.json).
         """)
     var join: [String] = []
     @Option(help: """
@@ -30,26 +30,28 @@ struct LinkOptions: ParsableArguments {
     /// The columns to read from the data: `needed` plus those of `--subpop`, or all (`nil`) with `--join`.
     func variables(_ needed: [String]?) throws -> [String]? {
         guard join.isEmpty, let needed else { return nil }
-        return Array(Set(needed + (try expression()?.columns ?? [])))
+        let have = Set(needed.map { $0.lowercased() })
+        return needed + (try expression()?.columns ?? []).filter { !have.contains($0.lowercased()) }
     }
 
-    /// `source` joined with every `--join` file, then marked with `--subpop`; the audit goes beside `output`.
-    func wrap(_ source: any BatchSource) throws -> any BatchSource {
-        var out = source
-        if !join.isEmpty {
-            out = try Linker.chain(left: out, steps: join.map(Self.openJoin))
-        }
-        if let e = try expression() { out = SubpopulationSource(out, expression: e) }
-        return out
+    /// `source` joined with every `--join` file, and the log that receives the audit of each join.
+    func join(_ source: any BatchSource) throws -> (any BatchSource, LinkAuditLog?) {
+        guard !join.isEmpty else { return (source, nil) }
+        let log = LinkAuditLog()
+        return (try Linker.chain(left: source, steps: join.map(Self.openJoin), log: log), log)
+    }
+
+    /// `batch` with the `--subpop` marker column (unchanged without `--subpop`).
+    func mark(_ batch: Batch) throws -> Batch {
+        guard let e = try expression() else { return batch }
+        do { return try SubpopulationSource.mark(batch, e) } catch { throw LinkError("--subpop: \(error)") }
     }
 
     /// After the pass: the audit summary on stderr and, with an output file, the audit JSON beside it.
-    func report(_ source: any BatchSource, output: String?) throws {
-        guard !join.isEmpty else { return }
-        let inner = (source as? SubpopulationSource)?.wrapped ?? source
-        let audit = Linker.audit(of: inner)
-        FileHandle.standardError.write(Data(audit.summary().map { $0 + "\n" }.joined().utf8))
-        if let output { try Linker.writeAudit(audit, to: output + ".link.json") }
+    func report(_ log: LinkAuditLog?, output: String?) throws {
+        guard let log else { return }
+        FileHandle.standardError.write(Data(log.audit.summary().map { $0 + "\n" }.joined().utf8))
+        if let output { try Linker.writeAudit(log.audit, to: output + ".link.json") }
     }
 
     static func openJoin(_ spec: String) throws -> (LinkStep, any BatchSource) {
