@@ -208,7 +208,7 @@ struct Check: ParsableCommand {
         } catch let DisclosureError.auditFailed(report) {
             if let audit { try report.json().write(to: URL(fileURLWithPath: audit)) }
             FileHandle.standardError.write(Data("disclosure audit FAILED: \(report.summary); no table written\n".utf8))
-            throw ExitCode(3)
+            throw ExitCode.needsReview
         }
     }
 

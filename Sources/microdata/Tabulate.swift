@@ -144,7 +144,7 @@ struct Tabulate: ParsableCommand {
                 if let output { try? FileManager.default.removeItem(atPath: output) }
                 if let audit { try report.json().write(to: URL(fileURLWithPath: audit)) }
                 FileHandle.standardError.write(Data("disclosure audit FAILED: \(report.summary); nothing written\n".utf8))
-                throw ExitCode(3)
+                throw ExitCode.needsReview
             }
             if let audit, let report = checked.audit { try report.json().write(to: URL(fileURLWithPath: audit)) }
         } else {
