@@ -14,27 +14,27 @@ date=$(date -u +%Y-%m-%d)
 # roff-escape the help: backslashes, and a leading . or ' that roff would read as a request.
 escape() { sed -e 's/\\/\\e/g' -e "s/^\([.']\)/\\\\\&\1/"; }
 
-page() {  # page NAME ABSTRACT HELP-ARGS...
-    local name=$1 abstract=$2; shift 2
-    local upper
+page() {  # page NAME HELP-ARGS...: NAME's abstract is the OVERVIEW paragraph of its help
+    local name=$1; shift
+    local help upper abstract
+    help=$("$BIN" "$@")
     upper=$(echo "$name" | tr '[:lower:]' '[:upper:]')
+    abstract=$(echo "$help" | sed -n '/^OVERVIEW: /,/^$/p' | sed 's/^OVERVIEW: //' | tr '\n' ' ' | sed 's/ *$//')
     {
         echo ".TH \"$upper\" 1 \"$date\" \"microdata $version\" \"Microdata Manual\""
         echo ".SH NAME"
         echo "$name \\- $(echo "$abstract" | escape)"
         echo ".SH DESCRIPTION"
         echo ".nf"
-        "$BIN" "$@" | escape
+        echo "$help" | escape
         echo ".fi"
         if [[ $name != microdata ]]; then echo ".SH SEE ALSO"; echo ".BR microdata (1)"; fi
     } > "$DIR/$name.1"
 }
 
-help=$("$BIN" --help)
-page microdata "$(echo "$help" | sed -n 's/^OVERVIEW: //p')" --help
-# The SUBCOMMANDS block: "  name   abstract" lines up to the next blank line (help itself is skipped).
-echo "$help" | sed -n '/^SUBCOMMANDS:/,/^$/p' | sed -n 's/^  \([a-z][a-z-]*\) \{2,\}\(.*\)$/\1\t\2/p' |
-    while IFS=$'\t' read -r command abstract; do
-        [[ $command == help ]] && continue
-        page "microdata-$command" "$abstract" help "$command"
+page microdata --help
+# Command names from the SUBCOMMANDS block of the root help ("  name   abstract" lines; help itself skipped).
+"$BIN" --help | sed -n '/^SUBCOMMANDS:/,/^$/p' | sed -n 's/^  \([a-z][a-z-]*\) .*$/\1/p' |
+    while read -r command; do
+        [[ $command == help ]] || page "microdata-$command" help "$command"
     done
