@@ -3,9 +3,10 @@ import Foundation
 /// The project's `Codebooks/` folder: shipped data such as crosswalks, disclosure rules, code frames and the
 /// bundled example, read at run time rather than compiled in.
 ///
-/// It is looked for in this order: the folder named by `$MICRODATA_CODEBOOKS`; a `Codebooks/` folder in the
-/// running executable's folder or any folder above it (so `.build/release/microdata` finds the checkout's); the
-/// working directory and the folders above it.
+/// It is looked for in this order: the folder named by `$MICRODATA_CODEBOOKS`; a `Codebooks/` or
+/// `share/microdata/Codebooks/` folder in the running executable's folder or any folder above it (so
+/// `.build/release/microdata` finds the checkout's, and `PREFIX/bin/microdata` the one `make install` put in
+/// `PREFIX/share/microdata/`); the working directory and the folders above it.
 public enum CodebooksFolder {
     /// The environment variable that names the folder.
     public static let environmentVariable = "MICRODATA_CODEBOOKS"
@@ -13,7 +14,7 @@ public enum CodebooksFolder {
     /// The folder, or `nil` when none of the places holds one.
     public static func locate(
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        executable: String? = CommandLine.arguments.first
+        executable: String? = runningExecutable
     ) -> URL? {
         candidates(environment: environment, executable: executable).first { isDirectory($0) }
     }
@@ -23,7 +24,7 @@ public enum CodebooksFolder {
     /// - Throws: `CodebooksFolderError` listing every place looked in, and how to point at the folder.
     public static func file(
         _ relativePath: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-        executable: String? = CommandLine.arguments.first
+        executable: String? = runningExecutable
     ) throws -> URL {
         let places = candidates(environment: environment, executable: executable)
             .map { $0.appendingPathComponent(relativePath) }
@@ -31,26 +32,42 @@ public enum CodebooksFolder {
         throw CodebooksFolderError(relativePath: relativePath, searched: places.map(\.path))
     }
 
+    /// The running program's file: `/proc/self/exe` on Linux, since `argv[0]` is a bare name when the program
+    /// was found through `PATH`.
+    public static var runningExecutable: String? {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? Bundle.main.executablePath ?? CommandLine.arguments.first
+    }
+
+    /// Where `make install` puts the folder, relative to the installation prefix.
+    static let installedPath = "share/microdata/Codebooks"
+
     static func candidates(environment: [String: String], executable: String?) -> [URL] {
         var out: [URL] = []
         if let root = environment[environmentVariable], !root.isEmpty {
             out.append(URL(fileURLWithPath: root))
         }
-        var starts: [URL] = []
         if let executable {
-            starts.append(URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        starts.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-        for start in starts {
-            var dir = start.standardizedFileURL
-            while true {
-                out.append(dir.appendingPathComponent("Codebooks"))
-                let parent = dir.deletingLastPathComponent()
-                if parent.path == dir.path { break }
-                dir = parent
+            let folder = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+            for dir in ancestors(of: folder) {
+                out += [dir.appendingPathComponent("Codebooks"), dir.appendingPathComponent(installedPath)]
             }
         }
+        out += ancestors(of: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            .map { $0.appendingPathComponent("Codebooks") }
         return out
+    }
+
+    /// `start` and every folder above it, up to the root.
+    private static func ancestors(of start: URL) -> [URL] {
+        var dirs: [URL] = []
+        var dir = start.standardizedFileURL
+        while true {
+            dirs.append(dir)
+            let parent = dir.deletingLastPathComponent()
+            if parent.path == dir.path { return dirs }
+            dir = parent
+        }
     }
 
     private static func isDirectory(_ url: URL) -> Bool {

@@ -280,7 +280,7 @@ struct Check: ParsableCommand {
         } catch let DisclosureError.auditFailed(report) {
             try AuditFiles.write(report, publicPath: audit, privatePath: auditPrivate, outputFolders: outputFolders)
             FileHandle.standardError.write(Data("disclosure audit FAILED: \(report.summary); no table written\n".utf8))
-            throw ExitCode(3)
+            throw ExitCode.needsReview
         }
     }
 

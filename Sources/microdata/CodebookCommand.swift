@@ -39,10 +39,10 @@ extension CodebookCommand {
                 loaded = try CodebookSource.load(URL(fileURLWithPath: source), encoding: encoding)
             } catch let error as StatFileError {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                throw ExitCode(2)
+                throw ExitCode.failure
             } catch let error as CodebookError {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                throw ExitCode(2)
+                throw ExitCode.failure
             }
             let document = DDIWriter().document(for: loaded.codebook)
             for warning in loaded.warnings.map(\.message) + document.warnings {

@@ -31,7 +31,7 @@ struct Crosswalk: ParsableCommand {
             }
             do { return try CrosswalkRegistry(folders: folders) } catch let e as HarmoniseError {
                 FileHandle.standardError.write(Data("error: \(e)\n".utf8))
-                throw ExitCode(2)
+                throw ExitCode.failure
             }
         }
     }

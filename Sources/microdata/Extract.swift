@@ -69,7 +69,7 @@ struct Extract: ParsableCommand {
 
     static func fail(_ error: any Error) -> ExitCode {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-        return ExitCode(2)
+        return .failure
     }
 
     /// No data file was given and none lies next to the codebook.

@@ -84,7 +84,7 @@ struct Harmonise: ParsableCommand {
             var located = e
             if located.file == nil { located.file = data }
             FileHandle.standardError.write(Data("error: \(located)\n".utf8))
-            throw ExitCode(2)
+            throw ExitCode.failure
         }
         try writer.close()
         let read = source.statistics

@@ -30,10 +30,10 @@ struct Inspect: ParsableCommand {
             (parsed, warnings) = try CodebookSource.load(URL(fileURLWithPath: codebook))
         } catch let error as CodebookError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(2)
+            throw ExitCode.failure
         } catch let error as StatFileError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(2)
+            throw ExitCode.failure
         }
         // A DDI 3.x document has no variables here; show its code lists instead (SOC2010, ISCO).
         let codeLists =
@@ -50,7 +50,7 @@ struct Inspect: ParsableCommand {
                 let matches = parsed.variables.filter { $0.name.lowercased() == lower || $0.id == name }
                 guard !matches.isEmpty else {
                     FileHandle.standardError.write(Data("error: \(codebook), variable \(name): variable is not in the codebook\n".utf8))
-                    throw ExitCode(2)
+                    throw ExitCode.failure
                 }
                 picked += matches
             }

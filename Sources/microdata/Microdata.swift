@@ -6,6 +6,8 @@ struct Microdata: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "microdata",
         abstract: "Read, harmonise, weight and disclosure-check UK survey microdata.",
+        discussion: exitStatuses,
+        version: buildVersion,
         subcommands: [Inspect.self, Extract.self, Harmonise.self, Tabulate.self, Check.self, Crosswalk.self, CodebookCommand.self, Mobility.self, Link.self, Demo.self]
     )
 }

@@ -169,7 +169,7 @@ struct MobilityRequest {
                     direction: directions, control: DisclosureControl(rules: loadedRules))
             } catch let DisclosureError.auditFailed(report) {
                 FileHandle.standardError.write(Data("disclosure audit FAILED: \(report.summary); nothing written\n".utf8))
-                throw ExitCode(3)
+                throw ExitCode.needsReview
             }
         } else {
             FileHandle.standardError.write(Data("warning: \(CheckedTable.bypassStamp)\n".utf8))

@@ -185,7 +185,7 @@ struct Tabulate: ParsableCommand {
                 if let output { try? FileManager.default.removeItem(atPath: output) }
                 try AuditFiles.write(report, publicPath: audit, privatePath: auditPrivate, outputFolders: folders)
                 FileHandle.standardError.write(Data("disclosure audit FAILED: \(report.summary); nothing written\n".utf8))
-                throw ExitCode(3)
+                throw ExitCode.needsReview
             }
             if let report = checked.audit {
                 try AuditFiles.write(report, publicPath: audit, privatePath: auditPrivate, outputFolders: folders)

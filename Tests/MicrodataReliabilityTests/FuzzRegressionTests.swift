@@ -9,10 +9,35 @@ import Testing
 /// Replays every input the fuzzers kept (`Fixtures/malformed/regressions/<target>/`, written by `Fuzz/run.sh`)
 /// through the same entry point as its fuzz target: each must finish with a result or a typed error.
 @Suite struct FuzzRegressionTests {
-    static func inputs(_ target: String) -> [URL] {
-        let dir = Fixtures.url("malformed/regressions/\(target)")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-        return names.sorted().map { dir.appendingPathComponent($0) }
+    /// One kept input: its fuzz target (the folder name) and file.
+    struct Kept: CustomTestStringConvertible, Sendable {
+        var target: String
+        var url: URL
+        var testDescription: String { "\(target)/\(url.lastPathComponent)" }
+    }
+
+    /// Every kept input of every target, in one list, so a target the fuzzers have kept nothing for (`ddi`, so far)
+    /// adds no empty, skipped test.
+    static func kept() -> [Kept] {
+        let root = Fixtures.url("malformed/regressions")
+        let targets = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted()
+        return targets.flatMap { target in
+            let dir = root.appendingPathComponent(target)
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+            return names.sorted().map { Kept(target: target, url: dir.appendingPathComponent($0)) }
+        }
+    }
+
+    @Test(arguments: kept())
+    func keptInputEndsInAResultOrATypedError(_ input: Kept) throws {
+        switch input.target {
+        case "ddi": try ddiInput(input.url)
+        case "fixedwidth": try fixedWidthInput(input.url)
+        case "crosswalk": try crosswalkInput(input.url)
+        case "csv", "gzip": try delimitedInput(input.url)
+        case "rules": try rulesInput(input.url)
+        default: Issue.record("no replay for fuzz target \(input.target)")
+        }
     }
 
     /// Every error a replay may end in is one of the typed errors of the modules.
@@ -34,7 +59,6 @@ import Testing
         return parts
     }
 
-    @Test(arguments: inputs("ddi"))
     func ddiInput(_ url: URL) throws {
         let data = try Data(contentsOf: url)
         do { _ = try DDIParser(knownWeightNames: []).parseWithWarnings(data: data, source: url.lastPathComponent) } catch {
@@ -44,7 +68,6 @@ import Testing
 
     /// A codebook, the line `#DATA#`, then data read through it (`Fuzz/Targets/fixedwidth.swift`), lenient and
     /// strict.
-    @Test(arguments: inputs("fixedwidth"))
     func fixedWidthInput(_ url: URL) throws {
         let parts = Self.split(try Data(contentsOf: url), on: "\n#DATA#\n")
         try #require(parts.count == 2)
@@ -64,7 +87,6 @@ import Testing
     }
 
     /// A manifest and the tables it names, separated by `#FILE <name>#` lines (`Fuzz/Targets/crosswalk.swift`).
-    @Test(arguments: inputs("crosswalk"))
     func crosswalkInput(_ url: URL) throws {
         let parts = Self.split(try Data(contentsOf: url), on: "\n#FILE ")
         let folder = try Fixtures.temporaryDirectory()
@@ -85,7 +107,6 @@ import Testing
         }
     }
 
-    @Test(arguments: inputs("csv") + inputs("gzip"))
     func delimitedInput(_ url: URL) throws {
         do {
             var source = try DataReader.open(data: url, codebook: nil, options: ReadOptions(format: .delimited(delimiter: nil)))
@@ -95,7 +116,6 @@ import Testing
         }
     }
 
-    @Test(arguments: inputs("rules"))
     func rulesInput(_ url: URL) throws {
         do { _ = try DisclosureRules.load(defaults: url) } catch { #expect(Self.isTyped(error), "\(error)") }
     }

@@ -45,15 +45,15 @@ import Testing
         let absent = try Fixtures.temporaryDirectory().appendingPathComponent("absent.xml").path
         let inspect = try CLIFailureTests.run(["inspect", absent])
         let extract = try CLIFailureTests.run(["extract", "--codebook", absent])
-        #expect(inspect.status == 2 && extract.status == 2)
+        #expect(inspect.status == 1 && extract.status == 1)
         #expect(inspect.stderr.hasPrefix("error: \(absent): "), "\(inspect.stderr)")
         #expect(inspect.stderr == extract.stderr)
         let codebook = Fixtures.path("ddi/ipumsr/cps_00157.xml")
         let unknown = try CLIFailureTests.run(["extract", "--codebook", codebook, "--variables", "NOPE"])
-        #expect(unknown.status == 2)
+        #expect(unknown.status == 1)
         #expect(unknown.stderr == "error: \(codebook), variable NOPE: variable is not in the codebook\n")
         let inspectUnknown = try CLIFailureTests.run(["inspect", codebook, "--variables", "NOPE"])
-        #expect(inspectUnknown.status == 2)
+        #expect(inspectUnknown.status == 1)
         #expect(inspectUnknown.stderr == unknown.stderr)
     }
 }
