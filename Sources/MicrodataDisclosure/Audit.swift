@@ -142,8 +142,9 @@ struct Auditor {
                 }
                 if problem.rows.count == 1 {
                     tried.record(singles: singletons.count, pairs: singletons.count * (singletons.count - 1) / 2)
+                    let worst = WorstCoalition(problem: problem, singletons: singletons, truth: truth)
                     for t in targets {
-                        if let (coalition, interval) = worstCoalitionInRelation(problem, t, singletons, truth, check) {
+                        if let (coalition, interval) = worst.find(t, table: table, check: check) {
                             fail(t, coalition, interval)
                         }
                     }
@@ -197,44 +198,6 @@ struct Auditor {
             }
         }
         return out
-    }
-
-    /// The coalition of at most two singletons that narrows `t` the most in a group with one relation,
-    /// or `nil` when none breaks `t`'s protection. Fixing a cell only shifts the others' sum, so for a part
-    /// (whose known share is 0) the two largest shifts on each side are the worst case; a total, whose
-    /// requirement depends on the coalition's share, is tried against every single and pair.
-    private func worstCoalitionInRelation(
-        _ problem: AttackProblem, _ t: Int, _ singletons: [Int], _ truth: (Int) -> Double,
-        _ check: (Int, [Int], (Double, Double)) -> Bool
-    ) -> ([Int], (Double, Double))? {
-        let sums = problem.relationSums(problem.lower, problem.upper)
-        let kt = problem.local[t]!
-        let members = singletons.filter { $0 != t && !table.isOwnedBySingleton(t, singleton: $0) }
-        let shift = members.map { problem.shifts(problem.local[$0]!, truth($0), sums) }
-        func interval(_ picked: [Int]) -> (Double, Double) {
-            problem.closedFormInterval(
-                kt, sums, lo: problem.lower[kt], hi: problem.upper[kt],
-                raise: picked.reduce(0) { $0 + shift[$1].0 }, drop: picked.reduce(0) { $0 + shift[$1].1 })
-        }
-        let holdsShare = members.contains { s in table.soleUnitCell(of: s).map { table.lies($0, beneath: t) } ?? false }
-        if !holdsShare {
-            let byRaise = members.indices.sorted { shift[$0].0 > shift[$1].0 }.prefix(2)
-            let byDrop = members.indices.sorted { shift[$0].1 > shift[$1].1 }.prefix(2)
-            let high = interval(Array(byRaise)).1, low = interval(Array(byDrop)).0
-            if check(t, [], (low, high)) { return nil }
-            let picked = check(t, [], (problem.lower[kt], high)) ? byDrop : byRaise
-            return (picked.map { members[$0] }, interval(Array(picked)))
-        }
-        for x in members.indices {
-            for y in [nil] + members.indices[(x + 1)...].map(Optional.some) {
-                let picked = [x] + (y.map { [$0] } ?? [])
-                let coalition = picked.map { members[$0] }
-                if table.isKnown(t, toCoalition: coalition) { continue }
-                let narrowed = interval(picked)
-                if !check(t, coalition, narrowed) { return (coalition, narrowed) }
-            }
-        }
-        return nil
     }
 
     /// Whether a primary's interval ends at its true value on a side where the attacker could not already
@@ -339,4 +302,62 @@ public struct AttackerModel: Sendable, Codable, Equatable {
         coalitionsListed = tried.listed
     }
 
+}
+
+/// The coalition of at most two singletons that narrows a target the most in a group with one relation.
+/// Fixing a cell only shifts the others' sum, so for an inner target (whose known share is 0) the two
+/// largest shifts on each side are the worst case; an aggregate, whose requirement depends on the
+/// coalition's share of it, is tried against every single and pair.
+struct WorstCoalition {
+    let problem: AttackProblem
+    let singletons: [Int]
+    let sums: AttackProblem.RelationSums
+    /// Per singleton, how fixing it raises the others' minimum and lowers their maximum.
+    let shift: [(Double, Double)]
+    /// Singleton positions by decreasing raise and by decreasing drop (the first few).
+    let byRaise: [Int]
+    let byDrop: [Int]
+
+    init(problem: AttackProblem, singletons: [Int], truth: (Int) -> Double) {
+        self.problem = problem
+        self.singletons = singletons
+        sums = problem.relationSums(problem.lower, problem.upper)
+        let sums = self.sums
+        let shift = singletons.map { problem.shifts(problem.local[$0]!, truth($0), sums) }
+        self.shift = shift
+        byRaise = Array(singletons.indices.sorted { shift[$0].0 > shift[$1].0 }.prefix(4))
+        byDrop = Array(singletons.indices.sorted { shift[$0].1 > shift[$1].1 }.prefix(4))
+    }
+
+    private func interval(_ kt: Int, _ picked: [Int]) -> (Double, Double) {
+        problem.closedFormInterval(
+            kt, sums, lo: problem.lower[kt], hi: problem.upper[kt],
+            raise: picked.reduce(0) { $0 + shift[$1].0 }, drop: picked.reduce(0) { $0 + shift[$1].1 })
+    }
+
+    /// The breaking coalition and the interval it leaves, or `nil` when `t` holds against all.
+    func find(
+        _ t: Int, table: ProtectionTable, check: (Int, [Int], (Double, Double)) -> Bool
+    ) -> ([Int], (Double, Double))? {
+        let kt = problem.local[t]!
+        func eligible(_ x: Int) -> Bool { singletons[x] != t && !table.isOwnedBySingleton(t, singleton: singletons[x]) }
+        if table.cells[t].isInner {
+            let raise = Array(byRaise.filter(eligible).prefix(2)), drop = Array(byDrop.filter(eligible).prefix(2))
+            let high = interval(kt, raise).1, low = interval(kt, drop).0
+            if check(t, [], (low, high)) { return nil }
+            let picked = check(t, [], (problem.lower[kt], high)) ? drop : raise
+            return (picked.map { singletons[$0] }, interval(kt, picked))
+        }
+        let members = singletons.indices.filter(eligible)
+        for (n, x) in members.enumerated() {
+            for y in [nil] + members[(n + 1)...].map(Optional.some) {
+                let picked = [x] + (y.map { [$0] } ?? [])
+                let coalition = picked.map { singletons[$0] }
+                if table.isKnown(t, toCoalition: coalition) { continue }
+                let narrowed = interval(kt, picked)
+                if !check(t, coalition, narrowed) { return (coalition, narrowed) }
+            }
+        }
+        return nil
+    }
 }
