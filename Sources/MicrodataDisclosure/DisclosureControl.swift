@@ -23,7 +23,9 @@ public struct DisclosureControl: Sendable {
             if !hasMagnitude { evidence.topContributions = [] }
             let assessment = rules.assess(evidence, structuralZero: cell.structuralZero)
             statuses.append(assessment.status)
-            if !assessment.requirements.isEmpty { requirements[i] = assessment.requirements }
+            // A frequency table publishes no values: only the count needs protection.
+            let needed = hasMagnitude ? assessment.requirements : assessment.requirements.filter { $0.measure == .count }
+            if !needed.isEmpty { requirements[i] = needed }
         }
         if rules.classDisclosureNeedsReview {
             // A declared structural zero is a category nobody can be in, known a priori: a relation whose
@@ -89,9 +91,25 @@ public struct DisclosureControl: Sendable {
             // a cell here, and the audit then reports the group (fail closed).
             try releaseDeterminedSecondaries(table, &statuses)
         }
-        return try render(
-            table, statuses: statuses, requirements: requirements, hasMagnitude: hasMagnitude,
-            standardErrors: standardErrors, valueIsCount: valueIsCount)
+        // A secondary pinned to one value by the a-priori bounds (say a 1 whose relation leaves room for
+        // exactly 1) protects nothing and is known anyway: publish it and audit again.
+        for _ in 0...statuses.count {
+            do {
+                return try render(
+                    table, statuses: statuses, requirements: requirements, hasMagnitude: hasMagnitude,
+                    standardErrors: standardErrors, valueIsCount: valueIsCount)
+            } catch let DisclosureError.auditFailed(report) {
+                let failing = report.cells.filter { !$0.pass }
+                guard report.consistency.isEmpty, !failing.isEmpty,
+                    failing.allSatisfy({ $0.status == CellStatus.secondary.label && $0.exactlyDetermined })
+                else { throw DisclosureError.auditFailed(report) }
+                let keys = Set(failing.map(\.key))
+                for i in statuses.indices where statuses[i] == .secondary && keys.contains(table.cells[i].key) {
+                    statuses[i] = .safe
+                }
+            }
+        }
+        throw DisclosureError.table(source: "protect", line: nil, reason: "releasing determined secondaries did not end")
     }
 
     /// A secondary that the published cells determine exactly protects nothing: publish it. Returns the

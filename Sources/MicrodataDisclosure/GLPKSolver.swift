@@ -112,11 +112,31 @@ final class GLPKModel: LinearProgramModel {
         _ objective: [(column: Int, coefficient: Double)], _ direction: OptimisationDirection,
         binaryColumns: [Int], timeLimitSeconds: Double
     ) throws -> LinearProgramOutcome? {
-        setObjective(objective, direction)
         for column in binaryColumns {
             // glp_set_col_kind: make the column binary (GLP_BV also sets bounds [0, 1]).
             glp_set_col_kind(problem, Int32(column + 1), GLP_BV)
         }
+        return try branchAndCut(objective, direction, timeLimitSeconds)
+    }
+
+    func optimiseInteger(
+        _ objective: [(column: Int, coefficient: Double)], _ direction: OptimisationDirection,
+        integerColumns: [Int], timeLimitSeconds: Double
+    ) throws -> LinearProgramOutcome? {
+        for column in integerColumns {
+            // GLP_IV: integer within the column's own bounds.
+            glp_set_col_kind(problem, Int32(column + 1), GLP_IV)
+        }
+        let outcome = try branchAndCut(objective, direction, timeLimitSeconds)
+        // An incumbent found before the time limit is a feasible point, not the bound: not proven.
+        if glp_mip_status(problem) != GLP_OPT, case .optimal? = outcome { return nil }
+        return outcome
+    }
+
+    private func branchAndCut(
+        _ objective: [(column: Int, coefficient: Double)], _ direction: OptimisationDirection, _ timeLimitSeconds: Double
+    ) throws -> LinearProgramOutcome? {
+        setObjective(objective, direction)
         var parm = glp_iocp()
         // glp_init_iocp: default branch-and-cut parameters.
         glp_init_iocp(&parm)

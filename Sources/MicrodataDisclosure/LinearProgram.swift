@@ -57,6 +57,12 @@ public protocol LinearProgramModel: AnyObject {
         _ objective: [(column: Int, coefficient: Double)], _ direction: OptimisationDirection,
         binaryColumns: [Int], timeLimitSeconds: Double
     ) throws -> LinearProgramOutcome?
+    /// The same with `integerColumns` restricted to whole numbers within their bounds (the attacker's
+    /// integer problem); `nil` when the optimum was not proven in time.
+    func optimiseInteger(
+        _ objective: [(column: Int, coefficient: Double)], _ direction: OptimisationDirection,
+        integerColumns: [Int], timeLimitSeconds: Double
+    ) throws -> LinearProgramOutcome?
 }
 
 /// Loads linear programs into a solver. The one place a solver library is named.

@@ -56,6 +56,11 @@ extension DisclosureRules {
             rules.append("threshold")
             let level = max(frequencyProtectionMinimum, frequencyProtectionPercent / 100 * Double(cell.units))
             requirements.append(.init(measure: .count, lower: level, upper: level, rule: "threshold"))
+            // In a magnitude table the cell also publishes its few units' values: protect the value too,
+            // by p% of it as for a dominance primary (or frequencyProtectionPercent, whichever is larger).
+            let valueLevel = max(
+                frequencyProtectionMinimum, max(pPercent, frequencyProtectionPercent) / 100 * abs(cell.value))
+            requirements.append(.init(measure: .value, lower: valueLevel, upper: valueLevel, rule: "threshold"))
         }
         if cell.hasNegative {
             if !rules.isEmpty { return .init(status: .primary(rules.joined(separator: "+")), requirements: requirements) }

@@ -45,6 +45,9 @@ public struct ProtectionTable: Sendable {
     public private(set) var integralValues = true
     /// Per dimension, the parent of each code in its hierarchy (the total is the parent of top-level codes).
     private var parentOfCode: [[String: String]] = []
+    /// Per cell, how many non-empty inner cells it sums. With zeros published this is known to everybody,
+    /// and a cell can hold no fewer units.
+    public private(set) var nonEmptyInnerCells: [Int] = []
 
     /// Builds the model directly (cells and relations already known, for instance several linked tables).
     public init(dimensions: [TableDimension], cells: [Cell], relations: [Relation]) {
@@ -63,6 +66,35 @@ public struct ProtectionTable: Sendable {
             return parents
         }
         integralValues = cells.allSatisfy { $0.evidence.value == $0.evidence.value.rounded() }
+        nonEmptyInnerCells = Self.countNonEmptyInner(cells, relations)
+    }
+
+    /// Non-empty inner cells beneath each cell, through the first relation defining it (any defining
+    /// relation partitions the same units); cells that no relation defines count themselves.
+    private static func countNonEmptyInner(_ cells: [Cell], _ relations: [Relation]) -> [Int] {
+        var count: [Int?] = Array(repeating: nil, count: cells.count)
+        var definition = Array(repeating: -1, count: cells.count)
+        for (r, relation) in relations.enumerated().reversed() { definition[relation.total] = r }
+        for root in cells.indices where count[root] == nil {
+            var stack = [root]
+            while let c = stack.last {
+                if count[c] != nil { stack.removeLast(); continue }
+                let r = definition[c]
+                if cells[c].isInner || r < 0 {
+                    count[c] = cells[c].evidence.units > 0 ? 1 : 0
+                    stack.removeLast()
+                    continue
+                }
+                let pending = relations[r].parts.filter { count[$0] == nil }
+                if pending.isEmpty {
+                    count[c] = relations[r].parts.reduce(0) { $0 + count[$1]! }
+                    stack.removeLast()
+                } else {
+                    stack.append(contentsOf: pending)
+                }
+            }
+        }
+        return count.map { $0! }
     }
 
     /// Builds the full grid over `dimensions` from the cells given.
@@ -193,6 +225,24 @@ public struct ProtectionTable: Sendable {
     public func singletonShare(of s: Int, in p: Int, _ measure: Measure) -> Double {
         guard let atom = soleUnitCell(of: s), lies(atom, beneath: p) else { return 0 }
         return amount(s, measure)
+    }
+
+    /// Whether the respondents behind the one-unit cells of `coalition` together are every unit of `t`:
+    /// they then know `t` exactly (for one singleton, ``isOwnedBySingleton(_:singleton:)``).
+    public func isKnown(_ t: Int, toCoalition coalition: [Int]) -> Bool {
+        let atoms = Set(coalition.compactMap { soleUnitCell(of: $0) })
+        guard !atoms.isEmpty, cells[t].evidence.units <= atoms.count else { return false }
+        return atoms.filter { lies($0, beneath: t) }.count == cells[t].evidence.units
+    }
+
+    /// What the respondents of `coalition` contribute to cell `p` in `measure` (each respondent once).
+    public func coalitionShare(of coalition: [Int], in p: Int, _ measure: Measure) -> Double {
+        var byAtom: [Int: Double] = [:]
+        for s in coalition {
+            guard let atom = soleUnitCell(of: s) else { continue }
+            byAtom[atom] = max(byAtom[atom] ?? 0, singletonShare(of: s, in: p, measure))
+        }
+        return byAtom.values.reduce(0, +)
     }
 
     /// Whether the inner cell `atom` is `p` or one of the cells summed by `p`.

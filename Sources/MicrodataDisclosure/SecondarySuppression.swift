@@ -23,6 +23,8 @@ struct SecondarySuppression {
     /// Cells that may never be suppressed as secondaries.
     let forcedPublish: Set<Int>
     private let keyIndex: [[String]: Int]
+    /// Each cell's rank among the keys sorted by code, so ties break the same whatever the row order.
+    private let keyRank: [Int]
 
     init(
         table: ProtectionTable, rules: DisclosureRules, solver: any LinearProgramSolver,
@@ -34,10 +36,15 @@ struct SecondarySuppression {
         self.requirements = requirements
         self.forcedPublish = forcedPublish
         keyIndex = Dictionary(table.cells.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
+        var rank = Array(repeating: 0, count: table.cells.count)
+        let byKey = table.cells.indices.sorted { table.cells[$0].key.lexicographicallyPrecedes(table.cells[$1].key) }
+        for (r, i) in byKey.enumerated() { rank[i] = r }
+        keyRank = rank
     }
 
     /// Returns the cells to suppress in addition to the primaries.
     func run() throws -> Set<Int> {
+        if table.relations.count == 1 { return try singleRelation() }
         var suppressed = Set(requirements.keys)
         let primaries = requirements.keys.sorted()
         if table.cells.count <= rules.gaussMaxCells, !primaries.isEmpty {
@@ -45,11 +52,12 @@ struct SecondarySuppression {
         }
         for p in primaries {
             for requirement in requirements[p]! {
-                try protect(p, requirement, knownCell: nil, suppressed: &suppressed)
+                try protect(p, requirement, known: [], suppressed: &suppressed)
             }
         }
-        // Singleton attack: each singleton knows its own value. Only primaries suppressed together with
-        // the singleton (same component of shared relations) can be affected; repeat until stable.
+        // Coalition attack: each singleton knows its own value, and two singletons sharing a relation pool
+        // theirs. Only primaries suppressed together with them (same component of shared relations) can be
+        // affected; repeat until stable.
         let singletons = rules.singletonAttack ? primaries.filter { table.cells[$0].evidence.units == 1 } : []
         var done = Set<[Int]>()
         var changed = !singletons.isEmpty
@@ -58,19 +66,18 @@ struct SecondarySuppression {
             let auditor = Auditor(table: table, rules: rules, solver: solver)
             for component in auditor.components(suppressed.sorted()) {
                 let members = Set(component)
-                for s in singletons where members.contains(s) {
-                    // A primary whose whole count is the singleton's own unit (say the margin of a row
-                    // where the singleton is the only non-empty cell) is known to that respondent and
-                    // cannot be protected against them; it is still protected against everybody else
-                    // by the loop above.
+                for coalition in Auditor.coalitions(singletons.filter(members.contains), in: table) {
+                    // A primary whose whole count is the coalition's own units (say the margin of a row
+                    // where a singleton is the only non-empty cell) is known to them and cannot be
+                    // protected against them; it is still protected against everybody else above.
                     for p in component
-                    where p != s && requirements[p] != nil && !table.isOwnedBySingleton(p, singleton: s)
-                        && !done.contains([s, p, component.count])
+                    where !coalition.contains(p) && requirements[p] != nil && !table.isKnown(p, toCoalition: coalition)
+                        && !done.contains(coalition + [p, component.count])
                     {
-                        done.insert([s, p, component.count])
+                        done.insert(coalition + [p, component.count])
                         let before = suppressed.count
                         for requirement in requirements[p]! {
-                            try protect(p, requirement, knownCell: s, suppressed: &suppressed)
+                            try protect(p, requirement, known: coalition, suppressed: &suppressed)
                         }
                         if suppressed.count != before { changed = true }
                     }
@@ -79,6 +86,50 @@ struct SecondarySuppression {
         }
         return suppressed.subtracting(primaries)
     }
+
+    /// A table with one relation (a one-way table without hierarchy) needs no LP: the audit's closed form
+    /// decides each pattern, so the primaries are suppressed and then the cheapest candidates (non-zero
+    /// parts by cost, zero-valued parts, finally the total) are added one at a time until it passes.
+    private func singleRelation() throws -> Set<Int> {
+        let primaries = Set(requirements.keys)
+        let relation = table.relations[0]
+        let measures = Set(requirements.values.flatMap { $0.map(\.measure) })
+        let auditor = Auditor(table: table, rules: rules, solver: solver)
+        func movable(_ j: Int) -> Bool { measures.allSatisfy { table.amount(j, $0) != 0 } }
+        let open = relation.parts.filter {
+            !primaries.contains($0) && choosable($0, primaries, []) && table.cells[$0].evidence.units > 0
+        }
+        var queue = open.filter(movable).sorted { cost($0) < cost($1) } + open.filter { !movable($0) }.sorted { cost($0) < cost($1) }
+        if !primaries.contains(relation.total), choosable(relation.total, primaries, []) { queue.append(relation.total) }
+        var suppressed = primaries
+        while true {
+            if primaries.isEmpty { return [] }
+            let statuses = table.cells.indices.map { i -> CellStatus in
+                primaries.contains(i) ? .primary("rule") : suppressed.contains(i) ? .secondary : .safe
+            }
+            let published = table.cells.indices.map { suppressed.contains($0) ? nil : Optional(table.amount($0, .value)) }
+            let counts = table.cells.indices.map { suppressed.contains($0) ? nil : Optional(table.amount($0, .count)) }
+            let report = try auditor.audit(
+                statuses: statuses, requirements: requirements, published: [.count: counts, .value: published],
+                mainMeasure: measures.contains(.value) ? .value : .count, consistency: [])
+            let failing = report.cells.filter { !$0.pass }
+            if failing.allSatisfy({ $0.status == CellStatus.secondary.label }) {
+                return suppressed.subtracting(primaries)
+            }
+            guard !queue.isEmpty else {
+                let cell = failing.first { $0.status != CellStatus.secondary.label }!
+                throw DisclosureError.unprotectable(
+                    cell: cell.cell,
+                    reason: "even with every other cell of \(table.name(of: relation.total)) suppressed, \(cell.reason)"
+                        + Self.advice)
+            }
+            suppressed.insert(queue.removeFirst())
+        }
+    }
+
+    /// What a user can do about a table that cannot be protected.
+    static let advice = ". No suppression pattern protects it: merge small categories (fewer, larger cells), "
+        + "change the rules (threshold, protection levels), or publish a rounded table (check --round BASE)"
 
     /// The cells of `relation` whose suppressed parts hold fewer than `suppressedGroupMinimumUnits` units
     /// (but some) while its total is published, as (relation index, units of the suppressed parts).
@@ -169,8 +220,8 @@ struct SecondarySuppression {
         default: c = Double(max(cell.evidence.units, 1))
         }
         if !cell.isInner { c *= 1 + rules.marginCostPenalty }
-        // A tiny index term makes ties deterministic.
-        return c * (1 + 1e-9 * Double(j))
+        // A tiny term by key makes ties deterministic and independent of row order.
+        return c * (1 + 1e-9 * Double(keyRank[j]))
     }
 
     private func isCandidate(_ j: Int, _ measure: Measure, suppressed: Set<Int>) -> Bool {
@@ -245,19 +296,21 @@ struct SecondarySuppression {
     }
 
     private func protect(
-        _ p: Int, _ requirement: ProtectionRequirement, knownCell: Int?, suppressed: inout Set<Int>
+        _ p: Int, _ requirement: ProtectionRequirement, known: [Int], suppressed: inout Set<Int>
     ) throws {
         let bounds = AttackerBounds(table: table, measure: requirement.measure)
         let a = table.amount(p, requirement.measure)
-        let share = knownCell.map { table.singletonShare(of: $0, in: p, requirement.measure) } ?? 0
-        let (low, high) = bounds.required(value: a, requirement, knownShare: share)
+        let share = table.coalitionShare(of: known, in: p, requirement.measure)
+        let (low, high) = bounds.required(
+            value: a, requirement, knownShare: share, floor: bounds.lower(p, in: table))
         if low >= a, high <= a { return }
-        if try alreadyProtected(p, requirement.measure, bounds, low, high, knownCell, suppressed) { return }
+        if try alreadyProtected(p, requirement.measure, bounds, low, high, known, suppressed) { return }
         // First a small box around p (its code, parent, children and a few siblings per dimension), then
-        // breadth-first neighbourhoods of growing size, finally the whole table.
+        // breadth-first neighbourhoods of growing size, finally the whole table; zero-valued cells with
+        // contributors (which can only move up) only when nothing else works.
         for k in [3, 8] {
             if let box = box(around: p, siblings: k, measure: requirement.measure, suppressed: suppressed),
-                let chosen = try solve(p, box, requirement.measure, bounds, low, high, knownCell, suppressed)
+                let chosen = try solve(p, box, requirement.measure, bounds, low, high, known, suppressed, zeros: false)
             {
                 suppressed.formUnion(chosen)
                 return
@@ -266,7 +319,10 @@ struct SecondarySuppression {
         var limit = max(rules.neighbourhoodCells, 8)
         while true {
             let cells = neighbourhood(of: p, limit: limit)
-            if let chosen = try solve(p, cells, requirement.measure, bounds, low, high, knownCell, suppressed) {
+            if let chosen = try solve(p, cells, requirement.measure, bounds, low, high, known, suppressed, zeros: false)
+                ?? (cells.count < limit
+                    ? try solve(p, cells, requirement.measure, bounds, low, high, known, suppressed, zeros: true) : nil)
+            {
                 suppressed.formUnion(chosen)
                 return
             }
@@ -274,7 +330,8 @@ struct SecondarySuppression {
                 throw DisclosureError.unprotectable(
                     cell: table.name(of: p),
                     reason: "no pattern of publishable non-empty cells gives the interval [\(low), \(high)]"
-                        + (knownCell.map { " when \(table.name(of: $0)) knows its own value" } ?? ""))
+                        + (known.isEmpty ? "" : " when \(known.map { table.name(of: $0) }.joined(separator: " and ")) "
+                            + "know their own values") + Self.advice)
             }
             limit *= 4
         }
@@ -282,7 +339,7 @@ struct SecondarySuppression {
 
     /// Whether the attacker LP over the suppressed cells connected to `p` already gives `[low, high]`.
     private func alreadyProtected(
-        _ p: Int, _ measure: Measure, _ bounds: AttackerBounds, _ low: Double, _ high: Double, _ knownCell: Int?,
+        _ p: Int, _ measure: Measure, _ bounds: AttackerBounds, _ low: Double, _ high: Double, _ known: [Int],
         _ suppressed: Set<Int>
     ) throws -> Bool {
         // Breadth-first over relations through suppressed cells: p's component.
@@ -301,39 +358,29 @@ struct SecondarySuppression {
             }
             if component.count > 4 * rules.neighbourhoodCells { return false }
         }
-        let local = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
-        var lower: [Double?] = Array(repeating: bounds.lower, count: component.count)
-        var upper: [Double?] = Array(repeating: bounds.upper, count: component.count)
-        if let knownCell, let k = local[knownCell] {
-            lower[k] = table.amount(knownCell, measure)
-            upper[k] = lower[k]
-        }
-        var touched = Set<Int>()
-        for j in component { touched.formUnion(table.relationsOfCell[j]) }
-        var rows: [LinearProgram.Row] = []
-        for r in touched.sorted() {
-            let relation = table.relations[r]
-            var rhs = 0.0
-            var terms: [(column: Int, coefficient: Double)] = []
-            for (j, c) in [(relation.total, 1.0)] + relation.parts.map({ ($0, -1.0) }) {
-                if let k = local[j] { terms.append((k, c)) } else { rhs -= c * table.amount(j, measure) }
-            }
-            let slack = table.slack(r, measure)
-            rows.append(.init(terms: terms, lower: rhs - slack, upper: rhs + slack))
-        }
-        let model = try solver.load(LinearProgram(columnLower: lower, columnUpper: upper, rows: rows))
+        let problem = try AttackProblem(
+            table: table, component: component, measure: measure, bounds: bounds,
+            integral: measure == .count || table.integralValues, value: { table.amount($0, measure) })
+        let interval = try problem.intervals(
+            known: known, truth: { table.amount($0, measure) }, targets: [p], solver: solver, exact: false)[0]
         let tolerance = 1e-7 * max(1, abs(low), abs(high))
-        guard case let .optimal(lo) = try model.optimise([(0, 1)], .minimise, exact: false), lo <= low + tolerance,
-            case let .optimal(hi) = try model.optimise([(0, 1)], .maximise, exact: false), hi >= high - tolerance
-        else { return false }
-        return true
+        let a = table.amount(p, measure)
+        // An interval ending at the true value on a side the attacker could not tell a priori discloses it.
+        let stops = known.isEmpty
+            && ((interval.1 <= a + tolerance && a < bounds.upper - tolerance)
+                || (interval.0 >= a - tolerance && a > bounds.lower(p, in: table) + tolerance))
+        return interval.0 <= low + tolerance && interval.1 >= high - tolerance && !stops
     }
 
     /// Solves the compact model on `cells`; `nil` when infeasible there.
     private func solve(
         _ p: Int, _ cells: [Int], _ measure: Measure, _ bounds: AttackerBounds, _ low: Double, _ high: Double,
-        _ knownCell: Int?, _ suppressed: Set<Int>
+        _ known: [Int], _ suppressed: Set<Int>, zeros: Bool
     ) throws -> Set<Int>? {
+        func open(_ j: Int) -> Bool {
+            isCandidate(j, measure, suppressed: suppressed)
+                || (zeros && !suppressed.contains(j) && choosable(j, suppressed, []) && table.cells[j].evidence.units > 0)
+        }
         let local = Dictionary(uniqueKeysWithValues: cells.enumerated().map { ($1, $0) })
         let n = cells.count
         // Columns: y⁺ (0..<n), y⁻ (n..<2n), then one x per candidate.
@@ -343,20 +390,20 @@ struct SecondarySuppression {
         for copy in 0..<2 {
             for (k, j) in cells.enumerated() {
                 let a = table.amount(j, measure)
-                if j == knownCell || !(suppressed.contains(j) || isCandidate(j, measure, suppressed: suppressed)) {
+                if known.contains(j) || !(suppressed.contains(j) || open(j)) {
                     lower.append(a); upper.append(a)
                 } else {
                     free[k] = true
-                    lower.append(bounds.lower); upper.append(bounds.upper)
+                    lower.append(bounds.lower(j, in: table)); upper.append(bounds.upper)
                 }
-                if copy == 0, j != p, j != knownCell, isCandidate(j, measure, suppressed: suppressed) {
+                if copy == 0, j != p, !known.contains(j), open(j) {
                     candidates.append(k)
                 }
             }
         }
         lower[local[p]!] = high
         upper[local[p]!] = bounds.upper
-        lower[n + local[p]!] = bounds.lower
+        lower[n + local[p]!] = bounds.lower(p, in: table)
         upper[n + local[p]!] = low
         let xBase = 2 * n
         for _ in candidates { lower.append(0); upper.append(1) }
@@ -389,7 +436,7 @@ struct SecondarySuppression {
         let reach = 4 * max(high - a0, a0 - low)
         for (c, k) in candidates.enumerated() {
             let a = table.amount(cells[k], measure)
-            let up = min(bounds.upper - a, reach), down = min(a - bounds.lower, reach)
+            let up = min(bounds.upper - a, reach), down = max(0, min(a - bounds.lower(cells[k], in: table), reach))
             for copy in 0..<2 {
                 let y = k + copy * n
                 // y ≤ a + up·x and y ≥ a − down·x.

@@ -10,22 +10,23 @@ struct AuditTests {
         try TestTables.twoWay(rows: ["1", "2", "3"], cols: ["1", "2"], counts: [[5, 2], [1, 2], [3, 3]])
     }
 
-    @Test func tauAuditIntervals() throws {
+    /// The manual's intervals are for magnitudes (lower bound 0): audited as values here. As a frequency
+    /// table with published zeros every suppressed count is at least 1, which narrows X11 to [4, 5].
+    @Test(arguments: [(Measure.value, [[3.0, 6], [1, 4], [0, 3], [0, 3]]), (.count, [[4, 5], [2, 3], [1, 2], [1, 2]])])
+    func tauAuditIntervals(measure: Measure, expected: [[Double]]) throws {
         let table = try tauTable()
         let rules = try TestTables.rules { $0.singletonAttack = false }
         var statuses = Array(repeating: CellStatus.safe, count: table.cells.count)
         for key in [["1", "1"], ["1", "2"], ["2", "1"], ["2", "2"]] { statuses[TestTables.index(table, key)] = .secondary }
         let published: [Double?] = table.cells.indices.map { statuses[$0].isSuppressed ? nil : table.amount($0, .count) }
         let report = try Auditor(table: table, rules: rules, solver: GLPKSolver()).audit(
-            statuses: statuses, requirements: [:], published: [.count: published], mainMeasure: .count, consistency: [])
+            statuses: statuses, requirements: [:], published: [measure: published], mainMeasure: measure, consistency: [])
         func interval(_ key: [String]) -> [Double] {
             let c = report.cells.first { $0.key == key }!
             return [c.lower, c.upper]
         }
-        #expect(interval(["1", "1"]) == [3, 6])  // the manual's X11 ∈ [3, 6]
-        #expect(interval(["1", "2"]) == [1, 4])  // independently re-derived (GLPK glp_exact, scipy)
-        #expect(interval(["2", "1"]) == [0, 3])
-        #expect(interval(["2", "2"]) == [0, 3])
+        // Values: the manual's X11 ∈ [3, 6], the others independently re-derived (GLPK glp_exact, scipy).
+        #expect([["1", "1"], ["1", "2"], ["2", "1"], ["2", "2"]].map(interval) == expected)
         #expect(report.passed)
         #expect(report.summary == "0 of 4 suppressed cells recoverable")
     }

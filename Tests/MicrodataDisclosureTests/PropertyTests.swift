@@ -42,7 +42,8 @@ struct PropertyTests {
         for (i, cell) in table.cells.enumerated() {
             let v = Double(cell.evidence.units)
             let hidden = statuses[i].isSuppressed && i != known
-            lower.append(hidden ? 0 : v)
+            // Published zeros: a hidden cell holds at least its non-empty inner cells (1 for an inner cell).
+            lower.append(hidden ? Double(Self.nonEmptyAtoms(table, i)) : v)
             up.append(hidden ? upper : v)
         }
         let rows = table.relations.map { r in
@@ -53,6 +54,14 @@ struct PropertyTests {
             case let .optimal(hi) = try model.optimise([(target, 1)], .maximise, exact: true)
         else { throw DisclosureError.solver("independent LP not optimal") }
         return (lo, hi)
+    }
+
+    /// Non-empty inner cells beneath cell `i`, by key (independently of the table's own count).
+    static func nonEmptyAtoms(_ table: ProtectionTable, _ i: Int) -> Int {
+        let key = table.cells[i].key
+        return table.cells.filter { c in
+            c.isInner && c.evidence.units > 0 && zip(c.key, key).allSatisfy { $0 == $1 || $1 == "T" }
+        }.count
     }
 
     @Test(arguments: [[5, 4], [6, 6], [4, 7], [3, 3, 3], [4, 3, 3], [3, 2], [2, 2, 3]])
@@ -82,7 +91,8 @@ struct PropertyTests {
             for (p, reqs) in primaries {
                 let (lo, hi) = try Self.independentInterval(table, statuses: checked.statuses, target: p)
                 let a = Double(table.cells[p].evidence.units)
-                #expect(lo <= max(0, a - reqs[0].lower) + 1e-7 && hi >= a + reqs[0].upper - 1e-7,
+                let floor = Double(Self.nonEmptyAtoms(table, p))
+                #expect(lo <= max(floor, a - reqs[0].lower) + 1e-7 && hi >= a + reqs[0].upper - 1e-7,
                         "cell \(table.name(of: p)) = \(a): independent interval [\(lo), \(hi)]")
                 let reported = try #require(audit.cells.first { $0.key == table.cells[p].key })
                 #expect(reported.lower == (lo - 1e-7).rounded(.up) && reported.upper == (hi + 1e-7).rounded(.down))
@@ -100,7 +110,7 @@ struct PropertyTests {
                     let a = Double(table.cells[p].evidence.units)
                     // The singleton's own unit inside p is known to it; the others' part is protected.
                     let own = table.singletonShare(of: s, in: p, .count)
-                    let low = max(0, a - reqs[0].lower, own + max(0, a - own - reqs[0].lower))
+                    let low = max(Double(Self.nonEmptyAtoms(table, p)), a - reqs[0].lower, own + max(0, a - own - reqs[0].lower))
                     #expect(lo <= low + 1e-7 && hi >= a + reqs[0].upper - 1e-7,
                             "\(table.name(of: p)) = \(a) against singleton \(table.name(of: s)): [\(lo), \(hi)]")
                 }

@@ -65,7 +65,9 @@ struct SecondarySuppressionTests {
             ])
     }
 
-    @Test(arguments: [(false, 0), (true, 1)])
+    /// sdcTable expects 0 secondaries without singleton detection; with zeros published a and c (a + c = 2,
+    /// both ≥ 1) would each be known to be 1, so one secondary is needed either way.
+    @Test(arguments: [(false, 1), (true, 1)])
     func sdcTableSingletons(detect: Bool, expected: Int) throws {
         let rules = try TestTables.rules { $0.threshold = 2; $0.singletonAttack = detect }
         let checked = try DisclosureControl(rules: rules).protect(try oneDimensional(), hasMagnitude: false)
@@ -181,7 +183,9 @@ struct SuppressedGroupMinimumTests {
 
     /// threshold = 3: a + c hold 2 units, so b joins (4); threshold = 5: a + b + c hold 4 and nothing
     /// non-empty is left, so the total goes too ("the entire table needs to be suppressed").
-    @Test(arguments: [(0, 0, [String]()), (3, 1, ["b"]), (5, 2, ["b", "tot"])])
+    /// minimum = 0 gives b too: with zeros published, a and c alone would each be known to be exactly 1
+    /// (a + c = 2, both ≥ 1), the leak sdcTable's attacker model (lower bound 0) does not see.
+    @Test(arguments: [(0, 1, ["b"]), (3, 1, ["b"]), (5, 2, ["b", "tot"])])
     func sdcTableThreshold(minimum: Int, expected: Int, secondaries: [String]) throws {
         let rules = try TestTables.rules {
             $0.threshold = 2
