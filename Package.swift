@@ -77,6 +77,7 @@ let package = Package(
             name: "MicrodataReliabilityTests",
             dependencies: [
                 "MicrodataCodebook", "MicrodataReaders", "MicrodataHarmonise", "MicrodataDisclosure", "MicrodataTestSupport",
+                "MicrodataTables",
             ]
         ),
     ]

@@ -186,11 +186,7 @@ struct MobilityRequest {
         switch order {
         case nil, "high-to-low": return (nil, false)
         case "low-to-high": return (nil, true)
-        case let path?:
-            let records = try DelimitedRecords(contentsOf: URL(fileURLWithPath: path)).records
-            return (records.enumerated().map { i, r in
-                ClassScheme.Class(code: r.fields[0], label: r.fields.count > 1 ? r.fields[1] : r.fields[0], tier: i)
-            }, false)
+        case let path?: return (try ClassScheme.order(contentsOf: URL(fileURLWithPath: path)), false)
         }
     }
 }

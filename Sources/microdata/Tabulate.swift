@@ -58,7 +58,7 @@ struct Tabulate: ParsableCommand {
     var replicateQuantiles = false
     @Option(help: "Population variance of a variable.") var variance: String?
     @Option(help: "Domain variables, comma-separated.") var by: String?
-    @Option(help: "Proportion interval: logit (default), xlogit, likelihood, asin, beta, mean, wilson.") var ci: String = "logit"
+    @Option(help: "Proportion interval: logit (default), xlogit, likelihood, asin, beta, mean, wilson. Means, totals and ratios always have Wald intervals.") var ci: String = "logit"
     @Option(help: "Confidence level.") var level: Double = 0.95
     @Option(help: "Degrees of freedom (default: the design's; replicate designs: rank − 1).") var df: Double?
     @Flag(help: "Normal instead of t intervals.") var normal = false
