@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "MicrodataHarmonise", dependencies: ["MicrodataCodebook", "MicrodataReaders"]),
         .target(name: "MicrodataWeighting", dependencies: ["MicrodataReaders"]),
         .target(name: "MicrodataDisclosure", dependencies: ["MicrodataWeighting", "CGLPK"]),
-        .target(name: "MicrodataWrite", dependencies: ["CXLSXWriter"]),
+        .target(name: "MicrodataWrite", dependencies: ["CXLSXWriter", "MicrodataCodebook"]),
         .target(
             name: "MicrodataTables",
             dependencies: ["MicrodataWeighting", "MicrodataDisclosure", "MicrodataHarmonise", "MicrodataWrite"]

@@ -1,4 +1,5 @@
 import Foundation
+import MicrodataCodebook
 
 /// Renders a ``ResultTable`` as CSV, JSON, Markdown or aligned text: the one place where estimates become
 /// output, so that a disclosure check can wrap it.
@@ -50,7 +51,8 @@ public enum ResultTableWriter {
         return out
     }
 
-    static func csvField(_ s: String) -> String {
+    static func csvField(_ text: String) -> String {
+        let s = LabelText.csvCell(text)
         if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
@@ -109,15 +111,14 @@ public enum ResultTableWriter {
         out += "| " + h.joined(separator: " | ") + " |\n"
         out += "|" + h.map { _ in " --- |" }.joined() + "\n"
         for c in table.cells {
-            out += "| " + fields(table, c, precise: false).map { $0.replacingOccurrences(of: "|", with: "\\|") }
-                .joined(separator: " | ") + " |\n"
+            out += "| " + fields(table, c, precise: false).map(LabelText.markdownCell).joined(separator: " | ") + " |\n"
         }
         return out
     }
 
     static func text(_ table: ResultTable) -> String {
         let h = header(table)
-        let rows = table.cells.map { fields(table, $0, precise: false) }
+        let rows = table.cells.map { fields(table, $0, precise: false).map(LabelText.terminalSafe) }
         var widths = h.map(\.count)
         for r in rows { for (k, f) in r.enumerated() { widths[k] = max(widths[k], f.count) } }
         func line(_ r: [String]) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import MicrodataCodebook
 
 extension Publication {
     /// Tidy CSV: one row per cell, markers in place of suppressed numbers, and a comment-free header.
@@ -39,7 +40,8 @@ func csvNumber(_ value: Double) -> String {
 }
 
 /// A field quoted when it holds a comma, quote or line break (RFC 4180).
-func csvField(_ text: String) -> String {
+func csvField(_ label: String) -> String {
+    let text = LabelText.csvCell(label)
     guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
     return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }

@@ -48,9 +48,11 @@ struct Mobility: ParsableCommand {
     var crosswalks: [String] = []
 
     @OptionGroup(title: "Limits") var limits: LimitOptions
+    @OptionGroup(title: "CSV safety") var csvSafety: CSVSafetyOptions
 
     func run() throws {
         limits.apply()
+        csvSafety.apply()
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
         guard ["tiers", "rank"].contains(directions) else { throw ValidationError("--directions must be tiers or rank") }
         let request = MobilityRequest(

@@ -74,9 +74,11 @@ struct Tabulate: ParsableCommand {
     var noDisclosureControl = false
 
     @OptionGroup(title: "Limits") var limits: LimitOptions
+    @OptionGroup(title: "CSV safety") var csvSafety: CSVSafetyOptions
 
     func run() throws {
         limits.apply()
+        csvSafety.apply()
         let (design, analysis, options, outputFormat) = try plan()
         // A DDI codebook or an SPSS/Stata/SAS file's metadata (detected by magic bytes), as in extract.
         let book = try codebook.map { try CodebookSource.load(URL(fileURLWithPath: $0)).codebook }
@@ -188,17 +190,18 @@ struct Tabulate: ParsableCommand {
             var out = checked.stamp.map { "**\($0)**\n\n" } ?? ""
             out += "_\(designLine)_\n\n| " + checked.header.joined(separator: " | ") + " |\n|"
                 + checked.header.map { _ in " --- |" }.joined() + "\n"
-            for row in checked.rows { out += "| " + row.joined(separator: " | ") + " |\n" }
+            for row in checked.rows { out += "| " + row.map(LabelText.markdownCell).joined(separator: " | ") + " |\n" }
             return out
         case .text:
+            let rows = checked.rows.map { $0.map(LabelText.terminalSafe) }
             var widths = checked.header.map(\.count)
-            for r in checked.rows { for (k, f) in r.enumerated() { widths[k] = max(widths[k], f.count) } }
+            for r in rows { for (k, f) in r.enumerated() { widths[k] = max(widths[k], f.count) } }
             func line(_ r: [String]) -> String {
                 r.enumerated().map { k, f in f.padding(toLength: widths[k], withPad: " ", startingAt: 0) }
                     .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
             }
             var out = (checked.stamp.map { $0 + "\n" } ?? "") + designLine + "\n" + line(checked.header) + "\n"
-            for r in checked.rows { out += line(r) + "\n" }
+            for r in rows { out += line(r) + "\n" }
             return out
         }
     }
