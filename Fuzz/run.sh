@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of the parsers with libFuzzer (swiftc -sanitize=fuzzer,address).
 #
-#   Fuzz/run.sh TARGET SECONDS     TARGET: ddi fixedwidth csv gzip crosswalk rules
+#   Fuzz/run.sh TARGET SECONDS     TARGET: ddi fixedwidth csv gzip crosswalk rules stat order
 #
 # Builds the modules a target needs as instrumented static libraries under .build-fuzz/, seeds a corpus from
 # Fixtures/ (and Fixtures/malformed/), runs libFuzzer for SECONDS on one core, and copies any crashing,
@@ -17,8 +17,9 @@ OPT=${FUZZ_OPT:--O}
 mkdir -p "$OUT/lib" "$OUT/bin" "$OUT/logs" "$OUT/artifacts/$TARGET"
 rm -f "$OUT/artifacts/$TARGET"/*  # only what this run finds is kept as a regression
 SAN=(-sanitize=fuzzer,address -parse-as-library -swift-version 6 -package-name microdata "$OPT" -g)
-INC=(-I "$OUT/lib" -I Sources/CLibXML2 -I Sources/CZlib -I Sources/CReadStat -I Sources/CGLPK -Xcc -I/usr/include/libxml2)
-LIBS=(-L "$OUT/lib" -lxml2 -lz -lreadstat -lglpk)
+INC=(-I "$OUT/lib" -I Sources/CLibXML2 -I Sources/CZlib -I Sources/CReadStat -I Sources/CGLPK -I Sources/CXLSXWriter
+     -Xcc -I/usr/include/libxml2)
+LIBS=(-L "$OUT/lib" -lxml2 -lz -lreadstat -lglpk -lxlsxwriter)
 
 module() {  # module NAME: an instrumented static library and its .swiftmodule, rebuilt when a source is newer
     local name=$1 lib="$OUT/lib/lib$1.a"
@@ -35,7 +36,10 @@ case $TARGET in
     csv | gzip) MODULES=(MicrodataCodebook MicrodataReaders); MAXLEN=65536 ;;
     crosswalk) MODULES=(MicrodataCodebook MicrodataReaders MicrodataHarmonise); MAXLEN=65536 ;;
     rules) MODULES=(MicrodataCodebook MicrodataReaders MicrodataWeighting MicrodataDisclosure); MAXLEN=16384 ;;
-    *) echo "unknown target $TARGET (ddi fixedwidth csv gzip crosswalk rules)" >&2; exit 2 ;;
+    stat) MODULES=(MicrodataCodebook MicrodataReaders); MAXLEN=65536 ;;
+    order) MODULES=(MicrodataCodebook MicrodataReaders MicrodataWeighting MicrodataDisclosure MicrodataHarmonise
+                    MicrodataWrite MicrodataTables); MAXLEN=4096 ;;
+    *) echo "unknown target $TARGET (ddi fixedwidth csv gzip crosswalk rules stat order)" >&2; exit 2 ;;
 esac
 for m in "${MODULES[@]}"; do module "$m"; done
 BIN=$OUT/bin/fuzz-$TARGET

@@ -58,6 +58,8 @@ struct Tabulate: ParsableCommand {
     var replicateQuantiles = false
     @Option(help: "Population variance of a variable.") var variance: String?
     @Option(help: "Domain variables, comma-separated.") var by: String?
+    @Option(name: .customLong("max-domains"), help: "Most domains --by may make (default 2,000).")
+    var maxDomains = EstimationOptions.defaultMaxDomains
     @Option(help: "Proportion interval: logit (default), xlogit, likelihood, asin, beta, mean, wilson. Means, totals and ratios always have Wald intervals.") var ci: String = "logit"
     @Option(help: "Confidence level.") var level: Double = 0.95
     @Option(help: "Degrees of freedom (default: the design's; replicate designs: rank − 1).") var df: Double?
@@ -302,11 +304,12 @@ struct Tabulate: ParsableCommand {
         guard let fmt = ResultTableWriter.Format(rawValue: format.lowercased()) else {
             throw ValidationError("--format must be csv, json, markdown or text")
         }
-        let options = EstimationOptions(
+        var options = EstimationOptions(
             by: commaList(by), deff: deffReplace ? .replace : (deff ? .withoutReplacement : nil), level: level,
             ciMethod: method, useT: !normal, degreesOfFreedom: df, quantileRule: qrule,
             quantileInterval: method == .logit || method == .likelihood ? .mean : method,
             replicateQuantiles: replicateQuantiles)
+        options.maxDomains = maxDomains
         if replicateQuantiles && design.replicates == nil {
             throw ValidationError("--replicate-quantiles needs replicate weights (--replicate-weights)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import MicrodataCodebook
+import MicrodataReaders
 import MicrodataTestSupport
 import Testing
 
@@ -139,5 +140,44 @@ import Testing
         #expect(inspect.status == 0, "\(inspect.stderr)")
         #expect(inspect.stdout.contains("Title") && inspect.stdout.contains("red label"), "\(inspect.stdout)")
         #expect(!inspect.stdout.unicodeScalars.contains { $0.value == 0x9D || $0.value == 0x9B || $0.value == 0x9C })
+    }
+
+    /// `--by` with thousands of levels: the covariance of the estimates is quadratic in domains (5,000 levels
+    /// took 432 MB, 20,000 about 6 GB), so past `--max-domains` it is a clear error before any of that memory.
+    @Test func byBeyondMaxDomainsIsAClearErrorNamingTheOption() throws {
+        var text = "G,Y,W\n"
+        for i in 0..<2_500 { text += "g\(i),\(i % 5),1\ng\(i),\((i + 1) % 5),2\n" }
+        let data = try Fixtures.temporaryDirectory().appendingPathComponent("levels.csv")
+        try Data(text.utf8).write(to: data)
+        let capped = try Self.run(["tabulate", "--data", data.path, "--weight", "W", "--mean", "Y", "--by", "G"])
+        #expect(capped.status != 0 && capped.status < 128)
+        #expect(capped.stderr.contains("--by G makes more than 2000 domains"), "\(capped.stderr)")
+        #expect(capped.stderr.contains("--max-domains"))
+        let raised = try Self.run(["tabulate", "--data", data.path, "--weight", "W", "--mean", "Y", "--by", "G",
+                                   "--max-domains", "3000", "--no-disclosure-control"])
+        #expect(raised.status == 0, "\(raised.stderr)")
+        #expect(raised.stdout.split(separator: "\n").filter { $0.hasPrefix("g") }.count == 2_500)
+    }
+
+    /// Extracting 100,000 variables used 7 GB: every column reserved 65,536 rows. Batches now hold at most
+    /// `ReadOptions.batchCellBudget` cells, so memory follows the variables selected, not columns × batch size.
+    @Test func extractingManyVariablesKeepsEachBatchWithinTheCellBudget() throws {
+        #expect(ReadOptions().rowsPerBatch(columns: 100_000) == 41)
+        #expect(ReadOptions().rowsPerBatch(columns: 3) == 65_536)
+        #expect(ReadOptions().rowsPerBatch(columns: 10_000_000) == 1)
+        let columns = 10_000
+        var text = (0..<columns).map { "v\($0)" }.joined(separator: ",") + "\n"
+        let row = (0..<columns).map { String($0 % 10) }.joined(separator: ",") + "\n"
+        for _ in 0..<450 { text += row }
+        let url = try Fixtures.temporaryDirectory().appendingPathComponent("wide.csv")
+        try Data(text.utf8).write(to: url)
+        var all = try DataReader.open(data: url, codebook: nil)
+        var sizes: [Int] = []
+        while let batch = try all.nextBatch() { sizes.append(batch.rowCount) }
+        #expect(sizes == [419, 31])
+        var two = try DataReader.open(data: url, codebook: nil, options: ReadOptions(variables: ["v1", "v9999"]))
+        let batch = try two.nextBatch()
+        #expect(batch?.rowCount == 450)
+        #expect(batch?.columns.count == 2)
     }
 }

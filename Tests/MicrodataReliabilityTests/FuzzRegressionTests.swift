@@ -3,6 +3,7 @@ import MicrodataCodebook
 import MicrodataDisclosure
 import MicrodataHarmonise
 import MicrodataReaders
+import MicrodataTables
 import MicrodataTestSupport
 import Testing
 
@@ -98,5 +99,31 @@ import Testing
     @Test(arguments: inputs("rules"))
     func rulesInput(_ url: URL) throws {
         do { _ = try DisclosureRules.load(defaults: url) } catch { #expect(Self.isTyped(error), "\(error)") }
+    }
+
+    /// An SPSS/Stata/SAS file (`Fuzz/Targets/stat.swift`): its codebook and every batch, or a typed error.
+    @Test(arguments: inputs("stat"))
+    func statInput(_ url: URL) throws {
+        let copy = try Fixtures.temporaryDirectory().appendingPathComponent("data.bin")
+        try Data(contentsOf: url).write(to: copy)
+        var file = copy
+        if !StatFile.isStatFile(file) {
+            file = copy.deletingPathExtension().appendingPathExtension("por")
+            try Data(contentsOf: url).write(to: file)
+        }
+        guard StatFile.isStatFile(file) else { return }
+        do {
+            _ = try StatFile.codebookWithWarnings(file)
+            var source = try StatFile.open(file, options: ReadOptions(batchSize: 7))
+            while try source.nextBatch() != nil {}
+        } catch {
+            #expect(Self.isTyped(error), "\(error)")
+        }
+    }
+
+    /// A `--order` class-order file (`Fuzz/Targets/order.swift`).
+    @Test(arguments: inputs("order"))
+    func orderInput(_ url: URL) throws {
+        do { _ = try ClassScheme.order(contentsOf: url) } catch { #expect(Self.isTyped(error), "\(error)") }
     }
 }
