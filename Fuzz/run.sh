@@ -7,6 +7,7 @@
 # Fixtures/ (and Fixtures/malformed/), runs libFuzzer for SECONDS on one core, and copies any crashing,
 # timing-out or out-of-memory input into Fixtures/malformed/regressions/TARGET/, where the test suite
 # (MicrodataReliabilityTests) replays it. The log, with executions and coverage, is .build-fuzz/logs/TARGET.log.
+# FUZZ_ARGS adds libFuzzer flags, e.g. FUZZ_ARGS="-fork=1 -ignore_crashes=1" to go on past a known finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -61,7 +62,7 @@ export LSAN_OPTIONS="suppressions=$ROOT/Fuzz/lsan.supp:print_suppressions=0"
 export FUZZ_RULES_DEFAULTS=$ROOT/Codebooks/disclosure/default-rules.json
 LOG=$OUT/logs/$TARGET.log
 set +e
-"$BIN" -max_total_time="$SECONDS_TO_RUN" -max_len="$MAXLEN" -timeout=10 -rss_limit_mb=2048 \
+"$BIN" -max_total_time="$SECONDS_TO_RUN" -max_len="$MAXLEN" -timeout=10 -rss_limit_mb=2048 ${FUZZ_ARGS:-} \
     -print_final_stats=1 -artifact_prefix="$OUT/artifacts/$TARGET/" "$CORPUS" "$SEEDS" > "$LOG" 2>&1
 STATUS=$?
 set -e
