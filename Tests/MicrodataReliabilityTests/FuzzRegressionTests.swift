@@ -126,4 +126,37 @@ import Testing
     func orderInput(_ url: URL) throws {
         do { _ = try ClassScheme.order(contentsOf: url) } catch { #expect(Self.isTyped(error), "\(error)") }
     }
+
+    /// Every fuzz target's seed corpus holds every file of `Fixtures/malformed/` (`Fuzz/seeds.py`), but for the
+    /// kept ReadStat input, which only the `stat` target gets (RELIABILITY.md §6).
+    @Test(arguments: ["ddi", "csv", "stat", "order"])
+    func everyFuzzCorpusHoldsEveryMalformedFile(_ target: String) throws {
+        let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let python else { return }
+        let out = try Fixtures.temporaryDirectory()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["Fuzz/seeds.py", target, out.path, "16777216"]
+        process.currentDirectoryURL = Fixtures.packageRoot
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let seeds = Set(try FileManager.default.contentsOfDirectory(atPath: out.path).map {
+            try Data(contentsOf: out.appendingPathComponent($0))
+        })
+        let root = Fixtures.url("malformed")
+        let files = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String } ?? []
+        var checked = 0
+        for name in files where !name.hasSuffix(".py") && name != "MANIFEST.tsv" {
+            var isDirectory: ObjCBool = false
+            let url = root.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue
+            else { continue }
+            if name.hasPrefix("regressions/stat/") && target != "stat" { continue }
+            #expect(seeds.contains(try Data(contentsOf: url)), "\(target): \(name) is not in the corpus")
+            checked += 1
+        }
+        #expect(checked > 50)
+    }
 }
