@@ -65,6 +65,9 @@ public struct EstimationOptions: Sendable, Hashable {
     public var maxDomains = EstimationOptions.defaultMaxDomains
     /// The default cap on domains: 2,000.
     public static let defaultMaxDomains = 2_000
+    /// How many of the largest weighted contributions are kept per domain for the dominance rules (at
+    /// least the rules' `nkN`, and 2 for the p% rule).
+    public var keptContributions: Int = 4
 
     public init(
         by: [String] = [], deff: DesignEffectKind? = nil, level: Double = 0.95, ciMethod: ProportionCIMethod = .logit,
