@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "MicrodataHarmonise", dependencies: ["MicrodataCodebook", "MicrodataReaders"]),
         .target(name: "MicrodataWeighting", dependencies: ["MicrodataReaders"]),
         .target(name: "MicrodataDisclosure", dependencies: ["MicrodataWeighting", "CGLPK"]),
-        .target(name: "MicrodataWrite", dependencies: ["CXLSXWriter"]),
+        .target(name: "MicrodataWrite", dependencies: ["CXLSXWriter", "MicrodataCodebook"]),
         .target(name: "MicrodataLink", dependencies: ["MicrodataReaders", "MicrodataCodebook"]),
         .target(
             name: "MicrodataTables",
@@ -83,6 +83,7 @@ let package = Package(
             name: "MicrodataReliabilityTests",
             dependencies: [
                 "MicrodataCodebook", "MicrodataReaders", "MicrodataHarmonise", "MicrodataDisclosure", "MicrodataTestSupport",
+                "MicrodataTables",
             ]
         ),
     ]

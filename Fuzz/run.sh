@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of the parsers with libFuzzer (swiftc -sanitize=fuzzer,address).
 #
-#   Fuzz/run.sh TARGET SECONDS     TARGET: ddi fixedwidth csv gzip crosswalk rules
+#   Fuzz/run.sh TARGET SECONDS     TARGET: ddi fixedwidth csv gzip crosswalk rules stat order
 #
 # Builds the modules a target needs as instrumented static libraries under .build-fuzz/, seeds a corpus from
 # Fixtures/ (and Fixtures/malformed/), runs libFuzzer for SECONDS on one core, and copies any crashing,
 # timing-out or out-of-memory input into Fixtures/malformed/regressions/TARGET/, where the test suite
 # (MicrodataReliabilityTests) replays it. The log, with executions and coverage, is .build-fuzz/logs/TARGET.log.
+# FUZZ_ARGS adds libFuzzer flags, e.g. FUZZ_ARGS="-fork=1 -ignore_crashes=1" to go on past a known finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -17,8 +18,9 @@ OPT=${FUZZ_OPT:--O}
 mkdir -p "$OUT/lib" "$OUT/bin" "$OUT/logs" "$OUT/artifacts/$TARGET"
 rm -f "$OUT/artifacts/$TARGET"/*  # only what this run finds is kept as a regression
 SAN=(-sanitize=fuzzer,address -parse-as-library -swift-version 6 -package-name microdata "$OPT" -g)
-INC=(-I "$OUT/lib" -I Sources/CLibXML2 -I Sources/CZlib -I Sources/CReadStat -I Sources/CGLPK -Xcc -I/usr/include/libxml2)
-LIBS=(-L "$OUT/lib" -lxml2 -lz -lreadstat -lglpk)
+INC=(-I "$OUT/lib" -I Sources/CLibXML2 -I Sources/CZlib -I Sources/CReadStat -I Sources/CGLPK -I Sources/CXLSXWriter
+     -Xcc -I/usr/include/libxml2)
+LIBS=(-L "$OUT/lib" -lxml2 -lz -lreadstat -lglpk -lxlsxwriter)
 
 module() {  # module NAME: an instrumented static library and its .swiftmodule, rebuilt when a source is newer
     local name=$1 lib="$OUT/lib/lib$1.a"
@@ -35,7 +37,10 @@ case $TARGET in
     csv | gzip) MODULES=(MicrodataCodebook MicrodataReaders); MAXLEN=65536 ;;
     crosswalk) MODULES=(MicrodataCodebook MicrodataReaders MicrodataHarmonise); MAXLEN=65536 ;;
     rules) MODULES=(MicrodataCodebook MicrodataReaders MicrodataWeighting MicrodataDisclosure); MAXLEN=16384 ;;
-    *) echo "unknown target $TARGET (ddi fixedwidth csv gzip crosswalk rules)" >&2; exit 2 ;;
+    stat) MODULES=(MicrodataCodebook MicrodataReaders); MAXLEN=65536 ;;
+    order) MODULES=(MicrodataCodebook MicrodataReaders MicrodataWeighting MicrodataDisclosure MicrodataHarmonise
+                    MicrodataWrite MicrodataTables); MAXLEN=4096 ;;
+    *) echo "unknown target $TARGET (ddi fixedwidth csv gzip crosswalk rules stat order)" >&2; exit 2 ;;
 esac
 for m in "${MODULES[@]}"; do module "$m"; done
 BIN=$OUT/bin/fuzz-$TARGET
@@ -57,7 +62,7 @@ export LSAN_OPTIONS="suppressions=$ROOT/Fuzz/lsan.supp:print_suppressions=0"
 export FUZZ_RULES_DEFAULTS=$ROOT/Codebooks/disclosure/default-rules.json
 LOG=$OUT/logs/$TARGET.log
 set +e
-"$BIN" -max_total_time="$SECONDS_TO_RUN" -max_len="$MAXLEN" -timeout=10 -rss_limit_mb=2048 \
+"$BIN" -max_total_time="$SECONDS_TO_RUN" -max_len="$MAXLEN" -timeout=10 -rss_limit_mb=2048 ${FUZZ_ARGS:-} \
     -print_final_stats=1 -artifact_prefix="$OUT/artifacts/$TARGET/" "$CORPUS" "$SEEDS" > "$LOG" 2>&1
 STATUS=$?
 set -e

@@ -118,3 +118,12 @@ w("rules/not-json.json", "threshold = 10\n")
 w("rules/array.json", "[1, 2, 3]\n")
 w("rules/unknown-key.json", '{"threshhold": 10}\n')
 w("rules/wrong-type.json", '{"threshold": "ten"}\n')
+
+# --- issue 21: dcml out of range, an attribute flood, class order files ---------------------------------------
+os.makedirs("order", exist_ok=True)
+age = '<var ID="AGE" name="AGE" files="F1">'
+w("xml/dcml-negative.xml", good.replace(age, age[:-1] + ' dcml="-2">'))
+w("xml/dcml-too-large.xml", good.replace(age, age[:-1] + ' dcml="23">'))
+w("xml/many-attributes.xml", good.replace(age, age[:-1] + " " + " ".join(f'a{i}="x"' for i in range(300)) + ">"))
+w("order/duplicate-code.csv", "1,Higher\n2,Intermediate\n1,Higher again\n3,Lower\n")
+w("order/empty-code.csv", "1,Higher\n,No code\n")

@@ -66,6 +66,12 @@ final class DDICodebookBuilder: XMLStreamHandler {
             v.files = split(cursor.attribute("files"))
             line = cursor.line
             v.decimals = integer(cursor.attribute("dcml"), "dcml", of: v.name) ?? 0
+            if !DDILimits.impliedDecimals.contains(v.decimals) {
+                throw CodebookError(
+                    .malformed, file: source, line: line,
+                    message: "variable \(v.name): dcml must be a whole number from \(DDILimits.impliedDecimals.lowerBound) "
+                        + "to \(DDILimits.impliedDecimals.upperBound) (a Double carries 15 significant digits), found \(v.decimals)")
+            }
             v.interval = cursor.attribute("intrvl")
             v.nature = cursor.attribute("nature")
             v.recordTypes = split(cursor.attribute("rectype"))

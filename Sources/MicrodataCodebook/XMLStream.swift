@@ -88,6 +88,7 @@ enum XMLStream {
         if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size == 0 {
             throw CodebookError(.malformed, file: path, line: 1, column: 1, message: "the document is empty")
         }
+        try checkAttributes(file: path, limits: limits)
         guard let reader = xmlReaderForFile(path, nil, safeOptions) else {
             throw CodebookError(.unreadable, file: path, message: "libxml2 could not open the file")
         }
@@ -108,6 +109,8 @@ enum XMLStream {
             throw CodebookError(.malformed, file: source, line: 1, column: 1, message: "the document is empty")
         }
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            var scan = AttributeScan(limit: limits.maxAttributes)
+            if let count = scan.scan(raw) { throw attributeFlood(source, line: scan.line, count: count, limits) }
             let base = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
             guard let reader = xmlReaderForMemory(base, Int32(raw.count), source, nil, safeOptions) else {
                 throw CodebookError(.unreadable, file: source, message: "libxml2 could not read the data")
@@ -116,6 +119,26 @@ enum XMLStream {
             let doctype = declaresDoctype(data.prefix(prologScanLength))
             try drive(reader, source: source, doctype: doctype, limits: limits, handler: &handler)
         }
+    }
+
+    /// Refuses a document with an element carrying more than `limits.maxAttributes` attributes, reading it in
+    /// chunks before libxml2 parses it (see ``AttributeScan``).
+    private static func checkAttributes(file path: String, limits: DDILimits) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return }  // libxml2 reports it
+        defer { try? handle.close() }
+        var scan = AttributeScan(limit: limits.maxAttributes)
+        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            if let count = chunk.withUnsafeBytes({ scan.scan($0) }) {
+                throw attributeFlood(path, line: scan.line, count: count, limits)
+            }
+        }
+    }
+
+    private static func attributeFlood(_ source: String, line: Int, count: Int, _ limits: DDILimits) -> CodebookError {
+        CodebookError(
+            .limitExceeded, file: source, line: line,
+            message: "an element has more than \(limits.maxAttributes) attributes, the maximum "
+                + "(raise it with --max-xml-attributes, or DDILimits.maxAttributes)")
     }
 
     /// How much of the start of a document is searched for a DOCTYPE.

@@ -1,4 +1,5 @@
 import Foundation
+import MicrodataCodebook
 
 /// A table that has passed disclosure control (or was explicitly let through without it, stamped).
 ///
@@ -43,7 +44,8 @@ public struct CheckedTable: Sendable {
         return out
     }
 
-    static func quote(_ field: String) -> String {
+    static func quote(_ text: String) -> String {
+        let field = LabelText.csvCell(text)
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

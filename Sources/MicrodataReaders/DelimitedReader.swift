@@ -30,7 +30,6 @@ final class DelimitedReader: BatchSource {
     init(path: String, input: ByteInput, codebook: Codebook?, options: ReadOptions, rereadPath: String? = nil) throws {
         self.input = input
         self.options = options
-        batchSize = max(1, options.batchSize)
         encoding = TextEncoding(charset: codebook.flatMap { FixedWidthPlan.dataFile(of: $0, dataPath: path)?.charset })
         progress = ProgressReporter(input: input)
         // Header.
@@ -124,6 +123,7 @@ final class DelimitedReader: BatchSource {
             na[c] = false
         }
         self.rules = rules
+        batchSize = options.rowsPerBatch(columns: names.count)
         let reserve = min(batchSize, 1 << 16)
         let builders = names.indices.map { ColumnBuilder(name: names[$0], kind: kinds[$0], reserve: reserve) }
         self.builders = builders

@@ -43,7 +43,7 @@ final class FixedWidthReader: BatchSource {
         self.input = input
         self.plan = plan
         self.options = options
-        batchSize = max(1, options.batchSize)
+        batchSize = options.rowsPerBatch(columns: plan.tables.map(\.variables.count).max() ?? 1)
         let reserve = min(batchSize, 1 << 16)
         builders = plan.tables.map { table in
             table.variables.map { v in

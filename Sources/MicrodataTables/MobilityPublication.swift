@@ -38,8 +38,11 @@ public struct MobilityPublication: Sendable {
         let k = classes.classes.count
         let labels = classes.classes.map { $0.code == $0.shortLabel ? $0.code : "\($0.code) \($0.shortLabel)" }
         let several = results.tables.count > 1
+        let slugs = uniqueSlugs(results.tables.map(\.group))
         for (g, table) in results.tables.enumerated() {
-            let suffix = several ? "-\(slug(table.group))" : ""
+            let suffix = several ? "-\(slugs[g])" : ""
+            let firstTable = tables.count
+            defer { if several { for t in firstTable..<tables.count { tables[t].group = table.group } } }
             let named = several ? " (\(table.group))" : ""
             func hidden(_ i: Int, _ j: Int) -> Bool { protection?.cellSuppressed(group: g, origin: i, destination: j) ?? false }
             func rowHidden(_ i: Int) -> Bool { protection?.originTotalSuppressed(group: g, origin: i) ?? false }
@@ -194,9 +197,22 @@ private func rateLabel(_ name: String) -> String {
     }
 }
 
-private func slug(_ text: String) -> String {
-    let kept = text.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
-    return String(String(kept).split(separator: "-").joined(separator: "-").prefix(20))
+/// A short id part per group: lower-case letters and digits joined by `-`, at most 20 characters, made
+/// unique (`-2`, `-3`, …) where groups differ only in case, punctuation or after the 20th character.
+private func uniqueSlugs(_ groups: [String]) -> [String] {
+    var taken: Set<String> = []
+    return groups.enumerated().map { g, text in
+        let kept = text.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        var base = String(String(kept).split(separator: "-").joined(separator: "-").prefix(20))
+        if base.isEmpty { base = "group-\(g + 1)" }
+        var slug = base
+        var n = 1
+        while !taken.insert(slug).inserted {
+            n += 1
+            slug = "\(base)-\(n)"
+        }
+        return slug
+    }
 }
 
 private func formatDF(_ df: Double) -> String {

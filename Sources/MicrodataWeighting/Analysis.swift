@@ -60,6 +60,11 @@ public struct EstimationOptions: Sendable, Hashable {
     /// Replicate designs: a quantile's variance from the quantile in each replicate (R `interval.type =
     /// "quantile"`) rather than from a Woodruff interval on the replicate variance of F̂(q̂) (the default).
     public var replicateQuantiles: Bool
+    /// Most domains (combinations of `by` values) accepted; the design covariance of the estimates grows with
+    /// the square of their number, so a by-variable with thousands of levels is refused before it exhausts memory.
+    public var maxDomains = EstimationOptions.defaultMaxDomains
+    /// The default cap on domains: 2,000.
+    public static let defaultMaxDomains = 2_000
     /// How many of the largest weighted contributions are kept per domain for the dominance rules (at
     /// least the rules' `nkN`, and 2 for the p% rule).
     public var keptContributions: Int = 4

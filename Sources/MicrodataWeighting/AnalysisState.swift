@@ -263,7 +263,7 @@ struct AnalysisState {
                 }
             }
         }
-        if keepRows {
+        if keepRows && isCategorical {  // likelihood intervals are for proportions; means and totals are Wald
             for row in 0..<n where slots[row] >= 0 && levels[row] != 0 {
                 rowWeight.append(w[row])
                 rowLevel.append(levels[row])

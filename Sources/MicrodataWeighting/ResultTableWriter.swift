@@ -1,4 +1,5 @@
 import Foundation
+import MicrodataCodebook
 import MicrodataReaders
 
 /// Renders a ``ResultTable`` as CSV, JSON, Markdown or aligned text: the one place where estimates become
@@ -51,7 +52,8 @@ public enum ResultTableWriter {
         return out
     }
 
-    static func csvField(_ s: String) -> String {
+    static func csvField(_ text: String) -> String {
+        let s = LabelText.csvCell(text)
         if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
@@ -96,15 +98,14 @@ public enum ResultTableWriter {
         out += "| " + h.joined(separator: " | ") + " |\n"
         out += "|" + h.map { _ in " --- |" }.joined() + "\n"
         for c in table.cells {
-            out += "| " + fields(table, c, precise: false).map { $0.replacingOccurrences(of: "|", with: "\\|") }
-                .joined(separator: " | ") + " |\n"
+            out += "| " + fields(table, c, precise: false).map(LabelText.markdownCell).joined(separator: " | ") + " |\n"
         }
         return out
     }
 
     static func text(_ table: ResultTable) -> String {
         let h = header(table)
-        let rows = table.cells.map { fields(table, $0, precise: false) }
+        let rows = table.cells.map { fields(table, $0, precise: false).map(LabelText.terminalSafe) }
         var widths = h.map(\.count)
         for r in rows { for (k, f) in r.enumerated() { widths[k] = max(widths[k], f.count) } }
         func line(_ r: [String]) -> String {

@@ -328,6 +328,7 @@ public struct SurveyEstimator {
                 for k in byCodes.indices {
                     let c = byCodes[k][row]
                     if c < 0 { missing = true; break }
+                    if c > 0xFFFF { throw tooManyDomains() }  // the domain key holds 16 bits per by-variable
                     key |= UInt64(UInt16(truncatingIfNeeded: c)) << (16 * UInt64(k))
                 }
                 if missing {
@@ -338,6 +339,7 @@ public struct SurveyEstimator {
                     domain = d
                 } else {
                     domain = Int32(domainLabels.count)
+                    if domainLabels.count >= options.maxDomains { throw tooManyDomains() }
                     domainMap.insert(key, domain)
                     domainLabels.append(byCodes.indices.map { byCoders[$0].label(Int(byCodes[$0][row])) })
                 }
@@ -477,5 +479,15 @@ public struct SurveyEstimator {
         var estimator = try SurveyEstimator(design: design, analyses: analyses, options: options)
         while let batch = try source.nextBatch() { try estimator.add(batch) }
         return try estimator.finish()
+    }
+}
+
+extension SurveyEstimator {
+    /// The error for a `by` with more domains than ``EstimationOptions/maxDomains``.
+    func tooManyDomains() -> WeightingError {
+        .invalidRequest(
+            "--by \(options.by.joined(separator: ",")) makes more than \(options.maxDomains) domains; "
+                + "the design covariance grows with the square of their number (raise the cap with --max-domains, "
+                + "or group the by-variable's values)")
     }
 }

@@ -1,12 +1,14 @@
 import Foundation
+import MicrodataCodebook
 
 extension Publication {
     /// Tidy CSV: one row per cell, markers in place of suppressed numbers, and a comment-free header.
     ///
-    /// Columns: `table`, `row`, `column`, `estimate`, `se`, `ci_low`, `ci_high`, `n`, `flag`. A suppressed cell
-    /// has `[c]` as its estimate and nothing in the other numeric columns.
+    /// Columns: `table`, `row`, `column`, `estimate`, `se`, `ci_low`, `ci_high`, `n`, `flag`, `group`. A suppressed
+    /// cell has `[c]` as its estimate and nothing in the other numeric columns; `group` is the table's full group
+    /// label (empty with one group), so rows never depend on a shortened id to tell groups apart.
     public func csv() -> String {
-        var out = "table,row,column,estimate,se,ci_low,ci_high,n,flag\n"
+        var out = "table,row,column,estimate,se,ci_low,ci_high,n,flag,group\n"
         if let uncheckedStamp { out = "# \(uncheckedStamp)\n" + out }
         for table in tables {
             for row in table.rows {
@@ -22,6 +24,7 @@ extension Publication {
                         fields.append(cell.unweightedCount.map(String.init) ?? "")
                         fields.append(cell.flags.joined(separator: " "))
                     }
+                    fields.append(table.group ?? "")
                     out += fields.map(csvField).joined(separator: ",") + "\n"
                 }
             }
@@ -37,7 +40,8 @@ func csvNumber(_ value: Double) -> String {
 }
 
 /// A field quoted when it holds a comma, quote or line break (RFC 4180).
-func csvField(_ text: String) -> String {
+func csvField(_ label: String) -> String {
+    let text = LabelText.csvCell(label)
     guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
     return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MicrodataCodebook
 
 extension Publication {
     /// Markdown for the terminal and reports: each table with its unit, then the notes.
@@ -22,7 +23,7 @@ extension Publication {
 extension PublishedTable {
     /// The table as a Markdown pipe table with its title and unit.
     public func markdown() -> String {
-        var out = "## \(title)\n\n\(unit)\n\n"
+        var out = "## \(LabelText.markdownCell(title))\n\n\(LabelText.markdownCell(unit))\n\n"
         let header = [rowHeading] + columns
         out += "| " + header.map(escapePipes).joined(separator: " | ") + " |\n"
         out += "|" + header.indices.map { $0 == 0 ? " --- |" : " ---: |" }.joined() + "\n"
@@ -34,6 +35,4 @@ extension PublishedTable {
     }
 }
 
-private func escapePipes(_ text: String) -> String {
-    text.replacingOccurrences(of: "|", with: "\\|")
-}
+private func escapePipes(_ text: String) -> String { LabelText.markdownCell(text) }

@@ -46,8 +46,10 @@ extension Publication {
         if let subtitle { line(cover, subtitle) }
         line(cover, "Source: \(source)")
         for item in metadata { line(cover, "\(item.key): \(item.value)") }
+        let sheetNames = uniqueSheetNames(tables.map(\.id), reserved: Publication.fixedSheets)
         line(cover, "Contents", bold)
-        for table in tables { line(cover, "\(sheetName(table.id)): \(table.title)") }
+        line(cover, "The Contents sheet lists every table with its sheet, full identifier and group.")
+        for (table, name) in zip(tables, sheetNames) { line(cover, "\(name): \(table.title)") }
         line(cover, "Detail: every cell with its standard error, confidence interval, unweighted count and marker")
         line(cover, "Notes: notes and the meaning of the markers [c], [u], [x] and [r]")
 
@@ -63,9 +65,26 @@ extension Publication {
             worksheet_write_string(notesSheet, UInt32(i + 2), 1, note, nil)
         }
 
+        // Contents sheet: the full table identifier and group label, which a sheet name may have to shorten.
+        let contents = workbook_add_worksheet(workbook, "Contents")
+        worksheet_set_column(contents, 0, 2, 34, nil)
+        worksheet_set_column(contents, 3, 3, 80, wrap)
+        worksheet_write_string(contents, 0, 0, "Contents", heading)
+        for (j, h) in ["Sheet", "Table", "Group", "Title"].enumerated() {
+            worksheet_write_string(contents, 1, UInt16(j), h, bold)
+        }
+        for (i, (table, name)) in zip(tables, sheetNames).enumerated() {
+            for (j, text) in [name, table.id, table.group ?? "", table.title].enumerated() {
+                worksheet_write_string(contents, UInt32(i + 2), UInt16(j), text, nil)
+            }
+        }
+
         // One sheet per table.
-        for table in tables {
-            let sheet = workbook_add_worksheet(workbook, sheetName(table.id))
+        for (table, name) in zip(tables, sheetNames) {
+            guard let sheet = workbook_add_worksheet(workbook, name) else {
+                _ = workbook_close(workbook)
+                throw WriteError(path: url.path, message: "libxlsxwriter refused the worksheet name \(name)")
+            }
             let number = workbook_add_format(workbook)
             format_set_num_format(number, table.decimals == 0 ? "0" : "0." + String(repeating: "0", count: table.decimals))
             worksheet_set_column(sheet, 0, 0, 44, nil)
@@ -94,7 +113,8 @@ extension Publication {
         // Detail sheet: tidy, one row per cell, markers in their own column.
         let detail = workbook_add_worksheet(workbook, "Detail")
         worksheet_write_string(detail, 0, 0, "All cells with standard errors, 95% confidence intervals and unweighted counts", heading)
-        let headers = ["Table", "Row", "Column", "Estimate", "Standard error", "CI lower", "CI upper", "Unweighted n", "Marker"]
+        let headers = ["Table", "Row", "Column", "Estimate", "Standard error", "CI lower", "CI upper", "Unweighted n", "Marker",
+                       "Group"]
         for (j, h) in headers.enumerated() { worksheet_write_string(detail, 1, UInt16(j), h, bold) }
         worksheet_set_column(detail, 0, 2, 30, nil)
         worksheet_set_column(detail, 3, 8, 14, nil)
@@ -105,6 +125,7 @@ extension Publication {
                     worksheet_write_string(detail, d, 0, table.title, nil)
                     worksheet_write_string(detail, d, 1, row.label, nil)
                     worksheet_write_string(detail, d, 2, column, nil)
+                    if let group = table.group { worksheet_write_string(detail, d, 9, group, nil) }
                     if let marker = cell.marker {
                         worksheet_write_string(detail, d, 3, marker.rawValue, nil)
                         worksheet_write_string(detail, d, 8, marker.rawValue, nil)
@@ -129,8 +150,7 @@ extension Publication {
     }
 }
 
-/// A worksheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
-private func sheetName(_ id: String) -> String {
-    let cleaned = String(id.map { "[]:*?/\\".contains($0) ? "_" : $0 })
-    return String(cleaned.prefix(31))
+extension Publication {
+    /// The workbook's own sheets, and Excel's reserved `History`: no table sheet may take these names.
+    static let fixedSheets = ["Cover", "Notes", "Contents", "Detail", "History"]
 }

@@ -72,11 +72,14 @@ public struct PublishedTable: Sendable, Hashable, Codable {
     public var rows: [PublishedRow]
     /// Digits after the decimal point when shown as text.
     public var decimals: Int
+    /// The full label of the group (`--by` value) the table is for, when the publication has several.
+    public var group: String?
 
     package init(
         id: String, title: String, unit: String, rowHeading: String, columns: [String], rows: [PublishedRow],
-        decimals: Int = 1
+        decimals: Int = 1, group: String? = nil
     ) {
+        self.group = group
         self.id = id
         self.title = title
         self.unit = unit

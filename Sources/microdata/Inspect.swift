@@ -68,7 +68,7 @@ struct Inspect: ParsableCommand {
                 let levels = list.levelCounts.map(String.init).joined(separator: "/")
                 text += "Code list: \(name): \(list.allCodes.count) codes, levels \(levels)\n"
             }
-            FileHandle.standardOutput.write(Data(text.utf8))
+            FileHandle.standardOutput.write(Data(LabelText.terminalSafe(text).utf8))
         }
     }
 

@@ -3,7 +3,8 @@ import MicrodataCodebook
 import MicrodataReaders
 
 /// The resource caps of the parsers, raisable from the command line: `--max-line-length`, `--max-label-bytes`,
-/// `--max-xml-depth`, `--max-categories`. Each cap, when hit, is an error naming it.
+/// `--max-xml-depth`, `--max-categories`,
+/// `--max-xml-attributes`. Each cap, when hit, is an error naming it.
 struct LimitOptions: ParsableArguments {
     @Option(name: .customLong("max-line-length"), help: "Longest data line or record, in bytes (default 8 MiB).")
     var maxLineLength: Int = ReadOptions.defaultMaxLineLength
@@ -13,10 +14,13 @@ struct LimitOptions: ParsableArguments {
     var maxXMLDepth: Int = DDILimits().maxDepth
     @Option(name: .customLong("max-categories"), help: "Most categories of one codebook variable (default 100,000).")
     var maxCategories: Int = DDILimits().maxCategoriesPerVariable
+    @Option(name: .customLong("max-xml-attributes"), help: "Most attributes on one codebook XML element (default 256).")
+    var maxXMLAttributes: Int = DDILimits().maxAttributes
 
     func validate() throws {
         for (name, value) in [("--max-line-length", maxLineLength), ("--max-label-bytes", maxLabelBytes),
-                              ("--max-xml-depth", maxXMLDepth), ("--max-categories", maxCategories)] where value < 1 {
+                              ("--max-xml-depth", maxXMLDepth), ("--max-categories", maxCategories),
+                              ("--max-xml-attributes", maxXMLAttributes)] where value < 1 {
             throw ValidationError("\(name) must be at least 1, found \(value)")
         }
     }
@@ -24,7 +28,7 @@ struct LimitOptions: ParsableArguments {
     /// Makes these caps the ones every codebook parse and data read of this process uses.
     func apply() {
         Limits.ddi = DDILimits(maxDepth: maxXMLDepth, maxLabelBytes: maxLabelBytes,
-                               maxCategoriesPerVariable: maxCategories)
+                               maxCategoriesPerVariable: maxCategories, maxAttributes: maxXMLAttributes)
         Limits.maxLineLength = maxLineLength
     }
 }

@@ -54,9 +54,11 @@ struct Mobility: ParsableCommand {
     @OptionGroup(title: "Reading") var reading: ReadingOptions
     @OptionGroup(title: "Limits") var limits: LimitOptions
     @OptionGroup(title: "Linking and subpopulations") var linking: LinkOptions
+    @OptionGroup(title: "CSV safety") var csvSafety: CSVSafetyOptions
 
     func run() throws {
         limits.apply()
+        csvSafety.apply()
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
         guard ["tiers", "rank"].contains(directions) else { throw ValidationError("--directions must be tiers or rank") }
         let request = MobilityRequest(
@@ -220,11 +222,7 @@ struct MobilityRequest {
         switch order {
         case nil, "high-to-low": return (nil, false)
         case "low-to-high": return (nil, true)
-        case let path?:
-            let records = try DelimitedRecords(contentsOf: URL(fileURLWithPath: path)).records
-            return (records.enumerated().map { i, r in
-                ClassScheme.Class(code: r.fields[0], label: r.fields.count > 1 ? r.fields[1] : r.fields[0], tier: i)
-            }, false)
+        case let path?: return (try ClassScheme.order(contentsOf: URL(fileURLWithPath: path)), false)
         }
     }
 }

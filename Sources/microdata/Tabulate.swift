@@ -66,7 +66,9 @@ struct Tabulate: ParsableCommand {
     var replicateQuantiles = false
     @Option(help: "Population variance of a variable.") var variance: String?
     @Option(help: "Domain variables, comma-separated.") var by: String?
-    @Option(help: "Proportion interval: logit (default), xlogit, likelihood, asin, beta, mean, wilson.") var ci: String = "logit"
+    @Option(name: .customLong("max-domains"), help: "Most domains --by may make (default 2,000).")
+    var maxDomains = EstimationOptions.defaultMaxDomains
+    @Option(help: "Proportion interval: logit (default), xlogit, likelihood, asin, beta, mean, wilson. Means, totals and ratios always have Wald intervals.") var ci: String = "logit"
     @Option(help: "Confidence level.") var level: Double = 0.95
     @Option(help: "Degrees of freedom (default: the design's; replicate designs: rank − 1).") var df: Double?
     @Flag(help: "Normal instead of t intervals.") var normal = false
@@ -88,9 +90,11 @@ struct Tabulate: ParsableCommand {
     @OptionGroup(title: "Reading") var reading: ReadingOptions
     @OptionGroup(title: "Limits") var limits: LimitOptions
     @OptionGroup(title: "Linking and subpopulations") var linking: LinkOptions
+    @OptionGroup(title: "CSV safety") var csvSafety: CSVSafetyOptions
 
     func run() throws {
         limits.apply()
+        csvSafety.apply()
         if let auditPrivate {  // before any work: the full audit must stay out of the output folder
             try AuditFiles.checkPrivateLocation(
                 auditPrivate, outputFolders: output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? [],
@@ -243,18 +247,19 @@ struct Tabulate: ParsableCommand {
             out += checked.audit.map { "_Disclosure rules: \($0.rules.inForce)_\n\n" } ?? ""
             out += "_\(designLine)_\n\n| " + checked.header.joined(separator: " | ") + " |\n|"
                 + checked.header.map { _ in " --- |" }.joined() + "\n"
-            for row in checked.rows { out += "| " + row.joined(separator: " | ") + " |\n" }
+            for row in checked.rows { out += "| " + row.map(LabelText.markdownCell).joined(separator: " | ") + " |\n" }
             return out
         case .text:
+            let rows = checked.rows.map { $0.map(LabelText.terminalSafe) }
             var widths = checked.header.map(\.count)
-            for r in checked.rows { for (k, f) in r.enumerated() { widths[k] = max(widths[k], f.count) } }
+            for r in rows { for (k, f) in r.enumerated() { widths[k] = max(widths[k], f.count) } }
             func line(_ r: [String]) -> String {
                 r.enumerated().map { k, f in f.padding(toLength: widths[k], withPad: " ", startingAt: 0) }
                     .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
             }
             var out = (checked.stamp.map { $0 + "\n" } ?? "") + designLine + "\n"
                 + (checked.audit.map { "Disclosure rules: \($0.rules.inForce)\n" } ?? "") + line(checked.header) + "\n"
-            for r in checked.rows { out += line(r) + "\n" }
+            for r in rows { out += line(r) + "\n" }
             return out
         }
     }
@@ -358,11 +363,12 @@ struct Tabulate: ParsableCommand {
         guard let fmt = ResultTableWriter.Format(rawValue: format.lowercased()) else {
             throw ValidationError("--format must be csv, json, markdown or text")
         }
-        let options = EstimationOptions(
+        var options = EstimationOptions(
             by: commaList(by), deff: deffReplace ? .replace : (deff ? .withoutReplacement : nil), level: level,
             ciMethod: method, useT: !normal, degreesOfFreedom: df, quantileRule: qrule,
             quantileInterval: method == .logit || method == .likelihood ? .mean : method,
             replicateQuantiles: replicateQuantiles)
+        options.maxDomains = maxDomains
         if replicateQuantiles && design.replicates == nil {
             throw ValidationError("--replicate-quantiles needs replicate weights (--replicate-weights)")
         }

@@ -3,6 +3,7 @@ import MicrodataCodebook
 import MicrodataDisclosure
 import MicrodataHarmonise
 import MicrodataReaders
+import MicrodataTables
 import MicrodataTestSupport
 
 /// One row of `Fixtures/malformed/MANIFEST.tsv`: an input, the component that reads it and the error expected.
@@ -68,6 +69,8 @@ func run(_ c: CorpusCase) -> Outcome {
             while try source.nextBatch() != nil { batches += 1 }
         case "crosswalk":
             _ = try CrosswalkRegistry(folders: [urls[0]])
+        case "order":
+            _ = try ClassScheme.order(contentsOf: urls[0])
         case "rules":
             _ = try DisclosureRules.load(defaults: urls[0])
         case "rules-override":

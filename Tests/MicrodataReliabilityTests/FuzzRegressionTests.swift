@@ -3,6 +3,7 @@ import MicrodataCodebook
 import MicrodataDisclosure
 import MicrodataHarmonise
 import MicrodataReaders
+import MicrodataTables
 import MicrodataTestSupport
 import Testing
 
@@ -118,5 +119,64 @@ import Testing
 
     func rulesInput(_ url: URL) throws {
         do { _ = try DisclosureRules.load(defaults: url) } catch { #expect(Self.isTyped(error), "\(error)") }
+    }
+
+    /// An SPSS/Stata/SAS file (`Fuzz/Targets/stat.swift`): its codebook and every batch, or a typed error.
+    @Test(arguments: inputs("stat"))
+    func statInput(_ url: URL) throws {
+        let copy = try Fixtures.temporaryDirectory().appendingPathComponent("data.bin")
+        try Data(contentsOf: url).write(to: copy)
+        var file = copy
+        if !StatFile.isStatFile(file) {
+            file = copy.deletingPathExtension().appendingPathExtension("por")
+            try Data(contentsOf: url).write(to: file)
+        }
+        guard StatFile.isStatFile(file) else { return }
+        do {
+            _ = try StatFile.codebookWithWarnings(file)
+            var source = try StatFile.open(file, options: ReadOptions(batchSize: 7))
+            while try source.nextBatch() != nil {}
+        } catch {
+            #expect(Self.isTyped(error), "\(error)")
+        }
+    }
+
+    /// A `--order` class-order file (`Fuzz/Targets/order.swift`).
+    @Test(arguments: inputs("order"))
+    func orderInput(_ url: URL) throws {
+        do { _ = try ClassScheme.order(contentsOf: url) } catch { #expect(Self.isTyped(error), "\(error)") }
+    }
+
+    /// Every fuzz target's seed corpus holds every file of `Fixtures/malformed/` (`Fuzz/seeds.py`), but for the
+    /// kept ReadStat input, which only the `stat` target gets (RELIABILITY.md §7).
+    @Test(arguments: ["ddi", "csv", "stat", "order"])
+    func everyFuzzCorpusHoldsEveryMalformedFile(_ target: String) throws {
+        let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let python else { return }
+        let out = try Fixtures.temporaryDirectory()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["Fuzz/seeds.py", target, out.path, "16777216"]
+        process.currentDirectoryURL = Fixtures.packageRoot
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let seeds = Set(try FileManager.default.contentsOfDirectory(atPath: out.path).map {
+            try Data(contentsOf: out.appendingPathComponent($0))
+        })
+        let root = Fixtures.url("malformed")
+        let files = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String } ?? []
+        var checked = 0
+        for name in files where !name.hasSuffix(".py") && name != "MANIFEST.tsv" {
+            var isDirectory: ObjCBool = false
+            let url = root.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue
+            else { continue }
+            if name.hasPrefix("regressions/stat/") && target != "stat" { continue }
+            #expect(seeds.contains(try Data(contentsOf: url)), "\(target): \(name) is not in the corpus")
+            checked += 1
+        }
+        #expect(checked > 50)
     }
 }

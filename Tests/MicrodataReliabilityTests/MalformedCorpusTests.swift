@@ -22,7 +22,7 @@ import Testing
         #expect(cases.count >= 40)
         let named = Set(cases.flatMap(\.inputs))
         let root = Fixtures.url("malformed")
-        for area in ["xml", "csv", "gzip", "rules"] {
+        for area in ["xml", "csv", "gzip", "rules", "order"] {
             for file in try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(area).path) {
                 #expect(named.contains("\(area)/\(file)"), "\(area)/\(file) has no manifest row")
             }

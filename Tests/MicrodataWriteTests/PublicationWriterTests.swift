@@ -32,11 +32,11 @@ struct PublicationWriterTests {
     @Test func csvWritesMarkersInPlaceOfSuppressedNumbers() {
         let csv = Self.sample.csv()
         #expect(csv == """
-            table,row,column,estimate,se,ci_low,ci_high,n,flag
-            outflow,Higher,Higher,62.5,1.25,60,65,420,
-            outflow,Higher,"Lower, routine",[c],,,,,[c]
-            outflow,Lower,Higher,12.25,3.1,6.2,18.3,14,[u]
-            outflow,Lower,"Lower, routine",87.75,3.1,81.7,93.8,98,
+            table,row,column,estimate,se,ci_low,ci_high,n,flag,group
+            outflow,Higher,Higher,62.5,1.25,60,65,420,,
+            outflow,Higher,"Lower, routine",[c],,,,,[c],
+            outflow,Lower,Higher,12.25,3.1,6.2,18.3,14,[u],
+            outflow,Lower,"Lower, routine",87.75,3.1,81.7,93.8,98,,
 
             """)
     }
@@ -75,8 +75,8 @@ struct PublicationWriterTests {
         let data = try Data(contentsOf: url)
         #expect(data.prefix(2) == Data("PK".utf8))
         let listing = String(decoding: data, as: UTF8.self)
-        #expect(listing.contains("xl/worksheets/sheet4.xml"))  // Cover, Notes, outflow, Detail
-        #expect(!listing.contains("xl/worksheets/sheet5.xml"))
+        #expect(listing.contains("xl/worksheets/sheet5.xml"))  // Cover, Notes, Contents, outflow, Detail
+        #expect(!listing.contains("xl/worksheets/sheet6.xml"))
     }
 
     @Test func writingIntoAMissingFolderNamesThePath() {

@@ -43,7 +43,7 @@ final class StatDataSink: @unchecked Sendable {
         missingRanges = chosen.map(\.missingRanges)
         missingTexts = chosen.map { Set($0.missingTexts) }
         keepRawMissing = options.keepRawMissing
-        batchSize = max(1, options.batchSize)
+        batchSize = options.rowsPerBatch(columns: chosen.count)
         lastIndex = chosen.map(\.index).max() ?? -1
         reals = Array(repeating: [], count: chosen.count)
         texts = Array(repeating: [], count: chosen.count)
