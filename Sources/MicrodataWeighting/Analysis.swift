@@ -63,6 +63,8 @@ public struct EstimationOptions: Sendable, Hashable {
     /// How many of the largest weighted contributions are kept per domain for the dominance rules (at
     /// least the rules' `nkN`, and 2 for the p% rule).
     public var keptContributions: Int = 4
+    /// Attach each domain's Kish weighting effect (n, Σw, Σw², deff, n_eff of the input weights) to its cells.
+    public var kish: Bool = false
 
     public init(
         by: [String] = [], deff: DesignEffectKind? = nil, level: Double = 0.95, ciMethod: ProportionCIMethod = .logit,

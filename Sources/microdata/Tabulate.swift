@@ -84,6 +84,7 @@ struct Tabulate: ParsableCommand {
           help: "Turn disclosure control off: the output is stamped NOT DISCLOSURE CONTROLLED.")
     var noDisclosureControl = false
 
+    @OptionGroup(title: "Weights") var weighting: WeightingExtrasOptions
     @OptionGroup(title: "Cell-key perturbation") var cellKey: CellKeyOptions
     @OptionGroup(title: "Reading") var reading: ReadingOptions
     @OptionGroup(title: "Limits") var limits: LimitOptions
@@ -354,11 +355,12 @@ struct Tabulate: ParsableCommand {
         guard let fmt = ResultTableWriter.Format(rawValue: format.lowercased()) else {
             throw ValidationError("--format must be csv, json, markdown or text")
         }
-        let options = EstimationOptions(
+        var options = EstimationOptions(
             by: commaList(by), deff: deffReplace ? .replace : (deff ? .withoutReplacement : nil), level: level,
             ciMethod: method, useT: !normal, degreesOfFreedom: df, quantileRule: qrule,
             quantileInterval: method == .logit || method == .likelihood ? .mean : method,
             replicateQuantiles: replicateQuantiles)
+        try weighting.apply(to: &design, &options)
         if replicateQuantiles && design.replicates == nil {
             throw ValidationError("--replicate-quantiles needs replicate weights (--replicate-weights)")
         }
