@@ -5,7 +5,7 @@ import Testing
 
 /// `tabulate --kish`, `--unweighted` and `--weight 1` end to end, against R survey
 /// (Fixtures/rsurvey/kish_unit_weights_expected.csv, written by kish_unit_weights.R).
-@Suite(.timeLimit(.minutes(1))) struct CLIWeightingExtrasTests {
+@Suite(.timeLimit(.minutes(5))) struct CLIWeightingExtrasTests {
     static let expected: [String: Double] = {
         let records = try! DelimitedRecords(contentsOf: Fixtures.url("rsurvey/kish_unit_weights_expected.csv")).records
         var out: [String: Double] = [:]
@@ -48,5 +48,19 @@ import Testing
         }
         let both = try CLIFailureTests.run(["tabulate"] + base + ["--weight", "pw", "--unweighted"])
         #expect(both.status != 0 && both.stderr.contains("not both"), "\(both.stderr)")
+    }
+
+    @Test func likelihoodIntervalWithMissingValuesMatchesRFromTheCommandLine() throws {
+        // likelihood_missing_expected.csv, case L01: 32 of 183 rows have hi missing.
+        let r = try CLIDesignOptionTests.tabulate([
+            "--data", Fixtures.path("rsurvey/apiclus1_hi.csv"), "--weight", "pw", "--psu", "dnum", "--fpc", "fpc",
+            "--proportion", "hi", "--ci", "likelihood", "--missing", "hi=NA",
+        ])
+        let yes = r.rows.first { $0["level"] == "yes" }
+        func close(_ text: String?, _ want: Double) -> Bool { text.flatMap(Double.init).map { abs($0 - want) <= 1e-8 * want } == true }
+        #expect(r.rows.count == 2, "NA is missing, not a level: \(r.rows)")
+        #expect(close(yes?["estimate"], 0.622516556291389), "\(r.rows)")
+        #expect(close(yes?["ci_low"], 0.455260322095398), "\(r.rows)")
+        #expect(close(yes?["ci_high"], 0.771992540392423), "\(r.rows)")
     }
 }
