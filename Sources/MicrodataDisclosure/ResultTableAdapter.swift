@@ -206,8 +206,11 @@ extension DisclosureControl {
         result.byVariables + [
             "statistic", "variable", "level", "estimate", "se", "ci_low", "ci_high", "deff", "df", "n", "weighted_n",
             "cv_band", "nomis", "status",
-        ]
+        ] + (result.cells.contains { $0.kish != nil } ? kishHeader : [])
     }
+
+    /// The columns of Kish's weighting effect of each cell's domain, after the others when asked for.
+    static let kishHeader = ["sum_w2", "kish_deff", "n_eff"]
 
     /// The rendered row of cell `i`; `status` `nil` when disclosure control is off (nothing hidden).
     private func row(_ result: ResultTable, _ i: Int, status: CellStatus?) throws -> [String] {
@@ -237,6 +240,14 @@ extension DisclosureControl {
         }
         return cell.byValues + [cell.statistic, cell.variable, cell.level ?? ""] + shown
             + (suppressed ? ["", ""] : [quality.cvBand?.rawValue ?? "", quality.nomis.rawValue])
-            + [status?.label ?? "not-checked"]
+            + [status?.label ?? "not-checked"] + kishFields(result, cell, suppressed: suppressed, exact: status == nil)
+    }
+
+    /// Σw², deff and n_eff of the cell's domain: hidden with the cell, rounded as the other numbers.
+    private func kishFields(_ result: ResultTable, _ cell: ResultCell, suppressed: Bool, exact: Bool) -> [String] {
+        guard result.cells.contains(where: { $0.kish != nil }) else { return [] }
+        guard let k = cell.kish else { return Self.kishHeader.map { _ in "" } }
+        if suppressed { return Self.kishHeader.map { _ in CheckedTable.marker } }
+        return [k.sumSquaredWeights, k.designEffect, k.effectiveSampleSize].map(exact ? ResultTableWriter.formatFull : Self.format)
     }
 }

@@ -72,6 +72,8 @@ public struct EstimationOptions: Sendable, Hashable {
     /// with zero weight in every estimate, as R `subset(design, …)` and Stata `svy, subpop()`; PSU counts per
     /// stratum come from the full design, degrees of freedom from the units with rows inside (R `degf`).
     public var subpopulation: String?
+    /// Attach each domain's Kish weighting effect (n, Σw, Σw², deff, n_eff of the input weights) to its cells.
+    public var kish: Bool = false
 
     public init(
         by: [String] = [], deff: DesignEffectKind? = nil, level: Double = 0.95, ciMethod: ProportionCIMethod = .logit,

@@ -79,10 +79,17 @@ public struct Estimates: Sendable {
 }
 
 /// Kish's design effect due to weighting, `n Σw² / (Σw)²`, and the effective sample size `(Σw)²/Σw²`.
-public struct KishWeighting: Sendable, Hashable {
+public struct KishWeighting: Sendable, Hashable, Codable {
+    /// Rows with a non-zero weight.
     public var n: Int
     public var sumWeights: Double
     public var sumSquaredWeights: Double
     public var designEffect: Double { Double(n) * sumSquaredWeights / (sumWeights * sumWeights) }
     public var effectiveSampleSize: Double { sumWeights * sumWeights / sumSquaredWeights }
+
+    public init(n: Int, sumWeights: Double, sumSquaredWeights: Double) {
+        self.n = n
+        self.sumWeights = sumWeights
+        self.sumSquaredWeights = sumSquaredWeights
+    }
 }

@@ -54,6 +54,9 @@ public struct ResultCell: Sendable, Hashable, Codable {
     public var denominatorContributors: ContributorEvidence? = nil
     /// Quantiles: the units on either side of the published value.
     public var quantileSides: QuantileSides? = nil
+    /// Kish's weighting effect of the cell's domain (its rows with a non-zero input weight), when asked for
+    /// (``EstimationOptions/kish``).
+    public var kish: KishWeighting? = nil
 
     public init(
         byValues: [String] = [], statistic: String, variable: String, level: String? = nil, estimate: Double,

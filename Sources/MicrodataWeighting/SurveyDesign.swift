@@ -40,6 +40,9 @@ public struct SurveyDesign: Sendable, Hashable {
     /// The single cluster column holds household ids (the UK households-as-clusters mode); only the
     /// description changes, so every result names the mode.
     public var householdsAsClusters: Bool = false
+    /// Every row has weight 1 and no weight column is read (R `svydesign` without `weights` or `probs`);
+    /// the description says so.
+    public var unitWeights: Bool = false
 
     public init(
         weight: String?, strata: String? = nil, clusters: [String] = [], fpc: [String] = [], nest: Bool = false,
@@ -76,6 +79,11 @@ public struct SurveyDesign: Sendable, Hashable {
 
     /// The variance mode in words, printed with every result.
     public var modeDescription: String {
+        let mode = variance
+        return unitWeights ? mode + "; unit weights (no weight column)" : mode
+    }
+
+    private var variance: String {
         if let deft = designFactor {
             return "design factor: SE = \(deft) x SRS-with-replacement SE (weights \(weight ?? "-"))"
         }

@@ -54,6 +54,13 @@ extension SurveyEstimator {
             table.cells.append(contentsOf: cells)
             blocks.append(Estimates.Block(analysis: st.analysis, cells: start..<table.cells.count, covariance: cov))
         }
+        if options.kish {
+            var index: [[String]: Int] = [:]
+            for d in domainLabels.indices { index[domainLabels[d]] = d }
+            for i in table.cells.indices {
+                if let d = index[table.cells[i].byValues], d < domainKish.count { table.cells[i].kish = domainKish[d] }
+            }
+        }
         var estimates = Estimates(
             table: table, blocks: blocks, degreesOfFreedom: options.degreesOfFreedom ?? designDF, kish: kish,
             rowsWithMissingDomain: excludedByMissingDomain, calibration: fit?.summary)

@@ -43,6 +43,8 @@ public struct SurveyEstimator {
     var kishN = 0
     var kishSum = 0.0
     var kishSum2 = 0.0
+    /// Per domain: rows with a non-zero weight, Σw and Σw² (``EstimationOptions/kish``).
+    var domainKish: [KishWeighting] = []
     var excludedByMissingDomain = 0
     /// Rows with a negative weight (allowed by ``SurveyDesign/allowNegativeWeights``).
     var negativeWeightRows = 0
@@ -75,10 +77,13 @@ public struct SurveyEstimator {
                 throw WeightingError.invalidRequest("quantile probabilities must be in [0, 1]")
             }
         }
-        if design.weight == nil && design.fpc.isEmpty {
+        if design.unitWeights && design.weight != nil {
+            throw WeightingError.invalidDesign("give a weight column or unit weights, not both")
+        }
+        if design.weight == nil && design.fpc.isEmpty && !design.unitWeights {
             throw WeightingError.invalidDesign("give a weight column (or FPCs to derive weights from)")
         }
-        if design.weight == nil && (design.replicates != nil || design.designFactor != nil) {
+        if design.weight == nil && !design.unitWeights && (design.replicates != nil || design.designFactor != nil) {
             throw WeightingError.invalidDesign("replicate weights and design factors need a weight column")
         }
         if design.fpc.count > max(design.clusters.count, 1) {
@@ -107,7 +112,11 @@ public struct SurveyEstimator {
         taylor = design.replicates == nil && design.designFactor == nil
         elementPSU = design.clusters.isEmpty
         twoStage = design.clusters.count >= 2 && design.fpc.count >= 2
-        weightsFromFPC = design.weight == nil
+        weightsFromFPC = design.weight == nil && !design.unitWeights
+        if options.kish && weightsFromFPC {
+            throw WeightingError.invalidRequest(
+                "Kish's weighting effect per domain needs a weight column or unit weights (weights derived from FPCs)")
+        }
         byCoders = Array(repeating: ValueCoder(), count: options.by.count)
         if design.calibration != nil && design.raking != nil {
             throw WeightingError.invalidDesign("give calibration or raking, not both")
@@ -119,7 +128,7 @@ public struct SurveyEstimator {
         }
         rakingLevels = design.raking?.levels ?? []
         if calibrationTerms > 0 {
-            if !taylor || design.jackknife || design.weight == nil {
+            if !taylor || design.jackknife || weightsFromFPC {
                 throw WeightingError.invalidDesign(
                     "calibration is implemented for linearisation designs with a weight column")
             }
@@ -347,6 +356,14 @@ public struct SurveyEstimator {
                 domainLabels.append([])
             }
             domains[row] = domain
+            if options.kish {
+                while domainKish.count <= Int(domain) {
+                    domainKish.append(KishWeighting(n: 0, sumWeights: 0, sumSquaredWeights: 0))
+                }
+                domainKish[Int(domain)].n += 1
+                domainKish[Int(domain)].sumWeights += w
+                domainKish[Int(domain)].sumSquaredWeights += w * w
+            }
         }
 
         // Each analysis: the slot of every row, then its sums.

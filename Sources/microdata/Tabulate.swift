@@ -86,6 +86,7 @@ struct Tabulate: ParsableCommand {
           help: "Turn disclosure control off: the output is stamped NOT DISCLOSURE CONTROLLED.")
     var noDisclosureControl = false
 
+    @OptionGroup(title: "Weights") var weighting: WeightingExtrasOptions
     @OptionGroup(title: "Cell-key perturbation") var cellKey: CellKeyOptions
     @OptionGroup(title: "Reading") var reading: ReadingOptions
     @OptionGroup(title: "Limits") var limits: LimitOptions
@@ -369,6 +370,7 @@ struct Tabulate: ParsableCommand {
             quantileInterval: method == .logit || method == .likelihood ? .mean : method,
             replicateQuantiles: replicateQuantiles)
         options.maxDomains = maxDomains
+        try weighting.apply(to: &design, &options)
         if replicateQuantiles && design.replicates == nil {
             throw ValidationError("--replicate-quantiles needs replicate weights (--replicate-weights)")
         }
