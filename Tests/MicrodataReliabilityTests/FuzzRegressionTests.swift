@@ -37,6 +37,8 @@ import Testing
         case "crosswalk": try crosswalkInput(input.url)
         case "csv", "gzip": try delimitedInput(input.url)
         case "rules": try rulesInput(input.url)
+        case "stat": try statInput(input.url)
+        case "order": try orderInput(input.url)
         default: Issue.record("no replay for fuzz target \(input.target)")
         }
     }
@@ -122,7 +124,6 @@ import Testing
     }
 
     /// An SPSS/Stata/SAS file (`Fuzz/Targets/stat.swift`): its codebook and every batch, or a typed error.
-    @Test(arguments: inputs("stat"))
     func statInput(_ url: URL) throws {
         let copy = try Fixtures.temporaryDirectory().appendingPathComponent("data.bin")
         try Data(contentsOf: url).write(to: copy)
@@ -142,7 +143,6 @@ import Testing
     }
 
     /// A `--order` class-order file (`Fuzz/Targets/order.swift`).
-    @Test(arguments: inputs("order"))
     func orderInput(_ url: URL) throws {
         do { _ = try ClassScheme.order(contentsOf: url) } catch { #expect(Self.isTyped(error), "\(error)") }
     }
