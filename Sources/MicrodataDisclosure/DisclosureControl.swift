@@ -69,7 +69,7 @@ public struct DisclosureControl: Sendable {
         var (statuses, requirements) = primaryStatuses(table, hasMagnitude: hasMagnitude)
         if let primaries {
             for (i, status) in statuses.enumerated() where status.isPrimary { statuses[i] = .safe }
-            for (i, reqs) in primaries { statuses[i] = .primary(reqs.map(\.rule).joined(separator: "+")) }
+            for (i, reqs) in primaries { statuses[i] = .primary(reqs.ruleLabel) }
             requirements = primaries
         }
         if !hasMagnitude {

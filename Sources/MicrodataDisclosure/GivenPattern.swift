@@ -157,7 +157,7 @@ extension DisclosureControl {
     ) throws -> CheckedTable {
         var (statuses, _) = primaryStatuses(table, hasMagnitude: hasMagnitude)
         for i in statuses.indices where statuses[i].isPrimary { statuses[i] = .safe }
-        for (i, reqs) in primaries { statuses[i] = .primary(reqs.map(\.rule).joined(separator: "+")) }
+        for (i, reqs) in primaries { statuses[i] = .primary(reqs.ruleLabel) }
         for i in secondaries where primaries[i] == nil { statuses[i] = .secondary }
         return try render(table, statuses: statuses, requirements: primaries, hasMagnitude: hasMagnitude)
     }

@@ -22,6 +22,14 @@ public struct ProtectionRequirement: Sendable, Hashable, Codable {
     }
 }
 
+extension Array where Element == ProtectionRequirement {
+    /// The primary status label of these requirements: each rule once, in order (`threshold+nk`).
+    var ruleLabel: String {
+        var seen = Set<String>()
+        return compactMap { seen.insert($0.rule).inserted ? $0.rule : nil }.joined(separator: "+")
+    }
+}
+
 /// The outcome of the primary rules for one cell.
 public struct PrimaryAssessment: Sendable, Hashable {
     public var status: CellStatus

@@ -251,18 +251,20 @@ public struct ProtectionTable: Sendable {
         let (a, t) = (cells[atom].key, cells[p].key)
         if a.count == dimensions.count, t.count == dimensions.count {
             // A grid: in every dimension the atom's code is the total's code or below it.
-            for d in dimensions.indices where a[d] != t[d] {
-                var code = a[d], found = false, steps = 0
+            let inGrid = dimensions.indices.allSatisfy { d in
+                if a[d] == t[d] { return true }
+                var code = a[d], steps = 0
                 while let up = parentOfCode[d][code], steps <= dimensions[d].codes.count {
-                    if up == t[d] { found = true; break }
+                    if up == t[d] { return true }
                     code = up
                     steps += 1
                 }
-                if !found { return false }
+                return false
             }
-            return true
+            if inGrid { return true }
         }
-        // Otherwise walk down the relations that define p.
+        // Otherwise (a cell defined by its own relations, such as a rate numerator) walk down the relations
+        // that define p.
         var stack = [p], seen: Set<Int> = [p]
         while let c = stack.popLast() {
             for r in relationsOfCell[c] where relations[r].total == c {
