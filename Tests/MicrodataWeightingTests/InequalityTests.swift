@@ -1,0 +1,83 @@
+import Foundation
+import MicrodataReaders
+import MicrodataTestSupport
+import Testing
+
+@testable import MicrodataWeighting
+
+/// Inequality and poverty measures against R convey 1.0.1 (Fixtures/inequality, cases PI01–PI10).
+struct InequalityTests {
+    static let oracle: [String: Double] = {
+        var values: [String: Double] = [:]
+        let records = try! DelimitedRecords(contentsOf: Fixtures.url("inequality/expected.csv")).records
+        for r in records.dropFirst() { values["\(r.fields[0])|\(r.fields[2])|\(r.fields[3])"] = Double(r.fields[4]) }
+        return values
+    }()
+
+    func o(_ id: String, _ statistic: String, _ term: String) -> Double {
+        guard let v = Self.oracle["\(id)|\(statistic)|\(term)"] else {
+            Issue.record("no oracle value \(id) \(statistic) \(term)")
+            return .nan
+        }
+        return v
+    }
+
+    func check(_ cell: ResultCell, _ id: String, _ statistic: String, _ term: String) {
+        expectClose(cell.estimate, o(id, statistic, term), "\(id) \(term)")
+        expectClose(cell.standardError, o(id, "SE", term), "\(id) \(term) SE")
+    }
+
+    @Test func giniUnderClusterAndStratifiedDesigns() throws {
+        let a = try Designs.apiclus1.estimate(Designs.dclus1, [.inequality("api00", .gini)]).table.cells
+        #expect(a.count == 1 && a[0].statistic == "gini")
+        check(a[0], "PI01", "gini", "api00")
+        let b = try Designs.apistrat.estimate(Designs.dstrat, [.inequality("enroll", .gini)]).table.cells
+        check(b[0], "PI02", "gini", "enroll")
+    }
+
+    @Test func giniByDomain() throws {
+        let cells = try Designs.apistrat.estimate(
+            Designs.dstrat, [.inequality("enroll", .gini)], EstimationOptions(by: ["stype"])).table.cells
+        #expect(cells.map(\.byValues) == [["E"], ["H"], ["M"]])
+        for c in cells { check(c, "PI09", "gini", "stype=\(c.byValues[0])") }
+    }
+
+    @Test func giniUnderJK1ReplicateWeights() throws {
+        var f = Designs.apiclus1
+        f.append(try Frame("rep_dclus1_JK1.csv"))
+        let d = SurveyDesign(weight: "pw", replicates: ReplicateWeights(pattern: "^rw[0-9]+$", type: .jk1,
+                                                                       scale: 0.9148392779))
+        check(try f.estimate(d, [.inequality("api00", .gini)]).table.cells[0], "PI10", "gini", "api00")
+    }
+
+    @Test func lorenzOrdinatesAndTopShare() throws {
+        let ps = [0.2, 0.5, 0.8, 0.9]
+        let e = try Designs.apistrat.estimate(Designs.dstrat, [.inequality("enroll", .lorenz(ps))])
+        #expect(e.table.cells.map(\.level) == ["0.2", "0.5", "0.8", "0.9"])
+        for (k, p) in ps.enumerated() { check(e.table.cells[k], "PI06", "lorenz", "L(\(p))") }
+        // Covariances between ordinates of one domain are kept (svylorenz's variance matrix).
+        #expect(e.covariance(0, 3)! > 0)
+        let top = try Designs.apistrat.estimate(Designs.dstrat, [.inequality("enroll", .topShare(0.1))]).table.cells[0]
+        #expect(top.statistic == "top_share" && top.level == "0.1")
+        expectClose(top.estimate, 1 - o("PI06", "lorenz", "L(0.9)"), "top 10%")
+        expectClose(top.standardError, o("PI06", "SE", "L(0.9)"), "top 10% SE")
+    }
+
+    @Test func quintileShareRatio() throws {
+        let c = try Designs.apistrat.estimate(
+            Designs.dstrat, [.inequality("enroll", .quantileShareRatio(top: 0.8, bottom: 0.2))]).table.cells[0]
+        #expect(c.statistic == "qsr")
+        check(c, "PI03", "qsr", "enroll")
+    }
+
+    @Test func povertyThresholdAndRate() throws {
+        let t = try Designs.apistrat.estimate(
+            Designs.dstrat, [.inequality("enroll", .povertyThreshold(percent: 0.6, quantile: 0.5))]).table.cells[0]
+        #expect(t.statistic == "arpt")
+        check(t, "PI05", "arpt", "enroll")
+        let r = try Designs.apistrat.estimate(
+            Designs.dstrat, [.inequality("enroll", .povertyRate(percent: 0.6, quantile: 0.5))]).table.cells[0]
+        #expect(r.statistic == "arpr")
+        check(r, "PI04", "arpr", "enroll")
+    }
+}
