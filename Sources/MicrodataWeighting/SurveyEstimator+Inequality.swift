@@ -74,7 +74,7 @@ extension SurveyEstimator {
                     level: levels[e], estimate: estimates[e], standardError: se, ciLow: estimates[e] - t * se,
                     ciHigh: estimates[e] + t * se, designEffect: nil, degreesOfFreedom: df,
                     unweightedCount: rowsOfDomain[d].count, weightedCount: sample.N)
-                cell.quantileSides = Self.groupSides(measure, sample, e)
+                cell.quantileSides = Self.groupSides(measure, sample, e, whole: whole)
                 cells.append(cell)
             }
             blocks.append((start..<cells.count, cov))
@@ -154,8 +154,10 @@ extension SurveyEstimator {
         }
     }
 
-    /// Units strictly below and above the quantile that splits the groups a share or ratio reveals.
-    static func groupSides(_ measure: InequalityMeasure, _ sample: InequalitySample, _ e: Int) -> QuantileSides? {
+    /// Units strictly below and above the quantile that splits the groups a share or ratio reveals; for a
+    /// poverty rate, the units at or below the threshold and above it (the rate is a proportion of them).
+    static func groupSides(_ measure: InequalityMeasure, _ sample: InequalitySample, _ e: Int,
+                           whole: InequalitySample?) -> QuantileSides? {
         func sides(_ p: Double) -> QuantileSides {
             let q = sample.quantile(p)
             return QuantileSides(below: sample.x.filter { $0 < q }.count, above: sample.x.filter { $0 > q }.count)
@@ -166,6 +168,10 @@ extension SurveyEstimator {
         case .quantileShareRatio(let top, let bottom):
             let a = sides(top), b = sides(bottom)
             return QuantileSides(below: min(a.below, b.below), above: min(a.above, b.above))
+        case .povertyRate(let percent, let q):
+            let t = percent * whole!.quantile(q)
+            let poor = sample.x.filter { $0 <= t }.count
+            return QuantileSides(below: poor, above: sample.x.count - poor)
         default: return nil
         }
     }

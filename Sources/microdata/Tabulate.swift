@@ -87,6 +87,7 @@ struct Tabulate: ParsableCommand {
     @OptionGroup(title: "Cell-key perturbation") var cellKey: CellKeyOptions
     @OptionGroup(title: "Reading") var reading: ReadingOptions
     @OptionGroup(title: "Limits") var limits: LimitOptions
+    @OptionGroup(title: "Inequality and poverty") var inequality: InequalityOptions
 
     func run() throws {
         limits.apply()
@@ -341,8 +342,10 @@ struct Tabulate: ParsableCommand {
             }
             analyses.append(.quantile(String(v[..<colon]), ps))
         }
+        analyses += try inequality.analyses()
         guard analyses.count == 1 else {
-            throw ValidationError("give exactly one of --mean, --total, --proportion, --ratio, --quantile, --variance")
+            throw ValidationError("give exactly one of --mean, --total, --proportion, --ratio, --quantile, --variance, "
+                                  + "--gini, --lorenz, --top-share, --quantile-share-ratio, --poverty-threshold, --poverty-rate")
         }
         guard let qrule = QuantileRule(rawValue: quantileRule.lowercased()) else {
             throw ValidationError("--quantile-rule must be math, school or hf1 ... hf9")

@@ -9,10 +9,21 @@ import Testing
 struct InequalityTests {
     static let oracle: [String: Double] = {
         var values: [String: Double] = [:]
-        let records = try! DelimitedRecords(contentsOf: Fixtures.url("inequality/expected.csv")).records
-        for r in records.dropFirst() { values["\(r.fields[0])|\(r.fields[2])|\(r.fields[3])"] = Double(r.fields[4]) }
+        for file in ["expected.csv", "more_cases_expected.csv"] {
+            let records = try! DelimitedRecords(contentsOf: Fixtures.url("inequality/\(file)")).records
+            for r in records.dropFirst() { values["\(r.fields[0])|\(r.fields[2])|\(r.fields[3])"] = Double(r.fields[4]) }
+        }
         return values
     }()
+
+    static let jk1: Frame = {
+        var f = Designs.apiclus1
+        f.append(try! Frame("rep_dclus1_JK1.csv"))
+        return f
+    }()
+    static let djk = SurveyDesign(weight: "pw", replicates: ReplicateWeights(pattern: "^rw[0-9]+$", type: .jk1,
+                                                                             scale: 0.9148392779))
+    static let weightsOnly = SurveyDesign(weight: "pw")
 
     func o(_ id: String, _ statistic: String, _ term: String) -> Double {
         guard let v = Self.oracle["\(id)|\(statistic)|\(term)"] else {
@@ -43,11 +54,7 @@ struct InequalityTests {
     }
 
     @Test func giniUnderJK1ReplicateWeights() throws {
-        var f = Designs.apiclus1
-        f.append(try Frame("rep_dclus1_JK1.csv"))
-        let d = SurveyDesign(weight: "pw", replicates: ReplicateWeights(pattern: "^rw[0-9]+$", type: .jk1,
-                                                                       scale: 0.9148392779))
-        check(try f.estimate(d, [.inequality("api00", .gini)]).table.cells[0], "PI10", "gini", "api00")
+        check(try Self.jk1.estimate(Self.djk, [.inequality("api00", .gini)]).table.cells[0], "PI10", "gini", "api00")
     }
 
     @Test func lorenzOrdinatesAndTopShare() throws {
@@ -79,5 +86,78 @@ struct InequalityTests {
             Designs.dstrat, [.inequality("enroll", .povertyRate(percent: 0.6, quantile: 0.5))]).table.cells[0]
         #expect(r.statistic == "arpr")
         check(r, "PI04", "arpr", "enroll")
+    }
+
+    @Test func weightsOnlyDesign() throws {
+        let f = Designs.apistrat
+        check(try f.estimate(Self.weightsOnly, [.inequality("enroll", .gini)]).table.cells[0], "IQ01", "gini", "enroll")
+        check(try f.estimate(Self.weightsOnly, [.inequality("enroll", .quantileShareRatio(top: 0.8, bottom: 0.2))])
+                .table.cells[0], "IQ02", "qsr", "enroll")
+        check(try f.estimate(Self.weightsOnly, [.inequality("enroll", .povertyRate(percent: 0.6, quantile: 0.5))])
+                .table.cells[0], "IQ03", "arpr", "enroll")
+    }
+
+    @Test func povertyRateByDomainUsesTheWholeSampleThreshold() throws {
+        let cells = try Designs.apistrat.estimate(
+            Designs.dstrat, [.inequality("enroll", .povertyRate(percent: 0.6, quantile: 0.5))],
+            EstimationOptions(by: ["stype"])).table.cells
+        #expect(cells.count == 3)
+        for c in cells { check(c, "IQ04", "arpr", "stype=\(c.byValues[0])") }
+    }
+
+    @Test func thresholdAndRatioByDomainUnderClusters() throws {
+        let t = try Designs.apiclus1.estimate(
+            Designs.dclus1, [.inequality("api00", .povertyThreshold(percent: 0.6, quantile: 0.5))],
+            EstimationOptions(by: ["stype"])).table.cells
+        for c in t { check(c, "IQ05", "arpt", "stype=\(c.byValues[0])") }
+        let q = try Designs.apiclus1.estimate(
+            Designs.dclus1, [.inequality("api00", .quantileShareRatio(top: 0.8, bottom: 0.2))],
+            EstimationOptions(by: ["stype"])).table.cells
+        for c in q { check(c, "IQ06", "qsr", "stype=\(c.byValues[0])") }
+        let l = try Designs.apiclus1.estimate(Designs.dclus1, [.inequality("api00", .lorenz([0.5, 0.9]))]).table.cells
+        check(l[0], "IQ11", "lorenz", "L(0.5)")
+        check(l[1], "IQ11", "lorenz", "L(0.9)")
+    }
+
+    @Test func replicateWeightsReestimateEachMeasure() throws {
+        let f = Self.jk1, d = Self.djk
+        check(try f.estimate(d, [.inequality("api00", .quantileShareRatio(top: 0.8, bottom: 0.2))]).table.cells[0],
+              "IQ07", "qsr", "api00")
+        check(try f.estimate(d, [.inequality("enroll", .povertyRate(percent: 0.6, quantile: 0.5))]).table.cells[0],
+              "IQ08", "arpr", "enroll")
+        check(try f.estimate(d, [.inequality("api00", .povertyThreshold(percent: 0.6, quantile: 0.5))]).table.cells[0],
+              "IQ09", "arpt", "api00")
+        let l = try f.estimate(d, [.inequality("api00", .lorenz([0.5, 0.9]))]).table.cells
+        check(l[0], "IQ10", "lorenz", "L(0.5)")
+        check(l[1], "IQ10", "lorenz", "L(0.9)")
+    }
+
+    @Test func sharesRecordTheUnitsOnEachSideOfTheirQuantile() throws {
+        // apistrat has 200 schools: a top-1% share rests on about two of them.
+        let c = try Designs.apistrat.estimate(Designs.dstrat, [.inequality("enroll", .topShare(0.01))]).table.cells[0]
+        let sides = try #require(c.quantileSides)
+        #expect(sides.above < 10 && sides.below > 150)
+        let g = try Designs.apistrat.estimate(Designs.dstrat, [.inequality("enroll", .gini)]).table.cells[0]
+        #expect(g.quantileSides == nil && g.unweightedCount == 200)
+    }
+
+    @Test func povertyRateRecordsThePoorAndTheRest() throws {
+        // IQ04: 2% of the 50 middle schools are below the threshold: one school.
+        let cells = try Designs.apistrat.estimate(
+            Designs.dstrat, [.inequality("enroll", .povertyRate(percent: 0.6, quantile: 0.5))],
+            EstimationOptions(by: ["stype"])).table.cells
+        #expect(cells.map(\.quantileSides) == [QuantileSides(below: 17, above: 83), QuantileSides(below: 3, above: 47),
+                                               QuantileSides(below: 1, above: 49)])
+    }
+
+    @Test func optionTextParsesToMeasures() throws {
+        #expect(try InequalityMeasure.parse(option: "gini", "wealth") == ("wealth", .gini))
+        #expect(try InequalityMeasure.parse(option: "quantile-share-ratio", "w").measure
+                    == .quantileShareRatio(top: 0.8, bottom: 0.2))
+        #expect(try InequalityMeasure.parse(option: "poverty-rate", "w:50,0.5").measure
+                    == .povertyRate(percent: 0.5, quantile: 0.5))
+        #expect(try InequalityMeasure.parse(option: "top-share", "w:0.1").measure == .topShare(0.1))
+        #expect(throws: WeightingError.self) { try InequalityMeasure.parse(option: "lorenz", "w:1.5") }
+        #expect(throws: WeightingError.self) { try InequalityMeasure.parse(option: "top-share", "w") }
     }
 }
