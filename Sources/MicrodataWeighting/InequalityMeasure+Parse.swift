@@ -1,9 +1,9 @@
 extension InequalityMeasure {
     /// Parses the value of a `tabulate` option (`gini`, `lorenz`, `top-share`, `quantile-share-ratio`,
-    /// `poverty-threshold`, `poverty-rate`) into the variable and the measure.
+    /// `poverty-threshold`, `poverty-rate`, `atkinson`, `gei`) into the variable and the measure.
     ///
     /// Forms: `V`, `V:P[,P…]` (Lorenz), `V:P` (top share), `V[:TOP/BOTTOM]` (default 0.8/0.2),
-    /// `V[:PCT,Q]` (poverty: PCT percent of the Q quantile, default 60,0.5).
+    /// `V[:PCT,Q]` (poverty: PCT percent of the Q quantile, default 60,0.5), `V:EPS` (Atkinson, GEI).
     public static func parse(option: String, _ text: String) throws -> (variable: String, measure: InequalityMeasure) {
         func fail(_ why: String) -> WeightingError {
             WeightingError.invalidRequest("--\(option) '\(text)': \(why)")
@@ -46,6 +46,12 @@ extension InequalityMeasure {
             return option == "poverty-rate"
                 ? (variable, .povertyRate(percent: percent / 100, quantile: q))
                 : (variable, .povertyThreshold(percent: percent / 100, quantile: q))
+        case "atkinson", "gei":
+            guard let argument, let value = Double(argument), value.isFinite else {
+                throw fail(option == "gei" ? "give V:ALPHA (0 = mean log deviation, 1 = Theil T)" : "give V:EPSILON")
+            }
+            if option == "atkinson" && !(value > 0) { throw fail("epsilon must be positive") }
+            return (variable, option == "gei" ? .gei(value) : .atkinson(value))
         default:
             throw fail("not an inequality option")
         }

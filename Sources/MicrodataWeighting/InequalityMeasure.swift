@@ -19,6 +19,11 @@ public enum InequalityMeasure: Sendable, Hashable {
     /// The at-risk-of-poverty rate: the share of the domain at or below the threshold of the whole sample
     /// (`svyarpr`).
     case povertyRate(percent: Double, quantile: Double)
+    /// The Atkinson index with inequality aversion ε (`svyatk`); positive values only.
+    case atkinson(Double)
+    /// The generalised entropy index with parameter α (`svygei`; 0 = mean log deviation, 1 = Theil T);
+    /// positive values only.
+    case gei(Double)
 
     /// The `statistic` column of its cells.
     public var statistic: String {
@@ -29,6 +34,8 @@ public enum InequalityMeasure: Sendable, Hashable {
         case .quantileShareRatio: return "qsr"
         case .povertyThreshold: return "arpt"
         case .povertyRate: return "arpr"
+        case .atkinson: return "atkinson"
+        case .gei: return "gei"
         }
     }
 
@@ -39,6 +46,14 @@ public enum InequalityMeasure: Sendable, Hashable {
         case .topShare(let p): return [Self.format(p)]
         case .quantileShareRatio(let top, let bottom): return ["\(Self.format(top))/\(Self.format(bottom))"]
         default: return [nil]
+        }
+    }
+
+    /// Whether the measure is defined only for positive values.
+    var needsPositiveValues: Bool {
+        switch self {
+        case .atkinson, .gei: return true
+        default: return false
         }
     }
 

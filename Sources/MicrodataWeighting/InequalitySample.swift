@@ -142,4 +142,46 @@ struct InequalitySample {
     func shareAtOrBelow(_ t: Double) -> Double {
         Self.sum(x.count) { x[$0] <= t ? w[$0] : 0 } / N
     }
+
+    /// `CalcAtkinson` and `CalcAtkinson_IF` (positive values).
+    func atkinson(_ epsilon: Double) -> (Double, [Double]) {
+        let u0 = N, u1 = Y
+        if epsilon == 1 {
+            let t0 = Self.sum(x.count) { w[$0] * log(x[$0]) }
+            let a = 1 - (u0 / u1) * exp(t0 / u0)
+            let lin = x.map { v in (a - 1) * (1 - t0 / u0) / u0 + v * (1 - a) / u1 + log(v) * (a - 1) / u0 }
+            return (a, lin)
+        }
+        let uneps = Self.sum(x.count) { w[$0] * pow(x[$0], 1 - epsilon) }
+        let afac = epsilon / (1 - epsilon), bfac = 1 / (1 - epsilon)
+        let a = 1 - pow(uneps, bfac) / (pow(u0, afac) * u1)
+        let l1 = afac * pow(uneps, bfac) / (u1 * pow(u0, bfac))
+        let lin = x.map { v in
+            l1 + v * pow(uneps, bfac) / (pow(u0, afac) * u1 * u1)
+                - bfac * pow(v, 1 - epsilon) * pow(uneps, afac) / (pow(u0, afac) * u1)
+        }
+        return (a, lin)
+    }
+
+    /// `CalcGEI` and `CalcGEI_IF` (positive values).
+    func gei(_ epsilon: Double) -> (Double, [Double]) {
+        let mean = Y / N
+        func score(_ v: Double) -> Double {
+            let u = v / mean
+            if epsilon == 0 { return -log(u) }
+            if epsilon == 1 { return u * log(u) }
+            return (pow(u, epsilon) - 1) / (epsilon * epsilon - epsilon)
+        }
+        let g = Self.sum(x.count) { w[$0] * score(x[$0]) } / N
+        let partial: Double
+        if epsilon == 0 {
+            partial = 1 / mean
+        } else if epsilon == 1 {
+            partial = -(1 / mean) * (g + 1)
+        } else {
+            partial = -(1 / (mean * (epsilon - 1))) * ((epsilon * epsilon - epsilon) * g + 1)
+        }
+        let lin = x.map { v in (1 / N) * (score(v) - g) + partial * ((v - mean) / N) }
+        return (g, lin)
+    }
 }

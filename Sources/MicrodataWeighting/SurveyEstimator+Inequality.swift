@@ -21,6 +21,15 @@ extension SurveyEstimator {
                     + "factors, design-built jackknives or calibration)")
         }
         let (rowsOfDomain, domainRows) = quantileRows(st)
+        if measure.needsPositiveValues {
+            let nonPositive = st.qx.filter { $0 <= 0 }.count
+            if nonPositive > 0 {
+                throw WeightingError.invalidRequest(
+                    "\(measure.statistic) is defined for positive values only: \(nonPositive) rows of "
+                        + "'\(st.analysis.label)' are ≤ 0; restrict to \(st.analysis.label) > 0 first "
+                        + "(for example --subpop '\(st.analysis.label) > 0')")
+            }
+        }
         let wholeSampleTerms: Bool
         switch measure {
         case .povertyRate, .povertyThreshold: wholeSampleTerms = true
@@ -136,6 +145,8 @@ extension SurveyEstimator {
                 }
             }
             return ([rate], [Influence(rows: rows, values: values)])
+        case .atkinson(let epsilon): return one(sample.atkinson(epsilon))
+        case .gei(let alpha): return one(sample.gei(alpha))
         }
     }
 
@@ -151,6 +162,8 @@ extension SurveyEstimator {
         case .povertyThreshold(let percent, let q): return [percent * sample.quantile(q)]
         case .povertyRate(let percent, let q):
             return [sample.shareAtOrBelow(percent * whole!.quantile(q))]
+        case .atkinson(let epsilon): return [sample.atkinson(epsilon).0]
+        case .gei(let alpha): return [sample.gei(alpha).0]
         }
     }
 

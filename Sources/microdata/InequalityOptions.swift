@@ -14,12 +14,16 @@ struct InequalityOptions: ParsableArguments {
     var povertyThreshold: String?
     @Option(name: .customLong("poverty-rate"), help: "V[:PCT,Q]: share at or below the whole sample's threshold (svyarpr).")
     var povertyRate: String?
+    @Option(help: "V:EPSILON: Atkinson index (svyatk); values must be positive.") var atkinson: String?
+    @Option(help: "V:ALPHA: generalised entropy (svygei; 0 = mean log deviation, 1 = Theil T); positive values.")
+    var gei: String?
 
     /// The analyses asked for.
     func analyses() throws -> [Analysis] {
         let given: [(String, String?)] = [
             ("gini", gini), ("lorenz", lorenz), ("top-share", topShare), ("quantile-share-ratio", quantileShareRatio),
-            ("poverty-threshold", povertyThreshold), ("poverty-rate", povertyRate),
+            ("poverty-threshold", povertyThreshold), ("poverty-rate", povertyRate), ("atkinson", atkinson),
+            ("gei", gei),
         ]
         return try given.compactMap { option, value in
             guard let value else { return nil }

@@ -344,8 +344,9 @@ struct Tabulate: ParsableCommand {
         }
         analyses += try inequality.analyses()
         guard analyses.count == 1 else {
-            throw ValidationError("give exactly one of --mean, --total, --proportion, --ratio, --quantile, --variance, "
-                                  + "--gini, --lorenz, --top-share, --quantile-share-ratio, --poverty-threshold, --poverty-rate")
+            throw ValidationError(
+                "give exactly one of --mean, --total, --proportion, --ratio, --quantile, --variance, --gini, --lorenz, "
+                    + "--top-share, --quantile-share-ratio, --poverty-threshold, --poverty-rate, --atkinson, --gei")
         }
         guard let qrule = QuantileRule(rawValue: quantileRule.lowercased()) else {
             throw ValidationError("--quantile-rule must be math, school or hf1 ... hf9")

@@ -160,4 +160,49 @@ struct InequalityTests {
         #expect(throws: WeightingError.self) { try InequalityMeasure.parse(option: "lorenz", "w:1.5") }
         #expect(throws: WeightingError.self) { try InequalityMeasure.parse(option: "top-share", "w") }
     }
+
+    @Test func atkinsonAndGeneralisedEntropy() throws {
+        check(try Designs.apistrat.estimate(Designs.dstrat, [.inequality("enroll", .atkinson(0.5))]).table.cells[0],
+              "PI07", "atkinson", "enroll")
+        check(try Designs.apistrat.estimate(Designs.dstrat, [.inequality("enroll", .gei(1))]).table.cells[0],
+              "PI08", "gei", "enroll")
+        check(try Designs.apistrat.estimate(Designs.dstrat, [.inequality("enroll", .atkinson(1))]).table.cells[0],
+              "IQ12", "atkinson", "enroll")
+        check(try Designs.apiclus1.estimate(Designs.dclus1, [.inequality("api00", .gei(0))]).table.cells[0],
+              "IQ13", "gei", "api00")
+        check(try Designs.apiclus1.estimate(Designs.dclus1, [.inequality("api00", .gei(2))]).table.cells[0],
+              "IQ14", "gei", "api00")
+        let byType = try Designs.apistrat.estimate(Designs.dstrat, [.inequality("enroll", .atkinson(2))],
+                                                   EstimationOptions(by: ["stype"])).table.cells
+        for c in byType { check(c, "IQ15", "atkinson", "stype=\(c.byValues[0])") }
+    }
+
+    @Test func atkinsonAndEntropyRefuseValuesNotAboveZero() throws {
+        var f = Designs.apistrat
+        let enroll = f.doubles("enroll")
+        f.add("shifted", enroll.map { $0 - 200 })
+        let nonPositive = enroll.filter { $0 - 200 <= 0 }.count
+        #expect(nonPositive > 0)
+        for measure in [InequalityMeasure.atkinson(1), .gei(0)] {
+            #expect(throws: WeightingError.invalidRequest(
+                "\(measure.statistic) is defined for positive values only: \(nonPositive) rows of 'shifted' are ≤ 0; "
+                    + "restrict to shifted > 0 first (for example --subpop 'shifted > 0')")) {
+                try f.estimate(Designs.dstrat, [.inequality("shifted", measure)])
+            }
+        }
+        // The Gini coefficient is defined with negative values.
+        #expect(try f.estimate(Designs.dstrat, [.inequality("shifted", .gini)]).table.cells[0].estimate.isFinite)
+    }
+
+    @Test func aPSUWhoseRunningScoreSumPassesZeroCountsOnce() throws {
+        // Equal weights make poverty-threshold scores ±c, which cancel part-way through a PSU (IQ05 stype=M).
+        let structure = DesignStructure(
+            strataCount: 1, psuStratum: [0, 0], unitPSU: nil, nh: [2], fh: [0], mi: [], fi: [], twoStage: false,
+            lonely: .fail, domainLonely: false, stratumColumn: "s", stratumLabels: ["1"], psuLabels: ["a", "b"])
+        var scores = Scores()
+        for v in [1.0, -1, 2] { scores.append(unit: 0, estimate: 0, value: v) }
+        scores.append(unit: 1, estimate: 0, value: 4)
+        // PSU totals 2 and 4: 2/(2−1) · ((2−3)² + (4−3)²) = 4.
+        #expect(try structure.covariance(estimates: 1, scores: scores, present: nil) == [4])
+    }
 }
