@@ -38,3 +38,8 @@ x <- svygei(~api00, dclus1, epsilon = 0); out("IQ13", "svygei(~api00, dclus1, ep
 x <- svygei(~api00, dclus1, epsilon = 2); out("IQ14", "svygei(~api00, dclus1, epsilon = 2)", "gei", "api00", coef(x), SE(x))
 x <- svyby(~enroll, ~stype, dstrat, svyatk, epsilon = 2)
 out("IQ15", "svyby(~enroll, ~stype, dstrat, svyatk, epsilon = 2)", "atkinson", paste0("stype=", x$stype), coef(x), SE(x))
+bw <- read.csv("../rsurvey/rep_dclus1_boot50_seed42.csv")
+dboot <- convey_prep(svrepdesign(data = apiclus1, repweights = bw, weights = ~pw, type = "bootstrap",
+                                 combined.weights = TRUE, scale = 0.02186588921, rscales = rep(1, ncol(bw))))
+x <- svygini(~api00, dboot); out("IQ16", "svygini(~api00, dboot)", "gini", "api00", coef(x), SE(x))
+x <- svyqsr(~api00, dboot); out("IQ17", "svyqsr(~api00, dboot)", "qsr", "api00", coef(x), SE(x))

@@ -132,6 +132,16 @@ struct InequalityTests {
         check(l[1], "IQ10", "lorenz", "L(0.9)")
     }
 
+    @Test func bootstrapReplicateWeights() throws {
+        var f = Designs.apiclus1
+        f.append(try Frame("rep_dclus1_boot50_seed42.csv"))
+        let d = SurveyDesign(weight: "pw", replicates: ReplicateWeights(pattern: "^rw[0-9]+$", type: .bootstrap,
+                                                                       scale: 0.02186588921))
+        check(try f.estimate(d, [.inequality("api00", .gini)]).table.cells[0], "IQ16", "gini", "api00")
+        check(try f.estimate(d, [.inequality("api00", .quantileShareRatio(top: 0.8, bottom: 0.2))]).table.cells[0],
+              "IQ17", "qsr", "api00")
+    }
+
     @Test func sharesRecordTheUnitsOnEachSideOfTheirQuantile() throws {
         // apistrat has 200 schools: a top-1% share rests on about two of them.
         let c = try Designs.apistrat.estimate(Designs.dstrat, [.inequality("enroll", .topShare(0.01))]).table.cells[0]
