@@ -14,17 +14,31 @@ public struct Analysis: Sendable, Hashable {
         case quantile
         /// The population variance (R `svyvar`).
         case variance
+        /// An inequality or poverty measure (``Analysis/measure``), from the sorted rows as quantiles.
+        case inequality
     }
 
     public var kind: Kind
     public var variables: [String]
     public var probabilities: [Double]
+    /// The measure of an ``Kind/inequality`` analysis.
+    public var measure: InequalityMeasure?
 
     public init(_ kind: Kind, _ variables: [String], probabilities: [Double] = []) {
         self.kind = kind
         self.variables = variables
         self.probabilities = probabilities
     }
+
+    /// An inequality or poverty measure of `v`.
+    public static func inequality(_ v: String, _ measure: InequalityMeasure) -> Analysis {
+        var a = Analysis(.inequality, [v])
+        a.measure = measure
+        return a
+    }
+
+    /// Whether the pass keeps the analysis variable's rows (value, weight, domain, unit) for sorting.
+    var keepsSortedRows: Bool { kind == .quantile || kind == .inequality }
 
     public static func mean(_ v: String) -> Analysis { Analysis(.mean, [v]) }
     public static func total(_ v: String) -> Analysis { Analysis(.total, [v]) }

@@ -235,7 +235,7 @@ struct AnalysisState {
                 }
             }
         }
-        if !isCategorical && analysis.kind != .quantile {
+        if !isCategorical && !analysis.keepsSortedRows {
             for row in 0..<n where slots[row] >= 0 && !y[row].isNaN && (!isRatio || !xd[row].isNaN) {
                 let d = Int(domains[row])
                 numerators.add(domain: d, value: y[row], weight: w[row])
@@ -271,7 +271,7 @@ struct AnalysisState {
                 rowUnit.append(units[row])
             }
         }
-        if analysis.kind == .quantile {
+        if analysis.keepsSortedRows {
             if R > 0 && qreplicates == nil { qreplicates = try ReplicateSpill(replicates: R) }
             for row in 0..<n where slots[row] >= 0 && !y[row].isNaN {
                 qx.append(y[row])

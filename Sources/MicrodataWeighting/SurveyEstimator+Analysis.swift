@@ -43,6 +43,9 @@ extension SurveyEstimator {
             addQuantileSides(&cells, st)
             return (cells, cov)
         }
+        if st.analysis.kind == .inequality {
+            return try finishInequality(st, structure: structure, domainOrder: domainOrder, designDF: designDF)
+        }
         let W = AnalysisState.width
         let RW = AnalysisState.repWidth
         let kind = st.analysis.kind

@@ -67,6 +67,8 @@ extension DesignStructure {
         var psuEntries: [(Int32, Double)] = []
         var sumZ = [Double](repeating: 0, count: H * E)
         var scratch = [Double](repeating: 0, count: E)
+        // Marked separately: a running sum can pass through exactly zero (scores ±c cancelling in a PSU).
+        var isTouched = [Bool](repeating: false, count: E)
         var touched: [Int32] = []
         var v2 = [Double](repeating: 0, count: twoStage ? E * E : 0)
         var i = 0
@@ -81,7 +83,10 @@ extension DesignStructure {
                 while j < T && scores.unit[order[j]] == u {
                     let e = scores.estimate[order[j]]
                     let v = scores.value[order[j]]
-                    if scratch[Int(e)] == 0 { touched.append(e) }
+                    if !isTouched[Int(e)] {
+                        isTouched[Int(e)] = true
+                        touched.append(e)
+                    }
                     scratch[Int(e)] += v
                     if twoStage { vec.append((e, v)) }
                     j += 1
@@ -99,7 +104,10 @@ extension DesignStructure {
                 try stageTwo(psu: Int(p), stratum: h, units: unitVectors, total: touched.map { ($0, scratch[Int($0)]) },
                              E: E, into: &v2)
             }
-            for e in touched { scratch[Int(e)] = 0 }
+            for e in touched {
+                scratch[Int(e)] = 0
+                isTouched[Int(e)] = false
+            }
             touched.removeAll(keepingCapacity: true)
             i = j
         }

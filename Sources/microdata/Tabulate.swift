@@ -92,6 +92,7 @@ struct Tabulate: ParsableCommand {
     @OptionGroup(title: "Limits") var limits: LimitOptions
     @OptionGroup(title: "Linking and subpopulations") var linking: LinkOptions
     @OptionGroup(title: "CSV safety") var csvSafety: CSVSafetyOptions
+    @OptionGroup(title: "Inequality and poverty") var inequality: InequalityOptions
 
     func run() throws {
         limits.apply()
@@ -351,8 +352,11 @@ struct Tabulate: ParsableCommand {
             }
             analyses.append(.quantile(String(v[..<colon]), ps))
         }
+        analyses += try inequality.analyses()
         guard analyses.count == 1 else {
-            throw ValidationError("give exactly one of --mean, --total, --proportion, --ratio, --quantile, --variance")
+            throw ValidationError(
+                "give exactly one of --mean, --total, --proportion, --ratio, --quantile, --variance, --gini, --lorenz, "
+                    + "--top-share, --quantile-share-ratio, --poverty-threshold, --poverty-rate, --atkinson, --gei")
         }
         guard let qrule = QuantileRule(rawValue: quantileRule.lowercased()) else {
             throw ValidationError("--quantile-rule must be math, school or hf1 ... hf9")
