@@ -1,0 +1,123 @@
+import Foundation
+import MicrodataModels
+import MicrodataReaders
+import MicrodataTestSupport
+import MicrodataWeighting
+import Testing
+
+/// Values of Fixtures/models/expected.csv (R survey 4.1.1 svyglm and regTermTest), keyed by case, term, statistic.
+private let expected: [String: Double] = {
+    let records = try! DelimitedRecords(contentsOf: Fixtures.url("models/expected.csv")).records
+    var out: [String: Double] = [:]
+    for r in records.dropFirst() { out["\(r.fields[0])|\(r.fields[1])|\(r.fields[2])"] = Double(r.fields[3])! }
+    return out
+}()
+
+private func data(_ file: String) throws -> ModelData {
+    try ModelData(source: DataReader.open(data: Fixtures.url("rsurvey/\(file)"), codebook: nil))
+}
+
+private let dstrat = SurveyDesign(weight: "pw", strata: "stype", fpc: ["fpc"])
+private let dclus1 = SurveyDesign(weight: "pw", clusters: ["dnum"], fpc: ["fpc"])
+private let dsrsw = SurveyDesign(weight: "pw")
+private let dstrclus = SurveyDesign(weight: "pw", strata: "stype", clusters: ["dnum"], nest: true)
+
+private func close(_ a: Double?, _ b: Double?, _ what: String) {
+    guard let a, let b else { Issue.record("\(what): missing value (\(String(describing: a)) vs \(String(describing: b)))"); return }
+    #expect(abs(a - b) <= 1e-8 * max(abs(b), 1e-300), "\(what): \(a) vs R \(b)")
+}
+
+/// Checks every coefficient statistic, the residual df and n of `model` against case `id`.
+private func check(_ id: String, _ model: SurveyModel) {
+    #expect(model.converged)
+    close(model.residualDF, expected["\(id)||residual_df"], "\(id) residual df")
+    close(Double(model.n), expected["\(id)||n"], "\(id) n")
+    var seen = 0
+    for c in model.coefficients {
+        let key = "\(id)|\(c.term)|"
+        guard expected[key + "estimate"] != nil else { Issue.record("\(id): unexpected term \(c.term)"); continue }
+        seen += 1
+        close(c.estimate, expected[key + "estimate"], "\(id) \(c.term) estimate")
+        close(c.standardError, expected[key + "se"], "\(id) \(c.term) se")
+        close(c.t, expected[key + "t"], "\(id) \(c.term) t")
+        close(c.p, expected[key + "p"], "\(id) \(c.term) p")
+        close(c.ciLow, expected[key + "ci_low"], "\(id) \(c.term) ci_low")
+        close(c.ciHigh, expected[key + "ci_high"], "\(id) \(c.term) ci_high")
+    }
+    #expect(seen == expected.keys.filter { $0.hasPrefix("\(id)|") && $0.hasSuffix("|estimate") }.count)
+}
+
+private func checkTest(_ id: String, _ test: SurveyModel.WaldTest, term: String) {
+    close(test.f, expected["\(id)|\(term)|F"], "\(id) F")
+    close(Double(test.df), expected["\(id)|\(term)|df"], "\(id) df")
+    close(test.ddf, expected["\(id)|\(term)|ddf"], "\(id) ddf")
+    close(test.p, expected["\(id)|\(term)|p"], "\(id) p")
+}
+
+@Suite("svyglm oracle (R survey 4.1.1 on the api data)")
+struct SvyglmOracleTests {
+    @Test func linearModelOnOneStageClusterDesignMatchesR() throws {
+        let m = try SurveyModel(formula: "api00 ~ ell + meals + mobility", family: .gaussian, data: data("apiclus1.csv"),
+                                design: dclus1, tests: ["ell + meals"])
+        check("M01", m)
+        checkTest("T01", m.tests[0], term: "ell + meals")
+    }
+
+    @Test func factorWithTreatmentContrastsOnStratifiedDesignMatchesR() throws {
+        let m = try SurveyModel(formula: "api00 ~ factor(stype) + enroll", family: .gaussian, data: data("apistrat.csv"),
+                                design: dstrat, tests: ["factor(stype)"])
+        check("M02", m)
+        checkTest("T02", m.tests[0], term: "factor(stype)")
+    }
+
+    @Test func logisticModelMatchesQuasibinomial() throws {
+        let m = try SurveyModel(formula: "I(sch.wide == \"Yes\") ~ ell + meals", family: .binomial,
+                                data: data("apiclus1.csv"), design: dclus1)
+        check("M03", m)
+    }
+
+    @Test func poissonModelMatchesQuasipoisson() throws {
+        let m = try SurveyModel(formula: "enroll ~ factor(stype)", family: .poisson, data: data("apistrat.csv"),
+                                design: dstrat)
+        check("M04", m)
+    }
+
+    @Test func starInteractionExpandsAsR() throws {
+        let m = try SurveyModel(formula: "api00 ~ ell * meals", family: .gaussian, data: data("apiclus1.csv"),
+                                design: dclus1)
+        check("M05", m)
+    }
+
+    @Test func logIndicatorFactorAndInteractionTermsMatchR() throws {
+        let m = try SurveyModel(formula: "api00 ~ log(enroll) + I(meals >= 50) + factor(stype) + ell:meals",
+                                family: .gaussian, data: data("apistrat.csv"), design: dstrat, tests: ["factor(stype)"])
+        check("M06", m)
+        checkTest("T06", m.tests[0], term: "factor(stype)")
+    }
+
+    @Test func logisticOnWeightsOnlyDesignMatchesR() throws {
+        let m = try SurveyModel(formula: "I(sch.wide == 'Yes') ~ factor(stype) + meals", family: .binomial,
+                                data: data("apisrs.csv"), design: dsrsw)
+        check("M07", m)
+    }
+
+    @Test func rowsWithMissingValuesLeaveTheDomainAsNaOmit() throws {
+        let m = try SurveyModel(formula: "api00 ~ acs.k3 + meals", family: .gaussian, data: data("apistrat.csv"),
+                                design: dstrat)
+        check("M08", m)
+        #expect(m.missingRows == 103)
+    }
+
+    @Test func logisticOnStratifiedClusterDesignMatchesR() throws {
+        let m = try SurveyModel(formula: "I(awards == \"Yes\") ~ factor(stype) + ell + log(enroll)", family: .binomial,
+                                data: data("apistrat.csv"), design: dstrclus, tests: ["factor(stype)"])
+        check("M09", m)
+        checkTest("T09", m.tests[0], term: "factor(stype)")
+    }
+
+    @Test func factorInteractionWithoutMainEffectUsesAllLevels() throws {
+        let m = try SurveyModel(formula: "api00 ~ I(ell/10) + factor(stype):meals", family: .gaussian,
+                                data: data("apiclus1.csv"), design: dclus1)
+        check("M10", m)
+    }
+}
