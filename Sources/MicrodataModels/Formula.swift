@@ -14,6 +14,11 @@ public struct Formula: Sendable, Hashable {
     public var terms: [Term]
     public var intercept: Bool
 
+    /// The data columns the formula reads.
+    public var variables: [String] {
+        Array(Set(response.variables + terms.flatMap { $0.components.flatMap(\.variables) }))
+    }
+
     /// Parses `text`; errors point at the character.
     public init(_ text: String) throws {
         var parser = try ExpressionParser(text)
