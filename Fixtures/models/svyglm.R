@@ -36,6 +36,8 @@ m7 <- fit("M07", I(sch.wide == "Yes") ~ factor(stype) + meals, dsrsw, quasibinom
 m8 <- fit("M08", api00 ~ acs.k3 + meals, dstrat)                     # rows with NA acs.k3: na.omit
 m9 <- fit("M09", I(awards == "Yes") ~ factor(stype) + ell + log(enroll), dstrclus, quasibinomial())
 m10 <- fit("M10", api00 ~ I(ell / 10) + factor(stype):meals, dclus1)
+m11 <- fit("M11", api00 ~ ell + meals, subset(dclus1, stype == "E"))    # a domain (--subpop / --by)
+m12 <- fit("M12", api00 ~ relevel(factor(stype), ref = "H") + meals, dstrat)  # a chosen reference level
 test <- function(case, model, term) {
   r <- regTermTest(model, term, method = "Wald")
   add(case, deparse(term[[2]]), "F", r$Ftest); add(case, deparse(term[[2]]), "df", r$df)

@@ -27,9 +27,9 @@ public struct DesignMatrix: Sendable {
         for r in 0..<n where domain[r] {
             if let v = try formula.response.evaluate(data, row: r, text: text).double, v.isFinite { y[r] = v } else { domain[r] = false }
         }
-        var values: [Expression: [Value]] = [:]
+        var values: [String: [Value]] = [:]
         for term in formula.terms {
-            for c in term.components where values[c] == nil {
+            for c in term.components where values[c.deparsed] == nil {
                 let inner = Self.factorArgument(c) ?? c
                 var column = [Value](repeating: .missing, count: n)
                 for r in 0..<n where domain[r] {
@@ -38,16 +38,18 @@ public struct DesignMatrix: Sendable {
                     if v == .missing { domain[r] = false }
                     if case .number(let d) = v, !d.isFinite { domain[r] = false }
                 }
-                values[c] = column
+                values[c.deparsed] = column
             }
         }
         // Each component as named columns: numeric, or the indicator of each level.
         struct Coded { var names: [String]; var levels: [String]; var reference: Int; var isFactor: Bool }
-        var coded: [Expression: Coded] = [:]
-        for (c, column) in values {
+        var coded: [String: Coded] = [:]
+        let components = Dictionary(formula.terms.flatMap(\.components).map { ($0.deparsed, $0) }) { a, _ in a }
+        for (key, column) in values {
+            let c = components[key]!
             let isFactor = Self.factorArgument(c) != nil
                 || domain.indices.contains { domain[$0] && (Self.isText(column[$0]) || Self.isLogical(column[$0])) }
-            guard isFactor else { coded[c] = Coded(names: [c.deparsed], levels: [], reference: 0, isFactor: false); continue }
+            guard isFactor else { coded[key] = Coded(names: [c.deparsed], levels: [], reference: 0, isFactor: false); continue }
             var seen = Set<String>()
             for r in 0..<n where domain[r] { seen.insert(Self.key(column[r])) }
             let levels = Self.sortLevels(Array(seen))
@@ -65,39 +67,39 @@ public struct DesignMatrix: Sendable {
                 }
                 reference = k
             }
-            coded[c] = Coded(names: [], levels: levels, reference: reference, isFactor: true)
+            coded[key] = Coded(names: [], levels: levels, reference: reference, isFactor: true)
         }
         var names: [String] = []
         var termOf: [String] = []
         var indicator: [Bool] = []
         // Column generators: for each model column, the (component, level index or -1 for numeric) factors.
-        var generators: [[(Expression, Int)]] = []
+        var generators: [[(String, Int)]] = []
         if formula.intercept {
             names.append("(Intercept)")
             termOf.append("(Intercept)")
             indicator.append(false)
             generators.append([])
         }
-        let labels = Set(formula.terms.map { Set($0.components) })
+        let labels = Set(formula.terms.map(\.key))
         for term in formula.terms {
-            var combos: [[(Expression, Int)]] = [[]]
+            var combos: [[(String, Int)]] = [[]]
             var comboNames: [String] = [""]
             for c in term.components {
-                let k = coded[c]!
+                let k = coded[c.deparsed]!
                 var options: [(Int, String)]
                 if k.isFactor {
-                    let rest = Set(term.components.filter { $0 != c })
+                    let rest = Set(term.components.map(\.deparsed).filter { $0 != c.deparsed })
                     let contrasts = rest.isEmpty ? formula.intercept : labels.contains(rest)
                     options = k.levels.indices.filter { !contrasts || $0 != k.reference }.map { ($0, c.deparsed + k.levels[$0]) }
                 } else {
                     options = [(-1, c.deparsed)]
                 }
                 // The first component varies fastest, as in R's model.matrix.
-                var nextCombos: [[(Expression, Int)]] = []
+                var nextCombos: [[(String, Int)]] = []
                 var nextNames: [String] = []
                 for (o, name) in options {
                     for (i, combo) in combos.enumerated() {
-                        nextCombos.append(combo + [(c, o)])
+                        nextCombos.append(combo + [(c.deparsed, o)])
                         nextNames.append(comboNames[i].isEmpty ? name : comboNames[i] + ":" + name)
                     }
                 }

@@ -8,6 +8,8 @@ public struct Formula: Sendable, Hashable {
         public var components: [Expression]
         /// The label R prints (`factor(stype)`, `ell:meals`).
         public var label: String { components.map(\.deparsed).joined(separator: ":") }
+        /// The term's identity: its components as written, in any order (`a:b` is `b:a`).
+        var key: Set<String> { Set(components.map(\.deparsed)) }
     }
 
     public var response: Expression
@@ -41,12 +43,13 @@ public struct Formula: Sendable, Hashable {
     static func terms(_ rhs: Expression, text: String) throws -> ([Term], Bool) {
         var intercept = true
         var terms: [Term] = []
-        func add(_ t: Term) { if !terms.contains(where: { Set($0.components) == Set(t.components) }) { terms.append(t) } }
+        var order: [String] = []  // variables by first appearance: R orders each interaction's components so
+        func add(_ t: Term) { if !terms.contains(where: { $0.key == t.key }) { terms.append(t) } }
         func expand(_ e: Expression) throws -> [Term] {
             switch e {
             case .binary(":", let a, let b, _):
                 let l = try expand(a), r = try expand(b)
-                return l.flatMap { x in r.map { y in Term(components: x.components + y.components.filter { !x.components.contains($0) }) } }
+                return l.flatMap { x in r.map { y in Term(components: x.components + y.components.filter { c in !x.components.contains { $0.deparsed == c.deparsed } }) } }
             case .binary("*", let a, let b, _):
                 let l = try expand(a), r = try expand(b)
                 return l + r + l.flatMap { x in r.map { y in Term(components: x.components + y.components) } }
@@ -74,11 +77,15 @@ public struct Formula: Sendable, Hashable {
                 intercept = sign == (v == 1)
             default:
                 for t in try expand(e) {
-                    if sign { add(t) } else { terms.removeAll { Set($0.components) == Set(t.components) } }
+                    for c in t.components where !order.contains(c.deparsed) { order.append(c.deparsed) }
+                    if sign { add(t) } else { terms.removeAll { $0.key == t.key } }
                 }
             }
         }
         try walk(rhs, sign: true)
+        terms = terms.map { t in
+            Term(components: t.components.sorted { order.firstIndex(of: $0.deparsed)! < order.firstIndex(of: $1.deparsed)! })
+        }
         let ordered = terms.enumerated().sorted { ($0.element.components.count, $0.offset) < ($1.element.components.count, $1.offset) }
         return (ordered.map(\.element), intercept)
     }

@@ -28,13 +28,13 @@ private func close(_ a: Double?, _ b: Double?, _ what: String) {
 }
 
 /// Checks every coefficient statistic, the residual df and n of `model` against case `id`.
-private func check(_ id: String, _ model: SurveyModel) {
+private func check(_ id: String, _ model: SurveyModel, rTerms: [String: String] = [:]) {
     #expect(model.converged)
     close(model.residualDF, expected["\(id)||residual_df"], "\(id) residual df")
     close(Double(model.n), expected["\(id)||n"], "\(id) n")
     var seen = 0
     for c in model.coefficients {
-        let key = "\(id)|\(c.term)|"
+        let key = "\(id)|\(rTerms[c.term] ?? c.term)|"
         guard expected[key + "estimate"] != nil else { Issue.record("\(id): unexpected term \(c.term)"); continue }
         seen += 1
         close(c.estimate, expected[key + "estimate"], "\(id) \(c.term) estimate")
@@ -119,5 +119,25 @@ struct SvyglmOracleTests {
         let m = try SurveyModel(formula: "api00 ~ I(ell/10) + factor(stype):meals", family: .gaussian,
                                 data: data("apiclus1.csv"), design: dclus1)
         check("M10", m)
+    }
+
+    @Test func subpopulationIsADomainOfTheFullDesign() throws {
+        let groups = try SurveyModel.fitGroups(formula: "api00 ~ ell + meals", family: .gaussian,
+                                               data: data("apiclus1.csv"), design: dclus1, subpop: "stype == 'E'")
+        check("M11", groups[0].model)
+        let byType = try SurveyModel.fitGroups(formula: "api00 ~ ell + meals", family: .gaussian,
+                                               data: data("apiclus1.csv"), design: dclus1, by: "stype")
+        #expect(byType.map { $0.by["stype"] } == ["E", "H", "M"])
+        check("M11", byType[0].model)
+    }
+
+    @Test func chosenReferenceLevelMatchesRelevel() throws {
+        let m = try SurveyModel(formula: "api00 ~ factor(stype, ref = \"H\") + meals", family: .gaussian,
+                                data: data("apistrat.csv"), design: dstrat)
+        #expect(m.coefficients.map(\.term) == ["(Intercept)", "factor(stype, ref = \"H\")E", "factor(stype, ref = \"H\")M", "meals"])
+        check("M12", m, rTerms: [
+            "factor(stype, ref = \"H\")E": "relevel(factor(stype), ref = \"H\")E",
+            "factor(stype, ref = \"H\")M": "relevel(factor(stype), ref = \"H\")M",
+        ])
     }
 }
