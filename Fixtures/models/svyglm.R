@@ -38,6 +38,12 @@ m9 <- fit("M09", I(awards == "Yes") ~ factor(stype) + ell + log(enroll), dstrclu
 m10 <- fit("M10", api00 ~ I(ell / 10) + factor(stype):meals, dclus1)
 m11 <- fit("M11", api00 ~ ell + meals, subset(dclus1, stype == "E"))    # a domain (--subpop / --by)
 m12 <- fit("M12", api00 ~ relevel(factor(stype), ref = "H") + meals, dstrat)  # a chosen reference level
+# Replicate weights: the JK1 replicates of dclus1 exported in ../rsurvey (scale as in replicate_designs_meta.csv).
+rep1 <- read.csv("../rsurvey/rep_dclus1_JK1.csv")
+djk <- svrepdesign(data = cbind(apiclus1, rep1), repweights = "rw[0-9]+", weights = ~pw, type = "JK1",
+                   scale = 0.9148392779, combined.weights = TRUE)
+r1 <- fit("R01", api00 ~ ell + meals, djk)
+r2 <- fit("R02", I(sch.wide == "Yes") ~ ell + factor(stype), djk, quasibinomial())
 test <- function(case, model, term) {
   r <- regTermTest(model, term, method = "Wald")
   add(case, deparse(term[[2]]), "F", r$Ftest); add(case, deparse(term[[2]]), "df", r$df)
@@ -47,5 +53,6 @@ test("T02", m2, ~factor(stype))
 test("T06", m6, ~factor(stype))
 test("T09", m9, ~factor(stype))
 test("T01", m1, ~ell + meals)
+test("TR2", r2, ~factor(stype))
 write.csv(do.call(rbind, out), "expected.csv", row.names = FALSE)
 cat(R.version.string, "; survey", as.character(packageVersion("survey")), "\n")

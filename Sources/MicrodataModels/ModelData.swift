@@ -5,6 +5,8 @@ import MicrodataReaders
 public struct ModelData: Sendable {
     public private(set) var columns: [String: Column] = [:]
     public private(set) var rowCount = 0
+    /// Column names in file order.
+    public private(set) var names: [String] = []
 
     public init() {}
 
@@ -14,7 +16,10 @@ public struct ModelData: Sendable {
         let wanted = variables.map { Set($0.map { $0.lowercased() }) }
         var parts: [String: [Column]] = [:]
         while let batch = try source.nextBatch() {
-            for c in batch.columns where wanted?.contains(c.name.lowercased()) ?? true { parts[c.name, default: []].append(c) }
+            for c in batch.columns where wanted?.contains(c.name.lowercased()) ?? true {
+                if parts[c.name] == nil { names.append(c.name) }
+                parts[c.name, default: []].append(c)
+            }
             rowCount += batch.rowCount
         }
         for (name, list) in parts { columns[name] = ModelData.concatenate(name, list) }
@@ -23,6 +28,7 @@ public struct ModelData: Sendable {
     /// Data from whole columns (all of the same length).
     public init(columns list: [Column]) {
         for c in list { columns[c.name] = c }
+        names = list.map(\.name)
         rowCount = list.first?.count ?? 0
     }
 

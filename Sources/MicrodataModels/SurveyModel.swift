@@ -53,10 +53,12 @@ public struct SurveyModel: Sendable {
         formula text: String, family: GLMFamily, data: ModelData, design: SurveyDesign, subset: [Bool]? = nil,
         level: Double = 0.95, tests: [String] = []
     ) throws {
-        if design.replicates != nil || design.designFactor != nil || design.jackknife || design.calibration != nil
-            || design.raking != nil {
+        if design.designFactor != nil || design.jackknife || design.calibration != nil || design.raking != nil {
             throw WeightingError.invalidDesign(
-                "models are implemented for linearisation designs (strata, PSUs, FPC) and weights only")
+                "models are implemented for linearisation designs (strata, PSUs, FPC), weights only and replicate weights")
+        }
+        if design.replicates != nil && design.weight == nil {
+            throw WeightingError.invalidDesign("replicate weights need a weight column")
         }
         let formula = try Formula(text)
         let rows = data.rowCount
@@ -99,39 +101,8 @@ public struct SurveyModel: Sendable {
                 "row \(r + 1): response \(m.y[r]) is outside the range of the \(family.rawValue) family")
         }
 
-        // IRLS exactly as R's glm.fit: start, then weighted least squares on the working response until the
-        // relative change in deviance is below 1e-8.
-        var eta = [Double](repeating: 0, count: rows)
-        var mu = [Double](repeating: 0, count: rows)
-        for r in inFit {
-            eta[r] = family.link(family.start(m.y[r], weight: weights[r]))
-            mu[r] = family.inverseLink(eta[r])
-        }
-        func deviance() -> Double { inFit.reduce(0) { $0 + family.deviance(m.y[$1], mu[$1], weight: weights[$1]) } }
-        var devOld = deviance()
-        var working = [Double](repeating: 0, count: rows)
-        var solution = WeightedLeastSquares(p: 0)
-        var iterations = 0
-        var converged = false
-        while iterations < 25 {
-            iterations += 1
-            var z = [Double](repeating: 0, count: rows)
-            for r in inFit {
-                let d = family.muEta(eta[r])
-                z[r] = eta[r] + (m.y[r] - mu[r]) / d
-                working[r] = weights[r] * d * d / family.variance(mu[r])
-            }
-            solution = try WeightedLeastSquares(x: m.x, p: p, z: z, w: working, rows: inFit, names: m.names)
-            for r in inFit {
-                var e = 0.0
-                for (k, j) in solution.kept.enumerated() { e += m.x[r * p + j] * solution.beta[k] }
-                eta[r] = e
-                mu[r] = family.inverseLink(e)
-            }
-            let dev = deviance()
-            if abs(dev - devOld) / (abs(dev) + 0.1) < 1e-8 { converged = true; break }
-            devOld = dev
-        }
+        let fit = try IRLS(m, family: family, weights: weights, rows: inFit)
+        let (solution, eta, mu, working) = (fit.solution, fit.eta, fit.mu, fit.working)
         inFit = inFit.filter { working[$0] > 0 }
 
         // Influence functions h_i = A⁻¹ x_i w_i (y_i − μ_i) μ'(η_i)/V(μ_i), then their design covariance.
@@ -145,8 +116,17 @@ public struct SurveyModel: Sendable {
                 scores[r * k + a] = s * resid
             }
         }
-        let cov = try kernel.covariance(scores, columns: k, domain: m.domain)
-        let df = Double(kernel.degreesOfFreedom(domain: m.domain) + 1 - k)
+        let cov: [Double]
+        let df: Double
+        if let spec = design.replicates {
+            let base = try numbers(design.weight)!
+            (cov, df) = try Self.replicateCovariance(
+                spec, data: data, matrix: m, family: family, weights: base, full: solution,
+                subset: subset ?? [Bool](repeating: true, count: rows))
+        } else {
+            cov = try kernel.covariance(scores, columns: k, domain: m.domain)
+            df = Double(kernel.degreesOfFreedom(domain: m.domain) + 1 - k)
+        }
         let tq = df > 0 ? Distributions.tQuantile(1 - (1 - level) / 2, df: df) : .nan
         var coefficients: [Coefficient] = []
         for j in 0..<p {
@@ -170,11 +150,67 @@ public struct SurveyModel: Sendable {
         n = m.domain.filter { $0 }.count
         weightedN = inFit.reduce(0) { $0 + weights[$1] } * meanWeight
         missingRows = m.missingRows
-        self.iterations = iterations
-        self.converged = converged
+        iterations = fit.iterations
+        converged = fit.converged
         self.level = level
         designDescription = design.modeDescription
         self.tests = try tests.map { try waldTest($0) }
+    }
+
+    /// R `svyglm` on an `svyrep.design`: the model refitted with each replicate's weights (normalised to sum 1,
+    /// started at the full-sample estimate), variance `scale Σ rscale_r (β_r − β̄)(β_r − β̄)'` (centred on the
+    /// full-sample β with mse), residual df rank(replicate weights) − 1 + 1 − parameters.
+    static func replicateCovariance(
+        _ spec: ReplicateWeights, data: ModelData, matrix m: DesignMatrix, family: GLMFamily, weights: [Double],
+        full: WeightedLeastSquares, subset: [Bool]
+    ) throws -> ([Double], Double) {
+        let regex = try Regex(spec.pattern)
+        let columns = data.names.filter { $0.firstMatch(of: regex) != nil }
+            .compactMap { data.column($0) }
+        guard !columns.isEmpty else {
+            throw WeightingError.invalidDesign("no column matches the replicate-weight pattern /\(spec.pattern)/")
+        }
+        let R = columns.count
+        let scale = try spec.effectiveScale(count: R)
+        let rscales = spec.rscales ?? [Double](repeating: 1, count: R)
+        guard rscales.count == R else {
+            throw WeightingError.invalidDesign("\(rscales.count) rscales for \(R) replicate-weight columns")
+        }
+        let rows = m.y.count, p = m.names.count, k = full.kept.count
+        var start = [Double](repeating: 0, count: p)
+        for (a, j) in full.kept.enumerated() { start[j] = full.beta[a] }
+        var replicate = [[Double]](repeating: [Double](repeating: 0, count: rows), count: R)
+        for (i, c) in columns.enumerated() {
+            for r in 0..<rows where subset[r] {
+                replicate[i][r] = (c.double(at: r) ?? 0) * (spec.combinedWeights ? 1 : weights[r])
+            }
+        }
+        var thetas: [[Double]] = []
+        for w in replicate {
+            let total = (0..<rows).reduce(0) { m.domain[$1] ? $0 + w[$1] : $0 }
+            let normalised = w.map { $0 / total }
+            let fit = try IRLS(m, family: family, weights: normalised, rows: (0..<rows).filter { m.domain[$0] && w[$0] > 0 },
+                               start: start)
+            guard fit.solution.kept == full.kept else {
+                throw WeightingError.invalidRequest("a replicate aliases a different set of model columns")
+            }
+            thetas.append(fit.solution.beta)
+        }
+        let used = (0..<R).filter { rscales[$0] > 0 }
+        let centre = spec.usesMSE ? full.beta
+            : (0..<k).map { a in used.reduce(0) { $0 + thetas[$1][a] } / Double(used.count) }
+        var cov = [Double](repeating: 0, count: k * k)
+        for i in 0..<R {
+            for a in 0..<k { for b in 0..<k {
+                cov[a * k + b] += scale * rscales[i] * (thetas[i][a] - centre[a]) * (thetas[i][b] - centre[b])
+            } }
+        }
+        var gram = [Double](repeating: 0, count: R * R)
+        for r in 0..<rows where subset[r] {
+            for i in 0..<R where replicate[i][r] != 0 { for j in i..<R { gram[i * R + j] += replicate[i][r] * replicate[j][r] } }
+        }
+        let designDF = spec.degreesOfFreedom ?? Double(ReplicateWeights.rank(ofGram: gram, count: R) - 1)
+        return (cov, designDF + 1 - Double(k))
     }
 
     /// The Wald F test that every coefficient of the terms in `text` (`factor(stype)`, `ell + meals`) is zero.

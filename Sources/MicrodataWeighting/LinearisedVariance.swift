@@ -130,3 +130,8 @@ public struct LinearisedVariance: Sendable {
         return try structure.covariance(estimates: columns, scores: triples, present: present)
     }
 }
+
+extension ReplicateWeights {
+    /// The rank of `count` replicate-weight columns from their Gram matrix (R `qr(..., tol = 1e-5)$rank`).
+    public static func rank(ofGram gram: [Double], count: Int) -> Int { SurveyEstimator.rank(ofGram: gram, count: count) }
+}

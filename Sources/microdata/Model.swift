@@ -12,8 +12,8 @@ struct Model: ParsableCommand {
         abstract: "Design-based regression (linear, logistic, Poisson) with sandwich SEs, as R svyglm.",
         discussion: """
             Formula in R syntax: Y ~ X1 + factor(X2) + factor(X3, ref = "2") + X1:X3 + a*b + log(X4) + \
-            I(X5 >= 3) - 1. Taylor linearisation over strata, PSUs and FPC (first stage), lonely-PSU rules, or \
-            weights only. Rows missing a model variable leave the domain (R na.omit). Output checks: residual df \
+            I(X5 >= 3) - 1. Taylor linearisation over strata, PSUs and FPC (first stage), lonely-PSU rules, \
+            weights only, or replicate weights (refitted per replicate). Rows missing a model variable leave the domain (R na.omit). Output checks: residual df \
             and units behind each indicator coefficient, from the rules file.
             """)
 
@@ -53,9 +53,11 @@ struct Model: ParsableCommand {
         names += [design.weight, design.strata, by].compactMap { $0 }
         if let subpop { names += try ModelData.variables(in: subpop) }
         let book = try codebook.map { try CodebookSource.load(URL(fileURLWithPath: $0)).codebook }
+        // Replicate-weight columns are found by pattern, so those designs read every column.
+        let wanted = design.replicates == nil ? Array(Set(names)) : nil
         let source = try DataReader.open(data: URL(fileURLWithPath: data), codebook: book,
-                                         options: ReadOptions(variables: Array(Set(names))))
-        let frame = try ModelData(source: source, variables: names)
+                                         options: ReadOptions(variables: wanted))
+        let frame = try ModelData(source: source, variables: wanted)
         let groups = try SurveyModel.fitGroups(
             formula: formula, family: glmFamily, data: frame, design: design, subpop: subpop, by: by, level: level,
             tests: test)

@@ -140,4 +140,26 @@ struct SvyglmOracleTests {
             "factor(stype, ref = \"H\")M": "relevel(factor(stype), ref = \"H\")M",
         ])
     }
+
+    /// apiclus1 with its JK1 replicate weights (Fixtures/rsurvey/rep_dclus1_JK1.csv, rows aligned).
+    private func jackknifeData() throws -> ModelData {
+        let api = try data("apiclus1.csv")
+        let reps = try ModelData(source: DataReader.open(data: Fixtures.url("rsurvey/rep_dclus1_JK1.csv"), codebook: nil))
+        return ModelData(columns: (api.names.map { api.column($0)! }) + reps.names.map { reps.column($0)! })
+    }
+
+    private let jk1 = SurveyDesign(weight: "pw", replicates: ReplicateWeights(pattern: "^rw[0-9]+$", type: .jk1,
+                                                                              scale: 0.9148392779))
+
+    @Test func linearModelOnReplicateWeightsMatchesSvrepglm() throws {
+        let m = try SurveyModel(formula: "api00 ~ ell + meals", family: .gaussian, data: jackknifeData(), design: jk1)
+        check("R01", m)
+    }
+
+    @Test func logisticModelOnReplicateWeightsMatchesSvrepglm() throws {
+        let m = try SurveyModel(formula: "I(sch.wide == 'Yes') ~ ell + factor(stype)", family: .binomial,
+                                data: jackknifeData(), design: jk1, tests: ["factor(stype)"])
+        check("R02", m)
+        checkTest("TR2", m.tests[0], term: "factor(stype)")
+    }
 }
