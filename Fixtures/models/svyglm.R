@@ -44,6 +44,14 @@ djk <- svrepdesign(data = cbind(apiclus1, rep1), repweights = "rw[0-9]+", weight
                    scale = 0.9148392779, combined.weights = TRUE)
 r1 <- fit("R01", api00 ~ ell + meals, djk)
 r2 <- fit("R02", I(sch.wide == "Yes") ~ ell + factor(stype), djk, quasibinomial())
+# Lonely PSUs (stratum 3 of singleton_toy has one PSU); "adjust" is left out: survey 4.1.1 centres it
+# differently from 4.5, which the Taylor kernel follows (../rsurvey/version_differences_4.1.1_vs_4.5.txt).
+toy <- read.csv("../rsurvey/singleton_toy.csv")
+dsing <- svydesign(ids = ~PSU, strata = ~Stratum, weights = ~Design_Weight, data = toy)
+options(survey.lonely.psu = "remove"); l1 <- fit("L01", Age ~ Design_Weight, dsing)
+options(survey.lonely.psu = "average"); l2 <- fit("L02", Age ~ Design_Weight, dsing)
+options(survey.lonely.psu = "certainty"); l3 <- fit("L03", Age ~ 1, dsing)
+options(survey.lonely.psu = "fail")
 test <- function(case, model, term) {
   r <- regTermTest(model, term, method = "Wald")
   add(case, deparse(term[[2]]), "F", r$Ftest); add(case, deparse(term[[2]]), "df", r$df)

@@ -162,4 +162,31 @@ struct SvyglmOracleTests {
         check("R02", m)
         checkTest("TR2", m.tests[0], term: "factor(stype)")
     }
+
+    @Test(arguments: [("L01", LonelyPSURule.remove), ("L02", .average)])
+    func lonelyPSURulesMatchR(id: String, rule: LonelyPSURule) throws {
+        let design = SurveyDesign(weight: "Design_Weight", strata: "Stratum", clusters: ["PSU"], lonelyPSU: rule)
+        let m = try SurveyModel(formula: "Age ~ Design_Weight", family: .gaussian, data: data("singleton_toy.csv"),
+                                design: design)
+        check(id, m)
+    }
+
+    @Test func interceptOnlyModelUnderCertaintyRuleMatchesR() throws {
+        let design = SurveyDesign(weight: "Design_Weight", strata: "Stratum", clusters: ["PSU"], lonelyPSU: .certainty)
+        check("L03", try SurveyModel(formula: "Age ~ 1", family: .gaussian, data: data("singleton_toy.csv"), design: design))
+        let failing = SurveyDesign(weight: "Design_Weight", strata: "Stratum", clusters: ["PSU"])
+        #expect(throws: WeightingError.self) {
+            try SurveyModel(formula: "Age ~ 1", family: .gaussian, data: data("singleton_toy.csv"), design: failing)
+        }
+    }
+
+    @Test func aliasedColumnIsReportedWithoutNumbers() throws {
+        let m = try SurveyModel(formula: "api00 ~ ell + meals + mobility + I(ell * 2)", family: .gaussian,
+                                data: data("apiclus1.csv"), design: dclus1)
+        #expect(m.coefficients.map(\.term) == ["(Intercept)", "ell", "meals", "mobility", "I(ell * 2)"])
+        #expect(m.coefficients[4].estimate == nil && m.coefficients[4].standardError == nil)
+        var rest = m
+        rest.coefficients.removeLast()
+        check("M01", rest)
+    }
 }
