@@ -38,6 +38,7 @@ m9 <- fit("M09", I(awards == "Yes") ~ factor(stype) + ell + log(enroll), dstrclu
 m10 <- fit("M10", api00 ~ I(ell / 10) + factor(stype):meals, dclus1)
 m11 <- fit("M11", api00 ~ ell + meals, subset(dclus1, stype == "E"))    # a domain (--subpop / --by)
 m12 <- fit("M12", api00 ~ relevel(factor(stype), ref = "H") + meals, dstrat)  # a chosen reference level
+m13 <- fit("M13", api00 ~ poly(meals, 2, raw = TRUE) + factor(stype), dstrat)  # raw polynomial
 # Replicate weights: the JK1 replicates of dclus1 exported in ../rsurvey (scale as in replicate_designs_meta.csv).
 rep1 <- read.csv("../rsurvey/rep_dclus1_JK1.csv")
 djk <- svrepdesign(data = cbind(apiclus1, rep1), repweights = "rw[0-9]+", weights = ~pw, type = "JK1",

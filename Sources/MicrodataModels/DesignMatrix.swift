@@ -30,7 +30,7 @@ public struct DesignMatrix: Sendable {
         var values: [String: [Value]] = [:]
         for term in formula.terms {
             for c in term.components where values[c.deparsed] == nil {
-                let inner = Self.factorArgument(c) ?? c
+                let inner = try Self.factorArgument(c) ?? Self.polynomial(c, text: text)?.0 ?? c
                 var column = [Value](repeating: .missing, count: n)
                 for r in 0..<n where domain[r] {
                     let v = try inner.evaluate(data, row: r, text: text)
@@ -92,7 +92,9 @@ public struct DesignMatrix: Sendable {
                     let contrasts = rest.isEmpty ? formula.intercept : labels.contains(rest)
                     options = k.levels.indices.filter { !contrasts || $0 != k.reference }.map { ($0, c.deparsed + k.levels[$0]) }
                 } else {
-                    options = [(-1, c.deparsed)]
+                    // A raw polynomial's columns are the powers 1...degree (level -d is the power d).
+                    let degree = try Self.polynomial(c, text: text)?.1
+                    options = degree.map { d in (1...d).map { (-$0, c.deparsed + String($0)) } } ?? [(-1, c.deparsed)]
                 }
                 // The first component varies fastest, as in R's model.matrix.
                 var nextCombos: [[(String, Int)]] = []
@@ -123,7 +125,7 @@ public struct DesignMatrix: Sendable {
                     if level >= 0 {
                         if Self.key(value) != coded[c]!.levels[level] { v = 0; break }
                     } else {
-                        v *= value.double!
+                        v *= level == -1 ? value.double! : pow(value.double!, Double(-level))
                     }
                 }
                 x[r * p + j] = v
@@ -136,6 +138,16 @@ public struct DesignMatrix: Sendable {
         self.y = y
         self.domain = domain
         missingRows = requested - domain.filter { $0 }.count
+    }
+
+    /// `poly(V, d, raw = TRUE)`: the argument and the degree (R's orthogonal polynomials are not supported).
+    static func polynomial(_ e: Expression, text: String) throws -> (Expression, Int)? {
+        guard case .call("poly", let args, let names, let p) = e else { return nil }
+        guard args.count == 3, names == ["", "", "raw"], case .number(let d, _) = args[1], d >= 1, d == d.rounded(),
+              case .variable("TRUE", _) = args[2] else {
+            throw FormulaError(text: text, position: p, message: "write poly(V, degree, raw = TRUE)")
+        }
+        return (args[0], Int(d))
     }
 
     static func factorArgument(_ e: Expression) -> Expression? {

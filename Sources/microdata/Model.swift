@@ -11,7 +11,7 @@ struct Model: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Design-based regression (linear, logistic, Poisson) with sandwich SEs, as R svyglm.",
         discussion: """
-            Formula in R syntax: Y ~ X1 + factor(X2) + factor(X3, ref = "2") + X1:X3 + a*b + log(X4) + \
+            Formula in R syntax: Y ~ X1 + factor(X2) + factor(X3, ref = "2") + X1:X3 + a*b + log(X4) + poly(X6, 2, raw = TRUE) + \
             I(X5 >= 3) - 1. Taylor linearisation over strata, PSUs and FPC (first stage), lonely-PSU rules, \
             weights only, or replicate weights (refitted per replicate). Rows missing a model variable leave the domain (R na.omit). Output checks: residual df \
             and units behind each indicator coefficient, from the rules file.

@@ -189,4 +189,13 @@ struct SvyglmOracleTests {
         rest.coefficients.removeLast()
         check("M01", rest)
     }
+
+    @Test func rawPolynomialGivesOneColumnPerPower() throws {
+        let m = try SurveyModel(formula: "api00 ~ poly(meals, 2, raw = TRUE) + factor(stype)", family: .gaussian,
+                                data: data("apistrat.csv"), design: dstrat)
+        check("M13", m)
+        #expect(throws: FormulaError.self) {
+            try SurveyModel(formula: "api00 ~ poly(meals, 2)", family: .gaussian, data: data("apistrat.csv"), design: dstrat)
+        }
+    }
 }
