@@ -23,8 +23,11 @@ public enum GLMFamily: String, Sendable, CaseIterable {
     func inverseLink(_ eta: Double) -> Double {
         switch self {
         case .gaussian: return eta
-        case .binomial: return 1 / (1 + exp(-eta))
-        case .poisson: return exp(eta)
+        case .binomial:
+            // R's logit_linkinv: exp(η) bounded to [ε, 1/ε] beyond |η| = 30.
+            let e = eta < -30 ? Double.ulpOfOne : (eta > 30 ? 1 / Double.ulpOfOne : exp(eta))
+            return e / (1 + e)
+        case .poisson: return max(exp(eta), Double.ulpOfOne)
         }
     }
 
@@ -41,9 +44,11 @@ public enum GLMFamily: String, Sendable, CaseIterable {
         switch self {
         case .gaussian: return 1
         case .binomial:
-            let e = exp(-abs(eta))
+            // R's logit_mu_eta: ε beyond |η| = 30.
+            if abs(eta) > 30 { return Double.ulpOfOne }
+            let e = exp(eta)
             return e / ((1 + e) * (1 + e))
-        case .poisson: return exp(eta)
+        case .poisson: return max(exp(eta), Double.ulpOfOne)
         }
     }
 

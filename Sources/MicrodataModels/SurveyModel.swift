@@ -44,6 +44,8 @@ public struct SurveyModel: Sendable {
     public var level: Double
     public var tests: [WaldTest] = []
     public var designDescription: String
+    /// Non-convergence and (quasi-)separation, in words, naming the coefficient concerned.
+    public var warnings: [String] = []
 
     /// Fits `formula` to `data` under `design`, on the rows where `subset` is true (all rows if `nil`).
     ///
@@ -154,6 +156,14 @@ public struct SurveyModel: Sendable {
         converged = fit.converged
         self.level = level
         designDescription = design.modeDescription
+        let largest = coefficients.filter { $0.term != "(Intercept)" && $0.estimate != nil }
+            .max { abs($0.estimate!) < abs($1.estimate!) }?.term ?? "(Intercept)"
+        if !fit.converged {
+            warnings.append("IRLS did not converge in \(fit.iterations) iterations (largest coefficient: \(largest))")
+        }
+        if family == .binomial && inFit.contains(where: { mu[$0] < 1e-10 || mu[$0] > 1 - 1e-10 }) {
+            warnings.append("fitted probabilities numerically 0 or 1 occurred: possible separation on \(largest)")
+        }
         self.tests = try tests.map { try waldTest($0) }
     }
 

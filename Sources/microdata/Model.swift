@@ -61,14 +61,12 @@ struct Model: ParsableCommand {
         let groups = try SurveyModel.fitGroups(
             formula: formula, family: glmFamily, data: frame, design: design, subpop: subpop, by: by, level: level,
             tests: test)
-        for g in groups where g.model.missingRows > 0 || !g.model.converged {
+        for g in groups {
             let at = g.by.map { " (\($0.key)=\($0.value))" }.first ?? ""
             if g.model.missingRows > 0 {
                 FileHandle.standardError.write(Data("note\(at): \(g.model.missingRows) rows with a missing model variable left out (na.omit)\n".utf8))
             }
-            if !g.model.converged {
-                FileHandle.standardError.write(Data("warning\(at): IRLS did not converge in \(g.model.iterations) iterations\n".utf8))
-            }
+            for w in g.model.warnings { FileHandle.standardError.write(Data("warning\(at): \(w)\n".utf8)) }
         }
         var checks: ModelChecks? = nil
         if !noDisclosureControl {

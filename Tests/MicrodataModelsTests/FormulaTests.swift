@@ -80,4 +80,16 @@ struct FormulaTests {
         #expect(ModelReport.rows([ModelReport.Group(by: [:], model: m)], byVariables: [], exponentiate: false,
                                  checks: checks).allSatisfy { $0[1] != ModelReport.suppressed })
     }
+
+    @Test func separationIsReportedNamingTheCoefficient() throws {
+        let data = ModelData(columns: [
+            Column(name: "y", storage: .real([0, 0, 0, 0, 1, 1, 1, 1])),
+            Column(name: "x", storage: .real([1, 2, 3, 4, 5, 6, 7, 8])),
+            Column(name: "z", storage: .real([1, 0, 1, 0, 1, 0, 1, 1])),
+        ])
+        let m = try SurveyModel(formula: "y ~ x + z", family: .binomial, data: data, design: SurveyDesign(weight: "x"))
+        #expect(m.warnings.contains { $0.contains("separation on x") })
+        let fine = try SurveyModel(formula: "y ~ z", family: .binomial, data: data, design: SurveyDesign(weight: "x"))
+        #expect(fine.warnings.isEmpty)
+    }
 }
