@@ -87,6 +87,9 @@ extension Expression {
         case .binary(let op, let a, let b, let p):
             let x = try a.evaluate(data, row: row, text: text)
             let y = try b.evaluate(data, row: row, text: text)
+            // Three-valued logic as R: FALSE & NA is FALSE, TRUE | NA is TRUE.
+            if op == "&" || op == "&&", x.double == 0 || y.double == 0 { return .logical(false) }
+            if op == "|" || op == "||", (x.double ?? 0) != 0 || (y.double ?? 0) != 0 { return .logical(true) }
             if x == .missing || y == .missing { return .missing }
             switch op {
             case "==", "!=", "<", ">", "<=", ">=":

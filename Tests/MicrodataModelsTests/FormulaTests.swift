@@ -92,4 +92,15 @@ struct FormulaTests {
         let fine = try SurveyModel(formula: "y ~ z", family: .binomial, data: data, design: SurveyDesign(weight: "x"))
         #expect(fine.warnings.isEmpty)
     }
+
+    @Test func subpopUsesThreeValuedLogicAsR() throws {
+        let data = ModelData(columns: [
+            Column(name: "a", storage: .real([1, .nan, 3, .nan])),
+            Column(name: "b", storage: .text(["x", "y", nil, "x"])),
+        ])
+        #expect(try data.rows(where: "a >= 2 | b == 'x'") == [true, false, true, true])
+        #expect(try data.rows(where: "a >= 1 & b == 'x'") == [true, false, false, false])
+        #expect(try data.rows(where: "!(a > 2)") == [true, false, false, false])
+        #expect(throws: FormulaError.self) { try data.rows(where: "a >= ") }
+    }
 }
