@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "MicrodataDisclosure", targets: ["MicrodataDisclosure"]),
         .library(name: "MicrodataTables", targets: ["MicrodataTables"]),
         .library(name: "MicrodataWrite", targets: ["MicrodataWrite"]),
+        .library(name: "MicrodataLink", targets: ["MicrodataLink"]),
         .library(name: "MicrodataModels", targets: ["MicrodataModels"]),
     ],
     dependencies: [
@@ -36,6 +37,7 @@ let package = Package(
         .target(name: "MicrodataWeighting", dependencies: ["MicrodataReaders"]),
         .target(name: "MicrodataDisclosure", dependencies: ["MicrodataWeighting", "CGLPK"]),
         .target(name: "MicrodataWrite", dependencies: ["CXLSXWriter"]),
+        .target(name: "MicrodataLink", dependencies: ["MicrodataReaders", "MicrodataCodebook"]),
         .target(name: "MicrodataModels", dependencies: ["MicrodataWeighting", "MicrodataReaders"]),
         .target(
             name: "MicrodataTables",
@@ -45,7 +47,7 @@ let package = Package(
             name: "microdata",
             dependencies: [
                 "MicrodataCodebook", "MicrodataReaders", "MicrodataHarmonise", "MicrodataWeighting",
-                "MicrodataDisclosure", "MicrodataTables", "MicrodataWrite", "MicrodataModels",
+                "MicrodataDisclosure", "MicrodataTables", "MicrodataWrite", "MicrodataLink", "MicrodataModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,6 +64,10 @@ let package = Package(
         .testTarget(name: "MicrodataWeightingTests", dependencies: ["MicrodataWeighting", "MicrodataTestSupport"]),
         .testTarget(
             name: "MicrodataDisclosureTests", dependencies: ["MicrodataDisclosure", "MicrodataWeighting", "MicrodataTestSupport"]
+        ),
+        .testTarget(
+            name: "MicrodataLinkTests",
+            dependencies: ["MicrodataLink", "MicrodataReaders", "MicrodataCodebook", "MicrodataWeighting", "MicrodataTestSupport"]
         ),
         .testTarget(
             name: "MicrodataModelsTests",

@@ -60,7 +60,7 @@ public struct MobilityEstimator {
     /// - Throws: `MobilityError` or the weighting layer's `WeightingError` for an impossible request.
     public init(
         origin: ClassSpec, destination: ClassSpec, by: [String] = [], design: SurveyDesign,
-        registry: CrosswalkRegistry?, codebook: Codebook? = nil, level: Double = 0.95
+        registry: CrosswalkRegistry?, codebook: Codebook? = nil, level: Double = 0.95, subpopulation: String? = nil
     ) throws {
         self.origin = origin
         self.destination = destination
@@ -86,7 +86,8 @@ public struct MobilityEstimator {
         var seen = Set<String>()
         requiredVariables = required.filter { seen.insert($0.lowercased()).inserted }
         estimator = try SurveyEstimator(
-            design: design, analyses: [.total(Self.cellVariable)], options: EstimationOptions(level: level))
+            design: design, analyses: [.total(Self.cellVariable)],
+            options: EstimationOptions(level: level, subpopulation: subpopulation))
     }
 
     /// Adds one batch.
@@ -324,10 +325,12 @@ public struct MobilityEstimator {
                 codebook?.variable(named: name)?.category(for: value)?.label ?? value
             }.joined(separator: ", ")
         }
-        return MobilityPass(
+        var pass = MobilityPass(
             totals: cellTotals, classes: classes, groups: groups, rows: rows, validRows: validRows,
             designDescription: estimates.table.designDescription, harmoniseAudit: harmoniser?.audit,
             unclassifiedCodes: skippedCodes)
+        pass.negativeWeightRows = estimates.negativeWeightRows
+        return pass
     }
 
     private func scheme(
@@ -368,4 +371,6 @@ public struct MobilityPass: Sendable {
     public var harmoniseAudit: HarmoniseAudit?
     /// Operational-category codes with no NS-SEC class, with how often they occurred.
     public var unclassifiedCodes: [String: Int]
+    /// Rows with a negative weight (accepted only with ``SurveyDesign/allowNegativeWeights``).
+    public var negativeWeightRows = 0
 }

@@ -6,6 +6,6 @@ struct Microdata: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "microdata",
         abstract: "Read, harmonise, weight and disclosure-check UK survey microdata.",
-        subcommands: [Inspect.self, Extract.self, Harmonise.self, Tabulate.self, Check.self, Crosswalk.self, CodebookCommand.self, Mobility.self, Model.self, Demo.self]
+        subcommands: [Inspect.self, Extract.self, Harmonise.self, Tabulate.self, Check.self, Crosswalk.self, CodebookCommand.self, Mobility.self, Link.self, Model.self, Demo.self]
     )
 }
