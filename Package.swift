@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "MicrodataTables", targets: ["MicrodataTables"]),
         .library(name: "MicrodataWrite", targets: ["MicrodataWrite"]),
         .library(name: "MicrodataLink", targets: ["MicrodataLink"]),
+        .library(name: "MicrodataModels", targets: ["MicrodataModels"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,6 +38,7 @@ let package = Package(
         .target(name: "MicrodataDisclosure", dependencies: ["MicrodataWeighting", "CGLPK"]),
         .target(name: "MicrodataWrite", dependencies: ["CXLSXWriter", "MicrodataCodebook"]),
         .target(name: "MicrodataLink", dependencies: ["MicrodataReaders", "MicrodataCodebook"]),
+        .target(name: "MicrodataModels", dependencies: ["MicrodataWeighting", "MicrodataReaders"]),
         .target(
             name: "MicrodataTables",
             dependencies: ["MicrodataWeighting", "MicrodataDisclosure", "MicrodataHarmonise", "MicrodataWrite"]
@@ -45,7 +47,7 @@ let package = Package(
             name: "microdata",
             dependencies: [
                 "MicrodataCodebook", "MicrodataReaders", "MicrodataHarmonise", "MicrodataWeighting",
-                "MicrodataDisclosure", "MicrodataTables", "MicrodataWrite", "MicrodataLink",
+                "MicrodataDisclosure", "MicrodataTables", "MicrodataWrite", "MicrodataLink", "MicrodataModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,6 +68,10 @@ let package = Package(
         .testTarget(
             name: "MicrodataLinkTests",
             dependencies: ["MicrodataLink", "MicrodataReaders", "MicrodataCodebook", "MicrodataWeighting", "MicrodataTestSupport"]
+        ),
+        .testTarget(
+            name: "MicrodataModelsTests",
+            dependencies: ["MicrodataModels", "MicrodataReaders", "MicrodataWeighting", "MicrodataTestSupport"]
         ),
         .testTarget(name: "MicrodataWriteTests", dependencies: ["MicrodataWrite", "MicrodataTestSupport"]),
         .testTarget(

@@ -1,0 +1,248 @@
+import Foundation
+import MicrodataReaders
+import MicrodataWeighting
+
+/// A design-based generalised linear model, fitted as R `svyglm`: IRLS on the (rescaled) sampling weights, and
+/// the sandwich variance `A⁻¹ B A⁻¹` with `B` the design's Taylor variance of the score totals.
+public struct SurveyModel: Sendable {
+    /// One coefficient; the numbers are `nil` when the column is aliased (R prints NA).
+    public struct Coefficient: Sendable, Hashable {
+        public var term: String
+        /// The formula term the coefficient belongs to (`factor(stype)` for `factor(stype)H`).
+        public var formulaTerm: String
+        public var estimate: Double?
+        public var standardError: Double?
+        public var t: Double?
+        public var p: Double?
+        public var ciLow: Double?
+        public var ciHigh: Double?
+        /// Rows of the domain with a non-zero value in the column (for indicators: the units in the cell).
+        public var units: Int
+        public var isIndicator: Bool
+    }
+
+    /// A Wald test that a set of coefficients is zero (R `regTermTest(method = "Wald")`).
+    public struct WaldTest: Sendable, Hashable {
+        public var term: String
+        public var f: Double
+        public var df: Int
+        public var ddf: Double
+        public var p: Double
+    }
+
+    public var family: GLMFamily
+    public var coefficients: [Coefficient]
+    /// The covariance of the non-aliased coefficients, in their order (row-major).
+    public var covariance: [Double]
+    public var residualDF: Double
+    public var n: Int
+    public var weightedN: Double
+    /// Rows of the domain left out because a model variable is missing.
+    public var missingRows: Int
+    public var iterations: Int
+    public var converged: Bool
+    public var level: Double
+    public var tests: [WaldTest] = []
+    public var designDescription: String
+    /// Non-convergence and (quasi-)separation, in words, naming the coefficient concerned.
+    public var warnings: [String] = []
+
+    /// Fits `formula` to `data` under `design`, on the rows where `subset` is true (all rows if `nil`).
+    ///
+    /// Rows outside the subset or missing a model variable stay in the design with no score (R's domain
+    /// semantics and `na.omit`). Linearisation designs only; replicate weights are not implemented yet.
+    public init(
+        formula text: String, family: GLMFamily, data: ModelData, design: SurveyDesign, subset: [Bool]? = nil,
+        level: Double = 0.95, tests: [String] = []
+    ) throws {
+        if design.designFactor != nil || design.jackknife || design.calibration != nil || design.raking != nil {
+            throw WeightingError.invalidDesign(
+                "models are implemented for linearisation designs (strata, PSUs, FPC), weights only and replicate weights")
+        }
+        if design.replicates != nil && design.weight == nil {
+            throw WeightingError.invalidDesign("replicate weights need a weight column")
+        }
+        let formula = try Formula(text)
+        let rows = data.rowCount
+        func designColumn(_ name: String) throws -> Column {
+            guard let c = data.column(name) else { throw WeightingError.missingColumn(name) }
+            return c
+        }
+        func labels(_ name: String?) throws -> [String]? {
+            guard let name else { return nil }
+            let c = try designColumn(name)
+            return try (0..<rows).map { r in
+                guard let t = c.text(at: r) else { throw WeightingError.missingDesignValue(column: name, row: r + 1) }
+                return t
+            }
+        }
+        func numbers(_ name: String?) throws -> [Double]? {
+            guard let name else { return nil }
+            let c = try designColumn(name)
+            return try (0..<rows).map { r in
+                guard let v = c.double(at: r) else { throw WeightingError.missingDesignValue(column: name, row: r + 1) }
+                return v
+            }
+        }
+        let kernel = try LinearisedVariance(
+            design: design, rows: rows, strata: try labels(design.strata), psu: try labels(design.clusters.first),
+            fpc: try numbers(design.fpc.first))
+        var weights = try numbers(design.weight) ?? kernel.derivedWeights!
+        for (r, w) in weights.enumerated() where !(w >= 0 && w.isFinite) || (w == 0 && !design.allowZeroWeights) {
+            throw WeightingError.invalidWeight(column: design.weight ?? "fpc", row: r + 1, value: String(w))
+        }
+        let meanWeight = weights.reduce(0, +) / Double(max(rows, 1))
+        for r in 0..<rows { weights[r] /= meanWeight }  // R's rescale = TRUE; the results do not depend on it
+
+        let m = try DesignMatrix(formula: formula, text: text, data: data, subset: subset)
+        let p = m.names.count
+        var inFit = (0..<rows).filter { m.domain[$0] && weights[$0] > 0 }
+        guard !inFit.isEmpty else { throw WeightingError.invalidRequest("no rows in the model's domain") }
+        for r in inFit where !family.check(m.y[r]) {
+            throw WeightingError.invalidRequest(
+                "row \(r + 1): response \(m.y[r]) is outside the range of the \(family.rawValue) family")
+        }
+
+        let fit = try IRLS(m, family: family, weights: weights, rows: inFit)
+        let (solution, eta, mu, working) = (fit.solution, fit.eta, fit.mu, fit.working)
+        inFit = inFit.filter { working[$0] > 0 }
+
+        // Influence functions h_i = A⁻¹ x_i w_i (y_i − μ_i) μ'(η_i)/V(μ_i), then their design covariance.
+        let k = solution.kept.count
+        var scores = [Double](repeating: 0, count: rows * k)
+        for r in inFit {
+            let resid = (m.y[r] - mu[r]) / family.muEta(eta[r]) * working[r]
+            for a in 0..<k {
+                var s = 0.0
+                for b in 0..<k { s += solution.inverse[a * k + b] * m.x[r * p + solution.kept[b]] }
+                scores[r * k + a] = s * resid
+            }
+        }
+        let cov: [Double]
+        let df: Double
+        if let spec = design.replicates {
+            let base = try numbers(design.weight)!
+            (cov, df) = try Self.replicateCovariance(
+                spec, data: data, matrix: m, family: family, weights: base, full: solution,
+                subset: subset ?? [Bool](repeating: true, count: rows))
+        } else {
+            cov = try kernel.covariance(scores, columns: k, domain: m.domain)
+            df = Double(kernel.degreesOfFreedom(domain: m.domain) + 1 - k)
+        }
+        let tq = df > 0 ? Distributions.tQuantile(1 - (1 - level) / 2, df: df) : .nan
+        var coefficients: [Coefficient] = []
+        for j in 0..<p {
+            var c = Coefficient(term: m.names[j], formulaTerm: m.termOf[j], units: 0, isIndicator: m.isIndicator[j])
+            for r in 0..<rows where m.domain[r] && m.x[r * p + j] != 0 { c.units += 1 }
+            if let a = solution.kept.firstIndex(of: j) {
+                let b = solution.beta[a], se = cov[a * k + a].squareRoot()
+                c.estimate = b
+                c.standardError = se
+                c.t = b / se
+                c.p = df > 0 ? 2 * Distributions.tCDF(-abs(b / se), df: df) : .nan
+                c.ciLow = b - tq * se
+                c.ciHigh = b + tq * se
+            }
+            coefficients.append(c)
+        }
+        self.family = family
+        self.coefficients = coefficients
+        self.covariance = cov
+        residualDF = df
+        n = m.domain.filter { $0 }.count
+        weightedN = inFit.reduce(0) { $0 + weights[$1] } * meanWeight
+        missingRows = m.missingRows
+        iterations = fit.iterations
+        converged = fit.converged
+        self.level = level
+        designDescription = design.modeDescription
+        let largest = coefficients.filter { $0.term != "(Intercept)" && $0.estimate != nil }
+            .max { abs($0.estimate!) < abs($1.estimate!) }?.term ?? "(Intercept)"
+        if !fit.converged {
+            warnings.append("IRLS did not converge in \(fit.iterations) iterations (largest coefficient: \(largest))")
+        }
+        if family == .binomial && inFit.contains(where: { mu[$0] < 1e-10 || mu[$0] > 1 - 1e-10 }) {
+            warnings.append("fitted probabilities numerically 0 or 1 occurred: possible separation on \(largest)")
+        }
+        self.tests = try tests.map { try waldTest($0) }
+    }
+
+    /// R `svyglm` on an `svyrep.design`: the model refitted with each replicate's weights (normalised to sum 1,
+    /// started at the full-sample estimate), variance `scale Σ rscale_r (β_r − β̄)(β_r − β̄)'` (centred on the
+    /// full-sample β with mse), residual df rank(replicate weights) − 1 + 1 − parameters.
+    static func replicateCovariance(
+        _ spec: ReplicateWeights, data: ModelData, matrix m: DesignMatrix, family: GLMFamily, weights: [Double],
+        full: WeightedLeastSquares, subset: [Bool]
+    ) throws -> ([Double], Double) {
+        let regex = try Regex(spec.pattern)
+        let columns = data.names.filter { $0.firstMatch(of: regex) != nil }
+            .compactMap { data.column($0) }
+        guard !columns.isEmpty else {
+            throw WeightingError.invalidDesign("no column matches the replicate-weight pattern /\(spec.pattern)/")
+        }
+        let R = columns.count
+        let scale = try spec.effectiveScale(count: R)
+        let rscales = spec.rscales ?? [Double](repeating: 1, count: R)
+        guard rscales.count == R else {
+            throw WeightingError.invalidDesign("\(rscales.count) rscales for \(R) replicate-weight columns")
+        }
+        let rows = m.y.count, p = m.names.count, k = full.kept.count
+        var start = [Double](repeating: 0, count: p)
+        for (a, j) in full.kept.enumerated() { start[j] = full.beta[a] }
+        var replicate = [[Double]](repeating: [Double](repeating: 0, count: rows), count: R)
+        for (i, c) in columns.enumerated() {
+            for r in 0..<rows where subset[r] {
+                replicate[i][r] = (c.double(at: r) ?? 0) * (spec.combinedWeights ? 1 : weights[r])
+            }
+        }
+        var thetas: [[Double]] = []
+        for w in replicate {
+            let total = (0..<rows).reduce(0) { m.domain[$1] ? $0 + w[$1] : $0 }
+            let normalised = w.map { $0 / total }
+            let fit = try IRLS(m, family: family, weights: normalised, rows: (0..<rows).filter { m.domain[$0] && w[$0] > 0 },
+                               start: start)
+            guard fit.solution.kept == full.kept else {
+                throw WeightingError.invalidRequest("a replicate aliases a different set of model columns")
+            }
+            thetas.append(fit.solution.beta)
+        }
+        let used = (0..<R).filter { rscales[$0] > 0 }
+        let centre = spec.usesMSE ? full.beta
+            : (0..<k).map { a in used.reduce(0) { $0 + thetas[$1][a] } / Double(used.count) }
+        var cov = [Double](repeating: 0, count: k * k)
+        for i in 0..<R {
+            for a in 0..<k { for b in 0..<k {
+                cov[a * k + b] += scale * rscales[i] * (thetas[i][a] - centre[a]) * (thetas[i][b] - centre[b])
+            } }
+        }
+        var gram = [Double](repeating: 0, count: R * R)
+        for r in 0..<rows where subset[r] {
+            for i in 0..<R where replicate[i][r] != 0 { for j in i..<R { gram[i * R + j] += replicate[i][r] * replicate[j][r] } }
+        }
+        let designDF = spec.degreesOfFreedom ?? Double(ReplicateWeights.rank(ofGram: gram, count: R) - 1)
+        return (cov, designDF + 1 - Double(k))
+    }
+
+    /// The Wald F test that every coefficient of the terms in `text` (`factor(stype)`, `ell + meals`) is zero.
+    public func waldTest(_ text: String) throws -> WaldTest {
+        let labels = Set(try Formula.terms(of: text).map(\.label))
+        let kept = coefficients.filter { $0.estimate != nil }
+        let index = kept.indices.filter { labels.contains(kept[$0].formulaTerm) }
+        guard !index.isEmpty else {
+            throw WeightingError.invalidRequest(
+                "--test '\(text)': no coefficient of the model belongs to it (terms: "
+                    + Set(coefficients.map(\.formulaTerm)).sorted().joined(separator: ", ") + ")")
+        }
+        let k = kept.count, q = index.count
+        var v = [Double](repeating: 0, count: q * q)
+        for a in 0..<q { for b in 0..<q { v[a * q + b] = covariance[index[a] * k + index[b]] } }
+        let vInv = try SymmetricMatrix.inverse(v, size: q)
+        let beta = index.map { kept[$0].estimate! }
+        var chi = 0.0
+        for a in 0..<q { for b in 0..<q { chi += beta[a] * vInv[a * q + b] * beta[b] } }
+        let f = chi / Double(q)
+        let ddf = residualDF
+        let p = Distributions.incompleteBeta(ddf / (ddf + Double(q) * f), ddf / 2, Double(q) / 2)
+        return WaldTest(term: text, f: f, df: q, ddf: ddf, p: p)
+    }
+}

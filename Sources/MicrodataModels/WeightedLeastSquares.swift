@@ -1,0 +1,88 @@
+import MicrodataWeighting
+
+/// One weighted least-squares step: `β = (X'WX)⁻¹ X'Wz` over the columns that are not aliased.
+struct WeightedLeastSquares {
+    /// Indices of the model columns kept (in order); the others are aliased, as R's pivoted QR drops them.
+    var kept: [Int] = []
+    var beta: [Double] = []
+    /// `(X'WX)⁻¹` over the kept columns, row-major (R's `cov.unscaled`).
+    var inverse: [Double] = []
+
+    init(p: Int) {}
+
+    init(x: [Double], p: Int, z: [Double], w: [Double], rows: [Int], names: [String]) throws {
+        var gram = [Double](repeating: 0, count: p * p)
+        var xz = [Double](repeating: 0, count: p)
+        for r in rows {
+            let wr = w[r]
+            if wr == 0 { continue }
+            let base = r * p
+            for a in 0..<p {
+                let xa = x[base + a]
+                if xa == 0 { continue }
+                xz[a] += wr * xa * z[r]
+                for b in a..<p { gram[a * p + b] += wr * xa * x[base + b] }
+            }
+        }
+        for a in 0..<p { for b in 0..<a { gram[a * p + b] = gram[b * p + a] } }
+        // Column-by-column Cholesky; a column whose remaining diagonal falls below 1e-7 of its own is aliased.
+        var l = [Double](repeating: 0, count: p * p)
+        var kept: [Int] = []
+        for j in 0..<p {
+            var row = [Double](repeating: 0, count: kept.count)
+            for (i, a) in kept.enumerated() {
+                var s = gram[a * p + j]
+                for m in 0..<i { s -= l[i * p + m] * row[m] }
+                row[i] = s / l[i * p + i]
+            }
+            let d = gram[j * p + j] - row.reduce(0) { $0 + $1 * $1 }
+            guard d > 1e-7 * gram[j * p + j], d > 0 else { continue }
+            let i = kept.count
+            for m in 0..<i { l[i * p + m] = row[m] }
+            l[i * p + i] = d.squareRoot()
+            kept.append(j)
+        }
+        let k = kept.count
+        guard k > 0 else { throw WeightingError.invalidRequest("the model matrix has no estimable column") }
+        var g = [Double](repeating: 0, count: k * k)
+        for a in 0..<k { for b in 0..<k { g[a * k + b] = gram[kept[a] * p + kept[b]] } }
+        inverse = try SymmetricMatrix.inverse(g, size: k)
+        beta = (0..<k).map { a in (0..<k).reduce(0) { $0 + inverse[a * k + $1] * xz[kept[$1]] } }
+        self.kept = kept
+    }
+}
+
+/// Inversion of small symmetric positive-definite matrices (row-major) by Cholesky factorisation.
+enum SymmetricMatrix {
+    static func inverse(_ a: [Double], size n: Int) throws -> [Double] {
+        var l = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0...i {
+                var s = a[i * n + j]
+                for m in 0..<j { s -= l[i * n + m] * l[j * n + m] }
+                if i == j {
+                    guard s > 0 else { throw WeightingError.invalidRequest("the matrix is singular (not positive definite)") }
+                    l[i * n + i] = s.squareRoot()
+                } else {
+                    l[i * n + j] = s / l[j * n + j]
+                }
+            }
+        }
+        // Solve L L' X = I column by column.
+        var inv = [Double](repeating: 0, count: n * n)
+        for c in 0..<n {
+            var y = [Double](repeating: 0, count: n)
+            for i in 0..<n {
+                var s = i == c ? 1.0 : 0.0
+                for m in 0..<i { s -= l[i * n + m] * y[m] }
+                y[i] = s / l[i * n + i]
+            }
+            for i in stride(from: n - 1, through: 0, by: -1) {
+                var s = y[i]
+                for m in (i + 1)..<n { s -= l[m * n + i] * inv[m * n + c] }
+                inv[i * n + c] = s / l[i * n + i]
+            }
+        }
+        return inv
+    }
+}

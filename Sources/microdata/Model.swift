@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import MicrodataCodebook
+import MicrodataDisclosure
+import MicrodataModels
+import MicrodataReaders
+import MicrodataWeighting
+
+/// `microdata model`: design-based linear, logistic and Poisson regression (R `svyglm`).
+struct Model: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Design-based regression (linear, logistic, Poisson) with sandwich SEs, as R svyglm.",
+        discussion: """
+            Formula in R syntax: Y ~ X1 + factor(X2) + factor(X3, ref = "2") + X1:X3 + a*b + log(X4) + poly(X6, 2, raw = TRUE) + \
+            I(X5 >= 3) - 1. Taylor linearisation over strata, PSUs and FPC (first stage), lonely-PSU rules, \
+            weights only, or replicate weights (refitted per replicate). Rows missing a model variable leave the domain (R na.omit). Output checks: residual df \
+            and units behind each indicator coefficient, from the rules file.
+            """)
+
+    @Option(help: "The data file (CSV/TSV with a header, fixed-width with --codebook, or SPSS/Stata/SAS).")
+    var data: String
+    @Option(help: "The codebook: DDI XML, or an SPSS/Stata/SAS file whose metadata describes --data.")
+    var codebook: String?
+    @OptionGroup var designOptions: DesignOptions
+    @Option(help: "The model formula, e.g. 'api00 ~ ell + factor(stype)'.") var formula: String
+    @Option(help: "gaussian (default), binomial (logit, quasibinomial) or poisson (log, quasipoisson).")
+    var family: String = "gaussian"
+    @Option(help: "Rows to model (the rest stay in the design): e.g. 'age >= 16 & sex == 2'.") var subpop: String?
+    @Option(help: "Fit one model per value of this column.") var by: String?
+    @Option(parsing: .singleValue, help: "Wald F test of the terms given (R regTermTest), e.g. 'factor(stype)'; repeatable.")
+    var test: [String] = []
+    @Flag(help: "Add exp(estimate) and its CI (odds or rate ratios).") var exponentiate = false
+    @Option(help: "Confidence level.") var level: Double = 0.95
+    @Option(help: "csv, json, markdown or text.") var format: String = "csv"
+    @Option(help: "Output file (default: standard output).") var output: String?
+    @Option(help: "Rules file overriding Codebooks/disclosure/default-rules.json.") var rules: String?
+    @Option(help: "Write the disclosure audit (JSON) here.") var audit: String?
+    @Flag(name: .customLong("no-disclosure-control"),
+          help: "Turn the output checks off: the output is stamped NOT DISCLOSURE CONTROLLED.")
+    var noDisclosureControl = false
+
+    func run() throws {
+        let design = try designOptions.design()
+        guard let glmFamily = GLMFamily(name: family) else {
+            throw ValidationError("--family must be gaussian, binomial or poisson")
+        }
+        guard let outputFormat = ModelReport.Format(rawValue: format) else {
+            throw ValidationError("--format must be csv, json, markdown or text")
+        }
+        let parsed: Formula
+        do { parsed = try Formula(formula) } catch let error as FormulaError { throw ValidationError("--formula: \(error)") }
+        var names = parsed.variables + design.clusters.prefix(1) + design.fpc.prefix(1)
+        names += [design.weight, design.strata, by].compactMap { $0 }
+        if let subpop { names += try ModelData.variables(in: subpop) }
+        let book = try codebook.map { try CodebookSource.load(URL(fileURLWithPath: $0)).codebook }
+        // Replicate-weight columns are found by pattern, so those designs read every column.
+        let wanted = design.replicates == nil ? Array(Set(names)) : nil
+        let source = try DataReader.open(data: URL(fileURLWithPath: data), codebook: book,
+                                         options: ReadOptions(variables: wanted))
+        let frame = try ModelData(source: source, variables: wanted)
+        let groups = try SurveyModel.fitGroups(
+            formula: formula, family: glmFamily, data: frame, design: design, subpop: subpop, by: by, level: level,
+            tests: test)
+        for g in groups {
+            let at = g.by.map { " (\($0.key)=\($0.value))" }.first ?? ""
+            if g.model.missingRows > 0 {
+                FileHandle.standardError.write(Data("note\(at): \(g.model.missingRows) rows with a missing model variable left out (na.omit)\n".utf8))
+            }
+            for w in g.model.warnings { FileHandle.standardError.write(Data("warning\(at): \(w)\n".utf8)) }
+        }
+        var checks: ModelChecks? = nil
+        if !noDisclosureControl {
+            let r = try DisclosureRules.load(defaults: DisclosureRules.defaultRulesURL(),
+                                             overrides: rules.map { URL(fileURLWithPath: $0) })
+            checks = ModelChecks(threshold: r.threshold, minimumResidualDegreesOfFreedom: r.minimumResidualDegreesOfFreedom)
+        }
+        let text = ModelReport.render(
+            groups, byVariables: by.map { [$0] } ?? [], format: outputFormat, exponentiate: exponentiate,
+            checks: checks, stamp: checks == nil ? CheckedTable.bypassStamp : nil)
+        if let audit, checks != nil {
+            try Data(ModelReport.render(groups, byVariables: by.map { [$0] } ?? [], format: .json, exponentiate: false,
+                                        checks: checks, stamp: nil).utf8).write(to: URL(fileURLWithPath: audit))
+        }
+        if let checks, let failure = groups.lazy.compactMap({ checks.failure($0.model) }).first {
+            if let output { try? FileManager.default.removeItem(atPath: output) }
+            FileHandle.standardError.write(Data("disclosure check FAILED (\(failure)); nothing written\n".utf8))
+            throw ExitCode(3)
+        }
+        if checks == nil { FileHandle.standardError.write(Data("warning: \(CheckedTable.bypassStamp)\n".utf8)) }
+        if let output {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+}
