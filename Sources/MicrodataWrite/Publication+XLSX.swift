@@ -8,10 +8,12 @@ extension Publication {
     ///
     /// The corresponding C functions are libxlsxwriter's `workbook_new`, `worksheet_write_*` and `workbook_close`.
     ///
+    /// `path` is the file libxlsxwriter writes (a temporary file); `displayPath` names the output in errors.
+    ///
     /// - Throws: `WriteError` when libxlsxwriter cannot create or close the file.
-    func writeXLSX(to url: URL) throws {
-        guard let workbook = workbook_new(url.path) else {
-            throw WriteError(path: url.path, message: "libxlsxwriter could not create the workbook")
+    func writeXLSX(toPath path: String, displayPath: String) throws {
+        guard let workbook = workbook_new(path) else {
+            throw WriteError(path: displayPath, message: "libxlsxwriter could not create the workbook")
         }
         let bold = workbook_add_format(workbook)
         format_set_bold(bold)
@@ -112,7 +114,7 @@ extension Publication {
         let status = workbook_close(workbook)
         if status != LXW_NO_ERROR {
             let message = lxw_strerror(status).map { String(cString: $0) } ?? "error \(status.rawValue)"
-            throw WriteError(path: url.path, message: "libxlsxwriter: \(message)")
+            throw WriteError(path: displayPath, message: "libxlsxwriter: \(message)")
         }
     }
 }

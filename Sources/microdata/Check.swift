@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MicrodataDisclosure
 import MicrodataReaders
+import MicrodataWrite
 
 /// `microdata check`: applies primary rules, secondary suppression and the audit to a frequency or
 /// magnitude table made anywhere, and writes the table with a `status` column plus the audit.
@@ -74,13 +75,12 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
+        try OutputTarget.check(outputs: [output, audit], inputs: [table, hierarchy, structuralZeros, rules])
         do {
             try check()
         } catch {
             // Fail closed: a table written by an earlier run must not be mistaken for this run's output.
-            if let output, FileManager.default.fileExists(atPath: output) {
-                try? FileManager.default.removeItem(atPath: output)
-            }
+            if let output { OutputTarget.removeStaleFile(output) }
             throw error
         }
     }
@@ -202,11 +202,11 @@ struct Check: ParsableCommand {
                     model, hasMagnitude: value != nil || !topColumns.isEmpty, standardErrors: standardErrors,
                     valueIsCount: weightedCount)
             }
-            if let audit, let report = checked.audit { try report.json().write(to: URL(fileURLWithPath: audit)) }
+            if let audit, let report = checked.audit { try OutputFile.write(report.json(), to: audit) }
             try write(checked)
             FileHandle.standardError.write(Data("\(checked.audit?.summary ?? "")\n".utf8))
         } catch let DisclosureError.auditFailed(report) {
-            if let audit { try report.json().write(to: URL(fileURLWithPath: audit)) }
+            if let audit { try OutputFile.write(report.json(), to: audit) }
             FileHandle.standardError.write(Data("disclosure audit FAILED: \(report.summary); no table written\n".utf8))
             throw ExitCode(3)
         }
@@ -249,10 +249,6 @@ struct Check: ParsableCommand {
                 throw DisclosureError.artefactMismatch(cell: "table", expected: "rendered rows", found: "different text")
             }
         }
-        if let output {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output))
-        } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
-        }
+        try OutputFile.write(text, to: output)
     }
 }

@@ -4,6 +4,7 @@ import MicrodataCodebook
 import MicrodataDisclosure
 import MicrodataReaders
 import MicrodataWeighting
+import MicrodataWrite
 
 /// `microdata tabulate`: design-weighted estimates with standard errors, in one pass over the data.
 struct Tabulate: ParsableCommand {
@@ -77,6 +78,7 @@ struct Tabulate: ParsableCommand {
 
     func run() throws {
         limits.apply()
+        try OutputTarget.check(outputs: [output, audit], inputs: [data, codebook, calibrate, rake, rules])
         let (design, analysis, options, outputFormat) = try plan()
         // A DDI codebook or an SPSS/Stata/SAS file's metadata (detected by magic bytes), as in extract.
         let book = try codebook.map { try CodebookSource.load(URL(fileURLWithPath: $0)).codebook }
@@ -141,12 +143,12 @@ struct Tabulate: ParsableCommand {
                 checked = try DisclosureControl(rules: rules).check(table)
             } catch let DisclosureError.auditFailed(report) {
                 // Fail closed, as check does: a table left by an earlier run must not pass for this one's.
-                if let output { try? FileManager.default.removeItem(atPath: output) }
-                if let audit { try report.json().write(to: URL(fileURLWithPath: audit)) }
+                if let output { OutputTarget.removeStaleFile(output) }
+                if let audit { try OutputFile.write(report.json(), to: audit) }
                 FileHandle.standardError.write(Data("disclosure audit FAILED: \(report.summary); nothing written\n".utf8))
                 throw ExitCode(3)
             }
-            if let audit, let report = checked.audit { try report.json().write(to: URL(fileURLWithPath: audit)) }
+            if let audit, let report = checked.audit { try OutputFile.write(report.json(), to: audit) }
         } else {
             checked = try DisclosureControl(rules: DisclosureRules.load(defaults: DisclosureRules.defaultRulesURL()))
                 .unchecked(table)
@@ -157,13 +159,7 @@ struct Tabulate: ParsableCommand {
         if let summary = checked.audit?.summary {
             FileHandle.standardError.write(Data("disclosure: \(summary)\n".utf8))
         }
-        if let output {
-            do { try Data(text.utf8).write(to: URL(fileURLWithPath: output)) } catch {
-                throw ValidationError("cannot write \(output): \(error.localizedDescription)")
-            }
-        } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
-        }
+        try OutputFile.write(text, to: output)
     }
 
     /// A checked table as CSV, JSON, Markdown or aligned text; suppressed values are the marker.
