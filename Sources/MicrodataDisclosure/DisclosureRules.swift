@@ -71,38 +71,50 @@ public struct DisclosureRules: Sendable, Codable, Equatable {
 
     /// Reads `defaults` and, if given, `overrides`; keys in `overrides` replace those in `defaults`.
     /// Keys starting with `_` are notes (source, date, licence) and are ignored.
-    public static func load(defaults: URL, overrides: URL? = nil) throws -> DisclosureRules {
-        var merged = try object(at: defaults)
-        if let overrides {
-            for (key, value) in try object(at: overrides) {
-                guard merged[key] != nil || key.hasPrefix("_") else {
-                    throw DisclosureError.rules(file: overrides.path, reason: "unknown rule '\(key)'")
-                }
-                merged[key] = value
+    ///
+    /// Both files are validated against `rules.schema.json` (beside `defaults`, else in the Codebooks
+    /// folder): every key must be known and every value in range, so a threshold below 2 (allowed only
+    /// when `disclosureControl` is off), a percentage above 100 or a misspelt key is an error naming the
+    /// file, the key's path and, for an unknown key, the closest known one.
+    public static func load(defaults: URL, overrides: URL? = nil, disclosureControl: Bool = true) throws -> DisclosureRules {
+        let schema = try RulesSchema.locate(besides: defaults)
+        func validated(_ url: URL, partial: Bool) throws -> [String: JSONValue] {
+            let object = try object(at: url)
+            if let first = schema.violations(of: .object(object), partial: partial, disclosureControl: disclosureControl).first {
+                throw DisclosureError.rules(file: url.path, reason: first.description)
             }
+            return object
         }
+        var merged = try validated(defaults, partial: false)
+        if let overrides {
+            for (key, value) in try validated(overrides, partial: true) { merged[key] = value }
+        }
+        let source = overrides?.path ?? defaults.path
         merged = merged.filter { !$0.key.hasPrefix("_") }
         let rules: DisclosureRules
         do {
-            let data = try JSONSerialization.data(withJSONObject: merged)
-            rules = try JSONDecoder().decode(DisclosureRules.self, from: data)
+            rules = try JSONDecoder().decode(DisclosureRules.self, from: JSONEncoder().encode(JSONValue.object(merged)))
         } catch {
-            throw DisclosureError.rules(file: overrides?.path ?? defaults.path, reason: "\(error)")
+            throw DisclosureError.rules(file: source, reason: "\(error)")
         }
-        guard ["suppress", "flag"].contains(rules.unreliableEstimates) else {
+        if rules.nomisUnreliableMax < rules.nomisDisclosiveMax {
             throw DisclosureError.rules(
-                file: overrides?.path ?? defaults.path,
-                reason: "unreliableEstimates must be \"suppress\" or \"flag\", found \"\(rules.unreliableEstimates)\"")
+                file: source,
+                reason: "$.nomisUnreliableMax: expected a number >= nomisDisclosiveMax (\(rules.nomisDisclosiveMax)), found \(rules.nomisUnreliableMax)")
+        }
+        if zip(rules.cvBands, rules.cvBands.dropFirst()).contains(where: { $0 >= $1 }) {
+            throw DisclosureError.rules(
+                file: source, reason: "$.cvBands: expected increasing band limits, found \(rules.cvBands)")
         }
         return rules
     }
 
-    private static func object(at url: URL) throws -> [String: Any] {
+    private static func object(at url: URL) throws -> [String: JSONValue] {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw DisclosureError.rules(file: url.path, reason: "cannot read: \(error.localizedDescription)")
         }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        guard let object = (try? JSONDecoder().decode(JSONValue.self, from: data))?.object else {
             throw DisclosureError.rules(file: url.path, reason: "not a JSON object")
         }
         return object

@@ -3,20 +3,28 @@ import MicrodataWeighting
 extension DisclosureControl {
     /// Checks the estimates of a `ResultTable` (what `tabulate` produces) and attaches the quality layer.
     ///
-    /// Each cell's `unweightedCount` goes through the threshold rule; failing cells are suppressed
-    /// (estimate, standard error, interval and counts become the marker). Proportions and totals of the
-    /// levels of a categorical are additive (levels sum to their domain, domains to the whole), so they are
-    /// modelled as a table with margins and protected with secondary suppression and the audit; a suppressed
-    /// level can then not be recovered as one minus the others. Every row carries its ONS CV band and Nomis
-    /// flag (`-`, `!`, `*`, and `~` for level totals below 500); with `unreliableEstimates: "suppress"` an
-    /// estimate with CV above 20% has its estimate, standard error and interval written as `[u]`.
+    /// Every cell goes through `DisclosureRules.assess(_: ResultCell)` (threshold on its units and,
+    /// for numeric analyses, on the contributors with a non-zero value and, for indicators, with zero;
+    /// NK and p% on the weighted contributions; units on each side of a quantile). Failing cells are
+    /// suppressed: every number of the row (estimate, standard error, interval, design effect, df, counts)
+    /// becomes the marker and the quality columns are left empty.
+    ///
+    /// Additive estimates are protected as a table with all their margins: proportions and totals of the
+    /// levels of a categorical (levels sum to their domain, domains to the whole), and the totals behind
+    /// domain means, totals and ratios (`--by`). The margins (the overall estimate and, for several
+    /// by-variables, the lower-order margins) are not in this output, but another call publishes them, so
+    /// they are modelled as published and never chosen as secondaries: a hidden domain cannot be
+    /// recovered by subtracting the others from the overall figure. Protection is per output; a set of
+    /// outputs is audited together by `microdata release`.
     public func check(_ result: ResultTable) throws -> CheckedTable {
-        var statuses = result.cells.map { cell -> CellStatus in
-            rules.failsThreshold(units: cell.unweightedCount)
-                ? .primary("threshold")
-                : (cell.unweightedCount == 0 && rules.zerosNeedReview ? .review("zero") : .safe)
+        var statuses: [CellStatus] = []
+        var requirements: [Int: [ProtectionRequirement]] = [:]
+        for (i, cell) in result.cells.enumerated() {
+            let assessment = rules.assess(cell)
+            statuses.append(assessment.status)
+            if !assessment.requirements.isEmpty { requirements[i] = assessment.requirements }
         }
-        var report: AuditReport?
+        var reports: [AuditReport] = []
         let levelled = result.cells.indices.filter {
             result.cells[$0].level != nil && ["proportion", "total"].contains(result.cells[$0].statistic)
         }
@@ -25,34 +33,140 @@ extension DisclosureControl {
             for (i, status) in protected where status.isSuppressed || statuses[i].isSuppressed == false {
                 statuses[i] = status
             }
-            report = audit
+            if let audit { reports.append(audit) }
         }
-        return try render(result, statuses: statuses, additiveAudit: report)
+        // Domain means, totals and ratios of a numeric variable, one table per statistic and variable.
+        var groups: [[String]: [Int]] = [:]
+        for (i, cell) in result.cells.enumerated()
+        where cell.level == nil && cell.contributors != nil && ["mean", "total", "ratio"].contains(cell.statistic) {
+            groups[[cell.statistic, cell.variable], default: []].append(i)
+        }
+        if !result.byVariables.isEmpty {
+            for key in groups.keys.sorted(by: { $0.joined(separator: "\u{0}") < $1.joined(separator: "\u{0}") }) {
+                let (protected, audit) = try protectDomains(
+                    result, cells: groups[key]!, statuses: statuses, requirements: requirements)
+                for (i, status) in protected where status.isSuppressed { statuses[i] = status }
+                if let audit { reports.append(audit) }
+            }
+        }
+        return try render(result, statuses: statuses, additiveAudit: Self.merge(reports))
+    }
+
+    /// One report for several protected tables of one output.
+    private static func merge(_ reports: [AuditReport]) -> AuditReport? {
+        guard var merged = reports.first else { return nil }
+        for report in reports.dropFirst() {
+            merged.consistency += report.consistency
+            merged.cells += report.cells
+            merged.suppressedCells += report.suppressedCells
+            merged.recoverableCells += report.recoverableCells
+            merged.passed = merged.passed && report.passed
+        }
+        if reports.count > 1 {
+            merged.summary = "\(merged.recoverableCells) of \(merged.suppressedCells) suppressed cells recoverable"
+        }
+        return merged
+    }
+
+    /// The dimensions over the by-variables of `cells` (plus `extra` codes for a last dimension), each
+    /// with its total, and the grid key of every cell.
+    private static func dimensions(_ result: ResultTable, cells: [Int], level: Bool) throws
+        -> (dimensions: [TableDimension], keys: [Int: [String]])
+    {
+        var codes = Array(repeating: [String](), count: result.byVariables.count + (level ? 1 : 0))
+        var keys: [Int: [String]] = [:]
+        for i in cells {
+            let cell = result.cells[i]
+            let key = cell.byValues + (level ? [cell.level ?? ""] : [])
+            for (d, code) in key.enumerated() where !codes[d].contains(code) { codes[d].append(code) }
+            keys[i] = key
+        }
+        let names = result.byVariables + (level ? ["level"] : [])
+        let dimensions = try names.indices.map { d in
+            try TableDimension(name: names[d], codes: codes[d], total: "All \(names[d])")
+        }
+        return (dimensions, keys)
+    }
+
+    /// The margins another call publishes (the overall figure and lower-order margins of the by-variables,
+    /// per level for a categorical) unless a primary rule hides them there: they may not be secondaries
+    /// here. Domain sizes (`All level`) stay candidates, as before.
+    private func publishedMargins(_ table: ProtectionTable, level: Bool) -> Set<Int> {
+        let levelTotal = level ? table.dimensions.last?.total : nil
+        return Set(table.cells.indices.filter { i in
+            let cell = table.cells[i]
+            return !cell.isInner && (levelTotal == nil || cell.key.last != levelTotal)
+                && !rules.assess(cell.evidence).status.isPrimary
+        })
+    }
+
+    /// The primaries of a result table's grid: its inner cells' (a margin that fails a rule is not
+    /// published by its own call, so it protects rather than needs protection here).
+    private func innerPrimaries(_ table: ProtectionTable, hasMagnitude: Bool) -> [Int: [ProtectionRequirement]] {
+        var primaries: [Int: [ProtectionRequirement]] = [:]
+        for (i, cell) in table.cells.enumerated() where cell.isInner {
+            var evidence = cell.evidence
+            if !hasMagnitude { evidence.topContributions = [] }
+            let assessment = rules.assess(evidence, structuralZero: cell.structuralZero)
+            if assessment.status.isPrimary { primaries[i] = assessment.requirements }
+        }
+        return primaries
     }
 
     /// Protects the level cells of `result` as one table over (by-variables…, level) with all margins.
     private func protectLevels(_ result: ResultTable, cells: [Int]) throws -> ([Int: CellStatus], AuditReport?) {
-        var codes = Array(repeating: [String](), count: result.byVariables.count + 1)
+        let (dimensions, keyOfCell) = try Self.dimensions(result, cells: cells, level: true)
         var given: [[String]: (evidence: CellEvidence, line: Int)] = [:]
-        var keyOfCell: [Int: [String]] = [:]
         for i in cells {
             let cell = result.cells[i]
-            let key = cell.byValues + [cell.level ?? ""]
-            for (d, code) in key.enumerated() where !codes[d].contains(code) { codes[d].append(code) }
-            given[key] = (CellEvidence(units: cell.unweightedCount, value: cell.weightedCount), i + 1)
-            keyOfCell[i] = key
-        }
-        let names = result.byVariables + ["level"]
-        let dimensions = try names.indices.map { d in
-            try TableDimension(name: names[d], codes: codes[d], total: "All \(names[d])")
+            given[keyOfCell[i]!] = (CellEvidence(units: cell.unweightedCount, value: cell.weightedCount), i + 1)
         }
         let table = try ProtectionTable.grid(dimensions: dimensions, given: given, source: "result table")
-        let checked = try protect(table, hasMagnitude: false)
+        let checked = try protect(
+            table, hasMagnitude: false, forcedPublish: publishedMargins(table, level: true),
+            primaries: innerPrimaries(table, hasMagnitude: false))
+        return (Self.statuses(of: keyOfCell, in: table, checked), checked.audit)
+    }
+
+    /// Protects domain means, totals or ratios as the table of their numerator totals `Σ w·y` over the
+    /// by-variables with all margins. A mean is that total over the domain's weighted count, and both are
+    /// additive over domains, so a pattern that hides the totals' differences hides the means'.
+    private func protectDomains(
+        _ result: ResultTable, cells: [Int], statuses: [CellStatus], requirements: [Int: [ProtectionRequirement]]
+    ) throws -> ([Int: CellStatus], AuditReport?) {
+        guard cells.contains(where: { statuses[$0].isPrimary }) else { return ([:], nil) }
+        let (dimensions, keyOfCell) = try Self.dimensions(result, cells: cells, level: false)
+        var given: [[String]: (evidence: CellEvidence, line: Int)] = [:]
+        for i in cells {
+            let cell = result.cells[i], c = cell.contributors!
+            given[keyOfCell[i]!] = (
+                CellEvidence(units: cell.unweightedCount, value: c.total, topContributions: c.top, hasNegative: c.hasNegative),
+                i + 1)
+        }
+        let table = try ProtectionTable.grid(dimensions: dimensions, given: given, source: "result table")
+        var index: [[String]: Int] = [:]
+        for (flat, cell) in table.cells.enumerated() { index[cell.key] = flat }
+        var primaries: [Int: [ProtectionRequirement]] = [:]
+        for i in cells where statuses[i].isPrimary { primaries[index[keyOfCell[i]!]!] = requirements[i] ?? [] }
+        do {
+            let checked = try protect(
+                table, hasMagnitude: true, forcedPublish: publishedMargins(table, level: false), primaries: primaries)
+            return (Self.statuses(of: keyOfCell, in: table, checked), checked.audit)
+        } catch DisclosureError.unprotectable {
+            // Fail closed: no pattern exists with the margins published, so none of these estimates is.
+            return (Dictionary(uniqueKeysWithValues: cells.map { ($0, statuses[$0].isPrimary ? statuses[$0] : .secondary) }), nil)
+        }
+    }
+
+    /// The protected status of each result cell, by its grid key.
+    private static func statuses(of keys: [Int: [String]], in table: ProtectionTable, _ checked: CheckedTable)
+        -> [Int: CellStatus]
+    {
         var index: [[String]: Int] = [:]
         for (flat, cell) in table.cells.enumerated() { index[cell.key] = flat }
         var out: [Int: CellStatus] = [:]
-        for (i, key) in keyOfCell { if let flat = index[key] { out[i] = checked.statuses[flat] } }
-        return (out, checked.audit)
+        for (i, key) in keys { if let flat = index[key] { out[i] = checked.statuses[flat] } }
+        return out
     }
 
     private func render(_ result: ResultTable, statuses: [CellStatus], additiveAudit: AuditReport?) throws
@@ -65,7 +179,7 @@ extension DisclosureControl {
             rows.append(try row(result, i, status: status))
             // Fail closed: the rendered row must carry the marker exactly where the mask says.
             let first = result.byVariables.count + 3
-            let fields = [first, first + 1, first + 2, first + 3, first + 6, first + 7].map { rows[i][$0] }
+            let fields = (first..<(first + 8)).map { rows[i][$0] }
             if status.isSuppressed != fields.allSatisfy({ $0 == CheckedTable.marker }) {
                 problems.append("row \(i + 1): rendered values do not match status \(status.label)")
             }
@@ -114,9 +228,10 @@ extension DisclosureControl {
             cell.estimate, cell.standardError, cell.ciLow, cell.ciHigh, cell.designEffect, cell.degreesOfFreedom,
             Double(cell.unweightedCount), cell.weightedCount,
         ]
-        // Everything but the design df is hidden on a suppressed cell (a count can disclose too).
+        // Every number is hidden on a suppressed cell: a count, a weighted count or a domain df (n − 1)
+        // discloses as much as the estimate.
         let shown = numbers.enumerated().map { k, x -> String in
-            if suppressed && k != 5 { return CheckedTable.marker }
+            if suppressed { return CheckedTable.marker }
             if withheld && k < 4 { return rules.unreliableMarker }
             return x.map(status == nil ? ResultTableWriter.formatFull : Self.format) ?? ""
         }

@@ -22,6 +22,8 @@ final class DelimitedReader: BatchSource {
     private var pending = 0
     private var stats = ReadStatistics()
     private var missingCounts: [Int]
+    /// Per column: missing-value tokens met in an inferred numeric column, with counts.
+    private var tokenCounts: [String: [String: Int]] = [:]
     private let progress: ProgressReporter
 
     /// `rereadPath` is the file the type-inference pass opens (default `path`: a spooled copy of a stream).
@@ -111,6 +113,16 @@ final class DelimitedReader: BatchSource {
             rules = Array(repeating: nil, count: names.count)
             na = inferred.map { $0 != .text }
         }
+        for name in options.textVariables {
+            guard lowered.contains(name.lowercased()) else {
+                throw ReadError(message: "--string names a variable that is not in the header ("
+                                    + header.joined(separator: ", ") + ")", file: path, line: 1, variable: name)
+            }
+            guard let c = names.firstIndex(where: { $0.lowercased() == name.lowercased() }) else { continue }
+            kinds[c] = .text
+            rules[c] = nil
+            na[c] = false
+        }
         self.rules = rules
         let reserve = min(batchSize, 1 << 16)
         let builders = names.indices.map { ColumnBuilder(name: names[$0], kind: kinds[$0], reserve: reserve) }
@@ -143,6 +155,7 @@ final class DelimitedReader: BatchSource {
         s.rows = rows
         s.rowsByRecordType[""] = rows
         for (c, n) in missingCounts.enumerated() where n > 0 { s.missingByRule[names[c]] = n }
+        s.nonNumericMissing = tokenCounts
         return s
     }
 
@@ -266,10 +279,33 @@ final class DelimitedReader: BatchSource {
                 b.append(v)
             }
         case .invalid:
-            if h.naIsMissing && z - a == 2 && p[a] == UInt8(ascii: "N") && p[a + 1] == UInt8(ascii: "A") {
-                b.appendMissing()
-                return
+            if h.naIsMissing { return try nonNumeric(p, a, z, column: c, to: b, line: line) }
+            throw ReadError(message: numberProblem(p, a, z) + " (field \(k + 1))", file: input.path, line: line,
+                            variable: names[c], found: foundText(p, a, z))
+        }
+    }
+
+    /// A field of an inferred numeric column that is not a plain number: a missing-value token (counted;
+    /// an error under `strict`), a finite number in exponent form, or an error naming the line.
+    private func nonNumeric(_ p: UnsafeMutablePointer<UInt8>, _ a: Int, _ z: Int, column c: Int, to b: ColumnBuilder,
+                            line: Int) throws {
+        let k = hot[c].source
+        switch classifyNonNumeric(p, a, z) {
+        case .missingToken:
+            let (ta, tz) = trimmed(p, a, z)
+            let token = foundText(p, ta, tz)
+            if options.strict {
+                throw ReadError(message: "a missing-value token in a numeric column (--strict) (field \(k + 1))",
+                                file: input.path, line: line, variable: names[c], found: token)
             }
+            tokenCounts[names[c], default: [:]][token, default: 0] += 1
+            b.appendMissing()
+        case .number(let v) where v.isFinite:
+            b.append(v)
+        case .number:
+            throw ReadError(message: "not a finite number (field \(k + 1))", file: input.path, line: line,
+                            variable: names[c], found: foundText(p, a, z))
+        case .text:
             throw ReadError(message: numberProblem(p, a, z) + " (field \(k + 1))", file: input.path, line: line,
                             variable: names[c], found: foundText(p, a, z))
         }
@@ -287,8 +323,7 @@ final class DelimitedReader: BatchSource {
         progress.finish()
     }
 
-    /// One pass over the file to type each column: integer if every value is a whole number of up to
-    /// 18 digits, real if every value is a number, text otherwise. Empty fields and `NA` are missing.
+    /// One pass over the file to type each column, as ``KindInference`` describes: integer, real or text.
     ///
     /// Quote-free lines are typed by ``KindInference/addLines(_:_:_:)``; a record with a quote, and every
     /// record when `fastPath` is `false` (the reference the tests compare with), by ``RecordScanner``.

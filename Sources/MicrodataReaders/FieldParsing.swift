@@ -222,3 +222,60 @@ func foundText(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> String {
     let text = String(decoding: UnsafeBufferPointer(start: p + a, count: min(count, 200)), as: UTF8.self)
     return count > 200 ? text + "… (\(count) bytes)" : text
 }
+
+/// Tokens that stand for a missing value in an inferred numeric column (after trimming blanks): R's `NA`
+/// and the spellings pandas reads as missing by default, plus `.` (SAS and Stata). Each one met is counted
+/// in ``ReadStatistics/nonNumericMissing`` and is an error under ``ReadOptions/strict``.
+let missingTokens: Set<[UInt8]> = Set(
+    ["NA", "N/A", "n/a", "NaN", "nan", "NAN", "-NaN", "-nan", "NULL", "null", "None", "#N/A", "#NA", "<NA>", "."]
+        .map { Array($0.utf8) })
+
+/// What a field that ``parseNumber(_:_:_:decimals:)`` called `.invalid` is, in an inferred numeric column.
+enum NonNumericField: Equatable {
+    /// One of ``missingTokens``.
+    case missingToken
+    /// A number in exponent form or an infinity, as `strtod` reads it (possibly not finite).
+    case number(Double)
+    /// Anything else: the column is text.
+    case text
+}
+
+/// Classifies a field that is not a plain number (blanks trimmed first).
+func classifyNonNumeric(_ p: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int) -> NonNumericField {
+    let (a, b) = trimmed(p, lo, hi)
+    if b - a <= 5 && missingTokens.contains(Array(UnsafeBufferPointer(start: p + a, count: b - a))) {
+        return .missingToken
+    }
+    return exponentOrInfinity(p, a, b).map { .number($0) } ?? .text
+}
+
+/// `p[a..<b]` as `[sign] mantissa (e|E) [sign] digits` or `[sign] inf|infinity` (any case), read by `strtod`;
+/// `nil` for anything else.
+func exponentOrInfinity(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> Double? {
+    var i = a
+    if i < b && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) { i += 1 }
+    let word = String(decoding: UnsafeBufferPointer(start: p + i, count: b - i), as: UTF8.self).lowercased()
+    if word == "inf" || word == "infinity" { return slowParse(p, a, b, decimals: 0) }
+    var mantissaDigits = 0
+    var dots = 0
+    while i < b, p[i] &- 0x30 < 10 || p[i] == UInt8(ascii: ".") {
+        if p[i] == UInt8(ascii: ".") { dots += 1 } else { mantissaDigits += 1 }
+        i += 1
+    }
+    guard mantissaDigits > 0, dots <= 1, i < b, p[i] | 0x20 == UInt8(ascii: "e") else { return nil }
+    i += 1
+    if i < b && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) { i += 1 }
+    let exponentStart = i
+    while i < b, p[i] &- 0x30 < 10 { i += 1 }
+    guard i == b, i > exponentStart else { return nil }
+    return slowParse(p, a, b, decimals: 0)
+}
+
+/// Whether the number `p[lo..<hi]` has a leading zero that would be lost (`007`, `-01`, `00.5`): a code to
+/// keep as text. `0`, `-0`, `0.5` and `.5` have none.
+@inline(__always)
+func hasLeadingZero(_ p: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int) -> Bool {
+    var (a, b) = trimmed(p, lo, hi)
+    if a < b && (p[a] == UInt8(ascii: "-") || p[a] == UInt8(ascii: "+")) { a += 1 }
+    return a + 1 < b && p[a] == 0x30 && p[a + 1] &- 0x30 < 10
+}

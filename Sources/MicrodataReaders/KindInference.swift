@@ -1,8 +1,10 @@
 import Foundation
 
 /// The column types of a delimited file, accumulated record by record: integer while every value is a
-/// whole number of up to 18 digits, real while every value is a number, text otherwise. Empty fields and
-/// `NA` are missing.
+/// whole number of up to 18 digits, real while every value is a number (exponent forms and infinities
+/// included: the reading pass refuses a non-finite one), text otherwise. Empty fields and
+/// ``missingTokens`` (`NA`, `N/A`, `NaN`, ...) are missing. A number with a leading zero (`007`, `01.5`)
+/// makes the column text, so codes round-trip.
 ///
 /// ``add(_:_:)`` types the fields of a record the ``RecordScanner`` split, with ``parseNumber(_:_:_:decimals:)``.
 /// ``addLines(_:_:_:)`` gives the same result on quote-free lines in one tight loop: it splits the fields
@@ -64,10 +66,15 @@ struct KindInference {
     @inline(__always)
     private static func update(_ kind: inout ColumnBuilder.Kind, _ p: UnsafePointer<UInt8>, _ a: Int, _ z: Int) {
         switch parseNumber(p, a, z, decimals: 0) {
-        case .missing, .integer: break
-        case .real: kind = .real
+        case .missing: break
+        case .integer: if hasLeadingZero(p, a, z) { kind = .text }
+        case .real: kind = hasLeadingZero(p, a, z) ? .text : .real
         case .invalid:
-            if !(z - a == 2 && p[a] == UInt8(ascii: "N") && p[a + 1] == UInt8(ascii: "A")) { kind = .text }
+            switch classifyNonNumeric(p, a, z) {
+            case .missingToken: break
+            case .number: kind = .real
+            case .text: kind = .text
+            }
         }
     }
 
@@ -136,8 +143,11 @@ struct KindInference {
                                     }
                                 }
                                 let digits = z - a - (signed ? 1 : 0)
+                                let d = signed ? a + 1 : a
                                 if z == a {
                                     // Empty: missing.
+                                } else if d + 1 < z && p[d] == 0x30 && p[d + 1] &- 0x30 < 10 {
+                                    KindInference.update(&kinds[c], p, a, z)  // a leading zero
                                 } else if cls == KindInference.digit && digits <= 18 {
                                     // A whole number of up to 18 digits.
                                 } else if cls == KindInference.digit | KindInference.dot && dots == 1 {
@@ -212,6 +222,9 @@ struct KindInference {
         let first = x & 0xFF
         let sign: UInt64 = first == UInt64(UInt8(ascii: "-")) || first == UInt64(UInt8(ascii: "+")) ? 0x80 : 0
         if digits != 0 {
+            // A leading zero before another digit (`007`, `-01`) is for update(), which makes the column text.
+            let lead: UInt64 = sign == 0 ? 0 : 8
+            if (x >> lead) & 0xFF == 0x30 && digits & (0x80 << (lead + 8)) != 0 { return (.other, a, a + n) }
             let plain = digits | sign
             if plain == field { return (.plainInteger, a, a + n) }
             if plain | dots == field && dots.nonzeroBitCount == 1 { return (.plainDecimal, a, a + n) }

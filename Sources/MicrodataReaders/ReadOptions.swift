@@ -12,7 +12,8 @@ public struct ReadOptions: Sendable, Hashable {
     public var batchSize: Int
     /// Keep the codebook's missing codes as values instead of turning them into missing.
     public var keepRawMissing: Bool
-    /// Make an unknown record type an error instead of a counted, reported skip.
+    /// Make an unknown record type an error instead of a counted, reported skip, and a missing-value token
+    /// (`NA`, `N/A`, `NaN`, ...) in an inferred numeric column an error instead of a counted missing value.
     public var strict: Bool
     /// Read only this record type of a hierarchical file.
     public var recordType: String?
@@ -28,6 +29,9 @@ public struct ReadOptions: Sendable, Hashable {
     /// The longest line (or delimited record) accepted, in bytes; a longer one is an error naming this cap,
     /// so a file without line breaks cannot grow the line buffer without bound.
     public var maxLineLength: Int
+    /// Delimited columns read as text whatever their values (`--string`), by name (case-insensitive); each
+    /// must be in the header.
+    public var textVariables: [String] = []
 
     /// The default ``maxLineLength``: 8 MiB.
     public static let defaultMaxLineLength = 8 << 20

@@ -23,10 +23,24 @@ public struct ReadStatistics: Sendable, Hashable {
     /// missing, including tags the file gives no label (and so the codebook does not list). Also counted in
     /// ``missingByRule``.
     public var extendedMissing: [String: [String: Int]] = [:]
+    /// Missing-value tokens (`NA`, `N/A`, `NaN`, ...) read as missing in inferred numeric columns, per
+    /// variable and token.
+    public var nonNumericMissing: [String: [String: Int]] = [:]
     /// Whether the read stopped at the row limit before the end of the file.
     public var stoppedAtLimit = false
 
     public init() {}
+
+    /// What a reader of the results must know: tokens read as missing in numeric columns, one line per
+    /// variable, each starting `warning:`.
+    public var warnings: [String] {
+        nonNumericMissing.sorted(by: { $0.key < $1.key }).compactMap { name, tokens in
+            if tokens.isEmpty { return nil }
+            let counts = tokens.sorted(by: { $0.key < $1.key }).map { "\"\($0.key)\" \($0.value)" }
+            return "warning: numeric column \(name): non-numeric values read as missing: "
+                + counts.joined(separator: ", ") + " (--strict makes them an error)"
+        }
+    }
 
     /// A short human-readable summary, one item per line.
     public var summary: [String] {
@@ -43,6 +57,7 @@ public struct ReadStatistics: Sendable, Hashable {
             let counts = tags.sorted(by: { $0.key < $1.key }).map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             lines.append("extended missing values (always missing): \(name) \(counts)")
         }
+        lines += warnings
         if skippedLeadingLines > 0 { lines.append("skipped the first \(skippedLeadingLines) lines (--skip)") }
         if blankLines > 0 { lines.append("skipped \(blankLines) blank lines") }
         for (code, n) in unknownRecordTypes.sorted(by: { $0.key < $1.key }) {

@@ -324,10 +324,12 @@ public struct MobilityEstimator {
                 codebook?.variable(named: name)?.category(for: value)?.label ?? value
             }.joined(separator: ", ")
         }
-        return MobilityPass(
+        var pass = MobilityPass(
             totals: cellTotals, classes: classes, groups: groups, rows: rows, validRows: validRows,
             designDescription: estimates.table.designDescription, harmoniseAudit: harmoniser?.audit,
             unclassifiedCodes: skippedCodes)
+        pass.negativeWeightRows = estimates.negativeWeightRows
+        return pass
     }
 
     private func scheme(
@@ -368,4 +370,6 @@ public struct MobilityPass: Sendable {
     public var harmoniseAudit: HarmoniseAudit?
     /// Operational-category codes with no NS-SEC class, with how often they occurred.
     public var unclassifiedCodes: [String: Int]
+    /// Rows with a negative weight (accepted only with ``SurveyDesign/allowNegativeWeights``).
+    public var negativeWeightRows = 0
 }

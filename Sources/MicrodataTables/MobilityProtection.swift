@@ -102,6 +102,33 @@ public struct MobilityProtection: Sendable {
         statuses[flat(group, classCount, classCount)].isSuppressed
     }
 
+    /// Whether the table of every group together (the grand total) is suppressed: then nothing counted over the
+    /// whole data (rows with both classes, design degrees of freedom) may be published either.
+    public var allGroupsTotalSuppressed: Bool {
+        let k = classCount
+        let grand = groupCount > 1 ? (groupCount * (k + 1) + k) * (k + 1) + k : k * (k + 1) + k
+        return statuses[grand].isSuppressed
+    }
+
+    /// Whether every cell and margin of `group`'s table is published, so that a statistic computed from all of
+    /// them (the test of independence) gives nothing suppressed away.
+    public func groupFullyPublished(group: Int) -> Bool {
+        (0...classCount).allSatisfy { i in (0...classCount).allSatisfy { j in !statuses[flat(group, i, j)].isSuppressed } }
+    }
+
+    /// The review reason of cell (`i`, `j`) of `group` (`i` or `j` equal to the class count: a margin), as
+    /// `check` gives it: `zero`, or `class-disclosure` for a cell holding its whole row or column; `nil` when
+    /// the cell is not for review.
+    public func reviewReason(group: Int, origin i: Int, destination j: Int) -> String? {
+        if case .review(let reason) = statuses[flat(group, i, j)] { return reason }
+        return nil
+    }
+
+    /// `text` with every number replaced by the marker: for facts counted over data that is all suppressed.
+    public static func withholdingNumbers(_ text: String) -> String {
+        text.replacing(#/[0-9]+(\.[0-9]+)?/#, with: CheckedTable.marker)
+    }
+
     /// Whether a rate (`immobile`, `mobile`, `upward`, `downward`, `upward:downward`) cannot be published.
     public func rateSuppressed(group: Int, _ name: String) -> Bool {
         if totalSuppressed(group: group) { return true }

@@ -45,10 +45,12 @@ public struct MobilityPublication: Sendable {
             func rowHidden(_ i: Int) -> Bool { protection?.originTotalSuppressed(group: g, origin: i) ?? false }
             func columnHidden(_ j: Int) -> Bool { protection?.destinationTotalSuppressed(group: g, destination: j) ?? false }
             let totalHidden = protection?.totalSuppressed(group: g) ?? false
+            // Zeros and whole-row/column cells (class disclosure) are published for review, as `check` flags them.
+            func review(_ i: Int, _ j: Int) -> String? { protection?.reviewReason(group: g, origin: i, destination: j) }
 
             let outflow = (0..<k).map { i in
                 PublishedRow(label: labels[i], cells: (0..<k).map { j in
-                    cell(table.outflow[i][j], percent: true, hide: hidden(i, j) || rowHidden(i))
+                    cell(table.outflow[i][j], percent: true, hide: hidden(i, j) || rowHidden(i), review: review(i, j))
                 })
             }
             tables.append(PublishedTable(
@@ -57,7 +59,7 @@ public struct MobilityPublication: Sendable {
                 rowHeading: "Origin class", columns: labels, rows: outflow))
             let inflow = (0..<k).map { i in
                 PublishedRow(label: labels[i], cells: (0..<k).map { j in
-                    cell(table.inflow[i][j], percent: true, hide: hidden(i, j) || columnHidden(j))
+                    cell(table.inflow[i][j], percent: true, hide: hidden(i, j) || columnHidden(j), review: review(i, j))
                 })
             }
             tables.append(PublishedTable(
@@ -66,7 +68,7 @@ public struct MobilityPublication: Sendable {
                 rowHeading: "Origin class", columns: labels, rows: inflow))
             let joint = (0..<k).map { i in
                 PublishedRow(label: labels[i], cells: (0..<k).map { j in
-                    cell(table.joint[i][j], percent: true, hide: hidden(i, j) || totalHidden)
+                    cell(table.joint[i][j], percent: true, hide: hidden(i, j) || totalHidden, review: review(i, j))
                 })
             }
             tables.append(PublishedTable(
@@ -75,12 +77,12 @@ public struct MobilityPublication: Sendable {
                 rows: joint))
             var counts = (0..<k).map { i in
                 PublishedRow(label: labels[i], cells: (0..<k).map { j in
-                    cell(table.counts[i][j], percent: false, hide: hidden(i, j))
-                } + [cell(table.originTotals[i], percent: false, hide: rowHidden(i))])
+                    cell(table.counts[i][j], percent: false, hide: hidden(i, j), review: review(i, j))
+                } + [cell(table.originTotals[i], percent: false, hide: rowHidden(i), review: review(i, k))])
             }
             counts.append(PublishedRow(label: "All origins", cells: (0..<k).map { j in
-                cell(table.destinationTotals[j], percent: false, hide: columnHidden(j))
-            } + [cell(table.total, percent: false, hide: totalHidden)]))
+                cell(table.destinationTotals[j], percent: false, hide: columnHidden(j), review: review(k, j))
+            } + [cell(table.total, percent: false, hide: totalHidden, review: review(k, k))]))
             tables.append(PublishedTable(
                 id: "counts" + suffix, title: "Weighted number of people by origin and destination class" + named,
                 unit: "Weighted count (survey weights)", rowHeading: "Origin class", columns: labels + ["All destinations"],
@@ -138,10 +140,12 @@ public struct MobilityPublication: Sendable {
                 columns: ["Difference"], rows: rows))
         }
         var notes = self.notes
+        // With every group's table suppressed, the design degrees of freedom (rows or PSUs counted) are withheld.
+        let withheld = protection?.allGroupsTotalSuppressed ?? false
         notes.append(
             "Shares and rates have logit confidence intervals at the \(Int(results.level * 100))% level; counts, "
                 + "ratios and log odds ratios have Wald intervals, with Student's t on "
-                + "\(formatDF(results.degreesOfFreedom)) design degrees of freedom.")
+                + "\(withheld ? CheckedTable.marker : formatDF(results.degreesOfFreedom)) design degrees of freedom.")
         notes.append(
             "A move is upward when the destination class is in a higher tier than the origin class and downward when "
                 + "it is in a lower one; moves within a tier are mobile but neither up nor down.")
@@ -149,9 +153,10 @@ public struct MobilityPublication: Sendable {
         var metadata = self.metadata
         if let audit = protection?.checked.audit { metadata.append(MetadataItem("Disclosure audit", audit.summary)) }
         metadata.append(MetadataItem(
-            "Disclosure rules", "threshold \(rules.threshold) unweighted respondents for every cell, margin and rate "
-                + "numerator; secondary suppression so no suppressed cell can be recovered"))
-        for table in results.tables {
+            "Disclosure rules", "\(rules.inForce); applied to every cell, margin and rate numerator (unweighted "
+                + "respondents), with secondary suppression so no suppressed cell can be recovered"))
+        // The test uses every cell of a group: it is published only when none of them is suppressed.
+        for (g, table) in results.tables.enumerated() where protection?.groupFullyPublished(group: g) ?? true {
             if let t = table.independenceTest {
                 metadata.append(MetadataItem(
                     "Test of independence" + (several ? " (\(table.group))" : ""),
@@ -166,7 +171,7 @@ public struct MobilityPublication: Sendable {
     /// A published cell from an estimate: percentages scaled by 100, the marker when hidden or undefined,
     /// `[u]` when the coefficient of variation is above the rules' last band.
     private func cell(
-        _ estimate: MobilityEstimate?, percent: Bool, hide: Bool, flagReliability: Bool = true
+        _ estimate: MobilityEstimate?, percent: Bool, hide: Bool, flagReliability: Bool = true, review: String? = nil
     ) -> PublishedCell {
         if hide { return .suppressed }
         guard let e = estimate, e.estimate.isFinite else { return .notAvailable }
@@ -175,7 +180,7 @@ public struct MobilityPublication: Sendable {
         if flagReliability, let cv = e.coefficientOfVariation { unreliable = rules.cvBand(cv) == .unreliable }
         return PublishedCell(
             estimate: e.estimate * scale, standardError: e.standardError * scale, ciLow: e.ciLow * scale,
-            ciHigh: e.ciHigh * scale, unweightedCount: e.numeratorCount, lowReliability: unreliable)
+            ciHigh: e.ciHigh * scale, unweightedCount: e.numeratorCount, lowReliability: unreliable, review: review)
     }
 }
 

@@ -60,6 +60,9 @@ public struct EstimationOptions: Sendable, Hashable {
     /// Replicate designs: a quantile's variance from the quantile in each replicate (R `interval.type =
     /// "quantile"`) rather than from a Woodruff interval on the replicate variance of F̂(q̂) (the default).
     public var replicateQuantiles: Bool
+    /// How many of the largest weighted contributions are kept per domain for the dominance rules (at
+    /// least the rules' `nkN`, and 2 for the p% rule).
+    public var keptContributions: Int = 4
 
     public init(
         by: [String] = [], deff: DesignEffectKind? = nil, level: Double = 0.95, ciMethod: ProportionCIMethod = .logit,

@@ -42,13 +42,19 @@ struct AnalysisState {
     var qreplicates: ReplicateSpill?
     // Rows of a categorical analysis, kept for likelihood proportion intervals.
     var keepRows = false
+    /// Numeric analyses: per-domain contributors of the analysis variable (the numerator) and, for
+    /// ratios, of the denominator.
+    var numerators: ContributorAccumulator
+    var denominators: ContributorAccumulator
     var rowWeight: [Double] = []
     var rowLevel: [Int32] = []
     var rowDomain: [Int32] = []
     var rowUnit: [Int32] = []
 
-    init(analysis: Analysis) {
+    init(analysis: Analysis, keptContributions: Int = 4) {
         self.analysis = analysis
+        numerators = ContributorAccumulator(kept: keptContributions)
+        denominators = ContributorAccumulator(kept: keptContributions)
         levelCoders = Array(repeating: ValueCoder(), count: analysis.variables.count)
     }
 
@@ -227,6 +233,13 @@ struct AnalysisState {
                         S[b + 4] += wr * v * v
                     }
                 }
+            }
+        }
+        if !isCategorical && analysis.kind != .quantile {
+            for row in 0..<n where slots[row] >= 0 && !y[row].isNaN && (!isRatio || !xd[row].isNaN) {
+                let d = Int(domains[row])
+                numerators.add(domain: d, value: y[row], weight: w[row])
+                if isRatio { denominators.add(domain: d, value: xd[row], weight: w[row]) }
             }
         }
         let R = replicates.count

@@ -20,6 +20,8 @@ public struct Estimates: Sendable {
     public var kish: KishWeighting
     /// Rows left out of every domain because a by-variable was missing.
     public var rowsWithMissingDomain: Int
+    /// Rows whose weight was negative (accepted only with ``SurveyDesign/allowNegativeWeights``).
+    public var negativeWeightRows: Int = 0
     /// The iterations and g-weight range of an iterative calibration (a distance or bounds); `nil` otherwise.
     public var calibration: CalibrationSummary? = nil
 

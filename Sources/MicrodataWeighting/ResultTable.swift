@@ -47,6 +47,13 @@ public struct ResultCell: Sendable, Hashable, Codable {
     public var unweightedCount: Int
     /// Sum of weights over the cell's domain.
     public var weightedCount: Double
+    /// Numeric analyses: the contributors to the estimate (to the numerator of a ratio), for disclosure
+    /// rules; `nil` for categorical levels and quantiles.
+    public var contributors: ContributorEvidence? = nil
+    /// Ratios: the contributors to the denominator.
+    public var denominatorContributors: ContributorEvidence? = nil
+    /// Quantiles: the units on either side of the published value.
+    public var quantileSides: QuantileSides? = nil
 
     public init(
         byValues: [String] = [], statistic: String, variable: String, level: String? = nil, estimate: Double,

@@ -34,6 +34,9 @@ public struct SurveyDesign: Sendable, Hashable {
     public var raking: Raking? = nil
     /// Accept rows with weight 0 (they stay in the design and contribute nothing); otherwise an error.
     public var allowZeroWeights: Bool
+    /// Accept negative weights, as R survey does (calibrated weights can be negative); the estimates report
+    /// how many rows had one (``Estimates/negativeWeightRows``). Otherwise a negative weight is an error.
+    public var allowNegativeWeights: Bool = false
     /// The single cluster column holds household ids (the UK households-as-clusters mode); only the
     /// description changes, so every result names the mode.
     public var householdsAsClusters: Bool = false

@@ -39,7 +39,9 @@ extension SurveyEstimator {
         calibration: CalibrationFit? = nil
     ) throws -> ([ResultCell], [Double]) {
         if st.analysis.kind == .quantile {
-            return try finishQuantile(st, structure: structure, domainOrder: domainOrder, designDF: designDF)
+            var (cells, cov) = try finishQuantile(st, structure: structure, domainOrder: domainOrder, designDF: designDF)
+            addQuantileSides(&cells, st)
+            return (cells, cov)
         }
         let W = AnalysisState.width
         let RW = AnalysisState.repWidth
@@ -249,11 +251,16 @@ extension SurveyEstimator {
             var deff: Double? = nil
             if options.deff != nil, let srs = p.srsVariance { deff = v / srs }
             let statistic = categorical ? (kind == .total ? "total" : "proportion") : kind.rawValue
-            cells.append(ResultCell(
+            var cell = ResultCell(
                 byValues: domainLabels[Int(p.domain)], statistic: statistic, variable: st.analysis.label,
                 level: categorical ? st.levelLabels[Int(p.level)] : nil, estimate: p.estimate, standardError: se,
                 ciLow: ci.0, ciHigh: ci.1, designEffect: deff, degreesOfFreedom: df, unweightedCount: p.count,
-                weightedCount: p.weighted))
+                weightedCount: p.weighted)
+            if !categorical {
+                cell.contributors = st.numerators.evidence(Int(p.domain))
+                if kind == .ratio { cell.denominatorContributors = st.denominators.evidence(Int(p.domain)) }
+            }
+            cells.append(cell)
         }
         return (cells, cov)
     }
@@ -580,6 +587,22 @@ extension SurveyEstimator {
         var cov = [Double](repeating: .nan, count: E * E)
         for e in 0..<E { cov[e * E + e] = variances[e] }
         return (cells, cov)
+    }
+
+    /// Records, for every quantile cell, how many of its domain's units lie strictly below and above it.
+    private func addQuantileSides(_ cells: inout [ResultCell], _ st: AnalysisState) {
+        let rowsOfDomain = quantileRows(st).rows
+        var domainOf: [[String]: Int] = [:]
+        for (d, labels) in domainLabels.enumerated() { domainOf[labels] = d }
+        for i in cells.indices {
+            guard let d = domainOf[cells[i].byValues] else { continue }
+            let q = cells[i].estimate
+            var below = 0, above = 0
+            for r in rowsOfDomain[d] {
+                if st.qx[r] < q { below += 1 } else if st.qx[r] > q { above += 1 }
+            }
+            cells[i].quantileSides = QuantileSides(below: below, above: above)
+        }
     }
 
     /// Per domain: the indices of its quantile rows, and its row count (missing values included).

@@ -54,8 +54,11 @@ extension SurveyEstimator {
             table.cells.append(contentsOf: cells)
             blocks.append(Estimates.Block(analysis: st.analysis, cells: start..<table.cells.count, covariance: cov))
         }
-        return Estimates(table: table, blocks: blocks, degreesOfFreedom: options.degreesOfFreedom ?? designDF,
-                         kish: kish, rowsWithMissingDomain: excludedByMissingDomain, calibration: fit?.summary)
+        var estimates = Estimates(
+            table: table, blocks: blocks, degreesOfFreedom: options.degreesOfFreedom ?? designDF, kish: kish,
+            rowsWithMissingDomain: excludedByMissingDomain, calibration: fit?.summary)
+        estimates.negativeWeightRows = negativeWeightRows
+        return estimates
     }
 
     /// The fitted linear calibration: λ, Σ d x x' and per-unit Σ w x (calibrated weights).

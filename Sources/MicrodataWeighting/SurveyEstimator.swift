@@ -44,6 +44,8 @@ public struct SurveyEstimator {
     var kishSum = 0.0
     var kishSum2 = 0.0
     var excludedByMissingDomain = 0
+    /// Rows with a negative weight (allowed by ``SurveyDesign/allowNegativeWeights``).
+    var negativeWeightRows = 0
     var unitRows: [Int] = []
     // Calibration: x per row, per-unit Σ d x and Σ d x x'.
     let calibrationTerms: Int
@@ -91,7 +93,7 @@ public struct SurveyEstimator {
         self.design = design
         self.analyses = analyses
         self.options = options
-        states = analyses.map { AnalysisState(analysis: $0) }
+        states = analyses.map { AnalysisState(analysis: $0, keptContributions: options.keptContributions) }
         if options.quantileInterval == .likelihood {
             throw WeightingError.invalidRequest("quantile intervals cannot use the likelihood method (R has none)")
         }
@@ -232,7 +234,9 @@ public struct SurveyEstimator {
         for row in 0..<n {
             let rowNumber = rowsSeen + row + 1
             let w = weights[row]
-            if design.weight != nil && (!w.isFinite || w < 0 || (w == 0 && !design.allowZeroWeights)) {
+            if design.weight != nil
+                && (!w.isFinite || (w < 0 && !design.allowNegativeWeights) || (w == 0 && !design.allowZeroWeights))
+            {
                 throw WeightingError.invalidWeight(
                     column: design.weight!, row: rowNumber, value: w.isNaN ? "missing" : String(w))
             }
@@ -282,7 +286,7 @@ public struct SurveyEstimator {
                     psu = Int32(psuStratum.count)
                     newPSU(stratum: s, label: -1)
                 }
-                if w > 0 { psuPositive[Int(psu)] = true }
+                if w != 0 { psuPositive[Int(psu)] = true }
                 if let ssuCodes {
                     let v = ssuCodes[row]
                     if v < 0 { throw WeightingError.missingDesignValue(column: design.clusters[1], row: rowNumber) }
@@ -308,7 +312,8 @@ public struct SurveyEstimator {
                 while unitRows.count <= Int(unit) { unitRows.append(0) }
                 unitRows[Int(unit)] += 1
             }
-            kishN += w > 0 ? 1 : 0
+            kishN += w != 0 ? 1 : 0
+            if w < 0 { negativeWeightRows += 1 }
             kishSum += w
             kishSum2 += w * w
             if w == 0 { continue }

@@ -20,7 +20,7 @@ extension Publication {
                         fields.append(cell.ciLow.map { csvNumber($0) } ?? "")
                         fields.append(cell.ciHigh.map { csvNumber($0) } ?? "")
                         fields.append(cell.unweightedCount.map(String.init) ?? "")
-                        fields.append(cell.lowReliability ? "[u]" : "")
+                        fields.append(cell.flags.joined(separator: " "))
                     }
                     out += fields.map(csvField).joined(separator: ",") + "\n"
                 }

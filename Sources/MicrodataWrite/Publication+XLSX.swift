@@ -8,10 +8,21 @@ extension Publication {
     ///
     /// The corresponding C functions are libxlsxwriter's `workbook_new`, `worksheet_write_*` and `workbook_close`.
     ///
-    /// `path` is the file libxlsxwriter writes (a temporary file); `displayPath` names the output in errors.
+    /// Texts over ``xlsxCellLimit`` characters are cut to fit (``fittedToXLSXCells()``), with a warning on
+    /// standard error: libxlsxwriter would leave those cells empty. `path` is the file libxlsxwriter writes (a
+    /// temporary file); `displayPath` names the output in warnings and errors.
     ///
     /// - Throws: `WriteError` when libxlsxwriter cannot create or close the file.
     func writeXLSX(toPath path: String, displayPath: String) throws {
+        let (fitted, truncated) = fittedToXLSXCells()
+        if !truncated.isEmpty {
+            FileHandle.standardError.write(Data(("warning: \((displayPath as NSString).lastPathComponent): cut to the XLSX limit of "
+                + "\(Publication.xlsxCellLimit) characters: " + truncated.joined(separator: "; ") + "\n").utf8))
+        }
+        try fitted.writeXLSXCells(toPath: path, displayPath: displayPath)
+    }
+
+    private func writeXLSXCells(toPath path: String, displayPath: String) throws {
         guard let workbook = workbook_new(path) else {
             throw WriteError(path: displayPath, message: "libxlsxwriter could not create the workbook")
         }
@@ -39,7 +50,7 @@ extension Publication {
         line(cover, "Contents", bold)
         for table in tables { line(cover, "\(sheetName(table.id)): \(table.title)") }
         line(cover, "Detail: every cell with its standard error, confidence interval, unweighted count and marker")
-        line(cover, "Notes: notes and the meaning of the markers [c], [u] and [x]")
+        line(cover, "Notes: notes and the meaning of the markers [c], [u], [x] and [r]")
 
         // Notes sheet.
         let notesSheet = workbook_add_worksheet(workbook, "Notes")
@@ -62,7 +73,7 @@ extension Publication {
             worksheet_set_column(sheet, 1, UInt16(max(table.columns.count, 1)), 14, nil)
             worksheet_write_string(sheet, 0, 0, table.title, heading)
             worksheet_write_string(sheet, 1, 0, table.unit, nil)
-            worksheet_write_string(sheet, 2, 0, "This worksheet contains one table. Markers [c], [u] and [x] are explained on the Notes sheet.", nil)
+            worksheet_write_string(sheet, 2, 0, "This worksheet contains one table. Markers [c], [u], [x] and [r] are explained on the Notes sheet.", nil)
             worksheet_write_string(sheet, 3, 0, table.rowHeading, bold)
             for (j, column) in table.columns.enumerated() {
                 worksheet_write_string(sheet, 3, UInt16(j + 1), column, bold)
@@ -104,7 +115,7 @@ extension Publication {
                             if let value, value.isFinite { worksheet_write_number(detail, d, UInt16(3 + k), value, nil) }
                         }
                         if let n = cell.unweightedCount { worksheet_write_number(detail, d, 7, Double(n), nil) }
-                        if cell.lowReliability { worksheet_write_string(detail, d, 8, "[u]", nil) }
+                        if !cell.flags.isEmpty { worksheet_write_string(detail, d, 8, cell.flags.joined(separator: " "), nil) }
                     }
                     d += 1
                 }

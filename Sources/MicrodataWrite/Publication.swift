@@ -36,6 +36,7 @@ public struct Publication: Sendable, Hashable, Codable {
         "[c] Suppressed to protect confidentiality (disclosure control): the value is not published.",
         "[u] Low reliability: the coefficient of variation is above 20% or the estimate rests on fewer than 10 respondents; use with caution.",
         "[x] Not available: the estimate is undefined (for example, a rate with an empty base).",
+        "[r] For review: a zero, or a cell holding a whole row or column (class disclosure: everyone in one class shares the other class); an output checker should decide before release.",
     ]
 }
 
@@ -117,18 +118,37 @@ public struct PublishedCell: Sendable, Hashable, Codable {
     public var marker: Marker?
     /// `[u]`: low reliability.
     public var lowReliability: Bool
+    /// `[r]`: published, but an output checker should review it; the reason (`zero`, `class-disclosure`).
+    public var review: String?
 
     package init(
         estimate: Double?, standardError: Double? = nil, ciLow: Double? = nil, ciHigh: Double? = nil,
-        unweightedCount: Int? = nil, marker: Marker? = nil, lowReliability: Bool = false
+        unweightedCount: Int? = nil, marker: Marker? = nil, lowReliability: Bool = false, review: String? = nil
     ) {
-        self.estimate = estimate
-        self.standardError = standardError
-        self.ciLow = ciLow
-        self.ciHigh = ciHigh
-        self.unweightedCount = unweightedCount
+        // A marked cell carries no number of any kind, whatever it was built from: no writer can leak one.
+        let shown = marker == nil
+        self.estimate = shown ? estimate : nil
+        self.standardError = shown ? standardError : nil
+        self.ciLow = shown ? ciLow : nil
+        self.ciHigh = shown ? ciHigh : nil
+        self.unweightedCount = shown ? unweightedCount : nil
         self.marker = marker
-        self.lowReliability = lowReliability
+        self.lowReliability = shown && lowReliability
+        self.review = shown ? review : nil
+    }
+
+    /// Encodes the numbers only of an unmarked cell (a cell marked after it was built still leaks nothing).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(marker, forKey: .marker)
+        try container.encode(marker == nil && lowReliability, forKey: .lowReliability)
+        guard marker == nil else { return }
+        try container.encodeIfPresent(estimate, forKey: .estimate)
+        try container.encodeIfPresent(standardError, forKey: .standardError)
+        try container.encodeIfPresent(ciLow, forKey: .ciLow)
+        try container.encodeIfPresent(ciHigh, forKey: .ciHigh)
+        try container.encodeIfPresent(unweightedCount, forKey: .unweightedCount)
+        try container.encodeIfPresent(review, forKey: .review)
     }
 
     /// A suppressed cell: no number of any kind survives.
@@ -136,12 +156,17 @@ public struct PublishedCell: Sendable, Hashable, Codable {
     /// A cell with no defined value.
     package static let notAvailable = PublishedCell(estimate: nil, marker: .notAvailable)
 
-    /// The cell as text: the marker, or the number to `decimals` places followed by ` [u]` when unreliable.
+    /// The cell as text: the marker, or the number to `decimals` places followed by ` [u]` when unreliable and
+    /// ` [r]` when to be reviewed.
     public func text(decimals: Int) -> String {
         if let marker { return marker.rawValue }
         guard let estimate else { return PublishedCell.Marker.notAvailable.rawValue }
-        let number = formatNumber(estimate, decimals: decimals)
-        return lowReliability ? number + " [u]" : number
+        return ([formatNumber(estimate, decimals: decimals)] + flags).joined(separator: " ")
+    }
+
+    /// The flags of a published cell: `[u]` (low reliability) and `[r]` (for review).
+    public var flags: [String] {
+        (lowReliability ? ["[u]"] : []) + (review != nil ? ["[r]"] : [])
     }
 }
 

@@ -11,7 +11,7 @@ struct Check: ParsableCommand {
         abstract: "Disclosure-check and protect a table (primary rules, secondary suppression, LP audit).",
         discussion: """
             Writes the table with a `status` column (safe, primary:<rule>, secondary, review:<reason>); \
-            suppressed values are written as `x`. If the audit finds a recoverable cell nothing is written \
+            suppressed values are written as `\(CheckedTable.marker)`. If the audit finds a recoverable cell nothing is written \
             except the audit (a table left at --output by an earlier run is removed), and the exit code is 3.
 
             Instead of suppression, --round BASE rounds every cell (margins included, each independently) to \
@@ -19,16 +19,33 @@ struct Check: ParsableCommand {
             (rules key redactAtOrBelow, default threshold - 1), rounds the rest and publishes every margin \
             as the sum of the published rounded cells (status total-of-published). The audit then gives \
             each cell's attacker interval for its true count.
+
+            A tau-ARGUS table (TABLE ending in .tab, with its .rda metadata beside it or named by --metadata) \
+            is read with its spanning variables, hierarchies (.hrc), frequency, top contributions, statuses \
+            (S safe, U unsafe, P protected, M secondary, E/Z empty) and protection levels. Given primaries \
+            (a status variable, --status-column or --primary-cells) replace the rule-based ones; with \
+            --audit-only the given pattern (primaries and secondaries) is audited as it is, so a table \
+            protected elsewhere can be re-audited (exit 3 if a primary is recoverable). Without --audit-only, \
+            given secondaries are dropped and chosen here. Primaries given without levels get the rules' \
+            frequency protection (counts) or pPercent% of the value (magnitudes).
             """)
 
-    @Argument(help: "The table (CSV with a header row).")
+    @Argument(help: "The table (CSV with a header row, or a tau-ARGUS .tab).")
     var table: String
-    @Option(help: "Column with the unweighted count of distinct units.")
-    var count: String
-    @Option(help: "Column with a magnitude (sum or weighted total), if the table has one.")
+    @Option(help: "Column with the unweighted count of distinct units (a tau-ARGUS table uses its <FREQUENCY> variable).")
+    var count: String?
+    @Option(help: "Column with a magnitude (sum or weighted total), if the table has one (tau-ARGUS: a numeric variable, default the first <NUMERIC>).")
     var value: String?
     @Option(help: "Comma-separated dimension columns.")
-    var dimensions: String
+    var dimensions: String?
+    @Option(help: "The tau-ARGUS metadata (.rda) of a .tab table (default: the table's name with .rda).")
+    var metadata: String?
+    @Option(help: "CSV of given cells: the dimension columns, optional status (primary, secondary, protected) and lower,upper protection levels.")
+    var primaryCells: String?
+    @Option(help: "Column of the table with given statuses (S/U/P/M/E, or primary, secondary, protected, safe).")
+    var statusColumn: String?
+    @Flag(help: "Audit the given pattern as it is (no secondaries added): re-audit a table protected elsewhere.")
+    var auditOnly = false
     @Flag(help: "The table has (or should get) a total for every dimension, coded by --total-label.")
     var margins = false
     @Option(help: "Code of the total category.")
@@ -47,8 +64,11 @@ struct Check: ParsableCommand {
     var rules: String?
     @Option(help: "Output format: csv or json.")
     var format = "csv"
-    @Option(help: "Where to write the audit JSON.")
+    @Option(help: "Where to write the public audit JSON (bounds and pass/fail, no true values).")
     var audit: String?
+    @Option(name: .customLong("audit-private"),
+            help: "Where to write the full audit (true values of suppressed cells; NOT FOR RELEASE), outside the output folder.")
+    var auditPrivate: String?
     @Option(help: "Where to write the table (default: standard output).")
     var output: String?
     @Flag(help: "Write the table without disclosure control (stamped, with a warning).")
@@ -60,8 +80,19 @@ struct Check: ParsableCommand {
         help: "Redact counts below the threshold, round the rest to this base; totals are sums of the published cells.")
     var redactThenRoundBase: Int?
 
+    private var isTauArgus: Bool { table.lowercased().hasSuffix(".tab") || metadata != nil }
+
     func validate() throws {
         guard ["csv", "json"].contains(format) else { throw ValidationError("--format must be csv or json") }
+        if !isTauArgus, count == nil || dimensions == nil {
+            throw ValidationError("--count and --dimensions are needed (except for a tau-ARGUS .tab table)")
+        }
+        if auditOnly, primaryCells == nil, statusColumn == nil, !isTauArgus {
+            throw ValidationError("--audit-only needs a given pattern: --primary-cells, --status-column or a tau-ARGUS status variable")
+        }
+        if isTauArgus, noDisclosureControl || roundBase != nil || redactThenRoundBase != nil || count != nil || dimensions != nil {
+            throw ValidationError("a tau-ARGUS table takes its columns from the .rda: no --count, --dimensions, rounding or --no-disclosure-control")
+        }
         if roundBase != nil || redactThenRoundBase != nil {
             guard roundBase == nil || redactThenRoundBase == nil else {
                 throw ValidationError("--round and --redact-then-round are alternatives: pass one")
@@ -75,7 +106,8 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        try OutputTarget.check(outputs: [output, audit], inputs: [table, hierarchy, structuralZeros, rules])
+        try OutputTarget.check(
+            outputs: [output, audit, auditPrivate], inputs: [table, metadata, primaryCells, hierarchy, structuralZeros, rules])
         do {
             try check()
         } catch {
@@ -86,6 +118,18 @@ struct Check: ParsableCommand {
     }
 
     private func check() throws {
+        if let auditPrivate { try AuditFiles.checkPrivateLocation(auditPrivate, outputFolders: outputFolders, publicPath: audit) }
+        if isTauArgus {
+            let tab = URL(fileURLWithPath: table)
+            let tau = try TauArgusTable.read(
+                table: tab, metadata: metadata.map { URL(fileURLWithPath: $0) } ?? tab.deletingPathExtension().appendingPathExtension("rda"))
+            let input = try tau.protectionInput(value: value)
+            let pattern = try primaryCells.map { try GivenPattern.read(csv: URL(fileURLWithPath: $0), dimensions: tau.dimensions.map(\.name)) }
+                ?? input.pattern
+            try protectAndWrite(input.table, hasMagnitude: input.hasMagnitude, errors: nil, given: pattern)
+            return
+        }
+        guard let count, let dimensions else { throw ValidationError("--count and --dimensions are needed") }
         let dims = dimensions.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         guard !dims.isEmpty else { throw ValidationError("--dimensions needs at least one column") }
         let input = try DelimitedRecords(contentsOf: URL(fileURLWithPath: table))
@@ -104,6 +148,8 @@ struct Check: ParsableCommand {
         let valueColumn = try value.map(column)
         let seColumn = try se.map(column)
         let topColumns = try (top?.split(separator: ",").map { String($0) } ?? []).map(column)
+        let statusIndex = try statusColumn.map(column)
+        var pattern = GivenPattern(source: table)
         let body = Array(input.records.dropFirst())
 
         if noDisclosureControl {
@@ -136,6 +182,13 @@ struct Check: ParsableCommand {
                     source: table, line: record.line, reason: "column \(count): '\(f[countColumn])' is not a unit count")
             }
             let key = dimColumns.map { f[$0] }
+            if let statusIndex {
+                guard let status = GivenStatus(f[statusIndex]) else {
+                    throw DisclosureError.table(
+                        source: table, line: record.line, reason: "column \(header[statusIndex]): '\(f[statusIndex])' is not a status")
+                }
+                try pattern.set(key, status, line: record.line)
+            }
             if given[key] != nil {
                 throw DisclosureError.table(source: table, line: record.line, reason: "duplicate cell \(key)")
             }
@@ -183,12 +236,24 @@ struct Check: ParsableCommand {
             }
         }
         let model = try ProtectionTable.grid(dimensions: tableDims, given: given, structuralZeros: zeros, source: table)
+        let givenPattern = try primaryCells.map { try GivenPattern.read(csv: URL(fileURLWithPath: $0), dimensions: dims) }
+        try protectAndWrite(
+            model, hasMagnitude: value != nil || !topColumns.isEmpty, errors: seColumn == nil ? nil : errors,
+            given: givenPattern ?? (statusColumn == nil ? nil : pattern))
+    }
+
+    /// Protects (or, with `--audit-only`, audits the given pattern of) `model` and writes the table and audits.
+    private func protectAndWrite(
+        _ model: ProtectionTable, hasMagnitude: Bool, errors: [[String]: Double]?, given: GivenPattern?
+    ) throws {
         let defaults = try DisclosureRules.defaultRulesURL()
         let loaded = try DisclosureRules.load(defaults: defaults, overrides: rules.map { URL(fileURLWithPath: $0) })
         let control = DisclosureControl(rules: loaded)
+        let given = given?.statuses.isEmpty == false ? given : nil
+        if auditOnly, given == nil { throw ValidationError("--audit-only: the table gives no statuses") }
         do {
             var standardErrors: [Int: Double]? = nil
-            if seColumn != nil {
+            if let errors {
                 standardErrors = [:]
                 for (i, cell) in model.cells.enumerated() { standardErrors?[i] = errors[cell.key] }
             }
@@ -197,16 +262,24 @@ struct Check: ParsableCommand {
                 checked = try control.round(model, method: .conventional(base: base))
             } else if let base = redactThenRoundBase {
                 checked = try control.round(model, method: .redactThenRound(base: base, redactAtOrBelow: loaded.redactionLimit))
+            } else if let given {
+                let pattern = try given.resolve(in: model, hasMagnitude: hasMagnitude, rules: loaded)
+                checked = auditOnly
+                    ? try control.audit(model, hasMagnitude: hasMagnitude, primaries: pattern.primaries, secondaries: pattern.secondaries)
+                    : try control.protect(
+                        model, hasMagnitude: hasMagnitude, forcedPublish: pattern.protected, primaries: pattern.primaries,
+                        standardErrors: standardErrors, valueIsCount: weightedCount)
             } else {
                 checked = try control.protect(
-                    model, hasMagnitude: value != nil || !topColumns.isEmpty, standardErrors: standardErrors,
-                    valueIsCount: weightedCount)
+                    model, hasMagnitude: hasMagnitude, standardErrors: standardErrors, valueIsCount: weightedCount)
             }
-            if let audit, let report = checked.audit { try OutputFile.write(report.json(), to: audit) }
-            try write(checked)
-            FileHandle.standardError.write(Data("\(checked.audit?.summary ?? "")\n".utf8))
+            if let report = checked.audit {
+                try AuditFiles.write(report, publicPath: audit, privatePath: auditPrivate, outputFolders: outputFolders)
+            }
+            try write(checked, rules: loaded)
+            FileHandle.standardError.write(Data("\(checked.audit?.summary ?? "")\nrules in force: \(loaded.inForce)\n".utf8))
         } catch let DisclosureError.auditFailed(report) {
-            if let audit { try OutputFile.write(report.json(), to: audit) }
+            try AuditFiles.write(report, publicPath: audit, privatePath: auditPrivate, outputFolders: outputFolders)
             FileHandle.standardError.write(Data("disclosure audit FAILED: \(report.summary); no table written\n".utf8))
             throw ExitCode(3)
         }
@@ -233,12 +306,16 @@ struct Check: ParsableCommand {
         return nil
     }
 
-    private func write(_ checked: CheckedTable) throws {
+    /// The folder the table is written to (the full audit must stay out of it).
+    private var outputFolders: [URL] { output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? [] }
+
+    private func write(_ checked: CheckedTable, rules: DisclosureRules? = nil) throws {
         let text: String
         if format == "json" {
             let objects = checked.rows.map { Dictionary(uniqueKeysWithValues: zip(checked.header, $0)) }
             var wrapper: [String: Any] = ["columns": checked.header, "rows": objects]
             if let stamp = checked.stamp { wrapper["stamp"] = stamp }
+            if let rules { wrapper["rules"] = rules.inForce }
             let data = try JSONSerialization.data(withJSONObject: wrapper, options: [.prettyPrinted, .sortedKeys])
             text = String(decoding: data, as: UTF8.self) + "\n"
         } else {

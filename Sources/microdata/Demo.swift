@@ -20,7 +20,7 @@ struct Demo: ParsableCommand {
     @Option(help: "Class scheme: NSSEC8, NSSEC5 or NSSEC3.") var classes = "NSSEC5"
 
     func run() throws {
-        try MobilityRun.checkOutputs(file: nil, audit: nil, folder: outputDirectory, inputs: [])
+        try MobilityRun.checkOutputs([], folder: outputDirectory, inputs: [])
         let codebook = try CodebooksFolder.file("examples/lfs-synthetic/lfs_synthetic_js2024.xml")
         let data = codebook.deletingLastPathComponent().appendingPathComponent("lfs_synthetic_js2024.dat.gz")
         let target = classes.uppercased()

@@ -19,6 +19,9 @@ struct DesignOptions: ParsableArguments {
     var ultimateCluster = false
     @Flag(name: .customLong("allow-zero-weights"), help: "Accept zero weights (rows stay in the design).")
     var allowZeroWeights = false
+    @Flag(name: .customLong("allow-negative-weights"),
+          help: "Accept negative weights (calibrated files have them), with a warning, as R survey does.")
+    var allowNegativeWeights = false
     @Option(name: .customLong("replicate-weights"), help: "Regular expression naming the replicate weight columns.")
     var replicateWeights: String?
     @Option(name: .customLong("replicate-type"),
@@ -81,6 +84,7 @@ struct DesignOptions: ParsableArguments {
             adjustDomainLonely: adjustDomainLonely, ultimateCluster: ultimateCluster, replicates: replicates,
             designFactor: designFactor, allowZeroWeights: allowZeroWeights)
         design.jackknife = jackknife
+        design.allowNegativeWeights = allowNegativeWeights
         design.householdsAsClusters = clusterHouseholds != nil
         if jackknife && (replicates != nil || designFactor != nil) {
             throw ValidationError("--jackknife builds replicates from the design; it excludes --replicate-weights and --design-factor")

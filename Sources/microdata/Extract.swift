@@ -30,9 +30,14 @@ struct Extract: ParsableCommand {
     @Option(help: "Stop after this many rows.") var limit: Int?
     @Option(help: "Skip this many lines at the start of a fixed-width file before reading.") var skip: Int = 0
     @Flag(help: "Write value labels instead of codes where the codebook has them.") var labels = false
-    @Flag(name: .customLong("raw-missing"), help: "Keep the codebook's missing codes as values.")
+    @Flag(name: [.customLong("keep-missing-codes"), .customLong("raw-missing")],
+          help: "Keep the codebook's missing codes as values (default: written as blanks, as harmonise does).")
     var rawMissing = false
-    @Flag(help: "Make an unknown record type an error instead of a counted skip.") var strict = false
+    @Option(name: .customLong("string"),
+            help: "Read this CSV column as text whatever its values (codes with leading zeros); repeatable or comma-separated.")
+    var string: [String] = []
+    @Flag(help: "Make an unknown record type, or a missing-value token (NA, N/A, NaN, ...) in a numeric CSV column, an error.")
+    var strict = false
     @Option(help: "Output format: csv, tsv or jsonl.") var format: OutputFormat = .csv
     @Option(help: "Output file (default: standard output).") var output: String?
     @Flag(name: .customLong("count-only"), help: .hidden) var countOnly = false
@@ -96,6 +101,7 @@ struct Extract: ParsableCommand {
             variables: names, keepRawMissing: rawMissing, strict: strict, recordType: recordType, limit: limit,
             skip: skip)
         options.maxLineLength = Limits.maxLineLength
+        options.textVariables = string.flatMap { commaList($0) }
         var source = try DataReader.open(data: dataURL, codebook: book, options: options)
         if countOnly {
             var rows = 0

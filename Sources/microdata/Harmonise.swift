@@ -40,6 +40,12 @@ struct Harmonise: ParsableCommand {
     @Option(help: "Output file (default: standard output).") var output: String?
     @Option(help: "Write the audit here (JSON when the name ends .json, else text).") var audit: String?
     @Option(help: "Output format: csv, tsv or jsonl.") var format: HarmoniseOutputFormat = .csv
+    @Flag(name: .customLong("keep-missing-codes"),
+          help: "Keep the codebook's missing codes as values (default: written as blanks, as extract does).")
+    var keepMissingCodes = false
+    @Option(name: .customLong("string"),
+            help: "Read this CSV column as text whatever its values (codes with leading zeros); repeatable or comma-separated.")
+    var string: [String] = []
     @OptionGroup var folders: Crosswalk.Folders
 
     @OptionGroup(title: "Limits") var limits: LimitOptions
@@ -65,11 +71,12 @@ struct Harmonise: ParsableCommand {
         } catch let e as HarmoniseError {
             throw ValidationError(e.description)
         }
-        // Sentinels stay as values so the audit can report them.
-        // Parsing runs on a second thread, ahead of harmonising and writing.
+        // The codebook's missing codes are blanks, as in extract, unless --keep-missing-codes; other sentinels
+        // stay as values so the audit can report them. Parsing runs on a second thread.
+        var readOptions = ReadOptions(keepRawMissing: keepMissingCodes, maxLineLength: Limits.maxLineLength)
+        readOptions.textVariables = string.flatMap { commaList($0) }
         let source = PrefetchingSource(try DataReader.open(
-            data: URL(fileURLWithPath: data), codebook: book,
-            options: ReadOptions(keepRawMissing: true, maxLineLength: Limits.maxLineLength)))
+            data: URL(fileURLWithPath: data), codebook: book, options: readOptions))
         var writer = try TableWriter(path: output, format: format)
         do {
             while let batch = try source.nextBatch() {
@@ -82,6 +89,11 @@ struct Harmonise: ParsableCommand {
             throw ExitCode(2)
         }
         try writer.close()
+        let read = source.statistics
+        let summary = read.warnings + read.missingByRule.sorted(by: { $0.key < $1.key }).map {
+            "set to missing by the codebook's missing-value rules: \($0.key) \($0.value)"
+        }
+        if !summary.isEmpty { FileHandle.standardError.write(Data((summary.joined(separator: "\n") + "\n").utf8)) }
         let report = harmoniser.audit
         FileHandle.standardError.write(Data(report.text().utf8))
         if let audit {

@@ -39,7 +39,11 @@ struct Mobility: ParsableCommand {
     @Option(help: "Output file (default: Markdown on standard output).") var output: String?
     @Option(name: .customLong("output-dir"), help: "Write every format (CSV, JSON, Markdown, XLSX, HTML) into this folder.")
     var outputDirectory: String?
-    @Option(help: "Disclosure audit JSON (default: beside the output as <output>.audit.json).") var audit: String?
+    @Option(help: "Public disclosure audit JSON, no true values (default: beside the output as <output>.audit.json).")
+    var audit: String?
+    @Option(name: .customLong("audit-private"),
+            help: "Write the full audit (true values of suppressed cells; NOT FOR RELEASE) here, outside the output folder.")
+    var auditPrivate: String?
     @Option(help: "Rules file overriding Codebooks/disclosure/default-rules.json.") var rules: String?
     @Flag(name: .customLong("no-disclosure-control"),
           help: "Turn disclosure control off: the output is stamped NOT DISCLOSURE CONTROLLED.")
@@ -47,6 +51,7 @@ struct Mobility: ParsableCommand {
     @Option(help: "A folder of your own crosswalks (with manifest.json), added to the shipped ones.")
     var crosswalks: [String] = []
 
+    @OptionGroup(title: "Reading") var reading: ReadingOptions
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
     func run() throws {
@@ -54,15 +59,22 @@ struct Mobility: ParsableCommand {
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
         guard ["tiers", "rank"].contains(directions) else { throw ValidationError("--directions must be tiers or rank") }
         try MobilityRun.checkOutputs(
-            file: output, audit: output.map { audit ?? $0 + ".audit.json" } ?? audit, folder: outputDirectory,
+            [output, output.map { audit ?? $0 + ".audit.json" } ?? audit, auditPrivate], folder: outputDirectory,
             inputs: [data, codebook, order, rules])
         let request = MobilityRequest(
             data: URL(fileURLWithPath: data), codebook: codebook, origin: try ClassSpec(parsing: origin, option: "--origin"),
             destination: try ClassSpec(parsing: destination, option: "--destination"), design: try design.design(),
             by: commaList(by), order: order, strictDirections: directions == "rank", level: level, rules: rules,
             disclosureControl: !noDisclosureControl, crosswalks: crosswalks,
-            title: "Social mobility: destination class by origin class")
+            title: "Social mobility: destination class by origin class",
+            readOptions: reading.readOptions, missingCodes: try reading.missingCodes())
+        let folders = [outputDirectory.map { URL(fileURLWithPath: $0) },
+                       output.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }].compactMap { $0 }
+        if let auditPrivate { try AuditFiles.checkPrivateLocation(auditPrivate, outputFolders: folders, publicPath: audit) }
         let result = try request.run()
+        if let auditPrivate, let report = result.protection?.checked.audit {
+            try AuditFiles.write(report, publicPath: nil, privatePath: auditPrivate, outputFolders: folders)
+        }
         if let outputDirectory {
             let folder = URL(fileURLWithPath: outputDirectory)
             try result.writeAll(to: folder, stem: "mobility")
@@ -113,6 +125,10 @@ struct MobilityRequest {
     var crosswalks: [String]
     var title: String
     var subtitle: String?
+    /// Record type, text columns and strictness (`--record-type`, `--string`, `--strict`).
+    var readOptions = ReadOptions()
+    /// `--missing VAR=CODES`.
+    var missingCodes = MissingCodes()
 
     /// Reads, harmonises, estimates and protects; the audit must pass before anything is returned.
     func run() throws -> MobilityRun {
@@ -123,17 +139,24 @@ struct MobilityRequest {
             origin: origin, destination: destination, by: by, design: design, registry: registry, codebook: book,
             level: level)
         // Parsing (and gunzipping) runs on a second thread, ahead of the estimator.
-        let source = PrefetchingSource(try DataReader.open(
-            data: data, codebook: book, options: ReadOptions(
-                variables: book == nil ? nil : estimator.requiredVariables, maxLineLength: Limits.maxLineLength)))
+        var options = readOptions
+        let required = estimator.requiredVariables.map { $0.lowercased() }
+        options.variables = book == nil
+            ? nil : estimator.requiredVariables + missingCodes.codes.keys.filter { !required.contains($0.lowercased()) }
+        options.maxLineLength = Limits.maxLineLength
+        var source = try MissingCodeFilter.reading(
+            PrefetchingSource(try DataReader.open(data: data, codebook: book, options: options)), codebook: book,
+            missing: missingCodes, variables: [origin.variable, destination.variable])
         while let batch = try source.nextBatch() { try estimator.add(batch) }
+        source.reportWarnings()
         let (customOrder, lowToHigh) = try classOrder()
         let pass = try estimator.finish(schemes: schemes, order: customOrder, lowToHigh: lowToHigh)
         let directions = pass.classes.directions(strict: strictDirections)
         let results = pass.totals.mobilityResults(
             classes: pass.classes.classes.map(\.code), groups: pass.groups, direction: directions, level: level)
         let loadedRules = try DisclosureRules.load(
-            defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) })
+            defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) },
+            disclosureControl: disclosureControl)
         var protection: MobilityProtection?
         if disclosureControl {
             do {
@@ -147,9 +170,13 @@ struct MobilityRequest {
         } else {
             FileHandle.standardError.write(Data("warning: \(CheckedTable.bypassStamp)\n".utf8))
         }
+        // A table suppressed as a whole publishes no count of its rows, nor the design's (its df counts them).
+        let withheld = protection?.allGroupsTotalSuppressed ?? false
         var notes = [
-            "Origin: \(describe(origin)); destination: \(describe(destination)). \(pass.validRows) of \(pass.rows) "
-                + "rows have both classes; the others stay in the design as a domain outside the table.",
+            "Origin: \(describe(origin)); destination: \(describe(destination)). "
+                + (withheld ? "The number of rows with both classes is withheld: the whole table is suppressed."
+                    : "\(pass.validRows) of \(pass.rows) rows have both classes; the others stay in the design as a "
+                        + "domain outside the table."),
         ]
         if let audit = pass.harmoniseAudit, audit.nssec.contains(where: { $0.approximate }) {
             notes.append("APPROXIMATE: NS-SEC from SOC2020 is derived through the ONS SOC2010→SOC2020 relationship table.")
@@ -159,7 +186,7 @@ struct MobilityRequest {
             notes.append("Codes with no NS-SEC class, left outside the table: " + listed.joined(separator: ", ") + ".")
         }
         let metadata = [
-            MetadataItem("Design", pass.designDescription),
+            MetadataItem("Design", withheld ? MobilityProtection.withholdingNumbers(pass.designDescription) : pass.designDescription),
             MetadataItem("Classes", "\(pass.classes.name): " + pass.classes.classes.map { "\($0.code) \($0.label)" }.joined(separator: "; ")),
             MetadataItem("Crosswalks", "Codebooks/crosswalks (ONS, OGL v3.0) and Codebooks/mobility/class-schemes.csv"),
         ]
@@ -212,8 +239,8 @@ struct MobilityRun {
 
     /// Before any work: creates `folder` (`--output-dir`), and refuses an output that is missing its folder or
     /// is the same file as an input or another output.
-    static func checkOutputs(file: String?, audit: String?, folder: String?, inputs: [String?]) throws {
-        var outputs = [file, audit]
+    static func checkOutputs(_ paths: [String?], folder: String?, inputs: [String?]) throws {
+        var outputs = paths
         if let folder {
             try OutputTarget.createFolder(folder)
             outputs += files(in: folder, stem: "mobility")
@@ -231,9 +258,9 @@ struct MobilityRun {
         try writeAudit(to: URL(fileURLWithPath: paths.last!))
     }
 
-    /// Writes the disclosure audit (or, when checks were off, a note saying so).
+    /// Writes the public disclosure audit, without true values (or, when checks were off, a note saying so).
     func writeAudit(to url: URL) throws {
-        let data = try protection?.checked.audit?.json()
+        let data = try protection?.checked.audit?.publicJSON()
             ?? Data("{\"audit\": null, \"stamp\": \"\(CheckedTable.bypassStamp)\"}\n".utf8)
         try OutputFile.write(data, to: url.path)
     }
@@ -241,7 +268,13 @@ struct MobilityRun {
     func printSummary() {
         var lines = ["microdata mobility: \(pass.rows) rows read, \(pass.validRows) with both classes"]
         lines.append("design: \(pass.designDescription)")
-        if let audit = protection?.checked.audit { lines.append("disclosure: \(audit.summary)") }
+        if pass.negativeWeightRows > 0 {
+            lines.append("warning: \(pass.negativeWeightRows) rows have a negative weight (--allow-negative-weights)")
+        }
+        if let audit = protection?.checked.audit {
+            lines.append("disclosure: \(audit.summary)")
+            lines.append("rules in force: \(audit.rules.inForce)")
+        }
         FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 }

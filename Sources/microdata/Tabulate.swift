@@ -15,6 +15,14 @@ struct Tabulate: ParsableCommand {
             designs), by replicate weights, or for files without design variables: weights only (SRS with \
             weights), --cluster-households, or a --design-factor (DEFT). Numbers follow R survey 4.5. The design \
             used is stated with every result (on stderr for CSV).
+
+            Disclosure control: a cell needs the rules' threshold of units; a mean, total or ratio also \
+            needs it among contributors with a non-zero value (and with zero, for a 0/1 indicator) and \
+            passes the NK and p% rules on the weighted contributions; a quantile needs it on each side. A \
+            suppressed row shows [c] in every number (df, n and weighted n too). Domain totals, means and \
+            ratios, and levels of a categorical, are protected with their margins (the overall figure, and \
+            one-way margins under --by A,B) taken as published by another call. Protection is per output: \
+            audit a set of outputs together with `microdata release`.
             """)
 
     @Option(help: "The data file (CSV/TSV with a header, fixed-width with --codebook, or SPSS/Stata/SAS).")
@@ -51,7 +59,7 @@ struct Tabulate: ParsableCommand {
     @Option(help: "Total of a variable (of a text column: weighted count of each level).") var total: String?
     @Option(help: "Proportion of each level of a variable (A or A:B for combinations).") var proportion: String?
     @Option(help: "Ratio N/D.") var ratio: String?
-    @Option(help: "Quantiles V:P[,P...].") var quantile: String?
+    @Option(help: "Quantiles V:P[,P...] with 0 < P < 1; a quantile with fewer than the rules' threshold of units on either side is suppressed.") var quantile: String?
     @Option(name: .customLong("quantile-rule"), help: "math (default), school, hf1 ... hf9.")
     var quantileRule: String = "math"
     @Flag(name: .customLong("replicate-quantiles"),
@@ -69,17 +77,28 @@ struct Tabulate: ParsableCommand {
     @Option(help: "Output file (default: standard output).") var output: String?
     @Flag(help: "Print the time spent reading and estimating to stderr.") var timing = false
     @Option(help: "Rules file overriding Codebooks/disclosure/default-rules.json.") var rules: String?
-    @Option(help: "Write the disclosure audit (JSON) here.") var audit: String?
+    @Option(help: "Write the public disclosure audit (JSON: bounds and pass/fail, no true values) here.") var audit: String?
+    @Option(name: .customLong("audit-private"),
+            help: "Write the full audit (true values of suppressed cells; NOT FOR RELEASE) here, outside the output folder.")
+    var auditPrivate: String?
     @Flag(name: .customLong("no-disclosure-control"),
           help: "Turn disclosure control off: the output is stamped NOT DISCLOSURE CONTROLLED.")
     var noDisclosureControl = false
 
+    @OptionGroup(title: "Cell-key perturbation") var cellKey: CellKeyOptions
+    @OptionGroup(title: "Reading") var reading: ReadingOptions
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
     func run() throws {
         limits.apply()
-        try OutputTarget.check(outputs: [output, audit], inputs: [data, codebook, calibrate, rake, rules])
-        let (design, analysis, options, outputFormat) = try plan()
+        try OutputTarget.check(
+            outputs: [output, audit, auditPrivate], inputs: [data, codebook, calibrate, rake, rules, cellKey.ptable])
+        if let auditPrivate {  // before any work: the full audit must stay out of the output folder
+            try AuditFiles.checkPrivateLocation(
+                auditPrivate, outputFolders: output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? [],
+                publicPath: audit)
+        }
+        var (design, analysis, options, outputFormat) = try plan()
         // A DDI codebook or an SPSS/Stata/SAS file's metadata (detected by magic bytes), as in extract.
         let book = try codebook.map { try CodebookSource.load(URL(fileURLWithPath: $0)).codebook }
         var needed: [String]? = nil
@@ -94,12 +113,24 @@ struct Tabulate: ParsableCommand {
                 }
             }
             names += design.raking?.margins.map(\.column) ?? []
-            needed = Array(Set(names))
+            names += try reading.missingCodes().codes.keys
+            var seen = Set<String>()
+            needed = names.filter { seen.insert($0.lowercased()).inserted }
         }
+        var cellKeys = try cellKey.accumulator(by: options.by, analysis: analysis, weight: design.weight)
+        if let cellKeys { needed = cellKeys.variables(adding: needed) }
         // Parsing runs on a second thread, ahead of the estimator; "read" below is the time spent waiting for it.
-        let source = PrefetchingSource(try DataReader.open(
-            data: URL(fileURLWithPath: data), codebook: book,
-            options: ReadOptions(variables: needed, maxLineLength: Limits.maxLineLength)))
+        var readOptions = reading.readOptions
+        readOptions.variables = needed
+        readOptions.maxLineLength = Limits.maxLineLength
+        var source = try MissingCodeFilter.reading(
+            PrefetchingSource(try DataReader.open(data: URL(fileURLWithPath: data), codebook: book, options: readOptions)),
+            codebook: book, missing: try reading.missingCodes(), variables: analysis.variables)
+        if !noDisclosureControl {
+            // Enough of each domain's largest contributions for the NK rule (and two for p%).
+            options.keptContributions = max(2, try DisclosureRules.load(
+                defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) }).nkN)
+        }
         var estimator = try SurveyEstimator(design: design, analyses: [analysis], options: options)
         let clock = ContinuousClock()
         var readTime = Duration.zero
@@ -109,14 +140,20 @@ struct Tabulate: ParsableCommand {
             guard let batch = try source.nextBatch() else { break }
             let t1 = clock.now
             try estimator.add(batch)
+            try cellKeys?.add(batch)
             readTime += t1 - t0
             passTime += clock.now - t1
         }
         let t2 = clock.now
+        source.reportWarnings()
         let estimates = try estimator.finish()
         if timing {
             FileHandle.standardError.write(Data(
                 "timing: read \(readTime), accumulate \(passTime), finish \(clock.now - t2)\n".utf8))
+        }
+        if estimates.negativeWeightRows > 0 {
+            FileHandle.standardError.write(Data(
+                "warning: \(estimates.negativeWeightRows) rows have a negative weight (--allow-negative-weights)\n".utf8))
         }
         if estimates.rowsWithMissingDomain > 0 {
             FileHandle.standardError.write(Data(
@@ -124,7 +161,7 @@ struct Tabulate: ParsableCommand {
         }
         try Tabulate.write(
             estimates.table, format: outputFormat, to: output, disclosure: noDisclosureControl ? nil : rules ?? "",
-            audit: audit)
+            audit: audit, auditPrivate: auditPrivate, perturbation: try cellKey.perturbation(cellKeys))
     }
 
     /// Writes a table: the single output path of `tabulate`. Unless `disclosure` is `nil` (checks turned off,
@@ -132,9 +169,10 @@ struct Tabulate: ParsableCommand {
     /// overriding the defaults, or is empty for the defaults.
     static func write(
         _ table: ResultTable, format: ResultTableWriter.Format, to output: String?, disclosure: String?,
-        audit: String? = nil
+        audit: String? = nil, auditPrivate: String? = nil, perturbation: CellKeyPerturbation? = nil
     ) throws {
-        let checked: CheckedTable
+        var checked: CheckedTable
+        let folders = output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? []
         if let disclosure {
             let rules = try DisclosureRules.load(
                 defaults: DisclosureRules.defaultRulesURL(),
@@ -144,20 +182,31 @@ struct Tabulate: ParsableCommand {
             } catch let DisclosureError.auditFailed(report) {
                 // Fail closed, as check does: a table left by an earlier run must not pass for this one's.
                 if let output { OutputTarget.removeStaleFile(output) }
-                if let audit { try OutputFile.write(report.json(), to: audit) }
+                try AuditFiles.write(report, publicPath: audit, privatePath: auditPrivate, outputFolders: folders)
                 FileHandle.standardError.write(Data("disclosure audit FAILED: \(report.summary); nothing written\n".utf8))
                 throw ExitCode(3)
             }
-            if let audit, let report = checked.audit { try OutputFile.write(report.json(), to: audit) }
+            if let report = checked.audit {
+                try AuditFiles.write(report, publicPath: audit, privatePath: auditPrivate, outputFolders: folders)
+            }
         } else {
-            checked = try DisclosureControl(rules: DisclosureRules.load(defaults: DisclosureRules.defaultRulesURL()))
+            checked = try DisclosureControl(
+                rules: DisclosureRules.load(defaults: DisclosureRules.defaultRulesURL(), disclosureControl: false))
                 .unchecked(table)
             FileHandle.standardError.write(Data("warning: \(CheckedTable.bypassStamp)\n".utf8))
         }
-        let text = render(checked, format: format, designLine: ResultTableWriter.designLine(table))
+        if let perturbation {
+            let rules = try DisclosureRules.load(
+                defaults: DisclosureRules.defaultRulesURL(),
+                overrides: disclosure.flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) })
+            checked = try perturbation.apply(to: checked, result: table, rules: rules)
+            FileHandle.standardError.write(Data("perturbation: \(perturbation.description)\n".utf8))
+        }
+        var text = render(checked, format: format, designLine: ResultTableWriter.designLine(table))
+        if let perturbation { text = perturbation.annotate(text, format: format) }
         FileHandle.standardError.write(Data((ResultTableWriter.designLine(table) + "\n").utf8))
         if let summary = checked.audit?.summary {
-            FileHandle.standardError.write(Data("disclosure: \(summary)\n".utf8))
+            FileHandle.standardError.write(Data("disclosure: \(summary)\nrules in force: \(checked.audit?.rules.inForce ?? "")\n".utf8))
         }
         try OutputFile.write(text, to: output)
     }
@@ -177,11 +226,14 @@ struct Tabulate: ParsableCommand {
                 "    {" + zip(checked.header, row).map { "\(str($0)): \(str($1))" }.joined(separator: ", ") + "}"
             }
             let stamp = checked.stamp.map { "  \"stamp\": \(str($0)),\n" } ?? ""
-            let summary = checked.audit.map { "  \"disclosure\": \(str($0.summary)),\n" } ?? ""
+            let summary = checked.audit.map {
+                "  \"disclosure\": \(str($0.summary)),\n  \"rules\": \(str($0.rules.inForce)),\n"
+            } ?? ""
             return "{\n\(stamp)\(summary)  \"design\": \(str(designLine)),\n  \"cells\": [\n"
                 + rows.joined(separator: ",\n") + "\n  ]\n}\n"
         case .markdown:
             var out = checked.stamp.map { "**\($0)**\n\n" } ?? ""
+            out += checked.audit.map { "_Disclosure rules: \($0.rules.inForce)_\n\n" } ?? ""
             out += "_\(designLine)_\n\n| " + checked.header.joined(separator: " | ") + " |\n|"
                 + checked.header.map { _ in " --- |" }.joined() + "\n"
             for row in checked.rows { out += "| " + row.joined(separator: " | ") + " |\n" }
@@ -193,7 +245,8 @@ struct Tabulate: ParsableCommand {
                 r.enumerated().map { k, f in f.padding(toLength: widths[k], withPad: " ", startingAt: 0) }
                     .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
             }
-            var out = (checked.stamp.map { $0 + "\n" } ?? "") + designLine + "\n" + line(checked.header) + "\n"
+            var out = (checked.stamp.map { $0 + "\n" } ?? "") + designLine + "\n"
+                + (checked.audit.map { "Disclosure rules: \($0.rules.inForce)\n" } ?? "") + line(checked.header) + "\n"
             for r in checked.rows { out += line(r) + "\n" }
             return out
         }
@@ -277,7 +330,10 @@ struct Tabulate: ParsableCommand {
         if let v = quantile {
             guard let colon = v.lastIndex(of: ":") else { throw ValidationError("--quantile takes V:P[,P...]") }
             let ps = try v[v.index(after: colon)...].split(separator: ",").map { s -> Double in
-                guard let p = Double(s), p >= 0, p <= 1 else { throw ValidationError("quantile '\(s)' is not in [0, 1]") }
+                // 0 and 1 are the minimum and maximum: one respondent's own value.
+                guard let p = Double(s), p > 0, p < 1 else {
+                    throw ValidationError("quantile '\(s)' must be strictly between 0 and 1 (0 and 1 publish one respondent's value)")
+                }
                 return p
             }
             analyses.append(.quantile(String(v[..<colon]), ps))

@@ -69,11 +69,16 @@ import Testing
     }
 
     @Test func notNumbers() throws {
-        // parseNumber takes no exponent, so 1e5 is text.
-        #expect(try kind(of: "1e5") == .text)
-        #expect(try kind(of: "1E5") == .text)
+        // Exponent forms are numbers (the reading pass parses them with strtod), as R and pandas read them.
+        #expect(try kind(of: "1e5") == .real)
+        #expect(try kind(of: "1E5") == .real)
+        #expect(try kind(of: "-2.5e-3") == .real)
+        #expect(try kind(of: "1e309") == .real)  // not finite: the reading pass refuses it, naming the line
+        #expect(try kind(of: "Inf") == .real)
+        #expect(try kind(of: "1e") == .text)
+        #expect(try kind(of: "e5") == .text)
         #expect(try kind(of: "1.2.3") == .text)
-        #expect(try kind(of: ".") == .text)
+        #expect(try kind(of: ".") == .integer)  // SAS/Stata missing
         #expect(try kind(of: "-") == .text)
         #expect(try kind(of: "+-1") == .text)
         #expect(try kind(of: "--1") == .text)
@@ -81,7 +86,7 @@ import Testing
         #expect(try kind(of: "12a") == .text)
         #expect(try kind(of: "na") == .text)
         #expect(try kind(of: "N") == .text)
-        #expect(try kind(of: "NAN") == .text)
+        #expect(try kind(of: "NAN") == .integer)  // a missing-value token
         #expect(try kind(of: "1 2") == .text)
         #expect(try kind(of: "é") == .text)
         // The bytes either side of the digits.
@@ -108,12 +113,12 @@ import Testing
         #expect(try kind(of: "9223372036854775807") == .integer)  // 19 digits, Int64.max
         #expect(try kind(of: "-9223372036854775808") == .integer)
         #expect(try kind(of: "9223372036854775808") == .text)  // too large for Int64
-        #expect(try kind(of: "0000000000000000000000042") == .integer)  // leading zeros are not significant
+        #expect(try kind(of: "0000000000000000000000042") == .text)  // leading zeros: a code
         #expect(try kind(of: "12345678901234567890.5") == .real)
     }
 
-    @Test func blanksAreTrimmedButNotAroundNA() throws {
-        // parseNumber trims spaces, tabs and CRs; the NA test does not.
+    @Test func blanksAreTrimmedAroundNumbersAndMissingTokens() throws {
+        // parseNumber and the missing-token test trim spaces, tabs and CRs.
         #expect(try kind(of: " 5") == .integer)
         #expect(try kind(of: "5 ") == .integer)
         #expect(try kind(of: " 5.5 ") == .real)
@@ -122,9 +127,22 @@ import Testing
         #expect(try kind(of: "5\r") == .integer)
         #expect(try kind(of: "\r") == .integer)
         #expect(try kind(of: "- 5") == .text)
-        #expect(try kind(of: " NA") == .text)
-        #expect(try kind(of: "NA ") == .text)
+        #expect(try kind(of: " NA") == .integer)
+        #expect(try kind(of: "NA ") == .integer)
         #expect(try kind(of: "1\r2") == .text)
+    }
+
+    /// Issue 21 §4: `001` must not be read as 1. A number with a leading zero makes the column text, on the
+    /// word-at-a-time, byte-by-byte and reference paths alike.
+    @Test func leadingZeroCodesMakeTheColumnText() throws {
+        for value in ["007", "00", "-01", "+01", "01.5", "00.5", " 01", "01 ", "0123456", "01234567", "0123456789",
+                      "000000000000000000042", "-0123456789"]
+        {
+            #expect(try kind(of: value) == .text, "\(value.debugDescription)")
+        }
+        for value in ["0", "-0", "10", "100", "0.5", "-0.5", "0.", "0.05", "1000000000", " 0", "0\r"] {
+            #expect(try kind(of: value) != .text, "\(value.debugDescription)")
+        }
     }
 
     @Test func quotedFields() throws {

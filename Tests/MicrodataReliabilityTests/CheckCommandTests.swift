@@ -55,9 +55,10 @@ import Testing
         let table = try Self.file(Self.heartDisease)
         let rules = try Self.file(#"{"redactAtOrBelow": 7}"#, name: "rules.json")
         let audit = URL(fileURLWithPath: table).deletingLastPathComponent().appendingPathComponent("audit.json").path
+        let full = try Fixtures.temporaryDirectory().appendingPathComponent("full-audit.json").path
         let r = try CLIFailureTests.run([
             "check", table, "--count", "n", "--dimensions", "age_band", "--margins", "--redact-then-round", "5",
-            "--rules", rules, "--audit", audit,
+            "--rules", rules, "--audit", audit, "--audit-private", full,
         ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == """
@@ -69,10 +70,15 @@ import Testing
             Total,50,total-of-published:5
 
             """)
-        let (summary, cells) = try Self.auditCells(audit)
+        let (summary, cells) = try Self.auditCells(full)
         #expect(summary.contains("totals are sums of the published rounded cells"), "\(summary)")
         #expect(r.stderr.contains(summary))
         #expect(cells["age_band=21-30"]?.1 == 0 && cells["age_band=21-30"]?.2 == 7)
+        // The public audit keeps the rounded cells' intervals (they follow from the rounding) but not the
+        // redacted cell's.
+        let (_, publicCells) = try Self.auditCells(audit)
+        #expect(publicCells["age_band=31-40"]?.1 == 8 && publicCells["age_band=31-40"]?.2 == 12)
+        #expect(publicCells["age_band=21-30"].map { $0.1.isNaN && $0.2.isNaN } == true)
         #expect(cells["age_band=31-40"]?.1 == 8 && cells["age_band=31-40"]?.2 == 12)
     }
 

@@ -9,7 +9,7 @@ import Testing
 /// Issue 21 §1, "No data loss from output paths": the `microdata` binary never destroys an input, never
 /// leaves a partial output, never replaces a link, FIFO or device with a regular file, never interleaves two
 /// writers, refuses a missing folder up front, and turns every write error into one message.
-@Suite(.timeLimit(.minutes(5))) struct OutputIntegrityCLITests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct OutputIntegrityCLITests {
     struct Outcome {
         var status: Int32
         var exited: Bool
@@ -35,6 +35,37 @@ import Testing
         return Outcome(
             status: process.terminationStatus, exited: process.terminationReason == .exit,
             stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// Starts the binary with its standard streams on /dev/null and every other descriptor closed, for the
+    /// long-running children here: Foundation's `Process` lets a child inherit the pipes other tests are
+    /// reading, which would keep those tests waiting until this child exits.
+    static func spawn(_ arguments: [String]) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        // glibc 2.34+; not in the Swift Glibc module, so looked up by name.
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        let symbol = try #require(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np"))
+        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+        let path = CLIFailureTests.binary.path
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var pid = pid_t()
+        let rc = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
+        return pid
+    }
+
+    /// Waits for a child from ``spawn(_:)``: whether it exited normally, and its exit status.
+    static func wait(_ pid: pid_t) -> (exited: Bool, status: Int32) {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exited = status & 0x7f == 0
+        return (exited, exited ? (status >> 8) & 0xff : status & 0x7f)
     }
 
     /// A folder with the inputs every command below needs.
@@ -138,16 +169,12 @@ import Testing
         #expect(try inputs.leftoverTemporaryFiles() == [])
 
         // SIGINT and SIGTERM while the temporary file is being written: exit 128 + signal, nothing left.
-        let big = try Inputs(rows: 1_500_000)
+        let big = try Inputs(rows: 400_000)
         for sig in [SIGINT, SIGTERM] {
             let output = big.path("big.csv")
-            let process = Process()
-            process.executableURL = CLIFailureTests.binary
-            process.arguments = ["extract", "--data", big.data.path, "--output", output]
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let pid = try Self.spawn(["extract", "--data", big.data.path, "--output", output])
             var sawTemporary = false
-            for _ in 0..<2000 where process.isRunning {
+            for _ in 0..<4000 {
                 if try !big.leftoverTemporaryFiles().isEmpty {
                     sawTemporary = true
                     break
@@ -155,10 +182,10 @@ import Testing
                 usleep(5000)
             }
             #expect(sawTemporary, "no temporary file appeared")
-            kill(process.processIdentifier, sig)
-            process.waitUntilExit()
-            #expect(process.terminationReason == .exit)
-            #expect(process.terminationStatus == 128 + sig)
+            kill(pid, sig)
+            let end = Self.wait(pid)
+            #expect(end.exited)
+            #expect(end.status == 128 + sig)
             #expect(!FileManager.default.fileExists(atPath: output))
             #expect(try big.leftoverTemporaryFiles() == [])
         }
@@ -215,7 +242,7 @@ import Testing
         ] {
             let box = ReadBox()
             let reader = Thread {
-                let fd = open(fifo, O_RDONLY)
+                let fd = open(fifo, O_RDONLY | O_CLOEXEC)
                 var chunk = [UInt8](repeating: 0, count: 1 << 16)
                 while fd >= 0 {
                     let n = read(fd, &chunk, chunk.count)
@@ -258,9 +285,10 @@ import Testing
 
     @Test func twoProcessesWritingTheSameOutputNeverProduceAnInterleavedFile() throws {
         // Same length, different content (B's weights are all 2): an interleaved file matches neither output.
-        // With O_TRUNC writers, 1 run in 3 at 1M rows was interleaved before the fix (RELIABILITY.md §6).
-        let a = try Inputs(rows: 500_000)
-        let b = try Inputs(rows: 500_000)
+        // With O_TRUNC writers, 1 run in 3 at 1M rows was interleaved before the fix (RELIABILITY.md); smaller
+        // here to keep the suite's child processes short.
+        let a = try Inputs(rows: 250_000)
+        let b = try Inputs(rows: 250_000)
         let shifted = try String(contentsOf: b.data, encoding: .utf8).replacingOccurrences(of: ",1,", with: ",2,")
         try Data(shifted.utf8).write(to: b.data)
         // Integer columns: extract writes each input back byte for byte.
@@ -268,16 +296,9 @@ import Testing
         let expectedB = shifted
         let target = a.path("shared.csv")
         for _ in 0..<3 {
-            let processes = [a.data.path, b.data.path].map { data -> Process in
-                let p = Process()
-                p.executableURL = CLIFailureTests.binary
-                p.arguments = ["extract", "--data", data, "--output", target]
-                p.standardError = FileHandle.nullDevice
-                return p
-            }
-            for p in processes { try p.run() }
-            for p in processes { p.waitUntilExit() }
-            #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+            let pids = try [a.data.path, b.data.path].map { try Self.spawn(["extract", "--data", $0, "--output", target]) }
+            let ends = pids.map(Self.wait)
+            #expect(ends.allSatisfy { $0.exited && $0.status == 0 })
             let written = try String(contentsOfFile: target, encoding: .utf8)
             #expect(written == expectedA || written == expectedB, "interleaved: \(written.utf8.count) bytes")
         }
@@ -357,6 +378,7 @@ import Testing
             var fds: [Int32] = [0, 0]
             #expect(pipe(&fds) == 0)
             _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
             close(fds[0])
             let outcome = try Self.run(arguments, stdout: FileHandle(fileDescriptor: fds[1], closeOnDealloc: true))
             #expect(outcome.exited, "\(arguments) was killed: \(outcome.status)")

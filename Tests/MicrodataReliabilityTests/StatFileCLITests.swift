@@ -177,8 +177,12 @@ import Testing
         let lines = fromSav.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "ID,PWT,SEX,AGE,INCOME,REGION,NAME,COMMENT")
         #expect(lines.count == 11)
-        #expect(lines[3].hasPrefix("3,2.25,2,,"))  // AGE -1 set to missing by --missing
-        #expect(fromSav.stderr.contains("AGE missing codes set to missing: 1 records"), "\(fromSav.stderr)")
+        #expect(lines[3].hasPrefix("3,2.25,2,,"))  // AGE -1, a user-missing code in the .sav: blank, as in extract
+        #expect(fromSav.stderr.contains("set to missing by the codebook's missing-value rules: AGE 2"), "\(fromSav.stderr)")
+        // With the codebook's codes kept, harmonise's own --missing sets the -1 to missing and audits it.
+        let kept = try Self.run(["harmonise", "--data", Self.sav, "--keep-missing-codes"] + common)
+        #expect(kept.stdout.split(separator: "\n")[3].hasPrefix("3,2.25,2,,"), "\(kept.stdout)")
+        #expect(kept.stderr.contains("AGE missing codes set to missing: 1 records"), "\(kept.stderr)")
         let fromTab = try Self.run(["harmonise", "--codebook", Self.sav, "--data", Self.tab] + common)
         #expect(fromTab.status == 0, "\(fromTab.stderr)")
         #expect(fromTab.stdout == fromSav.stdout)

@@ -81,8 +81,8 @@ struct PublicationWriterTests {
 
     @Test func writingIntoAMissingFolderNamesThePath() {
         let url = URL(fileURLWithPath: "/nonexistent-folder/out.csv")
-        let error = #expect(throws: WriteError.self) { try Self.sample.write(to: url, format: .csv) }
-        #expect(error?.path == "/nonexistent-folder/out.csv")
+        let error = #expect(throws: OutputError.self) { try Self.sample.write(to: url, format: .csv) }
+        #expect(error == .missingFolder(output: "/nonexistent-folder/out.csv", folder: "/nonexistent-folder"))
     }
 
     @Test func numbersFormatWithoutLocale() {
@@ -90,5 +90,57 @@ struct PublicationWriterTests {
         #expect(formatNumber(-0.04, decimals: 1) == "0.0")
         #expect(formatNumber(-1.25, decimals: 2) == "-1.25")
         #expect(formatNumber(1234567.0, decimals: 0) == "1234567")
+    }
+}
+
+/// Issue 20 point 5 in the writers: a suppressed cell publishes no number, whatever it was built from.
+struct SuppressedCellWriterTests {
+    /// A cell marked `[c]` although the numbers it was built from (estimate 123.456, SE 7.891, CI
+    /// 111.118–135.794, n 4) were passed along, and the same cell marked after it was built.
+    static func publication() -> Publication {
+        var late = PublishedCell(estimate: 123.456, standardError: 7.891, ciLow: 111.118, ciHigh: 135.794,
+                                 unweightedCount: 4)
+        late.marker = .suppressed
+        return Publication(
+            title: "Side columns", source: "Synthetic",
+            tables: [
+                PublishedTable(
+                    id: "t", title: "T", unit: "Percent", rowHeading: "Origin", columns: ["x", "y", "z"],
+                    rows: [
+                        PublishedRow(label: "a", cells: [
+                            PublishedCell(estimate: 123.456, standardError: 7.891, ciLow: 111.118, ciHigh: 135.794,
+                                          unweightedCount: 4, marker: .suppressed, lowReliability: true),
+                            late,
+                            PublishedCell(estimate: 50, standardError: 2, ciLow: 46, ciHigh: 54, unweightedCount: 300),
+                        ])
+                    ], decimals: 1)
+            ], charts: [.heatmap(tableID: "t"), .bars(tableID: "t")])
+    }
+
+    static let secrets = ["123.4", "123.5", "7.89", "7.9", "111.1", "135.8", "135.7"]
+
+    @Test func aSuppressedCellCarriesNoNumberInAnyTextFormat() throws {
+        for format in [OutputFormat.csv, .json, .markdown, .html] {
+            let text = try Self.publication().rendered(as: format)
+            for secret in Self.secrets { #expect(!text.contains(secret), "\(format) publishes \(secret)") }
+        }
+        let json = try Self.publication().json()
+        #expect(!json.contains("\"unweightedCount\" : 4"), "\(json)")
+    }
+
+    @Test func aSuppressedCellCarriesNoNumberInXLSX() throws {
+        let url = try Fixtures.temporaryDirectory().appendingPathComponent("side.xlsx")
+        try Self.publication().write(to: url, format: .xlsx)
+        // The sheets' XML, uncompressed.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
+        process.arguments = ["-p", url.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let xml = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(xml.contains("[c]"))
+        for secret in Self.secrets { #expect(!xml.contains(secret), "xlsx publishes \(secret)") }
     }
 }

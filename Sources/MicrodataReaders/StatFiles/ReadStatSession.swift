@@ -174,6 +174,7 @@ final class ReadStatSession: @unchecked Sendable {
             if status == READSTAT_ERROR_USER_ABORT, sink?.cancelled == true { return }
             throw makeError(status)
         }
+        if format == .stata { try StataCompleteness.check(self) }
         if let sink {
             try sink.finish(session: self, rowLimit: rowLimit)
         }
