@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "MicrodataDisclosure", targets: ["MicrodataDisclosure"]),
         .library(name: "MicrodataTables", targets: ["MicrodataTables"]),
         .library(name: "MicrodataWrite", targets: ["MicrodataWrite"]),
+        .library(name: "MicrodataLink", targets: ["MicrodataLink"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -35,6 +36,7 @@ let package = Package(
         .target(name: "MicrodataWeighting", dependencies: ["MicrodataReaders"]),
         .target(name: "MicrodataDisclosure", dependencies: ["MicrodataWeighting", "MicrodataWrite", "CGLPK"]),
         .target(name: "MicrodataWrite", dependencies: ["CXLSXWriter"]),
+        .target(name: "MicrodataLink", dependencies: ["MicrodataReaders", "MicrodataCodebook"]),
         .target(
             name: "MicrodataTables",
             dependencies: ["MicrodataWeighting", "MicrodataDisclosure", "MicrodataHarmonise", "MicrodataWrite"]
@@ -43,7 +45,7 @@ let package = Package(
             name: "microdata",
             dependencies: [
                 "MicrodataCodebook", "MicrodataReaders", "MicrodataHarmonise", "MicrodataWeighting",
-                "MicrodataDisclosure", "MicrodataTables", "MicrodataWrite",
+                "MicrodataDisclosure", "MicrodataTables", "MicrodataWrite", "MicrodataLink",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,6 +62,10 @@ let package = Package(
         .testTarget(name: "MicrodataWeightingTests", dependencies: ["MicrodataWeighting", "MicrodataTestSupport"]),
         .testTarget(
             name: "MicrodataDisclosureTests", dependencies: ["MicrodataDisclosure", "MicrodataWeighting", "MicrodataTestSupport"]
+        ),
+        .testTarget(
+            name: "MicrodataLinkTests",
+            dependencies: ["MicrodataLink", "MicrodataReaders", "MicrodataCodebook", "MicrodataWeighting", "MicrodataTestSupport"]
         ),
         .testTarget(name: "MicrodataWriteTests", dependencies: ["MicrodataWrite", "MicrodataTestSupport"]),
         .testTarget(

@@ -60,7 +60,7 @@ public struct MobilityEstimator {
     /// - Throws: `MobilityError` or the weighting layer's `WeightingError` for an impossible request.
     public init(
         origin: ClassSpec, destination: ClassSpec, by: [String] = [], design: SurveyDesign,
-        registry: CrosswalkRegistry?, codebook: Codebook? = nil, level: Double = 0.95
+        registry: CrosswalkRegistry?, codebook: Codebook? = nil, level: Double = 0.95, subpopulation: String? = nil
     ) throws {
         self.origin = origin
         self.destination = destination
@@ -86,7 +86,8 @@ public struct MobilityEstimator {
         var seen = Set<String>()
         requiredVariables = required.filter { seen.insert($0.lowercased()).inserted }
         estimator = try SurveyEstimator(
-            design: design, analyses: [.total(Self.cellVariable)], options: EstimationOptions(level: level))
+            design: design, analyses: [.total(Self.cellVariable)],
+            options: EstimationOptions(level: level, subpopulation: subpopulation))
     }
 
     /// Adds one batch.

@@ -63,12 +63,17 @@ public struct EstimationOptions: Sendable, Hashable {
     /// How many of the largest weighted contributions are kept per domain for the dominance rules (at
     /// least the rules' `nkN`, and 2 for the p% rule).
     public var keptContributions: Int = 4
+    /// A column marking the subpopulation (non-zero): rows outside it, or with it missing, stay in the design
+    /// with zero weight in every estimate, as R `subset(design, …)` and Stata `svy, subpop()`; PSU counts per
+    /// stratum come from the full design, degrees of freedom from the units with rows inside (R `degf`).
+    public var subpopulation: String?
 
     public init(
         by: [String] = [], deff: DesignEffectKind? = nil, level: Double = 0.95, ciMethod: ProportionCIMethod = .logit,
         useT: Bool = true, degreesOfFreedom: Double? = nil, quantileRule: QuantileRule = .math,
-        quantileInterval: ProportionCIMethod = .mean, replicateQuantiles: Bool = false
+        quantileInterval: ProportionCIMethod = .mean, replicateQuantiles: Bool = false, subpopulation: String? = nil
     ) {
+        self.subpopulation = subpopulation
         self.by = by
         self.deff = deff
         self.level = level

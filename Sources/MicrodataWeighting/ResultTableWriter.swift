@@ -1,4 +1,5 @@
 import Foundation
+import MicrodataReaders
 
 /// Renders a ``ResultTable`` as CSV, JSON, Markdown or aligned text: the one place where estimates become
 /// output, so that a disclosure check can wrap it.
@@ -58,21 +59,7 @@ public enum ResultTableWriter {
     }
 
     static func json(_ table: ResultTable) -> String {
-        func str(_ s: String) -> String {
-            var o = "\""
-            for ch in s.unicodeScalars {
-                switch ch {
-                case "\"": o += "\\\""
-                case "\\": o += "\\\\"
-                case "\n": o += "\\n"
-                case "\r": o += "\\r"
-                case "\t": o += "\\t"
-                default:
-                    if ch.value < 0x20 { o += String(format: "\\u%04x", ch.value) } else { o.unicodeScalars.append(ch) }
-                }
-            }
-            return o + "\""
-        }
+        func str(_ s: String) -> String { JSONText.quoted(s) }
         func num(_ x: Double?) -> String {
             guard let x, x.isFinite else { return "null" }
             return formatFull(x)

@@ -156,6 +156,7 @@ public struct SurveyEstimator {
         let fpc1 = try design.fpc.first.map { try column(batch, $0).doubles }
         let fpc2 = design.fpc.count > 1 ? try column(batch, design.fpc[1]).doubles : nil
         let byColumns = try options.by.map { try column(batch, $0) }
+        let inside: [Double]? = try options.subpopulation.map { try column(batch, $0).doubles }
         if design.clusters.count > 1 { for c in design.clusters { _ = try column(batch, c) } }
 
         // Replicate weight columns, matched by pattern on the first batch.
@@ -286,7 +287,7 @@ public struct SurveyEstimator {
                     psu = Int32(psuStratum.count)
                     newPSU(stratum: s, label: -1)
                 }
-                if w != 0 { psuPositive[Int(psu)] = true }
+                if w != 0 && (inside.map { $0[row] != 0 && !$0[row].isNaN } ?? true) { psuPositive[Int(psu)] = true }
                 if let ssuCodes {
                     let v = ssuCodes[row]
                     if v < 0 { throw WeightingError.missingDesignValue(column: design.clusters[1], row: rowNumber) }
@@ -312,6 +313,8 @@ public struct SurveyEstimator {
                 while unitRows.count <= Int(unit) { unitRows.append(0) }
                 unitRows[Int(unit)] += 1
             }
+            // Outside the subpopulation a row keeps its unit but weighs nothing (R sets its probability to Inf).
+            if let inside, inside[row] == 0 || inside[row].isNaN { continue }
             kishN += w != 0 ? 1 : 0
             if w < 0 { negativeWeightRows += 1 }
             kishSum += w
@@ -390,6 +393,8 @@ public struct SurveyEstimator {
             var repRow = [Double](repeating: 0, count: R)
             gram.withUnsafeMutableBufferPointer { g in
                 for row in 0..<n {
+                    // R drops the rows outside a subset of a replicate design, and its degf with them.
+                    if let inside, inside[row] == 0 || inside[row].isNaN { continue }
                     for r in 0..<R { repRow[r] = replicateValues[r][row] }
                     for a in 0..<R where repRow[a] != 0 {
                         let ra = repRow[a]

@@ -16,7 +16,7 @@ struct Microdata: ParsableCommand {
             that does not exist is refused up front, while --output-dir creates its folder. A failed write \
             (a full disk) is one error line and exit status 74; a closed pipe (| head) exits quietly with 141.
             """,
-        subcommands: [Inspect.self, Extract.self, Harmonise.self, Tabulate.self, Check.self, Crosswalk.self, CodebookCommand.self, Mobility.self, Demo.self]
+        subcommands: [Inspect.self, Extract.self, Harmonise.self, Tabulate.self, Check.self, Crosswalk.self, CodebookCommand.self, Mobility.self, Link.self, Demo.self]
     )
 
     /// Runs the command; an ``OutputError`` is one `error:` line and its exit status (quiet for a closed pipe).

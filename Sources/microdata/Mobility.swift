@@ -53,6 +53,7 @@ struct Mobility: ParsableCommand {
 
     @OptionGroup(title: "Reading") var reading: ReadingOptions
     @OptionGroup(title: "Limits") var limits: LimitOptions
+    @OptionGroup(title: "Linking and subpopulations") var linking: LinkOptions
 
     func run() throws {
         limits.apply()
@@ -67,7 +68,8 @@ struct Mobility: ParsableCommand {
             by: commaList(by), order: order, strictDirections: directions == "rank", level: level, rules: rules,
             disclosureControl: !noDisclosureControl, crosswalks: crosswalks,
             title: "Social mobility: destination class by origin class",
-            readOptions: reading.readOptions, missingCodes: try reading.missingCodes())
+            readOptions: reading.readOptions, missingCodes: try reading.missingCodes(), linking: linking,
+            linkAuditStem: output ?? outputDirectory.map { $0 + "/mobility" })
         let folders = [outputDirectory.map { URL(fileURLWithPath: $0) },
                        output.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }].compactMap { $0 }
         if let auditPrivate { try AuditFiles.checkPrivateLocation(auditPrivate, outputFolders: folders, publicPath: audit) }
@@ -129,6 +131,9 @@ struct MobilityRequest {
     var readOptions = ReadOptions()
     /// `--missing VAR=CODES`.
     var missingCodes = MissingCodes()
+    /// `--join` and `--subpop`; the link audit goes to `<linkAuditStem>.link.json`.
+    var linking = LinkOptions()
+    var linkAuditStem: String?
 
     /// Reads, harmonises, estimates and protects; the audit must pass before anything is returned.
     func run() throws -> MobilityRun {
@@ -137,18 +142,20 @@ struct MobilityRequest {
         let schemes = try ClassScheme.load(from: CodebooksFolder.file("mobility/class-schemes.csv"))
         var estimator = try MobilityEstimator(
             origin: origin, destination: destination, by: by, design: design, registry: registry, codebook: book,
-            level: level)
+            level: level, subpopulation: linking.subpopulationColumn)
         // Parsing (and gunzipping) runs on a second thread, ahead of the estimator.
         var options = readOptions
         let required = estimator.requiredVariables.map { $0.lowercased() }
-        options.variables = book == nil
-            ? nil : estimator.requiredVariables + missingCodes.codes.keys.filter { !required.contains($0.lowercased()) }
+        options.variables = try linking.variables(book == nil
+            ? nil : estimator.requiredVariables + missingCodes.codes.keys.filter { !required.contains($0.lowercased()) })
         options.maxLineLength = Limits.maxLineLength
+        let (joined, linkLog) = try linking.join(
+            PrefetchingSource(try DataReader.open(data: data, codebook: book, options: options)))
         var source = try MissingCodeFilter.reading(
-            PrefetchingSource(try DataReader.open(data: data, codebook: book, options: options)), codebook: book,
-            missing: missingCodes, variables: [origin.variable, destination.variable])
-        while let batch = try source.nextBatch() { try estimator.add(batch) }
+            joined, codebook: book, missing: missingCodes, variables: [origin.variable, destination.variable])
+        while let batch = try source.nextBatch() { try estimator.add(try linking.mark(batch)) }
         source.reportWarnings()
+        try linking.report(linkLog, output: linkAuditStem)
         let (customOrder, lowToHigh) = try classOrder()
         let pass = try estimator.finish(schemes: schemes, order: customOrder, lowToHigh: lowToHigh)
         let directions = pass.classes.directions(strict: strictDirections)

@@ -88,6 +88,7 @@ struct Tabulate: ParsableCommand {
     @OptionGroup(title: "Cell-key perturbation") var cellKey: CellKeyOptions
     @OptionGroup(title: "Reading") var reading: ReadingOptions
     @OptionGroup(title: "Limits") var limits: LimitOptions
+    @OptionGroup(title: "Linking and subpopulations") var linking: LinkOptions
 
     func run() throws {
         limits.apply()
@@ -121,11 +122,13 @@ struct Tabulate: ParsableCommand {
         if let cellKeys { needed = cellKeys.variables(adding: needed) }
         // Parsing runs on a second thread, ahead of the estimator; "read" below is the time spent waiting for it.
         var readOptions = reading.readOptions
-        readOptions.variables = needed
+        readOptions.variables = try linking.variables(needed)
         readOptions.maxLineLength = Limits.maxLineLength
+        let (joined, linkLog) = try linking.join(
+            PrefetchingSource(try DataReader.open(data: URL(fileURLWithPath: data), codebook: book, options: readOptions)))
         var source = try MissingCodeFilter.reading(
-            PrefetchingSource(try DataReader.open(data: URL(fileURLWithPath: data), codebook: book, options: readOptions)),
-            codebook: book, missing: try reading.missingCodes(), variables: analysis.variables)
+            joined, codebook: book, missing: try reading.missingCodes(), variables: analysis.variables)
+        options.subpopulation = linking.subpopulationColumn
         if !noDisclosureControl {
             // Enough of each domain's largest contributions for the NK rule (and two for p%).
             options.keptContributions = max(2, try DisclosureRules.load(
@@ -139,13 +142,14 @@ struct Tabulate: ParsableCommand {
             let t0 = clock.now
             guard let batch = try source.nextBatch() else { break }
             let t1 = clock.now
-            try estimator.add(batch)
+            try estimator.add(try linking.mark(batch))
             try cellKeys?.add(batch)
             readTime += t1 - t0
             passTime += clock.now - t1
         }
         let t2 = clock.now
         source.reportWarnings()
+        try linking.report(linkLog, output: output)
         let estimates = try estimator.finish()
         if timing {
             FileHandle.standardError.write(Data(

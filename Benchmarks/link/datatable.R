@@ -1,0 +1,5 @@
+# The same left join with R data.table (fread, merge all.x, fwrite)
+library(data.table)
+l <- fread("left.csv"); r <- fread("right.csv")
+o <- merge(l, r, by = "ID", all.x = TRUE, sort = FALSE)
+fwrite(o, "out_dt.csv"); cat(nrow(o), sum(!is.na(o$Y)), "\n")

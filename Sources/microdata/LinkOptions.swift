@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import MicrodataCodebook
+import MicrodataLink
+import MicrodataReaders
+
+/// `--join FILE:KEYS` and `--subpop EXPR`, shared by the analysis commands.
+struct LinkOptions: ParsableArguments {
+    @Option(help: """
+        Link a file on the fly: FILE:KEY[,KEY2][:inner] (repeatable; many-to-one, left join unless :inner; a DDI \
+        codebook FILE-stem.xml beside it is used). The link audit is written beside the output (<output>.link.json).
+        """)
+    var join: [String] = []
+    @Option(help: """
+        Subpopulation: rows where EXPR is true (e.g. "SEX == 2 & AGE >= 25", "REGION in (1, 2)", "!missing(PAY)"); \
+        the other rows stay in the design, as R subset(design, ...).
+        """)
+    var subpop: String?
+
+    /// The parsed subpopulation.
+    func expression() throws -> RowExpression? {
+        do { return try subpop.map { try RowExpression(parsing: $0) } } catch {
+            throw LinkError("--subpop: \(error)")
+        }
+    }
+
+    /// The estimator's subpopulation column, when `--subpop` is given.
+    var subpopulationColumn: String? { subpop == nil ? nil : SubpopulationSource.column }
+
+    /// The columns to read from the data: `needed` plus those of `--subpop`, or all (`nil`) with `--join`.
+    func variables(_ needed: [String]?) throws -> [String]? {
+        guard join.isEmpty, let needed else { return nil }
+        let have = Set(needed.map { $0.lowercased() })
+        return needed + (try expression()?.columns ?? []).filter { !have.contains($0.lowercased()) }
+    }
+
+    /// `source` joined with every `--join` file, and the log that receives the audit of each join.
+    func join(_ source: any BatchSource) throws -> (any BatchSource, LinkAuditLog?) {
+        guard !join.isEmpty else { return (source, nil) }
+        let log = LinkAuditLog()
+        return (try Linker.chain(left: source, steps: join.map(Self.openJoin), log: log), log)
+    }
+
+    /// `batch` with the `--subpop` marker column (unchanged without `--subpop`).
+    func mark(_ batch: Batch) throws -> Batch {
+        guard let e = try expression() else { return batch }
+        do { return try SubpopulationSource.mark(batch, e) } catch { throw LinkError("--subpop: \(error)") }
+    }
+
+    /// After the pass: the audit summary on stderr and, with an output file, the audit JSON beside it.
+    func report(_ log: LinkAuditLog?, output: String?) throws {
+        guard let log else { return }
+        FileHandle.standardError.write(Data(log.audit.summary().map { $0 + "\n" }.joined().utf8))
+        if let output { try Linker.writeAudit(log.audit, to: output + ".link.json") }
+    }
+
+    static func openJoin(_ spec: String) throws -> (LinkStep, any BatchSource) {
+        var text = Substring(spec)
+        var how = JoinKind.left
+        if let colon = text.lastIndex(of: ":"), let given = JoinKind(rawValue: String(text[text.index(after: colon)...])) {
+            how = given
+            text = text[..<colon]
+        }
+        guard let colon = text.lastIndex(of: ":"), colon != text.startIndex else {
+            throw ValidationError("--join takes FILE:KEY[,KEY2][:inner|left], found '\(spec)'")
+        }
+        let file = String(text[..<colon])
+        let keys = commaList(String(text[text.index(after: colon)...]))
+        let step = LinkStep(path: file, keys: keys, how: how, duplicates: .error)
+        return (step, try openData(file, codebook: nil))
+    }
+
+    /// Opens a data file with its codebook: the one given, else FILE-stem.xml beside it, else its own metadata.
+    static func openData(_ file: String, codebook: String?) throws -> any BatchSource {
+        let url = URL(fileURLWithPath: file)
+        var book = codebook
+        if book == nil {
+            var base = url
+            if base.pathExtension == "gz" { base = base.deletingPathExtension() }
+            let beside = base.deletingPathExtension().appendingPathExtension("xml").path
+            if FileManager.default.fileExists(atPath: beside) && !StatFile.isStatFile(url) { book = beside }
+        }
+        return try DataReader.open(
+            data: url, codebook: try CodebookSource.forData(codebook: book, data: url),
+            options: ReadOptions(maxLineLength: Limits.maxLineLength))
+    }
+}
