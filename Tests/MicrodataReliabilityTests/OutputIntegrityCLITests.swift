@@ -17,36 +17,41 @@ import Testing
         var stderr: String
     }
 
-    /// Runs the binary; `stdout` replaces the captured pipe (for /dev/full or a closed pipe).
-    static func run(_ arguments: [String], stdout: FileHandle? = nil, in folder: URL? = nil) throws -> Outcome {
-        let process = Process()
-        process.executableURL = CLIFailureTests.binary
-        process.arguments = arguments
-        if let folder { process.currentDirectoryURL = folder }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = stdout ?? out
-        process.standardError = err
-        try process.run()
-        if stdout != nil { try? stdout?.close() }
-        let o = stdout == nil ? out.fileHandleForReading.readDataToEndOfFile() : Data()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus, exited: process.terminationReason == .exit,
-            stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    /// Runs the binary, its output captured in files; `stdout` replaces the captured standard output (for
+    /// /dev/full or a closed pipe).
+    static func run(_ arguments: [String], stdout: FileHandle? = nil) throws -> Outcome {
+        let dir = try Fixtures.temporaryDirectory()
+        let outPath = dir.appendingPathComponent("stdout").path
+        let errPath = dir.appendingPathComponent("stderr").path
+        let pid = try spawn(arguments, stdout: stdout.map { .descriptor($0.fileDescriptor) } ?? .file(outPath), stderr: .file(errPath))
+        let end = wait(pid)
+        try? stdout?.close()
+        func text(_ path: String) -> String {
+            String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
+        }
+        return Outcome(status: end.status, exited: end.exited, stdout: text(outPath), stderr: text(errPath))
     }
 
-    /// Starts the binary with its standard streams on /dev/null and every other descriptor closed, for the
-    /// long-running children here: Foundation's `Process` lets a child inherit the pipes other tests are
-    /// reading, which would keep those tests waiting until this child exits.
-    static func spawn(_ arguments: [String]) throws -> pid_t {
+    enum Stream {
+        case null
+        case file(String)
+        case descriptor(Int32)
+    }
+
+    /// Starts the binary with every descriptor other than 0, 1 and 2 closed: Foundation's `Process` lets a
+    /// child inherit the pipes other tests are reading, which keeps those tests waiting until it exits.
+    static func spawn(_ arguments: [String], stdout: Stream = .null, stderr: Stream = .null) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        for (fd, stream) in [(Int32(1), stdout), (2, stderr)] {
+            switch stream {
+            case .null: posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_WRONLY, 0)
+            case .file(let path): posix_spawn_file_actions_addopen(&actions, fd, path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            case .descriptor(let source): posix_spawn_file_actions_adddup2(&actions, source, fd)
+            }
+        }
         // glibc 2.34+; not in the Swift Glibc module, so looked up by name.
         typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
         let symbol = try #require(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np"))
@@ -60,7 +65,7 @@ import Testing
         return pid
     }
 
-    /// Waits for a child from ``spawn(_:)``: whether it exited normally, and its exit status.
+    /// Waits for a child from ``spawn(_:stdout:stderr:)``: whether it exited normally, and its status.
     static func wait(_ pid: pid_t) -> (exited: Bool, status: Int32) {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
