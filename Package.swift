@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "MicrodataReaders", dependencies: ["MicrodataCodebook", "CZlib", "CReadStat"]),
         .target(name: "MicrodataHarmonise", dependencies: ["MicrodataCodebook", "MicrodataReaders"]),
         .target(name: "MicrodataWeighting", dependencies: ["MicrodataReaders"]),
-        .target(name: "MicrodataDisclosure", dependencies: ["MicrodataWeighting", "CGLPK"]),
+        .target(name: "MicrodataDisclosure", dependencies: ["MicrodataWeighting", "MicrodataWrite", "CGLPK"]),
         .target(name: "MicrodataWrite", dependencies: ["CXLSXWriter", "MicrodataCodebook"]),
         .target(name: "MicrodataLink", dependencies: ["MicrodataReaders", "MicrodataCodebook"]),
         .target(name: "MicrodataModels", dependencies: ["MicrodataWeighting", "MicrodataReaders"]),

@@ -1,4 +1,5 @@
 import Foundation
+import MicrodataWrite
 
 /// One cell of the audit that may sit beside publication outputs: its status and whether it passed,
 /// without its true value or anything from which the value follows.
@@ -105,9 +106,9 @@ public enum AuditFiles {
     ) throws {
         if let privatePath {
             try checkPrivateLocation(privatePath, outputFolders: outputFolders, publicPath: publicPath)
-            try report.privateJSON().write(to: URL(fileURLWithPath: privatePath), options: .atomic)
+            try OutputFile.write(report.privateJSON(), to: privatePath)
         }
-        if let publicPath { try report.publicJSON().write(to: URL(fileURLWithPath: publicPath), options: .atomic) }
+        if let publicPath { try OutputFile.write(report.publicJSON(), to: publicPath) }
     }
 
     /// Refuses a full-audit path inside (or equal to) an output folder, or equal to the public audit.

@@ -35,19 +35,17 @@ extension Publication {
         }
     }
 
-    /// Writes the publication to `url` in `format`.
+    /// Writes the publication to `url` in `format`, whole or not at all (see ``OutputFile``).
     ///
-    /// - Throws: `WriteError` naming the path when the file cannot be written (a read-only folder, say).
+    /// - Throws: ``OutputError`` naming the path when the file cannot be written (a read-only folder, say),
+    ///   or `WriteError` when libxlsxwriter fails.
     public func write(to url: URL, format: OutputFormat) throws {
+        let file = try OutputFile(path: url.path)
         if format == .xlsx {
-            try writeXLSX(to: url)
-            return
+            try file.withFilePath { try writeXLSX(toPath: $0, displayPath: url.path) }
+        } else {
+            try file.write(try rendered(as: format))
         }
-        let text = try rendered(as: format)
-        do {
-            try Data(text.utf8).write(to: url, options: .atomic)
-        } catch {
-            throw WriteError(path: url.path, message: "cannot write the file: \(error.localizedDescription)")
-        }
+        try file.commit()
     }
 }

@@ -9,21 +9,22 @@ extension Publication {
     /// The corresponding C functions are libxlsxwriter's `workbook_new`, `worksheet_write_*` and `workbook_close`.
     ///
     /// Texts over ``xlsxCellLimit`` characters are cut to fit (``fittedToXLSXCells()``), with a warning on
-    /// standard error: libxlsxwriter would leave those cells empty.
+    /// standard error: libxlsxwriter would leave those cells empty. `path` is the file libxlsxwriter writes (a
+    /// temporary file); `displayPath` names the output in warnings and errors.
     ///
     /// - Throws: `WriteError` when libxlsxwriter cannot create or close the file.
-    func writeXLSX(to url: URL) throws {
+    func writeXLSX(toPath path: String, displayPath: String) throws {
         let (fitted, truncated) = fittedToXLSXCells()
         if !truncated.isEmpty {
-            FileHandle.standardError.write(Data(("warning: \(url.lastPathComponent): cut to the XLSX limit of "
+            FileHandle.standardError.write(Data(("warning: \((displayPath as NSString).lastPathComponent): cut to the XLSX limit of "
                 + "\(Publication.xlsxCellLimit) characters: " + truncated.joined(separator: "; ") + "\n").utf8))
         }
-        try fitted.writeXLSXCells(to: url)
+        try fitted.writeXLSXCells(toPath: path, displayPath: displayPath)
     }
 
-    private func writeXLSXCells(to url: URL) throws {
-        guard let workbook = workbook_new(url.path) else {
-            throw WriteError(path: url.path, message: "libxlsxwriter could not create the workbook")
+    private func writeXLSXCells(toPath path: String, displayPath: String) throws {
+        guard let workbook = workbook_new(path) else {
+            throw WriteError(path: displayPath, message: "libxlsxwriter could not create the workbook")
         }
         let bold = workbook_add_format(workbook)
         format_set_bold(bold)
@@ -83,7 +84,7 @@ extension Publication {
         for (table, name) in zip(tables, sheetNames) {
             guard let sheet = workbook_add_worksheet(workbook, name) else {
                 _ = workbook_close(workbook)
-                throw WriteError(path: url.path, message: "libxlsxwriter refused the worksheet name \(name)")
+                throw WriteError(path: displayPath, message: "libxlsxwriter refused the worksheet name \(name)")
             }
             let number = workbook_add_format(workbook)
             format_set_num_format(number, table.decimals == 0 ? "0" : "0." + String(repeating: "0", count: table.decimals))
@@ -145,7 +146,7 @@ extension Publication {
         let status = workbook_close(workbook)
         if status != LXW_NO_ERROR {
             let message = lxw_strerror(status).map { String(cString: $0) } ?? "error \(status.rawValue)"
-            throw WriteError(path: url.path, message: "libxlsxwriter: \(message)")
+            throw WriteError(path: displayPath, message: "libxlsxwriter: \(message)")
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MicrodataDisclosure
 import MicrodataReaders
+import MicrodataWrite
 
 /// `microdata check`: applies primary rules, secondary suppression and the audit to a frequency or
 /// magnitude table made anywhere, and writes the table with a `status` column plus the audit.
@@ -105,13 +106,13 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
+        try OutputTarget.check(
+            outputs: [output, audit, auditPrivate], inputs: [table, metadata, primaryCells, hierarchy, structuralZeros, rules])
         do {
             try check()
         } catch {
             // Fail closed: a table written by an earlier run must not be mistaken for this run's output.
-            if let output, FileManager.default.fileExists(atPath: output) {
-                try? FileManager.default.removeItem(atPath: output)
-            }
+            if let output { OutputTarget.removeStaleFile(output) }
             throw error
         }
     }
@@ -325,10 +326,6 @@ struct Check: ParsableCommand {
                 throw DisclosureError.artefactMismatch(cell: "table", expected: "rendered rows", found: "different text")
             }
         }
-        if let output {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output))
-        } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
-        }
+        try OutputFile.write(text, to: output)
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MicrodataCodebook
 import MicrodataReaders
+import MicrodataWrite
 
 /// `microdata codebook`: codebook conversions.
 struct CodebookCommand: ParsableCommand {
@@ -34,6 +35,7 @@ extension CodebookCommand {
 
         func run() throws {
             limits.apply()
+            try OutputTarget.check(outputs: [output], inputs: [source])
             let loaded: (codebook: Codebook, warnings: [CodebookSource.Warning])
             do {
                 loaded = try CodebookSource.load(URL(fileURLWithPath: source), encoding: encoding)
@@ -49,11 +51,11 @@ extension CodebookCommand {
                 FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
             }
             if let output {
-                try Data(document.xml.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                try OutputFile.write(document.xml, to: output)
                 FileHandle.standardError.write(
                     Data("wrote \(output): \(loaded.codebook.variables.count) variables\n".utf8))
             } else {
-                FileHandle.standardOutput.write(Data(document.xml.utf8))
+                try StandardOutput.write(document.xml)
             }
         }
     }

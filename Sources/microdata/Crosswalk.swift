@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
 import MicrodataHarmonise
+import MicrodataWrite
+
+/// One line on standard output, its write errors thrown (see `StandardOutput`).
+private func emit(_ line: String) throws { try StandardOutput.write(line + "\n") }
 
 /// `microdata crosswalk list | show NAME [CODE]`: look up the shipped and user crosswalks.
 struct Crosswalk: ParsableCommand {
@@ -61,7 +65,7 @@ struct Crosswalk: ParsableCommand {
             if let t = r.nssec?.tables["SOC2020"], t.isApproximate {
                 lines.append("(derived)\tnssec-derivation\tSOC2020\t\t\t\t\t\t\(t.note)")
             }
-            print(lines.joined(separator: "\n"))
+            try StandardOutput.write(lines.joined(separator: "\n") + "\n")
         }
     }
 
@@ -77,10 +81,10 @@ struct Crosswalk: ParsableCommand {
             let r = try folders.registry()
             let entry = r.entries.first { $0.entry.name.lowercased() == name.lowercased() }?.entry
             if let entry {
-                print("\(entry.name): \(entry.kind), file \(entry.file)")
-                print("source: \(entry.source)")
-                print("issued \(entry.issued); licence \(entry.licence); sha256 \(entry.sha256 ?? r.unverified[entry.name] ?? "")")
-                if let note = entry.approxNote { print("APPROXIMATE: \(note)") }
+                try emit("\(entry.name): \(entry.kind), file \(entry.file)")
+                try emit("source: \(entry.source)")
+                try emit("issued \(entry.issued); licence \(entry.licence); sha256 \(entry.sha256 ?? r.unverified[entry.name] ?? "")")
+                if let note = entry.approxNote { try emit("APPROXIMATE: \(note)") }
             }
             if entry?.kind == "crosswalk", let cw = r.crosswalks[entry!.name] {
                 try show(cw)
@@ -102,50 +106,50 @@ struct Crosswalk: ParsableCommand {
         func show(_ cw: MicrodataHarmonise.Crosswalk) throws {
             guard let code else {
                 let counts = cw.sourceCodes.map { cw.links[$0]!.count }
-                print("\(cw.fromScheme) → \(cw.toScheme): \(cw.sourceCodes.count) source codes, \(counts.reduce(0, +)) links, "
+                try emit("\(cw.fromScheme) → \(cw.toScheme): \(cw.sourceCodes.count) source codes, \(counts.reduce(0, +)) links, "
                     + "\(counts.filter { $0 == 1 }.count) one-to-one, max fan-out \(counts.max() ?? 0)")
                 if cw.bases.isEmpty {
-                    print("bases: none (a code list without link weights)")
+                    try emit("bases: none (a code list without link weights)")
                 } else {
-                    print("bases: \(cw.bases.joined(separator: ", ")) (default \(cw.entry.defaultBasis ?? "none"))")
+                    try emit("bases: \(cw.bases.joined(separator: ", ")) (default \(cw.entry.defaultBasis ?? "none"))")
                 }
                 return
             }
             guard let links = cw.links[code] else { throw ValidationError("\(code) is not a \(cw.fromScheme) code of \(cw.name)") }
-            print((["target"] + cw.bases).joined(separator: "\t"))
+            try emit((["target"] + cw.bases).joined(separator: "\t"))
             for link in links {
-                print(([link.target] + link.weights.map { String(format: "%.6g", $0) }).joined(separator: "\t"))
+                try emit(([link.target] + link.weights.map { String(format: "%.6g", $0) }).joined(separator: "\t"))
             }
         }
 
         func show(_ frame: CodeFrame) throws {
             guard let code else {
                 for level in ["major", "sub_major", "minor", "unit"] {
-                    print("\(level): \(frame.codes(level: level).count)")
+                    try emit("\(level): \(frame.codes(level: level).count)")
                 }
                 return
             }
             guard var entry = frame.entry(code) else { throw ValidationError("\(code) is not in \(frame.scheme)") }
-            print("\(entry.code)\t\(entry.level)\t\(entry.title)")
+            try emit("\(entry.code)\t\(entry.level)\t\(entry.title)")
             while let p = entry.parent, let parent = frame.entry(p) {
-                print("  in \(parent.code)\t\(parent.level)\t\(parent.title)")
+                try emit("  in \(parent.code)\t\(parent.level)\t\(parent.title)")
                 entry = parent
             }
         }
 
         func showNSSEC(_ r: CrosswalkRegistry, scheme: String) throws {
             guard let ns = r.nssec, let table = ns.tables[scheme] else { throw ValidationError("no NS-SEC table for \(scheme)") }
-            if table.isApproximate { print(table.note) }
-            guard let code else { print("\(table.full.count) unit groups"); return }
+            if table.isApproximate { try emit(table.note) }
+            guard let code else { try emit("\(table.full.count) unit groups"); return }
             guard table.full[code] != nil || table.simplified[code] != nil else {
                 throw ValidationError("\(code) is not in the \(scheme) NS-SEC table")
             }
-            print("method\tstatus\top category\tclass8\tclass5\tclass3\tshare")
+            try emit("method\tstatus\top category\tclass8\tclass5\tclass3\tshare")
             for (method, n) in [(NSSECMethod.full, 7), (.reduced, 5), (.simplified, 1)] {
                 for s in 1...n {
                     guard let cell = table.cell(unit: code, method: method, status: s) else { continue }
                     let c = ns.classes(of: cell.operationalCategory)
-                    print([method.rawValue, method == .simplified ? "-" : String(s), cell.operationalCategory, c?.class8 ?? "?",
+                    try emit([method.rawValue, method == .simplified ? "-" : String(s), cell.operationalCategory, c?.class8 ?? "?",
                            c?.class5 ?? "?", c?.class3 ?? "?", String(format: "%.3f", cell.share)].joined(separator: "\t"))
                 }
             }
@@ -153,14 +157,14 @@ struct Crosswalk: ParsableCommand {
 
         func showQualification(_ table: QualificationTable) throws {
             guard let code else {
-                for q in table.qualifications { print("\(q.code)\t\(q.nations.map(\.rawValue).sorted().joined())\t\(q.name)") }
+                for q in table.qualifications { try emit("\(q.code)\t\(q.nations.map(\.rawValue).sorted().joined())\t\(q.name)") }
                 return
             }
             guard let q = table.qualification(code) else { throw ValidationError("no qualification \(code)") }
-            print("\(q.code): \(q.name) (nations \(q.nations.map(\.rawValue).sorted().joined()))")
+            try emit("\(q.code): \(q.name) (nations \(q.nations.map(\.rawValue).sorted().joined()))")
             for scale in QualificationTable.scales {
                 let levels = q.levels[scale] ?? []
-                print("\(scale)\t" + (levels.isEmpty ? "(no level)" : levels.map { "\($0.value) [\($0.basis), \($0.confidence)]" }.joined(separator: "; ")))
+                try emit("\(scale)\t" + (levels.isEmpty ? "(no level)" : levels.map { "\($0.value) [\($0.basis), \($0.confidence)]" }.joined(separator: "; ")))
             }
         }
     }

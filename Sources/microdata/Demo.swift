@@ -20,6 +20,7 @@ struct Demo: ParsableCommand {
     @Option(help: "Class scheme: NSSEC8, NSSEC5 or NSSEC3.") var classes = "NSSEC5"
 
     func run() throws {
+        try MobilityRun.checkOutputs([], folder: outputDirectory, inputs: [])
         let codebook = try CodebooksFolder.file("examples/lfs-synthetic/lfs_synthetic_js2024.xml")
         let data = codebook.deletingLastPathComponent().appendingPathComponent("lfs_synthetic_js2024.dat.gz")
         let target = classes.uppercased()
@@ -39,7 +40,7 @@ struct Demo: ParsableCommand {
         let folder = URL(fileURLWithPath: outputDirectory).standardizedFileURL
         try result.writeAll(to: folder, stem: "mobility")
         text += "Wrote CSV, JSON, Markdown, XLSX and HTML, and the disclosure audit, to \(folder.path)/\n"
-        FileHandle.standardOutput.write(Data(text.utf8))
+        try StandardOutput.write(text)
         result.printSummary()
     }
 }

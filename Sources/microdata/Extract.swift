@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MicrodataCodebook
 import MicrodataReaders
+import MicrodataWrite
 
 #if canImport(Glibc)
     import Glibc
@@ -93,6 +94,7 @@ struct Extract: ParsableCommand {
         } else {
             throw ValidationError("give --codebook, --data or both")
         }
+        try OutputTarget.check(outputs: [output], inputs: [codebook, dataURL.path])
         let names = variables?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
         var options = ReadOptions(
@@ -104,7 +106,7 @@ struct Extract: ParsableCommand {
         if countOnly {
             var rows = 0
             while let batch = try source.nextBatch() { rows += batch.rowCount }
-            print(rows)
+            try StandardOutput.write("\(rows)\n")
             Extract.printSummary(source.statistics)
             return
         }
@@ -145,41 +147,26 @@ struct Extract: ParsableCommand {
     }
 }
 
-/// Buffered output to a file or standard output.
+/// Buffered output to a file (replaced whole when `close` succeeds) or standard output.
 final class OutputSink {
     var buffer: [UInt8] = []
-    private let fd: Int32
-    private let path: String
+    private let file: OutputFile
 
     init(path: String?) throws {
-        self.path = path ?? "<stdout>"
-        if let path {
-            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            if fd < 0 { throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))") }
-        } else {
-            fd = 1
-        }
+        file = try OutputFile(path: path)
         buffer.reserveCapacity(1 << 20)
     }
 
     func flushIfFull() throws { if buffer.count >= 1 << 20 { try flush() } }
 
     func flush() throws {
-        var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))")
-            }
-            offset += n
-        }
+        try file.write(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 
     func close() throws {
         try flush()
-        if fd != 1 { _ = Glibc.close(fd) }
+        try file.commit()
     }
 }
 

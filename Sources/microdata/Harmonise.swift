@@ -3,6 +3,7 @@ import Foundation
 import MicrodataCodebook
 import MicrodataHarmonise
 import MicrodataReaders
+import MicrodataWrite
 
 /// `microdata harmonise`: appends harmonised occupation, NS-SEC and qualification columns to a data file.
 struct Harmonise: ParsableCommand {
@@ -51,6 +52,7 @@ struct Harmonise: ParsableCommand {
 
     func run() throws {
         limits.apply()
+        try OutputTarget.check(outputs: [output, audit], inputs: [data, codebook])
         let registry = try folders.registry()
         guard let basis = QualificationBasis(rawValue: educationBasis) else {
             throw ValidationError("--education-basis must be survey or framework")
@@ -96,7 +98,7 @@ struct Harmonise: ParsableCommand {
         FileHandle.standardError.write(Data(report.text().utf8))
         if let audit {
             let text = audit.hasSuffix(".json") ? try report.json() + "\n" : report.text()
-            try Data(text.utf8).write(to: URL(fileURLWithPath: audit))
+            try OutputFile.write(text, to: audit)
         }
     }
 }
@@ -104,22 +106,15 @@ struct Harmonise: ParsableCommand {
 /// The output formats of `microdata harmonise`.
 enum HarmoniseOutputFormat: String, ExpressibleByArgument, CaseIterable { case csv, tsv, jsonl }
 
-/// Writes batches as CSV, TSV or JSON lines, buffered.
+/// Writes batches as CSV, TSV or JSON lines, buffered; a file is replaced whole when `close` succeeds.
 struct TableWriter {
-    let handle: FileHandle
+    let file: OutputFile
     let format: HarmoniseOutputFormat
     var buffer: [UInt8] = []
     var header: [String]?
 
     init(path: String?, format: HarmoniseOutputFormat) throws {
-        if let path {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw ValidationError("cannot create \(path)")
-            }
-            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        } else {
-            handle = FileHandle.standardOutput
-        }
+        file = try OutputFile(path: path)
         self.format = format
         buffer.reserveCapacity(1 << 20)
     }
@@ -170,7 +165,7 @@ struct TableWriter {
             }
             if format == .jsonl { buffer.append(UInt8(ascii: "}")) }
             buffer.append(10)
-            if buffer.count >= 1 << 20 { flush() }
+            if buffer.count >= 1 << 20 { try flush() }
         }
     }
 
@@ -216,13 +211,13 @@ struct TableWriter {
         buffer.append(34)
     }
 
-    mutating func flush() {
-        handle.write(Data(buffer))
+    mutating func flush() throws {
+        try file.write(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 
     mutating func close() throws {
-        flush()
-        if handle !== FileHandle.standardOutput { try handle.close() }
+        try flush()
+        try file.commit()
     }
 }

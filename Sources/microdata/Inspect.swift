@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MicrodataCodebook
 import MicrodataReaders
+import MicrodataWrite
 
 /// `microdata inspect CODEBOOK [--format text|json] [--variables A,B]`: summarise a DDI codebook.
 struct Inspect: ParsableCommand {
@@ -60,7 +61,7 @@ struct Inspect: ParsableCommand {
         case .json:
             var json = InspectJSONWriter()
             json.write(parsed, variables: selected, warnings: warnings, codeLists: codeLists)
-            FileHandle.standardOutput.write(Data(json.bytes))
+            try StandardOutput.write(json.bytes)
         case .text:
             var text = textSummary(parsed, variables: selected, warnings: warnings)
             for list in codeLists {
@@ -68,7 +69,7 @@ struct Inspect: ParsableCommand {
                 let levels = list.levelCounts.map(String.init).joined(separator: "/")
                 text += "Code list: \(name): \(list.allCodes.count) codes, levels \(levels)\n"
             }
-            FileHandle.standardOutput.write(Data(LabelText.terminalSafe(text).utf8))
+            try StandardOutput.write(LabelText.terminalSafe(text))
         }
     }
 

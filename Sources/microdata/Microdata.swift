@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import MicrodataWrite
 
 /// The `microdata` command: codebook → read → harmonise → estimate → disclosure check → write.
 @main

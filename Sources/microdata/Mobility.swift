@@ -61,6 +61,9 @@ struct Mobility: ParsableCommand {
         csvSafety.apply()
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
         guard ["tiers", "rank"].contains(directions) else { throw ValidationError("--directions must be tiers or rank") }
+        try MobilityRun.checkOutputs(
+            [output, output.map { audit ?? $0 + ".audit.json" } ?? audit, auditPrivate], folder: outputDirectory,
+            inputs: [data, codebook, order, rules])
         let request = MobilityRequest(
             data: URL(fileURLWithPath: data), codebook: codebook, origin: try ClassSpec(parsing: origin, option: "--origin"),
             destination: try ClassSpec(parsing: destination, option: "--destination"), design: try design.design(),
@@ -89,7 +92,7 @@ struct Mobility: ParsableCommand {
         } else if outputDirectory == nil {
             let chosen = try OutputFormat.resolve(format, for: nil)
             guard chosen != .xlsx else { throw ValidationError("XLSX needs --output FILE") }
-            print(try result.publication.rendered(as: chosen), terminator: "")
+            try StandardOutput.write(try result.publication.rendered(as: chosen))
             if let audit { try result.writeAudit(to: URL(fileURLWithPath: audit)) }
         }
         result.printSummary()
@@ -234,26 +237,37 @@ struct MobilityRun {
     var protection: MobilityProtection?
     var pass: MobilityPass
 
-    /// Writes every format, and the audit, into `folder`.
+    /// The files `writeAll` writes into `folder`: every format, then the audit.
+    static func files(in folder: String, stem: String) -> [String] {
+        OutputFormat.allCases.map { "\(folder)/\(stem).\($0.fileExtension)" } + ["\(folder)/\(stem).audit.json"]
+    }
+
+    /// Before any work: creates `folder` (`--output-dir`), and refuses an output that is missing its folder or
+    /// is the same file as an input or another output.
+    static func checkOutputs(_ paths: [String?], folder: String?, inputs: [String?]) throws {
+        var outputs = paths
+        if let folder {
+            try OutputTarget.createFolder(folder)
+            outputs += files(in: folder, stem: "mobility")
+        }
+        try OutputTarget.check(outputs: outputs, inputs: inputs)
+    }
+
+    /// Writes every format, and the audit, into `folder` (created if missing).
     func writeAll(to folder: URL, stem: String) throws {
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw WriteError(path: folder.path, message: "cannot create the folder: \(error.localizedDescription)")
+        try OutputTarget.createFolder(folder.path)
+        let paths = MobilityRun.files(in: folder.path, stem: stem)
+        for (format, path) in zip(OutputFormat.allCases, paths) {
+            try publication.write(to: URL(fileURLWithPath: path), format: format)
         }
-        for format in OutputFormat.allCases {
-            try publication.write(to: folder.appendingPathComponent("\(stem).\(format.fileExtension)"), format: format)
-        }
-        try writeAudit(to: folder.appendingPathComponent("\(stem).audit.json"))
+        try writeAudit(to: URL(fileURLWithPath: paths.last!))
     }
 
     /// Writes the public disclosure audit, without true values (or, when checks were off, a note saying so).
     func writeAudit(to url: URL) throws {
         let data = try protection?.checked.audit?.publicJSON()
             ?? Data("{\"audit\": null, \"stamp\": \"\(CheckedTable.bypassStamp)\"}\n".utf8)
-        do { try data.write(to: url, options: .atomic) } catch {
-            throw WriteError(path: url.path, message: "cannot write the audit: \(error.localizedDescription)")
-        }
+        try OutputFile.write(data, to: url.path)
     }
 
     func printSummary() {

@@ -4,6 +4,7 @@ import MicrodataCodebook
 import MicrodataDisclosure
 import MicrodataReaders
 import MicrodataWeighting
+import MicrodataWrite
 
 /// `microdata tabulate`: design-weighted estimates with standard errors, in one pass over the data.
 struct Tabulate: ParsableCommand {
@@ -97,6 +98,8 @@ struct Tabulate: ParsableCommand {
     func run() throws {
         limits.apply()
         csvSafety.apply()
+        try OutputTarget.check(
+            outputs: [output, audit, auditPrivate], inputs: [data, codebook, calibrate, rake, rules, cellKey.ptable])
         if let auditPrivate {  // before any work: the full audit must stay out of the output folder
             try AuditFiles.checkPrivateLocation(
                 auditPrivate, outputFolders: output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? [],
@@ -188,7 +191,7 @@ struct Tabulate: ParsableCommand {
                 checked = try DisclosureControl(rules: rules).check(table)
             } catch let DisclosureError.auditFailed(report) {
                 // Fail closed, as check does: a table left by an earlier run must not pass for this one's.
-                if let output { try? FileManager.default.removeItem(atPath: output) }
+                if let output { OutputTarget.removeStaleFile(output) }
                 try AuditFiles.write(report, publicPath: audit, privatePath: auditPrivate, outputFolders: folders)
                 FileHandle.standardError.write(Data("disclosure audit FAILED: \(report.summary); nothing written\n".utf8))
                 throw ExitCode.needsReview
@@ -215,13 +218,7 @@ struct Tabulate: ParsableCommand {
         if let summary = checked.audit?.summary {
             FileHandle.standardError.write(Data("disclosure: \(summary)\nrules in force: \(checked.audit?.rules.inForce ?? "")\n".utf8))
         }
-        if let output {
-            do { try Data(text.utf8).write(to: URL(fileURLWithPath: output)) } catch {
-                throw ValidationError("cannot write \(output): \(error.localizedDescription)")
-            }
-        } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
-        }
+        try OutputFile.write(text, to: output)
     }
 
     /// A checked table as CSV, JSON, Markdown or aligned text; suppressed values are the marker.

@@ -81,8 +81,8 @@ struct PublicationWriterTests {
 
     @Test func writingIntoAMissingFolderNamesThePath() {
         let url = URL(fileURLWithPath: "/nonexistent-folder/out.csv")
-        let error = #expect(throws: WriteError.self) { try Self.sample.write(to: url, format: .csv) }
-        #expect(error?.path == "/nonexistent-folder/out.csv")
+        let error = #expect(throws: OutputError.self) { try Self.sample.write(to: url, format: .csv) }
+        #expect(error == .missingFolder(output: "/nonexistent-folder/out.csv", folder: "/nonexistent-folder"))
     }
 
     @Test func numbersFormatWithoutLocale() {
