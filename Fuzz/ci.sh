@@ -2,7 +2,7 @@
 # The CI fuzz budget: every target for SECONDS (default 20) on the seed corpus, which holds every file of
 # Fixtures/malformed/. Fails when a run finds a crash, hang, leak or out-of-memory input (kept under
 # Fixtures/malformed/regressions/TARGET/ for the replay tests). `stat` is left out until the ReadStat defect
-# in RELIABILITY.md §7 (an iconv over-read inside libreadstat) is fixed upstream: it is found within seconds.
+# in RELIABILITY.md §11 (an iconv over-read inside libreadstat) is fixed upstream: it is found within seconds.
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-20}
 status=0

@@ -93,7 +93,7 @@ elif target == "order":
     seed(b"1,Higher\n2,Intermediate\n3,Lower\n")
     seed(b'"1","Higher, managerial"\r\n2\r\n')
 # Every target's corpus also holds every file of the malformed corpus (issue 21), whatever its kind, except the
-# kept .sav that trips the ReadStat fault of RELIABILITY.md §7 for any target that sniffs stat files.
+# kept .sav that trips the ReadStat fault of RELIABILITY.md §11 for any target that sniffs stat files.
 for p in malformed:
     if os.path.isfile(p) and not p.endswith((".py", "MANIFEST.tsv")) \
             and (target == "stat" or "regressions/stat/" not in p):

@@ -148,7 +148,7 @@ import Testing
     }
 
     /// Every fuzz target's seed corpus holds every file of `Fixtures/malformed/` (`Fuzz/seeds.py`), but for the
-    /// kept ReadStat input, which only the `stat` target gets (RELIABILITY.md §7).
+    /// kept ReadStat input, which only the `stat` target gets (RELIABILITY.md §11).
     @Test(arguments: ["ddi", "csv", "stat", "order"])
     func everyFuzzCorpusHoldsEveryMalformedFile(_ target: String) throws {
         let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
