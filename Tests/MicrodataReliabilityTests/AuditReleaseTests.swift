@@ -27,15 +27,7 @@ import Testing
     /// The text of a file; an XLSX is unzipped first (its strings and numbers are in XML parts).
     static func text(of url: URL) throws -> String {
         guard url.pathExtension == "xlsx" else { return String(decoding: try Data(contentsOf: url), as: UTF8.self) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-        process.arguments = ["-p", url.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        return try Fixtures.unzipped(url)
     }
 
     /// Where a secret shows: as a number token in any file (values of six or more characters, too

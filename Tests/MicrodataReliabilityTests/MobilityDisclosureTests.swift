@@ -29,14 +29,8 @@ import Testing
         for ext in ["csv", "json", "md", "html"] {
             out[ext] = try String(contentsOf: folder.appendingPathComponent("mobility.\(ext)"), encoding: .utf8)
         }
-        let unzip = Process()
-        unzip.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-        unzip.arguments = ["-p", folder.appendingPathComponent("mobility.xlsx").path, "xl/sharedStrings.xml", "xl/worksheets/*.xml"]
-        let pipe = Pipe()
-        unzip.standardOutput = pipe
-        try unzip.run()
-        out["xlsx"] = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        unzip.waitUntilExit()
+        out["xlsx"] = try Fixtures.unzipped(
+            folder.appendingPathComponent("mobility.xlsx"), members: ["xl/sharedStrings.xml", "xl/worksheets/*.xml"])
         #expect(out["xlsx"]?.contains("Outflow") == true, "the XLSX could not be read")
         return out
     }

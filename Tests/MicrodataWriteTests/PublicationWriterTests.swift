@@ -131,15 +131,7 @@ struct SuppressedCellWriterTests {
     @Test func aSuppressedCellCarriesNoNumberInXLSX() throws {
         let url = try Fixtures.temporaryDirectory().appendingPathComponent("side.xlsx")
         try Self.publication().write(to: url, format: .xlsx)
-        // The sheets' XML, uncompressed.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-        process.arguments = ["-p", url.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let xml = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let xml = try Fixtures.unzipped(url)
         #expect(xml.contains("[c]"))
         for secret in Self.secrets { #expect(!xml.contains(secret), "xlsx publishes \(secret)") }
     }

@@ -21,14 +21,7 @@ struct XLSXCellLimitTests {
         // In the file, the note is there (cut), not an empty cell.
         let url = try Fixtures.temporaryDirectory().appendingPathComponent("long.xlsx")
         try publication.write(to: url, format: .xlsx)
-        let unzip = Process()
-        unzip.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-        unzip.arguments = ["-p", url.path]
-        let pipe = Pipe()
-        unzip.standardOutput = pipe
-        try unzip.run()
-        let xml = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        unzip.waitUntilExit()
+        let xml = try Fixtures.unzipped(url)
         #expect(xml.contains("Long note abcdefghij"))
         #expect(xml.contains("[truncated from 40010 characters]"))
     }

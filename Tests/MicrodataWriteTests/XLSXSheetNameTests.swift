@@ -47,17 +47,7 @@ struct XLSXSheetNameTests {
         try Self.publication().write(to: url, format: .xlsx)
         let unzip = URL(fileURLWithPath: "/usr/bin/unzip")
         guard FileManager.default.isExecutableFile(atPath: unzip.path) else { return }
-        func member(_ name: String) throws -> String {
-            let p = Process()
-            p.executableURL = unzip
-            p.arguments = ["-p", url.path, name]
-            let out = Pipe()
-            p.standardOutput = out
-            try p.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
-        }
+        func member(_ name: String) throws -> String { try Fixtures.unzipped(url, members: [name]) }
         let workbook = try member("xl/workbook.xml")
         let sheets = workbook.components(separatedBy: "<sheet name=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
         #expect(sheets.count == 4 + Self.ids.count, "\(sheets)")
