@@ -133,8 +133,9 @@ struct MobilityRequest {
     var readOptions = ReadOptions()
     /// `--missing VAR=CODES`.
     var missingCodes = MissingCodes()
-    /// `--join` and `--subpop`; the link audit goes to `<linkAuditStem>.link.json`.
-    var linking = LinkOptions()
+    /// `--join` and `--subpop` (`nil` for neither, as in `demo`: option groups cannot be built in code); the link
+    /// audit goes to `<linkAuditStem>.link.json`.
+    var linking: LinkOptions? = nil
     var linkAuditStem: String?
 
     /// Reads, harmonises, estimates and protects; the audit must pass before anything is returned.
@@ -144,20 +145,21 @@ struct MobilityRequest {
         let schemes = try ClassScheme.load(from: CodebooksFolder.file("mobility/class-schemes.csv"))
         var estimator = try MobilityEstimator(
             origin: origin, destination: destination, by: by, design: design, registry: registry, codebook: book,
-            level: level, subpopulation: linking.subpopulationColumn)
+            level: level, subpopulation: linking?.subpopulationColumn)
         // Parsing (and gunzipping) runs on a second thread, ahead of the estimator.
         var options = readOptions
         let required = estimator.requiredVariables.map { $0.lowercased() }
-        options.variables = try linking.variables(book == nil
-            ? nil : estimator.requiredVariables + missingCodes.codes.keys.filter { !required.contains($0.lowercased()) })
+        let needed = book == nil
+            ? nil : estimator.requiredVariables + missingCodes.codes.keys.filter { !required.contains($0.lowercased()) }
+        options.variables = try linking?.variables(needed) ?? needed
         options.maxLineLength = Limits.maxLineLength
-        let (joined, linkLog) = try linking.join(
-            PrefetchingSource(try DataReader.open(data: data, codebook: book, options: options)))
+        let read = PrefetchingSource(try DataReader.open(data: data, codebook: book, options: options))
+        let (joined, linkLog) = try linking?.join(read) ?? (read, nil)
         var source = try MissingCodeFilter.reading(
             joined, codebook: book, missing: missingCodes, variables: [origin.variable, destination.variable])
-        while let batch = try source.nextBatch() { try estimator.add(try linking.mark(batch)) }
+        while let batch = try source.nextBatch() { try estimator.add(try linking?.mark(batch) ?? batch) }
         source.reportWarnings()
-        try linking.report(linkLog, output: linkAuditStem)
+        try linking?.report(linkLog, output: linkAuditStem)
         let (customOrder, lowToHigh) = try classOrder()
         let pass = try estimator.finish(schemes: schemes, order: customOrder, lowToHigh: lowToHigh)
         let directions = pass.classes.directions(strict: strictDirections)
