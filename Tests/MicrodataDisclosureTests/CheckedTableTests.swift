@@ -47,7 +47,7 @@ struct CheckedTableTests {
             "South", "mean", "income", "", "450", "60", "330", "570", "", "30", "8", "10", "acceptable", "*",
             "not-checked",
         ])
-        #expect(table.csv().hasPrefix("statistic,variable,level,"))
+        #expect(table.csv().hasPrefix("region,statistic,variable,level,"))
         #expect(table.csvRecords[0].last == "controlled" && table.csvRecords[2].last == "no")
     }
 

@@ -14,9 +14,10 @@ import Testing
         var description: String { "\(key): \(value)" }
     }
 
-    /// Rows of a tidy CSV (header first, no comment line) as dictionaries keyed by the header.
+    /// Rows of a CSV (after an optional `# ` stamp line, which `mobility` still writes) keyed by the header.
     static func records(_ text: String) -> [[String: String]] {
-        let lines = text.split(whereSeparator: \.isNewline).map(String.init)
+        var lines = text.split(whereSeparator: \.isNewline).map(String.init)
+        if lines.first?.hasPrefix("#") == true { lines.removeFirst() }
         guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) else { return [] }
         return lines.dropFirst().map { line in
             Dictionary(uniqueKeysWithValues: zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
