@@ -37,11 +37,18 @@ public struct CheckedTable: Sendable {
             audit: nil, stamp: bypassStamp)
     }
 
-    /// The table as CSV text (RFC 4180 quoting); a bypassed table starts with a `# ` stamp line.
+    /// The table as tidy CSV (RFC 4180 quoting, one header row, no comment line): a bypassed table has a
+    /// last column `controlled` holding `no` on every row.
     public func csv() -> String {
-        var out = stamp.map { "# \($0)\n" } ?? ""
-        for row in [header] + rows { out += row.map(Self.quote).joined(separator: ",") + "\n" }
+        var out = ""
+        for row in csvRecords { out += row.map(Self.quote).joined(separator: ",") + "\n" }
         return out
+    }
+
+    /// The records `csv()` writes, header first.
+    public var csvRecords: [[String]] {
+        guard stamp != nil else { return [header] + rows }
+        return [header + ["controlled"]] + rows.map { $0 + ["no"] }
     }
 
     static func quote(_ text: String) -> String {

@@ -312,17 +312,13 @@ struct Check: ParsableCommand {
     private func write(_ checked: CheckedTable, rules: DisclosureRules? = nil) throws {
         let text: String
         if format == "json" {
-            let objects = checked.rows.map { Dictionary(uniqueKeysWithValues: zip(checked.header, $0)) }
-            var wrapper: [String: Any] = ["columns": checked.header, "rows": objects]
-            if let stamp = checked.stamp { wrapper["stamp"] = stamp }
-            if let rules { wrapper["rules"] = rules.inForce }
-            let data = try JSONSerialization.data(withJSONObject: wrapper, options: [.prettyPrinted, .sortedKeys])
-            text = String(decoding: data, as: UTF8.self) + "\n"
+            let numeric = TableDocument.numericColumns.union([count, value, se].compactMap { $0 })
+            text = try TableDocument(checked, version: buildVersion, rules: rules?.inForce, numeric: numeric).json()
         } else {
             text = checked.csv()
             // Fail closed: read the rendered text back and compare it with the checked rows.
-            let reread = try DelimitedRecords(text: checked.stamp == nil ? text : String(text.drop { $0 != "\n" }.dropFirst()))
-            guard reread.records.map(\.fields) == [checked.header] + checked.rows else {
+            let reread = try DelimitedRecords(text: text)
+            guard reread.records.map(\.fields) == checked.csvRecords else {
                 throw DisclosureError.artefactMismatch(cell: "table", expected: "rendered rows", found: "different text")
             }
         }

@@ -212,7 +212,7 @@ struct Tabulate: ParsableCommand {
             checked = try perturbation.apply(to: checked, result: table, rules: rules)
             FileHandle.standardError.write(Data("perturbation: \(perturbation.description)\n".utf8))
         }
-        var text = render(checked, format: format, designLine: ResultTableWriter.designLine(table))
+        var text = try render(checked, format: format, designLine: ResultTableWriter.designLine(table))
         if let perturbation { text = perturbation.annotate(text, format: format) }
         FileHandle.standardError.write(Data((ResultTableWriter.designLine(table) + "\n").utf8))
         if let summary = checked.audit?.summary {
@@ -222,25 +222,12 @@ struct Tabulate: ParsableCommand {
     }
 
     /// A checked table as CSV, JSON, Markdown or aligned text; suppressed values are the marker.
-    static func render(_ checked: CheckedTable, format: ResultTableWriter.Format, designLine: String) -> String {
+    static func render(_ checked: CheckedTable, format: ResultTableWriter.Format, designLine: String) throws -> String {
         switch format {
         case .csv:
             return checked.csv()
         case .json:
-            func str(_ s: String) -> String {
-                let data = try? JSONSerialization.data(withJSONObject: [s], options: [.fragmentsAllowed])
-                let text = data.map { String(decoding: $0, as: UTF8.self) } ?? "[\"\"]"
-                return String(text.dropFirst().dropLast())
-            }
-            let rows = checked.rows.map { row in
-                "    {" + zip(checked.header, row).map { "\(str($0)): \(str($1))" }.joined(separator: ", ") + "}"
-            }
-            let stamp = checked.stamp.map { "  \"stamp\": \(str($0)),\n" } ?? ""
-            let summary = checked.audit.map {
-                "  \"disclosure\": \(str($0.summary)),\n  \"rules\": \(str($0.rules.inForce)),\n"
-            } ?? ""
-            return "{\n\(stamp)\(summary)  \"design\": \(str(designLine)),\n  \"cells\": [\n"
-                + rows.joined(separator: ",\n") + "\n  ]\n}\n"
+            return try TableDocument(checked, version: buildVersion, design: designLine).json()
         case .markdown:
             var out = checked.stamp.map { "**\($0)**\n\n" } ?? ""
             out += checked.audit.map { "_Disclosure rules: \($0.rules.inForce)_\n\n" } ?? ""

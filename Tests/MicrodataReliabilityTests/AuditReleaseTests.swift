@@ -14,7 +14,7 @@ import Testing
         var description: String { "\(key): \(value)" }
     }
 
-    /// Rows of a CSV (after an optional `# ` stamp line) as dictionaries keyed by the header.
+    /// Rows of a CSV (after an optional `# ` stamp line, which `mobility` still writes) keyed by the header.
     static func records(_ text: String) -> [[String: String]] {
         var lines = text.split(whereSeparator: \.isNewline).map(String.init)
         if lines.first?.hasPrefix("#") == true { lines.removeFirst() }
@@ -89,7 +89,7 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let json = try CLIFailureTests.run(common + ["--format", "json", "--output", folder.appendingPathComponent("p.json").path])
         #expect(json.status == 0, "\(json.stderr)")
-        #expect(try String(contentsOf: folder.appendingPathComponent("p.json"), encoding: .utf8).contains("\"rules\": \"threshold 10;"))
+        #expect(try String(contentsOf: folder.appendingPathComponent("p.json"), encoding: .utf8).contains("\"rules\" : \"threshold 10;"))
         let unchecked = try CLIFailureTests.run(common + ["--no-disclosure-control"])
         let truth = Self.records(unchecked.stdout)
         let published = Self.records(try String(contentsOf: folder.appendingPathComponent("p.csv"), encoding: .utf8))

@@ -36,7 +36,7 @@ import Testing
     static func tabulate(_ file: String, _ arguments: [String]) throws -> [[String: String]] {
         let r = try CLIFailureTests.run(["tabulate", "--data", file, "--weight", "w"] + arguments)
         #expect(r.status == 0, "\(arguments): \(r.stderr)")
-        let lines = r.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        let lines = r.stdout.split(separator: "\n")
             .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         guard let header = lines.first else { return [] }
         return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
@@ -54,8 +54,7 @@ import Testing
     static func parse(_ text: String, format: String) throws -> [[String: String]] {
         switch format {
         case "json":
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-            return (object["cells"] as? [[String: String]]) ?? []
+            return try TableJSONTests.rows(text)
         case "markdown":
             let lines = text.split(separator: "\n").filter { $0.hasPrefix("|") && !$0.contains("---") }
             let split = lines.map { line in
@@ -90,7 +89,7 @@ import Testing
                 return row
             }
         default:
-            let lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
+            let lines = text.split(separator: "\n")
                 .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
             guard let header = lines.first else { return [] }
             return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
@@ -152,8 +151,7 @@ import Testing
             #expect(r.status == 0, "\(r.stderr)")
             var rows: [[String: String]] = []
             if format == "json" {
-                let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
-                rows = object["rows"] as? [[String: String]] ?? []
+                rows = try TableJSONTests.rows(r.stdout)
             } else {
                 rows = try Self.parse(r.stdout, format: "csv")
             }
