@@ -37,25 +37,11 @@ import Testing
         // A FIFO is written through, not replaced by a regular file.
         let fifo = inputs.path("pipe")
         #expect(mkfifo(fifo, 0o644) == 0)
-        let box = CLI.ReadBox()
-        let reader = Thread {
-            let fd = open(fifo, O_RDONLY | O_CLOEXEC)
-            var chunk = [UInt8](repeating: 0, count: 1 << 16)
-            while fd >= 0 {
-                let n = read(fd, &chunk, chunk.count)
-                if n <= 0 { break }
-                box.data.append(contentsOf: chunk[..<n])
-            }
-            close(fd)
-            box.done.signal()
-        }
-        reader.start()
-        let piped = try CLI.run(base + ["--output", fifo, "--audit", inputs.path("fifo-audit.json")])
-        box.done.wait()
+        let (piped, read) = try CLI.run(base + ["--output", fifo, "--audit", inputs.path("fifo-audit.json")], readingFIFO: fifo)
         #expect(piped.status == 0, "\(piped.stderr)")
         var info = stat()
         #expect(lstat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO, "link replaced the FIFO")
-        #expect(String(decoding: box.data, as: UTF8.self) == expected)
+        #expect(String(decoding: read, as: UTF8.self) == expected)
 
         // A failed link (an unknown --variables column) leaves the earlier output whole and no temporary file.
         let target = inputs.path("kept.csv")
