@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "MicrodataWeighting", dependencies: ["MicrodataReaders"]),
         .target(name: "MicrodataDisclosure", dependencies: ["MicrodataWeighting", "MicrodataWrite", "CGLPK"]),
         .target(name: "MicrodataWrite", dependencies: ["CXLSXWriter", "MicrodataCodebook"]),
-        .target(name: "MicrodataLink", dependencies: ["MicrodataReaders", "MicrodataCodebook"]),
+        .target(name: "MicrodataLink", dependencies: ["MicrodataReaders", "MicrodataCodebook", "MicrodataWrite"]),
         .target(name: "MicrodataModels", dependencies: ["MicrodataWeighting", "MicrodataReaders"]),
         .target(
             name: "MicrodataTables",
@@ -71,7 +71,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MicrodataModelsTests",
-            dependencies: ["MicrodataModels", "MicrodataReaders", "MicrodataWeighting", "MicrodataTestSupport"]
+            dependencies: ["MicrodataModels", "MicrodataReaders", "MicrodataWeighting", "MicrodataLink", "MicrodataTestSupport"]
         ),
         .testTarget(name: "MicrodataWriteTests", dependencies: ["MicrodataWrite", "MicrodataTestSupport"]),
         .testTarget(

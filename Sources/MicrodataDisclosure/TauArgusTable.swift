@@ -170,6 +170,20 @@ public struct TauArgusTable: Sendable {
     public var cells: [Cell]
     public var source: String
 
+    /// The metadata a `.tab` table is read with: `metadata` when given, else the table's name with `.rda`.
+    public static func metadataURL(table: URL, metadata: URL?) -> URL {
+        metadata ?? table.deletingPathExtension().appendingPathExtension("rda")
+    }
+
+    /// Every file reading `table` opens: the table, its metadata and the metadata's hierarchy (`.hrc`) files
+    /// (those it can name; an unreadable `.rda` is reported later by ``read(table:metadata:)``). Outputs
+    /// are checked against these before any work.
+    public static func inputFiles(table: URL, metadata: URL?) -> [URL] {
+        let rda = metadataURL(table: table, metadata: metadata)
+        let hierarchies = (try? TauArgusMetadata.read(rda))?.variables.compactMap(\.hierarchy) ?? []
+        return [table, rda] + hierarchies
+    }
+
     /// Reads `table` with the metadata `metadata`.
     ///
     /// Numbers may use a decimal comma when the separator is not a comma. Codes are compared without

@@ -1,26 +1,26 @@
 import Foundation
 import MicrodataReaders
+import MicrodataWrite
 
 /// Writes batches as CSV, TSV or JSON Lines: missing values are empty fields (CSV/TSV) or `null` (JSONL);
-/// numbers are written without a trailing `.0`.
+/// numbers are written without a trailing `.0`. The file is written whole or not at all (see `OutputFile`):
+/// nothing appears at the path until ``close()``; ``discard()`` abandons it.
 public struct LinkedWriter {
     public enum Format: String, Sendable, CaseIterable {
         case csv, tsv, jsonl
     }
 
     let format: Format
-    let handle: FileHandle
+    let file: OutputFile
     var names: [String]?
     var buffer = ""
     public private(set) var rows = 0
 
-    /// Opens `path` for writing (replacing it).
+    /// Opens `path` for writing: a temporary file beside it, renamed over it by ``close()``. A symbolic link
+    /// is followed, a FIFO or device written through; a missing folder is an `OutputError`.
     public init(path: String, format: Format) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
-            throw LinkError("cannot create the output file", file: path)
-        }
         self.format = format
-        handle = h
+        file = try OutputFile(path: path)
     }
 
     /// Writes the rows of `batch` (the first batch fixes the columns; later batches must have the same names).
@@ -61,20 +61,23 @@ public struct LinkedWriter {
                 buffer += "}"
             }
             buffer += "\n"
-            if buffer.utf8.count > 1 << 20 { flush() }
+            if buffer.utf8.count > 1 << 20 { try flush() }
         }
         rows += batch.rowCount
     }
 
-    /// Flushes and closes the file.
+    /// Flushes the rows and puts the file in place (renames the temporary file over the target).
     public mutating func close() throws {
         if names == nil, format != .jsonl { buffer = "" }
-        flush()
-        try handle.close()
+        try flush()
+        try file.commit()
     }
 
-    mutating func flush() {
-        handle.write(Data(buffer.utf8))
+    /// Abandons the output: the target is left as it was.
+    public func discard() { file.discard() }
+
+    mutating func flush() throws {
+        try file.write(buffer)
         buffer = ""
     }
 

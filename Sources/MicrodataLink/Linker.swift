@@ -1,5 +1,6 @@
 import Foundation
 import MicrodataReaders
+import MicrodataWrite
 
 /// Chains joins and writes their result with the audit.
 public enum Linker {
@@ -22,12 +23,12 @@ public enum Linker {
         LinkAudit(steps: (source as? JoinSource)?.steps ?? [])
     }
 
-    /// Streams `source` to `path` (through a temporary file renamed at the end, so a failed join leaves no
-    /// partial output), keeping only `variables` when given (matched case-insensitively).
+    /// Streams `source` to `path` whole or not at all (see `OutputFile`: a temporary file renamed at the end,
+    /// so a failed join leaves the target as it was), keeping only `variables` when given (matched
+    /// case-insensitively).
     public static func write(_ source: inout any BatchSource, to path: String, format: LinkedWriter.Format,
                              variables: [String]? = nil) throws -> Int {
-        let temporary = path + ".partial"
-        var writer = try LinkedWriter(path: temporary, format: format)
+        var writer = try LinkedWriter(path: path, format: format)
         do {
             var wanted: [String]?
             while var batch = try source.nextBatch() {
@@ -41,17 +42,14 @@ public enum Linker {
             }
             try writer.close()
         } catch {
-            try? writer.close()
-            try? FileManager.default.removeItem(atPath: temporary)
+            writer.discard()
             throw error
         }
-        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-        try FileManager.default.moveItem(atPath: temporary, toPath: path)
         return writer.rows
     }
 
-    /// Writes the audit JSON to `path`.
+    /// Writes the audit JSON to `path`, whole or not at all (see `OutputFile`).
     public static func writeAudit(_ audit: LinkAudit, to path: String) throws {
-        try audit.json().write(to: URL(fileURLWithPath: path))
+        try OutputFile.write(audit.json(), to: path)
     }
 }

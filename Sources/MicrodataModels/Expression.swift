@@ -154,12 +154,26 @@ struct ExpressionParser {
         }
         if level == Self.levels.count { return try parseUnary() }
         var left = try parse(level: level + 1)
+        if level == 3, peek == .name("in"), tokens[index + 1].0 == .op("(") { left = try parseIn(left) }
         while case .op(let op) = peek, Self.levels[level].contains(op) {
             index += 1
             let right = try parse(level: level + 1)
             left = .binary(op, left, right, position: left.position)
         }
         return left
+    }
+
+    /// `V in (a, b, …)`, as `--subpop` elsewhere (`RowExpression`): the call `in(V, a, b, …)`.
+    mutating func parseIn(_ operand: Expression) throws -> Expression {
+        index += 2
+        var items = [operand]
+        while true {
+            items.append(try parse(level: 4))
+            if peek == .op(",") { index += 1; continue }
+            break
+        }
+        try expect(")")
+        return .call("in", items, names: Array(repeating: "", count: items.count), position: operand.position)
     }
 
     mutating func parseUnary() throws -> Expression {

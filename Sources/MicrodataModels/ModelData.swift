@@ -127,6 +127,16 @@ extension Expression {
             let functions: [String: (Double) -> Double] = ["log": log, "sqrt": { $0.squareRoot() }, "exp": exp,
                                                            "abs": abs, "log10": log10, "log2": log2]
             if f == "I", args.count == 1 { return try args[0].evaluate(data, row: row, text: text) }
+            // The `--subpop` forms shared with `RowExpression`: `missing(V)` and `V in (a, b)`.
+            if f == "missing", args.count == 1 { return .logical(try args[0].evaluate(data, row: row, text: text) == .missing) }
+            if f == "in", args.count >= 2 {
+                if try args[0].evaluate(data, row: row, text: text) == .missing { return .missing }
+                for item in args.dropFirst()
+                where try Expression.binary("==", args[0], item, position: p).evaluate(data, row: row, text: text) == .logical(true) {
+                    return .logical(true)
+                }
+                return .logical(false)
+            }
             guard let fn = functions[f], args.count == 1 else {
                 throw FormulaError(text: text, position: p, message: "unknown function '\(f)'")
             }

@@ -106,8 +106,10 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
+        let tauInputs = isTauArgus
+            ? TauArgusTable.inputFiles(table: URL(fileURLWithPath: table), metadata: metadata.map { URL(fileURLWithPath: $0) }).map(\.path) : []
         try OutputTarget.check(
-            outputs: [output, audit, auditPrivate], inputs: [table, metadata, primaryCells, hierarchy, structuralZeros, rules])
+            outputs: [output, audit, auditPrivate], inputs: [table, metadata, primaryCells, hierarchy, structuralZeros, rules] + tauInputs)
         do {
             try check()
         } catch {
@@ -122,7 +124,7 @@ struct Check: ParsableCommand {
         if isTauArgus {
             let tab = URL(fileURLWithPath: table)
             let tau = try TauArgusTable.read(
-                table: tab, metadata: metadata.map { URL(fileURLWithPath: $0) } ?? tab.deletingPathExtension().appendingPathExtension("rda"))
+                table: tab, metadata: TauArgusTable.metadataURL(table: tab, metadata: metadata.map { URL(fileURLWithPath: $0) }))
             let input = try tau.protectionInput(value: value)
             let pattern = try primaryCells.map { try GivenPattern.read(csv: URL(fileURLWithPath: $0), dimensions: tau.dimensions.map(\.name)) }
                 ?? input.pattern

@@ -192,9 +192,10 @@ struct MobilityRequest {
         if let audit = pass.harmoniseAudit, audit.nssec.contains(where: { $0.approximate }) {
             notes.append("APPROXIMATE: NS-SEC from SOC2020 is derived through the ONS SOC2010→SOC2020 relationship table.")
         }
-        if !pass.unclassifiedCodes.isEmpty {
-            let listed = pass.unclassifiedCodes.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value) rows)" }
-            notes.append("Codes with no NS-SEC class, left outside the table: " + listed.joined(separator: ", ") + ".")
+        if let note = UnclassifiedCodesNote.text(
+            pass.unclassifiedCodes, threshold: disclosureControl ? loadedRules.threshold : nil, withheld: withheld)
+        {
+            notes.append(note)
         }
         let metadata = [
             MetadataItem("Design", withheld ? MobilityProtection.withholdingNumbers(pass.designDescription) : pass.designDescription),

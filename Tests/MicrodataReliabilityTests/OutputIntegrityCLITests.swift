@@ -245,30 +245,16 @@ import Testing
             ["mobility", "--data", inputs.data.path] + Self.mobilityArguments + ["--format", "xlsx", "--output", fifo,
                                                                                   "--audit", inputs.path("a.json")],
         ] {
-            let box = ReadBox()
-            let reader = Thread {
-                let fd = open(fifo, O_RDONLY | O_CLOEXEC)
-                var chunk = [UInt8](repeating: 0, count: 1 << 16)
-                while fd >= 0 {
-                    let n = read(fd, &chunk, chunk.count)
-                    if n <= 0 { break }
-                    box.data.append(contentsOf: chunk[..<n])
-                }
-                close(fd)
-                box.done.signal()
-            }
-            reader.start()
-            let outcome = try Self.run(arguments)
-            box.done.wait()
+            let (outcome, read) = try Self.run(arguments, readingFIFO: fifo)
             #expect(outcome.status == 0, "\(arguments): \(outcome.stderr)")
             var info = stat()
             #expect(lstat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO, "\(arguments) replaced the FIFO")
             if arguments.contains("xlsx") {
-                #expect(box.data.prefix(2) == Data("PK".utf8))
+                #expect(read.prefix(2) == Data("PK".utf8))
             } else if arguments[0] == "extract" {
-                #expect(String(decoding: box.data, as: UTF8.self) == expected)
+                #expect(String(decoding: read, as: UTF8.self) == expected)
             } else {
-                #expect(String(decoding: box.data, as: UTF8.self).hasPrefix("table,row,column"), "\(box.data.count) bytes")
+                #expect(String(decoding: read, as: UTF8.self).hasPrefix("table,row,column"), "\(read.count) bytes")
             }
         }
 
@@ -279,6 +265,26 @@ import Testing
         #expect(viaNull.status == 0, "\(viaNull.stderr)")
         var info = stat()
         #expect(stat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+    }
+
+    /// Runs the binary while a thread reads the FIFO `fifo`: the outcome and the bytes read.
+    static func run(_ arguments: [String], readingFIFO fifo: String) throws -> (Outcome, Data) {
+        let box = ReadBox()
+        let reader = Thread {
+            let fd = open(fifo, O_RDONLY | O_CLOEXEC)
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while fd >= 0 {
+                let n = read(fd, &chunk, chunk.count)
+                if n <= 0 { break }
+                box.data.append(contentsOf: chunk[..<n])
+            }
+            close(fd)
+            box.done.signal()
+        }
+        reader.start()
+        let outcome = try run(arguments)
+        box.done.wait()
+        return (outcome, box.data)
     }
 
     final class ReadBox: @unchecked Sendable {
