@@ -54,7 +54,15 @@ struct LinkOptions: ParsableArguments {
         if let output { try Linker.writeAudit(log.audit, to: output + ".link.json") }
     }
 
-    static func openJoin(_ spec: String) throws -> (LinkStep, any BatchSource) {
+    /// The data files that `--join` reads (inputs an output must not overwrite), and the link audit written beside
+    /// `output` when there are any.
+    func files(output: String?) -> (inputs: [String], outputs: [String]) {
+        let inputs = join.compactMap { try? Self.parseJoin($0).file }
+        return (inputs, inputs.isEmpty ? [] : output.map { [$0 + ".link.json"] } ?? [])
+    }
+
+    /// `FILE:KEY[,KEY2][:inner|left]` as its parts.
+    static func parseJoin(_ spec: String) throws -> (file: String, keys: [String], how: JoinKind) {
         var text = Substring(spec)
         var how = JoinKind.left
         if let colon = text.lastIndex(of: ":"), let given = JoinKind(rawValue: String(text[text.index(after: colon)...])) {
@@ -64,8 +72,11 @@ struct LinkOptions: ParsableArguments {
         guard let colon = text.lastIndex(of: ":"), colon != text.startIndex else {
             throw ValidationError("--join takes FILE:KEY[,KEY2][:inner|left], found '\(spec)'")
         }
-        let file = String(text[..<colon])
-        let keys = commaList(String(text[text.index(after: colon)...]))
+        return (String(text[..<colon]), commaList(String(text[text.index(after: colon)...])), how)
+    }
+
+    static func openJoin(_ spec: String) throws -> (LinkStep, any BatchSource) {
+        let (file, keys, how) = try parseJoin(spec)
         let step = LinkStep(path: file, keys: keys, how: how, duplicates: .error)
         return (step, try openData(file, codebook: nil))
     }

@@ -61,9 +61,10 @@ struct Mobility: ParsableCommand {
         csvSafety.apply()
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
         guard ["tiers", "rank"].contains(directions) else { throw ValidationError("--directions must be tiers or rank") }
+        let joined = linking.files(output: output ?? outputDirectory.map { $0 + "/mobility" })
         try MobilityRun.checkOutputs(
-            [output, output.map { audit ?? $0 + ".audit.json" } ?? audit, auditPrivate], folder: outputDirectory,
-            inputs: [data, codebook, order, rules])
+            [output, output.map { audit ?? $0 + ".audit.json" } ?? audit, auditPrivate] + joined.outputs,
+            folder: outputDirectory, inputs: [data, codebook, order, rules] + joined.inputs)
         let request = MobilityRequest(
             data: URL(fileURLWithPath: data), codebook: codebook, origin: try ClassSpec(parsing: origin, option: "--origin"),
             destination: try ClassSpec(parsing: destination, option: "--destination"), design: try design.design(),

@@ -98,8 +98,10 @@ struct Tabulate: ParsableCommand {
     func run() throws {
         limits.apply()
         csvSafety.apply()
+        let linkFiles = linking.files(output: output)
         try OutputTarget.check(
-            outputs: [output, audit, auditPrivate], inputs: [data, codebook, calibrate, rake, rules, cellKey.ptable])
+            outputs: [output, audit, auditPrivate] + linkFiles.outputs,
+            inputs: [data, codebook, calibrate, rake, rules, cellKey.ptable] + linkFiles.inputs)
         if let auditPrivate {  // before any work: the full audit must stay out of the output folder
             try AuditFiles.checkPrivateLocation(
                 auditPrivate, outputFolders: output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? [],

@@ -19,6 +19,31 @@ import Testing
         return inputs
     }
 
+    @Test func joinFilesOfTabulateAndMobilityAreInputsNoOutputMayOverwrite() throws {
+        let inputs = try Self.linkInputs()
+        try Data("ID,O,D,w\n1,1,1,1\n2,1,2,1\n3,2,2,1\n".utf8).write(to: URL(fileURLWithPath: inputs.path("people.csv")))
+        let before = try String(contentsOfFile: inputs.path("right.csv"), encoding: .utf8)
+        let tabulate = try CLI.run([
+            "tabulate", "--data", inputs.path("people.csv"), "--join", inputs.path("right.csv") + ":ID",
+            "--weight", "w", "--mean", "O", "--output", inputs.path("right.csv"),
+        ])
+        #expect(tabulate.status == 2 && tabulate.stderr.contains("is the same file as"), "\(tabulate.stderr)")
+        let mobility = try CLI.run([
+            "mobility", "--data", inputs.path("people.csv"), "--join", inputs.path("right.csv") + ":ID:inner",
+            "--origin", "O", "--destination", "D", "--weight", "w", "--output", inputs.path("right.csv"),
+        ])
+        #expect(mobility.status == 2 && mobility.stderr.contains("is the same file as"), "\(mobility.stderr)")
+        // The link audit beside the output is an output too: it must not be an input either.
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: inputs.path("left.link.json")))
+        let audit = try CLI.run([
+            "tabulate", "--data", inputs.path("people.csv"), "--join", inputs.path("right.csv") + ":ID",
+            "--weight", "w", "--mean", "O", "--output", inputs.path("left"),
+            "--rules", inputs.path("left.link.json"),
+        ])
+        #expect(audit.status == 2 && audit.stderr.contains("is the same file as"), "\(audit.stderr)")
+        #expect(try String(contentsOfFile: inputs.path("right.csv"), encoding: .utf8) == before)
+    }
+
     @Test func linkOutputThroughASymlinkOrFIFOIsNotReplacedAndAFailedLinkLeavesTheTargetAsItWas() throws {
         let inputs = try Self.linkInputs()
         let base = ["link", "--data", inputs.path("left.csv"), "--with", inputs.path("right.csv"), "--keys", "ID"]
