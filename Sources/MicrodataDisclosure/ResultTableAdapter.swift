@@ -74,11 +74,12 @@ extension DisclosureControl {
         -> (dimensions: [TableDimension], keys: [Int: [String]])
     {
         var codes = Array(repeating: [String](), count: result.byVariables.count + (level ? 1 : 0))
+        var seen = Array(repeating: Set<String>(), count: codes.count)
         var keys: [Int: [String]] = [:]
         for i in cells {
             let cell = result.cells[i]
             let key = cell.byValues + (level ? [cell.level ?? ""] : [])
-            for (d, code) in key.enumerated() where !codes[d].contains(code) { codes[d].append(code) }
+            for (d, code) in key.enumerated() where seen[d].insert(code).inserted { codes[d].append(code) }
             keys[i] = key
         }
         let names = result.byVariables + (level ? ["level"] : [])
@@ -174,9 +175,10 @@ extension DisclosureControl {
     {
         var rows: [[String]] = []
         var problems: [String] = []
+        let kish = result.cells.contains { $0.kish != nil }
         for i in result.cells.indices {
             let status = statuses[i]
-            rows.append(try row(result, i, status: status))
+            rows.append(try row(result, i, status: status, kish: kish))
             // Fail closed: the rendered row must carry the marker exactly where the mask says.
             let first = result.byVariables.count + 3
             let fields = (first..<(first + 8)).map { rows[i][$0] }
@@ -198,7 +200,8 @@ extension DisclosureControl {
     /// The table with disclosure control turned off: every value at full precision, the quality flags, the
     /// status `not-checked`, and the bypass stamp. No rule, protection or audit runs.
     public func unchecked(_ result: ResultTable) throws -> CheckedTable {
-        let rows = try result.cells.indices.map { try row(result, $0, status: nil) }
+        let kish = result.cells.contains { $0.kish != nil }
+        let rows = try result.cells.indices.map { try row(result, $0, status: nil, kish: kish) }
         return CheckedTable.bypassingDisclosureControl(header: Self.header(result), rows: rows)
     }
 
@@ -213,7 +216,8 @@ extension DisclosureControl {
     static let kishHeader = ["sum_w2", "kish_deff", "n_eff"]
 
     /// The rendered row of cell `i`; `status` `nil` when disclosure control is off (nothing hidden).
-    private func row(_ result: ResultTable, _ i: Int, status: CellStatus?) throws -> [String] {
+    /// `kish`: whether any cell of the table carries Kish fields (checked once per table, not per row).
+    private func row(_ result: ResultTable, _ i: Int, status: CellStatus?, kish: Bool) throws -> [String] {
         let cell = result.cells[i]
         guard cell.byValues.count == result.byVariables.count else {
             throw DisclosureError.table(
@@ -240,12 +244,12 @@ extension DisclosureControl {
         }
         return cell.byValues + [cell.statistic, cell.variable, cell.level ?? ""] + shown
             + (suppressed ? ["", ""] : [quality.cvBand?.rawValue ?? "", quality.nomis.rawValue])
-            + [status?.label ?? "not-checked"] + kishFields(result, cell, suppressed: suppressed, exact: status == nil)
+            + [status?.label ?? "not-checked"] + kishFields(kish, cell, suppressed: suppressed, exact: status == nil)
     }
 
     /// Σw², deff and n_eff of the cell's domain: hidden with the cell, rounded as the other numbers.
-    private func kishFields(_ result: ResultTable, _ cell: ResultCell, suppressed: Bool, exact: Bool) -> [String] {
-        guard result.cells.contains(where: { $0.kish != nil }) else { return [] }
+    private func kishFields(_ table: Bool, _ cell: ResultCell, suppressed: Bool, exact: Bool) -> [String] {
+        guard table else { return [] }
         guard let k = cell.kish else { return Self.kishHeader.map { _ in "" } }
         if suppressed { return Self.kishHeader.map { _ in CheckedTable.marker } }
         return [k.sumSquaredWeights, k.designEffect, k.effectiveSampleSize].map(exact ? ResultTableWriter.formatFull : Self.format)

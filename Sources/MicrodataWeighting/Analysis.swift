@@ -74,8 +74,12 @@ public struct EstimationOptions: Sendable, Hashable {
     /// Replicate designs: a quantile's variance from the quantile in each replicate (R `interval.type =
     /// "quantile"`) rather than from a Woodruff interval on the replicate variance of F̂(q̂) (the default).
     public var replicateQuantiles: Bool
-    /// Most domains (combinations of `by` values) accepted; the design covariance of the estimates grows with
-    /// the square of their number, so a by-variable with thousands of levels is refused before it exhausts memory.
+    /// Keep the covariance between estimates of different domains (`true`, for contrasts across domains such as
+    /// mobility's group differences); `false` keeps only each domain's own block, so memory grows linearly with
+    /// the number of domains (a table of estimates and standard errors needs no more).
+    public var fullCovariance = true
+    /// Most domains (combinations of `by` values) accepted; with ``fullCovariance`` the design covariance grows
+    /// with the square of their number, so a by-variable with thousands of levels is refused before it exhausts memory.
     public var maxDomains = EstimationOptions.defaultMaxDomains
     /// The default cap on domains: 2,000.
     public static let defaultMaxDomains = 2_000

@@ -37,14 +37,16 @@ extension SurveyEstimator {
     func finishAnalysis(
         _ st: AnalysisState, structure: DesignStructure?, domainOrder: [Int32], designDF: Double,
         calibration: CalibrationFit? = nil
-    ) throws -> ([ResultCell], [Double]) {
+    ) throws -> ([ResultCell], CovarianceBlocks) {
         if st.analysis.kind == .quantile {
             var (cells, cov) = try finishQuantile(st, structure: structure, domainOrder: domainOrder, designDF: designDF)
             addQuantileSides(&cells, st)
-            return (cells, cov)
+            return (cells, CovarianceBlocks(full: cells.count, matrix: cov))
         }
         if st.analysis.kind == .inequality {
-            return try finishInequality(st, structure: structure, domainOrder: domainOrder, designDF: designDF)
+            let (cells, cov) = try finishInequality(st, structure: structure, domainOrder: domainOrder,
+                                                    designDF: designDF)
+            return (cells, CovarianceBlocks(full: cells.count, matrix: cov))
         }
         let W = AnalysisState.width
         let RW = AnalysisState.repWidth
@@ -141,7 +143,16 @@ extension SurveyEstimator {
             }
         }
         let E = specs.count
-        var cov = [Double](repeating: .nan, count: E * E)
+        // Each domain's estimates are consecutive; without the full matrix, only their blocks are kept.
+        var bounds = [0]
+        if options.fullCovariance {
+            bounds.append(E)
+        } else {
+            for d in domainOrder where !estimatesOfDomain[Int(d)].isEmpty {
+                bounds.append(bounds.last! + estimatesOfDomain[Int(d)].count)
+            }
+        }
+        var cov = CovarianceBlocks(bounds: bounds, fill: .nan)
 
         if let structure, design.jackknife {
             var cellOfSlot = [Int](repeating: 0, count: S)
@@ -152,7 +163,7 @@ extension SurveyEstimator {
                 st, structure: structure, cellSums: cellSums, cellOfSlot: cellOfSlot, specs: specs,
                 cellOfEstimate: cellOfEstimate, kind: kind, categorical: categorical)
             cov = replicateCovariance(thetas: thetas, estimates: specs.map(\.estimate), rscales: rscales, scale: scale,
-                                      mse: false)
+                                      mse: false, bounds: bounds)
         } else if let structure {
             var scores = Scores()
             let localIndex = localIndices(estimatesOfDomain, E)
@@ -195,7 +206,7 @@ extension SurveyEstimator {
                     let ids = estimatesOfDomain[d]
                     let block = try structure.covariance(estimates: ids.count, scores: local, present: present)
                     for (a, ea) in ids.enumerated() {
-                        for (b, eb) in ids.enumerated() { cov[ea * E + eb] = block[a * ids.count + b] }
+                        for (b, eb) in ids.enumerated() { cov[ea, eb] = block[a * ids.count + b] }
                     }
                 }
             } else {
@@ -207,7 +218,7 @@ extension SurveyEstimator {
                         addCalibrationResiduals(st, calibration, specs, estimatesOfDomain, &scores)
                     }
                 }
-                cov = try structure.covariance(estimates: E, scores: scores, present: nil)
+                cov = try structure.covariance(CovarianceBlocks(bounds: bounds, fill: 0), scores: scores, present: nil)
             }
         } else if let spec = design.replicates {
             let scale = try spec.effectiveScale(count: R)
@@ -223,20 +234,20 @@ extension SurveyEstimator {
                 }
             }
             cov = replicateCovariance(thetas: thetas, estimates: specs.map(\.estimate), rscales: rscales, scale: scale,
-                                      mse: spec.usesMSE)
+                                      mse: spec.usesMSE, bounds: bounds)
         } else if let deft = design.designFactor {
             for (e, p) in specs.enumerated() {
                 guard let v = p.srsVariance else {
                     throw WeightingError.invalidRequest("\(kind.rawValue) is not available with a design factor")
                 }
-                cov[e * E + e] = deft * deft * v
+                cov[e, e] = deft * deft * v
             }
         }
 
         let domainDF = domainDegreesOfFreedom(st, structure: structure)
         var cells: [ResultCell] = []
         for (e, p) in specs.enumerated() {
-            let v = max(cov[e * E + e], 0)  // rounding can leave −1e-20 where the variance is exactly 0
+            let v = max(cov[e, e], 0)  // rounding can leave −1e-20 where the variance is exactly 0
             let se = v.squareRoot()
             let df = cellDF(domain: Int(p.domain), domainDF: domainDF, designDF: designDF, domainRows: p.domainRows)
             let ci: (Double, Double)
@@ -376,6 +387,14 @@ extension SurveyEstimator {
     func replicateCovariance(thetas: [Double], estimates: [Double], rscales: [Double], scale: Double, mse: Bool)
         -> [Double]
     {
+        replicateCovariance(thetas: thetas, estimates: estimates, rscales: rscales, scale: scale, mse: mse,
+                            bounds: [0, estimates.count]).values
+    }
+
+    /// The replicate covariance within the blocks of consecutive estimates starting at `bounds`.
+    func replicateCovariance(
+        thetas: [Double], estimates: [Double], rscales: [Double], scale: Double, mse: Bool, bounds: [Int]
+    ) -> CovarianceBlocks {
         let E = estimates.count
         let R = rscales.count
         var centre = estimates
@@ -383,13 +402,14 @@ extension SurveyEstimator {
             let used = (0..<R).filter { rscales[$0] > 0 }
             for e in 0..<E { centre[e] = used.reduce(0) { $0 + thetas[$1 * E + e] } / Double(used.count) }
         }
-        var cov = [Double](repeating: 0, count: E * E)
+        var cov = CovarianceBlocks(bounds: bounds, fill: 0)
         for r in 0..<R {
             let c = scale * rscales[r]
             for a in 0..<E {
                 let da = thetas[r * E + a] - centre[a]
                 if da == 0 { continue }
-                for b in 0..<E { cov[a * E + b] += c * da * (thetas[r * E + b] - centre[b]) }
+                let row = cov.position(a, a) - a
+                for b in cov.block(of: a) { cov.values[row + b] += c * da * (thetas[r * E + b] - centre[b]) }
             }
         }
         return cov

@@ -52,7 +52,11 @@ extension SurveyEstimator {
             let (cells, cov) = try finishAnalysis(st, structure: structure, domainOrder: domainOrder, designDF: designDF,
                                                   calibration: fit)
             table.cells.append(contentsOf: cells)
-            blocks.append(Estimates.Block(analysis: st.analysis, cells: start..<table.cells.count, covariance: cov))
+            for k in 0..<cov.blockCount {
+                blocks.append(Estimates.Block(
+                    analysis: st.analysis, cells: (start + cov.bounds[k])..<(start + cov.bounds[k + 1]),
+                    covariance: cov.matrix(k)))
+            }
         }
         if options.kish {
             var index: [[String]: Int] = [:]

@@ -504,7 +504,8 @@ extension SurveyEstimator {
     func tooManyDomains() -> WeightingError {
         .invalidRequest(
             "--by \(options.by.joined(separator: ",")) makes more than \(options.maxDomains) domains; "
-                + "the design covariance grows with the square of their number (raise the cap with --max-domains, "
+                + (options.fullCovariance ? "the design covariance grows with the square of their number " : "")
+                + "(raise the cap with --max-domains, "
                 + "or group the by-variable's values)")
     }
 }

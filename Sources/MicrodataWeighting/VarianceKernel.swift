@@ -41,6 +41,13 @@ extension DesignStructure {
     /// `present` (per PSU) restricts lonely-PSU bookkeeping to the PSUs of one domain (R's subset
     /// semantics for `average` and for `adjustDomainLonely`); `nil` uses the whole design.
     func covariance(estimates E: Int, scores: Scores, present: [Bool]?) throws -> [Double] {
+        try covariance(CovarianceBlocks(full: E, fill: 0), scores: scores, present: present).values
+    }
+
+    /// The Taylor covariance within each block of `shape` (all zero on entry): the same entries as the full
+    /// matrix, computed in the same order, with memory the sum of the blocks' squares.
+    func covariance(_ shape: CovarianceBlocks, scores: Scores, present: [Bool]?) throws -> CovarianceBlocks {
+        let E = shape.estimateCount
         let T = scores.unit.count
         func psuOf(_ u: Int32) -> Int32 { unitPSU?[Int(u)] ?? u }
         // Counting sort of the triples by PSU; by unit within a PSU for two-stage designs.
@@ -70,7 +77,7 @@ extension DesignStructure {
         // Marked separately: a running sum can pass through exactly zero (scores ±c cancelling in a PSU).
         var isTouched = [Bool](repeating: false, count: E)
         var touched: [Int32] = []
-        var v2 = [Double](repeating: 0, count: twoStage ? E * E : 0)
+        var v2 = twoStage ? shape : CovarianceBlocks(full: 0, fill: 0)
         var i = 0
         while i < T {
             let p = psuOf(scores.unit[order[i]])
@@ -102,7 +109,7 @@ extension DesignStructure {
             psuStart.append(psuEntries.count)
             if twoStage {
                 try stageTwo(psu: Int(p), stratum: h, units: unitVectors, total: touched.map { ($0, scratch[Int($0)]) },
-                             E: E, into: &v2)
+                             into: &v2)
             }
             for e in touched {
                 scratch[Int(e)] = 0
@@ -125,7 +132,7 @@ extension DesignStructure {
         }
         if totalPSUs > 0 { for e in 0..<E { grand[e] /= Double(totalPSUs) } }
 
-        var v1 = [Double](repeating: 0, count: E * E)
+        var v1 = shape
         var strataUsed = 0
         var strataNA = 0
         var coefficient = [Double](repeating: 0, count: H)
@@ -157,16 +164,20 @@ extension DesignStructure {
             }
         }
         // Σ_i z_i z_i' per stratum, then the centring term.
-        v1.withUnsafeMutableBufferPointer { out in
+        let single = shape.blockCount == 1
+        v1.values.withUnsafeMutableBufferPointer { out in
             psuEntries.withUnsafeBufferPointer { entries in
                 for k in psuIDs.indices {
                     let c = coefficient[Int(psuStratum[Int(psuIDs[k])])]
                     if c == 0 { continue }
                     let lo = psuStart[k], hi = psuStart[k + 1]
                     for i in lo..<hi {
-                        let row = Int(entries[i].0) * E
+                        let a = Int(entries[i].0)
+                        let row = single ? a * E : shape.position(a, a) - a
                         let cva = c * entries[i].1
-                        for j in lo..<hi { out[row + Int(entries[j].0)] += cva * entries[j].1 }
+                        for j in lo..<hi where single || shape.shareBlock(a, Int(entries[j].0)) {
+                            out[row + Int(entries[j].0)] += cva * entries[j].1
+                        }
                     }
                 }
             }
@@ -178,30 +189,30 @@ extension DesignStructure {
                 // Σ_i (z_i − g)(z_i − g)' = Σ z z' − S g' − g S' + n g g'  (empty PSUs are zero rows)
                 for a in 0..<E {
                     let sa = sumZ[h * E + a]
-                    for b in 0..<E {
-                        v1[a * E + b] += c * (-sa * grand[b] - grand[a] * sumZ[h * E + b] + n * grand[a] * grand[b])
+                    for b in shape.block(of: a) {
+                        v1[a, b] += c * (-sa * grand[b] - grand[a] * sumZ[h * E + b] + n * grand[a] * grand[b])
                     }
                 }
             } else {
                 for a in 0..<E {
                     let sa = sumZ[h * E + a]
                     if sa == 0 { continue }
-                    for b in 0..<E { v1[a * E + b] -= c * sa * sumZ[h * E + b] / n }
+                    for b in shape.block(of: a) { v1[a, b] -= c * sa * sumZ[h * E + b] / n }
                 }
             }
         }
         if strataNA > 0 {
             let ok = strataUsed - strataNA
             let scale = ok > 0 ? Double(strataUsed) / Double(ok) : .nan
-            for k in v1.indices { v1[k] *= scale }
+            for k in v1.values.indices { v1.values[k] *= scale }
         }
-        if twoStage { for k in v1.indices { v1[k] += v2[k] } }
+        if twoStage { for k in v1.values.indices { v1.values[k] += v2.values[k] } }
         return v1
     }
 
     private func stageTwo(
-        psu p: Int, stratum h: Int, units: [[(Int32, Double)]], total: [(Int32, Double)], E: Int,
-        into v2: inout [Double]
+        psu p: Int, stratum h: Int, units: [[(Int32, Double)]], total: [(Int32, Double)],
+        into v2: inout CovarianceBlocks
     ) throws {
         let m = mi[p]
         let f1 = fh[h]
@@ -210,9 +221,13 @@ extension DesignStructure {
         if m >= 2 {
             let c = f1 * (1 - f2) * Double(m) / Double(m - 1)
             for vec in units {
-                for (a, va) in vec { for (b, vb) in vec { v2[Int(a) * E + Int(b)] += c * va * vb } }
+                for (a, va) in vec {
+                    for (b, vb) in vec where v2.shareBlock(Int(a), Int(b)) { v2[Int(a), Int(b)] += c * va * vb }
+                }
             }
-            for (a, va) in total { for (b, vb) in total { v2[Int(a) * E + Int(b)] -= c * va * vb / Double(m) } }
+            for (a, va) in total {
+                for (b, vb) in total where v2.shareBlock(Int(a), Int(b)) { v2[Int(a), Int(b)] -= c * va * vb / Double(m) }
+            }
         } else {
             switch lonely {
             case .fail:
@@ -220,7 +235,9 @@ extension DesignStructure {
             case .remove, .certainty, .average: return
             case .adjust:
                 let c = f1 * (1 - f2)
-                for (a, va) in total { for (b, vb) in total { v2[Int(a) * E + Int(b)] += c * va * vb } }
+                for (a, va) in total {
+                    for (b, vb) in total where v2.shareBlock(Int(a), Int(b)) { v2[Int(a), Int(b)] += c * va * vb }
+                }
             }
         }
     }

@@ -360,6 +360,7 @@ struct Tabulate: ParsableCommand {
             quantileInterval: method == .logit || method == .likelihood ? .mean : method,
             replicateQuantiles: replicateQuantiles)
         options.maxDomains = maxDomains
+        options.fullCovariance = false  // a table needs each domain's own covariance only (memory linear in domains)
         try weighting.apply(to: &design, &options)
         if replicateQuantiles && design.replicates == nil {
             throw ValidationError("--replicate-quantiles needs replicate weights (--replicate-weights)")
