@@ -36,10 +36,10 @@ case $TARGET in
     fixedwidth) MODULES=(MicrodataCodebook MicrodataReaders); MAXLEN=65536 ;;
     csv | gzip) MODULES=(MicrodataCodebook MicrodataReaders); MAXLEN=65536 ;;
     crosswalk) MODULES=(MicrodataCodebook MicrodataReaders MicrodataHarmonise); MAXLEN=65536 ;;
-    rules) MODULES=(MicrodataCodebook MicrodataReaders MicrodataWeighting MicrodataDisclosure); MAXLEN=16384 ;;
+    rules) MODULES=(MicrodataCodebook MicrodataReaders MicrodataWeighting MicrodataWrite MicrodataDisclosure); MAXLEN=16384 ;;
     stat) MODULES=(MicrodataCodebook MicrodataReaders); MAXLEN=65536 ;;
-    order) MODULES=(MicrodataCodebook MicrodataReaders MicrodataWeighting MicrodataDisclosure MicrodataHarmonise
-                    MicrodataWrite MicrodataTables); MAXLEN=4096 ;;
+    order) MODULES=(MicrodataCodebook MicrodataReaders MicrodataWeighting MicrodataWrite MicrodataDisclosure
+                    MicrodataHarmonise MicrodataTables); MAXLEN=4096 ;;
     *) echo "unknown target $TARGET (ddi fixedwidth csv gzip crosswalk rules stat order)" >&2; exit 2 ;;
 esac
 for m in "${MODULES[@]}"; do module "$m"; done
