@@ -33,6 +33,16 @@ struct CovarianceBlocks {
         values = matrix
     }
 
+    /// Consecutive blocks, each a range of estimates with its row-major matrix, covering estimates
+    /// `0..<n`: kept as they are, or (`full`) placed in one `n × n` matrix with `nan` between blocks.
+    init(blocks: [(Range<Int>, [Double])], full: Bool) {
+        let n = blocks.last?.0.upperBound ?? 0
+        self.init(bounds: full ? [0, n] : [0] + blocks.map(\.0.upperBound), fill: .nan)
+        for (range, matrix) in blocks {
+            for a in range { for b in range { self[a, b] = matrix[(a - range.lowerBound) * range.count + b - range.lowerBound] } }
+        }
+    }
+
     var estimateCount: Int { bounds.last! }
     var blockCount: Int { bounds.count - 1 }
 

@@ -39,14 +39,16 @@ extension SurveyEstimator {
         calibration: CalibrationFit? = nil
     ) throws -> ([ResultCell], CovarianceBlocks) {
         if st.analysis.kind == .quantile {
-            var (cells, cov) = try finishQuantile(st, structure: structure, domainOrder: domainOrder, designDF: designDF)
+            var (cells, variances) = try finishQuantile(
+                st, structure: structure, domainOrder: domainOrder, designDF: designDF)
             addQuantileSides(&cells, st)
-            return (cells, CovarianceBlocks(full: cells.count, matrix: cov))
+            return (cells, CovarianceBlocks(
+                blocks: variances.indices.map { ($0..<$0 + 1, [variances[$0]]) }, full: options.fullCovariance))
         }
         if st.analysis.kind == .inequality {
-            let (cells, cov) = try finishInequality(st, structure: structure, domainOrder: domainOrder,
-                                                    designDF: designDF)
-            return (cells, CovarianceBlocks(full: cells.count, matrix: cov))
+            let (cells, blocks) = try finishInequality(st, structure: structure, domainOrder: domainOrder,
+                                                       designDF: designDF)
+            return (cells, CovarianceBlocks(blocks: blocks, full: options.fullCovariance))
         }
         let W = AnalysisState.width
         let RW = AnalysisState.repWidth
@@ -545,6 +547,7 @@ extension SurveyEstimator {
 
     // MARK: - Quantiles
 
+    /// The quantile cells and their variances (quantiles of one domain have no covariance computed).
     private func finishQuantile(
         _ st: AnalysisState, structure: DesignStructure?, domainOrder: [Int32], designDF: Double
     ) throws -> ([ResultCell], [Double]) {
@@ -606,10 +609,7 @@ extension SurveyEstimator {
                     designEffect: nil, degreesOfFreedom: df, unweightedCount: rows.count, weightedCount: weighted))
             }
         }
-        let E = cells.count
-        var cov = [Double](repeating: .nan, count: E * E)
-        for e in 0..<E { cov[e * E + e] = variances[e] }
-        return (cells, cov)
+        return (cells, variances)
     }
 
     /// Records, for every quantile cell, how many of its domain's units lie strictly below and above it.

@@ -6,10 +6,10 @@ extension SurveyEstimator {
     /// Taylor designs push each measure's linearised variable, times the weight, through the design's
     /// variance (`svyrecvar`); replicate designs re-estimate the measure under every replicate's weights. A
     /// poverty rate takes its threshold from all rows in a domain (convey's `full_design`), so its score has
-    /// terms outside the domain.
+    /// terms outside the domain. Returns the cells and, per domain, its cells' range and covariance matrix.
     func finishInequality(
         _ st: AnalysisState, structure: DesignStructure?, domainOrder: [Int32], designDF: Double
-    ) throws -> ([ResultCell], [Double]) {
+    ) throws -> ([ResultCell], [(Range<Int>, [Double])]) {
         guard let measure = st.analysis.measure else {
             throw WeightingError.invalidRequest("an inequality analysis needs a measure")
         }
@@ -88,14 +88,8 @@ extension SurveyEstimator {
             }
             blocks.append((start..<cells.count, cov))
         }
-        // Covariances within a domain; between domains not computed (nan).
-        let n = cells.count
-        var cov = [Double](repeating: .nan, count: n * n)
-        for (range, c) in blocks {
-            let E = range.count
-            for a in 0..<E { for b in 0..<E { cov[(range.lowerBound + a) * n + range.lowerBound + b] = c[a * E + b] } }
-        }
-        return (cells, cov)
+        // Covariances within a domain; between domains not computed.
+        return (cells, blocks)
     }
 
     /// A linearised variable: values on kept rows (positions in the analysis's row arrays).

@@ -115,10 +115,7 @@ extension SurveyEstimator {
                     weightedCount: sample.total))
             }
         }
-        let n = cells.count
-        var cov = [Double](repeating: .nan, count: n * n)
-        for e in 0..<n { cov[e * n + e] = variances[e] }
-        return (cells, cov)
+        return (cells, variances)
     }
 
     /// `scale · Σ_r rscale_r (θ_r − centre)²` for each estimate; the centre is the full-sample estimate under

@@ -71,4 +71,24 @@ struct DomainCovarianceBlockTests {
         #expect(estimates.blocks.reduce(0) { $0 + $1.covariance.count } == 300)
         #expect(estimates.table.cells.allSatisfy { $0.standardError > 0 })
     }
+
+    @Test func quantilesAndInequalityMeasuresByManyDomainsKeepCovarianceLinear() throws {
+        let rows = 900
+        let batch = Batch(columns: [
+            Column(name: "w", storage: .real((0..<rows).map { 1 + Double($0 % 7) })),
+            Column(name: "y", storage: .real((0..<rows).map { 1 + Double($0 * 37 % 101) })),
+            Column(name: "g", storage: .integer((0..<rows).map { Int64($0 % 300) },
+                                                missing: [Bool](repeating: false, count: rows))),
+        ], rowCount: rows)
+        for analysis in [Analysis.quantile("y", [0.25, 0.5]), .inequality("y", .gini)] {
+            var estimator = try SurveyEstimator(
+                design: SurveyDesign(weight: "w"), analyses: [analysis], options: Self.perDomain(["g"]))
+            try estimator.add(batch)
+            let estimates = try estimator.finish()
+            let cells = estimates.table.cells.count
+            #expect(cells == (analysis.kind == .quantile ? 600 : 300), "\(analysis.kind)")
+            // Entries kept: one per cell (a quantile's variance, a domain's one Gini), not cells².
+            #expect(estimates.blocks.reduce(0) { $0 + $1.covariance.count } == cells, "\(analysis.kind)")
+        }
+    }
 }
