@@ -11,8 +11,9 @@ extension DisclosureRules {
     ///   complement of the count, as the other level of a proportion).
     /// - `nk` and `p%`: dominance of the largest weighted contributions `w·y` in the domain total of a
     ///   mean, total or ratio (its numerator); a negative contribution sends the cell to review instead.
-    /// - `quantile-sides`: fewer than `threshold` units strictly below or strictly above a quantile (it
-    ///   would publish one person's value, as the minimum or maximum do).
+    /// - `quantile-sides`: fewer than `threshold` units strictly below or strictly above a quantile or its
+    ///   interval's ends (order statistics too: they would publish one person's value, as the minimum or
+    ///   maximum do).
     public func assess(_ cell: ResultCell) -> PrimaryAssessment {
         var evidence = CellEvidence(units: cell.unweightedCount, value: cell.contributors?.total ?? cell.weightedCount)
         if let c = cell.contributors, ["mean", "total", "ratio"].contains(cell.statistic) {

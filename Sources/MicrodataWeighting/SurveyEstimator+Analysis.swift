@@ -612,17 +612,21 @@ extension SurveyEstimator {
         return (cells, variances)
     }
 
-    /// Records, for every quantile cell, how many of its domain's units lie strictly below and above it.
+    /// Records, for every quantile cell, how many of its domain's units lie strictly below it (and its interval's
+    /// lower end) and strictly above it (and its upper end).
     private func addQuantileSides(_ cells: inout [ResultCell], _ st: AnalysisState) {
         let rowsOfDomain = quantileRows(st).rows
         var domainOf: [[String]: Int] = [:]
         for (d, labels) in domainLabels.enumerated() { domainOf[labels] = d }
         for i in cells.indices {
             guard let d = domainOf[cells[i].byValues] else { continue }
+            // The interval's ends are order statistics too: count outside them when they are wider.
             let q = cells[i].estimate
+            let low = cells[i].ciLow.isFinite ? min(q, cells[i].ciLow) : q
+            let high = cells[i].ciHigh.isFinite ? max(q, cells[i].ciHigh) : q
             var below = 0, above = 0
             for r in rowsOfDomain[d] {
-                if st.qx[r] < q { below += 1 } else if st.qx[r] > q { above += 1 }
+                if st.qx[r] < low { below += 1 } else if st.qx[r] > high { above += 1 }
             }
             cells[i].quantileSides = QuantileSides(below: below, above: above)
         }

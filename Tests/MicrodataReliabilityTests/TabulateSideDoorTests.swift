@@ -274,4 +274,24 @@ import Testing
         #expect(d.first { $0["level"] == "0.5" }?["status"] == "safe", "\(d)")
         #expect(d.first { $0["level"] == "0.03" }?["estimate"] == "[c]")
     }
+
+    @Test func aQuantileWhoseIntervalEndHasFewUnitsBeyondItIsSuppressed() throws {
+        // Group S: 25 people with incomes 1…25; the median 13 has 12 below and 12 above, but its interval's
+        // ends are order statistics near the 8th and 18th values, with fewer than 10 people beyond them.
+        // Group L: 200 people, every side well covered.
+        var lines = ["id,g,w,income"]
+        for k in 1...25 { lines.append("\(k),S,1,\(k)") }
+        for k in 1...200 { lines.append("\(100 + k),L,1,\(k)") }
+        let file = try CheckCommandTests.file(lines.joined(separator: "\n") + "\n", name: "sides.csv")
+        let r = try CLIFailureTests.run(["tabulate", "--data", file, "--weight", "w", "--quantile", "income:0.5", "--by", "g"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = r.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let header = rows[0].map(String.init)
+        let status = try #require(header.firstIndex(of: "status"))
+        let low = try #require(header.firstIndex(of: "ci_low"))
+        let small = try #require(rows.first { $0.first == "S" })
+        #expect(small[status] == "primary:quantile-sides" && small[low] == "[c]", "\(small)")
+        let large = try #require(rows.first { $0.first == "L" })
+        #expect(large[status] == "safe", "\(large)")
+    }
 }
