@@ -177,9 +177,8 @@ struct ExpressionParser {
     }
 
     mutating func parseUnary() throws -> Expression {
-        if peek == .op("-") || peek == .op("+") {
+        if case .op(let op) = peek, op == "-" || op == "+" {
             let p = here
-            guard case .op(let op) = peek else { fatalError() }
             index += 1
             return .unary(op, try parseUnary(), position: p)
         }
