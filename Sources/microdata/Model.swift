@@ -5,6 +5,7 @@ import MicrodataDisclosure
 import MicrodataModels
 import MicrodataReaders
 import MicrodataWeighting
+import MicrodataWrite
 
 /// `microdata model`: design-based linear, logistic and Poisson regression (R `svyglm`).
 struct Model: ParsableCommand {
@@ -40,6 +41,7 @@ struct Model: ParsableCommand {
     var noDisclosureControl = false
 
     func run() throws {
+        try OutputTarget.check(outputs: [output, audit], inputs: [data, codebook, rules])
         let design = try designOptions.design()
         guard let glmFamily = GLMFamily(name: family) else {
             throw ValidationError("--family must be gaussian, binomial or poisson")
@@ -78,19 +80,16 @@ struct Model: ParsableCommand {
             groups, byVariables: by.map { [$0] } ?? [], format: outputFormat, exponentiate: exponentiate,
             checks: checks, stamp: checks == nil ? CheckedTable.bypassStamp : nil)
         if let audit, checks != nil {
-            try Data(ModelReport.render(groups, byVariables: by.map { [$0] } ?? [], format: .json, exponentiate: false,
-                                        checks: checks, stamp: nil).utf8).write(to: URL(fileURLWithPath: audit))
+            try OutputFile.write(ModelReport.render(
+                groups, byVariables: by.map { [$0] } ?? [], format: .json, exponentiate: false, checks: checks,
+                stamp: nil), to: audit)
         }
         if let checks, let failure = groups.lazy.compactMap({ checks.failure($0.model) }).first {
-            if let output { try? FileManager.default.removeItem(atPath: output) }
+            if let output { OutputTarget.removeStaleFile(output) }
             FileHandle.standardError.write(Data("disclosure check FAILED (\(failure)); nothing written\n".utf8))
-            throw ExitCode(3)
+            throw ExitCode.needsReview
         }
         if checks == nil { FileHandle.standardError.write(Data("warning: \(CheckedTable.bypassStamp)\n".utf8)) }
-        if let output {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output))
-        } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
-        }
+        try OutputFile.write(text, to: output)
     }
 }

@@ -25,6 +25,19 @@ import Testing
         #expect(object["residualDf"] as? Double == 11)
     }
 
+    @Test func modelOutputThatIsAnInputIsRefusedAndAFullDiskIsOneError() throws {
+        let copy = try Fixtures.temporaryDirectory().appendingPathComponent("api.csv")
+        try FileManager.default.copyItem(at: Fixtures.url("rsurvey/apiclus1.csv"), to: copy)
+        let before = try Data(contentsOf: copy)
+        let formula = ["--formula", "api00 ~ ell"]
+        let same = try CLIFailureTests.run(["model", "--data", copy.path, "--weight", "pw", "--psu", "dnum"] + formula
+                                           + ["--output", copy.path])
+        #expect(same.status == 2 && same.stderr.contains("is the same file as"), "\(same.stderr)")
+        #expect(try Data(contentsOf: copy) == before)
+        let full = try CLIFailureTests.run(Self.dclus1 + formula + ["--output", "/dev/full"])
+        #expect(full.status == 1 && full.stderr.contains("error: cannot write /dev/full"), "\(full.stderr)")
+    }
+
     @Test func tooFewResidualDegreesOfFreedomExitsThreeAndWritesNothing() throws {
         let out = try Fixtures.temporaryDirectory().appendingPathComponent("m.csv")
         try "old".write(to: out, atomically: true, encoding: .utf8)
