@@ -27,12 +27,6 @@ struct CovarianceBlocks {
     /// One block of `count` estimates.
     init(full count: Int, fill: Double) { self.init(bounds: [0, count], fill: fill) }
 
-    /// One block holding the row-major `count × count` matrix `matrix`.
-    init(full count: Int, matrix: [Double]) {
-        self.init(bounds: [0, count], fill: 0)
-        values = matrix
-    }
-
     /// Consecutive blocks, each a range of estimates with its row-major matrix, covering estimates
     /// `0..<n`: kept as they are, or (`full`) placed in one `n × n` matrix with `nan` between blocks.
     init(blocks: [(Range<Int>, [Double])], full: Bool) {
