@@ -14,7 +14,7 @@ let package = Package(
         .library(name: "MicrodataHarmonise", targets: ["MicrodataHarmonise"]),
         .library(name: "MicrodataWeighting", targets: ["MicrodataWeighting"]),
         .library(name: "MicrodataDisclosure", targets: ["MicrodataDisclosure"]),
-        .library(name: "MicrodataTables", targets: ["MicrodataTables"]),
+        .library(name: "MicrodataMobility", targets: ["MicrodataMobility"]),
         .library(name: "MicrodataWrite", targets: ["MicrodataWrite"]),
         .library(name: "MicrodataLink", targets: ["MicrodataLink"]),
         .library(name: "MicrodataModels", targets: ["MicrodataModels"]),
@@ -40,14 +40,14 @@ let package = Package(
         .target(name: "MicrodataLink", dependencies: ["MicrodataReaders", "MicrodataCodebook", "MicrodataWrite"]),
         .target(name: "MicrodataModels", dependencies: ["MicrodataWeighting", "MicrodataReaders"]),
         .target(
-            name: "MicrodataTables",
+            name: "MicrodataMobility",
             dependencies: ["MicrodataWeighting", "MicrodataDisclosure", "MicrodataHarmonise", "MicrodataWrite"]
         ),
         .executableTarget(
             name: "microdata",
             dependencies: [
                 "MicrodataCodebook", "MicrodataReaders", "MicrodataHarmonise", "MicrodataWeighting",
-                "MicrodataDisclosure", "MicrodataTables", "MicrodataWrite", "MicrodataLink", "MicrodataModels",
+                "MicrodataDisclosure", "MicrodataMobility", "MicrodataWrite", "MicrodataLink", "MicrodataModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,9 +75,9 @@ let package = Package(
         ),
         .testTarget(name: "MicrodataWriteTests", dependencies: ["MicrodataWrite", "MicrodataTestSupport"]),
         .testTarget(
-            name: "MicrodataTablesTests",
+            name: "MicrodataMobilityTests",
             dependencies: [
-                "MicrodataTables", "MicrodataCodebook", "MicrodataReaders", "MicrodataHarmonise", "MicrodataWeighting",
+                "MicrodataMobility", "MicrodataCodebook", "MicrodataReaders", "MicrodataHarmonise", "MicrodataWeighting",
                 "MicrodataDisclosure", "MicrodataWrite", "MicrodataTestSupport",
             ]
         ),
@@ -89,7 +89,7 @@ let package = Package(
             name: "MicrodataReliabilityTests",
             dependencies: [
                 "MicrodataCodebook", "MicrodataReaders", "MicrodataHarmonise", "MicrodataDisclosure", "MicrodataTestSupport",
-                "MicrodataTables",
+                "MicrodataMobility",
             ]
         ),
     ]

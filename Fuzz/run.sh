@@ -39,7 +39,7 @@ case $TARGET in
     rules) MODULES=(MicrodataCodebook MicrodataReaders MicrodataWeighting MicrodataWrite MicrodataDisclosure); MAXLEN=16384 ;;
     stat) MODULES=(MicrodataCodebook MicrodataReaders); MAXLEN=65536 ;;
     order) MODULES=(MicrodataCodebook MicrodataReaders MicrodataWeighting MicrodataWrite MicrodataDisclosure
-                    MicrodataHarmonise MicrodataTables); MAXLEN=4096 ;;
+                    MicrodataHarmonise MicrodataMobility); MAXLEN=4096 ;;
     *) echo "unknown target $TARGET (ddi fixedwidth csv gzip crosswalk rules stat order)" >&2; exit 2 ;;
 esac
 for m in "${MODULES[@]}"; do module "$m"; done

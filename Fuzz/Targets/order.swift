@@ -1,5 +1,5 @@
 import Foundation
-import MicrodataTables
+import MicrodataMobility
 
 // `mobility --order` class-order files: one code[,label] per line, each code once.
 @_cdecl("LLVMFuzzerTestOneInput")

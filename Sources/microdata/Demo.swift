@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import MicrodataCodebook
-import MicrodataTables
+import MicrodataMobility
 import MicrodataWeighting
 import MicrodataWrite
 

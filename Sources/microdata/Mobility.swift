@@ -4,7 +4,7 @@ import MicrodataCodebook
 import MicrodataDisclosure
 import MicrodataHarmonise
 import MicrodataReaders
-import MicrodataTables
+import MicrodataMobility
 import MicrodataWeighting
 import MicrodataWrite
 

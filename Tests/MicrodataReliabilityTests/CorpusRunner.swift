@@ -3,7 +3,7 @@ import MicrodataCodebook
 import MicrodataDisclosure
 import MicrodataHarmonise
 import MicrodataReaders
-import MicrodataTables
+import MicrodataMobility
 import MicrodataTestSupport
 
 /// One row of `Fixtures/malformed/MANIFEST.tsv`: an input, the component that reads it and the error expected.

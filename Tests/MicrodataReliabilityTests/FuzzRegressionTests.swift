@@ -3,7 +3,7 @@ import MicrodataCodebook
 import MicrodataDisclosure
 import MicrodataHarmonise
 import MicrodataReaders
-import MicrodataTables
+import MicrodataMobility
 import MicrodataTestSupport
 import Testing
 

@@ -3,7 +3,7 @@ import MicrodataReaders
 import MicrodataTestSupport
 import Testing
 
-@testable import MicrodataTables
+@testable import MicrodataMobility
 
 /// The api "mobility" table of Fixtures/mobility (origin = band of api99, destination = band of api00) under
 /// the one-stage cluster design dclus1, against R survey.

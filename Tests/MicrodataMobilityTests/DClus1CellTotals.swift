@@ -2,7 +2,7 @@ import Foundation
 import MicrodataReaders
 import MicrodataTestSupport
 
-@testable import MicrodataTables
+@testable import MicrodataMobility
 
 /// Cell totals of the `apiclus1` schools under R's `dclus1` (districts as clusters, one stratum, fpc), with
 /// their covariance computed directly from the district totals, independently of the weighting layer:

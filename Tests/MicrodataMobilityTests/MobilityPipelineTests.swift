@@ -6,7 +6,7 @@ import MicrodataTestSupport
 import MicrodataWeighting
 import Testing
 
-@testable import MicrodataTables
+@testable import MicrodataMobility
 
 /// The whole pass on the bundled synthetic LFS-style example against R (readr + survey, households as
 /// clusters): Fixtures/mobility/lfs_mobility_expected.csv.

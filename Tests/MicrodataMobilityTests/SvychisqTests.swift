@@ -3,7 +3,7 @@ import MicrodataReaders
 import MicrodataTestSupport
 import Testing
 
-@testable import MicrodataTables
+@testable import MicrodataMobility
 
 /// R `svychisq(~stype + sch.wide, dclus1)` (oracle cases X03 and X03b): the Rao–Scott tests on a 3 × 2 table,
 /// origin = school type (E, H, M), destination = whole-school target met (No, Yes); the third destination
