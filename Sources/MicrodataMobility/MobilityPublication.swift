@@ -14,6 +14,8 @@ public struct MobilityPublication: Sendable {
     public var source: String
     public var notes: [String]
     public var metadata: [MetadataItem]
+    /// Each group's variables, codes and labels (``MobilityPass/groupValues``): their own columns in CSV and JSON.
+    public var groupValues: [[GroupValue]] = []
 
     public init(
         results: MobilityResults, classes: ClassScheme, protection: MobilityProtection?, rules: DisclosureRules,
@@ -42,7 +44,13 @@ public struct MobilityPublication: Sendable {
         for (g, table) in results.tables.enumerated() {
             let suffix = several ? "-\(slugs[g])" : ""
             let firstTable = tables.count
-            defer { if several { for t in firstTable..<tables.count { tables[t].group = table.group } } }
+            defer {
+                for t in firstTable..<tables.count {
+                    tables[t].name = String(tables[t].id.dropLast(suffix.count))
+                    if several { tables[t].group = table.group }
+                    if g < groupValues.count { tables[t].groups = groupValues[g] }
+                }
+            }
             let named = several ? " (\(table.group))" : ""
             func hidden(_ i: Int, _ j: Int) -> Bool { protection?.cellSuppressed(group: g, origin: i, destination: j) ?? false }
             func rowHidden(_ i: Int) -> Bool { protection?.originTotalSuppressed(group: g, origin: i) ?? false }
@@ -168,7 +176,9 @@ public struct MobilityPublication: Sendable {
             }
         }
         return Publication(
-            title: title, subtitle: subtitle, source: source, tables: tables, notes: notes, metadata: metadata, charts: charts, uncheckedStamp: stamp)
+            title: title, subtitle: subtitle, source: source, tables: tables, notes: notes, metadata: metadata, charts: charts,
+            uncheckedStamp: stamp, design: self.metadata.first { $0.key == "Design" }?.value, rules: rules.inForce,
+            disclosure: protection?.checked.audit?.summary)
     }
 
     /// A published cell from an estimate: percentages scaled by 100, the marker when hidden or undefined,

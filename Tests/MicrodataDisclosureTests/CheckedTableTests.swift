@@ -4,19 +4,19 @@ import MicrodataWeighting
 import Testing
 @testable import MicrodataDisclosure
 
-/// The gate writers rely on: `CheckedTable` from a weighting `ResultTable`, and the explicit bypass.
+/// The gate writers rely on: `CheckedTable` from a weighting `EstimateTable`, and the explicit bypass.
 struct CheckedTableTests {
-    func result() -> ResultTable {
-        ResultTable(
+    func result() -> EstimateTable {
+        EstimateTable(
             byVariables: ["region"],
             cells: [
-                ResultCell(
+                CellEstimate(
                     byValues: ["North"], statistic: "mean", variable: "income", estimate: 500, standardError: 20,
                     ciLow: 460, ciHigh: 540, degreesOfFreedom: 30, unweightedCount: 120, weightedCount: 5_000),
-                ResultCell(
+                CellEstimate(
                     byValues: ["South"], statistic: "mean", variable: "income", estimate: 450, standardError: 60,
                     ciLow: 330, ciHigh: 570, degreesOfFreedom: 30, unweightedCount: 8, weightedCount: 10),
-                ResultCell(
+                CellEstimate(
                     byValues: ["East"], statistic: "mean", variable: "income", estimate: 400, standardError: 100,
                     ciLow: 200, ciHigh: 600, degreesOfFreedom: 30, unweightedCount: 15, weightedCount: 900),
             ])
