@@ -3,8 +3,8 @@ extension PublishedTable {
     public static let gridColumns = ["row", "column", "estimate", "se", "ci_low", "ci_high", "n", "flag", "status"]
 
     /// The tidy form: ``records`` when set, else one record per grid cell. A marked cell has its marker as the
-    /// estimate and as the flag and no other number; `status` is `suppressed`, `not-available`, `review`,
-    /// `published`, or `not-checked` when `checked` is false.
+    /// estimate and as the flag and no other number; `status` is `suppressed`, `not-available`, `withheld-unreliable`,
+    /// `review:<reason>`, `published`, or `not-checked` when `checked` is false.
     public func tidy(checked: Bool = true) -> PublishedRecords {
         if let records { return records }
         var out: [[TableValue]] = []
@@ -22,7 +22,7 @@ extension PublishedTable {
                 case .suppressed?: "suppressed"
                 case .notAvailable?: "not-available"
                 case .unreliable?: "withheld-unreliable"
-                case nil: checked ? (cell.review == nil ? "published" : "review") : "not-checked"
+                case nil: checked ? cell.review.map { "review:" + $0 } ?? "published" : "not-checked"
                 }
                 out.append(values + [.text(status)])
             }

@@ -1,6 +1,7 @@
 import Foundation
 import MicrodataTestSupport
 import MicrodataWeighting
+import MicrodataWrite
 import Testing
 @testable import MicrodataDisclosure
 
@@ -47,14 +48,16 @@ struct CheckedTableTests {
             "South", "mean", "income", "", "450", "60", "330", "570", "", "30", "8", "10", "acceptable", "*",
             "not-checked",
         ])
-        #expect(table.csv().hasPrefix("region,statistic,variable,level,"))
-        #expect(table.csvRecords[0].last == "controlled" && table.csvRecords[2].last == "no")
+        let csv = table.publication(title: "t", source: "s", version: "v").csv()
+        #expect(csv.hasPrefix("region,statistic,variable,level,"))
+        let lines = csv.split(separator: "\n")
+        #expect(lines[0].hasSuffix(",controlled") && lines[2].hasSuffix(",no"))
     }
 
     @Test func bypassIsStamped() {
         let table = CheckedTable.bypassingDisclosureControl(header: ["a", "n"], rows: [["x1", "3"]])
         #expect(table.stamp == CheckedTable.bypassStamp)
         #expect(table.audit == nil)
-        #expect(table.csv() == "a,n,controlled\nx1,3,no\n")
+        #expect(table.publication(title: "t", source: "s", version: "v").csv() == "a,n,controlled\nx1,3,no\n")
     }
 }
