@@ -47,12 +47,20 @@ public struct CheckedEstimates: Sendable {
         notes: [String] = []
     ) -> Publication {
         let by = estimates.byVariables
-        let variables = by.map { codebook?.variable(named: $0) }
-        let labelled = variables.map { $0?.categories.contains { $0.label != nil } ?? false }
-        // Rows in codebook order of their by-values (codes the codebook does not list keep their order, after).
+        // Labelled key columns: each by-variable, and the level of a categorical (labelled by the analysis variable).
+        let levelColumn = records.columns.firstIndex(of: "level")
+        let analysed = estimates.cells.first { $0.level != nil }.flatMap { codebook?.variable(named: $0.variable) }
+        let keyed: [(column: Int, variable: Variable?)] = by.indices.map { ($0, codebook?.variable(named: by[$0])) }
+            + (levelColumn.map { [($0, analysed)] } ?? [])
+        let labelled = keyed.map { $0.variable?.categories.contains { $0.label != nil } ?? false }
+        func label(_ k: Int, _ code: TableValue) -> String? {
+            guard labelled[k], case .text(let text) = code else { return nil }
+            return keyed[k].variable?.category(for: text)?.label
+        }
+        // Rows in codebook order of their by-values and level (codes the codebook does not list keep their order, after).
         func rank(_ row: [TableValue]) -> [Int] {
-            by.indices.map { d in
-                guard let v = variables[d], case .text(let code) = row[d], let c = v.category(for: code),
+            keyed.map { key in
+                guard let v = key.variable, case .text(let code) = row[key.column], let c = v.category(for: code),
                     let k = v.categories.firstIndex(of: c)
                 else { return Int.max }
                 return k
@@ -62,30 +70,32 @@ public struct CheckedEstimates: Sendable {
             let (ra, rb) = (rank(records.rows[a]), rank(records.rows[b]))
             return ra == rb ? a < b : ra.lexicographicallyPrecedes(rb)
         }
+        let labelAfter = Dictionary(uniqueKeysWithValues: keyed.enumerated().map { ($1.column, $0) })
         var columns: [String] = []
-        for (d, name) in by.enumerated() { columns += labelled[d] ? [name, name + "_label"] : [name] }
-        columns += records.columns.dropFirst(by.count)
+        for (c, name) in records.columns.enumerated() {
+            columns.append(name)
+            if let k = labelAfter[c], labelled[k] { columns.append(name + "_label") }
+        }
         var rows: [[TableValue]] = []
         var grid: [PublishedRow] = []
         for i in order {
-            let row = records.rows[i]
             var values: [TableValue] = []
             var shown: [String] = []
-            for d in by.indices {
-                values.append(row[d])
-                let label = labelled[d] ? variables[d]?.category(for: row[d].field)?.label : nil
-                if labelled[d] { values.append(label.map(TableValue.text) ?? .missing) }
-                shown.append(showCodes ? row[d].field : label ?? row[d].field)
+            for (c, value) in records.rows[i].enumerated() {
+                values.append(value)
+                guard let k = labelAfter[c] else { continue }
+                let text = label(k, value)
+                if labelled[k] { values.append(text.map(TableValue.text) ?? .missing) }
+                if value != .missing { shown.append(showCodes ? value.field : text ?? value.field) }
             }
-            values += row.dropFirst(by.count)
             rows.append(values)
-            let level = records.value(i, "level").map(\.field) ?? ""
-            grid.append(PublishedRow(label: (shown + (level.isEmpty ? [] : [level])).joined(separator: " / "), cells: [cell(i)]))
+            grid.append(PublishedRow(label: shown.joined(separator: " / "), cells: [cell(i)]))
         }
         let first = estimates.cells.first
         let statistic = first.map { "\($0.statistic) of \($0.variable)" } ?? "estimate"
         let table = PublishedTable(
-            id: "estimates", title: title, unit: estimates.designLine,
+            id: "estimates", title: statistic.prefix(1).uppercased() + statistic.dropFirst()
+                + (by.isEmpty ? "" : " by " + by.joined(separator: ", ")), unit: estimates.designLine,
             rowHeading: (by + (estimates.cells.contains { $0.level != nil } ? ["level"] : [])).joined(separator: " / "),
             columns: [statistic], rows: grid, decimals: 3,
             records: PublishedRecords(columns: columns, rows: rows), showsCodes: showCodes)

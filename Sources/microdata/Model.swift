@@ -46,7 +46,7 @@ struct Model: ParsableCommand {
         guard let glmFamily = GLMFamily(name: family) else {
             throw ValidationError("--family must be gaussian, binomial or poisson")
         }
-        guard let outputFormat = ModelReport.Format(rawValue: format) else {
+        guard let outputFormat = OutputFormat(rawValue: format), [.csv, .json, .markdown, .text].contains(outputFormat) else {
             throw ValidationError("--format must be csv, json, markdown or text")
         }
         let parsed: Formula
@@ -76,13 +76,12 @@ struct Model: ParsableCommand {
                                              overrides: rules.map { URL(fileURLWithPath: $0) })
             checks = ModelChecks(threshold: r.threshold, minimumResidualDegreesOfFreedom: r.minimumResidualDegreesOfFreedom)
         }
-        let text = ModelReport.render(
-            groups, byVariables: by.map { [$0] } ?? [], format: outputFormat, exponentiate: exponentiate,
-            checks: checks, stamp: checks == nil ? CheckedTable.bypassStamp : nil)
+        let publication = ModelReport.publication(
+            groups, byVariables: by.map { [$0] } ?? [], exponentiate: exponentiate, checks: checks,
+            stamp: checks == nil ? CheckedTable.bypassStamp : nil, source: URL(fileURLWithPath: data).lastPathComponent,
+            formula: formula, version: buildVersion)
         if let audit, checks != nil {
-            try OutputFile.write(ModelReport.render(
-                groups, byVariables: by.map { [$0] } ?? [], format: .json, exponentiate: false, checks: checks,
-                stamp: nil), to: audit)
+            try OutputFile.write(ModelReport.auditJSON(groups, byVariables: by.map { [$0] } ?? [], checks: checks), to: audit)
         }
         if let checks, let failure = groups.lazy.compactMap({ checks.failure($0.model) }).first {
             if let output { OutputTarget.removeStaleFile(output) }
@@ -90,6 +89,6 @@ struct Model: ParsableCommand {
             throw ExitCode.needsReview
         }
         if checks == nil { FileHandle.standardError.write(Data("warning: \(CheckedTable.bypassStamp)\n".utf8)) }
-        try OutputFile.write(text, to: output)
+        try OutputFile.write(try publication.rendered(as: outputFormat), to: output)
     }
 }
