@@ -75,7 +75,7 @@ struct Tabulate: ParsableCommand {
     @Flag(help: "Normal instead of t intervals.") var normal = false
     @Flag(help: "Design effect against SRS without replacement.") var deff = false
     @Flag(name: .customLong("deff-replace"), help: "Design effect against SRS with replacement.") var deffReplace = false
-    @Option(help: "csv, json, markdown or text.") var format: String = "csv"
+    @Option(help: "csv, json, markdown, text, html or xlsx (with --output).") var format: String = "csv"
     @Flag(help: "Show codes instead of the codebook's value labels for --by levels (CSV and JSON keep both).")
     var codes = false
     @Option(help: "Output file (default: standard output).") var output: String?
@@ -221,13 +221,11 @@ struct Tabulate: ParsableCommand {
         let publication = checked.publication(
             title: "Estimates from \(source)", source: source, version: buildVersion, codebook: codebook,
             showCodes: showCodes)
-        var text = try publication.rendered(as: format)
-        if let perturbation { text = perturbation.annotate(text, format: format) }
         FileHandle.standardError.write(Data((table.designLine + "\n").utf8))
         if let summary = checked.audit?.summary {
             FileHandle.standardError.write(Data("disclosure: \(summary)\nrules in force: \(checked.audit?.rules.inForce ?? "")\n".utf8))
         }
-        try OutputFile.write(text, to: output)
+        try publication.write(format: format, to: output) { perturbation?.annotate($0, format: format) ?? $0 }
     }
 
     /// The calibration distance and bounds of `--calfun` and `--bounds`.
@@ -328,9 +326,10 @@ struct Tabulate: ParsableCommand {
             throw ValidationError("--ci must be logit, xlogit, likelihood, asin, beta, mean or wilson")
         }
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
-        guard let fmt = OutputFormat(rawValue: format.lowercased()), [.csv, .json, .markdown, .text].contains(fmt) else {
-            throw ValidationError("--format must be csv, json, markdown or text")
+        guard let fmt = OutputFormat(rawValue: format.lowercased()) else {
+            throw ValidationError("--format must be csv, json, markdown, text, html or xlsx")
         }
+        if fmt == .xlsx && output == nil { throw ValidationError("--format xlsx needs --output FILE") }
         var options = EstimationOptions(
             by: commaList(by), deff: deffReplace ? .replace : (deff ? .withoutReplacement : nil), level: level,
             ciMethod: method, useT: !normal, degreesOfFreedom: df, quantileRule: qrule,

@@ -45,6 +45,21 @@ import Testing
         #expect(json.stdout.contains(#""region_label" : "North""#))
     }
 
+    /// The same publication reaches the HTML and XLSX writers (XLSX needs a file).
+    @Test func htmlAndXLSXShowTheLabels() throws {
+        let (data, book) = try Self.files()
+        let base = ["tabulate", "--data", data, "--codebook", book, "--weight", "w", "--mean", "income", "--by", "region"]
+        let html = try CLIFailureTests.run(base + ["--format", "html"])
+        #expect(html.status == 0 && html.stdout.contains("<th scope=\"row\">South</th>"), "\(html.stdout)")
+        let noFile = try CLIFailureTests.run(base + ["--format", "xlsx"])
+        #expect(noFile.status == 2 && noFile.stderr.contains("--format xlsx needs --output"))
+        let url = try Fixtures.temporaryDirectory().appendingPathComponent("t.xlsx")
+        let xlsx = try CLIFailureTests.run(base + ["--format", "xlsx", "--output", url.path])
+        #expect(xlsx.status == 0, "\(xlsx.stderr)")
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/unzip") else { return }
+        #expect(try Fixtures.unzipped(url, members: ["xl/sharedStrings.xml"]).contains("South"))
+    }
+
     @Test func withoutACodebookTheCodesStandAlone() throws {
         let (data, _) = try Self.files()
         let r = try CLIFailureTests.run(["tabulate", "--data", data, "--weight", "w", "--mean", "income", "--by", "region"])
