@@ -2,15 +2,19 @@ extension PublishedTable {
     /// The columns of a grid table's tidy form.
     public static let gridColumns = ["row", "column", "estimate", "se", "ci_low", "ci_high", "n", "flag", "status"]
 
-    /// The tidy form: ``records`` when set, else one record per grid cell. A marked cell has its marker as the
+    /// The tidy form: ``records`` when set, else one record per grid cell: `row` and `column` (their codes, with
+    /// `row_label` and `column_label` beside them when the table has codes), then the numbers. A marked cell has its marker as the
     /// estimate and as the flag and no other number; `status` is `suppressed`, `not-available`, `withheld-unreliable`,
     /// `review:<reason>`, `published`, or `not-checked` when `checked` is false.
     public func tidy(checked: Bool = true) -> PublishedRecords {
         if let records { return records }
+        let rowCodes = rows.contains { $0.code != nil }
+        let codes = columnCodes.flatMap { $0.count == columns.count ? $0 : nil }
         var out: [[TableValue]] = []
         for row in rows {
-            for (column, cell) in zip(columns, row.cells) {
-                var values: [TableValue] = [.text(row.label), .text(column)]
+            for (j, (column, cell)) in zip(columns, row.cells).enumerated() {
+                var values: [TableValue] = rowCodes ? [.text(row.code ?? row.label), .text(row.label)] : [.text(row.label)]
+                values += codes.map { [.text($0[j]), .text(column)] } ?? [.text(column)]
                 if let marker = cell.marker {
                     values += [.marker(marker.rawValue), .missing, .missing, .missing, .missing, .marker(marker.rawValue)]
                 } else {
@@ -27,7 +31,8 @@ extension PublishedTable {
                 out.append(values + [.text(status)])
             }
         }
-        return PublishedRecords(columns: Self.gridColumns, rows: out)
+        let keys = ["row"] + (rowCodes ? ["row_label"] : []) + ["column"] + (codes == nil ? [] : ["column_label"])
+        return PublishedRecords(columns: keys + Self.gridColumns.dropFirst(2), rows: out)
     }
 }
 

@@ -95,6 +95,8 @@ public struct PublishedTable: Sendable, Hashable, Codable {
     /// The table's name without its group (`outflow` for `outflow-men`): the `table` column of the tidy form;
     /// `nil` uses ``id``.
     public var name: String?
+    /// The columns' codes, kept beside their labels (``columns``) in the tidy form; `nil` when the labels are all.
+    public var columnCodes: [String]?
     /// The tidy form, when the table has more columns than its grid shows (a table of estimates with design
     /// effects, degrees of freedom and quality flags); `nil` derives it from the grid.
     public var records: PublishedRecords?
@@ -125,10 +127,13 @@ public struct PublishedTable: Sendable, Hashable, Codable {
 public struct PublishedRow: Sendable, Hashable, Codable {
     public var label: String
     public var cells: [PublishedCell]
+    /// The row's code (a class code, say), kept beside the label in the tidy form; `nil` when the label is all.
+    public var code: String?
 
-    package init(label: String, cells: [PublishedCell]) {
+    package init(label: String, code: String? = nil, cells: [PublishedCell]) {
         self.label = label
         self.cells = cells
+        self.code = code
     }
 }
 

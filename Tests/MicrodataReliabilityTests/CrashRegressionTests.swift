@@ -35,7 +35,7 @@ import Testing
         let csv = try String(contentsOf: dir.appendingPathComponent("mobility.csv"), encoding: .utf8)
         let rows = csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         // The group is its own column, first (issue 22); the table column names the table alone.
-        #expect(csv.hasPrefix("G,table,row,column,"), "\(csv.prefix(80))")
+        #expect(csv.hasPrefix("G,table,row,row_label,column,column_label,"), "\(csv.prefix(80))")
         let outflows = rows.filter { $0[1] == "outflow" }
         #expect(Set(outflows.map { String($0[0]) }).count == 5)
         let groups = Set(rows.map { String($0[0]) }.filter { !$0.isEmpty })

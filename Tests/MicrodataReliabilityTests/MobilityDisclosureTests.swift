@@ -76,14 +76,14 @@ import Testing
         let cells = [("A", 1, 1, 60)] + [2, 3].flatMap { o in [1, 2, 3].map { d in ("A", o, d, 40) } }
         let file = try Self.data(cells)
         let outputs = try Self.outputs(["--data", file, "--origin", "O", "--destination", "D", "--weight", "w"])
-        let csv = outputs["csv"]!  // the last column is the status (issue 22)
-        #expect(csv.contains("counts,1,1,77.8"), "\(csv)")
-        #expect(csv.contains("counts,1,2,0,0,0,0,0,[r],review:zero\n"))
-        #expect(csv.contains("counts,1,3,0,0,0,0,0,[r],review:zero\n"))
-        #expect(csv.split(separator: "\n").contains { $0.hasPrefix("counts,1,1,") && $0.hasSuffix(",60,[r],review:class-disclosure") })
-        #expect(csv.split(separator: "\n").contains { $0.hasPrefix("outflow,1,1,100,") && $0.hasSuffix(",[r],review:class-disclosure") })
+        let csv = outputs["csv"]!  // row and column codes beside their labels, the status last (issue 22)
+        #expect(csv.contains("counts,1,1,1,1,77.8"), "\(csv)")
+        #expect(csv.contains("counts,1,1,2,2,0,0,0,0,0,[r],review:zero\n"))
+        #expect(csv.contains("counts,1,1,3,3,0,0,0,0,0,[r],review:zero\n"))
+        #expect(csv.split(separator: "\n").contains { $0.hasPrefix("counts,1,1,1,1,") && $0.hasSuffix(",60,[r],review:class-disclosure") })
+        #expect(csv.split(separator: "\n").contains { $0.hasPrefix("outflow,1,1,1,1,100,") && $0.hasSuffix(",[r],review:class-disclosure") })
         // A row that is not a class disclosure is not flagged.
-        #expect(csv.split(separator: "\n").contains { $0.hasPrefix("outflow,2,1,") && $0.hasSuffix(",40,,published") })
+        #expect(csv.split(separator: "\n").contains { $0.hasPrefix("outflow,2,2,1,1,") && $0.hasSuffix(",40,,published") })
         let json = outputs["json"]!
         #expect(json.contains(#""status" : "review:class-disclosure""#))
         #expect(json.contains(#""status" : "review:zero""#))
