@@ -2,15 +2,16 @@ import Foundation
 import MicrodataCodebook
 
 extension Publication {
-    /// Plain text for a terminal: the title, the stamp, each table as aligned columns, the metadata and the
-    /// notes. Labels are stripped of terminal control sequences.
+    /// Plain text for a terminal: the title, the stamp, each table with its title and unit as aligned columns,
+    /// the source, the metadata and the notes. Labels are stripped of terminal control sequences.
     public func text() -> String {
         var lines = [title]
         if let uncheckedStamp { lines.append(uncheckedStamp) }
         if let subtitle { lines.append(subtitle) }
         for table in tables {
             lines.append("")
-            if tables.count > 1 || table.records == nil { lines.append(table.title) }
+            lines.append(table.title)
+            if !table.unit.isEmpty { lines.append(table.unit) }
             let form: PublishedRecords
             if let records = table.displayRecords {
                 form = records
@@ -24,6 +25,8 @@ extension Publication {
         lines.append("")
         lines.append("Source: \(source)")
         for item in metadata { lines.append("\(item.key): \(item.value)") }
+        lines.append("")
+        for (i, note) in (notes + Publication.markerNotes).enumerated() { lines.append("\(i + 1). \(note)") }
         return lines.map(LabelText.terminalSafe).joined(separator: "\n") + "\n"
     }
 }
