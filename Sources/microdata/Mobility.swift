@@ -154,6 +154,7 @@ struct MobilityRequest {
             ? nil : estimator.requiredVariables + missingCodes.codes.keys.filter { !required.contains($0.lowercased()) }
         options.variables = try linking?.variables(needed) ?? needed
         options.maxLineLength = Limits.maxLineLength
+        options.readNumbers(of: design)
         let read = PrefetchingSource(try DataReader.open(data: data, codebook: book, options: options))
         let (joined, linkLog) = try linking?.join(read) ?? (read, nil)
         var source = try MissingCodeFilter.reading(
