@@ -83,6 +83,11 @@ struct LinkOptions: ParsableArguments {
 
     /// Opens a data file with its codebook: the one given, else FILE-stem.xml beside it, else its own metadata.
     static func openData(_ file: String, codebook: String?) throws -> any BatchSource {
+        try openDataWithCodebook(file, codebook: codebook).source
+    }
+
+    /// ``openData(_:codebook:)`` with the codebook used (`nil` for delimited text read without one).
+    static func openDataWithCodebook(_ file: String, codebook: String?) throws -> (source: any BatchSource, codebook: Codebook?) {
         let url = URL(fileURLWithPath: file)
         var book = codebook
         if book == nil {
@@ -91,8 +96,7 @@ struct LinkOptions: ParsableArguments {
             let beside = base.deletingPathExtension().appendingPathExtension("xml").path
             if FileManager.default.fileExists(atPath: beside) && !StatFile.isStatFile(url) { book = beside }
         }
-        return try DataReader.open(
-            data: url, codebook: try CodebookSource.forData(codebook: book, data: url),
-            options: ReadOptions(maxLineLength: Limits.maxLineLength))
+        let loaded = try CodebookSource.forData(codebook: book, data: url)
+        return (try DataReader.open(data: url, codebook: loaded, options: ReadOptions(maxLineLength: Limits.maxLineLength)), loaded)
     }
 }

@@ -1,0 +1,363 @@
+import CReadStat
+import Foundation
+import MicrodataCodebook
+
+/// Writes batches as a Stata (.dta, format 118, UTF-8) or SPSS (.sav) file through ReadStat's writer, with
+/// each column's codebook metadata: the variable label, value labels and missing-value declarations.
+///
+/// The bytes go to a sink (an `OutputFile`, so the target is written whole or not at all). ReadStat writes the
+/// row count and the string widths in the header, so the rows are held in memory until ``write(_:variables:to:)``.
+///
+/// Missing values:
+/// - `.sav`: declared codes (up to three values, or one range and one value) are SPSS user-missing values and the
+///   values are written as they are; a value missing in the data (`NaN`, `nil`) is system-missing.
+/// - `.dta`: Stata has no user-missing codes. Each declared missing code present in the data or labelled is
+///   written as an extended missing value `.a`, `.b`, … (in the order of declaration) carrying the code's label;
+///   codes beyond 26, and values in a declared range that are not listed codes, become `.`.
+public struct StatFileWriter {
+    /// The file format written.
+    public enum Format: String, Sendable, Hashable, CaseIterable {
+        case dta, sav
+    }
+
+    public let format: Format
+    /// The file label (Stata's data label, SPSS's file label).
+    public var fileLabel: String?
+
+    public init(format: Format, fileLabel: String? = nil) {
+        self.format = format
+        self.fileLabel = fileLabel
+    }
+
+    /// Writes `batches` (same columns in each) with `variables[name]` (matched case-insensitively) describing
+    /// the column of that name; a column without a variable gets no labels.
+    ///
+    /// - Returns: Warnings about metadata the format cannot hold (labels shortened, text value labels in Stata, …).
+    /// - Throws: ``StatFileWriteError`` naming the variable (an invalid name, a string too wide), or the sink's error.
+    public func write(_ batches: [Batch], variables: [String: Variable], to sink: (UnsafeRawBufferPointer) throws -> Void)
+        throws -> [String]
+    {
+        let columns = batches.first?.columns.map(\.name) ?? []
+        let rowCount = batches.reduce(0) { $0 + $1.rowCount }
+        let lower = Dictionary(variables.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+        var plans: [ColumnPlan] = []
+        var warnings: [String] = []
+        for (k, name) in columns.enumerated() {
+            let variable = variables[name] ?? lower[name.lowercased()]
+            plans.append(try ColumnPlan(name: name, column: batches.map { $0.columns[k] }, variable: variable,
+                                        format: format, warnings: &warnings))
+        }
+        try withoutActuallyEscaping(sink) { sink in
+            try write(plans, batches: batches, rowCount: rowCount, box: SinkBox(sink))
+        }
+        return warnings
+    }
+
+    private func write(_ plans: [ColumnPlan], batches: [Batch], rowCount: Int, box: SinkBox) throws {
+        guard let writer = readstat_writer_init() else { throw StatFileWriteError("ReadStat could not start a writer") }
+        defer { readstat_writer_free(writer) }
+        try check(readstat_set_data_writer(writer, statWriteBytes), variable: nil)
+        if let fileLabel { try check(readstat_writer_set_file_label(writer, Self.prefix(fileLabel, bytes: 80)), variable: nil) }
+        if format == .sav { try check(readstat_writer_set_compression(writer, READSTAT_COMPRESS_ROWS), variable: nil) }
+        var handles: [UnsafeMutablePointer<readstat_variable_t>] = []
+        for plan in plans {
+            handles.append(try plan.declare(in: writer, format: format))
+        }
+        let context = Unmanaged.passUnretained(box).toOpaque()
+        try withExtendedLifetime(box) {
+            switch format {
+            case .dta:
+                try check(readstat_writer_set_file_format_version(writer, 118), variable: nil)
+                try check(readstat_begin_writing_dta(writer, context, rowCount), variable: nil)
+            case .sav:
+                try check(readstat_begin_writing_sav(writer, context, rowCount), variable: nil)
+            }
+            for (plan, handle) in zip(plans, handles) {
+                try check(readstat_validate_variable(writer, handle), variable: plan.name)
+            }
+            try check(readstat_validate_metadata(writer), variable: nil)
+            for batch in batches {
+                for row in 0..<batch.rowCount {
+                    try check(readstat_begin_row(writer), variable: nil, box: box)
+                    for (k, plan) in plans.enumerated() {
+                        try check(plan.insert(batch.columns[k], row: row, writer: writer, handle: handles[k]),
+                                  variable: plan.name, box: box)
+                    }
+                    try check(readstat_end_row(writer), variable: nil, box: box)
+                }
+            }
+            try check(readstat_end_writing(writer), variable: nil, box: box)
+        }
+    }
+
+    private func check(_ status: readstat_error_t, variable: String?, box: SinkBox? = nil) throws {
+        if let error = box?.error { throw error }
+        guard status != READSTAT_OK else { return }
+        throw StatFileWriteError(String(cString: readstat_error_message(status)), variable: variable, format: format)
+    }
+
+    /// The longest prefix of `text` of at most `bytes` UTF-8 bytes that ends on a character boundary.
+    static func prefix(_ text: String, bytes: Int) -> String {
+        if text.utf8.count <= bytes { return text }
+        var out = ""
+        var used = 0
+        for c in text {
+            let n = String(c).utf8.count
+            if used + n > bytes { break }
+            out.append(c)
+            used += n
+        }
+        return out
+    }
+}
+
+/// An error writing a .dta or .sav file.
+public struct StatFileWriteError: Error, Hashable, CustomStringConvertible {
+    public var message: String
+    /// The variable concerned, if any.
+    public var variable: String?
+    public var format: StatFileWriter.Format?
+
+    public init(_ message: String, variable: String? = nil, format: StatFileWriter.Format? = nil) {
+        self.message = message
+        self.variable = variable
+        self.format = format
+    }
+
+    public var description: String {
+        (format.map { "writing .\($0.rawValue): " } ?? "") + (variable.map { "variable \($0): " } ?? "") + message
+    }
+}
+
+/// The C data writer's context: the sink, and the first error it threw.
+private final class SinkBox {
+    let sink: (UnsafeRawBufferPointer) throws -> Void
+    var error: (any Error)?
+
+    init(_ sink: @escaping (UnsafeRawBufferPointer) throws -> Void) { self.sink = sink }
+}
+
+private let statWriteBytes: readstat_data_writer = { data, length, ctx in
+    let box = Unmanaged<SinkBox>.fromOpaque(ctx!).takeUnretainedValue()
+    if box.error != nil { return -1 }
+    do {
+        try box.sink(UnsafeRawBufferPointer(start: data, count: length))
+        return length
+    } catch {
+        box.error = error
+        return -1
+    }
+}
+
+/// How one column is declared and written: its ReadStat type and width, labels and missing codes.
+struct ColumnPlan {
+    let name: String
+    let format: StatFileWriter.Format
+    let isText: Bool
+    let type: readstat_type_t
+    let width: Int
+    let variable: Variable?
+    /// .dta: declared missing codes → extended missing tag (`a`…`z`).
+    var tags: [Double: CChar] = [:]
+    /// .dta: the declared missing ranges, whose unlisted values become `.`.
+    var missingRanges: [ValueRange] = []
+    var missingCodes: Set<Double> = []
+    /// .sav: the decimals of the display format.
+    var decimals = 0
+
+    init(name: String, column parts: [Column], variable: Variable?, format: StatFileWriter.Format,
+         warnings: inout [String]) throws
+    {
+        self.name = name
+        self.format = format
+        self.variable = variable
+        isText = parts.contains { if case .text = $0.storage { return true } else { return false } }
+        if isText {
+            var widest = 1
+            for part in parts {
+                for row in 0..<part.count { widest = max(widest, part.text(at: row)?.utf8.count ?? 0) }
+            }
+            let limit = format == .dta ? 2045 : 32767
+            guard widest <= limit else {
+                throw StatFileWriteError("a value is \(widest) bytes long; .\(format.rawValue) text holds at most \(limit)",
+                                         variable: name, format: format)
+            }
+            type = READSTAT_TYPE_STRING
+            width = widest
+            if format == .dta, let v = variable, v.categories.contains(where: { $0.label != nil }) || !v.missingValues.isEmpty {
+                warnings.append("\(name): Stata holds no value labels or missing codes for text; they are not written")
+            }
+            return
+        }
+        width = 0
+        if let v = variable {
+            missingCodes = Set(v.missingValues.values.compactMap { Double($0) })
+            missingRanges = v.missingValues.ranges
+        }
+        if format == .dta, let v = variable {
+            // Tags for the listed codes, in order of declaration, then labelled codes inside a range.
+            var order: [Double] = []
+            for x in v.missingValues.values.compactMap({ Double($0) }) where !order.contains(x) { order.append(x) }
+            for c in v.categories {
+                if let x = Double(c.value), !order.contains(x), v.isMissing(x) { order.append(x) }
+            }
+            for (k, x) in order.enumerated() where k < 26 { tags[x] = CChar(UInt8(ascii: "a") + UInt8(k)) }
+            if order.count > 26 {
+                warnings.append("\(name): \(order.count) missing codes; Stata has 26 extended missing values, so "
+                                + "codes after the 26th are written as .")
+            }
+        }
+        // The narrowest Stata type that holds every valid value exactly (SPSS stores doubles whatever the type).
+        var low = Double.infinity, high = -Double.infinity, whole = true, places = 0
+        for part in parts {
+            for x in part.doubles where !x.isNaN && (format == .sav || !Self.isMissing(x, codes: missingCodes, ranges: missingRanges)) {
+                low = min(low, x)
+                high = max(high, x)
+                if x != x.rounded() {
+                    whole = false
+                    places = max(places, Self.decimalPlaces(x))
+                }
+            }
+        }
+        decimals = places
+        if format == .dta && whole && low >= -127 && high <= 100 {
+            type = READSTAT_TYPE_INT8
+        } else if format == .dta && whole && low >= -32767 && high <= 32740 {
+            type = READSTAT_TYPE_INT16
+        } else if format == .dta && whole && low >= -2_147_483_647 && high <= 2_147_483_620 {
+            type = READSTAT_TYPE_INT32
+        } else {
+            type = READSTAT_TYPE_DOUBLE
+        }
+        if case .integer(let v, _) = parts.first?.storage, v.contains(where: { $0.magnitude > 1 << 53 }) {
+            warnings.append("\(name): whole numbers beyond 2^53 cannot be held exactly by a .\(format.rawValue) number")
+        }
+    }
+
+    static func isMissing(_ x: Double, codes: Set<Double>, ranges: [ValueRange]) -> Bool {
+        codes.contains(x) || ranges.contains { $0.contains(x) }
+    }
+
+    /// Digits after the point needed to show `x` (at most 6).
+    static func decimalPlaces(_ x: Double) -> Int {
+        var scaled = x
+        for d in 1...6 {
+            scaled *= 10
+            if abs(scaled - scaled.rounded()) < 1e-9 * max(1, abs(scaled)) { return d }
+        }
+        return 6
+    }
+
+    /// Declares the variable, its label, value labels and missing values.
+    func declare(in writer: UnsafeMutablePointer<readstat_writer_t>, format: StatFileWriter.Format) throws -> UnsafeMutablePointer<readstat_variable_t> {
+        guard let handle = readstat_add_variable(writer, name, type, width) else {
+            throw StatFileWriteError("ReadStat could not add the variable", variable: name, format: format)
+        }
+        let h = handle
+        if let label = variable?.label {
+            readstat_variable_set_label(handle, StatFileWriter.prefix(label, bytes: format == .dta ? 80 : 255))
+        }
+        if format == .sav {
+            readstat_variable_set_format(handle, isText ? "A\(width)" : "F\(max(8, decimals + 3)).\(decimals)")
+            readstat_variable_set_measure(handle, measure)
+        }
+        guard let variable else { return h }
+        if format == .sav {
+            try declareSPSSMissing(handle)
+        }
+        let labelled = variable.categories.filter { $0.label != nil }
+        guard !labelled.isEmpty else { return h }
+        if isText {
+            guard format == .sav else { return h }  // Stata has no value labels on text; warned by the caller.
+            let set = readstat_add_label_set(writer, READSTAT_TYPE_STRING, name)
+            for c in labelled { readstat_label_string_value(set, c.value, StatFileWriter.prefix(c.label!, bytes: 120)) }
+            readstat_variable_set_label_set(handle, set)
+            return h
+        }
+        let set = readstat_add_label_set(writer, format == .dta ? READSTAT_TYPE_INT32 : READSTAT_TYPE_DOUBLE, name)
+        for c in labelled {
+            let label = c.label!
+            if format == .sav {
+                guard let x = Double(c.value) else { continue }
+                readstat_label_double_value(set, x, StatFileWriter.prefix(label, bytes: 120))
+                continue
+            }
+            if c.value.count == 2, c.value.hasPrefix("."), let tag = c.value.utf8.last, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(tag) {
+                readstat_label_tagged_value(set, CChar(tag), label)
+            } else if let x = Double(c.value), let tag = tags[x] {
+                readstat_label_tagged_value(set, tag, label)
+            } else if let x = Double(c.value), x == x.rounded(), abs(x) <= 2_147_483_620 {
+                readstat_label_int32_value(set, Int32(x), label)
+            }
+        }
+        readstat_variable_set_label_set(handle, set)
+        return h
+    }
+
+    var measure: readstat_measure_t {
+        switch variable?.nature {
+        case "nominal": return READSTAT_MEASURE_NOMINAL
+        case "ordinal": return READSTAT_MEASURE_ORDINAL
+        case "interval", "ratio": return READSTAT_MEASURE_SCALE
+        default:
+            if isText || !(variable?.categories.isEmpty ?? true) { return READSTAT_MEASURE_NOMINAL }
+            return READSTAT_MEASURE_SCALE
+        }
+    }
+
+    /// SPSS holds three discrete missing values, or one range and one value.
+    func declareSPSSMissing(_ handle: UnsafeMutablePointer<readstat_variable_t>) throws {
+        guard let v = variable else { return }
+        if isText {
+            for s in v.missingValues.values.prefix(3) where s.utf8.count <= 8 {
+                readstat_variable_add_missing_string_value(handle, s)
+            }
+            return
+        }
+        var codes: [Double] = []
+        for x in v.missingValues.values.compactMap({ Double($0) }) where !codes.contains(x) { codes.append(x) }
+        let ranges = v.missingValues.ranges
+        codes.removeAll { x in ranges.contains { $0.contains(x) } }
+        if let r = ranges.first {
+            readstat_variable_add_missing_double_range(handle, r.min ?? -Double.greatestFiniteMagnitude,
+                                                       r.max ?? Double.greatestFiniteMagnitude)
+            if let x = codes.first { readstat_variable_add_missing_double_value(handle, x) }
+        } else if codes.count <= 3 {
+            for x in codes { readstat_variable_add_missing_double_value(handle, x) }
+        } else {
+            // More than three codes: one range over them when no valid labelled value lies inside it.
+            let lo = codes.min()!, hi = codes.max()!
+            let inside = v.categories.contains { c in
+                guard let x = Double(c.value) else { return false }
+                return x >= lo && x <= hi && !codes.contains(x)
+            }
+            if inside {
+                for x in codes.prefix(3) { readstat_variable_add_missing_double_value(handle, x) }
+            } else {
+                readstat_variable_add_missing_double_range(handle, lo, hi)
+            }
+        }
+    }
+
+    /// Writes the value at `row`.
+    func insert(_ column: Column, row: Int, writer: UnsafeMutablePointer<readstat_writer_t>, handle: UnsafeMutablePointer<readstat_variable_t>)
+        -> readstat_error_t
+    {
+        let h = UnsafePointer(handle)
+        if isText {
+            guard let s = column.text(at: row) else { return readstat_insert_missing_value(writer, h) }
+            return readstat_insert_string_value(writer, h, s)
+        }
+        guard let x = column.double(at: row) else { return readstat_insert_missing_value(writer, h) }
+        if format == .dta, Self.isMissing(x, codes: missingCodes, ranges: missingRanges) {
+            if let tag = tags[x] { return readstat_insert_tagged_missing_value(writer, h, tag) }
+            return readstat_insert_missing_value(writer, h)
+        }
+        switch type {
+        case READSTAT_TYPE_INT8: return readstat_insert_int8_value(writer, h, Int8(x))
+        case READSTAT_TYPE_INT16: return readstat_insert_int16_value(writer, h, Int16(x))
+        case READSTAT_TYPE_INT32: return readstat_insert_int32_value(writer, h, Int32(x))
+        default: return readstat_insert_double_value(writer, h, x)
+        }
+    }
+}
