@@ -45,8 +45,9 @@ struct Link: ParsableCommand {
 
     func run() throws {
         guard !with.isEmpty else { throw ValidationError("give at least one --with file") }
-        try OutputTarget.check(outputs: [output, audit ?? output + ".link.json", codebookOut],
-                               inputs: [data, codebook] + with + withCodebook)
+        let books = [LinkOptions.codebookPath(for: data, given: codebook)]
+            + with.enumerated().map { LinkOptions.codebookPath(for: $1, given: $0 < withCodebook.count ? withCodebook[$0] : nil) }
+        try OutputTarget.check(outputs: [output, audit ?? output + ".link.json", codebookOut], inputs: [data] + with + books)
         guard withCodebook.count <= with.count else { throw ValidationError("more --with-codebook than --with files") }
         guard let how = JoinKind(rawValue: how) else { throw ValidationError("--how must be inner, left or full") }
         guard let duplicates = DuplicatePolicy(rawValue: duplicates) else {

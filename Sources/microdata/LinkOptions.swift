@@ -57,8 +57,9 @@ struct LinkOptions: ParsableArguments {
     /// The data files that `--join` reads (inputs an output must not overwrite), and the link audit written beside
     /// `output` when there are any.
     func files(output: String?) -> (inputs: [String], outputs: [String]) {
-        let inputs = join.compactMap { try? Self.parseJoin($0).file }
-        return (inputs, inputs.isEmpty ? [] : output.map { [$0 + ".link.json"] } ?? [])
+        let files = join.compactMap { try? Self.parseJoin($0).file }
+        let inputs = files + files.compactMap { Self.codebookPath(for: $0, given: nil) }
+        return (inputs, files.isEmpty ? [] : output.map { [$0 + ".link.json"] } ?? [])
     }
 
     /// `FILE:KEY[,KEY2][:inner|left]` as its parts.
@@ -86,17 +87,21 @@ struct LinkOptions: ParsableArguments {
         try openDataWithCodebook(file, codebook: codebook).source
     }
 
+    /// The codebook read with `file`: the one given, else FILE-stem.xml beside it when present (an input that no
+    /// output may overwrite).
+    static func codebookPath(for file: String, given: String?) -> String? {
+        if let given { return given }
+        var base = URL(fileURLWithPath: file)
+        if base.pathExtension == "gz" { base = base.deletingPathExtension() }
+        let beside = base.deletingPathExtension().appendingPathExtension("xml").path
+        let exists = FileManager.default.fileExists(atPath: beside) && !StatFile.isStatFile(URL(fileURLWithPath: file))
+        return exists ? beside : nil
+    }
+
     /// ``openData(_:codebook:)`` with the codebook used (`nil` for delimited text read without one).
     static func openDataWithCodebook(_ file: String, codebook: String?) throws -> (source: any BatchSource, codebook: Codebook?) {
         let url = URL(fileURLWithPath: file)
-        var book = codebook
-        if book == nil {
-            var base = url
-            if base.pathExtension == "gz" { base = base.deletingPathExtension() }
-            let beside = base.deletingPathExtension().appendingPathExtension("xml").path
-            if FileManager.default.fileExists(atPath: beside) && !StatFile.isStatFile(url) { book = beside }
-        }
-        let loaded = try CodebookSource.forData(codebook: book, data: url)
+        let loaded = try CodebookSource.forData(codebook: codebookPath(for: file, given: codebook), data: url)
         return (try DataReader.open(data: url, codebook: loaded, options: ReadOptions(maxLineLength: Limits.maxLineLength)), loaded)
     }
 }
