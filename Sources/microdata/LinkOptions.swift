@@ -36,9 +36,14 @@ struct LinkOptions: ParsableArguments {
 
     /// `source` joined with every `--join` file, and the log that receives the audit of each join.
     func join(_ source: any BatchSource) throws -> (any BatchSource, LinkAuditLog?) {
-        guard !join.isEmpty else { return (source, nil) }
+        try Self.join(join, source)
+    }
+
+    /// `source` joined with each `FILE:KEYS[:inner|left]` of `specs`, and the log of the joins (`nil` without any).
+    static func join(_ specs: [String], _ source: any BatchSource) throws -> (any BatchSource, LinkAuditLog?) {
+        guard !specs.isEmpty else { return (source, nil) }
         let log = LinkAuditLog()
-        return (try Linker.chain(left: source, steps: join.map(Self.openJoin), log: log), log)
+        return (try Linker.chain(left: source, steps: specs.map(Self.openJoin), log: log), log)
     }
 
     /// `batch` with the `--subpop` marker column (unchanged without `--subpop`).
@@ -48,7 +53,9 @@ struct LinkOptions: ParsableArguments {
     }
 
     /// After the pass: the audit summary on stderr and, with an output file, the audit JSON beside it.
-    func report(_ log: LinkAuditLog?, output: String?) throws {
+    func report(_ log: LinkAuditLog?, output: String?) throws { try Self.report(log, output: output) }
+
+    static func report(_ log: LinkAuditLog?, output: String?) throws {
         guard let log else { return }
         FileHandle.standardError.write(Data(log.audit.summary().map { $0 + "\n" }.joined().utf8))
         if let output { try Linker.writeAudit(log.audit, to: output + ".link.json") }
@@ -56,8 +63,10 @@ struct LinkOptions: ParsableArguments {
 
     /// The data files that `--join` reads (inputs an output must not overwrite), and the link audit written beside
     /// `output` when there are any.
-    func files(output: String?) -> (inputs: [String], outputs: [String]) {
-        let files = join.compactMap { try? Self.parseJoin($0).file }
+    func files(output: String?) -> (inputs: [String], outputs: [String]) { Self.files(join, output: output) }
+
+    static func files(_ specs: [String], output: String?) -> (inputs: [String], outputs: [String]) {
+        let files = specs.compactMap { try? Self.parseJoin($0).file }
         let inputs = files + files.compactMap { Self.codebookPath(for: $0, given: nil) }
         return (inputs, files.isEmpty ? [] : output.map { [$0 + ".link.json"] } ?? [])
     }

@@ -134,6 +134,28 @@ import Testing
         return out
     }
 
+    @Test func modelJoinEqualsRSvyglmOnTheMergedFiles() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let output = dir.appendingPathComponent("model.csv").path
+        let r = try CLIFailureTests.run([
+            "model", "--data", Self.example("was_r8_person.csv"), "--join", Self.example("was_r8_household.csv") + ":CASER8:inner",
+            "--weight", "R8XSHHWGT", "--strata", "STRATR8", "--psu", "PSUR8",
+            "--formula", "DVGRSPAYR8 ~ TOTWLTHR8 + factor(SEXR8)", "--no-disclosure-control", "--output", output,
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("1273 matched"), "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: output + ".link.json"))
+        let got = try DelimitedRecords(contentsOf: URL(fileURLWithPath: output)).records
+        let want = try DelimitedRecords(contentsOf: Fixtures.url("link/model_join_expected.csv")).records.dropFirst()
+        #expect(got.count == 4)
+        for w in want {
+            let g = try #require(got.first { $0.fields[0] == w.fields[0] }, "\(w.fields[0])").fields
+            for (a, b) in [(g[1], w.fields[1]), (g[2], w.fields[2])] {
+                #expect(abs(Double(a)! - Double(b)!) <= 1e-8 * abs(Double(b)!), "\(w.fields[0]): \(a) vs \(b)")
+            }
+        }
+    }
+
     // MARK: - Bad input (issue 14): each a clear error naming the file, and no output left behind.
 
     static func files(_ contents: [String: String]) throws -> URL {
