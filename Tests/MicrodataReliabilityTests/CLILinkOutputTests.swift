@@ -36,6 +36,22 @@ import Testing
             #expect(book.variable(named: "REGION_bcs70_age42")?.label == "Region at 42")
             #expect(book.variable(named: "REGION")?.label == "Region at age 10")
         }
+        // Read independently by R haven (see StatFileWriterTests for the R policy).
+        guard ProcessInfo.processInfo.environment["MICRODATA_SKIP_R_TESTS"] != "1" else { return }
+        let script = """
+            for (f in commandArgs(TRUE)) { d <- if (grepl("dta$", f)) haven::read_dta(f) else haven::read_sav(f)
+              cat(nrow(d), attr(d$REGION_bcs70_age42, "label"), names(attr(d$SEX, "labels")), sep = "|"); cat("\n") }
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["Rscript", "-e", script] + ["dta", "sav"].map { dir.appendingPathComponent("cohort.\($0)").path }
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "Rscript with haven is needed (or MICRODATA_SKIP_R_TESTS=1)")
+        #expect(text == "1067|Region at 42|Male|Female\n1067|Region at 42|Male|Female\n")
     }
 
     @Test func codebookOutDescribesTheLinkedCSVWithBothSidesLabels() throws {
