@@ -9,7 +9,7 @@ import MicrodataWrite
 #endif
 
 /// `microdata extract`: reads a data file through its codebook and writes the selected variables as CSV,
-/// TSV or JSON lines, with a summary of what was read on stderr.
+/// TSV, JSON lines, Stata (.dta) or SPSS (.sav), with a summary of what was read on stderr.
 struct Extract: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read a data file through its codebook and write the selected variables.",

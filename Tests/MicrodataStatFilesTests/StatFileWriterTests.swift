@@ -144,6 +144,24 @@ import Testing
         #expect(r["foreign.ID"] == "001|002|010|100")
     }
 
+    @Test func metadataTheFormatCannotHoldIsAWarning() throws {
+        var score = Variable(name: "SCORE", labels: [LocalizedText("Score")])
+        score.categories = [Category(value: "1.5", label: "Half"), Category(value: "2", label: "Two"),
+                            Category(value: "5", label: "Valid five")]
+        score.missingValues.values = ["-1", "-2", "-3", "-4", "7"]
+        var note = Variable(name: "NOTE", type: .character)
+        note.categories = [Category(value: "x", label: "Ex")]
+        let batch = Batch(columns: [Column(name: "SCORE", storage: .real([1.5, 2, -1])),
+                                    Column(name: "NOTE", storage: .text(["x", "y", nil]))], rowCount: 3)
+        var sink: [UInt8] = []
+        let dta = try StatFileWriter(format: .dta).write([batch], variables: ["SCORE": score, "NOTE": note]) { sink += $0 }
+        #expect(dta == ["SCORE: Stata labels whole numbers only; the labels of 1.5 are not written",
+                        "NOTE: Stata holds no value labels or missing codes for text; they are not written"])
+        let sav = try StatFileWriter(format: .sav).write([batch], variables: ["SCORE": score, "NOTE": note]) { sink += $0 }
+        // -4..7 would cover the labelled valid value 5: three codes are declared, the others reported.
+        #expect(sav == ["SCORE: SPSS declares three missing values, or one range and one value; -4, 7 not declared"])
+    }
+
     @Test func badNamesAndSinkFailuresAreTypedErrors() throws {
         let bad = Batch(columns: [Column(name: "my var", storage: .real([1]))], rowCount: 1)
         #expect {

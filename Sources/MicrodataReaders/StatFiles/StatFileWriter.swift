@@ -162,8 +162,12 @@ struct ColumnPlan {
     /// .dta: the declared missing ranges, whose unlisted values become `.`.
     var missingRanges: [ValueRange] = []
     var missingCodes: Set<Double> = []
-    /// .sav: the decimals of the display format.
+    /// .sav: the display format's width and decimals.
+    var displayWidth = 8
     var decimals = 0
+    /// .sav: the user-missing declaration (SPSS holds three values, or one range and one value).
+    var spssRange: (Double, Double)?
+    var spssValues: [Double] = []
 
     init(name: String, column parts: [Column], variable: Variable?, format: StatFileWriter.Format,
          warnings: inout [String]) throws
@@ -229,6 +233,22 @@ struct ColumnPlan {
         } else {
             type = READSTAT_TYPE_DOUBLE
         }
+        let magnitude = max(abs(low), abs(high))
+        let digits = magnitude.isFinite && magnitude >= 1 ? Int(log10(magnitude)) + 1 : 1
+        displayWidth = min(40, max(8, digits + 1 + (places > 0 ? places + 1 : 0)))
+        if let v = variable, format == .dta {
+            let unusable = v.categories.filter { c in
+                guard c.label != nil else { return false }
+                if c.value.count == 2, c.value.hasPrefix(".") { return false }
+                guard let x = Double(c.value) else { return true }
+                return tags[x] == nil && (x != x.rounded() || abs(x) > 2_147_483_620)
+            }
+            if !unusable.isEmpty {
+                warnings.append("\(name): Stata labels whole numbers only; the labels of "
+                                + unusable.map(\.value).joined(separator: ", ") + " are not written")
+            }
+        }
+        if let v = variable, format == .sav { planSPSSMissing(v, warnings: &warnings) }
         if case .integer(let v, _) = parts.first?.storage, v.contains(where: { $0.magnitude > 1 << 53 }) {
             warnings.append("\(name): whole numbers beyond 2^53 cannot be held exactly by a .\(format.rawValue) number")
         }
@@ -258,7 +278,7 @@ struct ColumnPlan {
             readstat_variable_set_label(handle, StatFileWriter.prefix(label, bytes: format == .dta ? 80 : 255))
         }
         if format == .sav {
-            readstat_variable_set_format(handle, isText ? "A\(width)" : "F\(max(8, decimals + 3)).\(decimals)")
+            readstat_variable_set_format(handle, isText ? "A\(width)" : "F\(displayWidth).\(decimals)")
             readstat_variable_set_measure(handle, measure)
         }
         guard let variable else { return h }
@@ -305,7 +325,44 @@ struct ColumnPlan {
         }
     }
 
-    /// SPSS holds three discrete missing values, or one range and one value.
+    /// The SPSS declaration of `v`'s numeric missing codes: its first range and one value outside it, or up to
+    /// three values; more values become one range over them when no valid labelled value lies inside.
+    mutating func planSPSSMissing(_ v: Variable, warnings: inout [String]) {
+        var codes: [Double] = []
+        for x in v.missingValues.values.compactMap({ Double($0) }) where !codes.contains(x) { codes.append(x) }
+        let ranges = v.missingValues.ranges
+        codes.removeAll { x in ranges.contains { $0.contains(x) } }
+        var dropped: [String] = []
+        if let r = ranges.first {
+            spssRange = (r.min ?? -Double.greatestFiniteMagnitude, r.max ?? Double.greatestFiniteMagnitude)
+            spssValues = Array(codes.prefix(1))
+            dropped = ranges.dropFirst().map { "\($0.min ?? -.infinity)..\($0.max ?? .infinity)" }
+                + codes.dropFirst().map { ColumnPlan.number($0) }
+        } else if codes.count <= 3 {
+            spssValues = codes
+        } else {
+            let lo = codes.min()!, hi = codes.max()!
+            let inside = v.categories.contains { c in
+                guard let x = Double(c.value) else { return false }
+                return x >= lo && x <= hi && !codes.contains(x)
+            }
+            if inside {
+                spssValues = Array(codes.prefix(3))
+                dropped = codes.dropFirst(3).map { ColumnPlan.number($0) }
+            } else {
+                spssRange = (lo, hi)
+            }
+        }
+        if !dropped.isEmpty {
+            warnings.append("\(name): SPSS declares three missing values, or one range and one value; "
+                            + dropped.joined(separator: ", ") + " not declared")
+        }
+    }
+
+    static func number(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
+    }
+
     func declareSPSSMissing(_ handle: UnsafeMutablePointer<readstat_variable_t>) throws {
         guard let v = variable else { return }
         if isText {
@@ -314,29 +371,8 @@ struct ColumnPlan {
             }
             return
         }
-        var codes: [Double] = []
-        for x in v.missingValues.values.compactMap({ Double($0) }) where !codes.contains(x) { codes.append(x) }
-        let ranges = v.missingValues.ranges
-        codes.removeAll { x in ranges.contains { $0.contains(x) } }
-        if let r = ranges.first {
-            readstat_variable_add_missing_double_range(handle, r.min ?? -Double.greatestFiniteMagnitude,
-                                                       r.max ?? Double.greatestFiniteMagnitude)
-            if let x = codes.first { readstat_variable_add_missing_double_value(handle, x) }
-        } else if codes.count <= 3 {
-            for x in codes { readstat_variable_add_missing_double_value(handle, x) }
-        } else {
-            // More than three codes: one range over them when no valid labelled value lies inside it.
-            let lo = codes.min()!, hi = codes.max()!
-            let inside = v.categories.contains { c in
-                guard let x = Double(c.value) else { return false }
-                return x >= lo && x <= hi && !codes.contains(x)
-            }
-            if inside {
-                for x in codes.prefix(3) { readstat_variable_add_missing_double_value(handle, x) }
-            } else {
-                readstat_variable_add_missing_double_range(handle, lo, hi)
-            }
-        }
+        if let (lo, hi) = spssRange { readstat_variable_add_missing_double_range(handle, lo, hi) }
+        for x in spssValues { readstat_variable_add_missing_double_value(handle, x) }
     }
 
     /// Writes the value at `row`.
