@@ -54,6 +54,26 @@ import Testing
         #expect(text == "1067|Region at 42|Male|Female\n1067|Region at 42|Male|Female\n")
     }
 
+    @Test func stataAndSPSSSweepsLinkAsTheirCSVsDo() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let birth = dir.appendingPathComponent("birth.dta").path
+        let age10 = dir.appendingPathComponent("age10.sav").path
+        for (name, out) in [("bcs70_birth", birth), ("bcs70_age10", age10)] {
+            let r = try CLIFailureTests.run(["extract", "--codebook", Self.example(name + ".xml"), "--data", Self.example(name + ".csv"),
+                                             "--output", out, "--format", String(out.suffix(3))])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let fromCSV = dir.appendingPathComponent("csv.csv").path
+        let fromStat = dir.appendingPathComponent("stat.csv").path
+        #expect(try CLIFailureTests.run(Self.cohort + ["--output", fromCSV]).status == 0)
+        let r = try CLIFailureTests.run([
+            "link", "--data", birth, "--with", age10, "--with", Self.example("bcs70_age42.csv"), "--keys", "BCSID",
+            "--how", "inner", "--duplicates", "first", "--output", fromStat,
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try String(contentsOfFile: fromStat, encoding: .utf8) == String(contentsOfFile: fromCSV, encoding: .utf8))
+    }
+
     @Test func codebookOutDescribesTheLinkedCSVWithBothSidesLabels() throws {
         let dir = try Fixtures.temporaryDirectory()
         let csv = dir.appendingPathComponent("households.csv").path
