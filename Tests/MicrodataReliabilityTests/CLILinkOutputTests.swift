@@ -207,6 +207,26 @@ import Testing
         return (r.status, r.stderr, FileManager.default.fileExists(atPath: output))
     }
 
+    @Test func keysReadFromCSVCompareByType() throws {
+        let dir = try Self.files([
+            "zeros.csv": "ID,X\n00123,1\n0042,2\n", "plain.csv": "ID,Y\n123,a\n42,b\n",
+            "real.csv": "ID,X\n1.0,1\n2,2\n3,3\n", "int.csv": "ID,Y\n1,a\n2.00,b\n",
+        ])
+        let out = dir.appendingPathComponent("out.csv")
+        // "00123" is text, 123 a number: an error naming both, never a silent match or miss.
+        let mixed = try link(dir, ["--data", "zeros.csv", "--with", "plain.csv", "--keys", "ID"])
+        #expect(mixed.status == 1 && !mixed.wrote && mixed.stderr.contains("--key-type"), "\(mixed.stderr)")
+        // As strings the zeros count: nothing matches.
+        #expect(try link(dir, ["--data", "zeros.csv", "--with", "plain.csv", "--keys", "ID", "--key-type", "string"]).status == 0)
+        #expect(try String(contentsOf: out, encoding: .utf8) == "ID,X,Y\n00123,1,\n0042,2,\n")
+        // As numbers they do not.
+        #expect(try link(dir, ["--data", "zeros.csv", "--with", "plain.csv", "--keys", "ID", "--key-type", "number"]).status == 0)
+        #expect(try String(contentsOf: out, encoding: .utf8) == "ID,X,Y\n00123,1,a\n0042,2,b\n")
+        // Numeric ids written 1.0 and 1, 2 and 2.00 match.
+        #expect(try link(dir, ["--data", "real.csv", "--with", "int.csv", "--keys", "ID"]).status == 0)
+        #expect(try String(contentsOf: out, encoding: .utf8) == "ID,X,Y\n1,1,a\n2,2,b\n3,3,\n")
+    }
+
     @Test func absentKeyNamesTheFileAndCloseMatches() throws {
         let dir = try Self.files(["hh.csv": "CASER8,W\n1,2\n", "p.csv": "CASE_R8,X\n1,3\n"])
         let r = try link(dir, ["--data", "hh.csv", "--with", "p.csv", "--keys", "CASER8"])
