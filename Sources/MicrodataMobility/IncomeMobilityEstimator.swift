@@ -104,7 +104,8 @@ extension IncomeMobilitySample {
                 ige[name] = estimate(o + i, shape: .wald, df: df - 1, n: (igeRows, igeRows))
             }
             for (name, i) in [("upward", layout.upward), ("downward", layout.downward)] {
-                absolute[name] = estimate(o + i, shape: .logit, df: df, n: (p.absoluteCounts[name] ?? 0, domain))
+                // n is the domain's: the rows above and below together would give away the rows equal.
+                absolute[name] = estimate(o + i, shape: .logit, df: df, n: (domain, domain))
             }
             groups.append(IncomeMobilityGroup(
                 name: groupName(order[kept[g]]), originBoundaries: p.originBoundaries,
