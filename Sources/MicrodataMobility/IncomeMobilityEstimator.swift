@@ -112,7 +112,8 @@ extension IncomeMobilitySample {
                 destinationBoundaries: p.destinationBoundaries, originSides: p.originSides,
                 destinationSides: p.destinationSides, transition: transition, weightedCounts: p.weightedCounts,
                 counts: p.counts, rankRank: rankRank, ige: ige, igeExcluded: p.igeExcluded, absolute: absolute,
-                absoluteCounts: p.absoluteCounts, domainRows: domain))
+                absoluteCounts: p.absoluteCounts, domainRows: domain,
+                rankBins: p.rankBins(weights: w, slope: values[o + layout.slope], intercept: values[o + layout.intercept])))
         }
         prepared.removeAll()
         var differences: [IncomeDifference] = []
@@ -331,6 +332,23 @@ struct PreparedGroup {
                 score(t, base + 4, ((direction[t] > 0 ? 1 : 0) - pu) / total)
                 score(t, base + 5, ((direction[t] < 0 ? 1 : 0) - pd) / total)
             }
+        }
+    }
+
+    /// The binned scatter of child rank on parent rank by ventile of parent rank, with the fitted line.
+    func rankBins(weights w: [Double], slope: Double, intercept: Double) -> [RankBin] {
+        var total = [Double](repeating: 0, count: 20), x = total, y = total
+        var count = [Int](repeating: 0, count: 20)
+        for (t, r) in rows.enumerated() {
+            let b = min(max(Int((originRank[t] / 5).rounded(.up)) - 1, 0), 19)
+            total[b] += w[r]
+            x[b] += w[r] * originRank[t]
+            y[b] += w[r] * destinationRank[t]
+            count[b] += 1
+        }
+        return (0..<20).map { b in
+            let px = x[b] / total[b]
+            return RankBin(parentRank: px, childRank: y[b] / total[b], fitted: intercept + slope * px, count: count[b])
         }
     }
 

@@ -12,6 +12,7 @@ import MicrodataDisclosure
 /// - Absolute shares: withheld when the rows above (below) or the rest of the domain number fewer than
 ///   `threshold`. Upward + downward + equal is the whole domain, so when one share is withheld and the equal
 ///   rows are fewer than `threshold`, both are; and when the equal rows are 1 to threshold − 1, downward is.
+/// - A bin of the binned scatter needs `threshold` rows; when one is withheld, so is the smallest other.
 /// - Everything of a group with fewer than `threshold` rows is withheld; a group whose table total is
 ///   suppressed (to protect another group's) publishes no n. A difference is withheld when either side is.
 public struct IncomeMobilityProtection: Sendable {
@@ -68,6 +69,15 @@ public struct IncomeMobilityProtection: Sendable {
             if whole || rules.failsThreshold(units: group.igeExcluded) {
                 hide("ige", "excluded", "threshold")
                 hide("ige", "n", "threshold")
+            }
+            // Bin means: the bins partition the domain, so one withheld bin takes the smallest other with it.
+            let filled = group.rankBins.indices.filter { group.rankBins[$0].count > 0 }
+            let small = filled.filter { whole || rules.failsThreshold(units: group.rankBins[$0].count) }
+            for b in small { hide("rank_bins", "\(b + 1)", whole ? "group suppressed" : "threshold") }
+            if small.count == 1, let other = filled.filter({ $0 != small[0] }).min(by: {
+                group.rankBins[$0].count < group.rankBins[$1].count
+            }) {
+                hide("rank_bins", "\(other + 1)", "secondary")
             }
             let equal = group.absoluteCounts["equal"] ?? 0
             var primary: [String] = []

@@ -3,7 +3,7 @@ import MicrodataDisclosure
 import MicrodataWrite
 
 /// Turns income-mobility results into published tables whose every number has passed disclosure control:
-/// `income_boundaries`, `income_transition`, `rank_rank`, `ige` and `absolute_income` per group, and
+/// `income_boundaries`, `income_transition`, `rank_rank`, `ige`, `absolute_income` and `rank_bins` per group, and
 /// `income_differences` between groups.
 public struct IncomeMobilityPublication: Sendable {
     public var results: IncomeMobilityResults
@@ -91,9 +91,20 @@ public struct IncomeMobilityPublication: Sendable {
                 rowHeading: "Direction", columns: ["Percentage"],
                 rows: scalarRows("absolute_income", [("upward", group.absolute["upward"]), ("downward", group.absolute["downward"])],
                                  percent: true), decimals: 1))
+            let bins = group.rankBins.enumerated().map { b, bin in
+                PublishedRow(label: "\(b + 1)", cells: [bin.childRank, bin.fitted, bin.parentRank].map { v in
+                    withheld("rank_bins", "\(b + 1)") ? .suppressed : v.isFinite ? PublishedCell(estimate: v) : .notAvailable
+                })
+            }
+            tables.append(PublishedTable(
+                id: "rank_bins" + suffix, title: "Binned scatter: mean child rank by ventile of parents' rank" + named,
+                unit: "Weighted mean ranks (0–100) in each twentieth of parents' rank, and the rank-rank line there",
+                rowHeading: "Parents' rank ventile", columns: ["Mean child rank", "Fitted child rank", "Mean parent rank"],
+                rows: bins))
             if several { for t in first..<tables.count { tables[t].group = group.name } }
             charts.append(.heatmap(tableID: "income_transition" + suffix))
             charts.append(.bars(tableID: "absolute_income" + suffix))
+            charts.append(.bars(tableID: "rank_bins" + suffix))
         }
         if several && !results.differences.isEmpty {
             let rows = results.differences.map { d -> PublishedRow in
@@ -153,20 +164,12 @@ public struct IncomeMobilityPublication: Sendable {
             uncheckedStamp: protection == nil ? CheckedTable.bypassStamp : nil)
     }
 
-    /// A published cell: percentages scaled by 100, the marker when hidden or undefined, `[u]` when the CV is
-    /// above the rules' last band; `hideCount` leaves out the unweighted n.
     private func cell(
         _ estimate: MobilityEstimate?, percent: Bool, hide: Bool, flagReliability: Bool = true, review: String? = nil,
         hideCount: Bool = false
     ) -> PublishedCell {
-        if hide { return .suppressed }
-        guard let e = estimate, e.estimate.isFinite else { return .notAvailable }
-        let scale = percent ? 100.0 : 1.0
-        var unreliable = false
-        if flagReliability, let cv = e.coefficientOfVariation { unreliable = rules.cvBand(cv) == .unreliable }
-        return PublishedCell(
-            estimate: e.estimate * scale, standardError: e.standardError * scale, ciLow: e.ciLow * scale,
-            ciHigh: e.ciHigh * scale, unweightedCount: hideCount ? nil : e.numeratorCount, lowReliability: unreliable,
-            review: review)
+        publishedCell(
+            estimate, percent: percent, hide: hide, flagReliability: flagReliability, review: review,
+            hideCount: hideCount, rules: rules)
     }
 }

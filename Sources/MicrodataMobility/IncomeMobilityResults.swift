@@ -43,6 +43,8 @@ public struct IncomeMobilityGroup: Sendable, Hashable {
     public var absoluteCounts: [String: Int]
     /// Unweighted rows in the domain.
     public var domainRows: Int
+    /// The binned scatter: mean child rank by ventile of parent rank, with the fitted rank-rank line.
+    public var rankBins: [RankBin] = []
 
     public static func == (a: Self, b: Self) -> Bool {
         a.name == b.name && a.originBoundaries == b.originBoundaries && a.transition == b.transition
@@ -58,4 +60,14 @@ public struct IncomeDifference: Sendable, Hashable {
     public var groupA: Int
     public var groupB: Int
     public var difference: MobilityEstimate
+}
+
+/// One ventile of parents' rank (ranks in (5b, 5b + 5]): weighted mean ranks and the fitted line's value at the
+/// mean parent rank; the means are NaN for an empty bin.
+public struct RankBin: Sendable, Hashable {
+    public var parentRank: Double
+    public var childRank: Double
+    public var fitted: Double
+    /// Unweighted rows in the bin.
+    public var count: Int
 }

@@ -125,3 +125,30 @@ struct IncomeMobilityDisclosureTests {
         #expect(publication.csv().hasPrefix("# "))
     }
 }
+
+/// The binned scatter of child rank by ventile of parents' rank.
+struct IncomeRankBinTests {
+    @Test func aBinBelowTheThresholdIsWithheldWithOneOtherSoTheMeansCannotBeDifferenced() throws {
+        // 200 rows of weight 1: ten a ventile, except that rows 10 and 11 tie (rank 5), moving one row down.
+        var x = (1...200).map(Double.init)
+        x[10] = x[9]
+        let y = (0..<200).map { Double(($0 * 7919) % 200) }
+        let batch = Batch(columns: [
+            Column(name: "X", storage: .real(x)), Column(name: "Y", storage: .real(y)),
+            Column(name: "W", storage: .real([Double](repeating: 1, count: 200))),
+        ], rowCount: 200)
+        let (results, protection, publication) = try IncomeMobilityDisclosureTests.run(batch)
+        let counts = results.groups[0].rankBins.map(\.count)
+        #expect(counts[0] == 11 && counts[1] == 9 && counts[2...].allSatisfy { $0 == 10 })
+        let table = try #require(publication.tables.first { $0.id == "rank_bins" })
+        let hidden = table.rows.filter { $0.cells[0].marker == .suppressed }.map(\.label)
+        #expect(hidden.count == 2 && hidden.contains("2"), "\(hidden)")
+        #expect(protection.isWithheld(group: 0, "rank_bins", "2"))
+        // A published bin: the fitted value is the rank-rank line at the bin's mean parent rank.
+        let bin = results.groups[0].rankBins[5]
+        let slope = try #require(results.groups[0].rankRank["slope"]).estimate
+        let intercept = try #require(results.groups[0].rankRank["intercept"]).estimate
+        #expect(abs(bin.fitted - (intercept + slope * bin.parentRank)) < 1e-9)
+        #expect(abs(bin.parentRank - 27.5) < 1e-9)
+    }
+}
