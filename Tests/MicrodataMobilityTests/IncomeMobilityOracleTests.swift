@@ -24,10 +24,16 @@ struct IncomeMobilityOracleTests {
     static let jackknife = SurveyDesign(
         weight: "W", replicates: ReplicateWeights(pattern: "^RW[0-9]+$", type: .jk1, combinedWeights: true))
 
-    static func run(_ file: String, _ spec: IncomeMobilitySpec, _ design: SurveyDesign) throws -> IncomeMobilityResults {
+    /// `extra` adds columns to each batch before the estimator sees it.
+    static func run(
+        _ file: String, _ spec: IncomeMobilitySpec, _ design: SurveyDesign, extra: (Batch) -> [Column] = { _ in [] }
+    ) throws -> IncomeMobilityResults {
         var sample = try IncomeMobilitySample(spec: spec, design: design)
         var source = try DataReader.open(data: Fixtures.url("income/\(file)"), codebook: nil, options: ReadOptions())
-        while let batch = try source.nextBatch() { try sample.add(batch) }
+        while var batch = try source.nextBatch() {
+            batch.columns += extra(batch)
+            try sample.add(batch)
+        }
         return try sample.estimate()
     }
 
@@ -105,6 +111,25 @@ struct IncomeMobilityOracleTests {
         let spec = IncomeMobilitySpec(origin: "PINC", destination: "CINC", groups: 4, deflator: 1.25)
         let results = try Self.run("generated_income.csv", spec, Self.strclus)
         #expect(Self.check("G3", results) == 6 + 32 + 9 + 4)
+    }
+
+    @Test func deflatorPerRowEqualsTheSameConstantDeflator() throws {
+        let spec = IncomeMobilitySpec(origin: "PINC", destination: "CINC", groups: 4, deflateOrigin: "D")
+        let results = try Self.run("generated_income.csv", spec, Self.strclus) { batch in
+            [Column(name: "D", storage: .real([Double](repeating: 1.25, count: batch.rowCount)))]
+        }
+        #expect(Self.check("G3", results) == 6 + 32 + 9 + 4)
+    }
+
+    @Test func subpopulationEqualsTheGroupOfRsDomain() throws {
+        // --subpop COHORT == 1970: the rows of 1980 stay in the design, as the 1970 group of case G2.
+        let spec = IncomeMobilitySpec(origin: "PINC", destination: "CINC", subpopulation: "S")
+        var results = try Self.run("generated_income.csv", spec, Self.strclus) { batch in
+            let cohort = batch.column(named: "COHORT")!
+            return [Column(name: "S", storage: .real((0..<batch.rowCount).map { cohort.double(at: $0) == 1970 ? 1 : 0 }))]
+        }
+        results.groups[0].name = "1970"
+        #expect(Self.check("G2", results) == 71)
     }
 
     @Test func replicateWeightsMatchR() throws {
