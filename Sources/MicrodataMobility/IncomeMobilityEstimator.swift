@@ -42,7 +42,9 @@ extension IncomeMobilitySample {
             let derived = kernel?.derivedWeights ?? []
             w = derived.count == n && derived.allSatisfy(\.isFinite) ? derived : [Double](repeating: 1, count: n)
         }
-        for (r, v) in w.enumerated() where !(v.isFinite && (v >= 0 || design.allowNegativeWeights)) {
+        // Negative weights are refused (a weighted quantile or rank needs non-negative weights), zero ones unless
+        // allowed, as `model` does.
+        for (r, v) in w.enumerated() where !(v.isFinite && v >= 0) || (v == 0 && !design.allowZeroWeights) {
             throw WeightingError.invalidWeight(column: design.weight ?? "fpc", row: r + 1, value: String(v))
         }
         let order = groupOrder()

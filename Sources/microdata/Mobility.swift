@@ -17,8 +17,9 @@ struct Mobility: ParsableCommand {
             Origin and destination are VAR (raw codes), VAR:NSSEC-OP>NSSEC8|NSSEC5|NSSEC3 (an NS-SEC operational \
             category collapsed to analytic classes) or SOCVAR[,STATUSVAR]:SOC2010|SOC2020>NSSEC8|NSSEC5|NSSEC3 \
             (derived from occupation and employment status; SOC2020 is approximate). Rows without both classes \
-            stay in the design as a domain. Every cell passes disclosure control before any writer sees it; the \
-            audit is written beside the output.
+            stay in the design as a domain. With --origin-income and --destination-income: income (or wealth) \
+            mobility, as quantile-group transitions, rank-rank slope, elasticity and absolute mobility. Every cell \
+            passes disclosure control before any writer sees it; the audit is written beside the output.
             """)
 
     @Option(help: "The data file (fixed-width with --codebook, CSV/TSV with a header, or SPSS/Stata/SAS).")

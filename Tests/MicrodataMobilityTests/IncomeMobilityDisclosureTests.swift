@@ -152,3 +152,21 @@ struct IncomeRankBinTests {
         #expect(abs(bin.parentRank - 27.5) < 1e-9)
     }
 }
+
+/// Weights an income measure cannot use are refused, not dropped.
+struct IncomeWeightTests {
+    @Test func negativeAndUnallowedZeroWeightsAreErrorsNamingTheRow() throws {
+        for (bad, allowZero) in [(-1.0, false), (0.0, false)] {
+            var batch = IncomeMobilityDisclosureTests.data(n: [40])
+            var w = batch.columns[2].doubles
+            w[6] = bad
+            batch.columns[2] = Column(name: "W", storage: .real(w))
+            var design = SurveyDesign.weightsOnly(weight: "W")
+            design.allowZeroWeights = allowZero
+            design.allowNegativeWeights = true
+            var sample = try IncomeMobilitySample(spec: IncomeMobilitySpec(origin: "X", destination: "Y"), design: design)
+            try sample.add(batch)
+            #expect(throws: WeightingError.invalidWeight(column: "W", row: 7, value: String(bad))) { try sample.estimate() }
+        }
+    }
+}
