@@ -54,7 +54,8 @@ public struct IncomeMobilityProtection: Sendable {
                 }
             }
             let n = group.domainRows
-            let residual = min(Int(results.degreesOfFreedom) - 1, n - 2)
+            let designDF = results.degreesOfFreedom.isFinite ? Int(results.degreesOfFreedom) : Int.max
+            let residual = min(designDF - 1, n - 2)
             for row in ["slope", "intercept"] {
                 if whole || rules.failsThreshold(units: n) { hide("rank_rank", row, "threshold") }
                 else if rules.failsDegreesOfFreedom(residual: residual) { hide("rank_rank", row, "residual-df") }
@@ -62,7 +63,7 @@ public struct IncomeMobilityProtection: Sendable {
             let positive = n - group.igeExcluded
             for row in ["elasticity", "intercept"] {
                 if whole || rules.failsThreshold(units: positive) { hide("ige", row, "threshold") }
-                else if rules.failsDegreesOfFreedom(residual: min(Int(results.degreesOfFreedom) - 1, positive - 2)) {
+                else if rules.failsDegreesOfFreedom(residual: min(designDF - 1, positive - 2)) {
                     hide("ige", row, "residual-df")
                 }
             }

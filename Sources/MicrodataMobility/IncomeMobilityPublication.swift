@@ -30,7 +30,7 @@ public struct IncomeMobilityPublication: Sendable {
         let k = results.quantileGroups
         let labels = (1...k).map(String.init)
         let several = results.groups.count > 1
-        let slugs = several ? results.groups.indices.map { "-g\($0 + 1)" } : [""]
+        let slugs = several ? uniqueSlugs(results.groups.map(\.name)).map { "-" + $0 } : [""]
         for (g, group) in results.groups.enumerated() {
             let suffix = slugs[g]
             let named = several ? " (\(group.name))" : ""
@@ -134,7 +134,7 @@ public struct IncomeMobilityPublication: Sendable {
             "Standard errors are design-based (\(results.designDescription)) and, as R svyglm/svyby on the ranked "
                 + "data, treat ranks and group boundaries as fixed. Shares have logit intervals at the "
                 + "\(Int(results.level * 100))% level; slopes and differences Wald intervals, with Student's t on "
-                + "\(withheld ? CheckedTable.marker : String(Int(results.degreesOfFreedom))) design degrees of "
+                + "\(withheld ? CheckedTable.marker : formatNumber(results.degreesOfFreedom, decimals: 0)) design degrees of "
                 + "freedom (one fewer for slopes).",
         ]
         if let protection, !protection.withheld.isEmpty {

@@ -209,7 +209,7 @@ private func rateLabel(_ name: String) -> String {
 
 /// A short id part per group: lower-case letters and digits joined by `-`, at most 20 characters, made
 /// unique (`-2`, `-3`, …) where groups differ only in case, punctuation or after the 20th character.
-private func uniqueSlugs(_ groups: [String]) -> [String] {
+func uniqueSlugs(_ groups: [String]) -> [String] {
     var taken: Set<String> = []
     return groups.enumerated().map { g, text in
         let kept = text.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }

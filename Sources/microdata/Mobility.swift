@@ -75,7 +75,7 @@ struct Mobility: ParsableCommand {
                 .map { $0.replacingOccurrences(of: ".audit.json", with: "") + ".income.audit.json" } : nil
         try MobilityRun.checkOutputs(
             [output, output.map { audit ?? $0 + ".audit.json" } ?? audit, auditPrivate, incomeAudit] + joined.outputs,
-            folder: outputDirectory, inputs: [data, codebook, order, rules, income.deflateOrigin] + joined.inputs)
+            folder: outputDirectory, inputs: [data, codebook, order, rules] + joined.inputs)
         let folders = [outputDirectory.map { URL(fileURLWithPath: $0) },
                        output.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }].compactMap { $0 }
         if let auditPrivate { try AuditFiles.checkPrivateLocation(auditPrivate, outputFolders: folders, publicPath: audit) }
