@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MicrodataCodebook
 import MicrodataDisclosure
+import MicrodataLink
 import MicrodataMobility
 import MicrodataReaders
 import MicrodataWeighting
@@ -67,16 +68,10 @@ struct IncomeMobilityRequest {
     func run(appendingTo base: Publication?, title: String) throws -> IncomeMobilityRun {
         let book = try CodebookSource.forData(codebook: codebook, data: data)
         var sample = try IncomeMobilitySample(spec: spec, design: design, codebook: book)
-        var options = readOptions
-        let required = sample.requiredVariables.map { $0.lowercased() }
-        let needed = book == nil || design.replicates != nil
-            ? nil : sample.requiredVariables + missingCodes.codes.keys.filter { !required.contains($0.lowercased()) }
-        options.variables = try linking?.variables(needed) ?? needed
-        options.maxLineLength = Limits.maxLineLength
-        let read = PrefetchingSource(try DataReader.open(data: data, codebook: book, options: options))
-        let (joined, linkLog) = try linking?.join(read) ?? (read, nil)
-        var source = try MissingCodeFilter.reading(
-            joined, codebook: book, missing: missingCodes, variables: [spec.origin, spec.destination])
+        // Replicate-weight columns are found by pattern: every column is read then.
+        var (source, linkLog) = try MobilitySource.open(
+            data: data, codebook: book, required: design.replicates == nil ? sample.requiredVariables : nil,
+            readOptions: readOptions, missingCodes: missingCodes, linking: linking, watched: [spec.origin, spec.destination])
         while let batch = try source.nextBatch() { try sample.add(try linking?.mark(batch) ?? batch) }
         source.reportWarnings()
         // With class tables too, their pass has written the link audit already.
@@ -105,6 +100,27 @@ struct IncomeMobilityRequest {
             results: results, protection: protection, rules: loadedRules, deflation: deflation
         ).publication(appendingTo: base, title: title, source: data.lastPathComponent, metadata: metadata)
         return IncomeMobilityRun(publication: publication, results: results, protection: protection)
+    }
+}
+
+/// The data of a mobility run as batches.
+enum MobilitySource {
+    /// `data` read (parsing and gunzipping on a second thread, ahead of the estimator), joined with `--join`
+    /// files, with missing codes of the `watched` variables counted; `required` are the columns to read with a
+    /// codebook (`nil`: all), plus those of `--missing` and `--subpop`.
+    static func open(
+        data: URL, codebook book: Codebook?, required: [String]?, readOptions: ReadOptions, missingCodes: MissingCodes,
+        linking: LinkOptions?, watched: [String]
+    ) throws -> (MissingCodeFilter, LinkAuditLog?) {
+        var options = readOptions
+        let lower = (required ?? []).map { $0.lowercased() }
+        let needed = book == nil || required == nil
+            ? nil : required! + missingCodes.codes.keys.filter { !lower.contains($0.lowercased()) }
+        options.variables = try linking?.variables(needed) ?? needed
+        options.maxLineLength = Limits.maxLineLength
+        let read = PrefetchingSource(try DataReader.open(data: data, codebook: book, options: options))
+        let (joined, linkLog) = try linking?.join(read) ?? (read, nil)
+        return (try MissingCodeFilter.reading(joined, codebook: book, missing: missingCodes, variables: watched), linkLog)
     }
 }
 

@@ -189,17 +189,9 @@ struct MobilityRequest {
         var estimator = try MobilityEstimator(
             origin: origin, destination: destination, by: by, design: design, registry: registry, codebook: book,
             level: level, subpopulation: linking?.subpopulationColumn)
-        // Parsing (and gunzipping) runs on a second thread, ahead of the estimator.
-        var options = readOptions
-        let required = estimator.requiredVariables.map { $0.lowercased() }
-        let needed = book == nil
-            ? nil : estimator.requiredVariables + missingCodes.codes.keys.filter { !required.contains($0.lowercased()) }
-        options.variables = try linking?.variables(needed) ?? needed
-        options.maxLineLength = Limits.maxLineLength
-        let read = PrefetchingSource(try DataReader.open(data: data, codebook: book, options: options))
-        let (joined, linkLog) = try linking?.join(read) ?? (read, nil)
-        var source = try MissingCodeFilter.reading(
-            joined, codebook: book, missing: missingCodes, variables: [origin.variable, destination.variable])
+        var (source, linkLog) = try MobilitySource.open(
+            data: data, codebook: book, required: estimator.requiredVariables, readOptions: readOptions,
+            missingCodes: missingCodes, linking: linking, watched: [origin.variable, destination.variable])
         while let batch = try source.nextBatch() { try estimator.add(try linking?.mark(batch) ?? batch) }
         source.reportWarnings()
         try linking?.report(linkLog, output: linkAuditStem)
