@@ -71,6 +71,7 @@ struct IncomeMobilityRequest {
         // Replicate-weight columns are found by pattern: every column is read then.
         var (source, linkLog) = try MobilitySource.open(
             data: data, codebook: book, required: design.replicates == nil ? sample.requiredVariables : nil,
+            design: design, numbers: [spec.origin, spec.destination] + (spec.deflateOrigin.map { [$0] } ?? []),
             readOptions: readOptions, missingCodes: missingCodes, linking: linking, watched: [spec.origin, spec.destination])
         while let batch = try source.nextBatch() { try sample.add(try linking?.mark(batch) ?? batch) }
         source.reportWarnings()
@@ -107,10 +108,11 @@ struct IncomeMobilityRequest {
 enum MobilitySource {
     /// `data` read (parsing and gunzipping on a second thread, ahead of the estimator), joined with `--join`
     /// files, with missing codes of the `watched` variables counted; `required` are the columns to read with a
-    /// codebook (`nil`: all), plus those of `--missing` and `--subpop`.
+    /// codebook (`nil`: all), plus those of `--missing` and `--subpop`; the design's columns and `numbers` are
+    /// read as numbers only (a value that is not one is an error naming the line).
     static func open(
-        data: URL, codebook book: Codebook?, required: [String]?, readOptions: ReadOptions, missingCodes: MissingCodes,
-        linking: LinkOptions?, watched: [String]
+        data: URL, codebook book: Codebook?, required: [String]?, design: SurveyDesign, numbers: [String] = [],
+        readOptions: ReadOptions, missingCodes: MissingCodes, linking: LinkOptions?, watched: [String]
     ) throws -> (MissingCodeFilter, LinkAuditLog?) {
         var options = readOptions
         let lower = (required ?? []).map { $0.lowercased() }
@@ -118,6 +120,8 @@ enum MobilitySource {
             ? nil : required! + missingCodes.codes.keys.filter { !lower.contains($0.lowercased()) }
         options.variables = try linking?.variables(needed) ?? needed
         options.maxLineLength = Limits.maxLineLength
+        options.readNumbers(of: design)
+        options.numericVariables += numbers
         let read = PrefetchingSource(try DataReader.open(data: data, codebook: book, options: options))
         let (joined, linkLog) = try linking?.join(read) ?? (read, nil)
         return (try MissingCodeFilter.reading(joined, codebook: book, missing: missingCodes, variables: watched), linkLog)

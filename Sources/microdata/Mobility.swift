@@ -190,7 +190,7 @@ struct MobilityRequest {
             origin: origin, destination: destination, by: by, design: design, registry: registry, codebook: book,
             level: level, subpopulation: linking?.subpopulationColumn)
         var (source, linkLog) = try MobilitySource.open(
-            data: data, codebook: book, required: estimator.requiredVariables, readOptions: readOptions,
+            data: data, codebook: book, required: estimator.requiredVariables, design: design, readOptions: readOptions,
             missingCodes: missingCodes, linking: linking, watched: [origin.variable, destination.variable])
         while let batch = try source.nextBatch() { try estimator.add(try linking?.mark(batch) ?? batch) }
         source.reportWarnings()

@@ -132,6 +132,7 @@ struct Tabulate: ParsableCommand {
         var readOptions = reading.readOptions
         readOptions.variables = try linking.variables(needed)
         readOptions.maxLineLength = Limits.maxLineLength
+        readOptions.readNumbers(of: design, analyses: [analysis])
         let (joined, linkLog) = try linking.join(
             PrefetchingSource(try DataReader.open(data: URL(fileURLWithPath: data), codebook: book, options: readOptions)))
         var source = try MissingCodeFilter.reading(
