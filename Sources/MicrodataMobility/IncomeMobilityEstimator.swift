@@ -116,6 +116,7 @@ extension IncomeMobilitySample {
                 counts: p.counts, rankRank: rankRank, ige: ige, igeExcluded: p.igeExcluded, absolute: absolute,
                 absoluteCounts: p.absoluteCounts, domainRows: domain,
                 rankBins: p.rankBins(weights: w, slope: values[o + layout.slope], intercept: values[o + layout.intercept])))
+            groups[groups.count - 1].values = groupValues(order[kept[g]])
         }
         prepared.removeAll()
         var differences: [IncomeDifference] = []

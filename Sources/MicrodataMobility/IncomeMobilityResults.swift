@@ -1,3 +1,4 @@
+import MicrodataWrite
 /// Income-mobility measures for every `--by` group, with differences between groups.
 public struct IncomeMobilityResults: Sendable, Hashable {
     public var groups: [IncomeMobilityGroup]
@@ -19,6 +20,8 @@ public struct IncomeMobilityResults: Sendable, Hashable {
 /// R `svyglm`/`svyby` on the ranked data, treated as fixed in the standard errors.
 public struct IncomeMobilityGroup: Sendable, Hashable {
     public var name: String
+    /// The group's by-variables, codes and labels: their own columns in CSV and JSON (empty without `--by`).
+    public var values: [GroupValue] = []
     /// Upper boundaries of quantile groups 1…K−1 of origin and destination income (R `svyquantile`, `math`).
     public var originBoundaries: [Double]
     public var destinationBoundaries: [Double]

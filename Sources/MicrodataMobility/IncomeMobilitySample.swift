@@ -1,3 +1,4 @@
+import MicrodataWrite
 import Foundation
 import MicrodataCodebook
 import MicrodataReaders
@@ -193,6 +194,15 @@ public struct IncomeMobilitySample: Sendable {
         return zip(spec.by, values).map { name, value in
             codebook?.variable(named: name)?.category(for: value)?.label ?? value
         }.joined(separator: ", ")
+    }
+
+    /// The by-variables, codes and labels of group `g` (empty without `--by`).
+    func groupValues(_ g: Int) -> [GroupValue] {
+        if spec.by.isEmpty { return [] }
+        let values = groupLabels[g].split(separator: "\u{1E}", omittingEmptySubsequences: false).map(String.init)
+        return zip(spec.by, values).map { name, value in
+            GroupValue(name: name, code: value, label: codebook?.variable(named: name)?.category(for: value)?.label)
+        }
     }
 
     /// The groups in output order: numerically when the first value is a number, else as text.
