@@ -1,4 +1,6 @@
 import Foundation
+import MicrodataLink
+import MicrodataReaders
 
 /// The response and model matrix of a formula on the rows of an estimation domain, with R's treatment
 /// contrasts (reference = first level in sorted order, or `factor(V, ref = "L")`).
@@ -22,21 +24,21 @@ public struct DesignMatrix: Sendable {
         let n = data.rowCount
         var domain = subset ?? [Bool](repeating: true, count: n)
         let requested = domain.filter { $0 }.count
-        // Evaluate the response and each distinct component once.
+        // Evaluate the response and each distinct component once, in the language of `--subpop`.
         var y = [Double](repeating: 0, count: n)
+        let batch = data.batch
+        let response = try Self.values(formula.response, batch: batch, text: text)
         for r in 0..<n where domain[r] {
-            if let v = try formula.response.evaluate(data, row: r, text: text).double, v.isFinite { y[r] = v } else { domain[r] = false }
+            if let v = response[r].double, v.isFinite { y[r] = v } else { domain[r] = false }
         }
         var values: [String: [Value]] = [:]
         for term in formula.terms {
             for c in term.components where values[c.deparsed] == nil {
                 let inner = try Self.factorArgument(c) ?? Self.polynomial(c, text: text)?.0 ?? c
-                var column = [Value](repeating: .missing, count: n)
+                let column = try Self.values(inner, batch: batch, text: text)
                 for r in 0..<n where domain[r] {
-                    let v = try inner.evaluate(data, row: r, text: text)
-                    column[r] = v
-                    if v == .missing { domain[r] = false }
-                    if case .number(let d) = v, !d.isFinite { domain[r] = false }
+                    if column[r] == .missing { domain[r] = false }
+                    if case .number(let d) = column[r], !d.isFinite { domain[r] = false }
                 }
                 values[c.deparsed] = column
             }
@@ -158,6 +160,23 @@ public struct DesignMatrix: Sendable {
         return nil
     }
 
+    /// The value of `e` on every row: `I(…)`, `log(V)` and plain columns are evaluated as ``RowExpression``s.
+    static func values(_ e: Expression, batch: Batch, text: String) throws -> [Value] {
+        var inner = e
+        if case .call("I", let args, let names, _) = e, args.count == 1, names == [""] { inner = args[0] }
+        let expression: RowExpression
+        do {
+            expression = try RowExpression(parsing: inner.deparsed)
+            switch try expression.evaluate(batch) {
+            case .numbers(let v): return v.map { $0.isNaN ? .missing : .number($0) }
+            case .texts(let v): return v.map { $0.map { .text($0) } ?? .missing }
+            case .logicals(let v): return v.map { $0.map { .logical($0) } ?? .missing }
+            }
+        } catch {
+            throw FormulaError(text: text, position: e.position, message: error.message)
+        }
+    }
+
     static func isText(_ v: Value) -> Bool { if case .text = v { return true } else { return false } }
     static func isLogical(_ v: Value) -> Bool { if case .logical = v { return true } else { return false } }
 
@@ -175,5 +194,19 @@ public struct DesignMatrix: Sendable {
     static func sortLevels(_ levels: [String]) -> [String] {
         if levels.allSatisfy({ Double($0) != nil }) { return levels.sorted { Double($0)! < Double($1)! } }
         return levels.sorted()
+    }
+}
+
+/// One value of a formula component on a row.
+enum Value: Equatable {
+    case number(Double), text(String), logical(Bool), missing
+
+    var double: Double? {
+        switch self {
+        case .number(let v): return v.isNaN ? nil : v
+        case .logical(let b): return b ? 1 : 0
+        case .text(let s): return Double(s)
+        case .missing: return nil
+        }
     }
 }
