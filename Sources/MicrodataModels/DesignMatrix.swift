@@ -18,6 +18,10 @@ public struct DesignMatrix: Sendable {
     public var domain: [Bool]
     /// Rows of the requested domain left out because a model variable is missing (R `na.omit`).
     public var missingRows: Int
+    /// The non-zero entries of `x` by row (compressed rows): row r's are at `nzStart[r]..<nzStart[r + 1]`.
+    var nzStart: [Int] = []
+    var nzColumn: [Int32] = []
+    var nzValue: [Double] = []
 
     /// Builds the matrix of `formula` over `data`, restricted to the rows where `subset` is true.
     public init(formula: Formula, text: String, data: ModelData, subset: [Bool]? = nil) throws {
@@ -44,7 +48,11 @@ public struct DesignMatrix: Sendable {
             }
         }
         // Each component as named columns: numeric, or the indicator of each level.
-        struct Coded { var names: [String]; var levels: [String]; var reference: Int; var isFactor: Bool }
+        struct Coded {
+            var names: [String]; var levels: [String]; var reference: Int; var isFactor: Bool
+            /// A factor's level index on each domain row.
+            var level: [Int32] = []
+        }
         var coded: [String: Coded] = [:]
         let components = Dictionary(formula.terms.flatMap(\.components).map { ($0.deparsed, $0) }) { a, _ in a }
         for (key, column) in values {
@@ -52,9 +60,18 @@ public struct DesignMatrix: Sendable {
             let isFactor = Self.factorArgument(c) != nil
                 || domain.indices.contains { domain[$0] && (Self.isText(column[$0]) || Self.isLogical(column[$0])) }
             guard isFactor else { coded[key] = Coded(names: [c.deparsed], levels: [], reference: 0, isFactor: false); continue }
-            var seen = Set<String>()
-            for r in 0..<n where domain[r] { seen.insert(Self.key(column[r])) }
-            let levels = Self.sortLevels(Array(seen))
+            // Distinct values first, then one label each (not a String per row).
+            var distinct: [Value: Int32] = [:]
+            var code = [Int32](repeating: -1, count: n)
+            for r in 0..<n where domain[r] {
+                if let c = distinct[column[r]] { code[r] = c; continue }
+                code[r] = Int32(distinct.count)
+                distinct[column[r]] = code[r]
+            }
+            let labels = distinct.sorted { $0.value < $1.value }.map { Self.key($0.key) }
+            let levels = Self.sortLevels(Array(Set(labels)))
+            let levelOf = labels.map { Int32(levels.firstIndex(of: $0)!) }
+            let level = code.map { $0 < 0 ? -1 : levelOf[Int($0)] }
             var reference = 0
             if case .call(_, let args, let names, let p) = c, let i = names.firstIndex(of: "ref") {
                 let ref: String
@@ -69,7 +86,7 @@ public struct DesignMatrix: Sendable {
                 }
                 reference = k
             }
-            coded[key] = Coded(names: [], levels: levels, reference: reference, isFactor: true)
+            coded[key] = Coded(names: [], levels: levels, reference: reference, isFactor: true, level: level)
         }
         var names: [String] = []
         var termOf: [String] = []
@@ -119,19 +136,32 @@ public struct DesignMatrix: Sendable {
         }
         let p = names.count
         var x = [Double](repeating: 0, count: n * p)
+        // Per component: the level of each row (factors) or its number.
+        let keys = Array(values.keys)
+        let factorLevel = keys.map { coded[$0]!.level }
+        let number = keys.map { k in coded[k]!.isFactor ? [] : values[k]!.map { $0.double ?? 0 } }
+        let steps = generators.map { gen in gen.map { (keys.firstIndex(of: $0.0)!, $0.1) } }
         for r in 0..<n where domain[r] {
-            for (j, gen) in generators.enumerated() {
+            for (j, gen) in steps.enumerated() {
                 var v = 1.0
                 for (c, level) in gen {
-                    let value = values[c]![r]
                     if level >= 0 {
-                        if Self.key(value) != coded[c]!.levels[level] { v = 0; break }
+                        if factorLevel[c][r] != Int32(level) { v = 0; break }
                     } else {
-                        v *= level == -1 ? value.double! : pow(value.double!, Double(-level))
+                        v *= level == -1 ? number[c][r] : pow(number[c][r], Double(-level))
                     }
                 }
                 x[r * p + j] = v
             }
+        }
+        nzStart.reserveCapacity(n + 1)
+        nzStart.append(0)
+        for r in 0..<n {
+            for j in 0..<p where x[r * p + j] != 0 {
+                nzColumn.append(Int32(j))
+                nzValue.append(x[r * p + j])
+            }
+            nzStart.append(nzColumn.count)
         }
         self.names = names
         self.termOf = termOf
@@ -198,7 +228,7 @@ public struct DesignMatrix: Sendable {
 }
 
 /// One value of a formula component on a row.
-enum Value: Equatable {
+enum Value: Hashable {
     case number(Double), text(String), logical(Bool), missing
 
     var double: Double? {

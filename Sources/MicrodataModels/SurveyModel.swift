@@ -137,12 +137,15 @@ public struct SurveyModel: Sendable {
         // Influence functions h_i = A⁻¹ x_i w_i (y_i − μ_i) μ'(η_i)/V(μ_i), then their design covariance.
         let k = solution.kept.count
         var scores = [Double](repeating: 0, count: rows * k)
+        var keptIndex = [Int](repeating: -1, count: p)
+        for (b, j) in solution.kept.enumerated() { keptIndex[j] = b }
         for r in inFit {
             let resid = (m.y[r] - mu[r]) / family.muEta(eta[r]) * working[r]
-            for a in 0..<k {
-                var s = 0.0
-                for b in 0..<k { s += solution.inverse[a * k + b] * m.x[r * p + solution.kept[b]] }
-                scores[r * k + a] = s * resid
+            for i in m.nzStart[r]..<m.nzStart[r + 1] {
+                let b = keptIndex[Int(m.nzColumn[i])]
+                if b < 0 { continue }
+                let v = m.nzValue[i] * resid
+                for a in 0..<k { scores[r * k + a] += solution.inverse[a * k + b] * v }
             }
         }
         var cov: [Double]
@@ -165,10 +168,12 @@ public struct SurveyModel: Sendable {
             if let deft = design.designFactor { for i in cov.indices { cov[i] *= deft * deft } }
         }
         let tq = df > 0 ? Distributions.tQuantile(1 - (1 - level) / 2, df: df) : .nan
+        var units = [Int](repeating: 0, count: p)
+        for r in 0..<rows where m.domain[r] { for i in m.nzStart[r]..<m.nzStart[r + 1] { units[Int(m.nzColumn[i])] += 1 } }
         var coefficients: [Coefficient] = []
         for j in 0..<p {
             var c = Coefficient(term: m.names[j], formulaTerm: m.termOf[j], units: 0, isIndicator: m.isIndicator[j])
-            for r in 0..<rows where m.domain[r] && m.x[r * p + j] != 0 { c.units += 1 }
+            c.units = units[j]
             if let a = solution.kept.firstIndex(of: j) {
                 let b = solution.beta[a], se = cov[a * k + a].squareRoot()
                 c.estimate = b

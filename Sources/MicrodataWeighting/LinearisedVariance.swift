@@ -155,11 +155,16 @@ public struct LinearisedVariance: Sendable {
     /// `domain` marks the rows of the estimation domain; it matters only for lonely PSUs inside domains
     /// (``SurveyDesign/adjustDomainLonely``).
     public func covariance(_ scores: [Double], columns: Int, domain: [Bool]? = nil) throws -> [Double] {
-        var triples = Scores()
+        // The kernel needs only each unit's totals: add the rows up first.
+        let units = Int(rowUnit.max().map { $0 + 1 } ?? 0)
+        var totals = [Double](repeating: 0, count: units * columns)
         for r in rowUnit.indices {
-            for j in 0..<columns {
-                triples.append(unit: rowUnit[r], estimate: Int32(j), value: scores[r * columns + j])
-            }
+            let u = Int(rowUnit[r]) * columns
+            for j in 0..<columns { totals[u + j] += scores[r * columns + j] }
+        }
+        var triples = Scores()
+        for u in 0..<units {
+            for j in 0..<columns { triples.append(unit: Int32(u), estimate: Int32(j), value: totals[u * columns + j]) }
         }
         var present: [Bool]? = nil
         if let domain, structure.domainLonely {
