@@ -26,9 +26,9 @@ struct IRLS {
         }
         func deviance() -> Double { rows.reduce(0) { $0 + family.deviance(m.y[$1], mu[$1], weight: weights[$1]) } }
         var devOld = deviance()
+        var z = [Double](repeating: 0, count: n)
         while iterations < 25 {
             iterations += 1
-            var z = [Double](repeating: 0, count: n)
             for r in rows {
                 let d = family.muEta(eta[r])
                 z[r] = eta[r] + (m.y[r] - mu[r]) / d

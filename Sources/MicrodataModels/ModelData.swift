@@ -50,6 +50,9 @@ public struct ModelData: Sendable {
         if list.contains(where: { if case .text = $0.storage { return true } else { return false } }) {
             return Column(name: name, storage: .text(list.flatMap { c in (0..<c.count).map { c.text(at: $0) } }))
         }
-        return Column(name: name, storage: .real(list.flatMap(\.doubles)))
+        var all: [Double] = []
+        all.reserveCapacity(list.reduce(0) { $0 + $1.count })
+        for c in list { all.append(contentsOf: c.doubles) }
+        return Column(name: name, storage: .real(all))
     }
 }

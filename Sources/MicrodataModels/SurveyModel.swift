@@ -83,8 +83,13 @@ public struct SurveyModel: Sendable {
         func labels(_ name: String?) throws -> [String]? {
             guard let name else { return nil }
             let c = try designColumn(name)
+            var numeric = true
+            if case .text = c.storage { numeric = false }
+            var label: [Double: String] = [:]  // a number's label is made once, not once per row
             return try (0..<rows).map { r in
+                if numeric, let v = c.double(at: r), let t = label[v] { return t }
                 guard let t = c.text(at: r) else { throw WeightingError.missingDesignValue(column: name, row: r + 1) }
+                if numeric, let v = c.double(at: r) { label[v] = t }
                 return t
             }
         }
@@ -134,19 +139,39 @@ public struct SurveyModel: Sendable {
         let (solution, eta, mu, working) = (fit.solution, fit.eta, fit.mu, fit.working)
         inFit = inFit.filter { working[$0] != 0 }
 
-        // Influence functions h_i = A⁻¹ x_i w_i (y_i − μ_i) μ'(η_i)/V(μ_i), then their design covariance.
+        // Influence functions h_i = A⁻¹ x_i w_i (y_i − μ_i) μ'(η_i)/V(μ_i): the estimating-function rows
+        // x_i w_i (y_i − μ_i) μ'/V are summed per variance unit (after calibration residuals, if any), then A⁻¹.
         let k = solution.kept.count
-        var scores = [Double](repeating: 0, count: rows * k)
         var keptIndex = [Int](repeating: -1, count: p)
         for (b, j) in solution.kept.enumerated() { keptIndex[j] = b }
-        for r in inFit {
+        func addEstimatingFunction(_ r: Int, into g: inout [Double], at base: Int) {
             let resid = (m.y[r] - mu[r]) / family.muEta(eta[r]) * working[r]
             for i in m.nzStart[r]..<m.nzStart[r + 1] {
                 let b = keptIndex[Int(m.nzColumn[i])]
-                if b < 0 { continue }
-                let v = m.nzValue[i] * resid
-                for a in 0..<k { scores[r * k + a] += solution.inverse[a * k + b] * v }
+                if b >= 0 { g[base + b] += m.nzValue[i] * resid }
             }
+        }
+        func influenceTotals() throws -> [Double] {
+            let unit = kernel.unitOfRow
+            var totals = [Double](repeating: 0, count: kernel.unitCount * k)
+            if let calibration = design.calibration {
+                var rowsG = [Double](repeating: 0, count: rows * k)
+                for r in inFit { addEstimatingFunction(r, into: &rowsG, at: r * k) }
+                try Calibration.residualise(&rowsG, columns: k, x: calibrationX, terms: calibration.terms.count,
+                                            d: inputWeights, w: weights)
+                for r in 0..<rows { for b in 0..<k { totals[Int(unit[r]) * k + b] += rowsG[r * k + b] } }
+            } else {
+                for r in inFit { addEstimatingFunction(r, into: &totals, at: Int(unit[r]) * k) }
+            }
+            var h = [Double](repeating: 0, count: totals.count)
+            for u in 0..<kernel.unitCount {
+                for a in 0..<k {
+                    var s = 0.0
+                    for b in 0..<k { s += solution.inverse[a * k + b] * totals[u * k + b] }
+                    h[u * k + a] = s
+                }
+            }
+            return h
         }
         var cov: [Double]
         let df: Double
@@ -159,11 +184,7 @@ public struct SurveyModel: Sendable {
                 replicate, rscales: rscales, scale: scale, mse: mse, degreesOfFreedom: fixedDF, matrix: m,
                 family: family, full: solution)
         } else {
-            if design.calibration != nil {
-                try Calibration.residualise(&scores, columns: k, x: calibrationX, terms: design.calibration!.terms.count,
-                                            d: inputWeights, w: weights)
-            }
-            cov = try kernel.covariance(scores, columns: k, domain: m.domain)
+            cov = try kernel.covariance(unitTotals: influenceTotals(), columns: k, domain: m.domain)
             df = Double(kernel.degreesOfFreedom(domain: m.domain) + 1 - k)
             if let deft = design.designFactor { for i in cov.indices { cov[i] *= deft * deft } }
         }

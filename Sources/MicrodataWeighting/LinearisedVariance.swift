@@ -156,12 +156,24 @@ public struct LinearisedVariance: Sendable {
     /// (``SurveyDesign/adjustDomainLonely``).
     public func covariance(_ scores: [Double], columns: Int, domain: [Bool]? = nil) throws -> [Double] {
         // The kernel needs only each unit's totals: add the rows up first.
-        let units = Int(rowUnit.max().map { $0 + 1 } ?? 0)
-        var totals = [Double](repeating: 0, count: units * columns)
+        var totals = [Double](repeating: 0, count: unitCount * columns)
         for r in rowUnit.indices {
             let u = Int(rowUnit[r]) * columns
             for j in 0..<columns { totals[u + j] += scores[r * columns + j] }
         }
+        return try covariance(unitTotals: totals, columns: columns, domain: domain)
+    }
+
+    /// The variance unit of each row (its PSU, or its second-stage unit in a two-stage design), `0..<unitCount`.
+    public var unitOfRow: [Int32] { rowUnit }
+
+    /// The number of variance units.
+    public var unitCount: Int { structure.unitPSU?.count ?? psuCount }
+
+    /// The covariance of score totals given per unit (row-major `unitCount × columns`), as
+    /// ``covariance(_:columns:domain:)`` on rows whose scores add up to them.
+    public func covariance(unitTotals totals: [Double], columns: Int, domain: [Bool]? = nil) throws -> [Double] {
+        let units = unitCount
         var triples = Scores()
         for u in 0..<units {
             for j in 0..<columns { triples.append(unit: Int32(u), estimate: Int32(j), value: totals[u * columns + j]) }

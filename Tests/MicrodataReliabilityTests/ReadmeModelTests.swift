@@ -42,18 +42,7 @@ import Testing
         let dir = try Fixtures.temporaryDirectory()
         var last: (status: Int32, stdout: String, stderr: String) = (0, "", "")
         for command in commands {
-            let process = Process()
-            process.executableURL = CLIFailureTests.binary
-            process.arguments = Array(command.dropFirst())
-            process.currentDirectoryURL = dir
-            let out = Pipe(), err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let o = out.fileHandleForReading.readDataToEndOfFile()
-            let e = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            last = (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+            last = try CLIFailureTests.run(Array(command.dropFirst()), in: dir)
             #expect(last.status == 0, "\(command): \(last.stderr)")
         }
         // Markdown rows: term, estimate, se, t, p, ci_low, ci_high, df, exp_estimate, exp_ci_low, exp_ci_high.
