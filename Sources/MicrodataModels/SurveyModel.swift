@@ -68,8 +68,8 @@ public struct SurveyModel: Sendable {
         if design.calibration != nil && !taylor {
             throw WeightingError.invalidDesign("calibration is for Taylor designs, not replicate weights, the jackknife or a design factor")
         }
-        if design.replicates != nil && design.weight == nil {
-            throw WeightingError.invalidDesign("replicate weights need a weight column")
+        if design.weight == nil && !design.unitWeights && (design.replicates != nil || design.designFactor != nil) {
+            throw WeightingError.invalidDesign("replicate weights and a design factor need a weight column")
         }
         if let deft = design.designFactor, !(deft > 0) {
             throw WeightingError.invalidDesign("the design factor must be positive, found \(deft)")
