@@ -67,6 +67,10 @@ struct ModelDesignTests {
             try SurveyModel(formula: formula, family: .binomial, data: data("apisrs.csv"),
                             design: .designFactor(weight: "pw", deft: 0))
         }
+        #expect(throws: WeightingError.self) {
+            try SurveyModel(formula: formula, family: .binomial, data: data("apisrs.csv"),
+                            design: SurveyDesign(weight: nil, designFactor: 1.5))
+        }
     }
 
     @Test func logisticOnBootstrapReplicatesMatchesR() throws {
