@@ -45,6 +45,40 @@ djk <- svrepdesign(data = cbind(apiclus1, rep1), repweights = "rw[0-9]+", weight
                    scale = 0.9148392779, combined.weights = TRUE)
 r1 <- fit("R01", api00 ~ ell + meals, djk)
 r2 <- fit("R02", I(sch.wide == "Yes") ~ ell + factor(stype), djk, quasibinomial())
+# Two-stage design with both FPCs (weights derived from them, as R does without weights): issue 16 designs.
+apiclus2 <- read.csv("../rsurvey/apiclus2.csv")
+dclus2 <- svydesign(id = ~dnum + snum, fpc = ~fpc1 + fpc2, data = apiclus2)
+s1 <- fit("S01", api00 ~ ell + meals + factor(stype), dclus2)
+s2 <- fit("S02", I(sch.wide == "Yes") ~ meals + factor(stype), dclus2, quasibinomial())
+# Households as clusters (one cluster column, no strata, no fpc: with-replacement over clusters).
+dhh <- svydesign(id = ~dnum, weights = ~pw, data = apiclus1)
+h1 <- fit("H01", I(sch.wide == "Yes") ~ ell + meals, dhh, quasibinomial())
+# More replicate designs: logistic on the bootstrap replicates (rscales all 1), Poisson on JKn replicates.
+boot <- read.csv("../rsurvey/rep_dclus1_boot50_seed42.csv")
+dboot <- svrepdesign(data = cbind(apiclus1, boot), repweights = "rw[0-9]+", weights = ~pw, type = "bootstrap",
+                     scale = 0.02186588921, combined.weights = TRUE)
+r3 <- fit("R03", I(awards == "Yes") ~ meals + factor(stype), dboot, quasibinomial())
+jkn <- read.csv("../rsurvey/rep_clus1str3_JKn.csv")
+jknr <- read.csv("../rsurvey/rep_clus1str3_JKn_rscales.csv")$rscales
+djkn <- svrepdesign(data = cbind(apiclus1, jkn), repweights = "jkn[0-9]+", weights = ~pw, type = "JKn",
+                    rscales = jknr, combined.weights = TRUE)
+r4 <- fit("R04", enroll ~ ell + factor(stype), djkn, quasipoisson())
+# The jackknife built from the design (tabulate --jackknife): as.svrepdesign of strata + PSUs (JKn) and of
+# PSUs with fpc (JK1).
+j1 <- fit("J01", I(awards == "Yes") ~ factor(stype) + ell, as.svrepdesign(dstrclus, type = "JKn"), quasibinomial())
+j2 <- fit("J02", api00 ~ ell + meals, as.svrepdesign(dclus1, type = "JK1"))
+# Calibrated designs (GREG and bounded raking) on apipop totals: svyglm uses the calibrated weights and
+# residualises the influence functions on the calibration variables.
+pop <- c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018, api99 = 3914069)
+dcal <- calibrate(dclus1, ~stype + api99, pop)
+c1 <- fit("C01", api00 ~ ell + meals, dcal)
+c2 <- fit("C02", I(sch.wide == "Yes") ~ ell + meals, dcal, quasibinomial())
+dcalr <- calibrate(dclus1, ~stype + api99, pop, calfun = "raking", bounds = c(0.5, 1.8))
+c3 <- fit("C03", api00 ~ ell + factor(stype), dcalr)
+c4 <- fit("C04", api00 ~ ell + meals, subset(dcal, stype != "H"))   # a domain of a calibrated design
+# Poisson with an interaction, a chosen reference level, a domain and na.omit on a weights-only design.
+p1 <- fit("P01", enroll ~ relevel(factor(stype), ref = "M") * avg.ed,
+          subset(dsrsw, api00 >= 600), quasipoisson())
 # Lonely PSUs (stratum 3 of singleton_toy has one PSU); "adjust" is left out: survey 4.1.1 centres it
 # differently from 4.5, which the Taylor kernel follows (../rsurvey/version_differences_4.1.1_vs_4.5.txt).
 toy <- read.csv("../rsurvey/singleton_toy.csv")

@@ -1,3 +1,4 @@
+import Foundation
 import MicrodataReaders
 
 extension RowExpression {
@@ -60,7 +61,7 @@ extension RowExpression {
             return out
         case .compare(let op, let a, let b):
             return try Self.compare(op, try a.values(batch), try b.values(batch), count: n)
-        case .column, .literal:
+        case .column, .literal, .arithmetic, .negate, .function:
             // A bare operand is true when it is a non-zero number (R's as.logical).
             switch try values(batch) {
             case .numbers(let v, _): return v.map { $0.isNaN ? Truth.unknown : ($0 != 0 ? Truth.yes : Truth.no) }
@@ -83,9 +84,40 @@ extension RowExpression {
             case .real(let v): return .numbers(v, name: c.name)
             case .integer: return .numbers(c.doubles, name: c.name)
             }
+        case .arithmetic(let op, let a, let b):
+            let x = try a.numbers(batch), y = try b.numbers(batch)
+            return .numbers(zip(x, y).map { op.apply($0, $1) }, name: "arithmetic")
+        case .negate(let a): return .numbers(try a.numbers(batch).map { -$0 }, name: "arithmetic")
+        case .function(let f, let a): return .numbers(try a.numbers(batch).map(f.apply), name: f.rawValue)
         default:
             let t = try truth(batch)
             return .numbers(t.map { $0 == Truth.unknown ? .nan : Double($0) }, name: "condition")
+        }
+    }
+
+    /// The operand as one number per row (NaN for missing); text is an error.
+    func numbers(_ batch: Batch) throws(RowExpressionError) -> [Double] {
+        switch try values(batch) {
+        case .numbers(let v, _): return v
+        case .constant(.number(let x)): return [Double](repeating: x, count: batch.rowCount)
+        case .texts(_, let name):
+            throw RowExpressionError(message: "text column '\(name)' used in arithmetic")
+        case .constant(.text(let s)):
+            throw RowExpressionError(message: "the text \"\(s)\" used in arithmetic")
+        }
+    }
+
+    /// The value of the expression on every row of `batch`.
+    ///
+    /// - Throws: ``RowExpressionError`` for a column not in the batch, text in arithmetic or a numeric column
+    ///   compared with text that is not a number.
+    public func evaluate(_ batch: Batch) throws(RowExpressionError) -> RowValues {
+        if isCondition { return .logicals(try truth(batch).map { $0 == Truth.unknown ? nil : $0 == Truth.yes }) }
+        switch try values(batch) {
+        case .numbers(let v, _): return .numbers(v)
+        case .texts(let t, _): return .texts(t)
+        case .constant(.number(let x)): return .numbers([Double](repeating: x, count: batch.rowCount))
+        case .constant(.text(let s)): return .texts([String?](repeating: s, count: batch.rowCount))
         }
     }
 
@@ -151,6 +183,38 @@ extension RowExpression.Comparison {
         case .lessOrEqual: a <= b
         case .greater: a > b
         case .greaterOrEqual: a >= b
+        }
+    }
+}
+
+/// The values of a ``RowExpression`` on the rows of a batch; `nil` and NaN are missing.
+public enum RowValues: Sendable, Hashable {
+    case numbers([Double])
+    case texts([String?])
+    case logicals([Bool?])
+}
+
+extension RowExpression.Arithmetic {
+    func apply(_ a: Double, _ b: Double) -> Double {
+        switch self {
+        case .add: a + b
+        case .subtract: a - b
+        case .multiply: a * b
+        case .divide: a / b
+        case .power: pow(a, b)
+        }
+    }
+}
+
+extension RowExpression.Function {
+    func apply(_ x: Double) -> Double {
+        switch self {
+        case .log: Foundation.log(x)
+        case .exp: Foundation.exp(x)
+        case .sqrt: x.squareRoot()
+        case .abs: Swift.abs(x)
+        case .log10: Foundation.log10(x)
+        case .log2: Foundation.log2(x)
         }
     }
 }

@@ -1,6 +1,8 @@
 /// Recursive-descent parser of ``RowExpression``: `or := and ('|' and)*`, `and := unary ('&' unary)*`,
-/// `unary := '!' unary | comparison`, `comparison := operand (op operand | 'in' '(' literals ')')?`,
-/// `operand := name | number | string | 'missing' '(' name ')' | '(' or ')'`.
+/// `unary := '!' unary | comparison`, `comparison := sum (op sum | 'in' '(' literals ')')?`,
+/// `sum := product (('+' | '-') product)*`, `product := signed (('*' | '/') signed)*`,
+/// `signed := ('-' | '+') signed | power`, `power := operand ('^' signed)?`,
+/// `operand := name | number | string | 'missing' '(' name ')' | function '(' or ')' | '(' or ')'`.
 struct RowExpressionParser {
     let text: String
     let chars: [Character]
@@ -59,11 +61,11 @@ struct RowExpressionParser {
     }
 
     mutating func parseComparison() throws(RowExpressionError) -> RowExpression {
-        let left = try parseOperand()
+        let left = try parseSum()
         skipSpace()
         for op in [RowExpression.Comparison.lessOrEqual, .greaterOrEqual, .equal, .notEqual, .less, .greater]
         where accept(op.rawValue) {
-            return .compare(op, left, try parseOperand())
+            return .compare(op, left, try parseSum())
         }
         let save = position
         if let word = identifier(), word == "in" {
@@ -82,6 +84,31 @@ struct RowExpressionParser {
         }
         position = save
         return left
+    }
+
+    mutating func parseSum() throws(RowExpressionError) -> RowExpression {
+        var left = try parseProduct()
+        while true {
+            if accept("+") { left = .arithmetic(.add, left, try parseProduct()); continue }
+            if accept("-") { left = .arithmetic(.subtract, left, try parseProduct()); continue }
+            return left
+        }
+    }
+
+    mutating func parseProduct() throws(RowExpressionError) -> RowExpression {
+        var left = try parseSigned()
+        while true {
+            if accept("*") { left = .arithmetic(.multiply, left, try parseSigned()); continue }
+            if accept("/") { left = .arithmetic(.divide, left, try parseSigned()); continue }
+            return left
+        }
+    }
+
+    mutating func parseSigned() throws(RowExpressionError) -> RowExpression {
+        if accept("-") { return .negate(try parseSigned()) }
+        if accept("+") { return try parseSigned() }
+        let base = try parseOperand()
+        return accept("^") ? .arithmetic(.power, base, try parseSigned()) : base
     }
 
     mutating func parseOperand() throws(RowExpressionError) -> RowExpression {
@@ -127,6 +154,11 @@ struct RowExpressionParser {
             guard let v = identifier() else { throw error("expected a column name", at: at) }
             guard accept(")") else { throw error("expected ')'") }
             return .missing(v)
+        }
+        if let f = RowExpression.Function(rawValue: name), accept("(") {
+            let inner = try parseOr()
+            guard accept(")") else { throw error("expected ')'") }
+            return .function(f, inner)
         }
         if name == "in" { throw error("expected a column before in", at: start) }
         return .column(name)

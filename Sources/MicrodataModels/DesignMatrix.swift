@@ -1,4 +1,6 @@
 import Foundation
+import MicrodataLink
+import MicrodataReaders
 
 /// The response and model matrix of a formula on the rows of an estimation domain, with R's treatment
 /// contrasts (reference = first level in sorted order, or `factor(V, ref = "L")`).
@@ -9,56 +11,112 @@ public struct DesignMatrix: Sendable {
     public var termOf: [String]
     /// Whether a column is an indicator (a factor level, a logical, or an interaction with one).
     public var isIndicator: [Bool]
-    /// Row-major, `rowCount × names.count`; rows outside the domain are zero.
-    public var x: [Double]
+    /// Row-major, `rowCount × names.count`; rows outside the domain are zero (made from the compressed rows).
+    public var x: [Double] {
+        var x = [Double](repeating: 0, count: y.count * columnCount)
+        for r in y.indices {
+            for i in nzStart[r]..<nzStart[r + 1] { x[r * columnCount + Int(nzColumn[i])] = nzValue[i] }
+        }
+        return x
+    }
+    private var columnCount = 0
     public var y: [Double]
     /// Rows in the estimation domain: in the requested domain and with no model variable missing.
     public var domain: [Bool]
     /// Rows of the requested domain left out because a model variable is missing (R `na.omit`).
     public var missingRows: Int
+    /// The non-zero entries of `x` by row (compressed rows): row r's are at `nzStart[r]..<nzStart[r + 1]`.
+    var nzStart: [Int] = []
+    var nzColumn: [Int32] = []
+    var nzValue: [Double] = []
 
     /// Builds the matrix of `formula` over `data`, restricted to the rows where `subset` is true.
     public init(formula: Formula, text: String, data: ModelData, subset: [Bool]? = nil) throws {
         let n = data.rowCount
         var domain = subset ?? [Bool](repeating: true, count: n)
         let requested = domain.filter { $0 }.count
-        // Evaluate the response and each distinct component once.
+        // Evaluate the response and each distinct component once, in the language of `--subpop`.
         var y = [Double](repeating: 0, count: n)
-        for r in 0..<n where domain[r] {
-            if let v = try formula.response.evaluate(data, row: r, text: text).double, v.isFinite { y[r] = v } else { domain[r] = false }
+        let batch = data.batch
+        switch try Self.values(formula.response, batch: batch, text: text) {
+        case .numbers(let v): for r in 0..<n where domain[r] { if v[r].isFinite { y[r] = v[r] } else { domain[r] = false } }
+        case .logicals(let v): for r in 0..<n where domain[r] { if let b = v[r] { y[r] = b ? 1 : 0 } else { domain[r] = false } }
+        case .texts(let v):
+            for r in 0..<n where domain[r] {
+                if let d = v[r].flatMap({ Double($0) }), d.isFinite { y[r] = d } else { domain[r] = false }
+            }
         }
-        var values: [String: [Value]] = [:]
+        var values: [String: RowValues] = [:]
         for term in formula.terms {
             for c in term.components where values[c.deparsed] == nil {
                 let inner = try Self.factorArgument(c) ?? Self.polynomial(c, text: text)?.0 ?? c
-                var column = [Value](repeating: .missing, count: n)
-                for r in 0..<n where domain[r] {
-                    let v = try inner.evaluate(data, row: r, text: text)
-                    column[r] = v
-                    if v == .missing { domain[r] = false }
-                    if case .number(let d) = v, !d.isFinite { domain[r] = false }
+                let column = try Self.values(inner, batch: batch, text: text)
+                switch column {
+                case .numbers(let v): for r in 0..<n where domain[r] && !v[r].isFinite { domain[r] = false }
+                case .texts(let v): for r in 0..<n where domain[r] && v[r] == nil { domain[r] = false }
+                case .logicals(let v): for r in 0..<n where domain[r] && v[r] == nil { domain[r] = false }
                 }
                 values[c.deparsed] = column
             }
         }
         // Each component as named columns: numeric, or the indicator of each level.
-        struct Coded { var names: [String]; var levels: [String]; var reference: Int; var isFactor: Bool }
+        struct Coded {
+            var names: [String]; var levels: [String]; var reference: Int; var isFactor: Bool
+            /// A factor's level index on each domain row.
+            var level: [Int32] = []
+        }
         var coded: [String: Coded] = [:]
         let components = Dictionary(formula.terms.flatMap(\.components).map { ($0.deparsed, $0) }) { a, _ in a }
         for (key, column) in values {
             let c = components[key]!
-            let isFactor = Self.factorArgument(c) != nil
-                || domain.indices.contains { domain[$0] && (Self.isText(column[$0]) || Self.isLogical(column[$0])) }
-            guard isFactor else { coded[key] = Coded(names: [c.deparsed], levels: [], reference: 0, isFactor: false); continue }
-            var seen = Set<String>()
-            for r in 0..<n where domain[r] { seen.insert(Self.key(column[r])) }
-            let levels = Self.sortLevels(Array(seen))
+            var categorical = true
+            if case .numbers = column { categorical = false }
+            guard Self.factorArgument(c) != nil || categorical else {
+                coded[key] = Coded(names: [c.deparsed], levels: [], reference: 0, isFactor: false)
+                continue
+            }
+            // Each row's code among the distinct values, then one label per value (not a String per row).
+            var code = [Int32](repeating: -1, count: n)
+            var labels: [String] = []
+            switch column {
+            case .numbers(let v):
+                var distinct: [Double: Int32] = [:]
+                var small = [Int32](repeating: -1, count: 256)  // the numbers 0...255, without hashing
+                for r in 0..<n where domain[r] {
+                    let x = v[r]
+                    let slot = x >= 0 && x < 256 && x == x.rounded(.towardZero) ? Int(x) : -1
+                    if slot >= 0 && small[slot] >= 0 { code[r] = small[slot]; continue }
+                    if let k = distinct[x] { code[r] = k; continue }
+                    code[r] = Int32(labels.count)
+                    distinct[x] = code[r]
+                    labels.append(Self.key(x))
+                    if slot >= 0 { small[slot] = code[r] }
+                }
+            case .texts(let v):
+                var distinct: [String: Int32] = [:]
+                for r in 0..<n where domain[r] {
+                    let t = v[r]!
+                    if let k = distinct[t] { code[r] = k; continue }
+                    code[r] = Int32(labels.count)
+                    distinct[t] = code[r]
+                    labels.append(t)
+                }
+            case .logicals(let v):
+                labels = ["FALSE", "TRUE"]
+                for r in 0..<n where domain[r] { code[r] = v[r]! ? 1 : 0 }
+                let used = Set(code.filter { $0 >= 0 })
+                if !used.contains(0) { labels[0] = "" }
+                if !used.contains(1) { labels[1] = "" }
+            }
+            let levels = Self.sortLevels(Array(Set(labels.filter { !$0.isEmpty })))
+            let levelOf = labels.map { Int32(levels.firstIndex(of: $0) ?? -1) }
+            let level = code.map { $0 < 0 ? -1 : levelOf[Int($0)] }
             var reference = 0
             if case .call(_, let args, let names, let p) = c, let i = names.firstIndex(of: "ref") {
                 let ref: String
                 switch args[i] {
                 case .string(let s, _): ref = s
-                case .number(let v, _): ref = Self.key(.number(v))
+                case .number(let v, _): ref = Self.key(v)
                 default: throw FormulaError(text: text, position: p, message: "ref must be a level in quotes")
                 }
                 guard let k = levels.firstIndex(of: ref) else {
@@ -67,7 +125,7 @@ public struct DesignMatrix: Sendable {
                 }
                 reference = k
             }
-            coded[key] = Coded(names: [], levels: levels, reference: reference, isFactor: true)
+            coded[key] = Coded(names: [], levels: levels, reference: reference, isFactor: true, level: level)
         }
         var names: [String] = []
         var termOf: [String] = []
@@ -116,25 +174,63 @@ public struct DesignMatrix: Sendable {
             }
         }
         let p = names.count
-        var x = [Double](repeating: 0, count: n * p)
-        for r in 0..<n where domain[r] {
-            for (j, gen) in generators.enumerated() {
-                var v = 1.0
-                for (c, level) in gen {
-                    let value = values[c]![r]
-                    if level >= 0 {
-                        if Self.key(value) != coded[c]!.levels[level] { v = 0; break }
-                    } else {
-                        v *= level == -1 ? value.double! : pow(value.double!, Double(-level))
-                    }
-                }
-                x[r * p + j] = v
+        // Per component (flattened, component-major): the level of each row (factors) or its number.
+        let keys = Array(values.keys)
+        var factorLevel = [Int32](repeating: -1, count: keys.count * n)
+        var number = [Double](repeating: 0, count: keys.count * n)
+        for (c, key) in keys.enumerated() {
+            if coded[key]!.isFactor {
+                factorLevel.withUnsafeMutableBufferPointer { f in for (r, l) in coded[key]!.level.enumerated() { f[c * n + r] = l } }
+            } else {
+                guard case .numbers(let x) = values[key]! else { continue }
+                number.withUnsafeMutableBufferPointer { v in for r in 0..<n where domain[r] { v[c * n + r] = x[r] } }
             }
         }
+        // Each model column as (component offset, level) steps, flattened; level −d is the power d of a number.
+        var stepStart = [0], stepOffset: [Int] = [], stepLevel: [Int32] = []
+        for gen in generators {
+            for (component, level) in gen {
+                stepOffset.append(keys.firstIndex(of: component)! * n)
+                stepLevel.append(Int32(level))
+            }
+            stepStart.append(stepOffset.count)
+        }
+        var starts: [Int] = [], cols: [Int32] = [], vals: [Double] = []
+        starts.reserveCapacity(n + 1)
+        // About one non-zero per term and row (an indicator or a number), plus the intercept.
+        let perRow = formula.terms.count + 1
+        cols.reserveCapacity(n * perRow)
+        vals.reserveCapacity(n * perRow)
+        starts.append(0)
+        factorLevel.withUnsafeBufferPointer { factorLevel in
+            number.withUnsafeBufferPointer { number in
+                for r in 0..<n {
+                    if domain[r] {
+                        for j in 0..<p {
+                            var v = 1.0
+                            for s in stepStart[j]..<stepStart[j + 1] {
+                                let level = stepLevel[s], at = stepOffset[s] + r
+                                if level >= 0 {
+                                    if factorLevel[at] != level { v = 0; break }
+                                } else {
+                                    v *= level == -1 ? number[at] : pow(number[at], Double(-level))
+                                }
+                            }
+                            if v != 0 {
+                                cols.append(Int32(j))
+                                vals.append(v)
+                            }
+                        }
+                    }
+                    starts.append(cols.count)
+                }
+            }
+        }
+        (nzStart, nzColumn, nzValue) = (starts, cols, vals)
+        columnCount = p
         self.names = names
         self.termOf = termOf
         self.isIndicator = indicator
-        self.x = x
         self.y = y
         self.domain = domain
         missingRows = requested - domain.filter { $0 }.count
@@ -158,17 +254,20 @@ public struct DesignMatrix: Sendable {
         return nil
     }
 
-    static func isText(_ v: Value) -> Bool { if case .text = v { return true } else { return false } }
-    static func isLogical(_ v: Value) -> Bool { if case .logical = v { return true } else { return false } }
-
-    /// The level label of a value, as R prints it (`TRUE`, `3`, `2.5`, `H`).
-    static func key(_ v: Value) -> String {
-        switch v {
-        case .text(let s): return s
-        case .logical(let b): return b ? "TRUE" : "FALSE"
-        case .number(let x): return x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
-        case .missing: return "NA"
+    /// The value of `e` on every row: `I(…)`, `log(V)` and plain columns are evaluated as ``RowExpression``s.
+    static func values(_ e: Expression, batch: Batch, text: String) throws -> RowValues {
+        var inner = e
+        if case .call("I", let args, let names, _) = e, args.count == 1, names == [""] { inner = args[0] }
+        do {
+            return try RowExpression(parsing: inner.deparsed).evaluate(batch)
+        } catch {
+            throw FormulaError(text: text, position: e.position, message: error.message)
         }
+    }
+
+    /// The level label of a number, as R prints it (`3`, `2.5`).
+    static func key(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
     }
 
     /// Levels in R's order: numerically when all are numbers (and FALSE before TRUE), otherwise as text.

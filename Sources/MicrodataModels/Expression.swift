@@ -1,6 +1,7 @@
 import Foundation
 
-/// A parsed R-style expression: the right-hand side of a formula, or the inside of `I(...)`.
+/// A parsed R-style formula: its terms and their components. A component's value (`I(…)`, `log(V)`, a
+/// column) is computed by ``RowExpression`` from its ``deparsed`` text, so `I()` speaks the `--subpop` language.
 public indirect enum Expression: Sendable, Hashable {
     case number(Double, position: Int)
     case string(String, position: Int)
@@ -30,6 +31,8 @@ public indirect enum Expression: Sendable, Hashable {
         case .unary(let op, let e, _): return op + e.deparsed
         case .binary(let op, let a, let b, _):
             return ["/", "^", ":"].contains(op) ? a.deparsed + op + b.deparsed : "\(a.deparsed) \(op) \(b.deparsed)"
+        case .call("in", let args, _, _) where args.count >= 2:
+            return "\(args[0].deparsed) in (\(args.dropFirst().map(\.deparsed).joined(separator: ", ")))"
         case .call(let f, let args, let names, _):
             let parts = zip(args, names).map { $1.isEmpty ? $0.deparsed : "\($1) = \($0.deparsed)" }
             return "\(f)(\(parts.joined(separator: ", ")))"

@@ -18,7 +18,7 @@ struct IRLS {
         solution = WeightedLeastSquares(p: 0)
         for r in rows {
             if let start {
-                eta[r] = (0..<p).reduce(0) { $0 + m.x[r * p + $1] * start[$1] }
+                eta[r] = (m.nzStart[r]..<m.nzStart[r + 1]).reduce(0) { $0 + m.nzValue[$1] * start[Int(m.nzColumn[$1])] }
             } else {
                 eta[r] = family.link(family.start(m.y[r], weight: weights[r]))
             }
@@ -26,18 +26,20 @@ struct IRLS {
         }
         func deviance() -> Double { rows.reduce(0) { $0 + family.deviance(m.y[$1], mu[$1], weight: weights[$1]) } }
         var devOld = deviance()
+        var z = [Double](repeating: 0, count: n)
         while iterations < 25 {
             iterations += 1
-            var z = [Double](repeating: 0, count: n)
             for r in rows {
                 let d = family.muEta(eta[r])
                 z[r] = eta[r] + (m.y[r] - mu[r]) / d
                 working[r] = weights[r] * d * d / family.variance(mu[r])
             }
-            solution = try WeightedLeastSquares(x: m.x, p: p, z: z, w: working, rows: rows, names: m.names)
+            solution = try WeightedLeastSquares(m, z: z, w: working, rows: rows)
+            var beta = [Double](repeating: 0, count: p)
+            for (k, j) in solution.kept.enumerated() { beta[j] = solution.beta[k] }
             for r in rows {
                 var e = 0.0
-                for (k, j) in solution.kept.enumerated() { e += m.x[r * p + j] * solution.beta[k] }
+                for i in m.nzStart[r]..<m.nzStart[r + 1] { e += m.nzValue[i] * beta[Int(m.nzColumn[i])] }
                 eta[r] = e
                 mu[r] = family.inverseLink(e)
             }

@@ -1,33 +1,16 @@
+import MicrodataLink
 import MicrodataReaders
 import MicrodataWeighting
 
-extension ModelData {
-    /// The columns an expression in the `--subpop` language reads.
-    public static func variables(in expression: String) throws -> [String] {
-        var parser = try ExpressionParser(expression)
-        return try parser.parse(level: 1).variables
-    }
-
-    /// The rows where `expression` (the `--subpop` language: comparisons, `&`, `|`, `!`, arithmetic) is true;
-    /// a missing value is false.
-    public func rows(where expression: String) throws -> [Bool] {
-        var parser = try ExpressionParser(expression)
-        let tree = try parser.parse(level: 1)
-        guard parser.peek == .end else { throw parser.error("unexpected text") }
-        return try (0..<rowCount).map { r in
-            let v = try tree.evaluate(self, row: r, text: expression)
-            return v != .missing && (v.double ?? 0) != 0
-        }
-    }
-}
-
 extension SurveyModel {
-    /// Fits one model per group of `by` (one model without), on the rows of `subpop` (all rows if `nil`).
+    /// Fits one model per group of `by` (one model without), on the rows where `subpop` (a ``RowExpression``)
+    /// is true (all rows if `nil`).
     public static func fitGroups(
         formula: String, family: GLMFamily, data: ModelData, design: SurveyDesign, subpop: String? = nil,
         by: String? = nil, level: Double = 0.95, tests: [String] = []
     ) throws -> [ModelReport.Group] {
-        let base = try subpop.map { try data.rows(where: $0) } ?? [Bool](repeating: true, count: data.rowCount)
+        let base = try subpop.map { try RowExpression(parsing: $0).select(data.batch) }
+            ?? [Bool](repeating: true, count: data.rowCount)
         guard let by else {
             return [ModelReport.Group(by: [:], model: try SurveyModel(
                 formula: formula, family: family, data: data, design: design, subset: base, level: level, tests: tests))]

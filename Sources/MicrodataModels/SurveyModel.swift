@@ -50,17 +50,29 @@ public struct SurveyModel: Sendable {
     /// Fits `formula` to `data` under `design`, on the rows where `subset` is true (all rows if `nil`).
     ///
     /// Rows outside the subset or missing a model variable stay in the design with no score (R's domain
-    /// semantics and `na.omit`). Linearisation designs only; replicate weights are not implemented yet.
+    /// semantics and `na.omit`). Every design of `tabulate` except raking: Taylor linearisation (one or two
+    /// stages, lonely-PSU rules, households as clusters, weights only), a design factor (the weights-only
+    /// covariance times deft²), calibration (calibrated weights; scores residualised on the calibration
+    /// columns, as R's `svyrecvar`), replicate weights and the jackknife built from the design (refitted per
+    /// replicate).
     public init(
         formula text: String, family: GLMFamily, data: ModelData, design: SurveyDesign, subset: [Bool]? = nil,
         level: Double = 0.95, tests: [String] = []
     ) throws {
-        if design.designFactor != nil || design.jackknife || design.calibration != nil || design.raking != nil {
+        if design.raking != nil {
             throw WeightingError.invalidDesign(
-                "models are implemented for linearisation designs (strata, PSUs, FPC), weights only and replicate weights")
+                "models on raked weights are not implemented (R rake() residualises by iterative fitting); "
+                    + "calibrate with --calfun raking instead")
         }
-        if design.replicates != nil && design.weight == nil {
-            throw WeightingError.invalidDesign("replicate weights need a weight column")
+        let taylor = design.replicates == nil && !design.jackknife && design.designFactor == nil
+        if design.calibration != nil && !taylor {
+            throw WeightingError.invalidDesign("calibration is for Taylor designs, not replicate weights, the jackknife or a design factor")
+        }
+        if design.weight == nil && !design.unitWeights && (design.replicates != nil || design.designFactor != nil) {
+            throw WeightingError.invalidDesign("replicate weights and a design factor need a weight column")
+        }
+        if let deft = design.designFactor, !(deft > 0) {
+            throw WeightingError.invalidDesign("the design factor must be positive, found \(deft)")
         }
         let formula = try Formula(text)
         let rows = data.rowCount
@@ -71,8 +83,13 @@ public struct SurveyModel: Sendable {
         func labels(_ name: String?) throws -> [String]? {
             guard let name else { return nil }
             let c = try designColumn(name)
+            var numeric = true
+            if case .text = c.storage { numeric = false }
+            var label: [Double: String] = [:]  // a number's label is made once, not once per row
             return try (0..<rows).map { r in
+                if numeric, let v = c.double(at: r), let t = label[v] { return t }
                 guard let t = c.text(at: r) else { throw WeightingError.missingDesignValue(column: name, row: r + 1) }
+                if numeric, let v = c.double(at: r) { label[v] = t }
                 return t
             }
         }
@@ -84,19 +101,34 @@ public struct SurveyModel: Sendable {
                 return v
             }
         }
+        // A design factor scales the weights-only (SRS with replacement) variance.
+        let structured = design.designFactor == nil
         let kernel = try LinearisedVariance(
-            design: design, rows: rows, strata: try labels(design.strata), psu: try labels(design.clusters.first),
-            fpc: try numbers(design.fpc.first))
-        var weights = try numbers(design.weight) ?? kernel.derivedWeights!
-        for (r, w) in weights.enumerated() where !(w >= 0 && w.isFinite) || (w == 0 && !design.allowZeroWeights) {
+            design: design, rows: rows, strata: structured ? try labels(design.strata) : nil,
+            psu: structured ? try labels(design.clusters.first) : nil,
+            fpc: structured ? try numbers(design.fpc.first) : nil,
+            ssu: structured && design.clusters.count > 1 ? try labels(design.clusters[1]) : nil,
+            fpc2: structured && design.fpc.count > 1 ? try numbers(design.fpc[1]) : nil)
+        let inputWeights = try numbers(design.weight)
+            ?? (design.unitWeights || design.fpc.isEmpty || !structured
+                ? [Double](repeating: 1, count: rows) : kernel.derivedWeights!)
+        for (r, w) in inputWeights.enumerated()
+        where !(w.isFinite && (w > 0 || (w == 0 && design.allowZeroWeights) || (w < 0 && design.allowNegativeWeights))) {
             throw WeightingError.invalidWeight(column: design.weight ?? "fpc", row: r + 1, value: String(w))
+        }
+        var weights = inputWeights
+        var calibrationX: [Double] = []
+        if let calibration = design.calibration {
+            calibrationX = try calibration.modelMatrix(rows: rows, column: data.column)
+            let g = try calibration.gWeights(x: calibrationX, d: inputWeights)
+            for r in 0..<rows { weights[r] *= g[r] }
         }
         let meanWeight = weights.reduce(0, +) / Double(max(rows, 1))
         for r in 0..<rows { weights[r] /= meanWeight }  // R's rescale = TRUE; the results do not depend on it
 
         let m = try DesignMatrix(formula: formula, text: text, data: data, subset: subset)
         let p = m.names.count
-        var inFit = (0..<rows).filter { m.domain[$0] && weights[$0] > 0 }
+        var inFit = (0..<rows).filter { m.domain[$0] && weights[$0] != 0 }
         guard !inFit.isEmpty else { throw WeightingError.invalidRequest("no rows in the model's domain") }
         for r in inFit where !family.check(m.y[r]) {
             throw WeightingError.invalidRequest(
@@ -105,35 +137,64 @@ public struct SurveyModel: Sendable {
 
         let fit = try IRLS(m, family: family, weights: weights, rows: inFit)
         let (solution, eta, mu, working) = (fit.solution, fit.eta, fit.mu, fit.working)
-        inFit = inFit.filter { working[$0] > 0 }
+        inFit = inFit.filter { working[$0] != 0 }
 
-        // Influence functions h_i = A⁻¹ x_i w_i (y_i − μ_i) μ'(η_i)/V(μ_i), then their design covariance.
+        // Influence functions h_i = A⁻¹ x_i w_i (y_i − μ_i) μ'(η_i)/V(μ_i): the estimating-function rows
+        // x_i w_i (y_i − μ_i) μ'/V are summed per variance unit (after calibration residuals, if any), then A⁻¹.
         let k = solution.kept.count
-        var scores = [Double](repeating: 0, count: rows * k)
-        for r in inFit {
+        var keptIndex = [Int](repeating: -1, count: p)
+        for (b, j) in solution.kept.enumerated() { keptIndex[j] = b }
+        func addEstimatingFunction(_ r: Int, into g: inout [Double], at base: Int) {
             let resid = (m.y[r] - mu[r]) / family.muEta(eta[r]) * working[r]
-            for a in 0..<k {
-                var s = 0.0
-                for b in 0..<k { s += solution.inverse[a * k + b] * m.x[r * p + solution.kept[b]] }
-                scores[r * k + a] = s * resid
+            for i in m.nzStart[r]..<m.nzStart[r + 1] {
+                let b = keptIndex[Int(m.nzColumn[i])]
+                if b >= 0 { g[base + b] += m.nzValue[i] * resid }
             }
         }
-        let cov: [Double]
+        func influenceTotals() throws -> [Double] {
+            let unit = kernel.unitOfRow
+            var totals = [Double](repeating: 0, count: kernel.unitCount * k)
+            if let calibration = design.calibration {
+                var rowsG = [Double](repeating: 0, count: rows * k)
+                for r in inFit { addEstimatingFunction(r, into: &rowsG, at: r * k) }
+                try Calibration.residualise(&rowsG, columns: k, x: calibrationX, terms: calibration.terms.count,
+                                            d: inputWeights, w: weights)
+                for r in 0..<rows { for b in 0..<k { totals[Int(unit[r]) * k + b] += rowsG[r * k + b] } }
+            } else {
+                for r in inFit { addEstimatingFunction(r, into: &totals, at: Int(unit[r]) * k) }
+            }
+            var h = [Double](repeating: 0, count: totals.count)
+            for u in 0..<kernel.unitCount {
+                for a in 0..<k {
+                    var s = 0.0
+                    for b in 0..<k { s += solution.inverse[a * k + b] * totals[u * k + b] }
+                    h[u * k + a] = s
+                }
+            }
+            return h
+        }
+        var cov: [Double]
         let df: Double
-        if let spec = design.replicates {
-            let base = try numbers(design.weight)!
+        if design.replicates != nil || design.jackknife {
+            let keep = subset ?? [Bool](repeating: true, count: rows)
+            let (replicate, rscales, scale, mse, fixedDF) = try design.jackknife
+                ? Self.jackknife(kernel, weights: inputWeights, keep: keep)
+                : Self.replicateWeights(design.replicates!, data: data, weights: inputWeights, keep: keep)
             (cov, df) = try Self.replicateCovariance(
-                spec, data: data, matrix: m, family: family, weights: base, full: solution,
-                subset: subset ?? [Bool](repeating: true, count: rows))
+                replicate, rscales: rscales, scale: scale, mse: mse, degreesOfFreedom: fixedDF, matrix: m,
+                family: family, full: solution)
         } else {
-            cov = try kernel.covariance(scores, columns: k, domain: m.domain)
+            cov = try kernel.covariance(unitTotals: influenceTotals(), columns: k, domain: m.domain)
             df = Double(kernel.degreesOfFreedom(domain: m.domain) + 1 - k)
+            if let deft = design.designFactor { for i in cov.indices { cov[i] *= deft * deft } }
         }
         let tq = df > 0 ? Distributions.tQuantile(1 - (1 - level) / 2, df: df) : .nan
+        var units = [Int](repeating: 0, count: p)
+        for r in 0..<rows where m.domain[r] { for i in m.nzStart[r]..<m.nzStart[r + 1] { units[Int(m.nzColumn[i])] += 1 } }
         var coefficients: [Coefficient] = []
         for j in 0..<p {
             var c = Coefficient(term: m.names[j], formulaTerm: m.termOf[j], units: 0, isIndicator: m.isIndicator[j])
-            for r in 0..<rows where m.domain[r] && m.x[r * p + j] != 0 { c.units += 1 }
+            c.units = units[j]
             if let a = solution.kept.firstIndex(of: j) {
                 let b = solution.beta[a], se = cov[a * k + a].squareRoot()
                 c.estimate = b
@@ -167,39 +228,51 @@ public struct SurveyModel: Sendable {
         self.tests = try tests.map { try waldTest($0) }
     }
 
-    /// R `svyglm` on an `svyrep.design`: the model refitted with each replicate's weights (normalised to sum 1,
-    /// started at the full-sample estimate), variance `scale Σ rscale_r (β_r − β̄)(β_r − β̄)'` (centred on the
-    /// full-sample β with mse), residual df rank(replicate weights) − 1 + 1 − parameters.
-    static func replicateCovariance(
-        _ spec: ReplicateWeights, data: ModelData, matrix m: DesignMatrix, family: GLMFamily, weights: [Double],
-        full: WeightedLeastSquares, subset: [Bool]
-    ) throws -> ([Double], Double) {
+    /// The replicate-weight columns matching `spec.pattern` as full weights (zero outside `keep`), with the
+    /// variance constants of `spec`.
+    static func replicateWeights(
+        _ spec: ReplicateWeights, data: ModelData, weights: [Double], keep: [Bool]
+    ) throws -> ([[Double]], [Double], Double, Bool, Double?) {
         let regex = try Regex(spec.pattern)
-        let columns = data.names.filter { $0.firstMatch(of: regex) != nil }
-            .compactMap { data.column($0) }
+        let columns = data.names.filter { $0.firstMatch(of: regex) != nil }.compactMap { data.column($0) }
         guard !columns.isEmpty else {
             throw WeightingError.invalidDesign("no column matches the replicate-weight pattern /\(spec.pattern)/")
         }
         let R = columns.count
-        let scale = try spec.effectiveScale(count: R)
         let rscales = spec.rscales ?? [Double](repeating: 1, count: R)
         guard rscales.count == R else {
             throw WeightingError.invalidDesign("\(rscales.count) rscales for \(R) replicate-weight columns")
         }
+        let replicate = columns.map { c in
+            keep.indices.map { r in keep[r] ? (c.double(at: r) ?? 0) * (spec.combinedWeights ? 1 : weights[r]) : 0 }
+        }
+        return (replicate, rscales, try spec.effectiveScale(count: R), spec.usesMSE, spec.degreesOfFreedom)
+    }
+
+    /// The delete-one-PSU jackknife of the design (``LinearisedVariance/jackknifeReplicates(weights:)``).
+    static func jackknife(
+        _ kernel: LinearisedVariance, weights: [Double], keep: [Bool]
+    ) throws -> ([[Double]], [Double], Double, Bool, Double?) {
+        let (replicate, rscales, scale) = try kernel.jackknifeReplicates(weights: weights)
+        return (replicate.map { w in keep.indices.map { keep[$0] ? w[$0] : 0 } }, rscales, scale, false, nil)
+    }
+
+    /// R `svyglm` on an `svyrep.design`: the model refitted with each replicate's weights (normalised to sum 1,
+    /// started at the full-sample estimate), variance `scale Σ rscale_r (β_r − β̄)(β_r − β̄)'` (centred on the
+    /// full-sample β with mse), residual df rank(replicate weights) − 1 + 1 − parameters.
+    static func replicateCovariance(
+        _ replicate: [[Double]], rscales: [Double], scale: Double, mse: Bool, degreesOfFreedom: Double?,
+        matrix m: DesignMatrix, family: GLMFamily, full: WeightedLeastSquares
+    ) throws -> ([Double], Double) {
+        let R = replicate.count
         let rows = m.y.count, p = m.names.count, k = full.kept.count
         var start = [Double](repeating: 0, count: p)
         for (a, j) in full.kept.enumerated() { start[j] = full.beta[a] }
-        var replicate = [[Double]](repeating: [Double](repeating: 0, count: rows), count: R)
-        for (i, c) in columns.enumerated() {
-            for r in 0..<rows where subset[r] {
-                replicate[i][r] = (c.double(at: r) ?? 0) * (spec.combinedWeights ? 1 : weights[r])
-            }
-        }
         var thetas: [[Double]] = []
         for w in replicate {
             let total = (0..<rows).reduce(0) { m.domain[$1] ? $0 + w[$1] : $0 }
             let normalised = w.map { $0 / total }
-            let fit = try IRLS(m, family: family, weights: normalised, rows: (0..<rows).filter { m.domain[$0] && w[$0] > 0 },
+            let fit = try IRLS(m, family: family, weights: normalised, rows: (0..<rows).filter { m.domain[$0] && w[$0] != 0 },
                                start: start)
             guard fit.solution.kept == full.kept else {
                 throw WeightingError.invalidRequest("a replicate aliases a different set of model columns")
@@ -207,7 +280,7 @@ public struct SurveyModel: Sendable {
             thetas.append(fit.solution.beta)
         }
         let used = (0..<R).filter { rscales[$0] > 0 }
-        let centre = spec.usesMSE ? full.beta
+        let centre = mse ? full.beta
             : (0..<k).map { a in used.reduce(0) { $0 + thetas[$1][a] } / Double(used.count) }
         var cov = [Double](repeating: 0, count: k * k)
         for i in 0..<R {
@@ -216,10 +289,10 @@ public struct SurveyModel: Sendable {
             } }
         }
         var gram = [Double](repeating: 0, count: R * R)
-        for r in 0..<rows where subset[r] {
+        for r in 0..<rows {
             for i in 0..<R where replicate[i][r] != 0 { for j in i..<R { gram[i * R + j] += replicate[i][r] * replicate[j][r] } }
         }
-        let designDF = spec.degreesOfFreedom ?? Double(ReplicateWeights.rank(ofGram: gram, count: R) - 1)
+        let designDF = degreesOfFreedom ?? Double(ReplicateWeights.rank(ofGram: gram, count: R) - 1)
         return (cov, designDF + 1 - Double(k))
     }
 

@@ -10,18 +10,19 @@ struct WeightedLeastSquares {
 
     init(p: Int) {}
 
-    init(x: [Double], p: Int, z: [Double], w: [Double], rows: [Int], names: [String]) throws {
+    init(_ m: DesignMatrix, z: [Double], w: [Double], rows: [Int]) throws {
+        let p = m.names.count
         var gram = [Double](repeating: 0, count: p * p)
         var xz = [Double](repeating: 0, count: p)
         for r in rows {
             let wr = w[r]
             if wr == 0 { continue }
-            let base = r * p
-            for a in 0..<p {
-                let xa = x[base + a]
-                if xa == 0 { continue }
-                xz[a] += wr * xa * z[r]
-                for b in a..<p { gram[a * p + b] += wr * xa * x[base + b] }
+            let end = m.nzStart[r + 1]
+            for i in m.nzStart[r]..<end {
+                let a = Int(m.nzColumn[i]), wxa = wr * m.nzValue[i]
+                xz[a] += wxa * z[r]
+                // Columns are ascending within a row, so this fills the upper triangle.
+                for j in i..<end { gram[a * p + Int(m.nzColumn[j])] += wxa * m.nzValue[j] }
             }
         }
         for a in 0..<p { for b in 0..<a { gram[a * p + b] = gram[b * p + a] } }

@@ -14,11 +14,12 @@ public enum ChildProcess {
         public var description: String
     }
 
-    /// Runs `executable` with `arguments`, with `environment` added to this process's environment. The
+    /// Runs `executable` with `arguments` in `directory` (default: this process's), with `environment` added to
+    /// this process's environment. The
     /// status is the exit status, or the signal's number for a child killed by a signal (as
     /// `Process.terminationStatus`).
     public static func run(
-        _ executable: URL, _ arguments: [String], environment: [String: String] = [:]
+        _ executable: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
     ) throws -> (status: Int32, stdout: String, stderr: String) {
         let folder = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -35,6 +36,12 @@ public enum ChildProcess {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
         else { throw Failure(description: "posix_spawn_file_actions_addclosefrom_np is not available") }
         _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+        if let directory {
+            typealias ChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+            guard let chdir = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np")
+            else { throw Failure(description: "posix_spawn_file_actions_addchdir_np is not available") }
+            _ = unsafeBitCast(chdir, to: ChangeDirectory.self)(&actions, directory.path)
+        }
         var variables = ProcessInfo.processInfo.environment
         for (k, v) in environment { variables[k] = v }
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable.path] + arguments).map { strdup($0) } + [nil]

@@ -1,5 +1,5 @@
-/// The Taylor variance of totals of per-row scores under a one-stage design held in memory (R `svyrecvar`
-/// with the design's first stage), for estimators that are not tables (design-based regression).
+/// The Taylor variance of totals of per-row scores under a design held in memory (R `svyrecvar`: one stage, or
+/// two stages when both stages have an FPC), for estimators that are not tables (design-based regression).
 ///
 /// Built once from the design columns of every row; ``covariance(_:columns:domain:)`` then runs the same
 /// kernel as ``SurveyEstimator`` (strata, PSUs, FPC, lonely-PSU rules).
@@ -7,6 +7,8 @@ public struct LinearisedVariance: Sendable {
     let structure: DesignStructure
     /// The PSU index of each row.
     let rowPSU: [Int32]
+    /// The variance unit of each row: its second-stage unit in a two-stage design, else its PSU.
+    let rowUnit: [Int32]
     /// Rows sampled per PSU.
     public let psuCount: Int
     public let strataCount: Int
@@ -17,12 +19,12 @@ public struct LinearisedVariance: Sendable {
     ///   - strata: the stratum of each row (`nil`: one stratum).
     ///   - psu: the PSU of each row (`nil`: every row is its own PSU).
     ///   - fpc: the first-stage FPC of each row: population sizes (all ≥ 1) or sampling fractions (all ≤ 1).
+    ///   - ssu: the second-stage unit of each row, and `fpc2` its FPC (population sizes or fractions): given
+    ///     both, the variance adds the second stage as R does when every stage has an FPC.
     public init(
-        design: SurveyDesign, rows: Int, strata: [String]?, psu: [String]?, fpc: [Double]?
+        design: SurveyDesign, rows: Int, strata: [String]?, psu: [String]?, fpc: [Double]?, ssu: [String]? = nil,
+        fpc2: [Double]? = nil
     ) throws {
-        if design.fpc.count > 1 && !design.ultimateCluster {
-            throw WeightingError.invalidDesign("models support one-stage designs (use --ultimate-cluster)")
-        }
         var stratumIndex: [String: Int32] = [:]
         var stratumLabels: [String] = []
         var rowStratum = [Int32](repeating: 0, count: rows)
@@ -64,6 +66,20 @@ public struct LinearisedVariance: Sendable {
             psuLabels.append(psu[r])
             rowPSU[r] = p
         }
+        var rowUnit = rowPSU
+        var unitPSU: [Int32] = []
+        let twoStage = ssu != nil && fpc2 != nil && psu != nil
+        if let ssu, twoStage {
+            var unitIndex: [String: Int32] = [:]
+            for r in 0..<rows {
+                let key = "\(rowPSU[r])\u{1}" + ssu[r]
+                if let u = unitIndex[key] { rowUnit[r] = u; continue }
+                let u = Int32(unitPSU.count)
+                unitIndex[key] = u
+                unitPSU.append(rowPSU[r])
+                rowUnit[r] = u
+            }
+        }
         let H = stratumLabels.count
         var nh = [Int](repeating: 0, count: H)
         for h in psuStratum { nh[Int(h)] += 1 }
@@ -89,12 +105,36 @@ public struct LinearisedVariance: Sendable {
                 }
             }
         }
-        derivedWeights = design.weight == nil ? (0..<rows).map { 1 / fh[Int(rowStratum[$0])] } : nil
+        var mi: [Int] = [], fi: [Double] = []
+        if let fpc2, twoStage {
+            let column = design.fpc.count > 1 ? design.fpc[1] : "fpc2"
+            mi = [Int](repeating: 0, count: psuLabels.count)
+            for p in unitPSU { mi[Int(p)] += 1 }
+            var value = [Double](repeating: .nan, count: psuLabels.count)
+            for r in 0..<rows { value[Int(rowPSU[r])] = fpc2[r] }
+            let fractions = value.allSatisfy { $0 <= 1 }
+            if value.contains(where: { !($0 > 0) }) || (!fractions && value.contains { $0 < 1 }) {
+                throw WeightingError.invalidDesign(
+                    "fpc column '\(column)' must hold population sizes (all ≥ 1) or sampling fractions (all ≤ 1)")
+            }
+            fi = try value.indices.map { p in
+                if fractions { return value[p] }
+                guard value[p] >= Double(mi[p]) else {
+                    throw WeightingError.fpcSmallerThanSample(
+                        column: column, stratum: "PSU \(psuLabels[p])", population: value[p], sample: mi[p])
+                }
+                return Double(mi[p]) / value[p]
+            }
+        }
+        derivedWeights = design.weight == nil
+            ? (0..<rows).map { 1 / (fh[Int(rowStratum[$0])] * (twoStage ? fi[Int(rowPSU[$0])] : 1)) } : nil
         structure = DesignStructure(
-            strataCount: H, psuStratum: psuStratum, unitPSU: nil, nh: nh, fh: fh, mi: [], fi: [], twoStage: false,
+            strataCount: H, psuStratum: psuStratum, unitPSU: twoStage ? unitPSU : nil, nh: nh, fh: fh, mi: mi, fi: fi,
+            twoStage: twoStage && !design.ultimateCluster,
             lonely: design.lonelyPSU, domainLonely: design.adjustDomainLonely,
             stratumColumn: design.strata ?? "(one stratum)", stratumLabels: stratumLabels, psuLabels: psuLabels)
         self.rowPSU = rowPSU
+        self.rowUnit = rowUnit
         psuCount = psuLabels.count
         strataCount = H
     }
@@ -115,11 +155,28 @@ public struct LinearisedVariance: Sendable {
     /// `domain` marks the rows of the estimation domain; it matters only for lonely PSUs inside domains
     /// (``SurveyDesign/adjustDomainLonely``).
     public func covariance(_ scores: [Double], columns: Int, domain: [Bool]? = nil) throws -> [Double] {
+        // The kernel needs only each unit's totals: add the rows up first.
+        var totals = [Double](repeating: 0, count: unitCount * columns)
+        for r in rowUnit.indices {
+            let u = Int(rowUnit[r]) * columns
+            for j in 0..<columns { totals[u + j] += scores[r * columns + j] }
+        }
+        return try covariance(unitTotals: totals, columns: columns, domain: domain)
+    }
+
+    /// The variance unit of each row (its PSU, or its second-stage unit in a two-stage design), `0..<unitCount`.
+    public var unitOfRow: [Int32] { rowUnit }
+
+    /// The number of variance units.
+    public var unitCount: Int { structure.unitPSU?.count ?? psuCount }
+
+    /// The covariance of score totals given per unit (row-major `unitCount × columns`), as
+    /// ``covariance(_:columns:domain:)`` on rows whose scores add up to them.
+    public func covariance(unitTotals totals: [Double], columns: Int, domain: [Bool]? = nil) throws -> [Double] {
+        let units = unitCount
         var triples = Scores()
-        for r in rowPSU.indices {
-            for j in 0..<columns {
-                triples.append(unit: rowPSU[r], estimate: Int32(j), value: scores[r * columns + j])
-            }
+        for u in 0..<units {
+            for j in 0..<columns { triples.append(unit: Int32(u), estimate: Int32(j), value: totals[u * columns + j]) }
         }
         var present: [Bool]? = nil
         if let domain, structure.domainLonely {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MicrodataCodebook
 import MicrodataDisclosure
+import MicrodataLink
 import MicrodataModels
 import MicrodataReaders
 import MicrodataWeighting
@@ -13,8 +14,10 @@ struct Model: ParsableCommand {
         abstract: "Design-based regression (linear, logistic, Poisson) with sandwich SEs, as R svyglm.",
         discussion: """
             Formula in R syntax: Y ~ X1 + factor(X2) + factor(X3, ref = "2") + X1:X3 + a*b + log(X4) + poly(X6, 2, raw = TRUE) + \
-            I(X5 >= 3) - 1. Taylor linearisation over strata, PSUs and FPC (first stage), lonely-PSU rules, \
-            weights only, or replicate weights (refitted per replicate). Rows missing a model variable leave the domain (R na.omit). Output checks: residual df \
+            I(X5 >= 3) - 1; I(…) and --subpop use the expression language of tabulate --subpop. Every design of \
+            tabulate but --rake: Taylor linearisation (strata, PSUs, one- or two-stage FPC, lonely-PSU rules, \
+            households as clusters, weights only), a design factor, calibration (--calibrate), replicate weights \
+            and --jackknife (refitted per replicate). Rows missing a model variable leave the domain (R na.omit). Output checks: residual df \
             and units behind each indicator coefficient, from the rules file.
             """)
 
@@ -23,6 +26,7 @@ struct Model: ParsableCommand {
     @Option(help: "The codebook: DDI XML, or an SPSS/Stata/SAS file whose metadata describes --data.")
     var codebook: String?
     @OptionGroup var designOptions: DesignOptions
+    @OptionGroup var calibration: CalibrationOptions
     @Option(help: "The model formula, e.g. 'api00 ~ ell + factor(stype)'.") var formula: String
     @Option(help: "gaussian (default), binomial (logit, quasibinomial) or poisson (log, quasipoisson).")
     var family: String = "gaussian"
@@ -47,8 +51,11 @@ struct Model: ParsableCommand {
 
     func run() throws {
         let linked = LinkOptions.files(join, output: output)
-        try OutputTarget.check(outputs: [output, audit] + linked.outputs, inputs: [data, codebook, rules] + linked.inputs)
-        let design = try designOptions.design()
+        try OutputTarget.check(
+            outputs: [output, audit] + linked.outputs,
+            inputs: [data, codebook, rules, calibration.calibrate, calibration.rake] + linked.inputs)
+        var design = try designOptions.design()
+        try calibration.apply(to: &design)
         guard let glmFamily = GLMFamily(name: family) else {
             throw ValidationError("--family must be gaussian, binomial or poisson")
         }
@@ -58,9 +65,15 @@ struct Model: ParsableCommand {
         if outputFormat == .xlsx && output == nil { throw ValidationError("--format xlsx needs --output FILE") }
         let parsed: Formula
         do { parsed = try Formula(formula) } catch let error as FormulaError { throw ValidationError("--formula: \(error)") }
-        var names = parsed.variables + design.clusters.prefix(1) + design.fpc.prefix(1)
+        var names = parsed.variables + design.clusters + design.fpc
         names += [design.weight, design.strata, by].compactMap { $0 }
-        if let subpop { names += try ModelData.variables(in: subpop) }
+        for term in design.calibration?.terms ?? [] {
+            if case .level(let c, _, _) = term { names.append(c) }
+            if case .numeric(let c, _) = term { names.append(c) }
+        }
+        if let subpop {
+            do { names += try RowExpression(parsing: subpop).columns } catch { throw ValidationError("--subpop: \(error)") }
+        }
         let book = try codebook.map { try CodebookSource.load(URL(fileURLWithPath: $0)).codebook }
         // Replicate-weight columns are found by pattern, so those designs read every column.
         let wanted = design.replicates == nil ? Array(Set(names)) : nil

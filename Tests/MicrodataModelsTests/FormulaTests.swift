@@ -1,3 +1,4 @@
+import MicrodataLink
 import MicrodataModels
 import MicrodataReaders
 import MicrodataWeighting
@@ -98,9 +99,10 @@ struct FormulaTests {
             Column(name: "a", storage: .real([1, .nan, 3, .nan])),
             Column(name: "b", storage: .text(["x", "y", nil, "x"])),
         ])
-        #expect(try data.rows(where: "a >= 2 | b == 'x'") == [true, false, true, true])
-        #expect(try data.rows(where: "a >= 1 & b == 'x'") == [true, false, false, false])
-        #expect(try data.rows(where: "!(a > 2)") == [true, false, false, false])
-        #expect(throws: FormulaError.self) { try data.rows(where: "a >= ") }
+        func rows(_ text: String) throws -> [Bool] { try RowExpression(parsing: text).select(data.batch) }
+        #expect(try rows("a >= 2 | b == 'x'") == [true, false, true, true])
+        #expect(try rows("a >= 1 & b == 'x'") == [true, false, false, false])
+        #expect(try rows("!(a > 2)") == [true, false, false, false])
+        #expect(throws: RowExpressionError.self) { try rows("a >= ") }
     }
 }

@@ -13,8 +13,8 @@ import Testing
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("microdata")
     }
 
-    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        try ChildProcess.run(binary, arguments)
+    static func run(_ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        try ChildProcess.run(binary, arguments, in: directory)
     }
 
     /// A location this process cannot write: a read-only directory, or (as root, who can write any mode)

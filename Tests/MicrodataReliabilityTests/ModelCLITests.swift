@@ -74,4 +74,52 @@ import Testing
         #expect(rows[0].suffix(4) == ["exp_estimate", "exp_ci_low", "exp_ci_high", "status"])
         #expect(h.last == "primary:threshold" && m.last == "safe")
     }
+
+    /// R's estimate and SE of each term of `id` in Fixtures/models/expected.csv.
+    static func rValues(_ id: String) throws -> [String: (Double, Double)] {
+        var out: [String: (Double, Double)] = [:]
+        let text = try String(contentsOf: Fixtures.url("models/expected.csv"), encoding: .utf8)
+        for line in text.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            guard f.count == 4, f[0] == id, let v = Double(f[3]) else { continue }
+            if f[2] == "estimate" { out[f[1], default: (0, 0)].0 = v }
+            if f[2] == "se" { out[f[1], default: (0, 0)].1 = v }
+        }
+        return out
+    }
+
+    @Test(arguments: [
+        ("C01", ["--calibrate", "calibrate"], "api00 ~ ell + meals"),
+        ("J02", ["--jackknife"], "api00 ~ ell + meals"),
+        ("S01", ["--two-stage"], "api00 ~ ell + meals + factor(stype)"),
+    ])
+    func calibratedJackknifeAndTwoStageDesignsMatchR(id: String, extra: [String], formula: String) throws {
+        var args = Self.dclus1 + extra
+        if extra == ["--calibrate", "calibrate"] {
+            let totals = try Fixtures.temporaryDirectory().appendingPathComponent("totals.csv")
+            try "term,total\nintercept,6194\nstype=H,755\nstype=M,1018\napi99,3914069\n"
+                .write(to: totals, atomically: true, encoding: .utf8)
+            args[args.count - 1] = totals.path
+        }
+        if extra == ["--two-stage"] {
+            args = ["model", "--data", Fixtures.path("rsurvey/apiclus2.csv"), "--psu", "dnum,snum", "--fpc", "fpc1,fpc2"]
+        }
+        let r = try CLIFailureTests.run(args + ["--formula", formula])
+        #expect(r.status == 0, "\(r.stderr)")
+        let expected = try Self.rValues(id)
+        let rows = r.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+        #expect(rows.count == expected.count)
+        for row in rows {
+            let (estimate, se) = try #require(expected[row[0]], "\(id) \(row[0])")
+            #expect(abs(Double(row[1])! - estimate) <= 1e-8 * abs(estimate), "\(id) \(row[0]) estimate")
+            #expect(abs(Double(row[2])! - se) <= 1e-8 * abs(se), "\(id) \(row[0]) se")
+        }
+    }
+
+    @Test func rakedWeightsAreRefusedWithTheAlternative() throws {
+        let margins = try Fixtures.temporaryDirectory().appendingPathComponent("margins.csv")
+        try "variable,level,total\nstype,E,4421\nstype,H,755\nstype,M,1018\n".write(to: margins, atomically: true, encoding: .utf8)
+        let r = try CLIFailureTests.run(Self.dclus1 + ["--rake", margins.path, "--formula", "api00 ~ ell"])
+        #expect(r.status != 0 && r.stderr.contains("--calfun raking"), "\(r.stderr)")
+    }
 }
