@@ -28,8 +28,12 @@ release: deps
 demo: release
 	$$($(SWIFT) build -c release --show-bin-path)/microdata demo --output-dir microdata-demo
 
-# Swift Testing only: no XCTest pass printing "Executed 0 tests".
+# Swift Testing only: no XCTest pass printing "Executed 0 tests". The tests read .dta/.sav outputs back with R
+# haven and foreign (StatFileWriterTests): installed here; without them those tests fail, unless
+# MICRODATA_SKIP_R_TESTS=1 skips them on purpose.
+TEST_APT_PACKAGES := r-base-core r-cran-haven r-cran-foreign
 test: deps
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(TEST_APT_PACKAGES)"
 	$(SWIFT) test --disable-xctest
 
 # bin/microdata, share/microdata/Codebooks, man pages and shell completions under $(DESTDIR)$(PREFIX).
