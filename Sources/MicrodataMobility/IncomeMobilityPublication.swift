@@ -101,7 +101,14 @@ public struct IncomeMobilityPublication: Sendable {
                 unit: "Weighted mean ranks (0–100) in each twentieth of parents' rank, and the rank-rank line there",
                 rowHeading: "Parents' rank ventile", columns: ["Mean child rank", "Fitted child rank", "Mean parent rank"],
                 rows: bins))
-            if several { for t in first..<tables.count { tables[t].group = group.name } }
+            for t in first..<tables.count {
+                // The group is its own column in CSV and JSON (issue 22), not folded into the table's name.
+                tables[t].name = String(tables[t].id.dropLast(suffix.count))
+                if several {
+                    tables[t].group = group.name
+                    tables[t].groups = [GroupValue(name: "group", code: group.name)]
+                }
+            }
             charts.append(.heatmap(tableID: "income_transition" + suffix))
             charts.append(.bars(tableID: "absolute_income" + suffix))
             charts.append(.bars(tableID: "rank_bins" + suffix))

@@ -122,7 +122,9 @@ struct IncomeMobilityDisclosureTests {
         let publication = IncomeMobilityPublication(results: results, protection: nil, rules: rules, deflation: "")
             .publication(appendingTo: nil, title: "t", source: "s", metadata: [])
         #expect(publication.uncheckedStamp == CheckedTable.bypassStamp)
-        #expect(publication.csv().hasPrefix("# "))
+        // Tidy CSV (issue 22): no comment line; the stamp is a last column `controlled` = `no`.
+        let lines = publication.csv().split(separator: "\n")
+        #expect(lines[0].hasPrefix("table,") && lines[0].hasSuffix(",controlled") && lines[1].hasSuffix(",no"))
     }
 }
 
