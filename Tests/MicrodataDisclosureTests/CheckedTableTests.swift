@@ -5,7 +5,7 @@ import MicrodataWrite
 import Testing
 @testable import MicrodataDisclosure
 
-/// The gate writers rely on: `CheckedTable` from a weighting `EstimateTable`, and the explicit bypass.
+/// The gate writers rely on: `CheckedEstimates` from a weighting `EstimateTable`, and the explicit bypass.
 struct CheckedTableTests {
     func result() -> EstimateTable {
         EstimateTable(
@@ -23,7 +23,7 @@ struct CheckedTableTests {
             ])
     }
 
-    @Test func resultTableThresholdAndQualityFlags() throws {
+    @Test func estimatesThresholdAndQualityFlags() throws {
         let checked = try DisclosureControl(rules: try TestTables.rules()).check(result())
         #expect(checked.header.last == "status")
         #expect(checked.statuses == [.safe, .primary("threshold"), .safe])
@@ -40,7 +40,7 @@ struct CheckedTableTests {
     }
 
     /// With checks off nothing is hidden and no rule runs: South (8 respondents, CV 13%) keeps its numbers.
-    @Test func uncheckedResultTableShowsEveryValueAndIsStamped() throws {
+    @Test func uncheckedEstimatesShowEveryValueAndAreStamped() throws {
         let table = try DisclosureControl(rules: try TestTables.rules()).unchecked(result())
         #expect(table.stamp == CheckedTable.bypassStamp)
         #expect(table.audit == nil)
