@@ -5,8 +5,10 @@ extension SurveyEstimator {
     ///
     /// Taylor designs push each measure's linearised variable, times the weight, through the design's
     /// variance (`svyrecvar`); replicate designs re-estimate the measure under every replicate's weights. A
-    /// poverty rate takes its threshold from all rows in a domain (convey's `full_design`), so its score has
-    /// terms outside the domain. Returns the cells and, per domain, its cells' range and covariance matrix.
+    /// poverty rate or gap takes its threshold from all rows in a domain (convey's `full_design`), so its score
+    /// has terms outside the domain; with ``EstimationOptions/thresholdByDomain`` each domain is its own full
+    /// design (convey on `convey_prep(subset(…))`). Returns the cells and, per domain, its cells' range and
+    /// covariance matrix.
     func finishInequality(
         _ st: AnalysisState, structure: DesignStructure?, domainOrder: [Int32], designDF: Double
     ) throws -> ([ResultCell], [(Range<Int>, [Double])]) {
@@ -30,13 +32,15 @@ extension SurveyEstimator {
                         + "(for example --subpop '\(st.analysis.label) > 0')")
             }
         }
+        let byDomainLine = options.thresholdByDomain && measure.usesPovertyLine
         let wholeSampleTerms: Bool
         switch measure {
-        case .povertyRate, .povertyThreshold: wholeSampleTerms = true
+        case .povertyRate, .povertyGap: wholeSampleTerms = !byDomainLine
+        case .povertyThreshold: wholeSampleTerms = true
         default: wholeSampleTerms = false
         }
         var whole: InequalitySample? = nil
-        if case .povertyRate = measure {
+        if measure.usesPovertyLine && !byDomainLine {
             whole = InequalitySample(rows: Array(st.qx.indices), values: st.qx, weights: st.qw)
         }
         let W = AnalysisState.width
@@ -77,7 +81,7 @@ extension SurveyEstimator {
             let start = cells.count
             let levels = measure.levels
             for e in 0..<E {
-                let se = max(cov[e * E + e], 0).squareRoot()
+                let se = estimates[e].isNaN ? .nan : max(cov[e * E + e], 0).squareRoot()
                 var cell = ResultCell(
                     byValues: domainLabels[d], statistic: measure.statistic, variable: st.analysis.label,
                     level: levels[e], estimate: estimates[e], standardError: se, ciLow: estimates[e] - t * se,
@@ -98,7 +102,8 @@ extension SurveyEstimator {
         var values: [Double]
     }
 
-    /// The estimates of `measure` on `sample` and their linearised variables.
+    /// The estimates of `measure` on `sample` and their linearised variables; `whole` is the sample whose
+    /// poverty line a rate or gap uses (the domain itself when nil).
     static func measureWithInfluence(_ measure: InequalityMeasure, _ sample: InequalitySample, whole: InequalitySample?)
         -> ([Double], [Influence])
     {
@@ -115,33 +120,60 @@ extension SurveyEstimator {
             return ([1 - L], [Influence(rows: sample.rows, values: lin.map { -$0 })])
         case .quantileShareRatio(let top, let bottom):
             return one(sample.quantileShareRatio(top: top, bottom: bottom))
+        case .percentileRatio(let top, let bottom):
+            return one(sample.percentileRatio(top: top, bottom: bottom))
         case .povertyThreshold(let percent, let q):
             return one(sample.povertyThreshold(percent: percent, quantile: q))
         case .povertyRate(let percent, let q):
-            let whole = whole!
-            let (threshold, linThreshold) = whole.povertyThreshold(percent: percent, quantile: q)
-            let rate = sample.shareAtOrBelow(threshold)
-            let slope = sample.density(at: threshold, h: sample.bandwidth)
-            // Terms of the threshold over the whole sample, plus the domain's own indicator terms.
-            var values = [Double](repeating: 0, count: 0)
-            var index: [Int: Int] = [:]
-            var rows: [Int] = []
-            for (k, row) in whole.rows.enumerated() {
-                index[row] = rows.count
-                rows.append(row)
-                values.append(slope * linThreshold[k])
-            }
-            for (k, row) in sample.rows.enumerated() {
-                let term = (1 / sample.N) * ((sample.x[k] <= threshold ? 1 : 0) - rate)
-                if let i = index[row] { values[i] = term + values[i] } else {
-                    rows.append(row)
-                    values.append(term)
-                }
-            }
+            let line = whole ?? sample
+            let (threshold, linThreshold) = line.povertyThreshold(percent: percent, quantile: q)
+            let (rate, rows, values) = povertyRateInfluence(sample, line: line, threshold, linThreshold)
             return ([rate], [Influence(rows: rows, values: values)])
+        case .povertyGap(let percent, let q):
+            // svyrmpg: (ARPT − MEDP) / ARPT by contrastinf, with svypoormed's linearised median of the poor.
+            let line = whole ?? sample
+            let (arpt, linArpt) = line.povertyThreshold(percent: percent, quantile: q)
+            let (rate, rows, linRate) = povertyRateInfluence(sample, line: line, arpt, linArpt)
+            let medp = sample.poorMedian(arpt)
+            if medp.isNaN { return ([.nan], [Influence(rows: sample.rows, values: sample.x.map { _ in 0 })]) }
+            let slope = sample.density(at: medp, h: sample.bandwidth)
+            var linMedp = linRate.map { 0.5 * $0 }
+            var position: [Int: Int] = [:]
+            for (i, row) in rows.enumerated() { position[row] = i }
+            for (k, row) in sample.rows.enumerated() {
+                linMedp[position[row]!] -= (1 / sample.N) * ((sample.x[k] <= medp ? 1 : 0) - 0.5 * rate)
+            }
+            var values = linMedp.map { -(1 / arpt) * ($0 / slope) }
+            for (k, row) in line.rows.enumerated() { values[position[row]!] += medp / (arpt * arpt) * linArpt[k] }
+            return ([(arpt - medp) / arpt], [Influence(rows: rows, values: values)])
         case .atkinson(let epsilon): return one(sample.atkinson(epsilon))
         case .gei(let alpha): return one(sample.gei(alpha))
         }
+    }
+
+    /// `svyarpr` in `sample` with the poverty line of `line` (its linearised variable `linThreshold`): the rate
+    /// and its linearised variable on the rows of both, the line's terms first.
+    static func povertyRateInfluence(
+        _ sample: InequalitySample, line: InequalitySample, _ threshold: Double, _ linThreshold: [Double]
+    ) -> (Double, [Int], [Double]) {
+        let rate = sample.shareAtOrBelow(threshold)
+        let slope = sample.density(at: threshold, h: sample.bandwidth)
+        var values: [Double] = []
+        var index: [Int: Int] = [:]
+        var rows: [Int] = []
+        for (k, row) in line.rows.enumerated() {
+            index[row] = rows.count
+            rows.append(row)
+            values.append(slope * linThreshold[k])
+        }
+        for (k, row) in sample.rows.enumerated() {
+            let term = (1 / sample.N) * ((sample.x[k] <= threshold ? 1 : 0) - rate)
+            if let i = index[row] { values[i] = term + values[i] } else {
+                rows.append(row)
+                values.append(term)
+            }
+        }
+        return (rate, rows, values)
     }
 
     /// The estimate alone (for replicate weights).
@@ -153,9 +185,13 @@ extension SurveyEstimator {
         case .lorenz(let ps): return ps.map { sample.lorenz($0).0 }
         case .topShare(let p): return [1 - sample.lorenz(1 - p).0]
         case .quantileShareRatio(let top, let bottom): return [sample.quantileShareRatio(top: top, bottom: bottom).0]
+        case .percentileRatio(let top, let bottom): return [sample.quantile(top) / sample.quantile(bottom)]
         case .povertyThreshold(let percent, let q): return [percent * sample.quantile(q)]
         case .povertyRate(let percent, let q):
-            return [sample.shareAtOrBelow(percent * whole!.quantile(q))]
+            return [sample.shareAtOrBelow(percent * (whole ?? sample).quantile(q))]
+        case .povertyGap(let percent, let q):
+            let threshold = percent * (whole ?? sample).quantile(q)
+            return [1 - sample.poorMedian(threshold) / threshold]
         case .atkinson(let epsilon): return [sample.atkinson(epsilon).0]
         case .gei(let alpha): return [sample.gei(alpha).0]
         }
@@ -172,13 +208,21 @@ extension SurveyEstimator {
         switch measure {
         case .lorenz(let ps): return sides(ps[e])
         case .topShare(let p): return sides(1 - p)
-        case .quantileShareRatio(let top, let bottom):
+        case .quantileShareRatio(let top, let bottom), .percentileRatio(let top, let bottom):
             let a = sides(top), b = sides(bottom)
             return QuantileSides(below: min(a.below, b.below), above: min(a.above, b.above))
+        case .povertyThreshold(_, let q): return sides(q)
         case .povertyRate(let percent, let q):
-            let t = percent * whole!.quantile(q)
-            let poor = sample.x.filter { $0 <= t }.count
+            let t = percent * (whole ?? sample).quantile(q)
+            let poor = sample.countAtOrBelow(t)
             return QuantileSides(below: poor, above: sample.x.count - poor)
+        case .povertyGap(let percent, let q):
+            // The median of the poor is one poor unit's value: the poor on either side of it.
+            let t = percent * (whole ?? sample).quantile(q)
+            let poor = sample.countAtOrBelow(t)
+            let medp = sample.poorMedian(t)
+            let below = sample.x[..<poor].filter { $0 < medp }.count
+            return QuantileSides(below: below, above: sample.x[..<poor].filter { $0 > medp }.count)
         default: return nil
         }
     }
@@ -204,7 +248,7 @@ extension SurveyEstimator {
         let E = estimates.count
         let order = InequalitySample(rows: rows, values: st.qx, weights: [Double](repeating: 1, count: st.qx.count)).rows
         var wholeOrder: [Int] = []
-        if case .povertyRate = measure {
+        if measure.usesPovertyLine && !options.thresholdByDomain {
             wholeOrder = InequalitySample(rows: Array(st.qx.indices), values: st.qx,
                                           weights: [Double](repeating: 1, count: st.qx.count)).rows
         }

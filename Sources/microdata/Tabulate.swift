@@ -361,6 +361,7 @@ struct Tabulate: ParsableCommand {
             replicateQuantiles: replicateQuantiles)
         options.maxDomains = maxDomains
         options.fullCovariance = false  // a table needs each domain's own covariance only (memory linear in domains)
+        options.thresholdByDomain = inequality.thresholdByDomain
         try weighting.apply(to: &design, &options)
         if replicateQuantiles && design.replicates == nil {
             throw ValidationError("--replicate-quantiles needs replicate weights (--replicate-weights)")
