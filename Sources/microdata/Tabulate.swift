@@ -100,7 +100,7 @@ struct Tabulate: ParsableCommand {
         csvSafety.apply()
         let linkFiles = linking.files(output: output)
         try OutputTarget.check(
-            outputs: [output, audit, auditPrivate] + linkFiles.outputs,
+            outputs: [output, audit, auditPrivate, inequality.lorenzReport] + linkFiles.outputs,
             inputs: [data, codebook, calibrate, rake, rules, cellKey.ptable] + linkFiles.inputs)
         if let auditPrivate {  // before any work: the full audit must stay out of the output folder
             try AuditFiles.checkPrivateLocation(
@@ -173,7 +173,8 @@ struct Tabulate: ParsableCommand {
         }
         try Tabulate.write(
             estimates.table, format: outputFormat, to: output, disclosure: noDisclosureControl ? nil : rules ?? "",
-            audit: audit, auditPrivate: auditPrivate, perturbation: try cellKey.perturbation(cellKeys))
+            audit: audit, auditPrivate: auditPrivate, perturbation: try cellKey.perturbation(cellKeys),
+            lorenzReport: inequality.lorenzReport.map { ($0, data) })
     }
 
     /// Writes a table: the single output path of `tabulate`. Unless `disclosure` is `nil` (checks turned off,
@@ -181,7 +182,8 @@ struct Tabulate: ParsableCommand {
     /// overriding the defaults, or is empty for the defaults.
     static func write(
         _ table: ResultTable, format: ResultTableWriter.Format, to output: String?, disclosure: String?,
-        audit: String? = nil, auditPrivate: String? = nil, perturbation: CellKeyPerturbation? = nil
+        audit: String? = nil, auditPrivate: String? = nil, perturbation: CellKeyPerturbation? = nil,
+        lorenzReport: (path: String, source: String)? = nil
     ) throws {
         var checked: CheckedTable
         let folders = output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? []
@@ -221,6 +223,10 @@ struct Tabulate: ParsableCommand {
             FileHandle.standardError.write(Data("disclosure: \(summary)\nrules in force: \(checked.audit?.rules.inForce ?? "")\n".utf8))
         }
         try OutputFile.write(text, to: output)
+        if let (path, source) = lorenzReport {
+            try InequalityOptions.writeLorenzReport(checked, to: path, source: source,
+                                                    design: ResultTableWriter.designLine(table))
+        }
     }
 
     /// A checked table as CSV, JSON, Markdown or aligned text; suppressed values are the marker.
@@ -342,7 +348,8 @@ struct Tabulate: ParsableCommand {
         guard analyses.count == 1 else {
             throw ValidationError(
                 "give exactly one of --mean, --total, --proportion, --ratio, --quantile, --variance, --gini, --lorenz, "
-                    + "--top-share, --quantile-share-ratio, --poverty-threshold, --poverty-rate, --atkinson, --gei")
+                    + "--top-share, --quantile-share-ratio, --percentile-ratio, --poverty-threshold, --poverty-rate, "
+                    + "--poverty-gap, --atkinson, --gei")
         }
         guard let qrule = QuantileRule(rawValue: quantileRule.lowercased()) else {
             throw ValidationError("--quantile-rule must be math, school or hf1 ... hf9")
