@@ -74,3 +74,15 @@ for (k in c("E", "H", "M")) {
   x <- svyrmpg(~enroll, d)
   out("RG16", "svyrmpg(~enroll, convey_prep(subset(jk_raw, stype == k)))", "rmpg", paste0("stype=", k), coef(x), SE(x))
 }
+# JKn (apiclus1's 15 districts in 3 pseudo-strata, rscales from the file) and bootstrap replicate designs.
+wj <- read.csv("../rsurvey/rep_clus1str3_JKn.csv")
+rs <- read.csv("../rsurvey/rep_clus1str3_JKn_rscales.csv")$rscales
+djkn <- convey_prep(svrepdesign(data = cbind(apiclus1, wj), repweights = "^jkn[0-9]+$", weights = ~pw, type = "JKn",
+                                scale = 1, rscales = rs, combined.weights = TRUE))
+bw <- read.csv("../rsurvey/rep_dclus1_boot50_seed42.csv")
+dboot <- convey_prep(svrepdesign(data = apiclus1, repweights = bw, weights = ~pw, type = "bootstrap",
+                                 combined.weights = TRUE, scale = 0.02186588921, rscales = rep(1, ncol(bw))))
+r <- svypr(~api00, djkn); out("RG17", "svypr(~api00, djkn)", "percentile_ratio", "api00", r[1], r[2])
+x <- svyrmpg(~enroll, djkn); out("RG18", "svyrmpg(~enroll, djkn)", "rmpg", "enroll", coef(x), SE(x))
+r <- svypr(~api00, dboot); out("RG19", "svypr(~api00, dboot)", "percentile_ratio", "api00", r[1], r[2])
+x <- svyrmpg(~enroll, dboot); out("RG20", "svyrmpg(~enroll, dboot)", "rmpg", "enroll", coef(x), SE(x))

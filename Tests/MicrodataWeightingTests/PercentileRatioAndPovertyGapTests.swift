@@ -79,6 +79,30 @@ struct PercentileRatioAndPovertyGapTests {
         }
     }
 
+    @Test func jknAndBootstrapReplicates() throws {
+        let rscales = try String(contentsOf: Fixtures.url("rsurvey/rep_clus1str3_JKn_rscales.csv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().compactMap { Double($0) }
+        #expect(rscales.count == 15)
+        var jkn = Designs.apiclus1
+        jkn.append(try Frame("rep_clus1str3_JKn.csv"))
+        let djkn = SurveyDesign(weight: "pw", replicates: ReplicateWeights(pattern: "^jkn[0-9]+$", type: .jkn,
+                                                                           rscales: rscales))
+        oracle.check(try cells(jkn, djkn, Self.p9010, "api00")[0], "RG17", "percentile_ratio", "api00")
+        oracle.check(try cells(jkn, djkn, Self.gap, "enroll")[0], "RG18", "rmpg", "enroll")
+        var boot = Designs.apiclus1
+        boot.append(try Frame("rep_dclus1_boot50_seed42.csv"))
+        let dboot = SurveyDesign(weight: "pw", replicates: ReplicateWeights(pattern: "^rw[0-9]+$", type: .bootstrap,
+                                                                            scale: 0.02186588921))
+        oracle.check(try cells(boot, dboot, Self.p9010, "api00")[0], "RG19", "percentile_ratio", "api00")
+        // Some bootstrap replicates have no poor school: convey's SE is NA, ours NaN.
+        let gap = try cells(boot, dboot, Self.gap, "enroll")[0]
+        expectClose(gap.estimate, oracle.o("RG20", "rmpg", "enroll"), "RG20")
+        #expect(gap.standardError.isNaN)
+        // No school's api00 is below 60% of the median: no poor, no gap (convey: NA).
+        let none = try cells(Designs.apiclus1, Designs.dclus1, Self.gap, "api00")[0]
+        #expect(none.estimate.isNaN && none.standardError.isNaN)
+    }
+
     @Test func ratiosAndGapsRecordTheUnitsBesideTheirQuantiles() throws {
         // P99/P1 of 200 schools rests on a few schools at each end (weighted quantiles: elementary schools
         // weigh most); P90/P10 on more than the threshold of 10.
