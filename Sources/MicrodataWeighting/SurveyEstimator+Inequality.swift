@@ -40,8 +40,11 @@ extension SurveyEstimator {
         default: wholeSampleTerms = false
         }
         var whole: InequalitySample? = nil
+        var wholeLine: PovertyLine? = nil
         if measure.usesPovertyLine && !byDomainLine {
-            whole = InequalitySample(rows: Array(st.qx.indices), values: st.qx, weights: st.qw)
+            let sample = InequalitySample(rows: Array(st.qx.indices), values: st.qx, weights: st.qw)
+            whole = sample
+            wholeLine = PovertyLine(measure, sample)
         }
         let W = AnalysisState.width
         let domainDF = structure == nil ? [] : domainDegreesOfFreedom(st, structure: structure)
@@ -52,7 +55,7 @@ extension SurveyEstimator {
         for d in domainOrder.map(Int.init) where domainRows[d] > 0 {
             let sample = InequalitySample(rows: rowsOfDomain[d], values: st.qx, weights: st.qw)
             if sample.isEmpty { continue }
-            let (estimates, lins) = Self.measureWithInfluence(measure, sample, whole: whole)
+            let (estimates, lins) = Self.measureWithInfluence(measure, sample, line: wholeLine)
             let E = estimates.count
             var cov: [Double]
             if let structure {
@@ -102,9 +105,31 @@ extension SurveyEstimator {
         var values: [Double]
     }
 
-    /// The estimates of `measure` on `sample` and their linearised variables; `whole` is the sample whose
-    /// poverty line a rate or gap uses (the domain itself when nil).
-    static func measureWithInfluence(_ measure: InequalityMeasure, _ sample: InequalitySample, whole: InequalitySample?)
+    /// A poverty line: `percent` × the `quantile` of `sample`, its linearised variable on `sample.rows`, and
+    /// the position of each row there (−1 for rows outside).
+    struct PovertyLine {
+        let sample: InequalitySample
+        let threshold: Double
+        let lin: [Double]
+        let position: [Int32]
+
+        /// The line of a rate or gap; nil for other measures.
+        init?(_ measure: InequalityMeasure, _ sample: InequalitySample) {
+            switch measure {
+            case .povertyRate(let percent, let q), .povertyGap(let percent, let q):
+                self.sample = sample
+                (threshold, lin) = sample.povertyThreshold(percent: percent, quantile: q)
+                var position = [Int32](repeating: -1, count: (sample.rows.max() ?? -1) + 1)
+                for (k, row) in sample.rows.enumerated() { position[row] = Int32(k) }
+                self.position = position
+            default: return nil
+            }
+        }
+    }
+
+    /// The estimates of `measure` on `sample` and their linearised variables; `line` is the poverty line a
+    /// rate or gap uses (the domain's own when nil).
+    static func measureWithInfluence(_ measure: InequalityMeasure, _ sample: InequalitySample, line: PovertyLine?)
         -> ([Double], [Influence])
     {
         func one(_ r: (Double, [Double])) -> ([Double], [Influence]) {
@@ -124,56 +149,43 @@ extension SurveyEstimator {
             return one(sample.percentileRatio(top: top, bottom: bottom))
         case .povertyThreshold(let percent, let q):
             return one(sample.povertyThreshold(percent: percent, quantile: q))
-        case .povertyRate(let percent, let q):
-            let line = whole ?? sample
-            let (threshold, linThreshold) = line.povertyThreshold(percent: percent, quantile: q)
-            let (rate, rows, values) = povertyRateInfluence(sample, line: line, threshold, linThreshold)
-            return ([rate], [Influence(rows: rows, values: values)])
-        case .povertyGap(let percent, let q):
+        case .povertyRate:
+            let line = line ?? PovertyLine(measure, sample)!
+            let (rate, values) = povertyRateInfluence(sample, line: line)
+            return ([rate], [Influence(rows: line.sample.rows, values: values)])
+        case .povertyGap:
             // svyrmpg: (ARPT − MEDP) / ARPT by contrastinf, with svypoormed's linearised median of the poor.
-            let line = whole ?? sample
-            let (arpt, linArpt) = line.povertyThreshold(percent: percent, quantile: q)
-            let (rate, rows, linRate) = povertyRateInfluence(sample, line: line, arpt, linArpt)
+            let line = line ?? PovertyLine(measure, sample)!
+            let arpt = line.threshold
+            let (rate, linRate) = povertyRateInfluence(sample, line: line)
             let medp = sample.poorMedian(arpt)
             if medp.isNaN { return ([.nan], [Influence(rows: sample.rows, values: sample.x.map { _ in 0 })]) }
             let slope = sample.density(at: medp, h: sample.bandwidth)
             var linMedp = linRate.map { 0.5 * $0 }
-            var position: [Int: Int] = [:]
-            for (i, row) in rows.enumerated() { position[row] = i }
             for (k, row) in sample.rows.enumerated() {
-                linMedp[position[row]!] -= (1 / sample.N) * ((sample.x[k] <= medp ? 1 : 0) - 0.5 * rate)
+                linMedp[Int(line.position[row])] -= (1 / sample.N) * ((sample.x[k] <= medp ? 1 : 0) - 0.5 * rate)
             }
-            var values = linMedp.map { -(1 / arpt) * ($0 / slope) }
-            for (k, row) in line.rows.enumerated() { values[position[row]!] += medp / (arpt * arpt) * linArpt[k] }
-            return ([(arpt - medp) / arpt], [Influence(rows: rows, values: values)])
+            let values = linMedp.indices.map { i in
+                -(1 / arpt) * (linMedp[i] / slope) + medp / (arpt * arpt) * line.lin[i]
+            }
+            return ([(arpt - medp) / arpt], [Influence(rows: line.sample.rows, values: values)])
         case .atkinson(let epsilon): return one(sample.atkinson(epsilon))
         case .gei(let alpha): return one(sample.gei(alpha))
         }
     }
 
-    /// `svyarpr` in `sample` with the poverty line of `line` (its linearised variable `linThreshold`): the rate
-    /// and its linearised variable on the rows of both, the line's terms first.
-    static func povertyRateInfluence(
-        _ sample: InequalitySample, line: InequalitySample, _ threshold: Double, _ linThreshold: [Double]
-    ) -> (Double, [Int], [Double]) {
+    /// `svyarpr` in `sample` with the poverty line `line`: the rate and its linearised variable on the rows of
+    /// the line's sample (every row of `sample` is one of them: both keep the rows with a positive weight).
+    static func povertyRateInfluence(_ sample: InequalitySample, line: PovertyLine) -> (Double, [Double]) {
+        let threshold = line.threshold
         let rate = sample.shareAtOrBelow(threshold)
         let slope = sample.density(at: threshold, h: sample.bandwidth)
-        var values: [Double] = []
-        var index: [Int: Int] = [:]
-        var rows: [Int] = []
-        for (k, row) in line.rows.enumerated() {
-            index[row] = rows.count
-            rows.append(row)
-            values.append(slope * linThreshold[k])
-        }
+        var values = line.lin.map { slope * $0 }
         for (k, row) in sample.rows.enumerated() {
-            let term = (1 / sample.N) * ((sample.x[k] <= threshold ? 1 : 0) - rate)
-            if let i = index[row] { values[i] = term + values[i] } else {
-                rows.append(row)
-                values.append(term)
-            }
+            let i = Int(line.position[row])
+            values[i] = (1 / sample.N) * ((sample.x[k] <= threshold ? 1 : 0) - rate) + values[i]
         }
-        return (rate, rows, values)
+        return (rate, values)
     }
 
     /// The estimate alone (for replicate weights).
