@@ -46,6 +46,15 @@ extension SurveyEstimator {
             whole = sample
             wholeLine = PovertyLine(measure, sample)
         }
+        // The whole sample's line enters every domain's score as (coefficient × its weighted linearised
+        // variable): summed per unit once, not per domain.
+        var wholeLineUnits: [Double] = []
+        if let wholeLine, structure != nil {
+            wholeLineUnits = [Double](repeating: 0, count: Int(st.qunit.max() ?? -1) + 1)
+            for (k, row) in wholeLine.sample.rows.enumerated() {
+                wholeLineUnits[Int(st.qunit[row])] += st.qw[row] * wholeLine.lin[k]
+            }
+        }
         let W = AnalysisState.width
         let domainDF = structure == nil ? [] : domainDegreesOfFreedom(st, structure: structure)
         let replicateWeights = try design.replicates == nil ? nil : loadReplicateWeights(st)
@@ -55,7 +64,8 @@ extension SurveyEstimator {
         for d in domainOrder.map(Int.init) where domainRows[d] > 0 {
             let sample = InequalitySample(rows: rowsOfDomain[d], values: st.qx, weights: st.qw)
             if sample.isEmpty { continue }
-            let (estimates, lins) = Self.measureWithInfluence(measure, sample, line: wholeLine)
+            let line = wholeLine ?? PovertyLine(measure, sample)
+            let (estimates, lins) = Self.measureWithInfluence(measure, sample, line: line)
             let E = estimates.count
             var cov: [Double]
             if let structure {
@@ -63,6 +73,17 @@ extension SurveyEstimator {
                 for e in 0..<E {
                     for (position, row) in lins[e].rows.enumerated() {
                         scores.append(unit: st.qunit[row], estimate: Int32(e), value: st.qw[row] * lins[e].values[position])
+                    }
+                    let c = lins[e].lineCoefficient
+                    if c == 0 { continue }
+                    if wholeLine != nil {
+                        for (unit, total) in wholeLineUnits.enumerated() {
+                            scores.append(unit: Int32(unit), estimate: Int32(e), value: c * total)
+                        }
+                    } else if let line {
+                        for (k, row) in line.sample.rows.enumerated() {
+                            scores.append(unit: st.qunit[row], estimate: Int32(e), value: c * st.qw[row] * line.lin[k])
+                        }
                     }
                 }
                 var present: [Bool]? = nil
@@ -99,19 +120,19 @@ extension SurveyEstimator {
         return (cells, blocks)
     }
 
-    /// A linearised variable: values on kept rows (positions in the analysis's row arrays).
+    /// A linearised variable: values on kept rows (positions in the analysis's row arrays), plus
+    /// `lineCoefficient` × the poverty line's linearised variable (on the line's rows).
     struct Influence {
         var rows: [Int]
         var values: [Double]
+        var lineCoefficient: Double = 0
     }
 
-    /// A poverty line: `percent` × the `quantile` of `sample`, its linearised variable on `sample.rows`, and
-    /// the position of each row there (−1 for rows outside).
+    /// A poverty line: `percent` × the `quantile` of `sample`, and its linearised variable on `sample.rows`.
     struct PovertyLine {
         let sample: InequalitySample
         let threshold: Double
         let lin: [Double]
-        let position: [Int32]
 
         /// The line of a rate or gap; nil for other measures.
         init?(_ measure: InequalityMeasure, _ sample: InequalitySample) {
@@ -119,9 +140,6 @@ extension SurveyEstimator {
             case .povertyRate(let percent, let q), .povertyGap(let percent, let q):
                 self.sample = sample
                 (threshold, lin) = sample.povertyThreshold(percent: percent, quantile: q)
-                var position = [Int32](repeating: -1, count: (sample.rows.max() ?? -1) + 1)
-                for (k, row) in sample.rows.enumerated() { position[row] = Int32(k) }
-                self.position = position
             default: return nil
             }
         }
@@ -150,42 +168,37 @@ extension SurveyEstimator {
         case .povertyThreshold(let percent, let q):
             return one(sample.povertyThreshold(percent: percent, quantile: q))
         case .povertyRate:
-            let line = line ?? PovertyLine(measure, sample)!
-            let (rate, values) = povertyRateInfluence(sample, line: line)
-            return ([rate], [Influence(rows: line.sample.rows, values: values)])
+            let line = line!
+            let (rate, slope, values) = povertyRateInfluence(sample, line: line)
+            return ([rate], [Influence(rows: sample.rows, values: values, lineCoefficient: slope)])
         case .povertyGap:
-            // svyrmpg: (ARPT − MEDP) / ARPT by contrastinf, with svypoormed's linearised median of the poor.
-            let line = line ?? PovertyLine(measure, sample)!
+            // svyrmpg: (ARPT − MEDP) / ARPT by contrastinf, with svypoormed's linearised median of the poor:
+            // (0.5 × the rate's variable − the poor-median CDF's) / f(MEDP).
+            let line = line!
             let arpt = line.threshold
-            let (rate, linRate) = povertyRateInfluence(sample, line: line)
+            let (rate, rateSlope, rateTerms) = povertyRateInfluence(sample, line: line)
             let medp = sample.poorMedian(arpt)
             if medp.isNaN { return ([.nan], [Influence(rows: sample.rows, values: sample.x.map { _ in 0 })]) }
             let slope = sample.density(at: medp, h: sample.bandwidth)
-            var linMedp = linRate.map { 0.5 * $0 }
-            for (k, row) in sample.rows.enumerated() {
-                linMedp[Int(line.position[row])] -= (1 / sample.N) * ((sample.x[k] <= medp ? 1 : 0) - 0.5 * rate)
+            let values = sample.x.indices.map { k in
+                let cdf = (1 / sample.N) * ((sample.x[k] <= medp ? 1 : 0) - 0.5 * rate)
+                return -(1 / arpt) * ((0.5 * rateTerms[k] - cdf) / slope)
             }
-            let values = linMedp.indices.map { i in
-                -(1 / arpt) * (linMedp[i] / slope) + medp / (arpt * arpt) * line.lin[i]
-            }
-            return ([(arpt - medp) / arpt], [Influence(rows: line.sample.rows, values: values)])
+            let coefficient = -(1 / arpt) * (0.5 * rateSlope / slope) + medp / (arpt * arpt)
+            return ([(arpt - medp) / arpt], [Influence(rows: sample.rows, values: values, lineCoefficient: coefficient)])
         case .atkinson(let epsilon): return one(sample.atkinson(epsilon))
         case .gei(let alpha): return one(sample.gei(alpha))
         }
     }
 
-    /// `svyarpr` in `sample` with the poverty line `line`: the rate and its linearised variable on the rows of
-    /// the line's sample (every row of `sample` is one of them: both keep the rows with a positive weight).
-    static func povertyRateInfluence(_ sample: InequalitySample, line: PovertyLine) -> (Double, [Double]) {
+    /// `svyarpr` in `sample` with the poverty line `line`: the rate, the slope f(threshold) that multiplies
+    /// the line's linearised variable, and the domain's own terms (on `sample`'s rows).
+    static func povertyRateInfluence(_ sample: InequalitySample, line: PovertyLine) -> (Double, Double, [Double]) {
         let threshold = line.threshold
         let rate = sample.shareAtOrBelow(threshold)
         let slope = sample.density(at: threshold, h: sample.bandwidth)
-        var values = line.lin.map { slope * $0 }
-        for (k, row) in sample.rows.enumerated() {
-            let i = Int(line.position[row])
-            values[i] = (1 / sample.N) * ((sample.x[k] <= threshold ? 1 : 0) - rate) + values[i]
-        }
-        return (rate, values)
+        let terms = sample.x.map { (1 / sample.N) * (($0 <= threshold ? 1 : 0) - rate) }
+        return (rate, slope, terms)
     }
 
     /// The estimate alone (for replicate weights).
