@@ -1,24 +1,20 @@
 #!/bin/sh
 # Inequality benchmark (issue 15): 1M households, Gini + S80/S20 + poverty rate by 12 regions with linearised
-# SEs, microdata beside R convey in one hyperfine run, then peak memory of each (GNU time).
-# usage: Benchmarks/inequality/run.sh [N]   (from the package root; needs a release build and R + convey's R/)
+# SEs under a stratified cluster design, microdata beside R convey in one hyperfine run; GNU time inside each
+# command records its peak memory.
+# usage: Benchmarks/inequality/run.sh [N]   (from the package root, after swift build -c release; needs R,
+# r-cran-survey and convey's R/ sources, CONVEY_R, default /work/shared/tools/convey-1.0.1/R)
 set -e
 n=${1:-1000000}
 here=$(cd "$(dirname "$0")" && pwd)
-m=$(pwd)/.build/release/microdata
+m=${MICRODATA:-$(pwd)/.build/release/microdata}
 convey=${CONVEY_R:-/work/shared/tools/convey-1.0.1/R}
-tmp=${TMPDIR:-/tmp}/ineq-bench; mkdir -p "$tmp/out"
+tmp=${BENCH_DIR:-/tmp/ineq-bench}; mkdir -p "$tmp/out"
 [ -f "$tmp/households_$n.csv" ] || python3 "$here/generate.py" "$n" "$tmp/households_$n.csv"
-hyperfine --runs "${RUNS:-2}" --export-markdown "$tmp/hyperfine.md" \
+rm -f "$tmp/out/mem_microdata.txt" "$tmp/out/mem_r.txt"
+hyperfine --runs "${RUNS:-2}" --export-markdown "$tmp/hyperfine.md" --export-json "$tmp/hyperfine.json" \
   -n microdata "sh $here/microdata.sh $m $tmp/households_$n.csv $tmp/out" \
-  -n "R convey" "Rscript $here/convey.R $tmp/households_$n.csv $convey > $tmp/out/convey.csv"
-for k in gini qsr arpr; do
-  /usr/bin/time -f "microdata $k: %e s, max RSS %M KB" "$m" tabulate --data "$tmp/households_$n.csv" \
-    --weight WEIGHT --strata STRATUM --psu PSU --by REGION \
-    $( [ $k = gini ] && echo --gini WEALTH; [ $k = qsr ] && echo --quantile-share-ratio WEALTH; [ $k = arpr ] && echo --poverty-rate WEALTH ) \
-    > /dev/null 2>"$tmp/time_$k.txt" || true
-  tail -1 "$tmp/time_$k.txt"
-done
-/usr/bin/time -f "R convey: %e s, max RSS %M KB" Rscript "$here/convey.R" "$tmp/households_$n.csv" "$convey" > /dev/null 2>"$tmp/time_r.txt"
-tail -1 "$tmp/time_r.txt"
-cat "$tmp/hyperfine.md"
+  -n "R convey" "/usr/bin/time -a -o $tmp/out/mem_r.txt -f 'R convey: %e s wall, %U s user, %S s sys, max RSS %M KB' Rscript $here/convey.R $tmp/households_$n.csv $convey > $tmp/out/convey.csv"
+cat "$tmp/out/mem_microdata.txt" "$tmp/out/mem_r.txt"
+# The same numbers: microdata's estimates and SEs beside convey's (largest relative difference).
+python3 "$here/compare.py" "$tmp/out"
