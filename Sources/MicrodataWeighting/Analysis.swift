@@ -90,6 +90,9 @@ public struct EstimationOptions: Sendable, Hashable {
     /// with zero weight in every estimate, as R `subset(design, …)` and Stata `svy, subpop()`; PSU counts per
     /// stratum come from the full design, degrees of freedom from the units with rows inside (R `degf`).
     public var subpopulation: String?
+    /// Poverty rates and gaps take each domain's own poverty line rather than the whole sample's (convey's
+    /// default, `full_design`).
+    public var thresholdByDomain: Bool = false
     /// Attach each domain's Kish weighting effect (n, Σw, Σw², deff, n_eff of the input weights) to its cells.
     public var kish: Bool = false
 

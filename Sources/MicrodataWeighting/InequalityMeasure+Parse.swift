@@ -1,8 +1,10 @@
 extension InequalityMeasure {
     /// Parses the value of a `tabulate` option (`gini`, `lorenz`, `top-share`, `quantile-share-ratio`,
-    /// `poverty-threshold`, `poverty-rate`, `atkinson`, `gei`) into the variable and the measure.
+    /// `percentile-ratio`, `poverty-threshold`, `poverty-rate`, `poverty-gap`, `atkinson`, `gei`) into the
+    /// variable and the measure.
     ///
-    /// Forms: `V`, `V:P[,P…]` (Lorenz), `V:P` (top share), `V[:TOP/BOTTOM]` (default 0.8/0.2),
+    /// Forms: `V`, `V:P[,P…]` (Lorenz), `V:P` (top share), `V[:TOP/BOTTOM]` (quantile share ratio, default
+    /// 0.8/0.2; percentile ratio, default 0.9/0.1),
     /// `V[:PCT,Q]` (poverty: PCT percent of the Q quantile, default 60,0.5), `V:EPS` (Atkinson, GEI).
     public static func parse(option: String, _ text: String) throws -> (variable: String, measure: InequalityMeasure) {
         func fail(_ why: String) -> WeightingError {
@@ -26,14 +28,21 @@ extension InequalityMeasure {
         case "top-share":
             guard let argument else { throw fail("give V:P (V:0.1 is the top 10% share)") }
             return (variable, .topShare(try probability(Substring(argument))))
-        case "quantile-share-ratio":
-            guard let argument else { return (variable, .quantileShareRatio(top: 0.8, bottom: 0.2)) }
-            let parts = argument.split(separator: "/")
-            guard parts.count == 2 else { throw fail("give V:TOP/BOTTOM, for example V:0.8/0.2") }
-            let top = try probability(parts[0]), bottom = try probability(parts[1])
-            guard bottom <= top else { throw fail("the bottom quantile must not exceed the top one") }
-            return (variable, .quantileShareRatio(top: top, bottom: bottom))
-        case "poverty-threshold", "poverty-rate":
+        case "quantile-share-ratio", "percentile-ratio":
+            let shares = option == "quantile-share-ratio"
+            var top = shares ? 0.8 : 0.9, bottom = shares ? 0.2 : 0.1
+            if let argument {
+                let parts = argument.split(separator: "/")
+                guard parts.count == 2 else {
+                    throw fail("give V:TOP/BOTTOM, for example V:\(shares ? "0.8/0.2" : "0.9/0.1")")
+                }
+                top = try probability(parts[0])
+                bottom = try probability(parts[1])
+                guard bottom <= top else { throw fail("the bottom quantile must not exceed the top one") }
+            }
+            return (variable, shares ? .quantileShareRatio(top: top, bottom: bottom)
+                : .percentileRatio(top: top, bottom: bottom))
+        case "poverty-threshold", "poverty-rate", "poverty-gap":
             var percent = 60.0, q = 0.5
             if let argument {
                 let parts = argument.split(separator: ",")
@@ -43,9 +52,11 @@ extension InequalityMeasure {
                 percent = pct
                 q = try probability(parts[1])
             }
-            return option == "poverty-rate"
-                ? (variable, .povertyRate(percent: percent / 100, quantile: q))
-                : (variable, .povertyThreshold(percent: percent / 100, quantile: q))
+            switch option {
+            case "poverty-rate": return (variable, .povertyRate(percent: percent / 100, quantile: q))
+            case "poverty-gap": return (variable, .povertyGap(percent: percent / 100, quantile: q))
+            default: return (variable, .povertyThreshold(percent: percent / 100, quantile: q))
+            }
         case "atkinson", "gei":
             guard let argument, let value = Double(argument), value.isFinite else {
                 throw fail(option == "gei" ? "give V:ALPHA (0 = mean log deviation, 1 = Theil T)" : "give V:EPSILON")

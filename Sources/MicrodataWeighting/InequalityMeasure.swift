@@ -14,11 +14,17 @@ public enum InequalityMeasure: Sendable, Hashable {
     /// The quintile share ratio: the total above the `top` quantile over the total at or below the `bottom`
     /// quantile (`svyqsr`, S80/S20 for 0.8/0.2).
     case quantileShareRatio(top: Double, bottom: Double)
+    /// The ratio of two quantiles, `top` over `bottom` (P90/P10 for 0.9/0.1), each convey's quantile with
+    /// `svyiqalpha`'s linearised variable.
+    case percentileRatio(top: Double, bottom: Double)
     /// The at-risk-of-poverty threshold: `percent` × the `quantile` of the domain (`svyarpt`).
     case povertyThreshold(percent: Double, quantile: Double)
     /// The at-risk-of-poverty rate: the share of the domain at or below the threshold of the whole sample
     /// (`svyarpr`).
     case povertyRate(percent: Double, quantile: Double)
+    /// The relative median poverty gap: (threshold − median of the poor) / threshold, the poor being those at
+    /// or below the whole sample's threshold (`svyrmpg`).
+    case povertyGap(percent: Double, quantile: Double)
     /// The Atkinson index with inequality aversion ε (`svyatk`); positive values only.
     case atkinson(Double)
     /// The generalised entropy index with parameter α (`svygei`; 0 = mean log deviation, 1 = Theil T);
@@ -32,8 +38,10 @@ public enum InequalityMeasure: Sendable, Hashable {
         case .lorenz: return "lorenz"
         case .topShare: return "top_share"
         case .quantileShareRatio: return "qsr"
+        case .percentileRatio: return "percentile_ratio"
         case .povertyThreshold: return "arpt"
         case .povertyRate: return "arpr"
+        case .povertyGap: return "rmpg"
         case .atkinson: return "atkinson"
         case .gei: return "gei"
         }
@@ -44,7 +52,8 @@ public enum InequalityMeasure: Sendable, Hashable {
         switch self {
         case .lorenz(let ps): return ps.map { Self.format($0) }
         case .topShare(let p): return [Self.format(p)]
-        case .quantileShareRatio(let top, let bottom): return ["\(Self.format(top))/\(Self.format(bottom))"]
+        case .quantileShareRatio(let top, let bottom), .percentileRatio(let top, let bottom):
+            return ["\(Self.format(top))/\(Self.format(bottom))"]
         default: return [nil]
         }
     }
@@ -53,6 +62,15 @@ public enum InequalityMeasure: Sendable, Hashable {
     var needsPositiveValues: Bool {
         switch self {
         case .atkinson, .gei: return true
+        default: return false
+        }
+    }
+
+    /// Whether the measure compares the domain with a poverty line (the whole sample's unless
+    /// ``EstimationOptions/thresholdByDomain``).
+    var usesPovertyLine: Bool {
+        switch self {
+        case .povertyRate, .povertyGap: return true
         default: return false
         }
     }

@@ -45,12 +45,27 @@ struct InequalitySample {
 
     /// convey's `computeQuantiles`: the smallest x whose share `cumsum(w)/Σw` is at least p.
     func quantile(_ p: Double) -> Double {
+        Self.quantile(p, x: x[...], w: w[...], total: N)
+    }
+
+    /// `computeQuantiles` on sorted values with positive weights summing to `total`; NaN when empty.
+    static func quantile(_ p: Double, x: ArraySlice<Double>, w: ArraySlice<Double>, total: Double) -> Double {
         var acc: Float80 = 0
         for i in x.indices {
             acc += Float80(w[i])
-            if Double(acc) / N >= p { return x[i] }
+            if Double(acc) / total >= p { return x[i] }
         }
-        return x[x.count - 1]
+        return x.last ?? .nan
+    }
+
+    /// The number of values at or below `t` (the first ones in sorted order).
+    func countAtOrBelow(_ t: Double) -> Int {
+        var lo = 0, hi = x.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if x[mid] <= t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     /// convey's `h_fun`: the weighted standard deviation over N^0.2.
@@ -130,12 +145,32 @@ struct InequalitySample {
         return (high / low, lin)
     }
 
+    /// `svyiqalpha`: the α quantile and its linearised variable −(1{x ≤ q} − α) / (N f(q)).
+    func quantileWithInfluence(_ alpha: Double) -> (Double, [Double]) {
+        let q = quantile(alpha)
+        let f = density(at: q, h: bandwidth)
+        return (q, x.map { v in -(1 / (N * f)) * ((v <= q ? 1 : 0) - alpha) })
+    }
+
+    /// The ratio of the `top` quantile to the `bottom` one, linearised as `contrastinf` does Q_t / Q_b.
+    func percentileRatio(top: Double, bottom: Double) -> (Double, [Double]) {
+        let (qt, linTop) = quantileWithInfluence(top)
+        let (qb, linBottom) = quantileWithInfluence(bottom)
+        let lin = linTop.indices.map { linTop[$0] / qb - qt / (qb * qb) * linBottom[$0] }
+        return (qt / qb, lin)
+    }
+
     /// `svyarpt`: `percent` × the `quantile`, and its linearised variable.
     func povertyThreshold(percent: Double, quantile Q: Double) -> (Double, [Double]) {
-        let q = quantile(Q)
-        let f = density(at: q, h: bandwidth)
-        let lin = x.map { v in percent * (-(1 / (N * f)) * ((v <= q ? 1 : 0) - Q)) }
-        return (percent * q, lin)
+        let (q, lin) = quantileWithInfluence(Q)
+        return (percent * q, lin.map { percent * $0 })
+    }
+
+    /// The median of the values at or below `t` (`svypoormed`'s median of the poor); NaN when none are.
+    func poorMedian(_ t: Double) -> Double {
+        let poor = countAtOrBelow(t)
+        let total = Self.sum(poor) { w[$0] }
+        return Self.quantile(0.5, x: x[..<poor], w: w[..<poor], total: total)
     }
 
     /// The weighted share at or below `t` (`svyarpr`'s estimate).

@@ -5,8 +5,10 @@ extension SurveyEstimator {
     ///
     /// Taylor designs push each measure's linearised variable, times the weight, through the design's
     /// variance (`svyrecvar`); replicate designs re-estimate the measure under every replicate's weights. A
-    /// poverty rate takes its threshold from all rows in a domain (convey's `full_design`), so its score has
-    /// terms outside the domain. Returns the cells and, per domain, its cells' range and covariance matrix.
+    /// poverty rate or gap takes its threshold from all rows in a domain (convey's `full_design`), so its score
+    /// has terms outside the domain; with ``EstimationOptions/thresholdByDomain`` each domain is its own full
+    /// design (convey on `convey_prep(subset(…))`). Returns the cells and, per domain, its cells' range and
+    /// covariance matrix.
     func finishInequality(
         _ st: AnalysisState, structure: DesignStructure?, domainOrder: [Int32], designDF: Double
     ) throws -> ([CellEstimate], [(Range<Int>, [Double])]) {
@@ -30,14 +32,28 @@ extension SurveyEstimator {
                         + "(for example --subpop '\(st.analysis.label) > 0')")
             }
         }
+        let byDomainLine = options.thresholdByDomain && measure.usesPovertyLine
         let wholeSampleTerms: Bool
         switch measure {
-        case .povertyRate, .povertyThreshold: wholeSampleTerms = true
+        case .povertyRate, .povertyGap: wholeSampleTerms = !byDomainLine
+        case .povertyThreshold: wholeSampleTerms = true
         default: wholeSampleTerms = false
         }
         var whole: InequalitySample? = nil
-        if case .povertyRate = measure {
-            whole = InequalitySample(rows: Array(st.qx.indices), values: st.qx, weights: st.qw)
+        var wholeLine: PovertyLine? = nil
+        if measure.usesPovertyLine && !byDomainLine {
+            let sample = InequalitySample(rows: Array(st.qx.indices), values: st.qx, weights: st.qw)
+            whole = sample
+            wholeLine = PovertyLine(measure, sample)
+        }
+        // The whole sample's line enters every domain's score as (coefficient × its weighted linearised
+        // variable): summed per unit once, not per domain.
+        var wholeLineUnits: [Double] = []
+        if let wholeLine, structure != nil {
+            wholeLineUnits = [Double](repeating: 0, count: Int(st.qunit.max() ?? -1) + 1)
+            for (k, row) in wholeLine.sample.rows.enumerated() {
+                wholeLineUnits[Int(st.qunit[row])] += st.qw[row] * wholeLine.lin[k]
+            }
         }
         let W = AnalysisState.width
         let domainDF = structure == nil ? [] : domainDegreesOfFreedom(st, structure: structure)
@@ -48,7 +64,8 @@ extension SurveyEstimator {
         for d in domainOrder.map(Int.init) where domainRows[d] > 0 {
             let sample = InequalitySample(rows: rowsOfDomain[d], values: st.qx, weights: st.qw)
             if sample.isEmpty { continue }
-            let (estimates, lins) = Self.measureWithInfluence(measure, sample, whole: whole)
+            let line = wholeLine ?? PovertyLine(measure, sample)
+            let (estimates, lins) = Self.measureWithInfluence(measure, sample, line: line)
             let E = estimates.count
             var cov: [Double]
             if let structure {
@@ -56,6 +73,17 @@ extension SurveyEstimator {
                 for e in 0..<E {
                     for (position, row) in lins[e].rows.enumerated() {
                         scores.append(unit: st.qunit[row], estimate: Int32(e), value: st.qw[row] * lins[e].values[position])
+                    }
+                    let c = lins[e].lineCoefficient
+                    if c == 0 { continue }
+                    if wholeLine != nil {
+                        for (unit, total) in wholeLineUnits.enumerated() {
+                            scores.append(unit: Int32(unit), estimate: Int32(e), value: c * total)
+                        }
+                    } else if let line {
+                        for (k, row) in line.sample.rows.enumerated() {
+                            scores.append(unit: st.qunit[row], estimate: Int32(e), value: c * st.qw[row] * line.lin[k])
+                        }
                     }
                 }
                 var present: [Bool]? = nil
@@ -77,7 +105,7 @@ extension SurveyEstimator {
             let start = cells.count
             let levels = measure.levels
             for e in 0..<E {
-                let se = max(cov[e * E + e], 0).squareRoot()
+                let se = estimates[e].isNaN ? .nan : max(cov[e * E + e], 0).squareRoot()
                 var cell = CellEstimate(
                     byValues: domainLabels[d], statistic: measure.statistic, variable: st.analysis.label,
                     level: levels[e], estimate: estimates[e], standardError: se, ciLow: estimates[e] - t * se,
@@ -92,14 +120,34 @@ extension SurveyEstimator {
         return (cells, blocks)
     }
 
-    /// A linearised variable: values on kept rows (positions in the analysis's row arrays).
+    /// A linearised variable: values on kept rows (positions in the analysis's row arrays), plus
+    /// `lineCoefficient` × the poverty line's linearised variable (on the line's rows).
     struct Influence {
         var rows: [Int]
         var values: [Double]
+        var lineCoefficient: Double = 0
     }
 
-    /// The estimates of `measure` on `sample` and their linearised variables.
-    static func measureWithInfluence(_ measure: InequalityMeasure, _ sample: InequalitySample, whole: InequalitySample?)
+    /// A poverty line: `percent` × the `quantile` of `sample`, and its linearised variable on `sample.rows`.
+    struct PovertyLine {
+        let sample: InequalitySample
+        let threshold: Double
+        let lin: [Double]
+
+        /// The line of a rate or gap; nil for other measures.
+        init?(_ measure: InequalityMeasure, _ sample: InequalitySample) {
+            switch measure {
+            case .povertyRate(let percent, let q), .povertyGap(let percent, let q):
+                self.sample = sample
+                (threshold, lin) = sample.povertyThreshold(percent: percent, quantile: q)
+            default: return nil
+            }
+        }
+    }
+
+    /// The estimates of `measure` on `sample` and their linearised variables; `line` is the poverty line a
+    /// rate or gap uses (the domain's own when nil).
+    static func measureWithInfluence(_ measure: InequalityMeasure, _ sample: InequalitySample, line: PovertyLine?)
         -> ([Double], [Influence])
     {
         func one(_ r: (Double, [Double])) -> ([Double], [Influence]) {
@@ -115,33 +163,42 @@ extension SurveyEstimator {
             return ([1 - L], [Influence(rows: sample.rows, values: lin.map { -$0 })])
         case .quantileShareRatio(let top, let bottom):
             return one(sample.quantileShareRatio(top: top, bottom: bottom))
+        case .percentileRatio(let top, let bottom):
+            return one(sample.percentileRatio(top: top, bottom: bottom))
         case .povertyThreshold(let percent, let q):
             return one(sample.povertyThreshold(percent: percent, quantile: q))
-        case .povertyRate(let percent, let q):
-            let whole = whole!
-            let (threshold, linThreshold) = whole.povertyThreshold(percent: percent, quantile: q)
-            let rate = sample.shareAtOrBelow(threshold)
-            let slope = sample.density(at: threshold, h: sample.bandwidth)
-            // Terms of the threshold over the whole sample, plus the domain's own indicator terms.
-            var values = [Double](repeating: 0, count: 0)
-            var index: [Int: Int] = [:]
-            var rows: [Int] = []
-            for (k, row) in whole.rows.enumerated() {
-                index[row] = rows.count
-                rows.append(row)
-                values.append(slope * linThreshold[k])
+        case .povertyRate:
+            let line = line!
+            let (rate, slope, values) = povertyRateInfluence(sample, line: line)
+            return ([rate], [Influence(rows: sample.rows, values: values, lineCoefficient: slope)])
+        case .povertyGap:
+            // svyrmpg: (ARPT − MEDP) / ARPT by contrastinf, with svypoormed's linearised median of the poor:
+            // (0.5 × the rate's variable − the poor-median CDF's) / f(MEDP).
+            let line = line!
+            let arpt = line.threshold
+            let (rate, rateSlope, rateTerms) = povertyRateInfluence(sample, line: line)
+            let medp = sample.poorMedian(arpt)
+            if medp.isNaN { return ([.nan], [Influence(rows: sample.rows, values: sample.x.map { _ in 0 })]) }
+            let slope = sample.density(at: medp, h: sample.bandwidth)
+            let values = sample.x.indices.map { k in
+                let cdf = (1 / sample.N) * ((sample.x[k] <= medp ? 1 : 0) - 0.5 * rate)
+                return -(1 / arpt) * ((0.5 * rateTerms[k] - cdf) / slope)
             }
-            for (k, row) in sample.rows.enumerated() {
-                let term = (1 / sample.N) * ((sample.x[k] <= threshold ? 1 : 0) - rate)
-                if let i = index[row] { values[i] = term + values[i] } else {
-                    rows.append(row)
-                    values.append(term)
-                }
-            }
-            return ([rate], [Influence(rows: rows, values: values)])
+            let coefficient = -(1 / arpt) * (0.5 * rateSlope / slope) + medp / (arpt * arpt)
+            return ([(arpt - medp) / arpt], [Influence(rows: sample.rows, values: values, lineCoefficient: coefficient)])
         case .atkinson(let epsilon): return one(sample.atkinson(epsilon))
         case .gei(let alpha): return one(sample.gei(alpha))
         }
+    }
+
+    /// `svyarpr` in `sample` with the poverty line `line`: the rate, the slope f(threshold) that multiplies
+    /// the line's linearised variable, and the domain's own terms (on `sample`'s rows).
+    static func povertyRateInfluence(_ sample: InequalitySample, line: PovertyLine) -> (Double, Double, [Double]) {
+        let threshold = line.threshold
+        let rate = sample.shareAtOrBelow(threshold)
+        let slope = sample.density(at: threshold, h: sample.bandwidth)
+        let terms = sample.x.map { (1 / sample.N) * (($0 <= threshold ? 1 : 0) - rate) }
+        return (rate, slope, terms)
     }
 
     /// The estimate alone (for replicate weights).
@@ -153,9 +210,13 @@ extension SurveyEstimator {
         case .lorenz(let ps): return ps.map { sample.lorenz($0).0 }
         case .topShare(let p): return [1 - sample.lorenz(1 - p).0]
         case .quantileShareRatio(let top, let bottom): return [sample.quantileShareRatio(top: top, bottom: bottom).0]
+        case .percentileRatio(let top, let bottom): return [sample.quantile(top) / sample.quantile(bottom)]
         case .povertyThreshold(let percent, let q): return [percent * sample.quantile(q)]
         case .povertyRate(let percent, let q):
-            return [sample.shareAtOrBelow(percent * whole!.quantile(q))]
+            return [sample.shareAtOrBelow(percent * (whole ?? sample).quantile(q))]
+        case .povertyGap(let percent, let q):
+            let threshold = percent * (whole ?? sample).quantile(q)
+            return [1 - sample.poorMedian(threshold) / threshold]
         case .atkinson(let epsilon): return [sample.atkinson(epsilon).0]
         case .gei(let alpha): return [sample.gei(alpha).0]
         }
@@ -172,13 +233,21 @@ extension SurveyEstimator {
         switch measure {
         case .lorenz(let ps): return sides(ps[e])
         case .topShare(let p): return sides(1 - p)
-        case .quantileShareRatio(let top, let bottom):
+        case .quantileShareRatio(let top, let bottom), .percentileRatio(let top, let bottom):
             let a = sides(top), b = sides(bottom)
             return QuantileSides(below: min(a.below, b.below), above: min(a.above, b.above))
+        case .povertyThreshold(_, let q): return sides(q)
         case .povertyRate(let percent, let q):
-            let t = percent * whole!.quantile(q)
-            let poor = sample.x.filter { $0 <= t }.count
+            let t = percent * (whole ?? sample).quantile(q)
+            let poor = sample.countAtOrBelow(t)
             return QuantileSides(below: poor, above: sample.x.count - poor)
+        case .povertyGap(let percent, let q):
+            // The median of the poor is one poor unit's value: the poor on either side of it.
+            let t = percent * (whole ?? sample).quantile(q)
+            let poor = sample.countAtOrBelow(t)
+            let medp = sample.poorMedian(t)
+            let below = sample.x[..<poor].filter { $0 < medp }.count
+            return QuantileSides(below: below, above: sample.x[..<poor].filter { $0 > medp }.count)
         default: return nil
         }
     }
@@ -204,7 +273,7 @@ extension SurveyEstimator {
         let E = estimates.count
         let order = InequalitySample(rows: rows, values: st.qx, weights: [Double](repeating: 1, count: st.qx.count)).rows
         var wholeOrder: [Int] = []
-        if case .povertyRate = measure {
+        if measure.usesPovertyLine && !options.thresholdByDomain {
             wholeOrder = InequalitySample(rows: Array(st.qx.indices), values: st.qx,
                                           weights: [Double](repeating: 1, count: st.qx.count)).rows
         }

@@ -30,6 +30,8 @@ extension Publication {
                 if let table = tables.first(where: { $0.id == id }) { out += heatmapSVG(table) }
             case .bars(let id):
                 if let table = tables.first(where: { $0.id == id }) { out += barsSVG(table) }
+            case .lorenz(let id):
+                if let table = tables.first(where: { $0.id == id }) { out += lorenzSVG(table) }
             }
         }
         for table in tables { out += htmlTable(table) }

@@ -72,6 +72,9 @@ public enum Chart: Sendable, Hashable, Codable {
     case heatmap(tableID: String)
     /// One bar per row of the table, from its first column, with CI whiskers.
     case bars(tableID: String)
+    /// Lorenz curves: rows are population shares p, one curve per column (share of the total held by the
+    /// bottom p), drawn from (0, 0) to (1, 1) beside the line of equality; suppressed points are left out.
+    case lorenz(tableID: String)
 }
 
 /// One table: a title, column headings and rows of published cells (the grid the display formats show), and

@@ -79,7 +79,7 @@ struct Tabulate: ParsableCommand {
         csvSafety.apply()
         let linkFiles = linking.files(output: output)
         try OutputTarget.check(
-            outputs: [output, audit, auditPrivate] + linkFiles.outputs,
+            outputs: [output, audit, auditPrivate, inequality.lorenzReport] + linkFiles.outputs,
             inputs: [data, codebook, calibration.calibrate, calibration.rake, rules, cellKey.ptable] + linkFiles.inputs)
         if let auditPrivate {  // before any work: the full audit must stay out of the output folder
             try AuditFiles.checkPrivateLocation(
@@ -154,7 +154,8 @@ struct Tabulate: ParsableCommand {
         try Tabulate.write(
             estimates.table, format: outputFormat, to: output, disclosure: noDisclosureControl ? nil : rules ?? "",
             audit: audit, auditPrivate: auditPrivate, perturbation: try cellKey.perturbation(cellKeys),
-            source: URL(fileURLWithPath: data).lastPathComponent, codebook: book, showCodes: codes)
+            source: URL(fileURLWithPath: data).lastPathComponent, codebook: book, showCodes: codes,
+            lorenzReport: inequality.lorenzReport.map { ($0, data) })
     }
 
     /// Writes a table: the single output path of `tabulate`. Unless `disclosure` is `nil` (checks turned off,
@@ -163,7 +164,7 @@ struct Tabulate: ParsableCommand {
     static func write(
         _ table: EstimateTable, format: OutputFormat, to output: String?, disclosure: String?,
         audit: String? = nil, auditPrivate: String? = nil, perturbation: CellKeyPerturbation? = nil,
-        source: String, codebook: Codebook?, showCodes: Bool
+        source: String, codebook: Codebook?, showCodes: Bool, lorenzReport: (path: String, source: String)? = nil
     ) throws {
         var checked: CheckedEstimates
         let folders = output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? []
@@ -204,6 +205,9 @@ struct Tabulate: ParsableCommand {
             FileHandle.standardError.write(Data("disclosure: \(summary)\nrules in force: \(checked.audit?.rules.inForce ?? "")\n".utf8))
         }
         try publication.write(format: format, to: output) { perturbation?.annotate($0, format: format) ?? $0 }
+        if let (path, source) = lorenzReport {
+            try InequalityOptions.writeLorenzReport(checked, to: path, source: source, design: table.designLine)
+        }
     }
 
     func plan() throws -> (SurveyDesign, Analysis, EstimationOptions, OutputFormat) {
@@ -235,7 +239,8 @@ struct Tabulate: ParsableCommand {
         guard analyses.count == 1 else {
             throw ValidationError(
                 "give exactly one of --mean, --total, --proportion, --ratio, --quantile, --variance, --gini, --lorenz, "
-                    + "--top-share, --quantile-share-ratio, --poverty-threshold, --poverty-rate, --atkinson, --gei")
+                    + "--top-share, --quantile-share-ratio, --percentile-ratio, --poverty-threshold, --poverty-rate, "
+                    + "--poverty-gap, --atkinson, --gei")
         }
         guard let qrule = QuantileRule(rawValue: quantileRule.lowercased()) else {
             throw ValidationError("--quantile-rule must be math, school or hf1 ... hf9")
@@ -255,6 +260,7 @@ struct Tabulate: ParsableCommand {
             replicateQuantiles: replicateQuantiles)
         options.maxDomains = maxDomains
         options.fullCovariance = false  // a table needs each domain's own covariance only (memory linear in domains)
+        options.thresholdByDomain = inequality.thresholdByDomain
         try weighting.apply(to: &design, &options)
         if replicateQuantiles && design.replicates == nil {
             throw ValidationError("--replicate-quantiles needs replicate weights (--replicate-weights)")

@@ -5,11 +5,11 @@ import Testing
 
 @testable import MicrodataWeighting
 
-/// Inequality and poverty measures against R convey 1.0.1 (Fixtures/inequality, cases PI01–PI10).
+/// Inequality and poverty measures against R convey 1.0.1 (Fixtures/inequality: PI, IQ and RG cases).
 struct InequalityTests {
     static let oracle: [String: Double] = {
         var values: [String: Double] = [:]
-        for file in ["expected.csv", "more_cases_expected.csv"] {
+        for file in ["expected.csv", "more_cases_expected.csv", "ratio_gap_cases_expected.csv"] {
             let records = try! DelimitedRecords(contentsOf: Fixtures.url("inequality/\(file)")).records
             for r in records.dropFirst() { values["\(r.fields[0])|\(r.fields[2])|\(r.fields[3])"] = Double(r.fields[4]) }
         }
