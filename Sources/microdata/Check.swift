@@ -325,5 +325,6 @@ struct Check: ParsableCommand {
             }
         }
         try OutputFile.write(text, to: output)
+        try OutputAudit.write(for: output, audit: checked.audit, tool: "microdata \(buildVersion)")
     }
 }

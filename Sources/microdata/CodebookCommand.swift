@@ -52,6 +52,7 @@ extension CodebookCommand {
             }
             if let output {
                 try OutputFile.write(document.xml, to: output)
+                try OutputAudit.uncontrolled(for: output, stamp: OutputAudit.metadataStamp, tool: "microdata \(buildVersion)")
                 FileHandle.standardError.write(
                     Data("wrote \(output): \(loaded.codebook.variables.count) variables\n".utf8))
             } else {

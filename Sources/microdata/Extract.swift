@@ -121,6 +121,7 @@ struct Extract: ParsableCommand {
             try writer.rows(batch, into: sink)
         }
         try sink.close()
+        try OutputAudit.uncontrolled(for: output, stamp: OutputAudit.microdataStamp, tool: "microdata \(buildVersion)")
         Extract.printSummary(source.statistics)
     }
 

@@ -89,6 +89,7 @@ struct Harmonise: ParsableCommand {
             throw ExitCode.failure
         }
         try writer.close()
+        try OutputAudit.uncontrolled(for: output, stamp: OutputAudit.microdataStamp, tool: "microdata \(buildVersion)")
         let read = source.statistics
         let summary = read.warnings + read.missingByRule.sorted(by: { $0.key < $1.key }).map {
             "set to missing by the codebook's missing-value rules: \($0.key) \($0.value)"

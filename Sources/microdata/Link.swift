@@ -70,6 +70,7 @@ struct Link: ParsableCommand {
             FileHandle.standardError.write(Data("warning: --audit-by \(name) is in no step's left data\n".utf8))
         }
         try Linker.writeAudit(report, to: audit ?? output + ".link.json")
+        try OutputAudit.uncontrolled(for: output, stamp: OutputAudit.microdataStamp, tool: "microdata \(buildVersion)")
         FileHandle.standardError.write(Data((report.summary().map { $0 + "\n" }.joined() + "wrote \(rows) rows to \(output)\n").utf8))
     }
 }

@@ -39,7 +39,7 @@ struct Mobility: ParsableCommand {
     @Option(help: "Output file (default: Markdown on standard output).") var output: String?
     @Option(name: .customLong("output-dir"), help: "Write every format (CSV, JSON, Markdown, XLSX, HTML) into this folder.")
     var outputDirectory: String?
-    @Option(help: "Public disclosure audit JSON, no true values (default: beside the output as <output>.audit.json).")
+    @Option(help: "Public disclosure audit JSON, no true values (the output's checks are in <output>.audit.json).")
     var audit: String?
     @Option(name: .customLong("audit-private"),
             help: "Write the full audit (true values of suppressed cells; NOT FOR RELEASE) here, outside the output folder.")
@@ -63,7 +63,7 @@ struct Mobility: ParsableCommand {
         guard ["tiers", "rank"].contains(directions) else { throw ValidationError("--directions must be tiers or rank") }
         let joined = linking.files(output: output ?? outputDirectory.map { $0 + "/mobility" })
         try MobilityRun.checkOutputs(
-            [output, output.map { audit ?? $0 + ".audit.json" } ?? audit, auditPrivate] + joined.outputs,
+            [output, output.map(OutputAudit.sidecarPath), audit, auditPrivate] + joined.outputs,
             folder: outputDirectory, inputs: [data, codebook, order, rules] + joined.inputs)
         let request = MobilityRequest(
             data: URL(fileURLWithPath: data), codebook: codebook, origin: try ClassSpec(parsing: origin, option: "--origin"),
@@ -89,7 +89,8 @@ struct Mobility: ParsableCommand {
             let url = URL(fileURLWithPath: output)
             let chosen = try OutputFormat.resolve(format, for: url)
             try result.publication.write(to: url, format: chosen)
-            try result.writeAudit(to: audit.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: output + ".audit.json"))
+            try OutputAudit.write(for: output, audit: result.protection?.checked.audit, tool: "microdata \(buildVersion)")
+            if let audit { try result.writeAudit(to: URL(fileURLWithPath: audit)) }
         } else if outputDirectory == nil {
             let chosen = try OutputFormat.resolve(format, for: nil)
             guard chosen != .xlsx else { throw ValidationError("XLSX needs --output FILE") }
@@ -263,6 +264,7 @@ struct MobilityRun {
         let paths = MobilityRun.files(in: folder.path, stem: stem)
         for (format, path) in zip(OutputFormat.allCases, paths) {
             try publication.write(to: URL(fileURLWithPath: path), format: format)
+            try OutputAudit.write(for: path, audit: protection?.checked.audit, tool: "microdata \(buildVersion)")
         }
         try writeAudit(to: URL(fileURLWithPath: paths.last!))
     }

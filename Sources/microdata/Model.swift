@@ -71,10 +71,12 @@ struct Model: ParsableCommand {
             for w in g.model.warnings { FileHandle.standardError.write(Data("warning\(at): \(w)\n".utf8)) }
         }
         var checks: ModelChecks? = nil
+        var inForce: String? = nil
         if !noDisclosureControl {
             let r = try DisclosureRules.load(defaults: DisclosureRules.defaultRulesURL(),
                                              overrides: rules.map { URL(fileURLWithPath: $0) })
             checks = ModelChecks(threshold: r.threshold, minimumResidualDegreesOfFreedom: r.minimumResidualDegreesOfFreedom)
+            inForce = r.inForce
         }
         let text = ModelReport.render(
             groups, byVariables: by.map { [$0] } ?? [], format: outputFormat, exponentiate: exponentiate,
@@ -91,5 +93,12 @@ struct Model: ParsableCommand {
         }
         if checks == nil { FileHandle.standardError.write(Data("warning: \(CheckedTable.bypassStamp)\n".utf8)) }
         try OutputFile.write(text, to: output)
+        if let checks {
+            try OutputAudit.write(
+                for: output, tool: "microdata \(buildVersion)", stamp: nil, rules: inForce, threshold: checks.threshold,
+                checks: checks.outputChecks(groups))
+        } else {
+            try OutputAudit.uncontrolled(for: output, stamp: CheckedTable.bypassStamp, tool: "microdata \(buildVersion)")
+        }
     }
 }

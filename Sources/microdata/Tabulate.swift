@@ -143,6 +143,9 @@ struct Tabulate: ParsableCommand {
                 defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) }).nkN)
         }
         var estimator = try SurveyEstimator(design: design, analyses: [analysis], options: options)
+        var complement = noDisclosureControl ? nil : options.subpopulation.map {
+            SubpopulationComplement(marker: $0, by: options.by, analysis: analysis, weight: design.weight)
+        }
         let clock = ContinuousClock()
         var readTime = Duration.zero
         var passTime = Duration.zero
@@ -150,7 +153,9 @@ struct Tabulate: ParsableCommand {
             let t0 = clock.now
             guard let batch = try source.nextBatch() else { break }
             let t1 = clock.now
-            try estimator.add(try linking.mark(batch))
+            let marked = try linking.mark(batch)
+            try estimator.add(marked)
+            try complement?.add(marked)
             try cellKeys?.add(batch)
             readTime += t1 - t0
             passTime += clock.now - t1
@@ -173,7 +178,8 @@ struct Tabulate: ParsableCommand {
         }
         try Tabulate.write(
             estimates.table, format: outputFormat, to: output, disclosure: noDisclosureControl ? nil : rules ?? "",
-            audit: audit, auditPrivate: auditPrivate, perturbation: try cellKey.perturbation(cellKeys))
+            audit: audit, auditPrivate: auditPrivate, perturbation: try cellKey.perturbation(cellKeys),
+            complement: complement, population: AuditedPopulation(data: data, filter: linking.subpop))
     }
 
     /// Writes a table: the single output path of `tabulate`. Unless `disclosure` is `nil` (checks turned off,
@@ -181,16 +187,19 @@ struct Tabulate: ParsableCommand {
     /// overriding the defaults, or is empty for the defaults.
     static func write(
         _ table: ResultTable, format: ResultTableWriter.Format, to output: String?, disclosure: String?,
-        audit: String? = nil, auditPrivate: String? = nil, perturbation: CellKeyPerturbation? = nil
+        audit: String? = nil, auditPrivate: String? = nil, perturbation: CellKeyPerturbation? = nil,
+        complement: SubpopulationComplement? = nil, population: AuditedPopulation? = nil
     ) throws {
         var checked: CheckedTable
+        var applied: DisclosureRules? = nil
         let folders = output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? []
         if let disclosure {
             let rules = try DisclosureRules.load(
                 defaults: DisclosureRules.defaultRulesURL(),
                 overrides: disclosure.isEmpty ? nil : URL(fileURLWithPath: disclosure))
             do {
-                checked = try DisclosureControl(rules: rules).check(table)
+                applied = rules
+                checked = try DisclosureControl(rules: rules).check(table, complement: complement)
             } catch let DisclosureError.auditFailed(report) {
                 // Fail closed, as check does: a table left by an earlier run must not pass for this one's.
                 if let output { OutputTarget.removeStaleFile(output) }
@@ -221,6 +230,9 @@ struct Tabulate: ParsableCommand {
             FileHandle.standardError.write(Data("disclosure: \(summary)\nrules in force: \(checked.audit?.rules.inForce ?? "")\n".utf8))
         }
         try OutputFile.write(text, to: output)
+        try OutputAudit.write(
+            for: output, table: table, checked: checked, rules: applied, complement: complement, population: population,
+            tool: "microdata \(buildVersion)")
     }
 
     /// A checked table as CSV, JSON, Markdown or aligned text; suppressed values are the marker.
@@ -330,10 +342,9 @@ struct Tabulate: ParsableCommand {
         if let v = quantile {
             guard let colon = v.lastIndex(of: ":") else { throw ValidationError("--quantile takes V:P[,P...]") }
             let ps = try v[v.index(after: colon)...].split(separator: ",").map { s -> Double in
-                // 0 and 1 are the minimum and maximum: one respondent's own value.
-                guard let p = Double(s), p > 0, p < 1 else {
-                    throw ValidationError("quantile '\(s)' must be strictly between 0 and 1 (0 and 1 publish one respondent's value)")
-                }
+                guard let p = Double(s) else { throw ValidationError("quantile '\(s)' must be a number strictly between 0 and 1") }
+                // The minimum and maximum are refused by rule, even without disclosure control.
+                do { try DisclosureRules.checkQuantileProbability(p) } catch { throw ValidationError("--quantile: \(error)") }
                 return p
             }
             analyses.append(.quantile(String(v[..<colon]), ps))
