@@ -13,10 +13,13 @@ import Testing
         #expect(r.status == 0, "\(arguments): \(r.stderr)")
     }
 
-    /// `tabulate` on the side-door data into `folder/name`.
+    /// `tabulate` on the side-door data (one copy per folder, so outputs share their data file) into
+    /// `folder/name`.
     static func tabulate(_ folder: URL, _ name: String, _ arguments: [String]) throws -> String {
+        let data = folder.appendingPathComponent("people.csv")
+        if !FileManager.default.fileExists(atPath: data.path) { try Data(T.data.utf8).write(to: data) }
         let output = folder.appendingPathComponent(name).path
-        try ok(["tabulate", "--data", try T.dataFile(), "--weight", "w", "--output", output] + arguments)
+        try ok(["tabulate", "--data", data.path, "--weight", "w", "--output", output] + arguments)
         return output
     }
 

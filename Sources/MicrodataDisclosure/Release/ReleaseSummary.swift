@@ -1,3 +1,4 @@
+import Foundation
 import MicrodataWrite
 
 /// What `microdata release` decided for one output.
@@ -32,6 +33,21 @@ public struct ReleaseEntry: Sendable, Codable, Equatable {
         self.sha256 = sha256
         self.exception = exception
     }
+
+    private enum CodingKeys: String, CodingKey { case file, status, command, rules, checks, reasons, sha256, exception }
+
+    /// Every key is written, `null` when absent, so the checker's tools see the same shape for each output.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(file, forKey: .file)
+        try c.encode(status, forKey: .status)
+        try c.encode(command, forKey: .command)
+        try c.encode(rules, forKey: .rules)
+        try c.encode(checks, forKey: .checks)
+        try c.encode(reasons, forKey: .reasons)
+        try c.encode(sha256, forKey: .sha256)
+        try c.encode(exception, forKey: .exception)
+    }
 }
 
 /// `BUNDLE/summary.json`: every output's status, checks and reasons, and who asked for the release.
@@ -52,15 +68,22 @@ public struct ReleaseSummary: Sendable, Codable, Equatable {
     /// Whether every output passed (exit status 0; otherwise 3).
     public var allPass: Bool { outputs.allSatisfy { $0.status == .pass } }
 
-    /// The summary as pretty-printed JSON with sorted keys; absent researcher and project are `null`.
+    private enum CodingKeys: String, CodingKey { case outputs, researcher, project, created }
+
+    /// Absent researcher and project are written as `null`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(outputs, forKey: .outputs)
+        try c.encode(researcher, forKey: .researcher)
+        try c.encode(project, forKey: .project)
+        try c.encode(created, forKey: .created)
+    }
+
+    /// The summary as pretty-printed JSON with sorted keys.
     public func json() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard var object = try JSONSerialization.jsonObject(with: encoder.encode(self)) as? [String: Any] else {
-            return try encoder.encode(self)
-        }
-        for key in ["researcher", "project"] where object[key] == nil { object[key] = NSNull() }
-        return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return try encoder.encode(self)
     }
 }
 
@@ -102,4 +125,3 @@ public enum ReleaseError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-import Foundation
