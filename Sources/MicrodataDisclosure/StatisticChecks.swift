@@ -36,9 +36,9 @@ extension DisclosureRules {
                 : "\(unitsAtMode) units at the mode (at least \(threshold))")
     }
 
-    /// Every rule applied to every cell of a checked `tabulate` table, with its evidence: counts are given
-    /// for published cells only (a withheld cell's evidence says which side of the limit it is on, not by
-    /// how much), and dominance only as above or below its limit.
+    /// Every rule applied to every cell of a checked `tabulate` table, with its evidence. The only count
+    /// given is a published cell's own `n` (which the output shows); every other count, and every count of
+    /// a withheld cell, is said to be above or below the threshold, and dominance above or below its limit.
     public func outputChecks(
         _ result: ResultTable, statuses: [CellStatus], complement: SubpopulationComplement? = nil
     ) -> [OutputCheck] {
@@ -51,11 +51,14 @@ extension DisclosureRules {
                     rule: rule, subject: subject, status: fails ? .fail : .pass, withheld: withheld,
                     evidence: fails ? fail + (withheld ? ": withheld" : "") : pass))
             }
-            func units(_ n: Int, _ what: String) -> String {
-                withheld ? "at least \(threshold) \(what) (count withheld with the cell)" : "\(n) \(what) (at least \(threshold))"
+            // Only the cell's own count is published with it; other counts are given as "at least".
+            func units(_ n: Int, _ what: String, published: Bool = false) -> String {
+                published && !withheld
+                    ? "\(n) \(what) (at least \(threshold))"
+                    : "at least \(threshold) \(what)" + (withheld ? " (count withheld with the cell)" : "")
             }
             add("threshold", failsThreshold(units: cell.unweightedCount),
-                pass: units(cell.unweightedCount, "units"), fail: "fewer than \(threshold) units")
+                pass: units(cell.unweightedCount, "units", published: true), fail: "fewer than \(threshold) units")
             if let c = cell.contributors {
                 add("threshold-nonzero", failsThreshold(units: c.nonZero),
                     pass: units(c.nonZero, "units with a non-zero value"),
@@ -87,7 +90,7 @@ extension DisclosureRules {
             if let sides = cell.quantileSides, cell.unweightedCount > 0 {
                 let fails = sides.below < threshold || sides.above < threshold
                 add("quantile-sides", fails,
-                    pass: withheld ? "at least \(threshold) units on each side" : "\(sides.below) units below and \(sides.above) above (at least \(threshold) each)",
+                    pass: "at least \(threshold) units on each side",
                     fail: "fewer than \(threshold) units on one side of the quantile")
             }
             if let complement, let outside = complement.outside(

@@ -21,7 +21,7 @@ extension ModelChecks {
                     withheld: fails || dfFails,
                     evidence: fails
                         ? "fewer than \(threshold) units behind the indicator: withheld"
-                        : "\(c.units) units behind the indicator (at least \(threshold))"))
+                        : "at least \(threshold) units behind the indicator"))
             }
         }
         return checks
