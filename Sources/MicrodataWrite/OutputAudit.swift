@@ -58,6 +58,13 @@ public struct AuditedCell: Sendable, Codable, Equatable, Hashable {
     public var identity: String {
         (domain + [statistic, variable, level ?? ""]).joined(separator: "\u{1f}")
     }
+
+    /// The units the cell rests on, whatever the statistic: a mean, a total or a quantile of one variable in
+    /// one domain count the same rows (the level is kept only where it is a category).
+    public var unitsIdentity: String {
+        let category = ["proportion", "total", "mean"].contains(statistic) ? level ?? "" : ""
+        return (domain + [variable, category]).joined(separator: "\u{1f}")
+    }
 }
 
 /// The population an output describes: the data file and any row filter (`--subpop`). Outputs on the same

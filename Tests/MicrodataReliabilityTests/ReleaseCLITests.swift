@@ -65,6 +65,21 @@ import Testing
         #expect(modelAudit.contains("\"rule\" : \"residual-df\""))
     }
 
+    @Test func aCheckedTablesSidecarHoldsItsAuditAndPasses() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        let table = try CheckCommandTests.file(CheckCommandTests.singletonRow)
+        let output = folder.appendingPathComponent("checked.csv").path
+        try Self.ok(["check", table, "--count", "n", "--dimensions", "r,c", "--margins", "--output", output])
+        let audit = try String(contentsOfFile: output + ".audit.json", encoding: .utf8)
+        #expect(audit.contains("\"rule\" : \"audit\"") && audit.contains("0 of"), "\(audit)")
+        // The singleton's true value (1) is nowhere in its check.
+        #expect(!audit.contains("A/x = 1"))
+        let r = try Self.release([output], bundle: folder.appendingPathComponent("b"))
+        #expect(r.status == 0, "\(r.stderr)")
+        let checks = r.outputs["checked.csv"]?["checks"] as? [[String: Any]] ?? []
+        #expect(checks.contains { $0["rule"] as? String == "protection" && $0["withheld"] as? Bool == true })
+    }
+
     @Test func anEditedOutputFailsItsHash() throws {
         let folder = try Fixtures.temporaryDirectory()
         let output = try Self.tabulate(folder, "m.csv", ["--mean", "income", "--by", "region"])
@@ -89,9 +104,11 @@ import Testing
 
     @Test func aDomainAndItsComplementAcrossTwoOutputsAreFlagged() throws {
         let folder = try Fixtures.temporaryDirectory()
-        // A+B+C (59 people) and A+B (55): each passes alone, but together they publish C's 4 people.
+        // A+B+C (59 people) and A+B (55): each passes alone, but together they publish C's 4 people (a mean
+        // and a median rest on the same people).
         let wide = try Self.tabulate(folder, "abc.csv", ["--mean", "income", "--subpop", "region != \"D\""])
-        let narrow = try Self.tabulate(folder, "ab.csv", ["--mean", "income", "--subpop", "region != \"D\" & region != \"C\""])
+        let narrow = try Self.tabulate(
+            folder, "ab.csv", ["--quantile", "income:0.5", "--subpop", "region != \"D\" & region != \"C\""])
         let apart = try Self.release([wide], bundle: folder.appendingPathComponent("one"))
         #expect(apart.status == 0, "\(apart.stderr)")
         let together = try Self.release([wide, narrow], bundle: folder.appendingPathComponent("two"))
