@@ -48,29 +48,12 @@ public struct SubpopulationComplement: Sendable {
         let analysisColumns = try analysis.variables.map(column)
         let weights = try weight.map { try column($0).doubles }
         if categorical == nil {
-            let text: Bool = if case .text = analysisColumns.first?.storage { true } else { false }
-            categorical = analysis.kind == .proportion || ((analysis.kind == .mean || analysis.kind == .total) && text)
+            categorical = ContributingRows.isCategorical(analysis, firstColumn: analysisColumns.first)
         }
-        let perLevel = categorical!
-        let numbers = perLevel ? [] : analysisColumns.map(\.doubles)
-        rows: for row in 0..<batch.rowCount {
-            if let weights, weights[row] == 0 || weights[row].isNaN { continue }
-            var byValues: [String] = []
-            for c in byColumns {
-                guard let v = c.text(at: row) else { continue rows }
-                byValues.append(v)
-            }
-            var level: String? = nil
-            if perLevel {
-                var parts: [String] = []
-                for c in analysisColumns {
-                    guard let v = c.text(at: row) else { continue rows }
-                    parts.append(v)
-                }
-                level = parts.joined(separator: ".")
-            } else if numbers.contains(where: { $0[row].isNaN }) {
-                continue
-            }
+        let rows = ContributingRows(
+            byColumns: byColumns, analysisColumns: analysisColumns, weights: weights, perLevel: categorical!)
+        for row in 0..<batch.rowCount {
+            guard let (byValues, level) = rows.cell(row) else { continue }
             let isInside = inside[row] == 1
             for cell in [Cell(byValues: byValues, level: nil)] + (level.map { [Cell(byValues: byValues, level: $0)] } ?? []) {
                 var c = counts[cell] ?? (0, 0)
