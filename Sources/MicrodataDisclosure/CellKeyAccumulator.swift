@@ -18,14 +18,7 @@ public struct CellKeyAccumulator: Sendable {
     }
 
     /// A cell: domain (by-values) and, for a categorical analysis, level (`nil`: the whole domain).
-    public struct Cell: Sendable, Hashable {
-        public var byValues: [String]
-        public var level: String?
-        public init(byValues: [String], level: String?) {
-            self.byValues = byValues
-            self.level = level
-        }
-    }
+    public typealias Cell = DomainCell
 
     public let generator: RecordKeyGenerator
     public let identity: Identity

@@ -1,6 +1,17 @@
 import MicrodataReaders
 import MicrodataWeighting
 
+/// A cell of a `tabulate` analysis: domain (by-values) and, for a categorical analysis, level (`nil`: the
+/// whole domain).
+public struct DomainCell: Sendable, Hashable {
+    public var byValues: [String]
+    public var level: String?
+    public init(byValues: [String], level: String?) {
+        self.byValues = byValues
+        self.level = level
+    }
+}
+
 /// The rows of a batch that the estimator counts in a cell, and the cell of each: a non-zero weight, every
 /// by-value present, and, for a categorical analysis, every part of the level present (the level is the
 /// parts joined by `.`); for a numeric one the analysis variable(s) present. Shared by the passes that

@@ -10,15 +10,7 @@ import MicrodataWeighting
 /// (`subpop-complement`). Rows are counted as the estimator counts contributors: a non-zero weight, every
 /// by-value present, and the analysis variables present (per level for a categorical analysis).
 public struct SubpopulationComplement: Sendable {
-    /// A domain (by-values) and, for a categorical analysis, a level (`nil`: the whole domain).
-    public struct Cell: Sendable, Hashable {
-        public var byValues: [String]
-        public var level: String?
-        public init(byValues: [String], level: String?) {
-            self.byValues = byValues
-            self.level = level
-        }
-    }
+    public typealias Cell = DomainCell
 
     public let marker: String
     public let by: [String]
