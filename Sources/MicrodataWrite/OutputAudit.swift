@@ -139,6 +139,13 @@ public struct OutputAudit: Sendable, Codable, Equatable {
     /// Where the sidecar of `output` is.
     public static func sidecarPath(of output: String) -> String { output + ".audit.json" }
 
+    /// The sidecar `write(for:...)` will write for `output`, for the up-front output checks: `nil` for
+    /// standard output, a FIFO or a device (no sidecar), or a path that cannot be a target at all.
+    public static func sidecar(for output: String?) -> String? {
+        guard let output, let target = try? OutputTarget(output), case .file = target.kind else { return nil }
+        return sidecarPath(of: output)
+    }
+
     /// An ISO 8601 UTC timestamp.
     public static func timestamp(_ date: Date) -> String {
         let f = ISO8601DateFormatter()

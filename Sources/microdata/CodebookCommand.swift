@@ -35,7 +35,7 @@ extension CodebookCommand {
 
         func run() throws {
             limits.apply()
-            try OutputTarget.check(outputs: [output], inputs: [source])
+            try OutputTarget.check(outputs: [output, OutputAudit.sidecar(for: output)], inputs: [source])
             let loaded: (codebook: Codebook, warnings: [CodebookSource.Warning])
             do {
                 loaded = try CodebookSource.load(URL(fileURLWithPath: source), encoding: encoding)

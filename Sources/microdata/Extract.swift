@@ -94,7 +94,7 @@ struct Extract: ParsableCommand {
         } else {
             throw ValidationError("give --codebook, --data or both")
         }
-        try OutputTarget.check(outputs: [output], inputs: [codebook, dataURL.path])
+        try OutputTarget.check(outputs: [output, OutputAudit.sidecar(for: output)], inputs: [codebook, dataURL.path])
         let names = variables?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
         var options = ReadOptions(

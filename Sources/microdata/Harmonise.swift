@@ -52,7 +52,7 @@ struct Harmonise: ParsableCommand {
 
     func run() throws {
         limits.apply()
-        try OutputTarget.check(outputs: [output, audit], inputs: [data, codebook])
+        try OutputTarget.check(outputs: [output, OutputAudit.sidecar(for: output), audit], inputs: [data, codebook])
         let registry = try folders.registry()
         guard let basis = QualificationBasis(rawValue: educationBasis) else {
             throw ValidationError("--education-basis must be survey or framework")

@@ -40,7 +40,7 @@ struct Link: ParsableCommand {
 
     func run() throws {
         guard !with.isEmpty else { throw ValidationError("give at least one --with file") }
-        try OutputTarget.check(outputs: [output, audit ?? output + ".link.json"], inputs: [data, codebook] + with + withCodebook)
+        try OutputTarget.check(outputs: [output, OutputAudit.sidecar(for: output), audit ?? output + ".link.json"], inputs: [data, codebook] + with + withCodebook)
         guard withCodebook.count <= with.count else { throw ValidationError("more --with-codebook than --with files") }
         guard let how = JoinKind(rawValue: how) else { throw ValidationError("--how must be inner, left or full") }
         guard let duplicates = DuplicatePolicy(rawValue: duplicates) else {

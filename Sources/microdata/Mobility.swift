@@ -63,7 +63,7 @@ struct Mobility: ParsableCommand {
         guard ["tiers", "rank"].contains(directions) else { throw ValidationError("--directions must be tiers or rank") }
         let joined = linking.files(output: output ?? outputDirectory.map { $0 + "/mobility" })
         try MobilityRun.checkOutputs(
-            [output, output.map(OutputAudit.sidecarPath), audit, auditPrivate] + joined.outputs,
+            [output, OutputAudit.sidecar(for: output), audit, auditPrivate] + joined.outputs,
             folder: outputDirectory, inputs: [data, codebook, order, rules] + joined.inputs)
         let request = MobilityRequest(
             data: URL(fileURLWithPath: data), codebook: codebook, origin: try ClassSpec(parsing: origin, option: "--origin"),

@@ -41,7 +41,7 @@ struct Model: ParsableCommand {
     var noDisclosureControl = false
 
     func run() throws {
-        try OutputTarget.check(outputs: [output, audit], inputs: [data, codebook, rules])
+        try OutputTarget.check(outputs: [output, OutputAudit.sidecar(for: output), audit], inputs: [data, codebook, rules])
         let design = try designOptions.design()
         guard let glmFamily = GLMFamily(name: family) else {
             throw ValidationError("--family must be gaussian, binomial or poisson")

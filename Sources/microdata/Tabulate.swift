@@ -100,7 +100,7 @@ struct Tabulate: ParsableCommand {
         csvSafety.apply()
         let linkFiles = linking.files(output: output)
         try OutputTarget.check(
-            outputs: [output, audit, auditPrivate] + linkFiles.outputs,
+            outputs: [output, OutputAudit.sidecar(for: output), audit, auditPrivate] + linkFiles.outputs,
             inputs: [data, codebook, calibrate, rake, rules, cellKey.ptable] + linkFiles.inputs)
         if let auditPrivate {  // before any work: the full audit must stay out of the output folder
             try AuditFiles.checkPrivateLocation(

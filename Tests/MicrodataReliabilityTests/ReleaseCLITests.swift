@@ -80,6 +80,21 @@ import Testing
         #expect(checks.contains { $0["rule"] as? String == "protection" && $0["withheld"] as? Bool == true })
     }
 
+    @Test func theSidecarIsCheckedUpFrontAndSkippedForStandardOutput() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        let data = folder.appendingPathComponent("people.csv")
+        try Data(T.data.utf8).write(to: data)
+        let output = folder.appendingPathComponent("m.csv").path
+        // The public audit may not take the sidecar's place.
+        let clash = try CLIFailureTests.run(
+            ["tabulate", "--data", data.path, "--weight", "w", "--mean", "income", "--output", output,
+             "--audit", output + ".audit.json"])
+        #expect(clash.status == 2 && !FileManager.default.fileExists(atPath: output), "\(clash.stderr)")
+        let piped = try CLIFailureTests.run(
+            ["tabulate", "--data", data.path, "--weight", "w", "--mean", "income", "--output", "/dev/stdout"])
+        #expect(piped.status == 0 && piped.stdout.hasPrefix("statistic,"), "\(piped.stderr)")
+    }
+
     @Test func anEditedOutputFailsItsHash() throws {
         let folder = try Fixtures.temporaryDirectory()
         let output = try Self.tabulate(folder, "m.csv", ["--mean", "income", "--by", "region"])
