@@ -40,7 +40,7 @@ extension DisclosureRules {
     /// given is a published cell's own `n` (which the output shows); every other count, and every count of
     /// a withheld cell, is said to be above or below the threshold, and dominance above or below its limit.
     public func outputChecks(
-        _ result: ResultTable, statuses: [CellStatus], complement: SubpopulationComplement? = nil
+        _ result: EstimateTable, statuses: [CellStatus], complement: SubpopulationComplement? = nil
     ) -> [OutputCheck] {
         var checks: [OutputCheck] = []
         for (cell, status) in zip(result.cells, statuses) {
@@ -119,7 +119,7 @@ extension DisclosureRules {
     }
 
     /// The cells of a checked table for cross-output differencing: counts of published cells only.
-    public static func auditedCells(_ result: ResultTable, statuses: [CellStatus]) -> [AuditedCell] {
+    public static func auditedCells(_ result: EstimateTable, statuses: [CellStatus]) -> [AuditedCell] {
         zip(result.cells, statuses).map { cell, status in
             AuditedCell(
                 domain: zip(result.byVariables, cell.byValues).map { "\($0)=\($1)" }, statistic: cell.statistic,
@@ -127,7 +127,7 @@ extension DisclosureRules {
         }
     }
 
-    static func subject(_ result: ResultTable, _ cell: ResultCell) -> String {
+    static func subject(_ result: EstimateTable, _ cell: CellEstimate) -> String {
         let domain = zip(result.byVariables, cell.byValues).map { "\($0)=\($1)" }
         return (domain + [cell.statistic, cell.variable] + (cell.level.map { [$0] } ?? [])).joined(separator: " ")
     }

@@ -24,6 +24,7 @@ extension PublishedTable {
     /// The table as a Markdown pipe table with its title and unit.
     public func markdown() -> String {
         var out = "## \(LabelText.markdownCell(title))\n\n\(LabelText.markdownCell(unit))\n\n"
+        if let records = displayRecords { return out + recordsMarkdown(records) }
         let header = [rowHeading] + columns
         out += "| " + header.map(escapePipes).joined(separator: " | ") + " |\n"
         out += "|" + header.indices.map { $0 == 0 ? " --- |" : " ---: |" }.joined() + "\n"
@@ -33,6 +34,14 @@ extension PublishedTable {
         }
         return out
     }
+}
+
+/// Records as a pipe table, numbers to 6 significant digits.
+private func recordsMarkdown(_ records: PublishedRecords) -> String {
+    var out = "| " + records.columns.map(escapePipes).joined(separator: " | ") + " |\n"
+    out += "|" + records.columns.map { _ in " --- |" }.joined() + "\n"
+    for row in records.rows { out += "| " + row.map { escapePipes($0.shown) }.joined(separator: " | ") + " |\n" }
+    return out
 }
 
 private func escapePipes(_ text: String) -> String { LabelText.markdownCell(text) }

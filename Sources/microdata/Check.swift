@@ -312,15 +312,15 @@ struct Check: ParsableCommand {
     private var outputFolders: [URL] { output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? [] }
 
     private func write(_ checked: CheckedTable, rules: DisclosureRules? = nil) throws {
-        let text: String
-        if format == "json" {
-            let numeric = TableDocument.numericColumns.union([count, value, se].compactMap { $0 })
-            text = try TableDocument(checked, version: buildVersion, rules: rules?.inForce, numeric: numeric).json()
-        } else {
-            text = checked.csv()
-            // Fail closed: read the rendered text back and compare it with the checked rows.
+        let publication = checked.publication(
+            title: "Disclosure check of \(URL(fileURLWithPath: table).lastPathComponent)", source: table,
+            version: buildVersion, rules: rules?.inForce,
+            numeric: CheckedTable.numericColumns.union([count, value, se].compactMap { $0 }))
+        let text = try publication.rendered(as: format == "json" ? .json : .csv)
+        if format != "json" {
+            // Fail closed: read the rendered text back and compare it with the published records.
             let reread = try DelimitedRecords(text: text)
-            guard reread.records.map(\.fields) == checked.csvRecords else {
+            guard reread.records.map(\.fields) == publication.records().fields else {
                 throw DisclosureError.artefactMismatch(cell: "table", expected: "rendered rows", found: "different text")
             }
         }

@@ -155,6 +155,7 @@ struct MobilityRequest {
             ? nil : estimator.requiredVariables + missingCodes.codes.keys.filter { !required.contains($0.lowercased()) }
         options.variables = try linking?.variables(needed) ?? needed
         options.maxLineLength = Limits.maxLineLength
+        options.readNumbers(of: design)
         let read = PrefetchingSource(try DataReader.open(data: data, codebook: book, options: options))
         let (joined, linkLog) = try linking?.join(read) ?? (read, nil)
         var source = try MissingCodeFilter.reading(
@@ -204,10 +205,12 @@ struct MobilityRequest {
             MetadataItem("Classes", "\(pass.classes.name): " + pass.classes.classes.map { "\($0.code) \($0.label)" }.joined(separator: "; ")),
             MetadataItem("Crosswalks", "Codebooks/crosswalks (ONS, OGL v3.0) and Codebooks/mobility/class-schemes.csv"),
         ]
-        let publication = MobilityPublication(
+        var builder = MobilityPublication(
             results: results, classes: pass.classes, protection: protection, rules: loadedRules, title: title,
-            subtitle: subtitle, source: data.lastPathComponent, notes: notes, metadata: metadata
-        ).publication()
+            subtitle: subtitle, source: data.lastPathComponent, notes: notes, metadata: metadata)
+        builder.groupValues = pass.groupValues
+        var publication = builder.publication()
+        publication.version = buildVersion
         return MobilityRun(publication: publication, results: results, protection: protection, pass: pass)
     }
 
@@ -244,7 +247,7 @@ struct MobilityRun {
 
     /// The files `writeAll` writes into `folder`: every format, then the audit.
     static func files(in folder: String, stem: String) -> [String] {
-        OutputFormat.allCases.map { "\(folder)/\(stem).\($0.fileExtension)" } + ["\(folder)/\(stem).audit.json"]
+        OutputFormat.reportFormats.map { "\(folder)/\(stem).\($0.fileExtension)" } + ["\(folder)/\(stem).audit.json"]
     }
 
     /// Before any work: creates `folder` (`--output-dir`), and refuses an output that is missing its folder or
@@ -262,7 +265,7 @@ struct MobilityRun {
     func writeAll(to folder: URL, stem: String) throws {
         try OutputTarget.createFolder(folder.path)
         let paths = MobilityRun.files(in: folder.path, stem: stem)
-        for (format, path) in zip(OutputFormat.allCases, paths) {
+        for (format, path) in zip(OutputFormat.reportFormats, paths) {
             try publication.write(to: URL(fileURLWithPath: path), format: format)
             try OutputAudit.write(for: path, audit: protection?.checked.audit, tool: "microdata \(buildVersion)")
         }
@@ -271,8 +274,7 @@ struct MobilityRun {
 
     /// Writes the public disclosure audit, without true values (or, when checks were off, a note saying so).
     func writeAudit(to url: URL) throws {
-        let data = try protection?.checked.audit?.publicJSON()
-            ?? Data("{\"audit\": null, \"stamp\": \"\(CheckedTable.bypassStamp)\"}\n".utf8)
+        let data = try protection?.checked.audit?.publicJSON() ?? AuditFiles.bypassedAuditJSON()
         try OutputFile.write(data, to: url.path)
     }
 

@@ -32,7 +32,7 @@ struct Model: ParsableCommand {
     var test: [String] = []
     @Flag(help: "Add exp(estimate) and its CI (odds or rate ratios).") var exponentiate = false
     @Option(help: "Confidence level.") var level: Double = 0.95
-    @Option(help: "csv, json, markdown or text.") var format: String = "csv"
+    @Option(help: "csv, json, markdown, text, html or xlsx (with --output).") var format: String = "csv"
     @Option(help: "Output file (default: standard output).") var output: String?
     @Option(help: "Rules file overriding Codebooks/disclosure/default-rules.json.") var rules: String?
     @Option(help: "Write the disclosure audit (JSON) here.") var audit: String?
@@ -46,9 +46,10 @@ struct Model: ParsableCommand {
         guard let glmFamily = GLMFamily(name: family) else {
             throw ValidationError("--family must be gaussian, binomial or poisson")
         }
-        guard let outputFormat = ModelReport.Format(rawValue: format) else {
-            throw ValidationError("--format must be csv, json, markdown or text")
+        guard let outputFormat = OutputFormat(rawValue: format) else {
+            throw ValidationError("--format must be csv, json, markdown, text, html or xlsx")
         }
+        if outputFormat == .xlsx && output == nil { throw ValidationError("--format xlsx needs --output FILE") }
         let parsed: Formula
         do { parsed = try Formula(formula) } catch let error as FormulaError { throw ValidationError("--formula: \(error)") }
         var names = parsed.variables + design.clusters.prefix(1) + design.fpc.prefix(1)
@@ -78,13 +79,12 @@ struct Model: ParsableCommand {
             checks = ModelChecks(threshold: r.threshold, minimumResidualDegreesOfFreedom: r.minimumResidualDegreesOfFreedom)
             inForce = r.inForce
         }
-        let text = ModelReport.render(
-            groups, byVariables: by.map { [$0] } ?? [], format: outputFormat, exponentiate: exponentiate,
-            checks: checks, stamp: checks == nil ? CheckedTable.bypassStamp : nil)
+        let publication = ModelReport.publication(
+            groups, byVariables: by.map { [$0] } ?? [], exponentiate: exponentiate, checks: checks,
+            stamp: checks == nil ? CheckedTable.bypassStamp : nil, source: URL(fileURLWithPath: data).lastPathComponent,
+            formula: formula, version: buildVersion)
         if let audit, checks != nil {
-            try OutputFile.write(ModelReport.render(
-                groups, byVariables: by.map { [$0] } ?? [], format: .json, exponentiate: false, checks: checks,
-                stamp: nil), to: audit)
+            try OutputFile.write(ModelReport.auditJSON(groups, byVariables: by.map { [$0] } ?? [], checks: checks), to: audit)
         }
         if let checks, let failure = groups.lazy.compactMap({ checks.failure($0.model) }).first {
             if let output { OutputTarget.removeStaleFile(output) }
@@ -92,7 +92,7 @@ struct Model: ParsableCommand {
             throw ExitCode.needsReview
         }
         if checks == nil { FileHandle.standardError.write(Data("warning: \(CheckedTable.bypassStamp)\n".utf8)) }
-        try OutputFile.write(text, to: output)
+        try publication.write(format: outputFormat, to: output)
         if let checks {
             try OutputAudit.write(
                 for: output, tool: "microdata \(buildVersion)", stamp: nil, rules: inForce, threshold: checks.threshold,

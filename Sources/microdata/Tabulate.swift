@@ -75,7 +75,9 @@ struct Tabulate: ParsableCommand {
     @Flag(help: "Normal instead of t intervals.") var normal = false
     @Flag(help: "Design effect against SRS without replacement.") var deff = false
     @Flag(name: .customLong("deff-replace"), help: "Design effect against SRS with replacement.") var deffReplace = false
-    @Option(help: "csv, json, markdown or text.") var format: String = "csv"
+    @Option(help: "csv, json, markdown, text, html or xlsx (with --output).") var format: String = "csv"
+    @Flag(help: "Show codes instead of the codebook's value labels for --by levels (CSV and JSON keep both).")
+    var codes = false
     @Option(help: "Output file (default: standard output).") var output: String?
     @Flag(help: "Print the time spent reading and estimating to stderr.") var timing = false
     @Option(help: "Rules file overriding Codebooks/disclosure/default-rules.json.") var rules: String?
@@ -132,6 +134,7 @@ struct Tabulate: ParsableCommand {
         var readOptions = reading.readOptions
         readOptions.variables = try linking.variables(needed)
         readOptions.maxLineLength = Limits.maxLineLength
+        readOptions.readNumbers(of: design, analyses: [analysis])
         let (joined, linkLog) = try linking.join(
             PrefetchingSource(try DataReader.open(data: URL(fileURLWithPath: data), codebook: book, options: readOptions)))
         var source = try MissingCodeFilter.reading(
@@ -179,6 +182,7 @@ struct Tabulate: ParsableCommand {
         try Tabulate.write(
             estimates.table, format: outputFormat, to: output, disclosure: noDisclosureControl ? nil : rules ?? "",
             audit: audit, auditPrivate: auditPrivate, perturbation: try cellKey.perturbation(cellKeys),
+            source: URL(fileURLWithPath: data).lastPathComponent, codebook: book, showCodes: codes,
             complement: complement, population: AuditedPopulation(data: data, filter: linking.subpop))
     }
 
@@ -186,11 +190,12 @@ struct Tabulate: ParsableCommand {
     /// which stamps the output), every cell first passes disclosure control; `disclosure` names a rules file
     /// overriding the defaults, or is empty for the defaults.
     static func write(
-        _ table: ResultTable, format: ResultTableWriter.Format, to output: String?, disclosure: String?,
+        _ table: EstimateTable, format: OutputFormat, to output: String?, disclosure: String?,
         audit: String? = nil, auditPrivate: String? = nil, perturbation: CellKeyPerturbation? = nil,
+        source: String, codebook: Codebook?, showCodes: Bool,
         complement: SubpopulationComplement? = nil, population: AuditedPopulation? = nil
     ) throws {
-        var checked: CheckedTable
+        var checked: CheckedEstimates
         var applied: DisclosureRules? = nil
         let folders = output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? []
         if let disclosure {
@@ -220,50 +225,21 @@ struct Tabulate: ParsableCommand {
             let rules = try DisclosureRules.load(
                 defaults: DisclosureRules.defaultRulesURL(),
                 overrides: disclosure.flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) })
-            checked = try perturbation.apply(to: checked, result: table, rules: rules)
+            checked = try perturbation.apply(to: checked, rules: rules)
             FileHandle.standardError.write(Data("perturbation: \(perturbation.description)\n".utf8))
         }
-        var text = try render(checked, format: format, designLine: ResultTableWriter.designLine(table))
-        if let perturbation { text = perturbation.annotate(text, format: format) }
-        FileHandle.standardError.write(Data((ResultTableWriter.designLine(table) + "\n").utf8))
+        let publication = checked.publication(
+            title: "Estimates from \(source)", source: source, version: buildVersion, codebook: codebook,
+            showCodes: showCodes)
+        FileHandle.standardError.write(Data((table.designLine + "\n").utf8))
         if let summary = checked.audit?.summary {
             FileHandle.standardError.write(Data("disclosure: \(summary)\nrules in force: \(checked.audit?.rules.inForce ?? "")\n".utf8))
         }
-        try OutputFile.write(text, to: output)
+        try publication.write(format: format, to: output) { perturbation?.annotate($0, format: format) ?? $0 }
         try OutputAudit.write(
             for: output, table: table, checked: checked, rules: applied, complement: complement, population: population,
             tool: "microdata \(buildVersion)")
     }
-
-    /// A checked table as CSV, JSON, Markdown or aligned text; suppressed values are the marker.
-    static func render(_ checked: CheckedTable, format: ResultTableWriter.Format, designLine: String) throws -> String {
-        switch format {
-        case .csv:
-            return checked.csv()
-        case .json:
-            return try TableDocument(checked, version: buildVersion, design: designLine).json()
-        case .markdown:
-            var out = checked.stamp.map { "**\($0)**\n\n" } ?? ""
-            out += checked.audit.map { "_Disclosure rules: \($0.rules.inForce)_\n\n" } ?? ""
-            out += "_\(designLine)_\n\n| " + checked.header.joined(separator: " | ") + " |\n|"
-                + checked.header.map { _ in " --- |" }.joined() + "\n"
-            for row in checked.rows { out += "| " + row.map(LabelText.markdownCell).joined(separator: " | ") + " |\n" }
-            return out
-        case .text:
-            let rows = checked.rows.map { $0.map(LabelText.terminalSafe) }
-            var widths = checked.header.map(\.count)
-            for r in rows { for (k, f) in r.enumerated() { widths[k] = max(widths[k], f.count) } }
-            func line(_ r: [String]) -> String {
-                r.enumerated().map { k, f in f.padding(toLength: widths[k], withPad: " ", startingAt: 0) }
-                    .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-            }
-            var out = (checked.stamp.map { $0 + "\n" } ?? "") + designLine + "\n"
-                + (checked.audit.map { "Disclosure rules: \($0.rules.inForce)\n" } ?? "") + line(checked.header) + "\n"
-            for r in rows { out += line(r) + "\n" }
-            return out
-        }
-    }
-
 
     /// The calibration distance and bounds of `--calfun` and `--bounds`.
     func calibrationMethod() throws -> (Calibration.Distance, ClosedRange<Double>) {
@@ -296,7 +272,7 @@ struct Tabulate: ParsableCommand {
         return (distance, range)
     }
 
-    func plan() throws -> (SurveyDesign, Analysis, EstimationOptions, ResultTableWriter.Format) {
+    func plan() throws -> (SurveyDesign, Analysis, EstimationOptions, OutputFormat) {
         var design = try designOptions.design()
         let (distance, range) = try calibrationMethod()
         if let path = calibrate {
@@ -362,9 +338,10 @@ struct Tabulate: ParsableCommand {
             throw ValidationError("--ci must be logit, xlogit, likelihood, asin, beta, mean or wilson")
         }
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
-        guard let fmt = ResultTableWriter.Format(rawValue: format.lowercased()) else {
-            throw ValidationError("--format must be csv, json, markdown or text")
+        guard let fmt = OutputFormat(rawValue: format.lowercased()) else {
+            throw ValidationError("--format must be csv, json, markdown, text, html or xlsx")
         }
+        if fmt == .xlsx && output == nil { throw ValidationError("--format xlsx needs --output FILE") }
         var options = EstimationOptions(
             by: commaList(by), deff: deffReplace ? .replace : (deff ? .withoutReplacement : nil), level: level,
             ciMethod: method, useT: !normal, degreesOfFreedom: df, quantileRule: qrule,

@@ -14,8 +14,8 @@ import Testing
     /// `total`, whose largest weighted contributions are `top`.
     static func cell(
         _ statistic: String, domain: String = "A", units: Int, total: Double = 1000, top: [Double] = [100, 90]
-    ) -> ResultCell {
-        var c = ResultCell(
+    ) -> CellEstimate {
+        var c = CellEstimate(
             byValues: [domain], statistic: statistic, variable: "wealth", estimate: 10, standardError: 1, ciLow: 8,
             ciHigh: 12, degreesOfFreedom: 30, unweightedCount: units, weightedCount: Double(units) * 2)
         c.contributors = ContributorEvidence(
@@ -27,8 +27,8 @@ import Testing
         try #require(checks.first { $0.rule == rule })
     }
 
-    static func checks(_ cells: [ResultCell], _ rules: DisclosureRules, complement: SubpopulationComplement? = nil) -> [OutputCheck] {
-        let table = ResultTable(byVariables: ["region"], cells: cells)
+    static func checks(_ cells: [CellEstimate], _ rules: DisclosureRules, complement: SubpopulationComplement? = nil) -> [OutputCheck] {
+        let table = EstimateTable(byVariables: ["region"], cells: cells)
         return rules.outputChecks(table, statuses: cells.map { rules.assess($0).status }, complement: complement)
     }
 
@@ -104,8 +104,8 @@ import Testing
 
     // MARK: - Quantiles, minimum and maximum, mode
 
-    static func quantile(below: Int, above: Int) -> ResultCell {
-        var c = ResultCell(
+    static func quantile(below: Int, above: Int) -> CellEstimate {
+        var c = CellEstimate(
             byValues: ["A"], statistic: "quantile", variable: "income", level: "0.5", estimate: 300, standardError: 5,
             ciLow: 290, ciHigh: 310, degreesOfFreedom: 30, unweightedCount: below + above + 1, weightedCount: 80)
         c.quantileSides = QuantileSides(below: below, above: above)
@@ -180,7 +180,7 @@ import Testing
         #expect(complement.flags(byValues: ["A"], level: nil, rules: rules))
         #expect(!complement.flags(byValues: ["B"], level: nil, rules: rules))
         let cells = [Self.cell("mean", domain: "A", units: 17), Self.cell("mean", domain: "B", units: 20)]
-        let table = ResultTable(byVariables: ["region"], cells: cells)
+        let table = EstimateTable(byVariables: ["region"], cells: cells)
         let checked = try DisclosureControl(rules: rules).check(table, complement: complement)
         #expect(checked.statuses[0] == .primary("subpop-complement"))
         // B alone would be recoverable from the published overall figure: it is withheld too.
@@ -202,10 +202,10 @@ import Testing
         batch.columns[1] = Column(name: "__subpop", storage: .real((0..<40).map { $0 < 12 ? 0 : 1 }))
         try wide.add(batch)
         #expect(wide.outside(byValues: [], level: nil) == 12)
-        let cell = ResultCell(
+        let cell = CellEstimate(
             statistic: "mean", variable: "income", estimate: 110, standardError: 1, ciLow: 108, ciHigh: 112,
             degreesOfFreedom: 27, unweightedCount: 28, weightedCount: 28)
-        let checked = try DisclosureControl(rules: rules).check(ResultTable(cells: [cell]), complement: wide)
+        let checked = try DisclosureControl(rules: rules).check(EstimateTable(cells: [cell]), complement: wide)
         #expect(checked.statuses == [.safe])
     }
 
@@ -215,11 +215,12 @@ import Testing
         let rules = try TestTables.rules()
         let cells = [Self.cell("total", domain: "A", units: 25), Self.cell("total", domain: "B", units: 4),
                      Self.cell("total", domain: "C", units: 30)]
-        let table = ResultTable(byVariables: ["region"], cells: cells)
+        let table = EstimateTable(byVariables: ["region"], cells: cells)
         let checked = try DisclosureControl(rules: rules).check(table)
         let folder = try Fixtures.temporaryDirectory()
         let output = folder.appendingPathComponent("t.csv").path
-        try OutputFile.write(checked.csv(), to: output)
+        let text = ([checked.header] + checked.rows).map { $0.joined(separator: ",") + "\n" }.joined()
+        try OutputFile.write(text, to: output)
         let written = try #require(try OutputAudit.write(
             for: output, table: table, checked: checked, rules: rules,
             population: AuditedPopulation(data: "/data/lfs.csv", filter: nil), tool: "microdata test",
@@ -227,7 +228,7 @@ import Testing
         let audit = try OutputAudit.load(output + ".audit.json")
         #expect(audit == written)
         #expect(audit.command == ["microdata", "tabulate", "--total", "wealth"])
-        #expect(audit.sha256 == SHA256.hex(Array(checked.csv().utf8)))
+        #expect(audit.sha256 == SHA256.hex(Array(text.utf8)))
         #expect(audit.controlled && audit.rules == rules.inForce && audit.threshold == 10)
         let b = audit.checks.filter { $0.subject == "region=B total wealth" }
         #expect(b.first { $0.rule == "threshold" }?.evidence == "fewer than 10 units: withheld")

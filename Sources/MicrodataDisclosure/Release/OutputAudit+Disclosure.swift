@@ -7,7 +7,7 @@ extension OutputAudit {
     /// control was turned off: the sidecar then says so and holds one failing check.
     @discardableResult
     public static func write(
-        for output: String?, table: ResultTable, checked: CheckedTable, rules: DisclosureRules?,
+        for output: String?, table: EstimateTable, checked: CheckedEstimates, rules: DisclosureRules?,
         complement: SubpopulationComplement? = nil, population: AuditedPopulation? = nil, tool: String,
         command: [String] = CommandLine.arguments
     ) throws -> OutputAudit? {

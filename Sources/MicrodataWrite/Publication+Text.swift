@@ -1,0 +1,53 @@
+import Foundation
+import MicrodataCodebook
+
+extension Publication {
+    /// Plain text for a terminal: the title, the stamp, each table with its title and unit as aligned columns,
+    /// the source, the metadata and the notes. Labels are stripped of terminal control sequences.
+    public func text() -> String {
+        var lines = [title]
+        if let uncheckedStamp { lines.append(uncheckedStamp) }
+        if let subtitle { lines.append(subtitle) }
+        for table in tables {
+            lines.append("")
+            lines.append(table.title)
+            if !table.unit.isEmpty { lines.append(table.unit) }
+            let form: PublishedRecords
+            if let records = table.displayRecords {
+                form = records
+            } else {
+                form = PublishedRecords(
+                    columns: [table.rowHeading] + table.columns,
+                    rows: table.rows.map { row in [.text(row.label)] + row.cells.map { .text($0.text(decimals: table.decimals)) } })
+            }
+            lines += aligned(form)
+        }
+        lines.append("")
+        lines.append("Source: \(source)")
+        for item in metadata { lines.append("\(item.key): \(item.value)") }
+        lines.append("")
+        for (i, note) in (notes + Publication.markerNotes).enumerated() { lines.append("\(i + 1). \(note)") }
+        return lines.map(LabelText.terminalSafe).joined(separator: "\n") + "\n"
+    }
+}
+
+/// The header and rows of `records` padded to aligned columns.
+private func aligned(_ records: PublishedRecords) -> [String] {
+    let rows = [records.columns] + records.rows.map { $0.map(\.shown) }
+    let safe = rows.map { $0.map(LabelText.terminalSafe) }
+    var widths = records.columns.map { _ in 0 }
+    for row in safe { for (k, field) in row.enumerated() { widths[k] = max(widths[k], field.count) } }
+    return safe.map { row in
+        row.enumerated().map { k, field in field.padding(toLength: widths[k], withPad: " ", startingAt: 0) }
+            .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+    }
+}
+
+extension TableValue {
+    /// The value as shown in Markdown and text: a number to 6 significant digits (whole numbers in full).
+    public var shown: String {
+        guard case .number(let x) = self else { return field }
+        if !x.isFinite || (x == x.rounded() && abs(x) < 1e15) { return csvNumber(x) }
+        return String(format: "%.6g", x)
+    }
+}
