@@ -38,10 +38,7 @@ struct Release: ParsableCommand {
         }
         let summary = release.assess()
         try release.write(summary, to: outputDirectory)
-        for entry in summary.outputs {
-            let reason = entry.reasons.first.map { ": \($0)" } ?? ""
-            FileHandle.standardError.write(Data("\(entry.status.rawValue) \(entry.file)\(reason)\n".utf8))
-        }
+        for line in summary.consoleLines { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         FileHandle.standardError.write(Data("wrote \(outputDirectory)/summary.json and index.html\n".utf8))
         if !summary.allPass { throw ExitCode.needsReview }
     }

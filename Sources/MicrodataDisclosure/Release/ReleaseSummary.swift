@@ -65,6 +65,11 @@ public struct ReleaseSummary: Sendable, Codable, Equatable {
         self.created = created
     }
 
+    /// One line per output for the terminal: status, file and the first reason.
+    public var consoleLines: [String] {
+        outputs.map { e in "\(e.status.rawValue) \(e.file)" + (e.reasons.first.map { ": " + $0 } ?? "") }
+    }
+
     /// Whether every output passed (exit status 0; otherwise 3).
     public var allPass: Bool { outputs.allSatisfy { $0.status == .pass } }
 
