@@ -33,7 +33,7 @@ let package = Package(
         // MARK: - Pipeline stages
         .target(name: "MicrodataCodebook", dependencies: ["CLibXML2"]),
         .target(name: "MicrodataReaders", dependencies: ["MicrodataCodebook", "CZlib", "CReadStat"]),
-        .target(name: "MicrodataHarmonise", dependencies: ["MicrodataCodebook", "MicrodataReaders"]),
+        .target(name: "MicrodataHarmonise", dependencies: ["MicrodataCodebook", "MicrodataReaders", "MicrodataWrite"]),
         .target(name: "MicrodataWeighting", dependencies: ["MicrodataReaders"]),
         .target(name: "MicrodataDisclosure", dependencies: ["MicrodataWeighting", "MicrodataWrite", "CGLPK"]),
         .target(name: "MicrodataWrite", dependencies: ["CXLSXWriter", "MicrodataCodebook"]),

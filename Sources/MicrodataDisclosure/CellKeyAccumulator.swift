@@ -18,14 +18,7 @@ public struct CellKeyAccumulator: Sendable {
     }
 
     /// A cell: domain (by-values) and, for a categorical analysis, level (`nil`: the whole domain).
-    public struct Cell: Sendable, Hashable {
-        public var byValues: [String]
-        public var level: String?
-        public init(byValues: [String], level: String?) {
-            self.byValues = byValues
-            self.level = level
-        }
-    }
+    public typealias Cell = DomainCell
 
     public let generator: RecordKeyGenerator
     public let identity: Identity
@@ -67,36 +60,13 @@ public struct CellKeyAccumulator: Sendable {
         var idColumns: [Column] = []
         if case .columns(let names) = identity { idColumns = try names.map(column) }
         if categorical == nil {
-            // As the estimator decides: proportions, and means/totals of a text column, are per level.
-            if analysis.kind == .proportion {
-                categorical = true
-            } else if analysis.kind == .mean || analysis.kind == .total, case .text = analysisColumns[0].storage {
-                categorical = true
-            } else {
-                categorical = false
-            }
+            categorical = ContributingRows.isCategorical(analysis, firstColumn: analysisColumns.first)
         }
-        let perLevel = categorical!
-        let numbers = perLevel ? [] : analysisColumns.map(\.doubles)
-        rowLoop: for row in 0..<batch.rowCount {
+        let rows = ContributingRows(
+            byColumns: byColumns, analysisColumns: analysisColumns, weights: weights, perLevel: categorical!)
+        for row in 0..<batch.rowCount {
             defer { rowsSeen += 1 }
-            if let weights, weights[row] == 0 { continue }
-            var byValues: [String] = []
-            for c in byColumns {
-                guard let v = c.text(at: row) else { continue rowLoop }
-                byValues.append(v)
-            }
-            var level: String? = nil
-            if perLevel {
-                var parts: [String] = []
-                for c in analysisColumns {
-                    guard let v = c.text(at: row) else { continue rowLoop }
-                    parts.append(v)
-                }
-                level = parts.joined(separator: ".")
-            } else if numbers.contains(where: { $0[row].isNaN }) {
-                continue
-            }
+            guard let (byValues, level) = rows.cell(row) else { continue }
             let key: UInt64
             if idColumns.count == 1 {
                 guard let id = idColumns[0].text(at: row) else {

@@ -17,11 +17,25 @@ extension DisclosureControl {
     /// they are modelled as published and never chosen as secondaries: a hidden domain cannot be
     /// recovered by subtracting the others from the overall figure. Protection is per output; a set of
     /// outputs is audited together by `microdata release`.
-    public func check(_ result: EstimateTable) throws -> CheckedEstimates {
+    ///
+    /// With `complement` (a `--subpop` output), a cell whose domain has 1 to `threshold − 1` rows outside
+    /// the subpopulation is a primary too (`subpop-complement`): see ``SubpopulationComplement``.
+    public func check(_ result: EstimateTable, complement: SubpopulationComplement? = nil) throws -> CheckedEstimates {
         var statuses: [CellStatus] = []
         var requirements: [Int: [ProtectionRequirement]] = [:]
+        var differenced: [Int: [ProtectionRequirement]] = [:]
         for (i, cell) in result.cells.enumerated() {
-            let assessment = rules.assess(cell)
+            var assessment = rules.assess(cell)
+            if let complement, complement.flags(byValues: cell.byValues, level: cell.level, rules: rules) {
+                let rule = ProtectionRequirement(
+                    measure: .count, lower: frequencyLevel(cell.unweightedCount), upper: frequencyLevel(cell.unweightedCount),
+                    rule: "subpop-complement")
+                var given: [String] = []
+                if case let .primary(r) = assessment.status { given = r.split(separator: "+").map(String.init) }
+                assessment.status = .primary((given + ["subpop-complement"]).joined(separator: "+"))
+                assessment.requirements.append(rule)
+                differenced[i] = [rule]
+            }
             statuses.append(assessment.status)
             if !assessment.requirements.isEmpty { requirements[i] = assessment.requirements }
         }
@@ -30,7 +44,7 @@ extension DisclosureControl {
             result.cells[$0].level != nil && ["proportion", "total"].contains(result.cells[$0].statistic)
         }
         if !levelled.isEmpty {
-            let (protected, audit) = try protectLevels(result, cells: levelled)
+            let (protected, audit) = try protectLevels(result, cells: levelled, extra: differenced)
             for (i, status) in protected where status.isSuppressed || statuses[i].isSuppressed == false {
                 statuses[i] = status
             }
@@ -115,8 +129,16 @@ extension DisclosureControl {
         return primaries
     }
 
-    /// Protects the level cells of `result` as one table over (by-variables…, level) with all margins.
-    private func protectLevels(_ result: EstimateTable, cells: [Int]) throws -> ([Int: CellStatus], AuditReport?) {
+    /// The frequency protection level of a cell of `units` units.
+    private func frequencyLevel(_ units: Int) -> Double {
+        max(rules.frequencyProtectionMinimum, rules.frequencyProtectionPercent / 100 * Double(units))
+    }
+
+    /// Protects the level cells of `result` as one table over (by-variables…, level) with all margins;
+    /// `extra` are primaries beyond the cells' own rules (by result cell).
+    private func protectLevels(
+        _ result: EstimateTable, cells: [Int], extra: [Int: [ProtectionRequirement]] = [:]
+    ) throws -> ([Int: CellStatus], AuditReport?) {
         let (dimensions, keyOfCell) = try Self.dimensions(result, cells: cells, level: true)
         var given: [[String]: (evidence: CellEvidence, line: Int)] = [:]
         for i in cells {
@@ -124,9 +146,13 @@ extension DisclosureControl {
             given[keyOfCell[i]!] = (CellEvidence(units: cell.unweightedCount, value: cell.weightedCount), i + 1)
         }
         let table = try ProtectionTable.grid(dimensions: dimensions, given: given, source: "result table")
+        var primaries = innerPrimaries(table, hasMagnitude: false)
+        var index: [[String]: Int] = [:]
+        for (flat, cell) in table.cells.enumerated() { index[cell.key] = flat }
+        for (i, reqs) in extra { if let key = keyOfCell[i], let flat = index[key] { primaries[flat, default: []] += reqs } }
         let checked = try protect(
-            table, hasMagnitude: false, forcedPublish: publishedMargins(table, level: true),
-            primaries: innerPrimaries(table, hasMagnitude: false))
+            table, hasMagnitude: false, forcedPublish: publishedMargins(table, level: true).subtracting(primaries.keys),
+            primaries: primaries)
         return (Self.statuses(of: keyOfCell, in: table, checked), checked.audit)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MicrodataWrite
 import MicrodataCodebook
 import MicrodataReaders
 

@@ -172,7 +172,7 @@ private func viridis(_ t: Double) -> String {
 }
 
 /// Text safe inside HTML elements and attribute values.
-func escapeHTML(_ text: String) -> String {
+public func escapeHTML(_ text: String) -> String {
     var out = ""
     out.reserveCapacity(text.count)
     for c in text {

@@ -109,7 +109,7 @@ struct Check: ParsableCommand {
         let tauInputs = isTauArgus
             ? TauArgusTable.inputFiles(table: URL(fileURLWithPath: table), metadata: metadata.map { URL(fileURLWithPath: $0) }).map(\.path) : []
         try OutputTarget.check(
-            outputs: [output, audit, auditPrivate], inputs: [table, metadata, primaryCells, hierarchy, structuralZeros, rules] + tauInputs)
+            outputs: [output, OutputAudit.sidecar(for: output), audit, auditPrivate], inputs: [table, metadata, primaryCells, hierarchy, structuralZeros, rules] + tauInputs)
         do {
             try check()
         } catch {
@@ -325,5 +325,6 @@ struct Check: ParsableCommand {
             }
         }
         try OutputFile.write(text, to: output)
+        try OutputAudit.write(for: output, audit: checked.audit, tool: "microdata \(buildVersion)")
     }
 }

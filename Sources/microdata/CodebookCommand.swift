@@ -35,7 +35,7 @@ extension CodebookCommand {
 
         func run() throws {
             limits.apply()
-            try OutputTarget.check(outputs: [output], inputs: [source])
+            try OutputTarget.check(outputs: [output, OutputAudit.sidecar(for: output)], inputs: [source])
             let loaded: (codebook: Codebook, warnings: [CodebookSource.Warning])
             do {
                 loaded = try CodebookSource.load(URL(fileURLWithPath: source), encoding: encoding)
@@ -52,6 +52,7 @@ extension CodebookCommand {
             }
             if let output {
                 try OutputFile.write(document.xml, to: output)
+                try OutputAudit.uncontrolled(for: output, stamp: OutputAudit.metadataStamp, tool: "microdata \(buildVersion)")
                 FileHandle.standardError.write(
                     Data("wrote \(output): \(loaded.codebook.variables.count) variables\n".utf8))
             } else {

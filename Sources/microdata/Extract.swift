@@ -103,7 +103,7 @@ struct Extract: ParsableCommand {
         } else {
             throw ValidationError("give --codebook, --data or both")
         }
-        try OutputTarget.check(outputs: [output], inputs: [codebook, dataURL.path])
+        try OutputTarget.check(outputs: [output, OutputAudit.sidecar(for: output)], inputs: [codebook, dataURL.path])
         let names = variables?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
         let stat = StatFileWriter.Format(rawValue: format.rawValue)
@@ -143,6 +143,7 @@ struct Extract: ParsableCommand {
             try writer.rows(batch, into: sink)
         }
         try sink.close()
+        try OutputAudit.uncontrolled(for: output, stamp: OutputAudit.microdataStamp, tool: "microdata \(buildVersion)")
         Extract.printSummary(source.statistics)
     }
 

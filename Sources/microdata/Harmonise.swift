@@ -52,7 +52,7 @@ struct Harmonise: ParsableCommand {
 
     func run() throws {
         limits.apply()
-        try OutputTarget.check(outputs: [output, audit], inputs: [data, codebook])
+        try OutputTarget.check(outputs: [output, OutputAudit.sidecar(for: output), audit], inputs: [data, codebook])
         let registry = try folders.registry()
         guard let basis = QualificationBasis(rawValue: educationBasis) else {
             throw ValidationError("--education-basis must be survey or framework")
@@ -89,6 +89,7 @@ struct Harmonise: ParsableCommand {
             throw ExitCode.failure
         }
         try writer.close()
+        try OutputAudit.uncontrolled(for: output, stamp: OutputAudit.microdataStamp, tool: "microdata \(buildVersion)")
         let read = source.statistics
         let summary = read.warnings + read.missingByRule.sorted(by: { $0.key < $1.key }).map {
             "set to missing by the codebook's missing-value rules: \($0.key) \($0.value)"

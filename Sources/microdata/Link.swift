@@ -47,7 +47,9 @@ struct Link: ParsableCommand {
         guard !with.isEmpty else { throw ValidationError("give at least one --with file") }
         let books = [LinkOptions.codebookPath(for: data, given: codebook)]
             + with.enumerated().map { LinkOptions.codebookPath(for: $1, given: $0 < withCodebook.count ? withCodebook[$0] : nil) }
-        try OutputTarget.check(outputs: [output, audit ?? output + ".link.json", codebookOut], inputs: [data] + with + books)
+        try OutputTarget.check(
+            outputs: [output, OutputAudit.sidecar(for: output), audit ?? output + ".link.json", codebookOut],
+            inputs: [data] + with + books)
         guard withCodebook.count <= with.count else { throw ValidationError("more --with-codebook than --with files") }
         guard let how = JoinKind(rawValue: how) else { throw ValidationError("--how must be inner, left or full") }
         guard let duplicates = DuplicatePolicy(rawValue: duplicates) else {
@@ -84,6 +86,7 @@ struct Link: ParsableCommand {
         }
         try Linker.writeAudit(report, to: audit ?? output + ".link.json")
         let notes = written.warnings.map { "warning: \($0)\n" }.joined()
+        try OutputAudit.uncontrolled(for: output, stamp: OutputAudit.microdataStamp, tool: "microdata \(buildVersion)")
         FileHandle.standardError.write(Data((report.summary().map { $0 + "\n" }.joined() + notes + "wrote \(rows) rows to \(output)\n").utf8))
     }
 }

@@ -41,7 +41,7 @@ struct Mobility: ParsableCommand {
     @Option(help: "Output file (default: Markdown on standard output).") var output: String?
     @Option(name: .customLong("output-dir"), help: "Write every format (CSV, JSON, Markdown, XLSX, HTML) into this folder.")
     var outputDirectory: String?
-    @Option(help: "Public disclosure audit JSON, no true values (default: beside the output as <output>.audit.json).")
+    @Option(help: "Public disclosure audit JSON, no true values (the output's checks are in <output>.audit.json).")
     var audit: String?
     @Option(name: .customLong("audit-private"),
             help: "Write the full audit (true values of suppressed cells; NOT FOR RELEASE) here, outside the output folder.")
@@ -71,10 +71,10 @@ struct Mobility: ParsableCommand {
         let joined = linking.files(output: output ?? outputDirectory.map { $0 + "/mobility" })
         // With class and income tables both, the income audit goes beside the class one.
         let incomeAudit = origin != nil && income.isRequested
-            ? (output.map { audit ?? $0 + ".audit.json" } ?? audit ?? outputDirectory.map { $0 + "/mobility.audit.json" })
+            ? (audit ?? outputDirectory.map { $0 + "/mobility.audit.json" })
                 .map { $0.replacingOccurrences(of: ".audit.json", with: "") + ".income.audit.json" } : nil
         try MobilityRun.checkOutputs(
-            [output, output.map { audit ?? $0 + ".audit.json" } ?? audit, auditPrivate, incomeAudit] + joined.outputs,
+            [output, OutputAudit.sidecar(for: output), audit, auditPrivate, incomeAudit] + joined.outputs,
             folder: outputDirectory, inputs: [data, codebook, order, rules] + joined.inputs)
         let folders = [outputDirectory.map { URL(fileURLWithPath: $0) },
                        output.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }].compactMap { $0 }
@@ -94,6 +94,9 @@ struct Mobility: ParsableCommand {
             ).run(appendingTo: classes?.publication, title: "Income mobility: destination income by origin income")
         }
         let publication = incomeRun?.publication ?? classes!.publication
+        // The sidecar of each output (release checks it): the class tables' audit, else the income tables'.
+        let sidecarAudit = classes?.protection?.checked.audit ?? incomeRun?.protection?.transitions.checked.audit
+        let tool = "microdata \(buildVersion)"
         func writeAudits(_ url: URL) throws {
             if let classes { try classes.writeAudit(to: url) }
             if let incomeRun {
@@ -103,8 +106,9 @@ struct Mobility: ParsableCommand {
         if let outputDirectory {
             let folder = URL(fileURLWithPath: outputDirectory)
             let paths = MobilityRun.files(in: folder.path, stem: "mobility")
-            for (format, path) in zip(OutputFormat.allCases, paths) {
+            for (format, path) in zip(OutputFormat.reportFormats, paths) {
                 try publication.write(to: URL(fileURLWithPath: path), format: format)
+                try OutputAudit.write(for: path, audit: sidecarAudit, tool: tool)
             }
             try writeAudits(URL(fileURLWithPath: paths.last!))
             FileHandle.standardError.write(Data("wrote \(folder.path)/mobility.{csv,json,md,xlsx,html}\n".utf8))
@@ -113,7 +117,8 @@ struct Mobility: ParsableCommand {
             let url = URL(fileURLWithPath: output)
             let chosen = try OutputFormat.resolve(format, for: url)
             try publication.write(to: url, format: chosen)
-            try writeAudits(audit.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: output + ".audit.json"))
+            try OutputAudit.write(for: output, audit: sidecarAudit, tool: tool)
+            if let audit { try writeAudits(URL(fileURLWithPath: audit)) }
         } else if outputDirectory == nil {
             let chosen = try OutputFormat.resolve(format, for: nil)
             guard chosen != .xlsx else { throw ValidationError("XLSX needs --output FILE") }
@@ -299,6 +304,7 @@ struct MobilityRun {
         let paths = MobilityRun.files(in: folder.path, stem: stem)
         for (format, path) in zip(OutputFormat.reportFormats, paths) {
             try publication.write(to: URL(fileURLWithPath: path), format: format)
+            try OutputAudit.write(for: path, audit: protection?.checked.audit, tool: "microdata \(buildVersion)")
         }
         try writeAudit(to: URL(fileURLWithPath: paths.last!))
     }

@@ -52,7 +52,7 @@ struct Model: ParsableCommand {
     func run() throws {
         let linked = LinkOptions.files(join, output: output)
         try OutputTarget.check(
-            outputs: [output, audit] + linked.outputs,
+            outputs: [output, OutputAudit.sidecar(for: output), audit] + linked.outputs,
             inputs: [data, codebook, rules, calibration.calibrate, calibration.rake] + linked.inputs)
         var design = try designOptions.design()
         try calibration.apply(to: &design)
@@ -94,10 +94,12 @@ struct Model: ParsableCommand {
             for w in g.model.warnings { FileHandle.standardError.write(Data("warning\(at): \(w)\n".utf8)) }
         }
         var checks: ModelChecks? = nil
+        var inForce: String? = nil
         if !noDisclosureControl {
             let r = try DisclosureRules.load(defaults: DisclosureRules.defaultRulesURL(),
                                              overrides: rules.map { URL(fileURLWithPath: $0) })
             checks = ModelChecks(threshold: r.threshold, minimumResidualDegreesOfFreedom: r.minimumResidualDegreesOfFreedom)
+            inForce = r.inForce
         }
         let publication = ModelReport.publication(
             groups, byVariables: by.map { [$0] } ?? [], exponentiate: exponentiate, checks: checks,
@@ -113,5 +115,12 @@ struct Model: ParsableCommand {
         }
         if checks == nil { FileHandle.standardError.write(Data("warning: \(CheckedTable.bypassStamp)\n".utf8)) }
         try publication.write(format: outputFormat, to: output)
+        if let checks {
+            try OutputAudit.write(
+                for: output, tool: "microdata \(buildVersion)", stamp: nil, rules: inForce, threshold: checks.threshold,
+                checks: checks.outputChecks(groups))
+        } else {
+            try OutputAudit.uncontrolled(for: output, stamp: CheckedTable.bypassStamp, tool: "microdata \(buildVersion)")
+        }
     }
 }

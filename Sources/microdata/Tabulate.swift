@@ -79,7 +79,7 @@ struct Tabulate: ParsableCommand {
         csvSafety.apply()
         let linkFiles = linking.files(output: output)
         try OutputTarget.check(
-            outputs: [output, audit, auditPrivate, inequality.lorenzReport] + linkFiles.outputs,
+            outputs: [output, OutputAudit.sidecar(for: output), audit, auditPrivate, inequality.lorenzReport] + linkFiles.outputs,
             inputs: [data, codebook, calibration.calibrate, calibration.rake, rules, cellKey.ptable] + linkFiles.inputs)
         if let auditPrivate {  // before any work: the full audit must stay out of the output folder
             try AuditFiles.checkPrivateLocation(
@@ -123,6 +123,9 @@ struct Tabulate: ParsableCommand {
                 defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) }).nkN)
         }
         var estimator = try SurveyEstimator(design: design, analyses: [analysis], options: options)
+        var complement = noDisclosureControl ? nil : options.subpopulation.map {
+            SubpopulationComplement(marker: $0, by: options.by, analysis: analysis, weight: design.weight)
+        }
         let clock = ContinuousClock()
         var readTime = Duration.zero
         var passTime = Duration.zero
@@ -130,7 +133,9 @@ struct Tabulate: ParsableCommand {
             let t0 = clock.now
             guard let batch = try source.nextBatch() else { break }
             let t1 = clock.now
-            try estimator.add(try linking.mark(batch))
+            let marked = try linking.mark(batch)
+            try estimator.add(marked)
+            try complement?.add(marked)
             try cellKeys?.add(batch)
             readTime += t1 - t0
             passTime += clock.now - t1
@@ -155,7 +160,8 @@ struct Tabulate: ParsableCommand {
             estimates.table, format: outputFormat, to: output, disclosure: noDisclosureControl ? nil : rules ?? "",
             audit: audit, auditPrivate: auditPrivate, perturbation: try cellKey.perturbation(cellKeys),
             source: URL(fileURLWithPath: data).lastPathComponent, codebook: book, showCodes: codes,
-            lorenzReport: inequality.lorenzReport.map { ($0, data) })
+            lorenzReport: inequality.lorenzReport.map { ($0, data) },
+            complement: complement, population: AuditedPopulation(data: data, filter: linking.subpop))
     }
 
     /// Writes a table: the single output path of `tabulate`. Unless `disclosure` is `nil` (checks turned off,
@@ -164,16 +170,19 @@ struct Tabulate: ParsableCommand {
     static func write(
         _ table: EstimateTable, format: OutputFormat, to output: String?, disclosure: String?,
         audit: String? = nil, auditPrivate: String? = nil, perturbation: CellKeyPerturbation? = nil,
-        source: String, codebook: Codebook?, showCodes: Bool, lorenzReport: (path: String, source: String)? = nil
+        source: String, codebook: Codebook?, showCodes: Bool, lorenzReport: (path: String, source: String)? = nil,
+        complement: SubpopulationComplement? = nil, population: AuditedPopulation? = nil
     ) throws {
         var checked: CheckedEstimates
+        var applied: DisclosureRules? = nil
         let folders = output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? []
         if let disclosure {
             let rules = try DisclosureRules.load(
                 defaults: DisclosureRules.defaultRulesURL(),
                 overrides: disclosure.isEmpty ? nil : URL(fileURLWithPath: disclosure))
             do {
-                checked = try DisclosureControl(rules: rules).check(table)
+                applied = rules
+                checked = try DisclosureControl(rules: rules).check(table, complement: complement)
             } catch let DisclosureError.auditFailed(report) {
                 // Fail closed, as check does: a table left by an earlier run must not pass for this one's.
                 if let output { OutputTarget.removeStaleFile(output) }
@@ -208,6 +217,9 @@ struct Tabulate: ParsableCommand {
         if let (path, source) = lorenzReport {
             try InequalityOptions.writeLorenzReport(checked, to: path, source: source, design: table.designLine)
         }
+        try OutputAudit.write(
+            for: output, table: table, checked: checked, rules: applied, complement: complement, population: population,
+            tool: "microdata \(buildVersion)")
     }
 
     func plan() throws -> (SurveyDesign, Analysis, EstimationOptions, OutputFormat) {
@@ -227,10 +239,9 @@ struct Tabulate: ParsableCommand {
         if let v = quantile {
             guard let colon = v.lastIndex(of: ":") else { throw ValidationError("--quantile takes V:P[,P...]") }
             let ps = try v[v.index(after: colon)...].split(separator: ",").map { s -> Double in
-                // 0 and 1 are the minimum and maximum: one respondent's own value.
-                guard let p = Double(s), p > 0, p < 1 else {
-                    throw ValidationError("quantile '\(s)' must be strictly between 0 and 1 (0 and 1 publish one respondent's value)")
-                }
+                guard let p = Double(s) else { throw ValidationError("quantile '\(s)' must be a number strictly between 0 and 1") }
+                // The minimum and maximum are refused by rule, even without disclosure control.
+                do { try DisclosureRules.checkQuantileProbability(p) } catch { throw ValidationError("--quantile: \(error)") }
                 return p
             }
             analyses.append(.quantile(String(v[..<colon]), ps))
