@@ -77,14 +77,17 @@ import Testing
             "--join", linking.appendingPathComponent("bcs70_age10.csv").path + ":BCSID:inner",
             "--origin", "FNSSEC3", "--destination", "B9NSSEC3", "--origin-income", "PARINC10",
             "--destination-income", "B9GROSPAY", "--weight", "B9NRWT", "--output", output,
+            "--audit", folder.appendingPathComponent("both.audit.json").path,
         ])
         #expect(r.status == 0, "\(r.stderr)")
         let text = try String(contentsOf: URL(fileURLWithPath: output), encoding: .utf8)
         #expect(text.contains("\noutflow,"))
         #expect(text.contains("\nincome_transition,"))
         #expect(text.contains("\nrank_rank,slope,"))
+        // The output's sidecar (for release), and the public audits of the class and income tables (--audit).
         #expect(FileManager.default.fileExists(atPath: output + ".audit.json"))
-        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("both.csv.income.audit.json").path))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("both.audit.json").path))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("both.income.audit.json").path))
     }
 
     @Test func badCombinationsAreUsageErrors() throws {
