@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "MicrodataDisclosure", dependencies: ["MicrodataWeighting", "MicrodataWrite", "CGLPK"]),
         .target(name: "MicrodataWrite", dependencies: ["CXLSXWriter", "MicrodataCodebook"]),
         .target(name: "MicrodataLink", dependencies: ["MicrodataReaders", "MicrodataCodebook", "MicrodataWrite"]),
-        .target(name: "MicrodataModels", dependencies: ["MicrodataWeighting", "MicrodataReaders"]),
+        .target(name: "MicrodataModels", dependencies: ["MicrodataWeighting", "MicrodataReaders", "MicrodataWrite"]),
         .target(
             name: "MicrodataMobility",
             dependencies: ["MicrodataWeighting", "MicrodataDisclosure", "MicrodataHarmonise", "MicrodataWrite"]

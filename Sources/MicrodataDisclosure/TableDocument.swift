@@ -43,6 +43,10 @@ public struct TableDocument: Codable, Sendable, Hashable {
     public var rules: String?
     /// The audit summary, or `nil` when no audit ran.
     public var disclosure: String?
+    /// The title, source line and notes (`--title`, `--source`, `--note`); `nil`/empty when not set.
+    public var title: String?
+    public var source: String?
+    public var notes: [String] = []
     /// Column names, in order.
     public var columns: [String]
     /// One object per row, keyed by column.
@@ -90,7 +94,7 @@ public struct TableDocument: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case schema, version, controlled, stamp, design, rules, disclosure, columns, rows
+        case schema, version, controlled, stamp, design, rules, disclosure, title, source, notes, columns, rows
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -102,6 +106,9 @@ public struct TableDocument: Codable, Sendable, Hashable {
         try c.encode(design, forKey: .design)
         try c.encode(rules, forKey: .rules)
         try c.encode(disclosure, forKey: .disclosure)
+        try c.encode(title, forKey: .title)
+        try c.encode(source, forKey: .source)
+        try c.encode(notes, forKey: .notes)
         try c.encode(columns, forKey: .columns)
         try c.encode(rows, forKey: .rows)
     }

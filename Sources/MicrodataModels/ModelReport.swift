@@ -1,4 +1,5 @@
 import Foundation
+import MicrodataWrite
 
 /// The output checks of a model (on by default): residual degrees of freedom and units behind each indicator.
 public struct ModelChecks: Sendable, Hashable {
@@ -69,22 +70,27 @@ public enum ModelReport {
         return out
     }
 
-    /// The rendered report; `stamp` (written first) marks output made without checks.
+    /// The rendered report; `stamp` (written first) marks output made without checks. `presentation` gives the
+    /// title, source and notes (every format but CSV, whose caller writes them beside it) and the digits of
+    /// Markdown and text, which show numbers rounded (CSV and JSON keep full precision).
     public static func render(
         _ groups: [Group], byVariables: [String], format: Format, exponentiate: Bool, checks: ModelChecks?,
-        stamp: String?
+        stamp: String?, presentation: Presentation? = nil
     ) -> String {
         let header = header(byVariables: byVariables, exponentiate: exponentiate)
-        let rows = rows(groups, byVariables: byVariables, exponentiate: exponentiate, checks: checks)
+        let exact = rows(groups, byVariables: byVariables, exponentiate: exponentiate, checks: checks)
+        let digits = presentation?.digits ?? .standard
+        let rows = format == .markdown || format == .text ? digits.rounded(header: header, rows: exact) : exact
         let design = groups.first.map { "design: \($0.model.designDescription); family \($0.model.family.rawValue)" } ?? ""
         switch format {
         case .csv:
             return ([header] + rows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
         case .markdown:
             var out = stamp.map { "**\($0)**\n\n" } ?? ""
-            out += "_\(design)_\n\n| " + header.joined(separator: " | ") + " |\n|" + header.map { _ in " --- |" }.joined() + "\n"
+            out += presentation?.markdownHeader(lines: [design]) ?? "_\(design)_\n\n"
+            out += "| " + header.joined(separator: " | ") + " |\n|" + header.map { _ in " --- |" }.joined() + "\n"
             for r in rows { out += "| " + r.joined(separator: " | ") + " |\n" }
-            return out + testsText(groups, byVariables: byVariables)
+            return out + testsText(groups, byVariables: byVariables, digits: digits) + (presentation?.markdownFooter() ?? "")
         case .text:
             var widths = header.map(\.count)
             for r in rows { for (k, f) in r.enumerated() { widths[k] = max(widths[k], f.count) } }
@@ -92,27 +98,30 @@ public enum ModelReport {
                 r.enumerated().map { k, f in f.padding(toLength: widths[k], withPad: " ", startingAt: 0) }
                     .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
             }
-            return (stamp.map { $0 + "\n" } ?? "") + design + "\n" + ([header] + rows).map(line).joined(separator: "\n")
-                + "\n" + testsText(groups, byVariables: byVariables)
+            return (stamp.map { $0 + "\n" } ?? "") + (presentation?.textHeader(lines: [design]) ?? design + "\n")
+                + ([header] + rows).map(line).joined(separator: "\n") + "\n"
+                + testsText(groups, byVariables: byVariables, digits: digits) + (presentation?.textFooter() ?? "")
         case .json:
-            return json(groups, byVariables: byVariables, exponentiate: exponentiate, checks: checks, stamp: stamp)
+            return json(groups, byVariables: byVariables, exponentiate: exponentiate, checks: checks, stamp: stamp,
+                        presentation: presentation)
         }
     }
 
-    static func testsText(_ groups: [Group], byVariables: [String]) -> String {
+    static func testsText(_ groups: [Group], byVariables: [String], digits: DisplayDigits) -> String {
         var out = ""
         for g in groups {
             for t in g.model.tests {
                 let by = byVariables.map { "\($0)=\(g.by[$0] ?? "")" }.joined(separator: " ")
-                out += "Wald test\(by.isEmpty ? "" : " (\(by))") \(t.term): F = \(formatNumber(t.f)) on \(t.df) and "
-                    + "\(formatNumber(t.ddf)) df, p = \(formatNumber(t.p))\n"
+                out += "Wald test\(by.isEmpty ? "" : " (\(by))") \(t.term): F = \(digits.text(t.f)) on \(t.df) and "
+                    + "\(digits.text(t.ddf)) df, p = \(digits.text(t.p))\n"
             }
         }
         return out
     }
 
     static func json(
-        _ groups: [Group], byVariables: [String], exponentiate: Bool, checks: ModelChecks?, stamp: String?
+        _ groups: [Group], byVariables: [String], exponentiate: Bool, checks: ModelChecks?, stamp: String?,
+        presentation: Presentation?
     ) -> String {
         func number(_ x: Double?) -> Any { x.map { $0.isFinite ? $0 as Any : NSNull() } ?? NSNull() }
         let models: [[String: Any]] = groups.map { g in
@@ -148,6 +157,11 @@ public enum ModelReport {
         }
         var top: [String: Any] = groups.count == 1 && byVariables.isEmpty ? models[0] : ["models": models]
         if let stamp { top["stamp"] = stamp }
+        if let presentation {
+            top["title"] = presentation.title
+            top["source"] = presentation.source
+            top["notes"] = presentation.notes
+        }
         let data = (try? JSONSerialization.data(withJSONObject: top, options: [.prettyPrinted, .sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
     }

@@ -35,7 +35,8 @@ extension Publication {
         }
     }
 
-    /// Writes the publication to `url` in `format`, whole or not at all (see ``OutputFile``).
+    /// Writes the publication to `url` in `format`, whole or not at all (see ``OutputFile``); a CSV gets its
+    /// metadata beside it (``Presentation/csvMetadataPath(for:)``).
     ///
     /// - Throws: ``OutputError`` naming the path when the file cannot be written (a read-only folder, say),
     ///   or `WriteError` when libxlsxwriter fails.
@@ -47,5 +48,8 @@ extension Publication {
             try file.write(try rendered(as: format))
         }
         try file.commit()
+        if format == .csv {  // title, source and notes beside the CSV (CSVW), never as a comment line in it
+            try OutputFile.write(try csvMetadata(csvFileName: url.lastPathComponent), to: Presentation.csvMetadataPath(for: url.path))
+        }
     }
 }

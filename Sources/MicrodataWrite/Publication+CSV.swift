@@ -8,7 +8,7 @@ extension Publication {
     /// cell has `[c]` as its estimate and nothing in the other numeric columns; `group` is the table's full group
     /// label (empty with one group), so rows never depend on a shortened id to tell groups apart.
     public func csv() -> String {
-        var out = "table,row,column,estimate,se,ci_low,ci_high,n,flag,group\n"
+        var out = Publication.csvColumns.joined(separator: ",") + "\n"
         if let uncheckedStamp { out = "# \(uncheckedStamp)\n" + out }
         for table in tables {
             for row in table.rows {
@@ -31,6 +31,11 @@ extension Publication {
         }
         return out
     }
+}
+
+extension Publication {
+    /// The columns of ``csv()``.
+    public static let csvColumns = ["table", "row", "column", "estimate", "se", "ci_low", "ci_high", "n", "flag", "group"]
 }
 
 /// A number with enough digits to round-trip.

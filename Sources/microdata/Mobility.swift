@@ -55,6 +55,7 @@ struct Mobility: ParsableCommand {
     @OptionGroup(title: "Limits") var limits: LimitOptions
     @OptionGroup(title: "Linking and subpopulations") var linking: LinkOptions
     @OptionGroup(title: "CSV safety") var csvSafety: CSVSafetyOptions
+    @OptionGroup(title: "Presentation") var presentation: PresentationOptions
 
     func run() throws {
         limits.apply()
@@ -63,20 +64,23 @@ struct Mobility: ParsableCommand {
         guard ["tiers", "rank"].contains(directions) else { throw ValidationError("--directions must be tiers or rank") }
         let joined = linking.files(output: output ?? outputDirectory.map { $0 + "/mobility" })
         try MobilityRun.checkOutputs(
-            [output, output.map { audit ?? $0 + ".audit.json" } ?? audit, auditPrivate] + joined.outputs,
+            [output, output.map { audit ?? $0 + ".audit.json" } ?? audit, auditPrivate, output.map(Presentation.csvMetadataPath)]
+                + joined.outputs,
             folder: outputDirectory, inputs: [data, codebook, order, rules] + joined.inputs)
         let request = MobilityRequest(
             data: URL(fileURLWithPath: data), codebook: codebook, origin: try ClassSpec(parsing: origin, option: "--origin"),
             destination: try ClassSpec(parsing: destination, option: "--destination"), design: try design.design(),
             by: commaList(by), order: order, strictDirections: directions == "rank", level: level, rules: rules,
             disclosureControl: !noDisclosureControl, crosswalks: crosswalks,
-            title: "Social mobility: destination class by origin class",
+            title: presentation.title ?? "Social mobility: destination class by origin class",
+            source: presentation.source, extraNotes: presentation.note,
             readOptions: reading.readOptions, missingCodes: try reading.missingCodes(), linking: linking,
             linkAuditStem: output ?? outputDirectory.map { $0 + "/mobility" })
         let folders = [outputDirectory.map { URL(fileURLWithPath: $0) },
                        output.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }].compactMap { $0 }
         if let auditPrivate { try AuditFiles.checkPrivateLocation(auditPrivate, outputFolders: folders, publicPath: audit) }
-        let result = try request.run()
+        var result = try request.run()
+        if let digits = presentation.digits { result.publication = result.publication.showing(DisplayDigits(digits)) }
         if let auditPrivate, let report = result.protection?.checked.audit {
             try AuditFiles.write(report, publicPath: nil, privatePath: auditPrivate, outputFolders: folders)
         }
@@ -130,6 +134,9 @@ struct MobilityRequest {
     var crosswalks: [String]
     var title: String
     var subtitle: String?
+    /// `--source` (default: the data file's name and the weight) and `--note`s, after the run's own notes.
+    var source: String? = nil
+    var extraNotes: [String] = []
     /// Record type, text columns and strictness (`--record-type`, `--string`, `--strict`).
     var readOptions = ReadOptions()
     /// `--missing VAR=CODES`.
@@ -205,7 +212,9 @@ struct MobilityRequest {
         ]
         let publication = MobilityPublication(
             results: results, classes: pass.classes, protection: protection, rules: loadedRules, title: title,
-            subtitle: subtitle, source: data.lastPathComponent, notes: notes, metadata: metadata
+            subtitle: subtitle,
+            source: self.source ?? Presentation.defaultSource(file: data.path, weight: design.weight, design: nil),
+            notes: notes + extraNotes, metadata: metadata
         ).publication()
         return MobilityRun(publication: publication, results: results, protection: protection, pass: pass)
     }
@@ -244,6 +253,7 @@ struct MobilityRun {
     /// The files `writeAll` writes into `folder`: every format, then the audit.
     static func files(in folder: String, stem: String) -> [String] {
         OutputFormat.allCases.map { "\(folder)/\(stem).\($0.fileExtension)" } + ["\(folder)/\(stem).audit.json"]
+            + [Presentation.csvMetadataPath(for: "\(folder)/\(stem).csv")]
     }
 
     /// Before any work: creates `folder` (`--output-dir`), and refuses an output that is missing its folder or
@@ -264,7 +274,7 @@ struct MobilityRun {
         for (format, path) in zip(OutputFormat.allCases, paths) {
             try publication.write(to: URL(fileURLWithPath: path), format: format)
         }
-        try writeAudit(to: URL(fileURLWithPath: paths.last!))
+        try writeAudit(to: URL(fileURLWithPath: paths[OutputFormat.allCases.count]))
     }
 
     /// Writes the public disclosure audit, without true values (or, when checks were off, a note saying so).

@@ -39,9 +39,10 @@ struct Model: ParsableCommand {
     @Flag(name: .customLong("no-disclosure-control"),
           help: "Turn the output checks off: the output is stamped NOT DISCLOSURE CONTROLLED.")
     var noDisclosureControl = false
+    @OptionGroup(title: "Presentation") var presentation: PresentationOptions
 
     func run() throws {
-        try OutputTarget.check(outputs: [output, audit], inputs: [data, codebook, rules])
+        try OutputTarget.check(outputs: [output, audit, output.map(Presentation.csvMetadataPath)], inputs: [data, codebook, rules])
         let design = try designOptions.design()
         guard let glmFamily = GLMFamily(name: family) else {
             throw ValidationError("--family must be gaussian, binomial or poisson")
@@ -76,9 +77,12 @@ struct Model: ParsableCommand {
                                              overrides: rules.map { URL(fileURLWithPath: $0) })
             checks = ModelChecks(threshold: r.threshold, minimumResidualDegreesOfFreedom: r.minimumResidualDegreesOfFreedom)
         }
+        let shown = presentation.presentation(
+            title: "Model: \(formula) (\(glmFamily.rawValue))" + (by.map { " by \($0)" } ?? ""),
+            source: Presentation.defaultSource(file: data, weight: design.weight, design: groups.first?.model.designDescription))
         let text = ModelReport.render(
             groups, byVariables: by.map { [$0] } ?? [], format: outputFormat, exponentiate: exponentiate,
-            checks: checks, stamp: checks == nil ? CheckedTable.bypassStamp : nil)
+            checks: checks, stamp: checks == nil ? CheckedTable.bypassStamp : nil, presentation: shown)
         if let audit, checks != nil {
             try OutputFile.write(ModelReport.render(
                 groups, byVariables: by.map { [$0] } ?? [], format: .json, exponentiate: false, checks: checks,
@@ -90,6 +94,14 @@ struct Model: ParsableCommand {
             throw ExitCode.needsReview
         }
         if checks == nil { FileHandle.standardError.write(Data("warning: \(CheckedTable.bypassStamp)\n".utf8)) }
+        if outputFormat == .csv, let output {  // title, source and notes: beside the CSV, never in it
+            try OutputFile.write(
+                try shown.csvMetadata(
+                    csvFileName: URL(fileURLWithPath: output).lastPathComponent,
+                    columns: ModelReport.header(byVariables: by.map { [$0] } ?? [], exponentiate: exponentiate),
+                    extra: [("stamp", checks == nil ? CheckedTable.bypassStamp : "")].filter { !$0.1.isEmpty }),
+                to: Presentation.csvMetadataPath(for: output))
+        }
         try OutputFile.write(text, to: output)
     }
 }

@@ -94,13 +94,14 @@ struct Tabulate: ParsableCommand {
     @OptionGroup(title: "Linking and subpopulations") var linking: LinkOptions
     @OptionGroup(title: "CSV safety") var csvSafety: CSVSafetyOptions
     @OptionGroup(title: "Inequality and poverty") var inequality: InequalityOptions
+    @OptionGroup(title: "Presentation") var presentation: PresentationOptions
 
     func run() throws {
         limits.apply()
         csvSafety.apply()
         let linkFiles = linking.files(output: output)
         try OutputTarget.check(
-            outputs: [output, audit, auditPrivate] + linkFiles.outputs,
+            outputs: [output, audit, auditPrivate, output.map(Presentation.csvMetadataPath)] + linkFiles.outputs,
             inputs: [data, codebook, calibrate, rake, rules, cellKey.ptable] + linkFiles.inputs)
         if let auditPrivate {  // before any work: the full audit must stay out of the output folder
             try AuditFiles.checkPrivateLocation(
@@ -173,7 +174,10 @@ struct Tabulate: ParsableCommand {
         }
         try Tabulate.write(
             estimates.table, format: outputFormat, to: output, disclosure: noDisclosureControl ? nil : rules ?? "",
-            audit: audit, auditPrivate: auditPrivate, perturbation: try cellKey.perturbation(cellKeys))
+            audit: audit, auditPrivate: auditPrivate, perturbation: try cellKey.perturbation(cellKeys),
+            presentation: presentation.presentation(
+                title: Tabulate.title(analysis, by: options.by),
+                source: Presentation.defaultSource(file: data, weight: design.weight, design: estimates.table.designDescription)))
     }
 
     /// Writes a table: the single output path of `tabulate`. Unless `disclosure` is `nil` (checks turned off,
@@ -181,7 +185,8 @@ struct Tabulate: ParsableCommand {
     /// overriding the defaults, or is empty for the defaults.
     static func write(
         _ table: ResultTable, format: ResultTableWriter.Format, to output: String?, disclosure: String?,
-        audit: String? = nil, auditPrivate: String? = nil, perturbation: CellKeyPerturbation? = nil
+        audit: String? = nil, auditPrivate: String? = nil, perturbation: CellKeyPerturbation? = nil,
+        presentation: Presentation = Presentation(title: "microdata tabulate", source: "")
     ) throws {
         var checked: CheckedTable
         let folders = output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? []
@@ -214,41 +219,60 @@ struct Tabulate: ParsableCommand {
             checked = try perturbation.apply(to: checked, result: table, rules: rules)
             FileHandle.standardError.write(Data("perturbation: \(perturbation.description)\n".utf8))
         }
-        var text = try render(checked, format: format, designLine: ResultTableWriter.designLine(table))
+        var text = try render(checked, format: format, designLine: ResultTableWriter.designLine(table), presentation: presentation)
         if let perturbation { text = perturbation.annotate(text, format: format) }
         FileHandle.standardError.write(Data((ResultTableWriter.designLine(table) + "\n").utf8))
         if let summary = checked.audit?.summary {
             FileHandle.standardError.write(Data("disclosure: \(summary)\nrules in force: \(checked.audit?.rules.inForce ?? "")\n".utf8))
         }
+        if format == .csv, let output {  // title, source and notes: beside the CSV, never in it
+            try OutputFile.write(
+                try presentation.csvMetadata(
+                    csvFileName: URL(fileURLWithPath: output).lastPathComponent, columns: checked.csvRecords[0],
+                    extra: [("design", ResultTableWriter.designLine(table))]
+                        + (checked.audit.map { [("rules", $0.rules.inForce)] } ?? []) + (checked.stamp.map { [("stamp", $0)] } ?? [])),
+                to: Presentation.csvMetadataPath(for: output))
+        }
         try OutputFile.write(text, to: output)
     }
 
+    /// The default title: what was estimated, and by what.
+    static func title(_ analysis: Analysis, by: [String]) -> String {
+        let what = analysis.measure.map { "\($0)" } ?? analysis.kind.rawValue.capitalized
+        return "\(what) of \(analysis.label)" + (by.isEmpty ? "" : " by " + by.joined(separator: ", "))
+    }
+
     /// A checked table as CSV, JSON, Markdown or aligned text; suppressed values are the marker.
-    static func render(_ checked: CheckedTable, format: ResultTableWriter.Format, designLine: String) throws -> String {
+    static func render(
+        _ checked: CheckedTable, format: ResultTableWriter.Format, designLine: String, presentation: Presentation
+    ) throws -> String {
+        let rules = checked.audit.map { ["Disclosure rules: \($0.rules.inForce)"] } ?? []
+        let shown = presentation.digits.rounded(header: checked.header, rows: checked.rows)
         switch format {
         case .csv:
             return checked.csv()
         case .json:
-            return try TableDocument(checked, version: buildVersion, design: designLine).json()
+            var document = TableDocument(checked, version: buildVersion, design: designLine)
+            (document.title, document.source, document.notes) = (presentation.title, presentation.source, presentation.notes)
+            return try document.json()
         case .markdown:
             var out = checked.stamp.map { "**\($0)**\n\n" } ?? ""
-            out += checked.audit.map { "_Disclosure rules: \($0.rules.inForce)_\n\n" } ?? ""
-            out += "_\(designLine)_\n\n| " + checked.header.joined(separator: " | ") + " |\n|"
-                + checked.header.map { _ in " --- |" }.joined() + "\n"
-            for row in checked.rows { out += "| " + row.map(LabelText.markdownCell).joined(separator: " | ") + " |\n" }
-            return out
+            out += presentation.markdownHeader(lines: rules + [designLine])
+            out += "| " + checked.header.joined(separator: " | ") + " |\n|" + checked.header.map { _ in " --- |" }.joined() + "\n"
+            for row in shown { out += "| " + row.map(LabelText.markdownCell).joined(separator: " | ") + " |\n" }
+            return out + presentation.markdownFooter()
         case .text:
-            let rows = checked.rows.map { $0.map(LabelText.terminalSafe) }
+            let rows = shown.map { $0.map(LabelText.terminalSafe) }
             var widths = checked.header.map(\.count)
             for r in rows { for (k, f) in r.enumerated() { widths[k] = max(widths[k], f.count) } }
             func line(_ r: [String]) -> String {
                 r.enumerated().map { k, f in f.padding(toLength: widths[k], withPad: " ", startingAt: 0) }
                     .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
             }
-            var out = (checked.stamp.map { $0 + "\n" } ?? "") + designLine + "\n"
-                + (checked.audit.map { "Disclosure rules: \($0.rules.inForce)\n" } ?? "") + line(checked.header) + "\n"
+            var out = (checked.stamp.map { $0 + "\n" } ?? "") + presentation.textHeader(lines: [designLine] + rules)
+                + "\n" + line(checked.header) + "\n"
             for r in rows { out += line(r) + "\n" }
-            return out
+            return out + presentation.textFooter()
         }
     }
 
