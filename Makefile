@@ -4,19 +4,30 @@ SWIFT ?= swift
 PREFIX ?= /usr/local
 DESTDIR ?=
 APT_PACKAGES := libxml2-dev zlib1g-dev libglpk-dev libreadstat-dev libxlsxwriter-dev
+# Test only: python3-openpyxl, the independent reader scripts/check-xlsx.py opens every test workbook with.
+TEST_APT_PACKAGES := python3-openpyxl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release demo test install check-static clean
+.PHONY: deps test-deps build release demo test install check-static clean
 
-# Installs the Debian -dev packages the system-library targets link against, only when one is missing.
+# Installs the Debian packages in $(1), only those missing.
+define apt_install
+missing=""; for p in $(1); do \
+  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+done; \
+if [ -n "$$missing" ]; then \
+  echo "Installing Debian packages:$$missing"; \
+  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+fi
+endef
+
+# The Debian -dev packages the system-library targets link against.
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian packages:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
-	fi
+	@$(call apt_install,$(APT_PACKAGES))
+
+# What the tests need besides: the XLSX reader (a test fails, naming the package, when it is absent).
+test-deps:
+	@$(call apt_install,$(TEST_APT_PACKAGES))
 
 build: deps
 	$(SWIFT) build
@@ -29,7 +40,7 @@ demo: release
 	$$($(SWIFT) build -c release --show-bin-path)/microdata demo --output-dir microdata-demo
 
 # Swift Testing only: no XCTest pass printing "Executed 0 tests".
-test: deps
+test: deps test-deps
 	$(SWIFT) test --disable-xctest
 
 # bin/microdata, share/microdata/Codebooks, man pages and shell completions under $(DESTDIR)$(PREFIX).

@@ -113,5 +113,9 @@ import Testing
         }
         let table = try String(contentsOf: folder.appendingPathComponent("mobility.csv"), encoding: .utf8)
         #expect(table.hasPrefix("table,row,column,"))
+        let reader = try IndependentXLSXReader.check([folder.appendingPathComponent("mobility.xlsx")])
+        #expect(reader.status == 0, "openpyxl: \(reader.problems)")
+        let cover = try Fixtures.unzipped(folder.appendingPathComponent("mobility.xlsx"), members: ["xl/sharedStrings.xml"])
+        #expect(cover.contains("Mobility, test cohort") && cover.contains("A note of ours."))
     }
 }
