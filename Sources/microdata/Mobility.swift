@@ -21,7 +21,7 @@ struct Mobility: ParsableCommand {
             audit is written beside the output.
             """)
 
-    @Option(help: "The data file (fixed-width with --codebook, CSV/TSV with a header, or SPSS/Stata/SAS).")
+    @Option(help: "The data file (fixed-width with --codebook, CSV/TSV with a header, or SPSS/Stata/SAS; - reads standard input, gzip or not).")
     var data: String
     @Option(help: "The codebook: DDI XML, or an SPSS/Stata/SAS file describing --data.") var codebook: String?
     @Option(help: "Origin class: VAR, VAR:FROM>TO or SOCVAR,STATUSVAR:FROM>TO.") var origin: String
@@ -68,7 +68,7 @@ struct Mobility: ParsableCommand {
                 + joined.outputs,
             folder: outputDirectory, inputs: [data, codebook, order, rules] + joined.inputs)
         let request = MobilityRequest(
-            data: URL(fileURLWithPath: data), codebook: codebook, origin: try ClassSpec(parsing: origin, option: "--origin"),
+            data: DataReader.dataURL(data), codebook: codebook, origin: try ClassSpec(parsing: origin, option: "--origin"),
             destination: try ClassSpec(parsing: destination, option: "--destination"), design: try design.design(),
             by: commaList(by), order: order, strictDirections: directions == "rank", level: level, rules: rules,
             disclosureControl: !noDisclosureControl, crosswalks: crosswalks,

@@ -18,7 +18,7 @@ struct Model: ParsableCommand {
             and units behind each indicator coefficient, from the rules file.
             """)
 
-    @Option(help: "The data file (CSV/TSV with a header, fixed-width with --codebook, or SPSS/Stata/SAS).")
+    @Option(help: "The data file (CSV/TSV with a header, fixed-width with --codebook, or SPSS/Stata/SAS; - reads standard input, gzip or not).")
     var data: String
     @Option(help: "The codebook: DDI XML, or an SPSS/Stata/SAS file whose metadata describes --data.")
     var codebook: String?
@@ -40,6 +40,7 @@ struct Model: ParsableCommand {
           help: "Turn the output checks off: the output is stamped NOT DISCLOSURE CONTROLLED.")
     var noDisclosureControl = false
     @OptionGroup(title: "Presentation") var presentation: PresentationOptions
+    @OptionGroup(title: "Reading") var delimiter: DelimiterOption
 
     func run() throws {
         try OutputTarget.check(outputs: [output, audit, output.map(Presentation.csvMetadataPath)], inputs: [data, codebook, rules])
@@ -58,8 +59,8 @@ struct Model: ParsableCommand {
         let book = try codebook.map { try CodebookSource.load(URL(fileURLWithPath: $0)).codebook }
         // Replicate-weight columns are found by pattern, so those designs read every column.
         let wanted = design.replicates == nil ? Array(Set(names)) : nil
-        let source = try DataReader.open(data: URL(fileURLWithPath: data), codebook: book,
-                                         options: ReadOptions(variables: wanted))
+        let source = try DataReader.open(data: DataReader.dataURL(data), codebook: book,
+                                         options: ReadOptions(variables: wanted, format: delimiter.format))
         let frame = try ModelData(source: source, variables: wanted)
         let groups = try SurveyModel.fitGroups(
             formula: formula, family: glmFamily, data: frame, design: design, subpop: subpop, by: by, level: level,

@@ -25,7 +25,7 @@ struct Tabulate: ParsableCommand {
             audit a set of outputs together with `microdata release`.
             """)
 
-    @Option(help: "The data file (CSV/TSV with a header, fixed-width with --codebook, or SPSS/Stata/SAS).")
+    @Option(help: "The data file (CSV/TSV with a header, fixed-width with --codebook, or SPSS/Stata/SAS; - reads standard input, gzip or not).")
     var data: String
     @Option(help: "The codebook: DDI XML, or an SPSS/Stata/SAS file whose metadata describes --data.")
     var codebook: String?
@@ -134,7 +134,7 @@ struct Tabulate: ParsableCommand {
         readOptions.variables = try linking.variables(needed)
         readOptions.maxLineLength = Limits.maxLineLength
         let (joined, linkLog) = try linking.join(
-            PrefetchingSource(try DataReader.open(data: URL(fileURLWithPath: data), codebook: book, options: readOptions)))
+            PrefetchingSource(try DataReader.open(data: DataReader.dataURL(data), codebook: book, options: readOptions)))
         var source = try MissingCodeFilter.reading(
             joined, codebook: book, missing: try reading.missingCodes(), variables: analysis.variables)
         options.subpopulation = linking.subpopulationColumn
