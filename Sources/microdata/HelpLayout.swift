@@ -94,6 +94,10 @@ enum HelpLayout {
             "microdata inspect cps_00157.xml",
             "microdata inspect survey.sav --format json --variables AGE,SEX",
         ],
+        "describe": [
+            "microdata describe lfs.csv --weight PWT22",
+            "microdata describe lfs.dat.gz --codebook lfs.xml --format json --output lfs-variables.json",
+        ],
         "extract": [
             "microdata extract --codebook cps_00157.xml --variables AGE,SEX,INCWAGE --labels --output extract.csv",
             "microdata extract --codebook lfs.xml --data lfs.dat.gz --record-type P --format jsonl",
