@@ -247,7 +247,6 @@ struct Tabulate: ParsableCommand {
         _ checked: CheckedTable, format: ResultTableWriter.Format, designLine: String, presentation: Presentation
     ) throws -> String {
         let rules = checked.audit.map { ["Disclosure rules: \($0.rules.inForce)"] } ?? []
-        let shown = presentation.digits.rounded(header: checked.header, rows: checked.rows)
         switch format {
         case .csv:
             return checked.csv()
@@ -256,26 +255,13 @@ struct Tabulate: ParsableCommand {
             (document.title, document.source, document.notes) = (presentation.title, presentation.source, presentation.notes)
             return try document.json()
         case .markdown:
-            var out = checked.stamp.map { "**\($0)**\n\n" } ?? ""
-            out += presentation.markdownHeader(lines: rules + [designLine])
-            out += "| " + checked.header.joined(separator: " | ") + " |\n|" + checked.header.map { _ in " --- |" }.joined() + "\n"
-            for row in shown { out += "| " + row.map(LabelText.markdownCell).joined(separator: " | ") + " |\n" }
-            return out + presentation.markdownFooter()
+            return (checked.stamp.map { "**\($0)**\n\n" } ?? "")
+                + presentation.render(header: checked.header, rows: checked.rows, lines: rules + [designLine], markdown: true)
         case .text:
-            let rows = shown.map { $0.map(LabelText.terminalSafe) }
-            var widths = checked.header.map(\.count)
-            for r in rows { for (k, f) in r.enumerated() { widths[k] = max(widths[k], f.count) } }
-            func line(_ r: [String]) -> String {
-                r.enumerated().map { k, f in f.padding(toLength: widths[k], withPad: " ", startingAt: 0) }
-                    .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-            }
-            var out = (checked.stamp.map { $0 + "\n" } ?? "") + presentation.textHeader(lines: [designLine] + rules)
-                + "\n" + line(checked.header) + "\n"
-            for r in rows { out += line(r) + "\n" }
-            return out + presentation.textFooter()
+            return (checked.stamp.map { $0 + "\n" } ?? "")
+                + presentation.render(header: checked.header, rows: checked.rows, lines: [designLine] + rules, markdown: false)
         }
     }
-
 
     /// The calibration distance and bounds of `--calfun` and `--bounds`.
     func calibrationMethod() throws -> (Calibration.Distance, ClosedRange<Double>) {
