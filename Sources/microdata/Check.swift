@@ -62,7 +62,7 @@ struct Check: ParsableCommand {
     var structuralZeros: String?
     @Option(help: "Rules file overriding Codebooks/disclosure/default-rules.json.")
     var rules: String?
-    @Option(help: "Output format: csv or json.")
+    @Option(help: "Output format: csv, json, markdown or text (the last two rounded to --digits).")
     var format = "csv"
     @Option(help: "Where to write the public audit JSON (bounds and pass/fail, no true values).")
     var audit: String?
@@ -80,10 +80,14 @@ struct Check: ParsableCommand {
         help: "Redact counts below the threshold, round the rest to this base; totals are sums of the published cells.")
     var redactThenRoundBase: Int?
 
+    @OptionGroup(title: "Presentation") var presentation: PresentationOptions
+
     private var isTauArgus: Bool { table.lowercased().hasSuffix(".tab") || metadata != nil }
 
     func validate() throws {
-        guard ["csv", "json"].contains(format) else { throw ValidationError("--format must be csv or json") }
+        guard ["csv", "json", "markdown", "text"].contains(format) else {
+            throw ValidationError("--format must be csv, json, markdown or text")
+        }
         if !isTauArgus, count == nil || dimensions == nil {
             throw ValidationError("--count and --dimensions are needed (except for a tau-ARGUS .tab table)")
         }
@@ -109,7 +113,7 @@ struct Check: ParsableCommand {
         let tauInputs = isTauArgus
             ? TauArgusTable.inputFiles(table: URL(fileURLWithPath: table), metadata: metadata.map { URL(fileURLWithPath: $0) }).map(\.path) : []
         try OutputTarget.check(
-            outputs: [output, audit, auditPrivate], inputs: [table, metadata, primaryCells, hierarchy, structuralZeros, rules] + tauInputs)
+            outputs: [output, audit, auditPrivate, output.map(Presentation.csvMetadataPath)], inputs: [table, metadata, primaryCells, hierarchy, structuralZeros, rules] + tauInputs)
         do {
             try check()
         } catch {
@@ -313,15 +317,34 @@ struct Check: ParsableCommand {
 
     private func write(_ checked: CheckedTable, rules: DisclosureRules? = nil) throws {
         let text: String
-        if format == "json" {
-            let numeric = TableDocument.numericColumns.union([count, value, se].compactMap { $0 })
-            text = try TableDocument(checked, version: buildVersion, rules: rules?.inForce, numeric: numeric).json()
-        } else {
+        let numeric = TableDocument.numericColumns.union([count, value, se].compactMap { $0 })
+        let shown = presentation.presentation(
+            title: "Disclosure-checked table " + URL(fileURLWithPath: table).lastPathComponent,
+            source: URL(fileURLWithPath: table).lastPathComponent)
+        switch format {
+        case "json":
+            var document = TableDocument(checked, version: buildVersion, rules: rules?.inForce, numeric: numeric)
+            (document.title, document.source, document.notes) = (shown.title, shown.source, shown.notes)
+            text = try document.json()
+        case "markdown", "text":
+            let lines = (rules ?? checked.audit?.rules).map { ["Disclosure rules: \($0.inForce)"] } ?? []
+            text = (checked.stamp.map { format == "markdown" ? "**\($0)**\n\n" : $0 + "\n" } ?? "")
+                + shown.render(header: checked.header, rows: checked.rows, lines: lines, markdown: format == "markdown",
+                               numeric: DisplayDigits.numericColumns.union(numeric))
+        default:
             text = checked.csv()
             // Fail closed: read the rendered text back and compare it with the checked rows.
             let reread = try DelimitedRecords(text: text)
             guard reread.records.map(\.fields) == checked.csvRecords else {
                 throw DisclosureError.artefactMismatch(cell: "table", expected: "rendered rows", found: "different text")
+            }
+            if let output {  // title, source and notes beside the CSV, never in it
+                try OutputFile.write(
+                    try shown.csvMetadata(
+                        csvFileName: URL(fileURLWithPath: output).lastPathComponent, columns: checked.csvRecords[0],
+                        extra: [("rules", (rules ?? checked.audit?.rules)?.inForce ?? ""), ("stamp", checked.stamp ?? "")]
+                            .filter { !$0.1.isEmpty }),
+                    to: Presentation.csvMetadataPath(for: output))
             }
         }
         try OutputFile.write(text, to: output)

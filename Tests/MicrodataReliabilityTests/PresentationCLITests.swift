@@ -118,4 +118,22 @@ import Testing
         let cover = try Fixtures.unzipped(folder.appendingPathComponent("mobility.xlsx"), members: ["xl/sharedStrings.xml"])
         #expect(cover.contains("Mobility, test cohort") && cover.contains("A note of ours."))
     }
+
+    @Test func checkWritesMarkdownAndTextRoundedWithItsTitleAndCSVWithItsMetadataFile() throws {
+        let table = try CheckCommandTests.file("region,n,value\nA,40,1234.56789123\nB,25,0.123456789\nC,3,7.5\n")
+        let base = ["check", table, "--count", "n", "--value", "value", "--dimensions", "region"]
+        let md = try CLIFailureTests.run(base + ["--format", "markdown", "--title", "Checked", "--note", "N1."])
+        #expect(md.status == 0, "\(md.stderr)")
+        #expect(md.stdout.hasPrefix("# Checked\n") && md.stdout.contains("1. N1."), "\(md.stdout)")
+        #expect(md.stdout.contains("| A | 40 | 1235 |") && md.stdout.contains("| B | 25 | 0.1235 |"), "\(md.stdout)")
+        #expect(md.stdout.contains("| C | [c] | [c] |"), "\(md.stdout)")
+        let two = try CLIFailureTests.run(base + ["--format", "text", "--digits", "2"])
+        #expect(two.stdout.contains("0.12") && !two.stdout.contains("0.1235"), "\(two.stdout)")
+        let out = try Fixtures.temporaryDirectory().appendingPathComponent("checked.csv")
+        let csv = try CLIFailureTests.run(base + ["--output", out.path, "--source", "Admin data"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        #expect(try String(contentsOf: out, encoding: .utf8).contains("A,40,1234.56789123"))
+        let meta = try String(contentsOf: URL(fileURLWithPath: out.path + "-metadata.json"), encoding: .utf8)
+        #expect(meta.contains("\"dc:source\" : \"Admin data\"") && meta.contains("\"url\" : \"checked.csv\""), "\(meta)")
+    }
 }
