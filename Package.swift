@@ -63,7 +63,8 @@ let package = Package(
         ),
         .testTarget(name: "MicrodataWeightingTests", dependencies: ["MicrodataWeighting", "MicrodataTestSupport"]),
         .testTarget(
-            name: "MicrodataDisclosureTests", dependencies: ["MicrodataDisclosure", "MicrodataWeighting", "MicrodataTestSupport"]
+            name: "MicrodataDisclosureTests",
+            dependencies: ["MicrodataDisclosure", "MicrodataWeighting", "MicrodataWrite", "MicrodataTestSupport"]
         ),
         .testTarget(
             name: "MicrodataLinkTests",
@@ -73,7 +74,7 @@ let package = Package(
             name: "MicrodataModelsTests",
             dependencies: ["MicrodataModels", "MicrodataReaders", "MicrodataWeighting", "MicrodataLink", "MicrodataTestSupport"]
         ),
-        .testTarget(name: "MicrodataWriteTests", dependencies: ["MicrodataWrite", "MicrodataTestSupport"]),
+        .testTarget(name: "MicrodataWriteTests", dependencies: ["MicrodataWrite", "MicrodataReaders", "MicrodataTestSupport"]),
         .testTarget(
             name: "MicrodataMobilityTests",
             dependencies: [

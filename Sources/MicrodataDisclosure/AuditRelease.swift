@@ -111,6 +111,23 @@ public enum AuditFiles {
         if let publicPath { try OutputFile.write(report.publicJSON(), to: publicPath) }
     }
 
+    /// The audit file of an output written with disclosure control off: no audit, and the bypass stamp.
+    public static func bypassedAuditJSON() throws -> Data {
+        struct Bypassed: Encodable {
+            enum CodingKeys: String, CodingKey { case audit, stamp }
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encodeNil(forKey: .audit)
+                try c.encode(CheckedTable.bypassStamp, forKey: .stamp)
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var data = try encoder.encode(Bypassed())
+        data.append(contentsOf: Array("\n".utf8))
+        return data
+    }
+
     /// Refuses a full-audit path inside (or equal to) an output folder, or equal to the public audit.
     public static func checkPrivateLocation(_ privatePath: String, outputFolders: [URL], publicPath: String?) throws {
         func resolved(_ url: URL) -> String { url.standardizedFileURL.resolvingSymlinksInPath().path }

@@ -1,5 +1,6 @@
 import Foundation
 import MicrodataWeighting
+import MicrodataWrite
 
 /// The cell-key method for counts (ABS TableBuilder, ONS Census 2021): every published count gets noise looked
 /// up in a ptable by the cell's count and its cell key, the sum of its contributors' record keys. The same cell
@@ -42,19 +43,16 @@ public struct CellKeyPerturbation: Sendable {
     /// its quality flags recomputed from the published values.
     ///
     /// - Throws: `CellKeyError.contributorMismatch` when a cell's count is not the number of keyed records.
-    public func apply(to checked: CheckedTable, result: ResultTable, rules: DisclosureRules) throws -> CheckedTable {
-        let header = checked.header
+    public func apply(to checked: CheckedEstimates, rules: DisclosureRules) throws -> CheckedEstimates {
+        let result = checked.estimates
+        let header = checked.records.columns
         func column(_ name: String) -> Int? { header.firstIndex(of: name) }
-        guard checked.rows.count == result.cells.count, let nColumn = column("n") else {
+        guard checked.records.rows.count == result.cells.count, let nColumn = column("n") else {
             throw DisclosureError.table(
                 source: "cell-key perturbation", line: nil, reason: "the checked table does not match its estimates")
         }
-        let bypassed = checked.stamp != nil
-        func text(_ x: Double) -> String {
-            bypassed ? ResultTableWriter.formatFull(x) : DisclosureControl.format(x)
-        }
-        var rows = checked.rows
-        for (i, cell) in result.cells.enumerated() where Double(rows[i][nColumn]) != nil {
+        var rows = checked.records.rows
+        for (i, cell) in result.cells.enumerated() where rows[i][nColumn].number != nil {
             let name = (zip(result.byVariables, cell.byValues).map { "\($0)=\($1)" } + [cell.level.map { "level=\($0)" } ?? ""])
                 .filter { !$0.isEmpty }.joined(separator: ",")
             let perLevel = keys.isCategorical && cell.level != nil
@@ -74,17 +72,17 @@ public struct CellKeyPerturbation: Sendable {
             estimate = cell.estimate * factor
             if let clamp { estimate = min(max(estimate, clamp.lowerBound), clamp.upperBound) }
             let se = cell.standardError * factor
-            func set(_ name: String, _ value: String) {
+            func set(_ name: String, _ value: TableValue) {
                 if let k = column(name) { rows[i][k] = value }
             }
             func setNumber(_ name: String, _ value: Double, clamped: Bool = false) {
-                if let k = column(name), Double(rows[i][k]) != nil {
+                if let k = column(name), rows[i][k].number != nil {
                     var v = value
                     if clamped, let clamp { v = min(max(v, clamp.lowerBound), clamp.upperBound) }
-                    rows[i][k] = text(v)
+                    rows[i][k] = .number(v)
                 }
             }
-            set("n", String(own.count))
+            set("n", .number(Double(own.count)))
             setNumber("weighted_n", cell.weightedCount * own.factor)
             if factor != 1 {
                 setNumber("estimate", estimate)
@@ -92,16 +90,15 @@ public struct CellKeyPerturbation: Sendable {
                 setNumber("ci_low", cell.ciLow * factor, clamped: true)
                 setNumber("ci_high", cell.ciHigh * factor, clamped: true)
             }
-            set("df", "")
-            set("deff", "")
+            set("df", .missing)
+            set("deff", .missing)
             let quality = rules.quality(
                 estimate: estimate, standardError: se, sampleSize: own.count,
                 isCount: cell.statistic == "total" && cell.level != nil)
-            set("cv_band", quality.cvBand?.rawValue ?? "")
-            set("nomis", quality.nomis.rawValue)
+            set("cv_band", quality.cvBand.map { .text($0.rawValue) } ?? .missing)
+            set("nomis", .text(quality.nomis.rawValue))
         }
-        return CheckedTable(
-            header: header, rows: rows, statuses: checked.statuses, audit: checked.audit, stamp: checked.stamp)
+        return checked.with(rows: rows)
     }
 
     /// What was done, for the output's metadata: method, ptable and parameters (never the seed).
@@ -122,9 +119,9 @@ public struct CellKeyPerturbation: Sendable {
     /// `text` (a rendered table) with the perturbation's description and ptable added: a `perturbation` object
     /// in JSON, lines before the table in Markdown and text. CSV is returned as it is (the caller prints the
     /// description to standard error, as it does the design).
-    public func annotate(_ text: String, format: ResultTableWriter.Format) -> String {
+    public func annotate(_ text: String, format: OutputFormat) -> String {
         switch format {
-        case .csv:
+        case .csv, .html, .xlsx:
             return text
         case .json:
             var ptable: [[String: Any]] = []

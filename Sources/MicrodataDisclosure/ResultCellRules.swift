@@ -14,7 +14,7 @@ extension DisclosureRules {
     /// - `quantile-sides`: fewer than `threshold` units strictly below or strictly above a quantile or its
     ///   interval's ends (order statistics too: they would publish one person's value, as the minimum or
     ///   maximum do).
-    public func assess(_ cell: ResultCell) -> PrimaryAssessment {
+    public func assess(_ cell: CellEstimate) -> PrimaryAssessment {
         var evidence = CellEvidence(units: cell.unweightedCount, value: cell.contributors?.total ?? cell.weightedCount)
         if let c = cell.contributors, ["mean", "total", "ratio"].contains(cell.statistic) {
             evidence.topContributions = c.top

@@ -3,6 +3,7 @@ import MicrodataCodebook
 import MicrodataHarmonise
 import MicrodataReaders
 import MicrodataWeighting
+import MicrodataWrite
 
 /// Builds the cell totals of an origin-by-destination table, with their full design covariance, in one pass.
 ///
@@ -329,6 +330,13 @@ public struct MobilityEstimator {
             totals: cellTotals, classes: classes, groups: groups, rows: rows, validRows: validRows,
             designDescription: estimates.table.designDescription, harmoniseAudit: harmoniser?.audit,
             unclassifiedCodes: skippedCodes)
+        pass.groupValues = groupKeys.map { key in
+            guard !by.isEmpty else { return [] }
+            let values = key.split(separator: "\u{1E}", omittingEmptySubsequences: false).map(String.init)
+            return zip(by, values).map { name, value in
+                GroupValue(name: name, code: value, label: codebook?.variable(named: name)?.category(for: value)?.label)
+            }
+        }
         pass.negativeWeightRows = estimates.negativeWeightRows
         return pass
     }
@@ -362,6 +370,8 @@ public struct MobilityPass: Sendable {
     public var totals: CellTotals
     public var classes: ClassScheme
     public var groups: [String]
+    /// Each group's variables with their codes and labels (empty without `--by`).
+    public var groupValues: [[GroupValue]] = []
     /// Rows read, and rows with both classes (the table's domain).
     public var rows: Int
     public var validRows: Int

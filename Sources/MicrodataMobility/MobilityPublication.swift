@@ -14,6 +14,8 @@ public struct MobilityPublication: Sendable {
     public var source: String
     public var notes: [String]
     public var metadata: [MetadataItem]
+    /// Each group's variables, codes and labels (``MobilityPass/groupValues``): their own columns in CSV and JSON.
+    public var groupValues: [[GroupValue]] = []
 
     public init(
         results: MobilityResults, classes: ClassScheme, protection: MobilityProtection?, rules: DisclosureRules,
@@ -37,12 +39,19 @@ public struct MobilityPublication: Sendable {
         var charts: [Chart] = []
         let k = classes.classes.count
         let labels = classes.classes.map { $0.code == $0.shortLabel ? $0.code : "\($0.code) \($0.shortLabel)" }
+        let codes = classes.classes.map(\.code)
         let several = results.tables.count > 1
         let slugs = uniqueSlugs(results.tables.map(\.group))
         for (g, table) in results.tables.enumerated() {
             let suffix = several ? "-\(slugs[g])" : ""
             let firstTable = tables.count
-            defer { if several { for t in firstTable..<tables.count { tables[t].group = table.group } } }
+            defer {
+                for t in firstTable..<tables.count {
+                    tables[t].name = String(tables[t].id.dropLast(suffix.count))
+                    if several { tables[t].group = table.group }
+                    if g < groupValues.count { tables[t].groups = groupValues[g] }
+                }
+            }
             let named = several ? " (\(table.group))" : ""
             func hidden(_ i: Int, _ j: Int) -> Bool { protection?.cellSuppressed(group: g, origin: i, destination: j) ?? false }
             func rowHidden(_ i: Int) -> Bool { protection?.originTotalSuppressed(group: g, origin: i) ?? false }
@@ -52,7 +61,7 @@ public struct MobilityPublication: Sendable {
             func review(_ i: Int, _ j: Int) -> String? { protection?.reviewReason(group: g, origin: i, destination: j) }
 
             let outflow = (0..<k).map { i in
-                PublishedRow(label: labels[i], cells: (0..<k).map { j in
+                PublishedRow(label: labels[i], code: codes[i], cells: (0..<k).map { j in
                     cell(table.outflow[i][j], percent: true, hide: hidden(i, j) || rowHidden(i), review: review(i, j))
                 })
             }
@@ -60,8 +69,9 @@ public struct MobilityPublication: Sendable {
                 id: "outflow" + suffix, title: "Outflow: destination class by origin class" + named,
                 unit: "Percentage of people from each origin class in each destination class (rows sum to 100)",
                 rowHeading: "Origin class", columns: labels, rows: outflow))
+            tables[tables.count - 1].columnCodes = codes
             let inflow = (0..<k).map { i in
-                PublishedRow(label: labels[i], cells: (0..<k).map { j in
+                PublishedRow(label: labels[i], code: codes[i], cells: (0..<k).map { j in
                     cell(table.inflow[i][j], percent: true, hide: hidden(i, j) || columnHidden(j), review: review(i, j))
                 })
             }
@@ -69,8 +79,9 @@ public struct MobilityPublication: Sendable {
                 id: "inflow" + suffix, title: "Inflow: origin class of each destination class" + named,
                 unit: "Percentage of people in each destination class who came from each origin class (columns sum to 100)",
                 rowHeading: "Origin class", columns: labels, rows: inflow))
+            tables[tables.count - 1].columnCodes = codes
             let joint = (0..<k).map { i in
-                PublishedRow(label: labels[i], cells: (0..<k).map { j in
+                PublishedRow(label: labels[i], code: codes[i], cells: (0..<k).map { j in
                     cell(table.joint[i][j], percent: true, hide: hidden(i, j) || totalHidden, review: review(i, j))
                 })
             }
@@ -78,21 +89,23 @@ public struct MobilityPublication: Sendable {
                 id: "joint" + suffix, title: "Origin by destination, percentage of all people" + named,
                 unit: "Percentage of all people with both classes", rowHeading: "Origin class", columns: labels,
                 rows: joint))
+            tables[tables.count - 1].columnCodes = codes
             var counts = (0..<k).map { i in
-                PublishedRow(label: labels[i], cells: (0..<k).map { j in
+                PublishedRow(label: labels[i], code: codes[i], cells: (0..<k).map { j in
                     cell(table.counts[i][j], percent: false, hide: hidden(i, j), review: review(i, j))
                 } + [cell(table.originTotals[i], percent: false, hide: rowHidden(i), review: review(i, k))])
             }
-            counts.append(PublishedRow(label: "All origins", cells: (0..<k).map { j in
+            counts.append(PublishedRow(label: "All origins", code: "all", cells: (0..<k).map { j in
                 cell(table.destinationTotals[j], percent: false, hide: columnHidden(j), review: review(k, j))
             } + [cell(table.total, percent: false, hide: totalHidden, review: review(k, k))]))
             tables.append(PublishedTable(
                 id: "counts" + suffix, title: "Weighted number of people by origin and destination class" + named,
                 unit: "Weighted count (survey weights)", rowHeading: "Origin class", columns: labels + ["All destinations"],
                 rows: counts, decimals: 0))
+            tables[tables.count - 1].columnCodes = codes + ["all"]
 
             let rateRows = ["immobile", "mobile", "upward", "downward"].map { name in
-                PublishedRow(label: rateLabel(name), cells: [
+                PublishedRow(label: rateLabel(name), code: name, cells: [
                     cell(table.rates[name], percent: true, hide: protection?.rateSuppressed(group: g, name) ?? false)
                 ])
             }
@@ -168,7 +181,9 @@ public struct MobilityPublication: Sendable {
             }
         }
         return Publication(
-            title: title, subtitle: subtitle, source: source, tables: tables, notes: notes, metadata: metadata, charts: charts, uncheckedStamp: stamp)
+            title: title, subtitle: subtitle, source: source, tables: tables, notes: notes, metadata: metadata, charts: charts,
+            uncheckedStamp: stamp, design: self.metadata.first { $0.key == "Design" }?.value, rules: rules.inForce,
+            disclosure: protection?.checked.audit?.summary)
     }
 
     /// A published cell from an estimate: percentages scaled by 100, the marker when hidden or undefined,

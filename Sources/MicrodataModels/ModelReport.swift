@@ -24,10 +24,8 @@ public struct ModelChecks: Sendable, Hashable {
     public func suppresses(_ c: SurveyModel.Coefficient) -> Bool { c.isIndicator && c.units < threshold }
 }
 
-/// Renders fitted models as CSV, JSON, Markdown or text: the one place where model results become output.
+/// Builds the publication of fitted models (the one model every writer renders), and the model's audit JSON.
 public enum ModelReport {
-    public enum Format: String, Sendable, CaseIterable { case csv, json, markdown, text }
-
     /// The marker of a withheld coefficient.
     public static let suppressed = "[c]"
 
@@ -41,87 +39,99 @@ public enum ModelReport {
         }
     }
 
-    /// The column names: by-variables, then `term, estimate, se, t, p, ci_low, ci_high, df`, and with
-    /// `exponentiate` `exp_estimate, exp_ci_low, exp_ci_high`.
+    /// The column names: by-variables, then `term, estimate, se, t, p, ci_low, ci_high, df`, with
+    /// `exponentiate` `exp_estimate, exp_ci_low, exp_ci_high`, and `status`.
     public static func header(byVariables: [String], exponentiate: Bool) -> [String] {
         byVariables + ["term", "estimate", "se", "t", "p", "ci_low", "ci_high", "df"]
-            + (exponentiate ? ["exp_estimate", "exp_ci_low", "exp_ci_high"] : [])
+            + (exponentiate ? ["exp_estimate", "exp_ci_low", "exp_ci_high"] : []) + ["status"]
     }
 
-    /// The rows of every coefficient; `checks` (nil: off) withholds indicators on too few units.
-    public static func rows(_ groups: [Group], byVariables: [String], exponentiate: Bool, checks: ModelChecks?) -> [[String]] {
-        var out: [[String]] = []
+    /// The records of every coefficient; `checks` (nil: off) withholds indicators on too few units (every number
+    /// but the model's residual df is the marker, and the status says why). An aliased coefficient is missing.
+    public static func records(_ groups: [Group], byVariables: [String], exponentiate: Bool, checks: ModelChecks?)
+        -> PublishedRecords
+    {
+        var out: [[TableValue]] = []
+        func number(_ x: Double?) -> TableValue { x.map(TableValue.number) ?? .missing }
         for g in groups {
             for c in g.model.coefficients {
-                var row = byVariables.map { g.by[$0] ?? "" } + [c.term]
+                var row = byVariables.map { TableValue.text(g.by[$0] ?? "") } + [.text(c.term)]
+                let df = TableValue.number(g.model.residualDF)
                 if checks?.suppresses(c) ?? false {
-                    row += Array(repeating: suppressed, count: 6) + [formatNumber(g.model.residualDF)]
-                        + (exponentiate ? Array(repeating: suppressed, count: 3) : [])
+                    let marker = TableValue.marker(suppressed)
+                    row += Array(repeating: marker, count: 6) + [df] + (exponentiate ? Array(repeating: marker, count: 3) : [])
+                    row.append(.text("primary:threshold"))
                 } else {
-                    let values = [c.estimate, c.standardError, c.t, c.p, c.ciLow, c.ciHigh]
-                    row += values.map { $0.map(formatNumber) ?? "NA" } + [formatNumber(g.model.residualDF)]
-                    if exponentiate {
-                        row += [c.estimate, c.ciLow, c.ciHigh].map { $0.map { formatNumber(exp($0)) } ?? "NA" }
-                    }
+                    row += [c.estimate, c.standardError, c.t, c.p, c.ciLow, c.ciHigh].map(number) + [df]
+                    if exponentiate { row += [c.estimate, c.ciLow, c.ciHigh].map { number($0.map(exp)) } }
+                    row.append(.text(checks == nil ? "not-checked" : "safe"))
                 }
                 out.append(row)
             }
         }
-        return out
+        return PublishedRecords(columns: header(byVariables: byVariables, exponentiate: exponentiate), rows: out)
     }
 
-    /// The rendered report; `stamp` (written first) marks output made without checks. `presentation` gives the
-    /// title, source and notes (every format but CSV, whose caller writes them beside it) and the digits of
-    /// Markdown and text, which show numbers rounded (CSV and JSON keep full precision).
-    public static func render(
-        _ groups: [Group], byVariables: [String], format: Format, exponentiate: Bool, checks: ModelChecks?,
-        stamp: String?, presentation: Presentation? = nil
-    ) -> String {
-        let header = header(byVariables: byVariables, exponentiate: exponentiate)
-        let exact = rows(groups, byVariables: byVariables, exponentiate: exponentiate, checks: checks)
-        let digits = presentation?.digits ?? .standard
-        let rows = format == .markdown || format == .text ? digits.rounded(header: header, rows: exact) : exact
-        let design = groups.first.map { "design: \($0.model.designDescription); family \($0.model.family.rawValue)" } ?? ""
-        switch format {
-        case .csv:
-            return ([header] + rows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
-        case .markdown:
-            var out = stamp.map { "**\($0)**\n\n" } ?? ""
-            out += presentation?.markdownHeader(lines: [design]) ?? "_\(design)_\n\n"
-            out += "| " + header.joined(separator: " | ") + " |\n|" + header.map { _ in " --- |" }.joined() + "\n"
-            for r in rows { out += "| " + r.joined(separator: " | ") + " |\n" }
-            return out + testsText(groups, byVariables: byVariables, digits: digits) + (presentation?.markdownFooter() ?? "")
-        case .text:
-            var widths = header.map(\.count)
-            for r in rows { for (k, f) in r.enumerated() { widths[k] = max(widths[k], f.count) } }
-            func line(_ r: [String]) -> String {
-                r.enumerated().map { k, f in f.padding(toLength: widths[k], withPad: " ", startingAt: 0) }
-                    .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-            }
-            return (stamp.map { $0 + "\n" } ?? "") + (presentation?.textHeader(lines: [design]) ?? design + "\n")
-                + ([header] + rows).map(line).joined(separator: "\n") + "\n"
-                + testsText(groups, byVariables: byVariables, digits: digits) + (presentation?.textFooter() ?? "")
-        case .json:
-            return json(groups, byVariables: byVariables, exponentiate: exponentiate, checks: checks, stamp: stamp,
-                        presentation: presentation)
-        }
+    /// The rows of ``records(_:byVariables:exponentiate:checks:)`` as text fields.
+    public static func rows(_ groups: [Group], byVariables: [String], exponentiate: Bool, checks: ModelChecks?) -> [[String]] {
+        records(groups, byVariables: byVariables, exponentiate: exponentiate, checks: checks).rows.map { $0.map(\.field) }
     }
 
-    static func testsText(_ groups: [Group], byVariables: [String], digits: DisplayDigits) -> String {
-        var out = ""
+    /// The publication: one table of coefficients (shown as estimates by term), the design, each model's size and
+    /// residual df and every Wald test as metadata; `stamp` marks output made without checks.
+    public static func publication(
+        _ groups: [Group], byVariables: [String], exponentiate: Bool, checks: ModelChecks?, stamp: String?,
+        source: String, formula: String, version: String
+    ) -> Publication {
+        let records = records(groups, byVariables: byVariables, exponentiate: exponentiate, checks: checks)
+        var grid: [PublishedRow] = []
         for g in groups {
-            for t in g.model.tests {
-                let by = byVariables.map { "\($0)=\(g.by[$0] ?? "")" }.joined(separator: " ")
-                out += "Wald test\(by.isEmpty ? "" : " (\(by))") \(t.term): F = \(digits.text(t.f)) on \(t.df) and "
-                    + "\(digits.text(t.ddf)) df, p = \(digits.text(t.p))\n"
+            let by = byVariables.map { "\($0)=\(g.by[$0] ?? "")" }
+            for c in g.model.coefficients {
+                let cell = checks?.suppresses(c) ?? false
+                    ? PublishedCell.suppressed
+                    : c.estimate.map { PublishedCell(estimate: $0, standardError: c.standardError, ciLow: c.ciLow, ciHigh: c.ciHigh) }
+                        ?? .notAvailable
+                grid.append(PublishedRow(label: (by + [c.term]).joined(separator: " "), cells: [cell]))
             }
         }
-        return out
+        let design = groups.first.map { "design: \($0.model.designDescription); family \($0.model.family.rawValue)" } ?? ""
+        let table = PublishedTable(
+            id: "coefficients", title: "Coefficients of \(formula)", unit: "Coefficients on the link scale",
+            rowHeading: "Term", columns: ["Estimate"], rows: grid, decimals: 4, records: records)
+        var metadata = [MetadataItem("Design", design)]
+        for g in groups {
+            let by = byVariables.map { "\($0)=\(g.by[$0] ?? "")" }.joined(separator: " ")
+            let at = by.isEmpty ? "" : " (\(by))"
+            let m = g.model
+            metadata.append(MetadataItem(
+                "Model" + at, "n = \(m.n), weighted n = \(formatNumber(m.weightedN)), residual df \(formatNumber(m.residualDF))"
+                    + (m.missingRows > 0 ? ", \(m.missingRows) rows with a missing model variable left out" : "")))
+            for t in m.tests {
+                metadata.append(MetadataItem(
+                    "Wald test" + at + " " + t.term,
+                    "F = \(formatNumber(t.f)) on \(t.df) and \(formatNumber(t.ddf)) df, p = \(formatNumber(t.p))"))
+            }
+        }
+        if let checks {
+            metadata.append(MetadataItem(
+                "Disclosure rules", "threshold \(checks.threshold) units behind each indicator coefficient; "
+                    + "minimumResidualDegreesOfFreedom \(checks.minimumResidualDegreesOfFreedom)"))
+        }
+        return Publication(
+            title: "Design-based regression: \(formula)", source: source, tables: [table], metadata: metadata,
+            uncheckedStamp: stamp, version: version, design: design,
+            rules: checks.map { "threshold \($0.threshold); minimumResidualDegreesOfFreedom \($0.minimumResidualDegreesOfFreedom)" })
+    }
+
+    /// The model's disclosure audit (`--audit`): per model the coefficients, the tests and which terms the
+    /// checks withheld.
+    public static func auditJSON(_ groups: [Group], byVariables: [String], checks: ModelChecks?) -> String {
+        json(groups, byVariables: byVariables, exponentiate: false, checks: checks, stamp: nil)
     }
 
     static func json(
-        _ groups: [Group], byVariables: [String], exponentiate: Bool, checks: ModelChecks?, stamp: String?,
-        presentation: Presentation?
+        _ groups: [Group], byVariables: [String], exponentiate: Bool, checks: ModelChecks?, stamp: String?
     ) -> String {
         func number(_ x: Double?) -> Any { x.map { $0.isFinite ? $0 as Any : NSNull() } ?? NSNull() }
         let models: [[String: Any]] = groups.map { g in
@@ -157,17 +167,8 @@ public enum ModelReport {
         }
         var top: [String: Any] = groups.count == 1 && byVariables.isEmpty ? models[0] : ["models": models]
         if let stamp { top["stamp"] = stamp }
-        if let presentation {
-            top["title"] = presentation.title
-            top["source"] = presentation.source
-            top["notes"] = presentation.notes
-        }
         let data = (try? JSONSerialization.data(withJSONObject: top, options: [.prettyPrinted, .sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
-    }
-
-    static func csvField(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 }
 

@@ -100,9 +100,15 @@ final class DelimitedReader: BatchSource {
                 na.append(false)
             }
         } else {
-            let inferred = try DelimitedReader.inferKinds(path: rereadPath ?? path, displayPath: path,
-                                                          delimiter: delimiter, columns: index,
-                                                          maxLineLength: options.maxLineLength)
+            // Columns the caller uses only as numbers are not typed; the rest take one typing pass.
+            var inferred = Array(repeating: ColumnBuilder.Kind.real, count: names.count)
+            let typed = names.indices.filter { !options.readsAsNumber(names[$0]) }
+            if !typed.isEmpty {
+                let found = try DelimitedReader.inferKinds(path: rereadPath ?? path, displayPath: path,
+                                                           delimiter: delimiter, columns: typed.map { index[$0] },
+                                                           maxLineLength: options.maxLineLength)
+                for (j, c) in typed.enumerated() { inferred[c] = found[j] }
+            }
             kinds = inferred
             rules = Array(repeating: nil, count: names.count)
             na = inferred.map { $0 != .text }

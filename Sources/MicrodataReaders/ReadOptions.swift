@@ -32,6 +32,22 @@ public struct ReadOptions: Sendable, Hashable {
     /// Delimited columns read as text whatever their values (`--string`), by name (case-insensitive); each
     /// must be in the header.
     public var textVariables: [String] = []
+    /// Delimited columns the caller will use only as numbers (weights, replicate weights, FPC), by name
+    /// (case-insensitive), or by a regular expression found in the name (``numericPattern``, as replicate
+    /// weights are named). They skip the typing pass: a value that is not a number is an error naming the
+    /// line. When every column read is numeric, the file is read once.
+    public var numericVariables: [String] = []
+    /// A regular expression; delimited columns whose names it matches are read as numbers (see
+    /// ``numericVariables``).
+    public var numericPattern: String?
+
+    /// Whether `name` is one of ``numericVariables`` or matches ``numericPattern`` (an invalid pattern
+    /// matches nothing: the caller reports it).
+    func readsAsNumber(_ name: String) -> Bool {
+        if numericVariables.contains(where: { $0.lowercased() == name.lowercased() }) { return true }
+        guard let numericPattern, let regex = try? Regex(numericPattern) else { return false }
+        return name.firstMatch(of: regex) != nil
+    }
 
     /// The default ``maxLineLength``: 8 MiB.
     public static let defaultMaxLineLength = 8 << 20

@@ -12,7 +12,7 @@ public struct Estimates: Sendable {
         public var covariance: [Double]
     }
 
-    public var table: ResultTable
+    public var table: EstimateTable
     public var blocks: [Block]
     /// Degrees of freedom of the whole design.
     public var degreesOfFreedom: Double

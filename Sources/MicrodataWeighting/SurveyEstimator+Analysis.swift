@@ -37,7 +37,7 @@ extension SurveyEstimator {
     func finishAnalysis(
         _ st: AnalysisState, structure: DesignStructure?, domainOrder: [Int32], designDF: Double,
         calibration: CalibrationFit? = nil
-    ) throws -> ([ResultCell], CovarianceBlocks) {
+    ) throws -> ([CellEstimate], CovarianceBlocks) {
         if st.analysis.kind == .quantile {
             var (cells, variances) = try finishQuantile(
                 st, structure: structure, domainOrder: domainOrder, designDF: designDF)
@@ -247,7 +247,7 @@ extension SurveyEstimator {
         }
 
         let domainDF = domainDegreesOfFreedom(st, structure: structure)
-        var cells: [ResultCell] = []
+        var cells: [CellEstimate] = []
         for (e, p) in specs.enumerated() {
             let v = max(cov[e, e], 0)  // rounding can leave −1e-20 where the variance is exactly 0
             let se = v.squareRoot()
@@ -267,7 +267,7 @@ extension SurveyEstimator {
             var deff: Double? = nil
             if options.deff != nil, let srs = p.srsVariance { deff = v / srs }
             let statistic = categorical ? (kind == .total ? "total" : "proportion") : kind.rawValue
-            var cell = ResultCell(
+            var cell = CellEstimate(
                 byValues: domainLabels[Int(p.domain)], statistic: statistic, variable: st.analysis.label,
                 level: categorical ? st.levelLabels[Int(p.level)] : nil, estimate: p.estimate, standardError: se,
                 ciLow: ci.0, ciHigh: ci.1, designEffect: deff, degreesOfFreedom: df, unweightedCount: p.count,
@@ -550,7 +550,7 @@ extension SurveyEstimator {
     /// The quantile cells and their variances (quantiles of one domain have no covariance computed).
     private func finishQuantile(
         _ st: AnalysisState, structure: DesignStructure?, domainOrder: [Int32], designDF: Double
-    ) throws -> ([ResultCell], [Double]) {
+    ) throws -> ([CellEstimate], [Double]) {
         if design.jackknife || design.calibration != nil {
             throw WeightingError.invalidRequest(
                 "quantiles with a design-built jackknife or calibration are not implemented yet")
@@ -562,7 +562,7 @@ extension SurveyEstimator {
         let W = AnalysisState.width
         let domainDF = domainDegreesOfFreedom(st, structure: structure)
         let perDomain = !options.by.isEmpty
-        var cells: [ResultCell] = []
+        var cells: [CellEstimate] = []
         var variances: [Double] = []
         for d in domainOrder where domainRows[Int(d)] > 0 {
             let rows = rowsOfDomain[Int(d)]
@@ -603,7 +603,7 @@ extension SurveyEstimator {
                 variances.append(se * se)
                 var weighted = 0.0
                 for i in rows { weighted += st.qw[i] }
-                cells.append(ResultCell(
+                cells.append(CellEstimate(
                     byValues: domainLabels[Int(d)], statistic: "quantile", variable: st.analysis.label,
                     level: formatProbability(p), estimate: q, standardError: se, ciLow: lo, ciHigh: hi,
                     designEffect: nil, degreesOfFreedom: df, unweightedCount: rows.count, weightedCount: weighted))
@@ -614,7 +614,7 @@ extension SurveyEstimator {
 
     /// Records, for every quantile cell, how many of its domain's units lie strictly below it (and its interval's
     /// lower end) and strictly above it (and its upper end).
-    private func addQuantileSides(_ cells: inout [ResultCell], _ st: AnalysisState) {
+    private func addQuantileSides(_ cells: inout [CellEstimate], _ st: AnalysisState) {
         let rowsOfDomain = quantileRows(st).rows
         var domainOf: [[String]: Int] = [:]
         for (d, labels) in domainLabels.enumerated() { domainOf[labels] = d }

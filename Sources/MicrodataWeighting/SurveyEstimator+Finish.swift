@@ -33,7 +33,7 @@ extension SurveyEstimator {
             }
         }
         let domainOrder = sortedDomains()
-        var table = ResultTable(
+        var table = EstimateTable(
             byVariables: options.by, cells: [],
             designDescription: design.modeDescription + "; df \(formatDF(options.degreesOfFreedom ?? designDF))",
             level: options.level, usesTDistribution: options.useT)

@@ -9,7 +9,7 @@ extension SurveyEstimator {
     /// terms outside the domain. Returns the cells and, per domain, its cells' range and covariance matrix.
     func finishInequality(
         _ st: AnalysisState, structure: DesignStructure?, domainOrder: [Int32], designDF: Double
-    ) throws -> ([ResultCell], [(Range<Int>, [Double])]) {
+    ) throws -> ([CellEstimate], [(Range<Int>, [Double])]) {
         guard let measure = st.analysis.measure else {
             throw WeightingError.invalidRequest("an inequality analysis needs a measure")
         }
@@ -43,7 +43,7 @@ extension SurveyEstimator {
         let domainDF = structure == nil ? [] : domainDegreesOfFreedom(st, structure: structure)
         let replicateWeights = try design.replicates == nil ? nil : loadReplicateWeights(st)
 
-        var cells: [ResultCell] = []
+        var cells: [CellEstimate] = []
         var blocks: [(Range<Int>, [Double])] = []
         for d in domainOrder.map(Int.init) where domainRows[d] > 0 {
             let sample = InequalitySample(rows: rowsOfDomain[d], values: st.qx, weights: st.qw)
@@ -78,7 +78,7 @@ extension SurveyEstimator {
             let levels = measure.levels
             for e in 0..<E {
                 let se = max(cov[e * E + e], 0).squareRoot()
-                var cell = ResultCell(
+                var cell = CellEstimate(
                     byValues: domainLabels[d], statistic: measure.statistic, variable: st.analysis.label,
                     level: levels[e], estimate: estimates[e], standardError: se, ciLow: estimates[e] - t * se,
                     ciHigh: estimates[e] + t * se, designEffect: nil, degreesOfFreedom: df,

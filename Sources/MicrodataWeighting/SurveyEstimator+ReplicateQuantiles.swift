@@ -11,7 +11,7 @@ extension SurveyEstimator {
     /// of its replicate weights − 1, R's `degf` of the subset) unless they are given.
     func finishReplicateQuantile(
         _ st: AnalysisState, domainOrder: [Int32], designDF: Double
-    ) throws -> ([ResultCell], [Double]) {
+    ) throws -> ([CellEstimate], [Double]) {
         guard let spec = design.replicates else { return ([], []) }
         let R = st.replicateCount
         let scale = try spec.effectiveScale(count: R)
@@ -87,7 +87,7 @@ extension SurveyEstimator {
         let variance = replicateVariances(thetas: thetas, estimates: options.replicateQuantiles ? q : F,
                                           rscales: rscales, scale: scale, mse: spec.usesMSE)
 
-        var cells: [ResultCell] = []
+        var cells: [CellEstimate] = []
         var variances: [Double] = []
         for d in domains.map(Int.init) {
             let sample = samples[d]!
@@ -108,7 +108,7 @@ extension SurveyEstimator {
                     se = (hi - lo) / (2 * t)
                 }
                 variances.append(se * se)
-                cells.append(ResultCell(
+                cells.append(CellEstimate(
                     byValues: domainLabels[d], statistic: "quantile", variable: st.analysis.label,
                     level: formatProbability(p), estimate: q[e], standardError: se, ciLow: lo, ciHigh: hi,
                     designEffect: nil, degreesOfFreedom: df, unweightedCount: rowsOfDomain[d].count,

@@ -113,3 +113,12 @@ public struct DisplayDigits: Sendable, Hashable, Codable {
         return Double(field)
     }
 }
+
+extension PublishedRecords {
+    /// The fields as Markdown and text show them: the numbers rounded by `digits` (``DisplayDigits/rounded(header:rows:numeric:)``,
+    /// numeric columns being those holding a number), labels, markers and missing values as written.
+    public func displayFields(_ digits: DisplayDigits) -> [[String]] {
+        let numeric = columns.indices.filter { k in rows.contains { k < $0.count && $0[k].number != nil } }.map { columns[$0] }
+        return digits.rounded(header: columns, rows: rows.map { $0.map(\.field) }, numeric: Set(numeric))
+    }
+}

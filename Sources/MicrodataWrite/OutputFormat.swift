@@ -2,12 +2,19 @@ import Foundation
 
 /// A file format a ``Publication`` can be written in.
 public enum OutputFormat: String, Sendable, CaseIterable, Codable {
-    case csv, json, markdown, xlsx, html
+    case csv, json, markdown, xlsx, html, text
 
     /// The usual file extension.
     public var fileExtension: String {
-        self == .markdown ? "md" : rawValue
+        switch self {
+        case .markdown: return "md"
+        case .text: return "txt"
+        default: return rawValue
+        }
     }
+
+    /// The formats of a full report (`--output-dir`): every format but plain text.
+    public static let reportFormats: [OutputFormat] = [.csv, .json, .markdown, .xlsx, .html]
 }
 
 /// An error writing output.
@@ -24,19 +31,40 @@ public struct WriteError: Error, Hashable, CustomStringConvertible {
 }
 
 extension Publication {
-    /// The publication rendered as text in a text format (`csv`, `json`, `markdown`, `html`).
+    /// The publication rendered as text in a text format (`csv`, `json`, `markdown`, `html`, `text`).
     public func rendered(as format: OutputFormat) throws -> String {
         switch format {
         case .csv: return csv()
         case .json: return try json()
         case .markdown: return markdown()
         case .html: return html()
+        case .text: return text()
         case .xlsx: throw WriteError(path: "-", message: "XLSX is a binary format; write it to a file")
         }
     }
 
-    /// Writes the publication to `url` in `format`, whole or not at all (see ``OutputFile``); a CSV gets its
-    /// metadata beside it (``Presentation/csvMetadataPath(for:)``).
+    /// Writes the publication in `format` to the file `output`, or to standard output when it is `nil`;
+    /// `annotate` may add to a text format's text first (cell-key perturbation parameters, say).
+    ///
+    /// - Throws: `WriteError` for XLSX without a file, and what ``write(to:format:)`` throws.
+    public func write(format: OutputFormat, to output: String?, annotate: (String) -> String = { $0 }) throws {
+        if format == .xlsx {
+            guard let output else { throw WriteError(path: "-", message: "XLSX is a binary format: give --output FILE") }
+            try write(to: URL(fileURLWithPath: output), format: .xlsx)
+        } else {
+            try OutputFile.write(annotate(try rendered(as: format)), to: output)
+            if format == .csv, let output { try writeCSVMetadata(besideCSV: output) }
+        }
+    }
+
+    /// Writes the title, source and notes beside a CSV (CSVW, ``Presentation/csvMetadataPath(for:)``), never as
+    /// a comment line in it.
+    public func writeCSVMetadata(besideCSV path: String) throws {
+        try OutputFile.write(
+            try csvMetadata(csvFileName: URL(fileURLWithPath: path).lastPathComponent), to: Presentation.csvMetadataPath(for: path))
+    }
+
+    /// Writes the publication to `url` in `format`, whole or not at all (see ``OutputFile``).
     ///
     /// - Throws: ``OutputError`` naming the path when the file cannot be written (a read-only folder, say),
     ///   or `WriteError` when libxlsxwriter fails.
@@ -48,8 +76,6 @@ extension Publication {
             try file.write(try rendered(as: format))
         }
         try file.commit()
-        if format == .csv {  // title, source and notes beside the CSV (CSVW), never as a comment line in it
-            try OutputFile.write(try csvMetadata(csvFileName: url.lastPathComponent), to: Presentation.csvMetadataPath(for: url.path))
-        }
+        if format == .csv { try writeCSVMetadata(besideCSV: url.path) }
     }
 }

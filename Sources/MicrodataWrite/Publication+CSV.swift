@@ -2,44 +2,24 @@ import Foundation
 import MicrodataCodebook
 
 extension Publication {
-    /// Tidy CSV: one row per cell, markers in place of suppressed numbers, and a comment-free header.
-    ///
-    /// Columns: `table`, `row`, `column`, `estimate`, `se`, `ci_low`, `ci_high`, `n`, `flag`, `group`. A suppressed
-    /// cell has `[c]` as its estimate and nothing in the other numeric columns; `group` is the table's full group
-    /// label (empty with one group), so rows never depend on a shortened id to tell groups apart.
+    /// Tidy CSV: one header row (no comment line) and one row per record of ``records()``; a marker stands in a
+    /// suppressed number, and an unchecked publication has a last column `controlled` holding `no`.
     public func csv() -> String {
-        var out = Publication.csvColumns.joined(separator: ",") + "\n"
-        if let uncheckedStamp { out = "# \(uncheckedStamp)\n" + out }
-        for table in tables {
-            for row in table.rows {
-                for (column, cell) in zip(table.columns, row.cells) {
-                    var fields = [table.id, row.label, column]
-                    if let marker = cell.marker {
-                        fields += [marker.rawValue, "", "", "", "", marker.rawValue]
-                    } else {
-                        fields.append(cell.estimate.map { csvNumber($0) } ?? "")
-                        fields.append(cell.standardError.map { csvNumber($0) } ?? "")
-                        fields.append(cell.ciLow.map { csvNumber($0) } ?? "")
-                        fields.append(cell.ciHigh.map { csvNumber($0) } ?? "")
-                        fields.append(cell.unweightedCount.map(String.init) ?? "")
-                        fields.append(cell.flags.joined(separator: " "))
-                    }
-                    fields.append(table.group ?? "")
-                    out += fields.map(csvField).joined(separator: ",") + "\n"
-                }
-            }
-        }
-        return out
+        csvText(records())
     }
 }
 
-extension Publication {
-    /// The columns of ``csv()``.
-    public static let csvColumns = ["table", "row", "column", "estimate", "se", "ci_low", "ci_high", "n", "flag", "group"]
+/// `records` as RFC 4180 CSV, header first.
+package func csvText(_ records: PublishedRecords) -> String {
+    var out = ""
+    for row in records.fields { out += row.map(csvField).joined(separator: ",") + "\n" }
+    return out
 }
 
-/// A number with enough digits to round-trip.
+/// A number with enough digits to round-trip (`NaN`, `Inf`, `-Inf` for the non-finite).
 func csvNumber(_ value: Double) -> String {
+    if value.isNaN { return "NaN" }
+    if value.isInfinite { return value > 0 ? "Inf" : "-Inf" }
     if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
     return String(value)
 }

@@ -1,13 +1,12 @@
 import Foundation
 
 extension Publication {
-    /// The whole publication as JSON: title, metadata (design, mode, rules, audit, crosswalk versions), notes
-    /// and every table with its cells. Suppressed cells carry `"marker": "[c]"` and no numbers.
+    /// The publication as JSON (`microdata-table/2`, `docs/table.schema.json`): title, metadata (version, design,
+    /// rules, audit, stamp), notes, the tables' titles, and the tidy records with numbers as numbers; a missing
+    /// or suppressed value is `null` and its row's `status` says why.
     public func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+        return String(decoding: try encoder.encode(PublicationDocument(publication: self)), as: UTF8.self) + "\n"
     }
 }

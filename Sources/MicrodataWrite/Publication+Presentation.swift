@@ -1,10 +1,11 @@
 import Foundation
 
 extension Publication {
-    /// This publication with each table shown to `digits` significant figures in Markdown and HTML: its decimal
-    /// places are those that give its largest estimate (or standard error) that many figures.
+    /// This publication shown to `digits` significant figures in Markdown, text and HTML: records through
+    /// ``digits``, and a grid table at the decimal places that give its largest estimate (or SE) that many figures.
     public func showing(_ digits: DisplayDigits) -> Publication {
         var out = self
+        out.digits = digits
         for t in out.tables.indices {
             let sizes = out.tables[t].rows.flatMap(\.cells).flatMap { [$0.estimate, $0.standardError] }
                 .compactMap { $0.map(abs) }.filter(\.isFinite)
@@ -18,6 +19,6 @@ extension Publication {
     public func csvMetadata(csvFileName: String) throws -> String {
         let presentation = Presentation(title: title, source: source, notes: notes + Publication.markerNotes)
         let extra = metadata.map { ($0.key, $0.value) } + (uncheckedStamp.map { [("stamp", $0)] } ?? [])
-        return try presentation.csvMetadata(csvFileName: csvFileName, columns: Publication.csvColumns, extra: extra)
+        return try presentation.csvMetadata(csvFileName: csvFileName, columns: records().columns, extra: extra)
     }
 }

@@ -1,7 +1,9 @@
-/// Everything a writer may put in a file: titled tables of disclosure-checked values, notes and metadata.
+/// The one publication model: titled tables of disclosure-checked values, notes and metadata. Every command
+/// builds one (`tabulate`, `check`, `mobility`, `model`) and every writer (CSV, JSON, Markdown, text, HTML,
+/// XLSX) renders it.
 ///
-/// A `Publication` is built only inside this module, from results that have passed disclosure control (or
-/// with the bypass stamped on it), so no writer can be handed an unchecked number.
+/// A `Publication` is built only inside this package, by the disclosure step from results that have passed
+/// disclosure control (or with the bypass stamped on it), so no writer can be handed an unchecked number.
 public struct Publication: Sendable, Hashable, Codable {
     public var title: String
     public var subtitle: String?
@@ -16,11 +18,27 @@ public struct Publication: Sendable, Hashable, Codable {
     public var charts: [Chart]
     /// Set when disclosure control was turned off: the stamp every writer puts on its output.
     public var uncheckedStamp: String?
+    /// The `microdata` version that made the publication.
+    public var version: String?
+    /// The design and interval line, when the tables hold estimates.
+    public var design: String?
+    /// The disclosure rules in force, when rules ran.
+    public var rules: String?
+    /// The disclosure audit summary, when an audit ran.
+    public var disclosure: String?
+    /// Significant figures of the numbers in Markdown and text (``DisplayDigits``); CSV, JSON and XLSX keep
+    /// full precision.
+    public var digits: DisplayDigits = .standard
 
     package init(
         title: String, subtitle: String? = nil, source: String, tables: [PublishedTable], notes: [String] = [],
-        metadata: [MetadataItem] = [], charts: [Chart] = [], uncheckedStamp: String? = nil
+        metadata: [MetadataItem] = [], charts: [Chart] = [], uncheckedStamp: String? = nil, version: String? = nil,
+        design: String? = nil, rules: String? = nil, disclosure: String? = nil
     ) {
+        self.version = version
+        self.design = design
+        self.rules = rules
+        self.disclosure = disclosure
         self.title = title
         self.subtitle = subtitle
         self.source = source
@@ -59,7 +77,8 @@ public enum Chart: Sendable, Hashable, Codable {
     case bars(tableID: String)
 }
 
-/// One table: a title, column headings and rows of published cells.
+/// One table: a title, column headings and rows of published cells (the grid the display formats show), and
+/// its tidy form (``tidy(checked:)``: one record per cell, the form CSV and JSON write).
 public struct PublishedTable: Sendable, Hashable, Codable {
     /// A short identifier used for sheet names and anchors, e.g. `outflow`.
     public var id: String
@@ -74,12 +93,29 @@ public struct PublishedTable: Sendable, Hashable, Codable {
     public var decimals: Int
     /// The full label of the group (`--by` value) the table is for, when the publication has several.
     public var group: String?
+    /// The group variables and values the table is for: their own columns in the tidy form.
+    public var groups: [GroupValue]
+    /// The table's name without its group (`outflow` for `outflow-men`): the `table` column of the tidy form;
+    /// `nil` uses ``id``.
+    public var name: String?
+    /// The columns' codes, kept beside their labels (``columns``) in the tidy form; `nil` when the labels are all.
+    public var columnCodes: [String]?
+    /// The tidy form, when the table has more columns than its grid shows (a table of estimates with design
+    /// effects, degrees of freedom and quality flags); `nil` derives it from the grid.
+    public var records: PublishedRecords?
+    /// Whether the display formats show codes where the records have a `<name>_label` column beside `<name>`
+    /// (`--codes`); by default they show the label. CSV and JSON keep both.
+    public var showsCodes: Bool
 
     package init(
         id: String, title: String, unit: String, rowHeading: String, columns: [String], rows: [PublishedRow],
-        decimals: Int = 1, group: String? = nil
+        decimals: Int = 1, group: String? = nil, groups: [GroupValue] = [], records: PublishedRecords? = nil,
+        showsCodes: Bool = false
     ) {
+        self.showsCodes = showsCodes
         self.group = group
+        self.groups = groups
+        self.records = records
         self.id = id
         self.title = title
         self.unit = unit
@@ -94,10 +130,13 @@ public struct PublishedTable: Sendable, Hashable, Codable {
 public struct PublishedRow: Sendable, Hashable, Codable {
     public var label: String
     public var cells: [PublishedCell]
+    /// The row's code (a class code, say), kept beside the label in the tidy form; `nil` when the label is all.
+    public var code: String?
 
-    package init(label: String, cells: [PublishedCell]) {
+    package init(label: String, code: String? = nil, cells: [PublishedCell]) {
         self.label = label
         self.cells = cells
+        self.code = code
     }
 }
 
@@ -109,6 +148,8 @@ public struct PublishedCell: Sendable, Hashable, Codable {
         case suppressed = "[c]"
         /// `[x]`: not available.
         case notAvailable = "[x]"
+        /// `[u]`: withheld as unreliable (a coefficient of variation over the rules' limit).
+        case unreliable = "[u]"
     }
 
     /// The estimate, or `nil` when a marker stands in its place.

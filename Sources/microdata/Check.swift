@@ -316,37 +316,21 @@ struct Check: ParsableCommand {
     private var outputFolders: [URL] { output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? [] }
 
     private func write(_ checked: CheckedTable, rules: DisclosureRules? = nil) throws {
-        let text: String
-        let numeric = TableDocument.numericColumns.union([count, value, se].compactMap { $0 })
-        let shown = presentation.presentation(
-            title: "Disclosure-checked table " + URL(fileURLWithPath: table).lastPathComponent,
-            source: URL(fileURLWithPath: table).lastPathComponent)
-        switch format {
-        case "json":
-            var document = TableDocument(checked, version: buildVersion, rules: rules?.inForce, numeric: numeric)
-            (document.title, document.source, document.notes) = (shown.title, shown.source, shown.notes)
-            text = try document.json()
-        case "markdown", "text":
-            let lines = (rules ?? checked.audit?.rules).map { ["Disclosure rules: \($0.inForce)"] } ?? []
-            text = (checked.stamp.map { format == "markdown" ? "**\($0)**\n\n" : $0 + "\n" } ?? "")
-                + shown.render(header: checked.header, rows: checked.rows, lines: lines, markdown: format == "markdown",
-                               numeric: DisplayDigits.numericColumns.union(numeric))
-        default:
-            text = checked.csv()
-            // Fail closed: read the rendered text back and compare it with the checked rows.
+        var publication = checked.publication(
+            title: "Disclosure check of \(URL(fileURLWithPath: table).lastPathComponent)", source: table,
+            version: buildVersion, rules: rules?.inForce,
+            numeric: CheckedTable.numericColumns.union([count, value, se].compactMap { $0 }))
+        presentation.apply(to: &publication, title: publication.title, source: URL(fileURLWithPath: table).lastPathComponent)
+        let chosen = OutputFormat(rawValue: format) ?? .csv
+        let text = try publication.rendered(as: chosen)
+        if chosen == .csv {
+            // Fail closed: read the rendered text back and compare it with the published records.
             let reread = try DelimitedRecords(text: text)
-            guard reread.records.map(\.fields) == checked.csvRecords else {
+            guard reread.records.map(\.fields) == publication.records().fields else {
                 throw DisclosureError.artefactMismatch(cell: "table", expected: "rendered rows", found: "different text")
-            }
-            if let output {  // title, source and notes beside the CSV, never in it
-                try OutputFile.write(
-                    try shown.csvMetadata(
-                        csvFileName: URL(fileURLWithPath: output).lastPathComponent, columns: checked.csvRecords[0],
-                        extra: [("rules", (rules ?? checked.audit?.rules)?.inForce ?? ""), ("stamp", checked.stamp ?? "")]
-                            .filter { !$0.1.isEmpty }),
-                    to: Presentation.csvMetadataPath(for: output))
             }
         }
         try OutputFile.write(text, to: output)
+        if chosen == .csv, let output { try publication.writeCSVMetadata(besideCSV: output) }
     }
 }

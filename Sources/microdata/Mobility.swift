@@ -161,6 +161,7 @@ struct MobilityRequest {
             ? nil : estimator.requiredVariables + missingCodes.codes.keys.filter { !required.contains($0.lowercased()) }
         options.variables = try linking?.variables(needed) ?? needed
         options.maxLineLength = Limits.maxLineLength
+        options.readNumbers(of: design)
         let read = PrefetchingSource(try DataReader.open(data: data, codebook: book, options: options))
         let (joined, linkLog) = try linking?.join(read) ?? (read, nil)
         var source = try MissingCodeFilter.reading(
@@ -210,12 +211,13 @@ struct MobilityRequest {
             MetadataItem("Classes", "\(pass.classes.name): " + pass.classes.classes.map { "\($0.code) \($0.label)" }.joined(separator: "; ")),
             MetadataItem("Crosswalks", "Codebooks/crosswalks (ONS, OGL v3.0) and Codebooks/mobility/class-schemes.csv"),
         ]
-        let publication = MobilityPublication(
+        var builder = MobilityPublication(
             results: results, classes: pass.classes, protection: protection, rules: loadedRules, title: title,
-            subtitle: subtitle,
-            source: self.source ?? Presentation.defaultSource(file: data.path, weight: design.weight, design: nil),
-            notes: notes + extraNotes, metadata: metadata
-        ).publication()
+            subtitle: subtitle, source: self.source ?? Presentation.defaultSource(file: data.path, weight: design.weight, design: nil),
+            notes: notes + extraNotes, metadata: metadata)
+        builder.groupValues = pass.groupValues
+        var publication = builder.publication()
+        publication.version = buildVersion
         return MobilityRun(publication: publication, results: results, protection: protection, pass: pass)
     }
 
@@ -252,7 +254,7 @@ struct MobilityRun {
 
     /// The files `writeAll` writes into `folder`: every format, then the audit.
     static func files(in folder: String, stem: String) -> [String] {
-        OutputFormat.allCases.map { "\(folder)/\(stem).\($0.fileExtension)" } + ["\(folder)/\(stem).audit.json"]
+        OutputFormat.reportFormats.map { "\(folder)/\(stem).\($0.fileExtension)" } + ["\(folder)/\(stem).audit.json"]
             + [Presentation.csvMetadataPath(for: "\(folder)/\(stem).csv")]
     }
 
@@ -271,16 +273,15 @@ struct MobilityRun {
     func writeAll(to folder: URL, stem: String) throws {
         try OutputTarget.createFolder(folder.path)
         let paths = MobilityRun.files(in: folder.path, stem: stem)
-        for (format, path) in zip(OutputFormat.allCases, paths) {
+        for (format, path) in zip(OutputFormat.reportFormats, paths) {
             try publication.write(to: URL(fileURLWithPath: path), format: format)
         }
-        try writeAudit(to: URL(fileURLWithPath: paths[OutputFormat.allCases.count]))
+        try writeAudit(to: URL(fileURLWithPath: paths[OutputFormat.reportFormats.count]))
     }
 
     /// Writes the public disclosure audit, without true values (or, when checks were off, a note saying so).
     func writeAudit(to url: URL) throws {
-        let data = try protection?.checked.audit?.publicJSON()
-            ?? Data("{\"audit\": null, \"stamp\": \"\(CheckedTable.bypassStamp)\"}\n".utf8)
+        let data = try protection?.checked.audit?.publicJSON() ?? AuditFiles.bypassedAuditJSON()
         try OutputFile.write(data, to: url.path)
     }
 

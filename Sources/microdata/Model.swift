@@ -32,15 +32,15 @@ struct Model: ParsableCommand {
     var test: [String] = []
     @Flag(help: "Add exp(estimate) and its CI (odds or rate ratios).") var exponentiate = false
     @Option(help: "Confidence level.") var level: Double = 0.95
-    @Option(help: "csv, json, markdown or text.") var format: String = "csv"
+    @Option(help: "csv, json, markdown, text, html or xlsx (with --output).") var format: String = "csv"
     @Option(help: "Output file (default: standard output).") var output: String?
     @Option(help: "Rules file overriding Codebooks/disclosure/default-rules.json.") var rules: String?
     @Option(help: "Write the disclosure audit (JSON) here.") var audit: String?
     @Flag(name: .customLong("no-disclosure-control"),
           help: "Turn the output checks off: the output is stamped NOT DISCLOSURE CONTROLLED.")
     var noDisclosureControl = false
-    @OptionGroup(title: "Presentation") var presentation: PresentationOptions
     @OptionGroup(title: "Reading") var delimiter: DelimiterOption
+    @OptionGroup(title: "Presentation") var presentation: PresentationOptions
 
     func run() throws {
         try OutputTarget.check(outputs: [output, audit, output.map(Presentation.csvMetadataPath)], inputs: [data, codebook, rules])
@@ -48,9 +48,10 @@ struct Model: ParsableCommand {
         guard let glmFamily = GLMFamily(name: family) else {
             throw ValidationError("--family must be gaussian, binomial or poisson")
         }
-        guard let outputFormat = ModelReport.Format(rawValue: format) else {
-            throw ValidationError("--format must be csv, json, markdown or text")
+        guard let outputFormat = OutputFormat(rawValue: format) else {
+            throw ValidationError("--format must be csv, json, markdown, text, html or xlsx")
         }
+        if outputFormat == .xlsx && output == nil { throw ValidationError("--format xlsx needs --output FILE") }
         let parsed: Formula
         do { parsed = try Formula(formula) } catch let error as FormulaError { throw ValidationError("--formula: \(error)") }
         var names = parsed.variables + design.clusters.prefix(1) + design.fpc.prefix(1)
@@ -78,16 +79,15 @@ struct Model: ParsableCommand {
                                              overrides: rules.map { URL(fileURLWithPath: $0) })
             checks = ModelChecks(threshold: r.threshold, minimumResidualDegreesOfFreedom: r.minimumResidualDegreesOfFreedom)
         }
-        let shown = presentation.presentation(
-            title: "Model: \(formula) (\(glmFamily.rawValue))" + (by.map { " by \($0)" } ?? ""),
+        var publication = ModelReport.publication(
+            groups, byVariables: by.map { [$0] } ?? [], exponentiate: exponentiate, checks: checks,
+            stamp: checks == nil ? CheckedTable.bypassStamp : nil, source: URL(fileURLWithPath: data).lastPathComponent,
+            formula: formula, version: buildVersion)
+        presentation.apply(
+            to: &publication, title: "Model: \(formula) (\(glmFamily.rawValue))" + (by.map { " by \($0)" } ?? ""),
             source: Presentation.defaultSource(file: data, weight: design.weight, design: groups.first?.model.designDescription))
-        let text = ModelReport.render(
-            groups, byVariables: by.map { [$0] } ?? [], format: outputFormat, exponentiate: exponentiate,
-            checks: checks, stamp: checks == nil ? CheckedTable.bypassStamp : nil, presentation: shown)
         if let audit, checks != nil {
-            try OutputFile.write(ModelReport.render(
-                groups, byVariables: by.map { [$0] } ?? [], format: .json, exponentiate: false, checks: checks,
-                stamp: nil), to: audit)
+            try OutputFile.write(ModelReport.auditJSON(groups, byVariables: by.map { [$0] } ?? [], checks: checks), to: audit)
         }
         if let checks, let failure = groups.lazy.compactMap({ checks.failure($0.model) }).first {
             if let output { OutputTarget.removeStaleFile(output) }
@@ -95,14 +95,6 @@ struct Model: ParsableCommand {
             throw ExitCode.needsReview
         }
         if checks == nil { FileHandle.standardError.write(Data("warning: \(CheckedTable.bypassStamp)\n".utf8)) }
-        if outputFormat == .csv, let output {  // title, source and notes: beside the CSV, never in it
-            try OutputFile.write(
-                try shown.csvMetadata(
-                    csvFileName: URL(fileURLWithPath: output).lastPathComponent,
-                    columns: ModelReport.header(byVariables: by.map { [$0] } ?? [], exponentiate: exponentiate),
-                    extra: [("stamp", checks == nil ? CheckedTable.bypassStamp : "")].filter { !$0.1.isEmpty }),
-                to: Presentation.csvMetadataPath(for: output))
-        }
-        try OutputFile.write(text, to: output)
+        try publication.write(format: outputFormat, to: output)
     }
 }

@@ -21,4 +21,13 @@ struct PresentationOptions: ParsableArguments {
         Presentation(title: title ?? defaultTitle, source: source ?? defaultSource, notes: note,
                      digits: digits.map(DisplayDigits.init) ?? .standard)
     }
+
+    /// Sets `publication`'s title and source (the given ones, else these defaults), adds the notes, and with
+    /// `--digits` shows its numbers to that many significant figures.
+    func apply(to publication: inout Publication, title defaultTitle: String, source defaultSource: String) {
+        publication.title = title ?? defaultTitle
+        publication.source = source ?? defaultSource
+        publication.notes += note
+        if let digits { publication = publication.showing(DisplayDigits(digits)) }
+    }
 }

@@ -75,7 +75,9 @@ struct Tabulate: ParsableCommand {
     @Flag(help: "Normal instead of t intervals.") var normal = false
     @Flag(help: "Design effect against SRS without replacement.") var deff = false
     @Flag(name: .customLong("deff-replace"), help: "Design effect against SRS with replacement.") var deffReplace = false
-    @Option(help: "csv, json, markdown or text.") var format: String = "csv"
+    @Option(help: "csv, json, markdown, text, html or xlsx (with --output).") var format: String = "csv"
+    @Flag(help: "Show codes instead of the codebook's value labels for --by levels (CSV and JSON keep both).")
+    var codes = false
     @Option(help: "Output file (default: standard output).") var output: String?
     @Flag(help: "Print the time spent reading and estimating to stderr.") var timing = false
     @Option(help: "Rules file overriding Codebooks/disclosure/default-rules.json.") var rules: String?
@@ -133,6 +135,7 @@ struct Tabulate: ParsableCommand {
         var readOptions = reading.readOptions
         readOptions.variables = try linking.variables(needed)
         readOptions.maxLineLength = Limits.maxLineLength
+        readOptions.readNumbers(of: design, analyses: [analysis])
         let (joined, linkLog) = try linking.join(
             PrefetchingSource(try DataReader.open(data: DataReader.dataURL(data), codebook: book, options: readOptions)))
         var source = try MissingCodeFilter.reading(
@@ -175,20 +178,29 @@ struct Tabulate: ParsableCommand {
         try Tabulate.write(
             estimates.table, format: outputFormat, to: output, disclosure: noDisclosureControl ? nil : rules ?? "",
             audit: audit, auditPrivate: auditPrivate, perturbation: try cellKey.perturbation(cellKeys),
-            presentation: presentation.presentation(
-                title: Tabulate.title(analysis, by: options.by),
-                source: Presentation.defaultSource(file: data, weight: design.weight, design: estimates.table.designDescription)))
+            source: URL(fileURLWithPath: data).lastPathComponent, codebook: book, showCodes: codes
+        ) { [presentation] publication in
+            presentation.apply(
+                to: &publication, title: Tabulate.title(analysis, by: options.by),
+                source: Presentation.defaultSource(file: data, weight: design.weight, design: estimates.table.designDescription))
+        }
+    }
+
+    /// The default title: what was estimated, and by what.
+    static func title(_ analysis: Analysis, by: [String]) -> String {
+        let what = analysis.measure.map { "\($0)" } ?? analysis.kind.rawValue.capitalized
+        return "\(what) of \(analysis.label)" + (by.isEmpty ? "" : " by " + by.joined(separator: ", "))
     }
 
     /// Writes a table: the single output path of `tabulate`. Unless `disclosure` is `nil` (checks turned off,
     /// which stamps the output), every cell first passes disclosure control; `disclosure` names a rules file
     /// overriding the defaults, or is empty for the defaults.
     static func write(
-        _ table: ResultTable, format: ResultTableWriter.Format, to output: String?, disclosure: String?,
+        _ table: EstimateTable, format: OutputFormat, to output: String?, disclosure: String?,
         audit: String? = nil, auditPrivate: String? = nil, perturbation: CellKeyPerturbation? = nil,
-        presentation: Presentation = Presentation(title: "microdata tabulate", source: "")
+        source: String, codebook: Codebook?, showCodes: Bool, present: (inout Publication) -> Void = { _ in }
     ) throws {
-        var checked: CheckedTable
+        var checked: CheckedEstimates
         let folders = output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? []
         if let disclosure {
             let rules = try DisclosureRules.load(
@@ -216,51 +228,18 @@ struct Tabulate: ParsableCommand {
             let rules = try DisclosureRules.load(
                 defaults: DisclosureRules.defaultRulesURL(),
                 overrides: disclosure.flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) })
-            checked = try perturbation.apply(to: checked, result: table, rules: rules)
+            checked = try perturbation.apply(to: checked, rules: rules)
             FileHandle.standardError.write(Data("perturbation: \(perturbation.description)\n".utf8))
         }
-        var text = try render(checked, format: format, designLine: ResultTableWriter.designLine(table), presentation: presentation)
-        if let perturbation { text = perturbation.annotate(text, format: format) }
-        FileHandle.standardError.write(Data((ResultTableWriter.designLine(table) + "\n").utf8))
+        var publication = checked.publication(
+            title: "Estimates from \(source)", source: source, version: buildVersion, codebook: codebook,
+            showCodes: showCodes)
+        present(&publication)  // --title, --source, --note, --digits
+        FileHandle.standardError.write(Data((table.designLine + "\n").utf8))
         if let summary = checked.audit?.summary {
             FileHandle.standardError.write(Data("disclosure: \(summary)\nrules in force: \(checked.audit?.rules.inForce ?? "")\n".utf8))
         }
-        if format == .csv, let output {  // title, source and notes: beside the CSV, never in it
-            try OutputFile.write(
-                try presentation.csvMetadata(
-                    csvFileName: URL(fileURLWithPath: output).lastPathComponent, columns: checked.csvRecords[0],
-                    extra: [("design", ResultTableWriter.designLine(table))]
-                        + (checked.audit.map { [("rules", $0.rules.inForce)] } ?? []) + (checked.stamp.map { [("stamp", $0)] } ?? [])),
-                to: Presentation.csvMetadataPath(for: output))
-        }
-        try OutputFile.write(text, to: output)
-    }
-
-    /// The default title: what was estimated, and by what.
-    static func title(_ analysis: Analysis, by: [String]) -> String {
-        let what = analysis.measure.map { "\($0)" } ?? analysis.kind.rawValue.capitalized
-        return "\(what) of \(analysis.label)" + (by.isEmpty ? "" : " by " + by.joined(separator: ", "))
-    }
-
-    /// A checked table as CSV, JSON, Markdown or aligned text; suppressed values are the marker.
-    static func render(
-        _ checked: CheckedTable, format: ResultTableWriter.Format, designLine: String, presentation: Presentation
-    ) throws -> String {
-        let rules = checked.audit.map { ["Disclosure rules: \($0.rules.inForce)"] } ?? []
-        switch format {
-        case .csv:
-            return checked.csv()
-        case .json:
-            var document = TableDocument(checked, version: buildVersion, design: designLine)
-            (document.title, document.source, document.notes) = (presentation.title, presentation.source, presentation.notes)
-            return try document.json()
-        case .markdown:
-            return (checked.stamp.map { "**\($0)**\n\n" } ?? "")
-                + presentation.render(header: checked.header, rows: checked.rows, lines: rules + [designLine], markdown: true)
-        case .text:
-            return (checked.stamp.map { $0 + "\n" } ?? "")
-                + presentation.render(header: checked.header, rows: checked.rows, lines: [designLine] + rules, markdown: false)
-        }
+        try publication.write(format: format, to: output) { perturbation?.annotate($0, format: format) ?? $0 }
     }
 
     /// The calibration distance and bounds of `--calfun` and `--bounds`.
@@ -294,7 +273,7 @@ struct Tabulate: ParsableCommand {
         return (distance, range)
     }
 
-    func plan() throws -> (SurveyDesign, Analysis, EstimationOptions, ResultTableWriter.Format) {
+    func plan() throws -> (SurveyDesign, Analysis, EstimationOptions, OutputFormat) {
         var design = try designOptions.design()
         let (distance, range) = try calibrationMethod()
         if let path = calibrate {
@@ -361,9 +340,10 @@ struct Tabulate: ParsableCommand {
             throw ValidationError("--ci must be logit, xlogit, likelihood, asin, beta, mean or wilson")
         }
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
-        guard let fmt = ResultTableWriter.Format(rawValue: format.lowercased()) else {
-            throw ValidationError("--format must be csv, json, markdown or text")
+        guard let fmt = OutputFormat(rawValue: format.lowercased()) else {
+            throw ValidationError("--format must be csv, json, markdown, text, html or xlsx")
         }
+        if fmt == .xlsx && output == nil { throw ValidationError("--format xlsx needs --output FILE") }
         var options = EstimationOptions(
             by: commaList(by), deff: deffReplace ? .replace : (deff ? .withoutReplacement : nil), level: level,
             ciMethod: method, useT: !normal, degreesOfFreedom: df, quantileRule: qrule,

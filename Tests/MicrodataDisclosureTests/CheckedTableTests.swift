@@ -1,22 +1,23 @@
 import Foundation
 import MicrodataTestSupport
 import MicrodataWeighting
+import MicrodataWrite
 import Testing
 @testable import MicrodataDisclosure
 
-/// The gate writers rely on: `CheckedTable` from a weighting `ResultTable`, and the explicit bypass.
+/// The gate writers rely on: `CheckedTable` from a weighting `EstimateTable`, and the explicit bypass.
 struct CheckedTableTests {
-    func result() -> ResultTable {
-        ResultTable(
+    func result() -> EstimateTable {
+        EstimateTable(
             byVariables: ["region"],
             cells: [
-                ResultCell(
+                CellEstimate(
                     byValues: ["North"], statistic: "mean", variable: "income", estimate: 500, standardError: 20,
                     ciLow: 460, ciHigh: 540, degreesOfFreedom: 30, unweightedCount: 120, weightedCount: 5_000),
-                ResultCell(
+                CellEstimate(
                     byValues: ["South"], statistic: "mean", variable: "income", estimate: 450, standardError: 60,
                     ciLow: 330, ciHigh: 570, degreesOfFreedom: 30, unweightedCount: 8, weightedCount: 10),
-                ResultCell(
+                CellEstimate(
                     byValues: ["East"], statistic: "mean", variable: "income", estimate: 400, standardError: 100,
                     ciLow: 200, ciHigh: 600, degreesOfFreedom: 30, unweightedCount: 15, weightedCount: 900),
             ])
@@ -47,14 +48,16 @@ struct CheckedTableTests {
             "South", "mean", "income", "", "450", "60", "330", "570", "", "30", "8", "10", "acceptable", "*",
             "not-checked",
         ])
-        #expect(table.csv().hasPrefix("region,statistic,variable,level,"))
-        #expect(table.csvRecords[0].last == "controlled" && table.csvRecords[2].last == "no")
+        let csv = table.publication(title: "t", source: "s", version: "v").csv()
+        #expect(csv.hasPrefix("region,statistic,variable,level,"))
+        let lines = csv.split(separator: "\n")
+        #expect(lines[0].hasSuffix(",controlled") && lines[2].hasSuffix(",no"))
     }
 
     @Test func bypassIsStamped() {
         let table = CheckedTable.bypassingDisclosureControl(header: ["a", "n"], rows: [["x1", "3"]])
         #expect(table.stamp == CheckedTable.bypassStamp)
         #expect(table.audit == nil)
-        #expect(table.csv() == "a,n,controlled\nx1,3,no\n")
+        #expect(table.publication(title: "t", source: "s", version: "v").csv() == "a,n,controlled\nx1,3,no\n")
     }
 }

@@ -103,17 +103,17 @@ struct QualityOracleTests {
     }
 
     @Test func resultTableWithholdsUnreliableEstimatesAndFlagsLevels() throws {
-        let result = ResultTable(
+        let result = EstimateTable(
             byVariables: ["region"],
             cells: [
-                ResultCell(
+                CellEstimate(
                     byValues: ["North"], statistic: "total", variable: "employed", level: "yes", estimate: 420,
                     standardError: 40, ciLow: 340, ciHigh: 500, degreesOfFreedom: 30, unweightedCount: 25,
                     weightedCount: 900),
-                ResultCell(
+                CellEstimate(
                     byValues: ["North"], statistic: "mean", variable: "income", estimate: 400, standardError: 100,
                     ciLow: 200, ciHigh: 600, degreesOfFreedom: 30, unweightedCount: 25, weightedCount: 900),
-                ResultCell(
+                CellEstimate(
                     byValues: ["South"], statistic: "mean", variable: "income", estimate: .nan, standardError: .nan,
                     ciLow: .nan, ciHigh: .nan, degreesOfFreedom: 30, unweightedCount: 20, weightedCount: 700),
             ])

@@ -34,9 +34,11 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let csv = try String(contentsOf: dir.appendingPathComponent("mobility.csv"), encoding: .utf8)
         let rows = csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-        let outflowIDs = Set(rows.map { String($0[0]) }.filter { $0.hasPrefix("outflow-") })
-        #expect(outflowIDs.count == 5, "\(outflowIDs.sorted())")
-        let groups = Set(rows.compactMap { $0.last.map(String.init) }.filter { !$0.isEmpty })
+        // The group is its own column, first (issue 22); the table column names the table alone.
+        #expect(csv.hasPrefix("G,table,row,row_label,column,column_label,"), "\(csv.prefix(80))")
+        let outflows = rows.filter { $0[1] == "outflow" }
+        #expect(Set(outflows.map { String($0[0]) }).count == 5)
+        let groups = Set(rows.map { String($0[0]) }.filter { !$0.isEmpty })
         #expect(groups.contains("regionwithaverylongsharedprefixxx1") && groups.contains("regionwithaverylongsharedprefixxx2"))
         #expect(groups.contains("A") && groups.contains("a"))
         #expect(groups.count == 5)

@@ -65,7 +65,8 @@ import Testing
             #expect(!text.contains("Rao–Scott F"), "\(format): a test on suppressed cells")
         }
         // Every count of group B is suppressed or a (reviewed) zero.
-        let rows = outputs["csv"]!.split(separator: "\n").filter { $0.hasPrefix("counts-b,") }
+        // The group is its own column (issue 22), not folded into the table id.
+        let rows = outputs["csv"]!.split(separator: "\n").filter { $0.hasPrefix("B,counts,") }
         #expect(rows.count == 16)
         #expect(rows.allSatisfy { $0.contains("[c]") || $0.contains(",0,0,0,0,0,[r]") }, "\(rows)")
     }
@@ -75,17 +76,17 @@ import Testing
         let cells = [("A", 1, 1, 60)] + [2, 3].flatMap { o in [1, 2, 3].map { d in ("A", o, d, 40) } }
         let file = try Self.data(cells)
         let outputs = try Self.outputs(["--data", file, "--origin", "O", "--destination", "D", "--weight", "w"])
-        let csv = outputs["csv"]!  // the last column is the group, empty with one group
-        #expect(csv.contains("counts,1,1,77.8"), "\(csv)")
-        #expect(csv.contains("counts,1,2,0,0,0,0,0,[r],\n"))
-        #expect(csv.contains("counts,1,3,0,0,0,0,0,[r],\n"))
-        #expect(csv.split(separator: "\n").contains { $0.hasPrefix("counts,1,1,") && $0.hasSuffix(",60,[r],") })
-        #expect(csv.split(separator: "\n").contains { $0.hasPrefix("outflow,1,1,100,") && $0.hasSuffix(",[r],") })
+        let csv = outputs["csv"]!  // row and column codes beside their labels, the status last (issue 22)
+        #expect(csv.contains("counts,1,1,1,1,77.8"), "\(csv)")
+        #expect(csv.contains("counts,1,1,2,2,0,0,0,0,0,[r],review:zero\n"))
+        #expect(csv.contains("counts,1,1,3,3,0,0,0,0,0,[r],review:zero\n"))
+        #expect(csv.split(separator: "\n").contains { $0.hasPrefix("counts,1,1,1,1,") && $0.hasSuffix(",60,[r],review:class-disclosure") })
+        #expect(csv.split(separator: "\n").contains { $0.hasPrefix("outflow,1,1,1,1,100,") && $0.hasSuffix(",[r],review:class-disclosure") })
         // A row that is not a class disclosure is not flagged.
-        #expect(csv.split(separator: "\n").contains { $0.hasPrefix("outflow,2,1,") && $0.hasSuffix(",40,,") })
+        #expect(csv.split(separator: "\n").contains { $0.hasPrefix("outflow,2,2,1,1,") && $0.hasSuffix(",40,,published") })
         let json = outputs["json"]!
-        #expect(json.contains(#""review" : "class-disclosure""#))
-        #expect(json.contains(#""review" : "zero""#))
+        #expect(json.contains(#""status" : "review:class-disclosure""#))
+        #expect(json.contains(#""status" : "review:zero""#))
         #expect(outputs["md"]!.contains("| 1 | 100.0 [r] | 0.0 [r] | 0.0 [r] |"), "\(outputs["md"]!)")
         #expect(outputs["html"]!.contains(">100.0 [r]</td>"))
         #expect(outputs["xlsx"]!.contains(">[r]<"))

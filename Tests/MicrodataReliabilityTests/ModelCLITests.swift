@@ -11,7 +11,7 @@ import Testing
         let r = try CLIFailureTests.run(Self.dclus1 + ["--formula", "api00 ~ ell + meals + mobility", "--test", "ell + meals"])
         #expect(r.status == 0, "\(r.stderr)")
         let rows = r.stdout.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
-        #expect(rows[0] == ["term", "estimate", "se", "t", "p", "ci_low", "ci_high", "df"])
+        #expect(rows[0] == ["term", "estimate", "se", "t", "p", "ci_low", "ci_high", "df", "status"])
         let ell = try #require(rows.first { $0[0] == "ell" })
         // R survey 4.1.1 (Fixtures/models/expected.csv, M01).
         #expect(abs(Double(ell[1])! - -0.51672177968348) < 1e-12)
@@ -19,10 +19,15 @@ import Testing
         #expect(ell[7] == "11")
         let json = try CLIFailureTests.run(Self.dclus1 + ["--formula", "api00 ~ ell + meals + mobility", "--test",
                                                           "ell + meals", "--format", "json"])
+        // The publication model's JSON (issue 22): the schema of tabulate, the Wald test in the metadata.
+        #expect(try TableSchema.violations(json.stdout) == [])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        let test = try #require((object["tests"] as? [[String: Any]])?.first)
-        #expect(abs((test["F"] as! Double) - 100.024620466122) < 1e-9)
-        #expect(object["residualDf"] as? Double == 11)
+        let metadata = try #require(object["metadata"] as? [[String: String]])
+        let test = try #require(metadata.first { $0["key"] == "Wald test ell + meals" }?["value"])
+        let f = try #require(Double(test.dropFirst(4).prefix { $0 != " " }))
+        #expect(abs(f - 100.024620466122) < 1e-9, "\(test)")
+        let rowsJSON = try #require(object["rows"] as? [[String: Any]])
+        #expect(rowsJSON.first { $0["term"] as? String == "ell" }?["df"] as? Double == 11)
     }
 
     @Test func modelOutputThatIsAnInputIsRefusedAndAFullDiskIsOneError() throws {
@@ -66,6 +71,7 @@ import Testing
         let m = try #require(rows.first { $0[0] == "factor(stype)M" })
         #expect(h[1...6].allSatisfy { $0 == "[c]" } && h[8...10].allSatisfy { $0 == "[c]" })
         #expect(Double(m[1]) != nil)
-        #expect(rows[0].suffix(3) == ["exp_estimate", "exp_ci_low", "exp_ci_high"])
+        #expect(rows[0].suffix(4) == ["exp_estimate", "exp_ci_low", "exp_ci_high", "status"])
+        #expect(h.last == "primary:threshold" && m.last == "safe")
     }
 }

@@ -14,25 +14,9 @@ import Testing
 
     /// Runs the built binary with `MICRODATA_CODEBOOKS` pointing at the package's Codebooks/ folder.
     static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = CLIFailureTests.binary
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["MICRODATA_CODEBOOKS"] = Fixtures.packageRoot.appendingPathComponent("Codebooks").path
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Standard error is read on another thread so that neither pipe can fill up and block the child.
-        let errData = LockedData()
-        let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-        reader.start()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !errData.isSet { usleep(1000) }
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: errData.get(), as: UTF8.self))
+        try ChildProcess.run(CLIFailureTests.binary, arguments, environment: [
+            "MICRODATA_CODEBOOKS": Fixtures.packageRoot.appendingPathComponent("Codebooks").path
+        ])
     }
 
     /// The `estimate` column of the single row of a `tabulate` CSV (comment lines starting `#` skipped).
@@ -225,11 +209,3 @@ import Testing
     }
 }
 
-/// Bytes handed from a reader thread to the test.
-private final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data: Data?
-    var isSet: Bool { lock.withLock { data != nil } }
-    func set(_ d: Data) { lock.withLock { data = d } }
-    func get() -> Data { lock.withLock { data ?? Data() } }
-}

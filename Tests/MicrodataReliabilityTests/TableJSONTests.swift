@@ -21,44 +21,7 @@ import Testing
         }
     }
 
-    static let schemaURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("docs/table.schema.json")
-
-    /// Problems of `text` against the schema's required keys, key types and typed row columns.
-    static func violations(_ text: String) throws -> [String] {
-        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: schemaURL)) as? [String: Any])
-        let properties = try #require(schema["properties"] as? [String: [String: Any]])
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-        var problems: [String] = []
-        func types(_ spec: [String: Any]?) -> [String] {
-            (spec?["type"] as? [String]) ?? [(spec?["type"] as? String) ?? ""]
-        }
-        func matches(_ value: Any, _ allowed: [String]) -> Bool {
-            if value is NSNull { return allowed.contains("null") }
-            if value is String { return allowed.contains("string") }
-            if value is NSNumber && allowed.contains("number") { return true }
-            if value is Bool { return allowed.contains("boolean") }
-            if value is String { return allowed.contains("string") }
-            if value is [Any] { return allowed.contains("array") }
-            if value is [String: Any] { return allowed.contains("object") }
-            return false
-        }
-        for key in (schema["required"] as? [String]) ?? [] where object[key] == nil { problems.append("missing \(key)") }
-        for (key, value) in object {
-            guard let spec = properties[key] else { problems.append("unknown key \(key)"); continue }
-            if let constant = spec["const"] as? String, value as? String != constant { problems.append("\(key) ≠ \(constant)") }
-            if spec["const"] == nil, !matches(value, types(spec)) { problems.append("\(key): \(type(of: value))") }
-        }
-        let items = (properties["rows"]?["items"] as? [String: Any]) ?? [:]
-        let columns = (items["properties"] as? [String: [String: Any]]) ?? [:]
-        let other = types(items["additionalProperties"] as? [String: Any])
-        for (i, row) in ((object["rows"] as? [[String: Any]]) ?? []).enumerated() {
-            for (column, value) in row where !matches(value, columns[column].map(types) ?? other) {
-                problems.append("row \(i + 1) \(column): \(value)")
-            }
-        }
-        return problems
-    }
+    static func violations(_ text: String) throws -> [String] { try TableSchema.violations(text) }
 
     @Test func tabulateJSONFollowsTheSchemaWithNumbersAndNullForSuppressed() throws {
         let file = try TabulateSideDoorTests.dataFile()

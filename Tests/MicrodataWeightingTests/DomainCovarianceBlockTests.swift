@@ -21,7 +21,7 @@ struct DomainCovarianceBlockTests {
         let full = try frame.estimate(design, analyses, EstimationOptions(by: by))
         let split = try frame.estimate(design, analyses, perDomain(by))
         #expect(full.blocks.count == analyses.count)
-        for k in [\ResultCell.estimate, \.standardError, \.ciLow, \.ciHigh] {
+        for k in [\CellEstimate.estimate, \.standardError, \.ciLow, \.ciHigh] {
             #expect(zip(split.table.cells, full.table.cells).allSatisfy { same($0[keyPath: k], $1[keyPath: k]) })
         }
         let domains = Set(full.table.cells.map(\.byValues)).count

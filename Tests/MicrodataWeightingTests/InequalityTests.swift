@@ -33,7 +33,7 @@ struct InequalityTests {
         return v
     }
 
-    func check(_ cell: ResultCell, _ id: String, _ statistic: String, _ term: String) {
+    func check(_ cell: CellEstimate, _ id: String, _ statistic: String, _ term: String) {
         expectClose(cell.estimate, o(id, statistic, term), "\(id) \(term)")
         expectClose(cell.standardError, o(id, "SE", term), "\(id) \(term) SE")
     }

@@ -29,7 +29,7 @@ struct LikelihoodMissingTests {
     /// `df`: R's degf of each domain's subset design, keyed by domain (svyciprop's default df).
     func check(_ id: String, by: String?, variable: String, level: String, df: [String: Double],
                sourceLocation: SourceLocation = #_sourceLocation) throws {
-        var cells: [ResultCell] = []
+        var cells: [CellEstimate] = []
         for (domain, degrees) in df.sorted(by: { $0.key < $1.key }) {
             let options = EstimationOptions(by: by.map { [$0] } ?? [], ciMethod: .likelihood, degreesOfFreedom: degrees)
             let est = try Self.frame.estimate(Designs.dclus1, [.proportion(variable)], options)

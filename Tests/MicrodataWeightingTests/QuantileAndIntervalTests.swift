@@ -49,7 +49,7 @@ struct QuantileAndIntervalTests {
         #expect(abs(s.quantile(0.5, rule: .hf4) - 2) < 1e-12)
     }
 
-    func proportion(_ f: Frame, _ d: SurveyDesign, _ v: String, _ level: String, _ m: ProportionCIMethod) throws -> ResultCell {
+    func proportion(_ f: Frame, _ d: SurveyDesign, _ v: String, _ level: String, _ m: ProportionCIMethod) throws -> CellEstimate {
         let e = try f.estimate(d, [.proportion(v)], EstimationOptions(ciMethod: m))
         return e.table.cells.first { $0.level == level }!
     }

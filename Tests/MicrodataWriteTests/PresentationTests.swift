@@ -47,7 +47,7 @@ struct PresentationTests {
         #expect(meta["dc:source"] as? String == "lfs.csv; weight: PWT22")
         #expect((meta["notes"] as? [String])?.first == "Provisional figures.")
         let columns = ((meta["tableSchema"] as? [String: Any])?["columns"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-        #expect(columns == Publication.csvColumns)
+        #expect(columns == p.records().columns)
         #expect((meta["dc:description"] as? [String: String])?["design"] == "weights only")
     }
 

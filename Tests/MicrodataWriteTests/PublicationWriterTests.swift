@@ -32,11 +32,11 @@ struct PublicationWriterTests {
     @Test func csvWritesMarkersInPlaceOfSuppressedNumbers() {
         let csv = Self.sample.csv()
         #expect(csv == """
-            table,row,column,estimate,se,ci_low,ci_high,n,flag,group
-            outflow,Higher,Higher,62.5,1.25,60,65,420,,
-            outflow,Higher,"Lower, routine",[c],,,,,[c],
-            outflow,Lower,Higher,12.25,3.1,6.2,18.3,14,[u],
-            outflow,Lower,"Lower, routine",87.75,3.1,81.7,93.8,98,,
+            row,column,estimate,se,ci_low,ci_high,n,flag,status
+            Higher,Higher,62.5,1.25,60,65,420,,published
+            Higher,"Lower, routine",[c],,,,,[c],suppressed
+            Lower,Higher,12.25,3.1,6.2,18.3,14,[u],published
+            Lower,"Lower, routine",87.75,3.1,81.7,93.8,98,,published
 
             """)
     }
@@ -60,12 +60,10 @@ struct PublicationWriterTests {
     @Test func jsonCarriesNoNumberForASuppressedCell() throws {
         let json = try Self.sample.json()
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
-        let tables = object?["tables"] as? [[String: Any]]
-        let rows = tables?.first?["rows"] as? [[String: Any]]
-        let cells = rows?.first?["cells"] as? [[String: Any]]
-        #expect(cells?[1]["marker"] as? String == "[c]")
-        #expect(cells?[1]["estimate"] == nil)
-        #expect(cells?[0]["estimate"] as? Double == 62.5)
+        let rows = object?["rows"] as? [[String: Any]]
+        #expect(rows?[1]["status"] as? String == "suppressed")
+        #expect(rows?[1]["estimate"] is NSNull && rows?[1]["n"] is NSNull)
+        #expect(rows?[0]["estimate"] as? Double == 62.5)
     }
 
     @Test func xlsxIsAZipWithOneSheetPerTable() throws {

@@ -37,7 +37,8 @@ struct XLSXSheetNameTests {
             PublishedTable(
                 id: id, title: "Table \(i)", unit: "Count", rowHeading: "Row", columns: ["=SUM(A1)"],
                 rows: [PublishedRow(label: "r", cells: [PublishedCell(estimate: Double(i), unweightedCount: 50)])],
-                decimals: 0, group: "group label \(i) " + id)
+                decimals: 0, group: "group label \(i) " + id,
+                groups: [GroupValue(name: "region", code: "\(i)", label: "group label \(i) " + id)])
         }
         return Publication(title: "Groups", source: "synthetic", tables: tables)
     }
@@ -59,12 +60,12 @@ struct XLSXSheetNameTests {
         #expect(strings.contains("Group"))
     }
 
+    /// Issue 22: the group is its own columns (code and label), not folded into the table id.
     @Test func csvTableIdsStayDistinctAndTheGroupIsItsOwnColumn() {
         let csv = Self.publication().csv()
         let lines = csv.split(separator: "\n")
-        #expect(lines[0].hasSuffix(",group"))
-        #expect(lines[1].hasPrefix(Self.prefix + "1,"))
-        #expect(lines[2].hasPrefix(Self.prefix + "2,"))
-        #expect(lines[2].hasSuffix(",group label 1 " + Self.prefix + "2"))
+        #expect(lines[0].hasPrefix("region,region_label,table,row,column,estimate,"))
+        #expect(lines[1].hasPrefix("0,group label 0 " + Self.prefix + "1," + Self.prefix + "1,r,"))
+        #expect(lines[2].hasPrefix("1,group label 1 " + Self.prefix + "2," + Self.prefix + "2,r,"))
     }
 }

@@ -1,9 +1,10 @@
 import MicrodataWeighting
+import MicrodataWrite
 
 extension DisclosureControl {
-    /// Checks the estimates of a `ResultTable` (what `tabulate` produces) and attaches the quality layer.
+    /// Checks the estimates of a `EstimateTable` (what `tabulate` produces) and attaches the quality layer.
     ///
-    /// Every cell goes through `DisclosureRules.assess(_: ResultCell)` (threshold on its units and,
+    /// Every cell goes through `DisclosureRules.assess(_: CellEstimate)` (threshold on its units and,
     /// for numeric analyses, on the contributors with a non-zero value and, for indicators, with zero;
     /// NK and p% on the weighted contributions; units on each side of a quantile). Failing cells are
     /// suppressed: every number of the row (estimate, standard error, interval, design effect, df, counts)
@@ -16,7 +17,7 @@ extension DisclosureControl {
     /// they are modelled as published and never chosen as secondaries: a hidden domain cannot be
     /// recovered by subtracting the others from the overall figure. Protection is per output; a set of
     /// outputs is audited together by `microdata release`.
-    public func check(_ result: ResultTable) throws -> CheckedTable {
+    public func check(_ result: EstimateTable) throws -> CheckedEstimates {
         var statuses: [CellStatus] = []
         var requirements: [Int: [ProtectionRequirement]] = [:]
         for (i, cell) in result.cells.enumerated() {
@@ -70,7 +71,7 @@ extension DisclosureControl {
 
     /// The dimensions over the by-variables of `cells` (plus `extra` codes for a last dimension), each
     /// with its total, and the grid key of every cell.
-    private static func dimensions(_ result: ResultTable, cells: [Int], level: Bool) throws
+    private static func dimensions(_ result: EstimateTable, cells: [Int], level: Bool) throws
         -> (dimensions: [TableDimension], keys: [Int: [String]])
     {
         var codes = Array(repeating: [String](), count: result.byVariables.count + (level ? 1 : 0))
@@ -115,7 +116,7 @@ extension DisclosureControl {
     }
 
     /// Protects the level cells of `result` as one table over (by-variables…, level) with all margins.
-    private func protectLevels(_ result: ResultTable, cells: [Int]) throws -> ([Int: CellStatus], AuditReport?) {
+    private func protectLevels(_ result: EstimateTable, cells: [Int]) throws -> ([Int: CellStatus], AuditReport?) {
         let (dimensions, keyOfCell) = try Self.dimensions(result, cells: cells, level: true)
         var given: [[String]: (evidence: CellEvidence, line: Int)] = [:]
         for i in cells {
@@ -133,7 +134,7 @@ extension DisclosureControl {
     /// by-variables with all margins. A mean is that total over the domain's weighted count, and both are
     /// additive over domains, so a pattern that hides the totals' differences hides the means'.
     private func protectDomains(
-        _ result: ResultTable, cells: [Int], statuses: [CellStatus], requirements: [Int: [ProtectionRequirement]]
+        _ result: EstimateTable, cells: [Int], statuses: [CellStatus], requirements: [Int: [ProtectionRequirement]]
     ) throws -> ([Int: CellStatus], AuditReport?) {
         guard cells.contains(where: { statuses[$0].isPrimary }) else { return ([:], nil) }
         let (dimensions, keyOfCell) = try Self.dimensions(result, cells: cells, level: false)
@@ -170,20 +171,20 @@ extension DisclosureControl {
         return out
     }
 
-    private func render(_ result: ResultTable, statuses: [CellStatus], additiveAudit: AuditReport?) throws
-        -> CheckedTable
+    private func render(_ result: EstimateTable, statuses: [CellStatus], additiveAudit: AuditReport?) throws
+        -> CheckedEstimates
     {
-        var rows: [[String]] = []
+        var rows: [[TableValue]] = []
         var problems: [String] = []
         let kish = result.cells.contains { $0.kish != nil }
+        let numeric = Self.header(result).indices.filter { Self.measureColumns.contains(Self.header(result)[$0]) }
+            .prefix(8)
         for i in result.cells.indices {
             let status = statuses[i]
             rows.append(try row(result, i, status: status, kish: kish))
-            // Fail closed: the rendered row must carry the marker exactly where the mask says.
-            let first = result.byVariables.count + 3
-            let fields = (first..<(first + 8)).map { rows[i][$0] }
-            if status.isSuppressed != fields.allSatisfy({ $0 == CheckedTable.marker }) {
-                problems.append("row \(i + 1): rendered values do not match status \(status.label)")
+            // Fail closed: the row must carry the marker in every number exactly where the mask says.
+            if status.isSuppressed != numeric.allSatisfy({ rows[i][$0] == .marker(CheckedTable.marker) }) {
+                problems.append("row \(i + 1): published values do not match status \(status.label)")
             }
         }
         let suppressed = statuses.filter(\.isSuppressed).count
@@ -194,30 +195,36 @@ extension DisclosureControl {
         report.consistency += problems
         report.passed = report.passed && problems.isEmpty
         guard report.passed else { throw DisclosureError.auditFailed(report) }
-        return CheckedTable(header: Self.header(result), rows: rows, statuses: statuses, audit: report, stamp: nil)
+        return CheckedEstimates(
+            estimates: result, records: PublishedRecords(columns: Self.header(result), rows: rows), statuses: statuses,
+            audit: report, stamp: nil)
     }
 
     /// The table with disclosure control turned off: every value at full precision, the quality flags, the
     /// status `not-checked`, and the bypass stamp. No rule, protection or audit runs.
-    public func unchecked(_ result: ResultTable) throws -> CheckedTable {
+    public func unchecked(_ result: EstimateTable) throws -> CheckedEstimates {
         let kish = result.cells.contains { $0.kish != nil }
         let rows = try result.cells.indices.map { try row(result, $0, status: nil, kish: kish) }
-        return CheckedTable.bypassingDisclosureControl(header: Self.header(result), rows: rows)
+        return CheckedEstimates(
+            estimates: result, records: PublishedRecords(columns: Self.header(result), rows: rows),
+            statuses: Array(repeating: .review("not-checked"), count: rows.count), audit: nil,
+            stamp: CheckedTable.bypassStamp)
     }
 
-    private static func header(_ result: ResultTable) -> [String] {
-        result.byVariables + [
-            "statistic", "variable", "level", "estimate", "se", "ci_low", "ci_high", "deff", "df", "n", "weighted_n",
-            "cv_band", "nomis", "status",
-        ] + (result.cells.contains { $0.kish != nil } ? kishHeader : [])
+    /// The columns of the numbers of an estimate, in order.
+    static let measureColumns = ["estimate", "se", "ci_low", "ci_high", "deff", "df", "n", "weighted_n"]
+
+    private static func header(_ result: EstimateTable) -> [String] {
+        result.byVariables + ["statistic", "variable", "level"] + measureColumns + ["cv_band", "nomis", "status"]
+            + (result.cells.contains { $0.kish != nil } ? kishHeader : [])
     }
 
     /// The columns of Kish's weighting effect of each cell's domain, after the others when asked for.
     static let kishHeader = ["sum_w2", "kish_deff", "n_eff"]
 
-    /// The rendered row of cell `i`; `status` `nil` when disclosure control is off (nothing hidden).
+    /// The published row of cell `i`; `status` `nil` when disclosure control is off (nothing hidden).
     /// `kish`: whether any cell of the table carries Kish fields (checked once per table, not per row).
-    private func row(_ result: ResultTable, _ i: Int, status: CellStatus?, kish: Bool) throws -> [String] {
+    private func row(_ result: EstimateTable, _ i: Int, status: CellStatus?, kish: Bool) throws -> [TableValue] {
         let cell = result.cells[i]
         guard cell.byValues.count == result.byVariables.count else {
             throw DisclosureError.table(
@@ -237,21 +244,22 @@ extension DisclosureControl {
         ]
         // Every number is hidden on a suppressed cell: a count, a weighted count or a domain df (n − 1)
         // discloses as much as the estimate.
-        let shown = numbers.enumerated().map { k, x -> String in
-            if suppressed { return CheckedTable.marker }
-            if withheld && k < 4 { return rules.unreliableMarker }
-            return x.map(status == nil ? ResultTableWriter.formatFull : Self.format) ?? ""
+        let shown = numbers.enumerated().map { k, x -> TableValue in
+            if suppressed { return .marker(CheckedTable.marker) }
+            if withheld && k < 4 { return .marker(rules.unreliableMarker) }
+            return x.map(TableValue.number) ?? .missing
         }
-        return cell.byValues + [cell.statistic, cell.variable, cell.level ?? ""] + shown
-            + (suppressed ? ["", ""] : [quality.cvBand?.rawValue ?? "", quality.nomis.rawValue])
-            + [status?.label ?? "not-checked"] + kishFields(kish, cell, suppressed: suppressed, exact: status == nil)
+        func text(_ s: String?) -> TableValue { s.map(TableValue.text) ?? .missing }
+        return cell.byValues.map(TableValue.text) + [.text(cell.statistic), .text(cell.variable), text(cell.level)] + shown
+            + (suppressed ? [.missing, .missing] : [text(quality.cvBand?.rawValue), .text(quality.nomis.rawValue)])
+            + [.text(status?.label ?? "not-checked")] + kishFields(kish, cell, suppressed: suppressed)
     }
 
-    /// Σw², deff and n_eff of the cell's domain: hidden with the cell, rounded as the other numbers.
-    private func kishFields(_ table: Bool, _ cell: ResultCell, suppressed: Bool, exact: Bool) -> [String] {
+    /// Σw², deff and n_eff of the cell's domain: hidden with the cell.
+    private func kishFields(_ table: Bool, _ cell: CellEstimate, suppressed: Bool) -> [TableValue] {
         guard table else { return [] }
-        guard let k = cell.kish else { return Self.kishHeader.map { _ in "" } }
-        if suppressed { return Self.kishHeader.map { _ in CheckedTable.marker } }
-        return [k.sumSquaredWeights, k.designEffect, k.effectiveSampleSize].map(exact ? ResultTableWriter.formatFull : Self.format)
+        guard let k = cell.kish else { return Self.kishHeader.map { _ in .missing } }
+        if suppressed { return Self.kishHeader.map { _ in .marker(CheckedTable.marker) } }
+        return [k.sumSquaredWeights, k.designEffect, k.effectiveSampleSize].map(TableValue.number)
     }
 }

@@ -1,11 +1,11 @@
-/// The table every estimator produces and every later stage takes.
+/// The estimates of a pass, one per domain, statistic and level, with the evidence disclosure control needs.
 ///
-/// The disclosure layer checks a `ResultTable` (using each cell's unweighted count of contributing
-/// units) and only a checked table reaches a writer.
-public struct ResultTable: Sendable, Hashable, Codable {
+/// Estimators return it and never write it: the disclosure layer checks it (using each cell's unweighted count
+/// of contributing units) and builds the publication model (MicrodataWrite) that every writer renders.
+public struct EstimateTable: Sendable, Hashable, Codable {
     /// Names of the domain (by) variables, in order; each cell has one value per name.
     public var byVariables: [String]
-    public var cells: [ResultCell]
+    public var cells: [CellEstimate]
     /// How the variance was estimated, printed with every result (for example
     /// "linearisation: 6 strata, 40 PSUs, with replacement" or "weights only (SRS with weights)").
     public var designDescription: String
@@ -15,7 +15,7 @@ public struct ResultTable: Sendable, Hashable, Codable {
     public var usesTDistribution: Bool
 
     public init(
-        byVariables: [String] = [], cells: [ResultCell] = [], designDescription: String = "",
+        byVariables: [String] = [], cells: [CellEstimate] = [], designDescription: String = "",
         level: Double = 0.95, usesTDistribution: Bool = true
     ) {
         self.byVariables = byVariables
@@ -24,10 +24,17 @@ public struct ResultTable: Sendable, Hashable, Codable {
         self.level = level
         self.usesTDistribution = usesTDistribution
     }
+
+    /// One line describing the design and the intervals, printed with every result.
+    public var designLine: String {
+        let percent = (level * 100 * 1e6).rounded() / 1e6
+        let shown = percent == percent.rounded() ? String(Int(percent)) : String(percent)
+        return "design: \(designDescription); \(shown)% intervals, \(usesTDistribution ? "t with design df" : "normal")"
+    }
 }
 
 /// One estimate: a statistic of a variable (at a level, for categoricals) in one domain.
-public struct ResultCell: Sendable, Hashable, Codable {
+public struct CellEstimate: Sendable, Hashable, Codable {
     /// Values of the by-variables for this domain, in the table's `byVariables` order.
     public var byValues: [String]
     /// `mean`, `total`, `proportion`, `ratio`, `quantile`, `variance`, ...

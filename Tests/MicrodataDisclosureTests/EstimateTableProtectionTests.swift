@@ -5,15 +5,15 @@ import Testing
 @testable import MicrodataDisclosure
 
 /// What `tabulate` hands to disclosure control: proportions of `awards` by school type (apiclus1 counts).
-struct ResultTableProtectionTests {
-    static func cell(_ stype: String, _ level: String, _ p: Double, _ n: Int, _ w: Double) -> ResultCell {
-        ResultCell(
+struct EstimateTableProtectionTests {
+    static func cell(_ stype: String, _ level: String, _ p: Double, _ n: Int, _ w: Double) -> CellEstimate {
+        CellEstimate(
             byValues: [stype], statistic: "proportion", variable: "awards", level: level, estimate: p,
             standardError: 0.05, ciLow: p - 0.1, ciHigh: p + 0.1, degreesOfFreedom: 14, unweightedCount: n,
             weightedCount: w)
     }
 
-    static let table = ResultTable(
+    static let table = EstimateTable(
         byVariables: ["stype"],
         cells: [
             cell("E", "No", 0.229, 33, 1116.95), cell("E", "Yes", 0.771, 111, 3757.02),
