@@ -4,8 +4,9 @@ SWIFT ?= swift
 PREFIX ?= /usr/local
 DESTDIR ?=
 APT_PACKAGES := libxml2-dev zlib1g-dev libglpk-dev libreadstat-dev libxlsxwriter-dev
-# Test only: python3-openpyxl, the independent reader scripts/check-xlsx.py opens every test workbook with.
-TEST_APT_PACKAGES := python3-openpyxl
+# Test only: python3-openpyxl (the independent reader scripts/check-xlsx.py opens every test workbook with) and
+# R haven/foreign (read back .dta/.sav outputs).
+TEST_APT_PACKAGES := python3-openpyxl r-base-core r-cran-haven r-cran-foreign
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps test-deps build release demo test install check-static clean
@@ -39,7 +40,9 @@ release: deps
 demo: release
 	$$($(SWIFT) build -c release --show-bin-path)/microdata demo --output-dir microdata-demo
 
-# Swift Testing only: no XCTest pass printing "Executed 0 tests".
+# Swift Testing only: no XCTest pass printing "Executed 0 tests". The tests read .dta/.sav outputs back with R
+# haven and foreign (StatFileWriterTests), and every XLSX with openpyxl (scripts/check-xlsx.py): test-deps installs
+# them; without them those tests fail, unless MICRODATA_SKIP_R_TESTS=1 skips the R ones on purpose.
 test: deps test-deps
 	$(SWIFT) test --disable-xctest
 

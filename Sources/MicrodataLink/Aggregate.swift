@@ -22,6 +22,8 @@ public struct Aggregate: Sendable, Hashable {
     public var function: Function
     public var variable: String
     public var condition: RowExpression?
+    /// The text parsed, for labels (`NAME=FUN(VAR) where EXPR`).
+    public var text: String?
 
     public init(name: String, function: Function, variable: String, condition: RowExpression? = nil) {
         self.name = name
@@ -51,5 +53,6 @@ public struct Aggregate: Sendable, Hashable {
         let variable = call[call.index(after: open)..<call.index(before: call.endIndex)].trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, !variable.isEmpty else { throw LinkError("--aggregate: " + usage) }
         self.init(name: name, function: function, variable: variable, condition: condition)
+        self.text = text
     }
 }

@@ -19,6 +19,8 @@ public struct JoinSource: BatchSource {
     /// The audit of this join (and `earlier`: the steps of joins on the left, in order).
     public private(set) var step: LinkAudit.Step
     var outputNames: [String] = []
+    /// Each right column as written: its output name, its name on the right (or the aggregate that made it).
+    var origins: [ColumnOrigin] = []
     var rightMatched: [Bool] = []
     var leftKeysSeen = Set<Int>()
     var levelCounts: [[String: (rows: Int, matched: Int)]]
@@ -46,6 +48,11 @@ public struct JoinSource: BatchSource {
         self.leftName = leftName ?? (left is JoinSource ? "the linked data" : "the left data")
         self.step = LinkAudit.Step(with: step.path, keys: step.keys, rightKeys: step.rightKeys, how: step.how)
         levelCounts = Array(repeating: [:], count: auditBy.count)
+    }
+
+    /// The right columns of this join and of every join on its left, per step in order.
+    var stepOrigins: [[ColumnOrigin]] {
+        ((left as? JoinSource)?.stepOrigins ?? []) + [origins]
     }
 
     /// The audit steps of this join and of every join on its left, in order.
@@ -171,6 +178,9 @@ public struct JoinSource: BatchSource {
             }
             taken.insert(name.lowercased())
             outputNames.append(name)
+        }
+        origins = zip(side.columns, outputNames).enumerated().map { k, pair in
+            ColumnOrigin(output: pair.1, original: pair.0.name, aggregate: spec.aggregates.isEmpty ? nil : spec.aggregates[k])
         }
         rightMatched = [Bool](repeating: false, count: side.keyRow.count)
         step.right = side.counts

@@ -6,8 +6,23 @@ import MicrodataWrite
 /// numbers are written without a trailing `.0`. The file is written whole or not at all (see `OutputFile`):
 /// nothing appears at the path until ``close()``; ``discard()`` abandons it.
 public struct LinkedWriter {
-    public enum Format: String, Sendable, CaseIterable {
+    public enum Format: String, Sendable, CaseIterable, CustomStringConvertible {
         case csv, tsv, jsonl
+        /// Stata and SPSS files, written by `StatFileWriter` (see ``Linker/write(_:to:format:variables:codebooks:codebookOut:)``).
+        case dta, sav
+
+        /// The `StatFileWriter` format, for `.dta` and `.sav`.
+        public var statFormat: StatFileWriter.Format? { StatFileWriter.Format(rawValue: rawValue) }
+
+        public var description: String {
+            switch self {
+            case .csv: "comma-separated values with a header"
+            case .tsv: "tab-separated values with a header"
+            case .jsonl: "JSON lines"
+            case .dta: "Stata dta format 118"
+            case .sav: "SPSS system file"
+            }
+        }
     }
 
     let format: Format
@@ -19,6 +34,7 @@ public struct LinkedWriter {
     /// Opens `path` for writing: a temporary file beside it, renamed over it by ``close()``. A symbolic link
     /// is followed, a FIFO or device written through; a missing folder is an `OutputError`.
     public init(path: String, format: Format) throws {
+        guard format.statFormat == nil else { throw LinkError("internal: \(format) is written by StatFileWriter") }
         self.format = format
         file = try OutputFile(path: path)
     }
@@ -47,7 +63,7 @@ public struct LinkedWriter {
                         if case .text = c.storage { buffer += field(t) } else { buffer += t }
                     }
                 }
-            case .jsonl:
+            case .jsonl, .dta, .sav:
                 buffer += "{"
                 for (k, c) in columns.enumerated() {
                     if k > 0 { buffer += "," }

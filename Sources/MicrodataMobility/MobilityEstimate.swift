@@ -38,23 +38,26 @@ extension CellTotals {
         numerator: (Int, Int), denominator: (Int, Int)
     ) -> MobilityEstimate {
         let se = variance(of: gradient).squareRoot()
-        let df = degreesOfFreedom
-        let q = df.isFinite && df > 0
-            ? Distributions.tQuantile(1 - (1 - level) / 2, df: df)
-            : Distributions.normalQuantile(1 - (1 - level) / 2)
-        var low = value - q * se
-        var high = value + q * se
-        if case .logit = shape, value > 0, value < 1 {
-            let logit = log(value / (1 - value))
-            let half = q * se / (value * (1 - value))
-            low = 1 / (1 + exp(-(logit - half)))
-            high = 1 / (1 + exp(-(logit + half)))
-        } else if case .logit = shape {
-            low = value
-            high = value
-        }
+        let (low, high) = MobilityEstimate.interval(value, se, shape: shape, level: level, df: degreesOfFreedom)
         return MobilityEstimate(
             estimate: value, standardError: se, ciLow: low, ciHigh: high, numeratorCount: numerator.0,
             denominatorCount: denominator.0, numeratorUnits: numerator.1, denominatorUnits: denominator.1)
+    }
+}
+
+extension MobilityEstimate {
+    /// The interval of `value` with standard error `se` at `level`, with Student's t on `df` degrees of freedom
+    /// (the normal when `df` is not finite and positive).
+    static func interval(_ value: Double, _ se: Double, shape: IntervalShape, level: Double, df: Double) -> (Double, Double) {
+        let q = df.isFinite && df > 0
+            ? Distributions.tQuantile(1 - (1 - level) / 2, df: df)
+            : Distributions.normalQuantile(1 - (1 - level) / 2)
+        if case .logit = shape {
+            guard value > 0, value < 1 else { return (value, value) }
+            let logit = log(value / (1 - value))
+            let half = q * se / (value * (1 - value))
+            return (1 / (1 + exp(-(logit - half))), 1 / (1 + exp(-(logit + half))))
+        }
+        return (value - q * se, value + q * se)
     }
 }

@@ -191,15 +191,25 @@ public struct MobilityPublication: Sendable {
     private func cell(
         _ estimate: MobilityEstimate?, percent: Bool, hide: Bool, flagReliability: Bool = true, review: String? = nil
     ) -> PublishedCell {
-        if hide { return .suppressed }
-        guard let e = estimate, e.estimate.isFinite else { return .notAvailable }
-        let scale = percent ? 100.0 : 1.0
-        var unreliable = false
-        if flagReliability, let cv = e.coefficientOfVariation { unreliable = rules.cvBand(cv) == .unreliable }
-        return PublishedCell(
-            estimate: e.estimate * scale, standardError: e.standardError * scale, ciLow: e.ciLow * scale,
-            ciHigh: e.ciHigh * scale, unweightedCount: e.numeratorCount, lowReliability: unreliable, review: review)
+        publishedCell(estimate, percent: percent, hide: hide, flagReliability: flagReliability, review: review, rules: rules)
     }
+}
+
+/// A published cell from an estimate: percentages scaled by 100, the marker when hidden or undefined, `[u]` when
+/// the coefficient of variation is above the rules' last band; `hideCount` leaves out the unweighted n.
+func publishedCell(
+    _ estimate: MobilityEstimate?, percent: Bool, hide: Bool, flagReliability: Bool = true, review: String? = nil,
+    hideCount: Bool = false, rules: DisclosureRules
+) -> PublishedCell {
+    if hide { return .suppressed }
+    guard let e = estimate, e.estimate.isFinite else { return .notAvailable }
+    let scale = percent ? 100.0 : 1.0
+    var unreliable = false
+    if flagReliability, let cv = e.coefficientOfVariation { unreliable = rules.cvBand(cv) == .unreliable }
+    return PublishedCell(
+        estimate: e.estimate * scale, standardError: e.standardError * scale, ciLow: e.ciLow * scale,
+        ciHigh: e.ciHigh * scale, unweightedCount: hideCount ? nil : e.numeratorCount, lowReliability: unreliable,
+        review: review)
 }
 
 private func rateLabel(_ name: String) -> String {
@@ -214,7 +224,7 @@ private func rateLabel(_ name: String) -> String {
 
 /// A short id part per group: lower-case letters and digits joined by `-`, at most 20 characters, made
 /// unique (`-2`, `-3`, …) where groups differ only in case, punctuation or after the 20th character.
-private func uniqueSlugs(_ groups: [String]) -> [String] {
+func uniqueSlugs(_ groups: [String]) -> [String] {
     var taken: Set<String> = []
     return groups.enumerated().map { g, text in
         let kept = text.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }

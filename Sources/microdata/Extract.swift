@@ -9,7 +9,7 @@ import MicrodataWrite
 #endif
 
 /// `microdata extract`: reads a data file through its codebook and writes the selected variables as CSV,
-/// TSV or JSON lines, with a summary of what was read on stderr.
+/// TSV, JSON lines, Stata (.dta) or SPSS (.sav), with a summary of what was read on stderr.
 struct Extract: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read a data file through its codebook and write the selected variables.",
@@ -38,15 +38,22 @@ struct Extract: ParsableCommand {
     var string: [String] = []
     @Flag(help: "Make an unknown record type, or a missing-value token (NA, N/A, NaN, ...) in a numeric CSV column, an error.")
     var strict = false
-    @Option(help: "Output format: csv, tsv or jsonl.") var format: OutputFormat = .csv
+    @Option(help: """
+        Output format: csv, tsv, jsonl, dta (Stata 14+) or sav (SPSS). dta and sav keep the codebook's variable \
+        labels, value labels and missing-value declarations: missing codes are kept and declared (SPSS user-missing; \
+        Stata extended missing .a, .b, ... labelled with the code's label).
+        """) var format: OutputFormat = .csv
     @Option(help: "Output file (default: standard output).") var output: String?
     @Flag(name: .customLong("count-only"), help: .hidden) var countOnly = false
 
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case csv, tsv, jsonl }
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case csv, tsv, jsonl, dta, sav }
 
     func validate() throws {
         if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
         if skip < 0 { throw ValidationError("--skip must be 0 or more") }
+        if labels, format == .dta || format == .sav {
+            throw ValidationError("--labels writes labels as text; .dta and .sav carry them as value labels already")
+        }
     }
 
     /// Input problems (codebook, data file, a value in the data) are reported as `error: …` with exit
@@ -64,6 +71,8 @@ struct Extract: ParsableCommand {
         } catch let error as StatFileError {
             throw Extract.fail(error)
         } catch let error as MissingDataFile {
+            throw Extract.fail(error)
+        } catch let error as StatFileWriteError {
             throw Extract.fail(error)
         }
     }
@@ -97,8 +106,9 @@ struct Extract: ParsableCommand {
         try OutputTarget.check(outputs: [output], inputs: [codebook, dataURL.path])
         let names = variables?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
+        let stat = StatFileWriter.Format(rawValue: format.rawValue)
         var options = ReadOptions(
-            variables: names, keepRawMissing: rawMissing, strict: strict, recordType: recordType, limit: limit,
+            variables: names, keepRawMissing: rawMissing || stat != nil, strict: strict, recordType: recordType, limit: limit,
             skip: skip)
         options.maxLineLength = Limits.maxLineLength
         options.textVariables = string.flatMap { commaList($0) }
@@ -107,6 +117,18 @@ struct Extract: ParsableCommand {
             var rows = 0
             while let batch = try source.nextBatch() { rows += batch.rowCount }
             try StandardOutput.write("\(rows)\n")
+            Extract.printSummary(source.statistics)
+            return
+        }
+        if let stat {
+            var batches: [Batch] = []
+            while let batch = try source.nextBatch() { batches.append(batch) }
+            let file = try OutputFile(path: output)
+            let warnings = try StatFileWriter(format: stat, fileLabel: book?.study.title).write(
+                batches, variables: Dictionary((book?.variables ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            ) { bytes in try file.write([UInt8](bytes)) }
+            try file.commit()
+            FileHandle.standardError.write(Data(warnings.map { "warning: \($0)\n" }.joined().utf8))
             Extract.printSummary(source.statistics)
             return
         }
@@ -311,7 +333,7 @@ struct RowWriter {
         switch format {
         case .jsonl:
             appendJSONString(text, into: &out)
-        case .csv:
+        case .csv, .dta, .sav:
             if text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) {
                 out.append(UInt8(ascii: "\""))
                 for b in text.utf8 {

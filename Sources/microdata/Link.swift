@@ -34,13 +34,20 @@ struct Link: ParsableCommand {
     @Option(help: "Output columns to keep, comma-separated (default: all).") var variables: String?
     @Option(name: .customLong("audit-by"), help: "Left variables for match rates by level, comma-separated.")
     var auditBy: String?
-    @Option(help: "csv, tsv or jsonl (default: from --output's extension, else csv).") var format: String?
+    @Option(help: """
+        csv, tsv, jsonl, dta or sav (default: from --output's extension, else csv). dta and sav carry the \
+        codebooks' variable labels, value labels and missing-value declarations.
+        """) var format: String?
     @Option(help: "The output file.") var output: String
+    @Option(name: .customLong("codebook-out"), help: "Also write a DDI codebook of the output, with both sides' labels.")
+    var codebookOut: String?
     @Option(help: "The audit JSON (default: <output>.link.json).") var audit: String?
 
     func run() throws {
         guard !with.isEmpty else { throw ValidationError("give at least one --with file") }
-        try OutputTarget.check(outputs: [output, audit ?? output + ".link.json"], inputs: [data, codebook] + with + withCodebook)
+        let books = [LinkOptions.codebookPath(for: data, given: codebook)]
+            + with.enumerated().map { LinkOptions.codebookPath(for: $1, given: $0 < withCodebook.count ? withCodebook[$0] : nil) }
+        try OutputTarget.check(outputs: [output, audit ?? output + ".link.json", codebookOut], inputs: [data] + with + books)
         guard withCodebook.count <= with.count else { throw ValidationError("more --with-codebook than --with files") }
         guard let how = JoinKind(rawValue: how) else { throw ValidationError("--how must be inner, left or full") }
         guard let duplicates = DuplicatePolicy(rawValue: duplicates) else {
@@ -53,23 +60,30 @@ struct Link: ParsableCommand {
         let extensionFormat = URL(fileURLWithPath: output).pathExtension.lowercased()
         guard let format = LinkedWriter.Format(rawValue: (format ?? (extensionFormat.isEmpty ? "csv" : extensionFormat)).lowercased())
         else {
-            throw ValidationError("--format must be csv, tsv or jsonl (dta and sav are not written yet)")
+            throw ValidationError("--format must be csv, tsv, jsonl, dta or sav")
         }
         let aggregates = try aggregate.map { try Aggregate(parsing: $0) }
+        var codebooks = LinkCodebooks()
         let steps = try with.enumerated().map { (k, file) -> (LinkStep, any BatchSource) in
             let step = LinkStep(
                 path: file, keys: commaList(keys), rightKeys: rightKeys.map(commaList), how: how, duplicates: duplicates,
                 aggregates: k == with.count - 1 ? aggregates : [], keyType: keyType)
-            return (step, try LinkOptions.openData(file, codebook: k < withCodebook.count ? withCodebook[k] : nil))
+            let (source, book) = try LinkOptions.openDataWithCodebook(file, codebook: k < withCodebook.count ? withCodebook[k] : nil)
+            codebooks.rights.append(book)
+            return (step, source)
         }
-        var source = try Linker.chain(
-            left: try LinkOptions.openData(data, codebook: codebook), steps: steps, auditBy: commaList(auditBy), leftName: data)
-        let rows = try Linker.write(&source, to: output, format: format, variables: variables.map(commaList))
+        let (left, leftBook) = try LinkOptions.openDataWithCodebook(data, codebook: codebook)
+        codebooks.left = leftBook
+        var source = try Linker.chain(left: left, steps: steps, auditBy: commaList(auditBy), leftName: data)
+        let written = try Linker.write(&source, to: output, format: format, variables: variables.map(commaList),
+                                       codebooks: codebooks, codebookOut: codebookOut)
+        let rows = written.rows
         let report = Linker.audit(of: source)
         for name in commaList(auditBy) where !report.steps.contains(where: { $0.matchRateBy[name] != nil }) {
             FileHandle.standardError.write(Data("warning: --audit-by \(name) is in no step's left data\n".utf8))
         }
         try Linker.writeAudit(report, to: audit ?? output + ".link.json")
-        FileHandle.standardError.write(Data((report.summary().map { $0 + "\n" }.joined() + "wrote \(rows) rows to \(output)\n").utf8))
+        let notes = written.warnings.map { "warning: \($0)\n" }.joined()
+        FileHandle.standardError.write(Data((report.summary().map { $0 + "\n" }.joined() + notes + "wrote \(rows) rows to \(output)\n").utf8))
     }
 }

@@ -36,9 +36,14 @@ struct LinkOptions: ParsableArguments {
 
     /// `source` joined with every `--join` file, and the log that receives the audit of each join.
     func join(_ source: any BatchSource) throws -> (any BatchSource, LinkAuditLog?) {
-        guard !join.isEmpty else { return (source, nil) }
+        try Self.join(join, source)
+    }
+
+    /// `source` joined with each `FILE:KEYS[:inner|left]` of `specs`, and the log of the joins (`nil` without any).
+    static func join(_ specs: [String], _ source: any BatchSource) throws -> (any BatchSource, LinkAuditLog?) {
+        guard !specs.isEmpty else { return (source, nil) }
         let log = LinkAuditLog()
-        return (try Linker.chain(left: source, steps: join.map(Self.openJoin), log: log), log)
+        return (try Linker.chain(left: source, steps: specs.map(Self.openJoin), log: log), log)
     }
 
     /// `batch` with the `--subpop` marker column (unchanged without `--subpop`).
@@ -48,7 +53,9 @@ struct LinkOptions: ParsableArguments {
     }
 
     /// After the pass: the audit summary on stderr and, with an output file, the audit JSON beside it.
-    func report(_ log: LinkAuditLog?, output: String?) throws {
+    func report(_ log: LinkAuditLog?, output: String?) throws { try Self.report(log, output: output) }
+
+    static func report(_ log: LinkAuditLog?, output: String?) throws {
         guard let log else { return }
         FileHandle.standardError.write(Data(log.audit.summary().map { $0 + "\n" }.joined().utf8))
         if let output { try Linker.writeAudit(log.audit, to: output + ".link.json") }
@@ -56,9 +63,12 @@ struct LinkOptions: ParsableArguments {
 
     /// The data files that `--join` reads (inputs an output must not overwrite), and the link audit written beside
     /// `output` when there are any.
-    func files(output: String?) -> (inputs: [String], outputs: [String]) {
-        let inputs = join.compactMap { try? Self.parseJoin($0).file }
-        return (inputs, inputs.isEmpty ? [] : output.map { [$0 + ".link.json"] } ?? [])
+    func files(output: String?) -> (inputs: [String], outputs: [String]) { Self.files(join, output: output) }
+
+    static func files(_ specs: [String], output: String?) -> (inputs: [String], outputs: [String]) {
+        let files = specs.compactMap { try? Self.parseJoin($0).file }
+        let inputs = files + files.compactMap { Self.codebookPath(for: $0, given: nil) }
+        return (inputs, files.isEmpty ? [] : output.map { [$0 + ".link.json"] } ?? [])
     }
 
     /// `FILE:KEY[,KEY2][:inner|left]` as its parts.
@@ -83,16 +93,24 @@ struct LinkOptions: ParsableArguments {
 
     /// Opens a data file with its codebook: the one given, else FILE-stem.xml beside it, else its own metadata.
     static func openData(_ file: String, codebook: String?) throws -> any BatchSource {
+        try openDataWithCodebook(file, codebook: codebook).source
+    }
+
+    /// The codebook read with `file`: the one given, else FILE-stem.xml beside it when present (an input that no
+    /// output may overwrite).
+    static func codebookPath(for file: String, given: String?) -> String? {
+        if let given { return given }
+        var base = URL(fileURLWithPath: file)
+        if base.pathExtension == "gz" { base = base.deletingPathExtension() }
+        let beside = base.deletingPathExtension().appendingPathExtension("xml").path
+        let exists = FileManager.default.fileExists(atPath: beside) && !StatFile.isStatFile(URL(fileURLWithPath: file))
+        return exists ? beside : nil
+    }
+
+    /// ``openData(_:codebook:)`` with the codebook used (`nil` for delimited text read without one).
+    static func openDataWithCodebook(_ file: String, codebook: String?) throws -> (source: any BatchSource, codebook: Codebook?) {
         let url = URL(fileURLWithPath: file)
-        var book = codebook
-        if book == nil {
-            var base = url
-            if base.pathExtension == "gz" { base = base.deletingPathExtension() }
-            let beside = base.deletingPathExtension().appendingPathExtension("xml").path
-            if FileManager.default.fileExists(atPath: beside) && !StatFile.isStatFile(url) { book = beside }
-        }
-        return try DataReader.open(
-            data: url, codebook: try CodebookSource.forData(codebook: book, data: url),
-            options: ReadOptions(maxLineLength: Limits.maxLineLength))
+        let loaded = try CodebookSource.forData(codebook: codebookPath(for: file, given: codebook), data: url)
+        return (try DataReader.open(data: url, codebook: loaded, options: ReadOptions(maxLineLength: Limits.maxLineLength)), loaded)
     }
 }

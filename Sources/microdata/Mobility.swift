@@ -17,15 +17,17 @@ struct Mobility: ParsableCommand {
             Origin and destination are VAR (raw codes), VAR:NSSEC-OP>NSSEC8|NSSEC5|NSSEC3 (an NS-SEC operational \
             category collapsed to analytic classes) or SOCVAR[,STATUSVAR]:SOC2010|SOC2020>NSSEC8|NSSEC5|NSSEC3 \
             (derived from occupation and employment status; SOC2020 is approximate). Rows without both classes \
-            stay in the design as a domain. Every cell passes disclosure control before any writer sees it; the \
-            audit is written beside the output.
+            stay in the design as a domain. With --origin-income and --destination-income: income (or wealth) \
+            mobility, as quantile-group transitions, rank-rank slope, elasticity and absolute mobility. Every cell \
+            passes disclosure control before any writer sees it; the audit is written beside the output.
             """)
 
     @Option(help: "The data file (fixed-width with --codebook, CSV/TSV with a header, or SPSS/Stata/SAS; - reads standard input, gzip or not).")
     var data: String
     @Option(help: "The codebook: DDI XML, or an SPSS/Stata/SAS file describing --data.") var codebook: String?
-    @Option(help: "Origin class: VAR, VAR:FROM>TO or SOCVAR,STATUSVAR:FROM>TO.") var origin: String
-    @Option(help: "Destination class, as --origin.") var destination: String
+    @Option(help: "Origin class: VAR, VAR:FROM>TO or SOCVAR,STATUSVAR:FROM>TO.") var origin: String?
+    @Option(help: "Destination class, as --origin.") var destination: String?
+    @OptionGroup(title: "Income mobility") var income: IncomeOptions
     @OptionGroup var design: DesignOptions
     @Option(help: "Group variables, comma-separated: tables per group and differences between groups.")
     var by: String?
@@ -62,11 +64,70 @@ struct Mobility: ParsableCommand {
         csvSafety.apply()
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
         guard ["tiers", "rank"].contains(directions) else { throw ValidationError("--directions must be tiers or rank") }
+        guard (origin == nil) == (destination == nil) else { throw ValidationError("--origin and --destination go together") }
+        guard origin != nil || income.isRequested else {
+            throw ValidationError("give --origin and --destination, or --origin-income and --destination-income")
+        }
+        try income.validate()
         let joined = linking.files(output: output ?? outputDirectory.map { $0 + "/mobility" })
+        // With class and income tables both, the income audit goes beside the class one.
+        let incomeAudit = origin != nil && income.isRequested
+            ? (output.map { audit ?? $0 + ".audit.json" } ?? audit ?? outputDirectory.map { $0 + "/mobility.audit.json" })
+                .map { $0.replacingOccurrences(of: ".audit.json", with: "") + ".income.audit.json" } : nil
         try MobilityRun.checkOutputs(
-            [output, output.map { audit ?? $0 + ".audit.json" } ?? audit, auditPrivate, output.map(Presentation.csvMetadataPath)]
-                + joined.outputs,
+            [output, output.map { audit ?? $0 + ".audit.json" } ?? audit, auditPrivate, incomeAudit,
+             output.map(Presentation.csvMetadataPath)] + joined.outputs,
             folder: outputDirectory, inputs: [data, codebook, order, rules] + joined.inputs)
+        let folders = [outputDirectory.map { URL(fileURLWithPath: $0) },
+                       output.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }].compactMap { $0 }
+        if let auditPrivate { try AuditFiles.checkPrivateLocation(auditPrivate, outputFolders: folders, publicPath: audit) }
+        let classes = try origin.map { try runClasses(origin: $0, destination: destination!, folders: folders) }
+        var incomeRun: IncomeMobilityRun?
+        if let originIncome = income.originIncome, let destinationIncome = income.destinationIncome {
+            incomeRun = try IncomeMobilityRequest(
+                data: URL(fileURLWithPath: data), codebook: codebook,
+                spec: IncomeMobilitySpec(
+                    origin: originIncome, destination: destinationIncome, groups: income.groups,
+                    deflator: income.deflator ?? 1, deflateOrigin: income.deflateOrigin, by: commaList(by), level: level,
+                    subpopulation: linking.subpopulationColumn),
+                design: try design.design(), rules: rules, disclosureControl: !noDisclosureControl,
+                deflation: income.deflationNote, readOptions: reading.readOptions, missingCodes: try reading.missingCodes(),
+                linking: linking, linkAuditStem: output ?? outputDirectory.map { $0 + "/mobility" }
+            ).run(appendingTo: classes?.publication, title: "Income mobility: destination income by origin income")
+        }
+        let publication = incomeRun?.publication ?? classes!.publication
+        func writeAudits(_ url: URL) throws {
+            if let classes { try classes.writeAudit(to: url) }
+            if let incomeRun {
+                try OutputFile.write(try incomeRun.auditData(), to: incomeAudit ?? url.path)
+            }
+        }
+        if let outputDirectory {
+            let folder = URL(fileURLWithPath: outputDirectory)
+            let paths = MobilityRun.files(in: folder.path, stem: "mobility")
+            for (format, path) in zip(OutputFormat.allCases, paths) {
+                try publication.write(to: URL(fileURLWithPath: path), format: format)
+            }
+            try writeAudits(URL(fileURLWithPath: paths.last!))
+            FileHandle.standardError.write(Data("wrote \(folder.path)/mobility.{csv,json,md,xlsx,html}\n".utf8))
+        }
+        if let output {
+            let url = URL(fileURLWithPath: output)
+            let chosen = try OutputFormat.resolve(format, for: url)
+            try publication.write(to: url, format: chosen)
+            try writeAudits(audit.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: output + ".audit.json"))
+        } else if outputDirectory == nil {
+            let chosen = try OutputFormat.resolve(format, for: nil)
+            guard chosen != .xlsx else { throw ValidationError("XLSX needs --output FILE") }
+            try StandardOutput.write(try publication.rendered(as: chosen))
+            if let audit { try writeAudits(URL(fileURLWithPath: audit)) }
+        }
+        classes?.printSummary()
+        incomeRun?.printSummary()
+    }
+
+    /// The class tables (`--origin`, `--destination`); the private audit is written here.
+    private func runClasses(origin: String, destination: String, folders: [URL]) throws -> MobilityRun {
         let request = MobilityRequest(
             data: DataReader.dataURL(data), codebook: codebook, origin: try ClassSpec(parsing: origin, option: "--origin"),
             destination: try ClassSpec(parsing: destination, option: "--destination"), design: try design.design(),
@@ -76,31 +137,12 @@ struct Mobility: ParsableCommand {
             source: presentation.source, extraNotes: presentation.note,
             readOptions: reading.readOptions, missingCodes: try reading.missingCodes(), linking: linking,
             linkAuditStem: output ?? outputDirectory.map { $0 + "/mobility" })
-        let folders = [outputDirectory.map { URL(fileURLWithPath: $0) },
-                       output.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }].compactMap { $0 }
-        if let auditPrivate { try AuditFiles.checkPrivateLocation(auditPrivate, outputFolders: folders, publicPath: audit) }
         var result = try request.run()
         if let digits = presentation.digits { result.publication = result.publication.showing(DisplayDigits(digits)) }
         if let auditPrivate, let report = result.protection?.checked.audit {
             try AuditFiles.write(report, publicPath: nil, privatePath: auditPrivate, outputFolders: folders)
         }
-        if let outputDirectory {
-            let folder = URL(fileURLWithPath: outputDirectory)
-            try result.writeAll(to: folder, stem: "mobility")
-            FileHandle.standardError.write(Data("wrote \(folder.path)/mobility.{csv,json,md,xlsx,html}\n".utf8))
-        }
-        if let output {
-            let url = URL(fileURLWithPath: output)
-            let chosen = try OutputFormat.resolve(format, for: url)
-            try result.publication.write(to: url, format: chosen)
-            try result.writeAudit(to: audit.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: output + ".audit.json"))
-        } else if outputDirectory == nil {
-            let chosen = try OutputFormat.resolve(format, for: nil)
-            guard chosen != .xlsx else { throw ValidationError("XLSX needs --output FILE") }
-            try StandardOutput.write(try result.publication.rendered(as: chosen))
-            if let audit { try result.writeAudit(to: URL(fileURLWithPath: audit)) }
-        }
-        result.printSummary()
+        return result
     }
 }
 
@@ -154,18 +196,9 @@ struct MobilityRequest {
         var estimator = try MobilityEstimator(
             origin: origin, destination: destination, by: by, design: design, registry: registry, codebook: book,
             level: level, subpopulation: linking?.subpopulationColumn)
-        // Parsing (and gunzipping) runs on a second thread, ahead of the estimator.
-        var options = readOptions
-        let required = estimator.requiredVariables.map { $0.lowercased() }
-        let needed = book == nil
-            ? nil : estimator.requiredVariables + missingCodes.codes.keys.filter { !required.contains($0.lowercased()) }
-        options.variables = try linking?.variables(needed) ?? needed
-        options.maxLineLength = Limits.maxLineLength
-        options.readNumbers(of: design)
-        let read = PrefetchingSource(try DataReader.open(data: data, codebook: book, options: options))
-        let (joined, linkLog) = try linking?.join(read) ?? (read, nil)
-        var source = try MissingCodeFilter.reading(
-            joined, codebook: book, missing: missingCodes, variables: [origin.variable, destination.variable])
+        var (source, linkLog) = try MobilitySource.open(
+            data: data, codebook: book, required: estimator.requiredVariables, design: design, readOptions: readOptions,
+            missingCodes: missingCodes, linking: linking, watched: [origin.variable, destination.variable])
         while let batch = try source.nextBatch() { try estimator.add(try linking?.mark(batch) ?? batch) }
         source.reportWarnings()
         try linking?.report(linkLog, output: linkAuditStem)
@@ -255,7 +288,6 @@ struct MobilityRun {
     /// The files `writeAll` writes into `folder`: every format, then the audit.
     static func files(in folder: String, stem: String) -> [String] {
         OutputFormat.reportFormats.map { "\(folder)/\(stem).\($0.fileExtension)" } + ["\(folder)/\(stem).audit.json"]
-            + [Presentation.csvMetadataPath(for: "\(folder)/\(stem).csv")]
     }
 
     /// Before any work: creates `folder` (`--output-dir`), and refuses an output that is missing its folder or
@@ -264,7 +296,7 @@ struct MobilityRun {
         var outputs = paths
         if let folder {
             try OutputTarget.createFolder(folder)
-            outputs += files(in: folder, stem: "mobility")
+            outputs += files(in: folder, stem: "mobility") + [Presentation.csvMetadataPath(for: folder + "/mobility.csv")]
         }
         try OutputTarget.check(outputs: outputs, inputs: inputs)
     }
@@ -276,7 +308,7 @@ struct MobilityRun {
         for (format, path) in zip(OutputFormat.reportFormats, paths) {
             try publication.write(to: URL(fileURLWithPath: path), format: format)
         }
-        try writeAudit(to: URL(fileURLWithPath: paths[OutputFormat.reportFormats.count]))
+        try writeAudit(to: URL(fileURLWithPath: paths.last!))
     }
 
     /// Writes the public disclosure audit, without true values (or, when checks were off, a note saying so).

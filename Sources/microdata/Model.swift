@@ -27,6 +27,11 @@ struct Model: ParsableCommand {
     @Option(help: "gaussian (default), binomial (logit, quasibinomial) or poisson (log, quasipoisson).")
     var family: String = "gaussian"
     @Option(help: "Rows to model (the rest stay in the design): e.g. 'age >= 16 & sex == 2'.") var subpop: String?
+    @Option(help: """
+        Link a file on the fly: FILE:KEY[,KEY2][:inner] (repeatable; as tabulate --join). The link audit is written \
+        beside the output (<output>.link.json).
+        """)
+    var join: [String] = []
     @Option(help: "Fit one model per value of this column.") var by: String?
     @Option(parsing: .singleValue, help: "Wald F test of the terms given (R regTermTest), e.g. 'factor(stype)'; repeatable.")
     var test: [String] = []
@@ -43,7 +48,9 @@ struct Model: ParsableCommand {
     @OptionGroup(title: "Presentation") var presentation: PresentationOptions
 
     func run() throws {
-        try OutputTarget.check(outputs: [output, audit, output.map(Presentation.csvMetadataPath)], inputs: [data, codebook, rules])
+        let linked = LinkOptions.files(join, output: output)
+        try OutputTarget.check(outputs: [output, audit, output.map(Presentation.csvMetadataPath)] + linked.outputs,
+                               inputs: [data, codebook, rules] + linked.inputs)
         let design = try designOptions.design()
         guard let glmFamily = GLMFamily(name: family) else {
             throw ValidationError("--family must be gaussian, binomial or poisson")
@@ -60,9 +67,12 @@ struct Model: ParsableCommand {
         let book = try codebook.map { try CodebookSource.load(URL(fileURLWithPath: $0)).codebook }
         // Replicate-weight columns are found by pattern, so those designs read every column.
         let wanted = design.replicates == nil ? Array(Set(names)) : nil
+        // With --join every column is read: the keys and the joined columns are found after the join.
         let source = try DataReader.open(data: DataReader.dataURL(data), codebook: book,
-                                         options: ReadOptions(variables: wanted, format: delimiter.format))
-        let frame = try ModelData(source: source, variables: wanted)
+                                         options: ReadOptions(variables: join.isEmpty ? wanted : nil, format: delimiter.format))
+        let (joined, linkLog) = try LinkOptions.join(join, source)
+        let frame = try ModelData(source: joined, variables: wanted)
+        try LinkOptions.report(linkLog, output: output)
         let groups = try SurveyModel.fitGroups(
             formula: formula, family: glmFamily, data: frame, design: design, subpop: subpop, by: by, level: level,
             tests: test)

@@ -1,0 +1,8 @@
+suppressPackageStartupMessages(library(survey))
+args <- commandArgs(trailingOnly = TRUE)
+p <- read.csv(file.path(args[1], "was_r8_person.csv")); h <- read.csv(file.path(args[1], "was_r8_household.csv"))
+m <- merge(p, h, by = "CASER8")
+d <- svydesign(ids = ~PSUR8, strata = ~STRATR8, weights = ~R8XSHHWGT, data = m)
+f <- svyglm(DVGRSPAYR8 ~ TOTWLTHR8 + factor(SEXR8), design = d)
+out <- data.frame(term = names(coef(f)), estimate = sprintf("%.17g", coef(f)), se = sprintf("%.17g", SE(f)))
+write.csv(out, stdout(), row.names = FALSE, quote = FALSE)

@@ -1,0 +1,37 @@
+# Reads a .dta and a .sav written by microdata's StatFileWriter (StatFileWriterTests) with haven and, for the
+# .sav, foreign, and prints one `key=value` line per fact the Swift test asserts.
+# Usage: Rscript read_back.R FILE.dta FILE.sav
+args <- commandArgs(trailingOnly = TRUE)
+suppressPackageStartupMessages({ library(haven); library(foreign) })
+out <- function(key, value) cat(key, "=", paste(value, collapse = "|"), "\n", sep = "")
+show <- function(x) ifelse(is.na(x), "NA", as.character(x))
+
+d <- haven::read_dta(args[1])
+out("dta.names", names(d))
+out("dta.ID", d$ID)
+out("dta.ID.class", class(d$ID)[1])
+out("dta.AGE", show(as.numeric(d$AGE)))
+out("dta.AGE.tags", show(haven::na_tag(d$AGE)))
+out("dta.AGE.label", attr(d$AGE, "label"))
+labs <- attr(d$AGE, "labels")
+out("dta.AGE.labels", paste0(names(labs), ":", ifelse(is.na(labs), paste0(".", haven::na_tag(labs)), labs)))
+out("dta.SEX.labels", paste0(names(attr(d$SEX, "labels")), ":", attr(d$SEX, "labels")))
+out("dta.INCOME", show(d$INCOME))
+out("dta.NAME", show(d$NAME))
+
+s <- haven::read_sav(args[2], user_na = TRUE)
+out("sav.ID", s$ID)
+out("sav.AGE", show(unclass(s$AGE)))
+out("sav.AGE.na_values", attr(s$AGE, "na_values"))
+out("sav.AGE.is_na", is.na(s$AGE))
+out("sav.AGE.label", attr(s$AGE, "label"))
+out("sav.AGE.labels", paste0(names(attr(s$AGE, "labels")), ":", attr(s$AGE, "labels")))
+out("sav.INCOME", show(as.numeric(s$INCOME)))
+out("sav.NAME", show(as.character(s$NAME)))
+
+f <- foreign::read.spss(args[2], to.data.frame = FALSE, use.value.labels = FALSE, use.missings = TRUE)
+out("foreign.AGE", show(f$AGE))
+out("foreign.AGE.missings", attr(f, "missings")$AGE$value)
+vl <- attr(f$SEX, "value.labels")
+out("foreign.SEX.labels", paste0(names(vl), ":", vl))
+out("foreign.ID", trimws(f$ID))
