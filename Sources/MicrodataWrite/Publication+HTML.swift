@@ -27,9 +27,9 @@ extension Publication {
         out += "<p>Source: \(escapeHTML(source))</p>\n"
         // Contents (GSS guidance): a link to every table and to the notes.
         out += "<nav aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n"
-        for (i, table) in tables.enumerated() {
+        for table in tables {
             let group = table.group.map { " (" + escapeHTML($0) + ")" } ?? ""
-            out += "<li><a href=\"#table-\(i + 1)\">\(escapeHTML(table.title))\(group)</a></li>\n"
+            out += "<li><a href=\"#\(escapeHTML(table.id))\">\(escapeHTML(table.title))\(group)</a></li>\n"
         }
         out += "<li><a href=\"#notes\">Notes and shorthand</a></li>\n</ol>\n</nav>\n"
         for chart in charts {
@@ -40,7 +40,7 @@ extension Publication {
                 if let table = tables.first(where: { $0.id == id }) { out += barsSVG(table) }
             }
         }
-        for (i, table) in tables.enumerated() { out += htmlTable(table, anchor: "table-\(i + 1)") }
+        for table in tables { out += htmlTable(table, anchor: table.id) }
         if !metadata.isEmpty {
             out += "<h2>About these figures</h2>\n<dl class=\"meta\">\n"
             for item in metadata {
@@ -56,7 +56,7 @@ extension Publication {
 
     /// One table with its title, unit (also in each column header, as the GSS guidance asks) and group.
     private func htmlTable(_ table: PublishedTable, anchor: String) -> String {
-        var out = "<h2 id=\"\(anchor)\">\(escapeHTML(table.title))</h2>\n"
+        var out = "<h2 id=\"\(escapeHTML(anchor))\">\(escapeHTML(table.title))</h2>\n"
         if let group = table.group { out += "<p>Group: \(escapeHTML(group))</p>\n" }
         out += "<table>\n<caption>\(escapeHTML(table.unit))</caption>\n<thead><tr><th scope=\"col\">"
         out += escapeHTML(table.rowHeading) + "</th>"

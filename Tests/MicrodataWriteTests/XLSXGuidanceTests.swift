@@ -50,7 +50,7 @@ struct XLSXGuidanceTests {
         publication.tables[0].unit = "Percentage of each origin class (row percentages)"
         let html = publication.html()
         #expect(html.contains("<nav aria-label=\"Contents\">"))
-        #expect(html.contains("<a href=\"#table-1\">Destination by origin</a>") && html.contains("<h2 id=\"table-1\">"))
+        #expect(html.contains("<a href=\"#outflow\">Destination by origin</a>") && html.contains("<h2 id=\"outflow\">"))
         #expect(html.contains("<a href=\"#notes\">") && html.contains("<h2 id=\"notes\">Notes</h2>"))
         #expect(html.contains("<th scope=\"col\">Lower, routine (%)</th>"))
         publication.tables[0].unit = "Ratio of upward to downward moves"
