@@ -4,19 +4,31 @@ SWIFT ?= swift
 PREFIX ?= /usr/local
 DESTDIR ?=
 APT_PACKAGES := libxml2-dev zlib1g-dev libglpk-dev libreadstat-dev libxlsxwriter-dev
+# Test only: python3-openpyxl (the independent reader scripts/check-xlsx.py opens every test workbook with) and
+# R haven/foreign (read back .dta/.sav outputs).
+TEST_APT_PACKAGES := python3-openpyxl r-base-core r-cran-haven r-cran-foreign
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release demo test install check-static clean
+.PHONY: deps test-deps build release demo test install check-static clean
 
-# Installs the Debian -dev packages the system-library targets link against, only when one is missing.
+# Installs the Debian packages in $(1), only those missing.
+define apt_install
+missing=""; for p in $(1); do \
+  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+done; \
+if [ -n "$$missing" ]; then \
+  echo "Installing Debian packages:$$missing"; \
+  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+fi
+endef
+
+# The Debian -dev packages the system-library targets link against.
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian packages:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
-	fi
+	@$(call apt_install,$(APT_PACKAGES))
+
+# What the tests need besides: the XLSX reader (a test fails, naming the package, when it is absent).
+test-deps:
+	@$(call apt_install,$(TEST_APT_PACKAGES))
 
 build: deps
 	$(SWIFT) build
@@ -29,11 +41,9 @@ demo: release
 	$$($(SWIFT) build -c release --show-bin-path)/microdata demo --output-dir microdata-demo
 
 # Swift Testing only: no XCTest pass printing "Executed 0 tests". The tests read .dta/.sav outputs back with R
-# haven and foreign (StatFileWriterTests): installed here; without them those tests fail, unless
-# MICRODATA_SKIP_R_TESTS=1 skips them on purpose.
-TEST_APT_PACKAGES := r-base-core r-cran-haven r-cran-foreign
-test: deps
-	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(TEST_APT_PACKAGES)"
+# haven and foreign (StatFileWriterTests), and every XLSX with openpyxl (scripts/check-xlsx.py): test-deps installs
+# them; without them those tests fail, unless MICRODATA_SKIP_R_TESTS=1 skips the R ones on purpose.
+test: deps test-deps
 	$(SWIFT) test --disable-xctest
 
 # bin/microdata, share/microdata/Codebooks, man pages and shell completions under $(DESTDIR)$(PREFIX).

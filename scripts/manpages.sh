@@ -3,7 +3,8 @@
 #
 #   scripts/manpages.sh BINARY DIR      DIR/microdata.1, DIR/microdata-inspect.1, ...
 #
-# The help is the single source: each page holds NAME (the command's abstract) and the help verbatim.
+# The help is the single source: each page holds NAME (the command's abstract) and the help verbatim, its
+# sections (OPTIONS, the option groups, LIMITS, EXAMPLES, EXIT STATUS) as manual sections.
 set -euo pipefail
 BIN=${1:?usage: scripts/manpages.sh BINARY DIR}
 DIR=${2:?usage: scripts/manpages.sh BINARY DIR}
@@ -26,7 +27,8 @@ page() {  # page NAME HELP-ARGS...: NAME's abstract is the OVERVIEW paragraph of
         echo "$name \\- $(echo "$abstract" | escape)"
         echo ".SH DESCRIPTION"
         echo ".nf"
-        echo "$help" | escape
+        # A section of the help (OPTIONS:, LIMITS:, EXAMPLES:, EXIT STATUS: alone on a line) becomes a man section.
+        echo "$help" | escape | sed -E 's/^([A-Z][A-Z /-]*):$/.fi\n.SH \1\n.nf/'
         echo ".fi"
         if [[ $name != microdata ]]; then echo ".SH SEE ALSO"; echo ".BR microdata (1)"; fi
     } > "$DIR/$name.1"

@@ -7,13 +7,18 @@ import MicrodataCodebook
 
 /// Opens a data file as a stream of batches.
 public enum DataReader {
+    /// The data file a command-line argument names: `-` is standard input (a pipe, FIFO or redirected file).
+    public static func dataURL(_ argument: String) -> URL {
+        URL(fileURLWithPath: argument == "-" ? "/dev/stdin" : argument)
+    }
+
     /// Opens `data` for reading.
     ///
     /// With a codebook whose variables have positions, the file is read as fixed-width (flat or
     /// hierarchical, in one pass, dispatching on the record-type field); otherwise, or when the first line
-    /// is a header naming codebook variables, as delimited text with a header row (CSV, or TSV when the
-    /// header has more tabs than commas). Delimited columns take their type from the codebook variable of
-    /// the same name (case-insensitive; text when absent) and are inferred from the values when there is no
+    /// is a header naming codebook variables, as delimited text with a header row, its delimiter (comma, tab,
+    /// semicolon or pipe) sniffed from the header (``Delimiter/sniff(_:)``) unless given in
+    /// ``ReadOptions/format``. Delimited columns take their type from the codebook variable of the same name (case-insensitive; text when absent) and are inferred from the values when there is no
     /// codebook. gzip is detected by its magic bytes and inflated on a second thread.
     ///
     /// Numeric fields are parsed strictly; without a `.` they are divided by 10^`dcml` (fixed-width only).
@@ -130,9 +135,9 @@ public enum DataReader {
         }
         var k = input.start
         while k < input.end && input.base[k] != 0x0A { k += 1 }
-        let first = String(decoding: UnsafeBufferPointer(start: input.base + input.start, count: k - input.start),
-                           as: UTF8.self)
-        let separator: Character = first.contains("\t") ? "\t" : ","
+        let line = UnsafeBufferPointer(start: input.base + input.start, count: k - input.start)
+        let first = String(decoding: line, as: UTF8.self)
+        let separator = Character(Unicode.Scalar(Delimiter.sniff(line)))
         let names = first.split(separator: separator, omittingEmptySubsequences: false).map {
             $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" \r"))
         }

@@ -38,14 +38,9 @@ final class DelimitedReader: BatchSource {
         if case .delimited(let d)? = options.format, let d {
             delimiter = d
         } else {
-            var tabs = 0
-            var commas = 0
             var k = input.start
-            while k < input.end && input.base[k] != 0x0A {
-                if input.base[k] == 0x09 { tabs += 1 } else if input.base[k] == UInt8(ascii: ",") { commas += 1 }
-                k += 1
-            }
-            if tabs > commas { delimiter = 0x09 }
+            while k < input.end && input.base[k] != 0x0A { k += 1 }
+            delimiter = Delimiter.sniff(UnsafeBufferPointer(start: input.base + input.start, count: k - input.start))
         }
         let headerScanner = RecordScanner(delimiter: delimiter)
         var header: [String] = []

@@ -53,7 +53,15 @@ extension Publication {
             try write(to: URL(fileURLWithPath: output), format: .xlsx)
         } else {
             try OutputFile.write(annotate(try rendered(as: format)), to: output)
+            if format == .csv, let output { try writeCSVMetadata(besideCSV: output) }
         }
+    }
+
+    /// Writes the title, source and notes beside a CSV (CSVW, ``Presentation/csvMetadataPath(for:)``), never as
+    /// a comment line in it.
+    public func writeCSVMetadata(besideCSV path: String) throws {
+        try OutputFile.write(
+            try csvMetadata(csvFileName: URL(fileURLWithPath: path).lastPathComponent), to: Presentation.csvMetadataPath(for: path))
     }
 
     /// Writes the publication to `url` in `format`, whole or not at all (see ``OutputFile``).
@@ -68,5 +76,6 @@ extension Publication {
             try file.write(try rendered(as: format))
         }
         try file.commit()
+        if format == .csv { try writeCSVMetadata(besideCSV: url.path) }
     }
 }

@@ -24,6 +24,14 @@ extension Publication {
             """
         if let uncheckedStamp { out += "<p class=\"stamp\">\(escapeHTML(uncheckedStamp))</p>\n" }
         if let subtitle { out += "<p>\(escapeHTML(subtitle))</p>\n" }
+        out += "<p>Source: \(escapeHTML(source))</p>\n"
+        // Contents (GSS guidance): a link to every table and to the notes.
+        out += "<nav aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n"
+        for table in tables {
+            let group = table.group.map { " (" + escapeHTML($0) + ")" } ?? ""
+            out += "<li><a href=\"#\(escapeHTML(table.id))\">\(escapeHTML(table.title))\(group)</a></li>\n"
+        }
+        out += "<li><a href=\"#notes\">Notes and shorthand</a></li>\n</ol>\n</nav>\n"
         for chart in charts {
             switch chart {
             case .heatmap(let id):
@@ -34,8 +42,7 @@ extension Publication {
                 if let table = tables.first(where: { $0.id == id }) { out += lorenzSVG(table) }
             }
         }
-        for table in tables { out += htmlTable(table) }
-        out += "<p>Source: \(escapeHTML(source))</p>\n"
+        for table in tables { out += htmlTable(table, anchor: table.id) }
         if !metadata.isEmpty {
             out += "<h2>About these figures</h2>\n<dl class=\"meta\">\n"
             for item in metadata {
@@ -43,17 +50,19 @@ extension Publication {
             }
             out += "</dl>\n"
         }
-        out += "<h2>Notes</h2>\n<ol>\n"
+        out += "<h2 id=\"notes\">Notes</h2>\n<ol>\n"
         for note in notes + Publication.markerNotes { out += "<li>\(escapeHTML(note))</li>\n" }
         out += "</ol>\n</body>\n</html>\n"
         return out
     }
 
-    private func htmlTable(_ table: PublishedTable) -> String {
-        var out = "<h2 id=\"\(escapeHTML(table.id))\">\(escapeHTML(table.title))</h2>\n"
+    /// One table with its title, unit (also in each column header, as the GSS guidance asks) and group.
+    private func htmlTable(_ table: PublishedTable, anchor: String) -> String {
+        var out = "<h2 id=\"\(escapeHTML(anchor))\">\(escapeHTML(table.title))</h2>\n"
+        if let group = table.group { out += "<p>Group: \(escapeHTML(group))</p>\n" }
         out += "<table>\n<caption>\(escapeHTML(table.unit))</caption>\n<thead><tr><th scope=\"col\">"
         out += escapeHTML(table.rowHeading) + "</th>"
-        for column in table.columns { out += "<th scope=\"col\">\(escapeHTML(column))</th>" }
+        for column in table.columns { out += "<th scope=\"col\">\(escapeHTML(table.header(column)))</th>" }
         out += "</tr></thead>\n<tbody>\n"
         for row in table.rows {
             out += "<tr><th scope=\"row\">\(escapeHTML(row.label))</th>"

@@ -8,7 +8,7 @@ extension Publication {
         if let uncheckedStamp { out += "> **\(uncheckedStamp)**\n\n" }
         if let subtitle { out += "\(subtitle)\n\n" }
         for table in tables {
-            out += table.markdown() + "\n"
+            out += table.markdown(digits: digits) + "\n"
         }
         out += "Source: \(source)\n\n"
         if !metadata.isEmpty {
@@ -21,10 +21,10 @@ extension Publication {
 }
 
 extension PublishedTable {
-    /// The table as a Markdown pipe table with its title and unit.
-    public func markdown() -> String {
+    /// The table as a Markdown pipe table with its title and unit; records' numbers rounded by `digits`.
+    public func markdown(digits: DisplayDigits = .standard) -> String {
         var out = "## \(LabelText.markdownCell(title))\n\n\(LabelText.markdownCell(unit))\n\n"
-        if let records = displayRecords { return out + recordsMarkdown(records) }
+        if let records = displayRecords { return out + recordsMarkdown(records, digits: digits) }
         let header = [rowHeading] + columns
         out += "| " + header.map(escapePipes).joined(separator: " | ") + " |\n"
         out += "|" + header.indices.map { $0 == 0 ? " --- |" : " ---: |" }.joined() + "\n"
@@ -36,11 +36,11 @@ extension PublishedTable {
     }
 }
 
-/// Records as a pipe table, numbers to 6 significant digits.
-private func recordsMarkdown(_ records: PublishedRecords) -> String {
+/// Records as a pipe table, numbers rounded by `digits`.
+private func recordsMarkdown(_ records: PublishedRecords, digits: DisplayDigits) -> String {
     var out = "| " + records.columns.map(escapePipes).joined(separator: " | ") + " |\n"
     out += "|" + records.columns.map { _ in " --- |" }.joined() + "\n"
-    for row in records.rows { out += "| " + row.map { escapePipes($0.shown) }.joined(separator: " | ") + " |\n" }
+    for row in records.displayFields(digits) { out += "| " + row.map(escapePipes).joined(separator: " | ") + " |\n" }
     return out
 }
 

@@ -20,7 +20,7 @@ extension Publication {
                     columns: [table.rowHeading] + table.columns,
                     rows: table.rows.map { row in [.text(row.label)] + row.cells.map { .text($0.text(decimals: table.decimals)) } })
             }
-            lines += aligned(form)
+            lines += aligned(form, digits: table.displayRecords == nil ? nil : digits)
         }
         lines.append("")
         lines.append("Source: \(source)")
@@ -31,23 +31,15 @@ extension Publication {
     }
 }
 
-/// The header and rows of `records` padded to aligned columns.
-private func aligned(_ records: PublishedRecords) -> [String] {
-    let rows = [records.columns] + records.rows.map { $0.map(\.shown) }
+/// The header and rows of `records` padded to aligned columns, numbers rounded by `digits` (grid cells, already
+/// text, when `nil`).
+private func aligned(_ records: PublishedRecords, digits: DisplayDigits?) -> [String] {
+    let rows = [records.columns] + (digits.map(records.displayFields) ?? records.rows.map { $0.map(\.field) })
     let safe = rows.map { $0.map(LabelText.terminalSafe) }
     var widths = records.columns.map { _ in 0 }
     for row in safe { for (k, field) in row.enumerated() { widths[k] = max(widths[k], field.count) } }
     return safe.map { row in
         row.enumerated().map { k, field in field.padding(toLength: widths[k], withPad: " ", startingAt: 0) }
             .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-    }
-}
-
-extension TableValue {
-    /// The value as shown in Markdown and text: a number to 6 significant digits (whole numbers in full).
-    public var shown: String {
-        guard case .number(let x) = self else { return field }
-        if !x.isFinite || (x == x.rounded() && abs(x) < 1e15) { return csvNumber(x) }
-        return String(format: "%.6g", x)
     }
 }

@@ -26,6 +26,9 @@ public struct Publication: Sendable, Hashable, Codable {
     public var rules: String?
     /// The disclosure audit summary, when an audit ran.
     public var disclosure: String?
+    /// Significant figures of the numbers in Markdown and text (``DisplayDigits``); CSV, JSON and XLSX keep
+    /// full precision.
+    public var digits: DisplayDigits = .standard
 
     package init(
         title: String, subtitle: String? = nil, source: String, tables: [PublishedTable], notes: [String] = [],

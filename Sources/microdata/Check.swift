@@ -62,7 +62,7 @@ struct Check: ParsableCommand {
     var structuralZeros: String?
     @Option(help: "Rules file overriding Codebooks/disclosure/default-rules.json.")
     var rules: String?
-    @Option(help: "Output format: csv or json.")
+    @Option(help: "Output format: csv, json, markdown or text (the last two rounded to --digits).")
     var format = "csv"
     @Option(help: "Where to write the public audit JSON (bounds and pass/fail, no true values).")
     var audit: String?
@@ -80,10 +80,14 @@ struct Check: ParsableCommand {
         help: "Redact counts below the threshold, round the rest to this base; totals are sums of the published cells.")
     var redactThenRoundBase: Int?
 
+    @OptionGroup(title: "Presentation") var presentation: PresentationOptions
+
     private var isTauArgus: Bool { table.lowercased().hasSuffix(".tab") || metadata != nil }
 
     func validate() throws {
-        guard ["csv", "json"].contains(format) else { throw ValidationError("--format must be csv or json") }
+        guard ["csv", "json", "markdown", "text"].contains(format) else {
+            throw ValidationError("--format must be csv, json, markdown or text")
+        }
         if !isTauArgus, count == nil || dimensions == nil {
             throw ValidationError("--count and --dimensions are needed (except for a tau-ARGUS .tab table)")
         }
@@ -109,7 +113,7 @@ struct Check: ParsableCommand {
         let tauInputs = isTauArgus
             ? TauArgusTable.inputFiles(table: URL(fileURLWithPath: table), metadata: metadata.map { URL(fileURLWithPath: $0) }).map(\.path) : []
         try OutputTarget.check(
-            outputs: [output, OutputAudit.sidecar(for: output), audit, auditPrivate], inputs: [table, metadata, primaryCells, hierarchy, structuralZeros, rules] + tauInputs)
+            outputs: [output, OutputAudit.sidecar(for: output), audit, auditPrivate, output.map(Presentation.csvMetadataPath)], inputs: [table, metadata, primaryCells, hierarchy, structuralZeros, rules] + tauInputs)
         do {
             try check()
         } catch {
@@ -312,12 +316,14 @@ struct Check: ParsableCommand {
     private var outputFolders: [URL] { output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? [] }
 
     private func write(_ checked: CheckedTable, rules: DisclosureRules? = nil) throws {
-        let publication = checked.publication(
+        var publication = checked.publication(
             title: "Disclosure check of \(URL(fileURLWithPath: table).lastPathComponent)", source: table,
             version: buildVersion, rules: rules?.inForce,
             numeric: CheckedTable.numericColumns.union([count, value, se].compactMap { $0 }))
-        let text = try publication.rendered(as: format == "json" ? .json : .csv)
-        if format != "json" {
+        presentation.apply(to: &publication, title: publication.title, source: URL(fileURLWithPath: table).lastPathComponent)
+        let chosen = OutputFormat(rawValue: format) ?? .csv
+        let text = try publication.rendered(as: chosen)
+        if chosen == .csv {
             // Fail closed: read the rendered text back and compare it with the published records.
             let reread = try DelimitedRecords(text: text)
             guard reread.records.map(\.fields) == publication.records().fields else {
@@ -326,5 +332,6 @@ struct Check: ParsableCommand {
         }
         try OutputFile.write(text, to: output)
         try OutputAudit.write(for: output, audit: checked.audit, tool: "microdata \(buildVersion)")
+        if chosen == .csv, let output { try publication.writeCSVMetadata(besideCSV: output) }
     }
 }

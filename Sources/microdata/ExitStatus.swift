@@ -44,7 +44,13 @@ extension Microdata {
         } catch {
             TemporaryFiles.removeAll()
             let code = exitCode(for: error)
-            guard code != .success else { exit(withError: error) }
+            guard code != .success else {
+                // Help (--help, -h, help CMD) in HelpLayout's order, with examples; --version and the rest as is.
+                let message = fullMessage(for: error)
+                guard message.hasPrefix("OVERVIEW:") || message.hasPrefix("USAGE:") else { exit(withError: error) }
+                print(HelpLayout.arrange(message), terminator: "")
+                Foundation.exit(0)
+            }
             var message = fullMessage(for: error)
             if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
             if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }

@@ -22,7 +22,7 @@ struct Mobility: ParsableCommand {
             passes disclosure control before any writer sees it; the audit is written beside the output.
             """)
 
-    @Option(help: "The data file (fixed-width with --codebook, CSV/TSV with a header, or SPSS/Stata/SAS).")
+    @Option(help: "The data file (fixed-width with --codebook, CSV/TSV with a header, or SPSS/Stata/SAS; - reads standard input, gzip or not).")
     var data: String
     @Option(help: "The codebook: DDI XML, or an SPSS/Stata/SAS file describing --data.") var codebook: String?
     @Option(help: "Origin class: VAR, VAR:FROM>TO or SOCVAR,STATUSVAR:FROM>TO.") var origin: String?
@@ -57,6 +57,7 @@ struct Mobility: ParsableCommand {
     @OptionGroup(title: "Limits") var limits: LimitOptions
     @OptionGroup(title: "Linking and subpopulations") var linking: LinkOptions
     @OptionGroup(title: "CSV safety") var csvSafety: CSVSafetyOptions
+    @OptionGroup(title: "Presentation") var presentation: PresentationOptions
 
     func run() throws {
         limits.apply()
@@ -74,7 +75,8 @@ struct Mobility: ParsableCommand {
             ? (audit ?? outputDirectory.map { $0 + "/mobility.audit.json" })
                 .map { $0.replacingOccurrences(of: ".audit.json", with: "") + ".income.audit.json" } : nil
         try MobilityRun.checkOutputs(
-            [output, OutputAudit.sidecar(for: output), audit, auditPrivate, incomeAudit] + joined.outputs,
+            [output, OutputAudit.sidecar(for: output), audit, auditPrivate, incomeAudit,
+             output.map(Presentation.csvMetadataPath)] + joined.outputs,
             folder: outputDirectory, inputs: [data, codebook, order, rules] + joined.inputs)
         let folders = [outputDirectory.map { URL(fileURLWithPath: $0) },
                        output.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }].compactMap { $0 }
@@ -132,14 +134,16 @@ struct Mobility: ParsableCommand {
     /// The class tables (`--origin`, `--destination`); the private audit is written here.
     private func runClasses(origin: String, destination: String, folders: [URL]) throws -> MobilityRun {
         let request = MobilityRequest(
-            data: URL(fileURLWithPath: data), codebook: codebook, origin: try ClassSpec(parsing: origin, option: "--origin"),
+            data: DataReader.dataURL(data), codebook: codebook, origin: try ClassSpec(parsing: origin, option: "--origin"),
             destination: try ClassSpec(parsing: destination, option: "--destination"), design: try design.design(),
             by: commaList(by), order: order, strictDirections: directions == "rank", level: level, rules: rules,
             disclosureControl: !noDisclosureControl, crosswalks: crosswalks,
-            title: "Social mobility: destination class by origin class",
+            title: presentation.title ?? "Social mobility: destination class by origin class",
+            source: presentation.source, extraNotes: presentation.note,
             readOptions: reading.readOptions, missingCodes: try reading.missingCodes(), linking: linking,
             linkAuditStem: output ?? outputDirectory.map { $0 + "/mobility" })
-        let result = try request.run()
+        var result = try request.run()
+        if let digits = presentation.digits { result.publication = result.publication.showing(DisplayDigits(digits)) }
         if let auditPrivate, let report = result.protection?.checked.audit {
             try AuditFiles.write(report, publicPath: nil, privatePath: auditPrivate, outputFolders: folders)
         }
@@ -177,6 +181,9 @@ struct MobilityRequest {
     var crosswalks: [String]
     var title: String
     var subtitle: String?
+    /// `--source` (default: the data file's name and the weight) and `--note`s, after the run's own notes.
+    var source: String? = nil
+    var extraNotes: [String] = []
     /// Record type, text columns and strictness (`--record-type`, `--string`, `--strict`).
     var readOptions = ReadOptions()
     /// `--missing VAR=CODES`.
@@ -244,7 +251,8 @@ struct MobilityRequest {
         ]
         var builder = MobilityPublication(
             results: results, classes: pass.classes, protection: protection, rules: loadedRules, title: title,
-            subtitle: subtitle, source: data.lastPathComponent, notes: notes, metadata: metadata)
+            subtitle: subtitle, source: self.source ?? Presentation.defaultSource(file: data.path, weight: design.weight, design: nil),
+            notes: notes + extraNotes, metadata: metadata)
         builder.groupValues = pass.groupValues
         var publication = builder.publication()
         publication.version = buildVersion
@@ -293,7 +301,7 @@ struct MobilityRun {
         var outputs = paths
         if let folder {
             try OutputTarget.createFolder(folder)
-            outputs += files(in: folder, stem: "mobility")
+            outputs += files(in: folder, stem: "mobility") + [Presentation.csvMetadataPath(for: folder + "/mobility.csv")]
         }
         try OutputTarget.check(outputs: outputs, inputs: inputs)
     }

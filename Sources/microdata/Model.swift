@@ -21,7 +21,7 @@ struct Model: ParsableCommand {
             and units behind each indicator coefficient, from the rules file.
             """)
 
-    @Option(help: "The data file (CSV/TSV with a header, fixed-width with --codebook, or SPSS/Stata/SAS).")
+    @Option(help: "The data file (CSV/TSV with a header, fixed-width with --codebook, or SPSS/Stata/SAS; - reads standard input, gzip or not).")
     var data: String
     @Option(help: "The codebook: DDI XML, or an SPSS/Stata/SAS file whose metadata describes --data.")
     var codebook: String?
@@ -48,11 +48,13 @@ struct Model: ParsableCommand {
     @Flag(name: .customLong("no-disclosure-control"),
           help: "Turn the output checks off: the output is stamped NOT DISCLOSURE CONTROLLED.")
     var noDisclosureControl = false
+    @OptionGroup(title: "Reading") var delimiter: DelimiterOption
+    @OptionGroup(title: "Presentation") var presentation: PresentationOptions
 
     func run() throws {
         let linked = LinkOptions.files(join, output: output)
         try OutputTarget.check(
-            outputs: [output, OutputAudit.sidecar(for: output), audit] + linked.outputs,
+            outputs: [output, OutputAudit.sidecar(for: output), audit, output.map(Presentation.csvMetadataPath)] + linked.outputs,
             inputs: [data, codebook, rules, calibration.calibrate, calibration.rake] + linked.inputs)
         var design = try designOptions.design()
         try calibration.apply(to: &design)
@@ -78,8 +80,8 @@ struct Model: ParsableCommand {
         // Replicate-weight columns are found by pattern, so those designs read every column.
         let wanted = design.replicates == nil ? Array(Set(names)) : nil
         // With --join every column is read: the keys and the joined columns are found after the join.
-        let source = try DataReader.open(data: URL(fileURLWithPath: data), codebook: book,
-                                         options: ReadOptions(variables: join.isEmpty ? wanted : nil))
+        let source = try DataReader.open(data: DataReader.dataURL(data), codebook: book,
+                                         options: ReadOptions(variables: join.isEmpty ? wanted : nil, format: delimiter.format))
         let (joined, linkLog) = try LinkOptions.join(join, source)
         let frame = try ModelData(source: joined, variables: wanted)
         try LinkOptions.report(linkLog, output: output)
@@ -101,10 +103,13 @@ struct Model: ParsableCommand {
             checks = ModelChecks(threshold: r.threshold, minimumResidualDegreesOfFreedom: r.minimumResidualDegreesOfFreedom)
             inForce = r.inForce
         }
-        let publication = ModelReport.publication(
+        var publication = ModelReport.publication(
             groups, byVariables: by.map { [$0] } ?? [], exponentiate: exponentiate, checks: checks,
             stamp: checks == nil ? CheckedTable.bypassStamp : nil, source: URL(fileURLWithPath: data).lastPathComponent,
             formula: formula, version: buildVersion)
+        presentation.apply(
+            to: &publication, title: "Model: \(formula) (\(glmFamily.rawValue))" + (by.map { " by \($0)" } ?? ""),
+            source: Presentation.defaultSource(file: data, weight: design.weight, design: groups.first?.model.designDescription))
         if let audit, checks != nil {
             try OutputFile.write(ModelReport.auditJSON(groups, byVariables: by.map { [$0] } ?? [], checks: checks), to: audit)
         }

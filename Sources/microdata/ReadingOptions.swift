@@ -20,10 +20,11 @@ struct ReadingOptions: ParsableArguments {
         missing value, and an unknown record type an error instead of a counted skip.
         """)
     var strict = false
+    @OptionGroup var delimiter: DelimiterOption
 
     /// The read options, before the caller adds its variables and limits.
     var readOptions: ReadOptions {
-        var options = ReadOptions(strict: strict, recordType: recordType)
+        var options = ReadOptions(strict: strict, recordType: recordType, format: delimiter.format)
         options.textVariables = string.flatMap { commaList($0) }
         return options
     }

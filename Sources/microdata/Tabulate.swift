@@ -25,7 +25,7 @@ struct Tabulate: ParsableCommand {
             audit a set of outputs together with `microdata release`.
             """)
 
-    @Option(help: "The data file (CSV/TSV with a header, fixed-width with --codebook, or SPSS/Stata/SAS).")
+    @Option(help: "The data file (CSV/TSV with a header, fixed-width with --codebook, or SPSS/Stata/SAS; - reads standard input, gzip or not).")
     var data: String
     @Option(help: "The codebook: DDI XML, or an SPSS/Stata/SAS file whose metadata describes --data.")
     var codebook: String?
@@ -73,13 +73,14 @@ struct Tabulate: ParsableCommand {
     @OptionGroup(title: "Linking and subpopulations") var linking: LinkOptions
     @OptionGroup(title: "CSV safety") var csvSafety: CSVSafetyOptions
     @OptionGroup(title: "Inequality and poverty") var inequality: InequalityOptions
+    @OptionGroup(title: "Presentation") var presentation: PresentationOptions
 
     func run() throws {
         limits.apply()
         csvSafety.apply()
         let linkFiles = linking.files(output: output)
         try OutputTarget.check(
-            outputs: [output, OutputAudit.sidecar(for: output), audit, auditPrivate, inequality.lorenzReport] + linkFiles.outputs,
+            outputs: [output, OutputAudit.sidecar(for: output), audit, auditPrivate, inequality.lorenzReport, output.map(Presentation.csvMetadataPath)] + linkFiles.outputs,
             inputs: [data, codebook, calibration.calibrate, calibration.rake, rules, cellKey.ptable] + linkFiles.inputs)
         if let auditPrivate {  // before any work: the full audit must stay out of the output folder
             try AuditFiles.checkPrivateLocation(
@@ -113,7 +114,7 @@ struct Tabulate: ParsableCommand {
         readOptions.maxLineLength = Limits.maxLineLength
         readOptions.readNumbers(of: design, analyses: [analysis])
         let (joined, linkLog) = try linking.join(
-            PrefetchingSource(try DataReader.open(data: URL(fileURLWithPath: data), codebook: book, options: readOptions)))
+            PrefetchingSource(try DataReader.open(data: DataReader.dataURL(data), codebook: book, options: readOptions)))
         var source = try MissingCodeFilter.reading(
             joined, codebook: book, missing: try reading.missingCodes(), variables: analysis.variables)
         options.subpopulation = linking.subpopulationColumn
@@ -161,7 +162,18 @@ struct Tabulate: ParsableCommand {
             audit: audit, auditPrivate: auditPrivate, perturbation: try cellKey.perturbation(cellKeys),
             source: URL(fileURLWithPath: data).lastPathComponent, codebook: book, showCodes: codes,
             lorenzReport: inequality.lorenzReport.map { ($0, data) },
-            complement: complement, population: AuditedPopulation(data: data, filter: linking.subpop))
+            complement: complement, population: AuditedPopulation(data: data, filter: linking.subpop)
+        ) { [presentation] publication in
+            presentation.apply(
+                to: &publication, title: Tabulate.title(analysis, by: options.by),
+                source: Presentation.defaultSource(file: data, weight: design.weight, design: estimates.table.designDescription))
+        }
+    }
+
+    /// The default title: what was estimated, and by what.
+    static func title(_ analysis: Analysis, by: [String]) -> String {
+        let what = analysis.measure.map { "\($0)" } ?? analysis.kind.rawValue.capitalized
+        return "\(what) of \(analysis.label)" + (by.isEmpty ? "" : " by " + by.joined(separator: ", "))
     }
 
     /// Writes a table: the single output path of `tabulate`. Unless `disclosure` is `nil` (checks turned off,
@@ -171,7 +183,8 @@ struct Tabulate: ParsableCommand {
         _ table: EstimateTable, format: OutputFormat, to output: String?, disclosure: String?,
         audit: String? = nil, auditPrivate: String? = nil, perturbation: CellKeyPerturbation? = nil,
         source: String, codebook: Codebook?, showCodes: Bool, lorenzReport: (path: String, source: String)? = nil,
-        complement: SubpopulationComplement? = nil, population: AuditedPopulation? = nil
+        complement: SubpopulationComplement? = nil, population: AuditedPopulation? = nil,
+        present: (inout Publication) -> Void = { _ in }
     ) throws {
         var checked: CheckedEstimates
         var applied: DisclosureRules? = nil
@@ -206,9 +219,10 @@ struct Tabulate: ParsableCommand {
             checked = try perturbation.apply(to: checked, rules: rules)
             FileHandle.standardError.write(Data("perturbation: \(perturbation.description)\n".utf8))
         }
-        let publication = checked.publication(
+        var publication = checked.publication(
             title: "Estimates from \(source)", source: source, version: buildVersion, codebook: codebook,
             showCodes: showCodes)
+        present(&publication)  // --title, --source, --note, --digits
         FileHandle.standardError.write(Data((table.designLine + "\n").utf8))
         if let summary = checked.audit?.summary {
             FileHandle.standardError.write(Data("disclosure: \(summary)\nrules in force: \(checked.audit?.rules.inForce ?? "")\n".utf8))

@@ -13,5 +13,7 @@ import Testing
         for ext in ["csv", "json", "md", "xlsx", "html"] {
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("mobility.\(ext)").path), "\(ext)")
         }
+        let reader = try IndependentXLSXReader.check([folder.appendingPathComponent("mobility.xlsx")])
+        #expect(reader.status == 0, "openpyxl: \(reader.problems)")
     }
 }

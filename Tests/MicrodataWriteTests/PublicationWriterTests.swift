@@ -73,8 +73,10 @@ struct PublicationWriterTests {
         let data = try Data(contentsOf: url)
         #expect(data.prefix(2) == Data("PK".utf8))
         let listing = String(decoding: data, as: UTF8.self)
-        #expect(listing.contains("xl/worksheets/sheet5.xml"))  // Cover, Notes, Contents, outflow, Detail
+        #expect(listing.contains("xl/worksheets/sheet5.xml"))  // Cover, Contents, Notes, outflow, Detail
         #expect(!listing.contains("xl/worksheets/sheet6.xml"))
+        let reader = try IndependentXLSXReader.check([url])
+        #expect(reader.status == 0, "openpyxl: \(reader.problems)")
     }
 
     @Test func writingIntoAMissingFolderNamesThePath() {
@@ -129,6 +131,8 @@ struct SuppressedCellWriterTests {
     @Test func aSuppressedCellCarriesNoNumberInXLSX() throws {
         let url = try Fixtures.temporaryDirectory().appendingPathComponent("side.xlsx")
         try Self.publication().write(to: url, format: .xlsx)
+        let reader = try IndependentXLSXReader.check([url])
+        #expect(reader.status == 0, "openpyxl: \(reader.problems)")
         let xml = try Fixtures.unzipped(url)
         #expect(xml.contains("[c]"))
         for secret in Self.secrets { #expect(!xml.contains(secret), "xlsx publishes \(secret)") }

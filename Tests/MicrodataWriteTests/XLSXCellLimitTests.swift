@@ -21,6 +21,8 @@ struct XLSXCellLimitTests {
         // In the file, the note is there (cut), not an empty cell.
         let url = try Fixtures.temporaryDirectory().appendingPathComponent("long.xlsx")
         try publication.write(to: url, format: .xlsx)
+        let reader = try IndependentXLSXReader.check([url])
+        #expect(reader.status == 0, "openpyxl: \(reader.problems)")
         let xml = try Fixtures.unzipped(url)
         #expect(xml.contains("Long note abcdefghij"))
         #expect(xml.contains("[truncated from 40010 characters]"))

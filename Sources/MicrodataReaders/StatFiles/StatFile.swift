@@ -1,5 +1,9 @@
 import CReadStat
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 import MicrodataCodebook
 
 /// SPSS (`.sav`, `.zsav`, `.por`), Stata (`.dta`, versions 104–119) and SAS (`.sas7bdat`) files, read through
@@ -27,8 +31,11 @@ public enum StatFile {
     public static func isStatFile(_ url: URL) -> Bool { format(of: url) != nil }
 
     /// The format of `url`, detected from its first bytes; `.por` files (whose header is free text) by extension.
+    /// Only a regular file is sniffed: reading the first bytes of a pipe (`--data -`) would lose them.
     public static func format(of url: URL) -> Format? {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else { return nil }
+        var st = stat()
+        guard stat(url.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG,
+              let handle = FileHandle(forReadingAtPath: url.path) else { return nil }
         defer { try? handle.close() }
         let head = [UInt8]((try? handle.read(upToCount: 32)) ?? Data())
         if head.starts(with: Array("$FL2".utf8)) || head.starts(with: Array("$FL3".utf8)) { return .spss }
