@@ -51,7 +51,7 @@ public struct TableDocument: Codable, Sendable, Hashable {
     /// The columns written as numbers wherever they are not suppressed or empty.
     public static let numericColumns: Set<String> = [
         "estimate", "se", "ci_low", "ci_high", "deff", "df", "n", "weighted_n", "sum_w2", "kish_deff", "n_eff",
-        "count", "value",
+        "count", "value", "ndf", "ddf", "p_value",
     ]
 
     /// The document of `checked`; `numeric` names the columns whose values are numbers.

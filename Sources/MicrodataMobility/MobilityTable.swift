@@ -1,3 +1,4 @@
+import MicrodataWeighting
 import Foundation
 
 /// Origin-by-destination mobility measures for one group, each with SE, CI and unweighted bases.

@@ -4,7 +4,7 @@ public struct Analysis: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
         /// A mean; of a text column, the proportion of every level.
         case mean
-        /// A total; of a text column, the weighted count of every level.
+        /// A total; of a text column, or of several columns, the weighted count of every level (combination).
         case total
         /// The proportion of every level (of one column, or of the combination of several).
         case proportion

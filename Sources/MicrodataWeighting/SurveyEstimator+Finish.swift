@@ -52,10 +52,16 @@ extension SurveyEstimator {
             let (cells, cov) = try finishAnalysis(st, structure: structure, domainOrder: domainOrder, designDF: designDF,
                                                   calibration: fit)
             table.cells.append(contentsOf: cells)
+            var components: [String: [String]] = [:]
+            if st.analysis.variables.count > 1 && st.categorical == true {
+                for l in st.levelLabels.indices.dropFirst() { components[st.levelLabels[l]] = st.levelParts[l] }
+            }
             for k in 0..<cov.blockCount {
-                blocks.append(Estimates.Block(
+                var block = Estimates.Block(
                     analysis: st.analysis, cells: (start + cov.bounds[k])..<(start + cov.bounds[k + 1]),
-                    covariance: cov.matrix(k)))
+                    covariance: cov.matrix(k))
+                block.levelComponents = components
+                blocks.append(block)
             }
         }
         if options.kish {
@@ -69,6 +75,7 @@ extension SurveyEstimator {
             table: table, blocks: blocks, degreesOfFreedom: options.degreesOfFreedom ?? designDF, kish: kish,
             rowsWithMissingDomain: excludedByMissingDomain, calibration: fit?.summary)
         estimates.negativeWeightRows = negativeWeightRows
+        estimates.rowsInDesign = rowsSeen
         return estimates
     }
 

@@ -70,7 +70,7 @@ public struct SurveyEstimator {
             if a.kind == .ratio && a.variables.count != 2 {
                 throw WeightingError.invalidRequest("a ratio needs a numerator and a denominator (N/D)")
             }
-            if a.kind != .proportion && a.kind != .ratio && a.variables.count != 1 {
+            if a.kind != .proportion && a.kind != .ratio && a.kind != .total && a.variables.count != 1 {
                 throw WeightingError.invalidRequest("\(a.kind.rawValue) takes one variable")
             }
             if a.kind == .quantile && (a.probabilities.isEmpty || a.probabilities.contains { !($0 >= 0 && $0 <= 1) }) {
@@ -213,7 +213,7 @@ public struct SurveyEstimator {
             let cols = try states[i].analysis.variables.map { try column(batch, $0) }
             if states[i].categorical == nil {
                 let a = states[i].analysis
-                if a.kind == .proportion {
+                if a.kind == .proportion || (a.kind == .total && a.variables.count > 1) {
                     states[i].categorical = true
                 } else if a.kind == .mean || a.kind == .total, case .text = cols[0].storage {
                     states[i].categorical = true

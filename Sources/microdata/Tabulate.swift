@@ -94,25 +94,27 @@ struct Tabulate: ParsableCommand {
     @OptionGroup(title: "Linking and subpopulations") var linking: LinkOptions
     @OptionGroup(title: "CSV safety") var csvSafety: CSVSafetyOptions
     @OptionGroup(title: "Inequality and poverty") var inequality: InequalityOptions
+    @OptionGroup(title: "Tests and contrasts") var tests: TestsAndContrastsOptions
 
     func run() throws {
         limits.apply()
         csvSafety.apply()
         let linkFiles = linking.files(output: output)
         try OutputTarget.check(
-            outputs: [output, audit, auditPrivate] + linkFiles.outputs,
+            outputs: [output, audit, auditPrivate, tests.vcov] + linkFiles.outputs,
             inputs: [data, codebook, calibrate, rake, rules, cellKey.ptable] + linkFiles.inputs)
         if let auditPrivate {  // before any work: the full audit must stay out of the output folder
             try AuditFiles.checkPrivateLocation(
                 auditPrivate, outputFolders: output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? [],
                 publicPath: audit)
         }
-        var (design, analysis, options, outputFormat) = try plan()
+        var (design, analyses, options, outputFormat) = try plan()
+        let analysis = analyses[0]
         // A DDI codebook or an SPSS/Stata/SAS file's metadata (detected by magic bytes), as in extract.
         let book = try codebook.map { try CodebookSource.load(URL(fileURLWithPath: $0)).codebook }
         var needed: [String]? = nil
         if design.replicates == nil {
-            var names = analysis.variables + options.by + design.clusters + design.fpc
+            var names = analyses.flatMap(\.variables) + options.by + design.clusters + design.fpc
             if let w = design.weight { names.append(w) }
             if let s = design.strata { names.append(s) }
             for term in design.calibration?.terms ?? [] {
@@ -135,14 +137,14 @@ struct Tabulate: ParsableCommand {
         let (joined, linkLog) = try linking.join(
             PrefetchingSource(try DataReader.open(data: URL(fileURLWithPath: data), codebook: book, options: readOptions)))
         var source = try MissingCodeFilter.reading(
-            joined, codebook: book, missing: try reading.missingCodes(), variables: analysis.variables)
-        options.subpopulation = linking.subpopulationColumn
+            joined, codebook: book, missing: try reading.missingCodes(), variables: analyses.flatMap(\.variables))
+        options.subpopulation = try tests.subpopulationColumn(linking)
         if !noDisclosureControl {
             // Enough of each domain's largest contributions for the NK rule (and two for p%).
             options.keptContributions = max(2, try DisclosureRules.load(
                 defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) }).nkN)
         }
-        var estimator = try SurveyEstimator(design: design, analyses: [analysis], options: options)
+        var estimator = try SurveyEstimator(design: design, analyses: analyses, options: options)
         let clock = ContinuousClock()
         var readTime = Duration.zero
         var passTime = Duration.zero
@@ -150,7 +152,7 @@ struct Tabulate: ParsableCommand {
             let t0 = clock.now
             guard let batch = try source.nextBatch() else { break }
             let t1 = clock.now
-            try estimator.add(try linking.mark(batch))
+            try estimator.add(try tests.mark(batch, linking))
             try cellKeys?.add(batch)
             readTime += t1 - t0
             passTime += clock.now - t1
@@ -171,9 +173,14 @@ struct Tabulate: ParsableCommand {
             FileHandle.standardError.write(Data(
                 "note: \(estimates.rowsWithMissingDomain) rows with a missing by-value are in no domain\n".utf8))
         }
+        let derive = try tests.derive(estimates, level: level)
         try Tabulate.write(
             estimates.table, format: outputFormat, to: output, disclosure: noDisclosureControl ? nil : rules ?? "",
-            audit: audit, auditPrivate: auditPrivate, perturbation: try cellKey.perturbation(cellKeys))
+            audit: audit, auditPrivate: auditPrivate, perturbation: try cellKey.perturbation(cellKeys),
+            derive: { checked in
+                try tests.writeCovariance(estimates, checked)
+                return try derive(checked)
+            })
     }
 
     /// Writes a table: the single output path of `tabulate`. Unless `disclosure` is `nil` (checks turned off,
@@ -181,7 +188,8 @@ struct Tabulate: ParsableCommand {
     /// overriding the defaults, or is empty for the defaults.
     static func write(
         _ table: ResultTable, format: ResultTableWriter.Format, to output: String?, disclosure: String?,
-        audit: String? = nil, auditPrivate: String? = nil, perturbation: CellKeyPerturbation? = nil
+        audit: String? = nil, auditPrivate: String? = nil, perturbation: CellKeyPerturbation? = nil,
+        derive: (CheckedTable) throws -> CheckedTable = { $0 }
     ) throws {
         var checked: CheckedTable
         let folders = output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? []
@@ -214,6 +222,7 @@ struct Tabulate: ParsableCommand {
             checked = try perturbation.apply(to: checked, result: table, rules: rules)
             FileHandle.standardError.write(Data("perturbation: \(perturbation.description)\n".utf8))
         }
+        checked = try derive(checked)
         var text = try render(checked, format: format, designLine: ResultTableWriter.designLine(table))
         if let perturbation { text = perturbation.annotate(text, format: format) }
         FileHandle.standardError.write(Data((ResultTableWriter.designLine(table) + "\n").utf8))
@@ -284,7 +293,7 @@ struct Tabulate: ParsableCommand {
         return (distance, range)
     }
 
-    func plan() throws -> (SurveyDesign, Analysis, EstimationOptions, ResultTableWriter.Format) {
+    func plan() throws -> (SurveyDesign, [Analysis], EstimationOptions, ResultTableWriter.Format) {
         var design = try designOptions.design()
         let (distance, range) = try calibrationMethod()
         if let path = calibrate {
@@ -339,11 +348,14 @@ struct Tabulate: ParsableCommand {
             analyses.append(.quantile(String(v[..<colon]), ps))
         }
         analyses += try inequality.analyses()
-        guard analyses.count == 1 else {
-            throw ValidationError(
-                "give exactly one of --mean, --total, --proportion, --ratio, --quantile, --variance, --gini, --lorenz, "
-                    + "--top-share, --quantile-share-ratio, --poverty-threshold, --poverty-rate, --atkinson, --gei")
+        let test = try tests.testAnalysis()
+        if let test {
+            guard analyses.isEmpty, by == nil else {
+                throw ValidationError("--chisq and --ttest take no statistic option and no --by")
+            }
+            analyses = [test.0]
         }
+        try tests.validate(statistics: analyses, cellKey: cellKey.seed != nil)
         guard let qrule = QuantileRule(rawValue: quantileRule.lowercased()) else {
             throw ValidationError("--quantile-rule must be math, school or hf1 ... hf9")
         }
@@ -355,16 +367,17 @@ struct Tabulate: ParsableCommand {
             throw ValidationError("--format must be csv, json, markdown or text")
         }
         var options = EstimationOptions(
-            by: commaList(by), deff: deffReplace ? .replace : (deff ? .withoutReplacement : nil), level: level,
+            by: test?.by ?? commaList(by), deff: deffReplace ? .replace : (deff ? .withoutReplacement : nil), level: level,
             ciMethod: method, useT: !normal, degreesOfFreedom: df, quantileRule: qrule,
             quantileInterval: method == .logit || method == .likelihood ? .mean : method,
             replicateQuantiles: replicateQuantiles)
         options.maxDomains = maxDomains
-        options.fullCovariance = false  // a table needs each domain's own covariance only (memory linear in domains)
+        // A table needs each domain's own covariance only (memory linear in domains); contrasts and tests more.
+        options.fullCovariance = tests.needsFullCovariance
         try weighting.apply(to: &design, &options)
         if replicateQuantiles && design.replicates == nil {
             throw ValidationError("--replicate-quantiles needs replicate weights (--replicate-weights)")
         }
-        return (design, analyses[0], options, fmt)
+        return (design, analyses, options, fmt)
     }
 }
