@@ -116,3 +116,21 @@ import Testing
         }
     }
 }
+
+/// `tabulate --mean A --total B --proportion C`: several statistics from one pass equal one call each.
+@Suite(.timeLimit(.minutes(5))) struct CLISeveralStatisticsTests {
+    @Test func severalStatisticsInOneCallEqualOneCallEach() throws {
+        let design = ["--data", Fixtures.path("rsurvey/apistrat.csv"), "--weight", "pw", "--strata", "stype", "--fpc", "fpc",
+                      "--by", "sch.wide"]
+        let all = try CLITestsAndContrastsTests.json(design + ["--mean", "api00", "--total", "enroll", "--proportion", "awards"])
+        var one: [[String: Any]] = []
+        for flags in [["--mean", "api00"], ["--total", "enroll"], ["--proportion", "awards"]] {
+            one += try CLITestsAndContrastsTests.json(design + flags)
+        }
+        #expect(all.count == 8 && one.count == 8)
+        for (a, b) in zip(all, one) {
+            #expect(NSDictionary(dictionary: a).isEqual(to: b), "\(a) vs \(b)")
+        }
+        #expect(all.contains { $0["statistic"] as? String == "total" && $0["variable"] as? String == "enroll" })
+    }
+}
