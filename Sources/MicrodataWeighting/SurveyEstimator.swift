@@ -99,8 +99,15 @@ public struct SurveyEstimator {
         self.analyses = analyses
         self.options = options
         states = analyses.map { AnalysisState(analysis: $0, keptContributions: options.keptContributions) }
-        if options.quantileInterval == .likelihood {
-            throw WeightingError.invalidRequest("quantile intervals cannot use the likelihood method (R has none)")
+        if analyses.contains(where: { $0.kind == .quantile })
+            && (options.quantileInterval == .likelihood || options.quantileInterval == .wilson)
+        {
+            throw WeightingError.invalidRequest(
+                "quantile intervals cannot use the \(options.quantileInterval.rawValue) method (R has none)")
+        }
+        if options.scoreQuantileInterval && (design.replicates != nil || design.designFactor != nil || !options.by.isEmpty) {
+            throw WeightingError.invalidRequest(
+                "the score quantile interval is implemented for linearisation designs without --by")
         }
         if options.ciMethod == .likelihood {
             if design.calibration != nil || design.raking != nil {

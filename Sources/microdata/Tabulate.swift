@@ -60,7 +60,7 @@ struct Tabulate: ParsableCommand {
     @Option(help: "Proportion of each level of a variable (A or A:B for combinations).") var proportion: String?
     @Option(help: "Ratio N/D.") var ratio: String?
     @Option(help: "Quantiles V:P[,P...] with 0 < P < 1; a quantile with fewer than the rules' threshold of units on either side is suppressed.") var quantile: String?
-    @Option(name: .customLong("quantile-rule"), help: "math (default), school, hf1 ... hf9.")
+    @Option(name: .customLong("quantile-rule"), help: "math (default), school, shahvaish, hf1 ... hf9.")
     var quantileRule: String = "math"
     @Flag(name: .customLong("replicate-quantiles"),
           help: "Replicate designs: a quantile's SE from the quantile in each replicate (R interval.type = \"quantile\").")
@@ -69,7 +69,7 @@ struct Tabulate: ParsableCommand {
     @Option(help: "Domain variables, comma-separated.") var by: String?
     @Option(name: .customLong("max-domains"), help: "Most domains --by may make (default 2,000).")
     var maxDomains = EstimationOptions.defaultMaxDomains
-    @Option(help: "Proportion interval: logit (default), xlogit, likelihood, asin, beta, mean, wilson. Means, totals and ratios always have Wald intervals.") var ci: String = "logit"
+    @Option(help: "Proportion interval: logit (default), xlogit, likelihood, asin, beta, mean, wilson. Means, totals and ratios always have Wald intervals. Quantiles: Woodruff on mean (default), xlogit, asin or beta, or score (R interval.type); wilson is refused.") var ci: String = "logit"
     @Option(help: "Confidence level.") var level: Double = 0.95
     @Option(help: "Degrees of freedom (default: the design's; replicate designs: rank − 1).") var df: Double?
     @Flag(help: "Normal instead of t intervals.") var normal = false
@@ -357,10 +357,15 @@ struct Tabulate: ParsableCommand {
         }
         try tests.validate(statistics: analyses, cellKey: cellKey.seed != nil)
         guard let qrule = QuantileRule(rawValue: quantileRule.lowercased()) else {
-            throw ValidationError("--quantile-rule must be math, school or hf1 ... hf9")
+            throw ValidationError("--quantile-rule must be math, school, shahvaish or hf1 ... hf9")
         }
-        guard let method = ProportionCIMethod(rawValue: ci.lowercased()), method != .wald else {
-            throw ValidationError("--ci must be logit, xlogit, likelihood, asin, beta, mean or wilson")
+        let score = ci.lowercased() == "score"  // quantiles only (R interval.type = "score")
+        if score && analyses.contains(where: { $0.kind != .quantile }) { throw ValidationError("--ci score is for quantiles") }
+        if ci.lowercased() == "wilson" && analyses.contains(where: { $0.kind == .quantile }) {
+            throw ValidationError("--ci wilson has no quantile interval in R survey: use mean, xlogit, asin, beta or score")
+        }
+        guard let method = score ? .mean : ProportionCIMethod(rawValue: ci.lowercased()), method != .wald else {
+            throw ValidationError("--ci must be logit, xlogit, likelihood, asin, beta, mean, wilson or (quantiles) score")
         }
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
         guard let fmt = ResultTableWriter.Format(rawValue: format.lowercased()) else {
@@ -372,6 +377,7 @@ struct Tabulate: ParsableCommand {
             quantileInterval: method == .logit || method == .likelihood ? .mean : method,
             replicateQuantiles: replicateQuantiles)
         options.maxDomains = maxDomains
+        options.scoreQuantileInterval = score
         // A table needs each domain's own covariance only (memory linear in domains); contrasts and tests more.
         options.fullCovariance = tests.needsFullCovariance
         try weighting.apply(to: &design, &options)

@@ -134,3 +134,32 @@ import Testing
         #expect(all.contains { $0["statistic"] as? String == "total" && $0["variable"] as? String == "enroll" })
     }
 }
+
+/// `tabulate --quantile ... --ci score | wilson` and `--quantile-rule shahvaish` (quantile_score_expected.csv).
+@Suite(.timeLimit(.minutes(5))) struct CLIQuantileIntervalTests {
+    static let dclus1 = ["--data", Fixtures.path("rsurvey/apiclus1.csv"), "--weight", "pw", "--psu", "dnum", "--fpc", "fpc"]
+
+    @Test func scoreIntervalAndShahVaishRuleFromTheCommandLine() throws {
+        let records = try DelimitedRecords(contentsOf: Fixtures.url("rsurvey/quantile_score_expected.csv")).records
+        func expected(_ id: String) -> [[Double]] {
+            records.filter { $0.fields[0] == id }.map { $0.fields.dropFirst(2).map { Double($0) ?? .nan } }
+        }
+        for (id, flags) in [("SC01", ["--ci", "score"]), ("SV03", ["--quantile-rule", "shahvaish"])] {
+            let rows = try CLITestsAndContrastsTests.json(
+                Self.dclus1 + ["--quantile", "api00:0.1,0.25,0.5,0.75", "--no-disclosure-control"] + flags)
+            let want = expected(id).prefix(4)
+            #expect(rows.count == 4)
+            for (row, e) in zip(rows, want) {
+                let got = ["estimate", "ci_low", "ci_high", "se"].map { row[$0] as? Double ?? .nan }
+                #expect(zip(got, e).allSatisfy { abs($0 - $1) <= 1e-8 * abs($1) }, "\(id): \(got) vs \(e)")
+            }
+        }
+    }
+
+    @Test func wilsonIntervalForAQuantileIsRefused() throws {
+        let r = try CLIFailureTests.run(["tabulate"] + Self.dclus1 + ["--quantile", "api00:0.5", "--ci", "wilson"])
+        #expect(r.status == 2 && r.stderr.contains("wilson"), "\(r.stderr)")
+        let proportion = try CLIFailureTests.run(["tabulate"] + Self.dclus1 + ["--proportion", "stype", "--ci", "wilson"])
+        #expect(proportion.status == 0, "\(proportion.stderr)")
+    }
+}
