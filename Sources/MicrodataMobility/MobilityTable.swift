@@ -39,6 +39,14 @@ public struct OddsRatio: Sendable, Hashable, Codable {
     public var logOddsRatio: MobilityEstimate?
 }
 
+extension OddsRatio {
+    /// The local form: adjacent origin classes against adjacent destination classes.
+    public var isLocal: Bool { originB == originA + 1 && destinationB == destinationA + 1 }
+
+    /// The reference-cell form: an origin and a destination against the lowest of `classCount` classes.
+    public func isReferenceCell(classCount k: Int) -> Bool { originB == k - 1 && destinationB == k - 1 }
+}
+
 /// The direction of a move from an origin class to a destination class.
 public enum MoveDirection: String, Sendable, Hashable, Codable {
     case up, down, none
