@@ -24,4 +24,3 @@ for (a in 1:2) for (x in 1:2) {
   lor("OR3", "reference", "o3", "d3", 3, a, 3, x, 3)                # against origin 3 and destination 3
 }
 write.csv(do.call(rbind, rows), "mobility_odds_expected.csv", row.names = FALSE)
-write.csv(apiclus1[, c("dnum", "pw", "fpc", "o2", "d2", "o3", "d3")], "apiclus1_classes.csv", row.names = FALSE)
