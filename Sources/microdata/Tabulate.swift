@@ -381,6 +381,7 @@ struct Tabulate: ParsableCommand {
         // A table needs each domain's own covariance only (memory linear in domains); contrasts and tests more.
         options.fullCovariance = tests.needsFullCovariance
         try weighting.apply(to: &design, &options)
+        try tests.validate(design: design, subpopulation: linking.subpop != nil)
         if replicateQuantiles && design.replicates == nil {
             throw ValidationError("--replicate-quantiles needs replicate weights (--replicate-weights)")
         }

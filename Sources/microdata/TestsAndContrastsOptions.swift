@@ -64,6 +64,19 @@ struct TestsAndContrastsOptions: ParsableArguments {
         if cellKey && needsFullCovariance {
             throw ValidationError("--cell-key-seed perturbs counts; tests, contrasts and --vcov would undo it")
         }
+        let linear: Set<Analysis.Kind> = [.mean, .total, .proportion, .ratio]
+        if (!contrast.isEmpty || vcov != nil), let a = statistics.first, !linear.contains(a.kind) {
+            throw ValidationError("--contrast and --vcov take a mean, total, proportion or ratio (no covariance of \(a.kind.rawValue)s)")
+        }
+    }
+
+    /// Checks the design of a test: `--chisq` follows R's svychisq for linearisation designs over all rows.
+    func validate(design: SurveyDesign, subpopulation: Bool) throws {
+        guard chisq != nil else { return }
+        if design.replicates != nil || design.designFactor != nil {
+            throw ValidationError("--chisq is implemented for linearisation designs (strata, PSUs, weights)")
+        }
+        if subpopulation { throw ValidationError("--chisq takes no --subpop (R's N and df would be the subset's)") }
     }
 
     /// The analysis of a test (it replaces the statistic options), and the by-variable it needs.
@@ -155,6 +168,10 @@ struct TestsAndContrastsOptions: ParsableArguments {
         let rows = try specs.map { spec -> DerivedStatistic in
             let coefficients = try spec.resolve(in: estimates.table, cells: cells)
             let (e, se) = try estimates.contrast(coefficients)
+            guard se.isFinite else {
+                throw ValidationError(
+                    "--contrast \(spec.name): the covariance of its estimates is not available (lonely-PSU rule per domain?)")
+            }
             return DerivedStatistic(fields: [
                 "statistic": "contrast", "variable": estimates.table.cells[0].variable, "level": spec.name,
                 "estimate": Self.full(e), "se": Self.full(se), "ci_low": Self.full(e - q * se),

@@ -68,6 +68,23 @@ import Testing
         #expect(Self.close(row["p_value"], "TT03|p"), "\(row)")
     }
 
+    @Test func tTestUnderReplicateWeightsMatchesSvyttest() throws {
+        let rows = try Self.json([
+            "--data", Fixtures.path("rsurvey/apiclus1_jk1.csv"), "--weight", "pw", "--replicate-weights", "^rw[0-9]+$",
+            "--replicate-type", "JK1", "--scale", "0.9148392779", "--ttest", "api00:sch.wide",
+        ])
+        let row = try #require(rows.first)
+        for key in ["estimate", "se", "ci_low", "ci_high"] { #expect(Self.close(row[key], "TT04|\(key)"), "\(key) \(row)") }
+        #expect(Self.close(row["value"], "TT04|t") && Self.close(row["ddf"], "TT04|df") && Self.close(row["p_value"], "TT04|p"))
+    }
+
+    @Test func chisqRefusesReplicateDesignsAndSubpopulations() throws {
+        for extra in [["--subpop", "api00 > 500"], ["--design-factor", "1.2"]] {
+            let r = try CLIFailureTests.run(["tabulate"] + Self.dclus1 + ["--chisq", "stype,sch.wide"] + extra)
+            #expect(r.status == 2, "\(extra): \(r.stderr)")
+        }
+    }
+
     @Test func tTestRefusesAGroupVariableWithMoreThanTwoGroups() throws {
         let r = try CLIFailureTests.run(["tabulate"] + Self.dclus1 + ["--ttest", "api00:stype"])
         #expect(r.status != 0 && r.stderr.contains("must have two"), "\(r.stderr)")
