@@ -35,18 +35,13 @@ struct TestsAndContrastsTests {
         let est = try frame.estimate(design, [Analysis(.total, [a, b])])
         let table = try #require(try est.independenceTest(block: 0), sourceLocation: sourceLocation)
         let t = table.test
-        Self.expect(t.f, "\(id)|F|statistic", sourceLocation: sourceLocation)
-        Self.expect(t.numeratorDF, "\(id)|F|ndf", sourceLocation: sourceLocation)
-        Self.expect(t.denominatorDF, "\(id)|F|ddf", sourceLocation: sourceLocation)
-        Self.expect(t.pValue, "\(id)|F|p", sourceLocation: sourceLocation)
-        Self.expect(t.pearson, "\(id)|Chisq|statistic", sourceLocation: sourceLocation)
-        Self.expect(t.chiSquareDF, "\(id)|Chisq|df", sourceLocation: sourceLocation)
-        Self.expect(t.chiSquarePValue, "\(id)|Chisq|p", sourceLocation: sourceLocation)
-        Self.expect(t.waldF, "\(id)|Wald|statistic", sourceLocation: sourceLocation)
-        Self.expect(t.waldPValue, "\(id)|Wald|p", sourceLocation: sourceLocation)
-        Self.expect(t.adjustedWaldF, "\(id)|adjWald|statistic", sourceLocation: sourceLocation)
-        Self.expect(t.adjustedWaldDenominatorDF, "\(id)|adjWald|ddf", sourceLocation: sourceLocation)
-        Self.expect(t.adjustedWaldPValue, "\(id)|adjWald|p", sourceLocation: sourceLocation)
+        let values: [(Double?, String)] = [
+            (t.f, "F|statistic"), (t.numeratorDF, "F|ndf"), (t.denominatorDF, "F|ddf"), (t.pValue, "F|p"),
+            (t.pearson, "Chisq|statistic"), (t.chiSquareDF, "Chisq|df"), (t.chiSquarePValue, "Chisq|p"),
+            (t.waldF, "Wald|statistic"), (t.waldPValue, "Wald|p"), (t.adjustedWaldF, "adjWald|statistic"),
+            (t.adjustedWaldDenominatorDF, "adjWald|ddf"), (t.adjustedWaldPValue, "adjWald|p"),
+        ]
+        for (value, key) in values { Self.expect(value, "\(id)|\(key)", sourceLocation: sourceLocation) }
     }
 
     @Test func raoScottAndWaldTestsOfA3x2TableMatchSvychisq() throws {
