@@ -44,7 +44,7 @@ ttest("TT01", api00 ~ sch.wide, dclus1)
 ttest("TT02", enroll ~ awards, dstrat)
 ttest("TT03", acs.k3 ~ awards, dstrat)    # acs.k3 missing for 1 in 4 schools
 # The JK1 replicate design of replicate_quantiles.R (combined weights), written as one file for the command line.
-clus1 <- cbind(apiclus1[, c("dnum", "pw", "api00", "sch.wide")], read.csv("rep_dclus1_JK1.csv"))
+clus1 <- cbind(apiclus1[, c("dnum", "pw", "api00", "sch.wide", "stype", "api99", "enroll")], read.csv("rep_dclus1_JK1.csv"))
 write.csv(clus1, "apiclus1_jk1.csv", row.names = FALSE)
 jk1 <- svrepdesign(data = clus1, repweights = "^rw[0-9]+$", weights = ~pw, type = "JK1", scale = 0.9148392779,
                    combined.weights = TRUE)

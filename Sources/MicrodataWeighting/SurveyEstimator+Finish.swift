@@ -38,7 +38,10 @@ extension SurveyEstimator {
             designDescription: design.modeDescription + "; df \(formatDF(options.degreesOfFreedom ?? designDF))",
             level: options.level, usesTDistribution: options.useT)
         var blocks: [Estimates.Block] = []
-        let fit = try calibrationFit()
+        var fit = try calibrationFit()
+        if fit != nil, let calibration = design.calibration, design.replicates != nil {
+            fit!.replicateG = try replicateCalibration(calibration)
+        }
         for state in states {
             var st = state
             if let unitWeight { scaleByUnitWeights(&st, unitWeight) }
@@ -89,6 +92,8 @@ extension SurveyEstimator {
         var note = ""
         /// Iterative calibration: g of every stored calibration row (λ is then unused).
         var rowG: [Double] = []
+        /// Replicate designs: g of every stored calibration row in every replicate (rows × replicates).
+        var replicateG: [Double] = []
         var summary: CalibrationSummary? = nil
     }
 
@@ -218,6 +223,7 @@ extension SurveyEstimator {
                 let f = fit.rowG[Int(st.calibrationRow[i])] - 1
                 for q in 0..<4 { st.sums[s * W + 2 + q] += f * st.calibrationDQ[i * 4 + q] }
             }
+            calibrateReplicates(&st, fit.replicateG)
             return
         }
         for s in st.slotDomain.indices {

@@ -62,6 +62,8 @@ public struct SurveyEstimator {
     var calibrationRowX: [Double] = []
     var calibrationRowD: [Double] = []
     var calibrationRowUnit: [Int32] = []
+    /// Calibrated replicate designs: the replicate weights of every stored calibration row (rows × replicates).
+    var calibrationRowReplicates: [Double] = []
 
     /// Prepares a pass for `analyses` under `design`.
     public init(design: SurveyDesign, analyses: [Analysis], options: EstimationOptions = EstimationOptions()) throws {
@@ -129,15 +131,19 @@ public struct SurveyEstimator {
             throw WeightingError.invalidDesign("give calibration or raking, not both")
         }
         calibrationTerms = design.calibration?.terms.count ?? design.raking?.jointCells ?? 0
-        iterativeCalibration = design.calibration?.isIterative ?? false
+        // Replicate designs calibrate every replicate (R calibrate on an svyrep.design), from the stored rows.
+        iterativeCalibration = (design.calibration?.isIterative ?? false)
+            || (design.calibration != nil && design.replicates != nil)
         if let calibration = design.calibration, iterativeCalibration {
             _ = try NewtonCalibration(calibration)  // rejects impossible bounds before the pass
         }
         rakingLevels = design.raking?.levels ?? []
         if calibrationTerms > 0 {
-            if !taylor || design.jackknife || weightsFromFPC {
+            let replicateCalibration = design.replicates != nil && design.raking == nil
+            if (!taylor && !replicateCalibration) || design.designFactor != nil || design.jackknife || weightsFromFPC {
                 throw WeightingError.invalidDesign(
-                    "calibration is implemented for linearisation designs with a weight column")
+                    "calibration is implemented for linearisation and replicate-weight designs with a weight column "
+                        + "(raking margins: linearisation only)")
             }
             calibrationCoders = Array(repeating: ValueCoder(), count: calibrationTerms)
             calibrationMatch = Array(repeating: [], count: calibrationTerms)
@@ -395,6 +401,7 @@ public struct SurveyEstimator {
                     calibrationRowX.append(contentsOf: x)
                     calibrationRowD.append(w)
                     calibrationRowUnit.append(units[row])
+                    for r in replicateValues.indices { calibrationRowReplicates.append(replicateValues[r][row]) }
                 }
                 let u = Int(units[row])
                 if unitDX.count < (u + 1) * p {
