@@ -108,7 +108,13 @@ public struct CheckedEstimates: Sendable {
                 if value != .missing { shown.append(showCodes ? value.field : text ?? value.field) }
             }
             rows.append(values)
-            grid.append(PublishedRow(label: shown.joined(separator: " / "), cells: [cell(i)]))
+            if tableTitle != nil {  // a table of tests: the statistic with its df and p-value, then any estimate
+                grid.append(PublishedRow(
+                    label: records.value(i, "statistic")?.field ?? "",
+                    cells: Self.testColumns.map { value(i, $0) } + [cell(i)]))
+            } else {
+                grid.append(PublishedRow(label: shown.joined(separator: " / "), cells: [cell(i)]))
+            }
         }
         let first = estimates.cells.first
         let statistic = first.map { "\($0.statistic) of \($0.variable)" } ?? "estimate"
@@ -117,7 +123,7 @@ public struct CheckedEstimates: Sendable {
                 + (by.isEmpty ? "" : " by " + by.joined(separator: ", "))), unit: estimates.designLine,
             rowHeading: tableTitle != nil ? "statistic"
                 : (by + (estimates.cells.contains { $0.level != nil } ? ["level"] : [])).joined(separator: " / "),
-            columns: [statistic], rows: grid, decimals: 3,
+            columns: tableTitle != nil ? Self.testColumns + ["estimate"] : [statistic], rows: grid, decimals: 3,
             records: PublishedRecords(columns: columns, rows: rows), showsCodes: showCodes)
         var metadata = [MetadataItem("Design", estimates.designLine)]
         if let audit {
@@ -127,6 +133,18 @@ public struct CheckedEstimates: Sendable {
         return Publication(
             title: title, source: source, tables: [table], notes: notes, metadata: metadata, uncheckedStamp: stamp,
             version: version, design: estimates.designLine, rules: audit?.rules.inForce, disclosure: audit?.summary)
+    }
+
+    /// The grid columns of a table of tests before its estimate.
+    static let testColumns = ["value", "ndf", "ddf", "p_value"]
+
+    /// Column `column` of row `i` as a grid cell: the number, the marker when withheld, else not available.
+    private func value(_ i: Int, _ column: String) -> PublishedCell {
+        switch records.value(i, column) {
+        case .number(let x)?: return PublishedCell(estimate: x)
+        case .marker(CheckedTable.marker)?: return .suppressed
+        default: return .notAvailable
+        }
     }
 
     /// Row `i` as a grid cell: the estimate with its interval and count, or the marker.

@@ -58,5 +58,18 @@ struct DerivedStatisticsTests {
         #expect(publication.tables.first?.title == "t-test of income:region")
         #expect(publication.csv().split(separator: "\n").first == Substring(
             (DerivedStatistic.testHeader + ["controlled"]).joined(separator: ",")))
+        // The grid HTML and XLSX show: the statistic, its df and p-value, then the estimate with its interval.
+        let table = try #require(publication.tables.first)
+        #expect(table.columns == ["value", "ndf", "ddf", "p_value", "estimate"] && table.rows.first?.label == "t")
+        let cells = try #require(table.rows.first?.cells)
+        #expect(cells[0].estimate == -50.0 / 60 && cells[1].marker == .notAvailable && cells[2].estimate == 29)
+        #expect(cells[4].estimate == -50 && cells[4].ciLow == -172)
+        // Checked, South suppressed: the test rests on it and every number is withheld.
+        let checked = try DisclosureControl(rules: try TestTables.rules()).check(CheckedTableTests().result())
+        let withheld = checked.derivedTable(
+            title: "t", columns: DerivedStatistic.testHeader, [test], valueColumns: DerivedStatistic.testValues)
+        #expect(withheld.statuses == [.secondary])
+        let grid = try #require(withheld.publication(title: "t", source: "s", version: "v").tables.first?.rows.first)
+        #expect(grid.cells.allSatisfy { $0.marker == .suppressed && $0.estimate == nil }, "\(grid)")
     }
 }
