@@ -107,12 +107,16 @@ import Testing
             "--subpop", "SEX == 2", "--output", table,
         ])
         #expect(r.status == 0, "\(r.stderr)")
-        let got = try DelimitedRecords(contentsOf: URL(fileURLWithPath: table)).records.filter { $0.fields[0] == "outflow" }
+        let records = try DelimitedRecords(contentsOf: URL(fileURLWithPath: table)).records
+        let header = records[0].fields
+        let (row, column) = (header.firstIndex(of: "row")!, header.firstIndex(of: "column")!)
+        let (estimate, se) = (header.firstIndex(of: "estimate")!, header.firstIndex(of: "se")!)
+        let got = records.filter { $0.fields[0] == "outflow" }
         let want = try DelimitedRecords(contentsOf: Fixtures.url("link/mobility_subpop_expected.csv")).records.dropFirst()
         #expect(got.count == 9)
         for w in want {
-            let g = got.first { $0.fields[1] == w.fields[0] && $0.fields[2] == w.fields[1] }!.fields
-            for (a, b) in [(g[3], w.fields[2]), (g[4], w.fields[3])] {
+            let g = got.first { $0.fields[row] == w.fields[0] && $0.fields[column] == w.fields[1] }!.fields
+            for (a, b) in [(g[estimate], w.fields[2]), (g[se], w.fields[3])] {
                 #expect(abs(Double(a)! - Double(b)!) < 1e-8 * Double(b)!, "\(w.fields): \(a) vs \(b)")
             }
         }
