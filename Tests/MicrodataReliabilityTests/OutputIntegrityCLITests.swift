@@ -254,7 +254,7 @@ import Testing
             } else if arguments[0] == "extract" {
                 #expect(String(decoding: read, as: UTF8.self) == expected)
             } else {
-                #expect(String(decoding: read, as: UTF8.self).hasPrefix("table,row,column"), "\(read.count) bytes")
+                #expect(String(decoding: read, as: UTF8.self).hasPrefix("table,row,row_label,column"), "\(read.count) bytes")
             }
         }
 
