@@ -18,6 +18,8 @@ public struct CheckedEstimates: Sendable {
     public let audit: AuditReport?
     /// Set when disclosure control was bypassed.
     public let stamp: String?
+    /// The table's title when its rows are derived statistics (tests) rather than the estimates.
+    var tableTitle: String? = nil
 
     init(estimates: EstimateTable, records: PublishedRecords, statuses: [CellStatus], audit: AuditReport?, stamp: String?) {
         self.estimates = estimates
@@ -34,9 +36,11 @@ public struct CheckedEstimates: Sendable {
 
     /// This table with its rows replaced (cell-key perturbation).
     func with(rows: [[TableValue]]) -> CheckedEstimates {
-        CheckedEstimates(
+        var out = CheckedEstimates(
             estimates: estimates, records: PublishedRecords(columns: records.columns, rows: rows), statuses: statuses,
             audit: audit, stamp: stamp)
+        out.tableTitle = tableTitle
+        return out
     }
 
     /// The publication of these estimates: one table whose rows are the domains in codebook order, with a
@@ -47,23 +51,38 @@ public struct CheckedEstimates: Sendable {
         notes: [String] = []
     ) -> Publication {
         let by = estimates.byVariables
-        // Labelled key columns: each by-variable, and the level of a categorical (labelled by the analysis variable).
+        // Labelled key columns: each by-variable, and the level of a categorical (labelled by the row's variable:
+        // several statistics may have levels of different variables).
         let levelColumn = records.columns.firstIndex(of: "level")
-        let analysed = estimates.cells.first { $0.level != nil }.flatMap { codebook?.variable(named: $0.variable) }
-        let keyed: [(column: Int, variable: Variable?)] = by.indices.map { ($0, codebook?.variable(named: by[$0])) }
-            + (levelColumn.map { [($0, analysed)] } ?? [])
-        let labelled = keyed.map { $0.variable?.categories.contains { $0.label != nil } ?? false }
-        func label(_ k: Int, _ code: TableValue) -> String? {
-            guard labelled[k], case .text(let text) = code else { return nil }
-            return keyed[k].variable?.category(for: text)?.label
+        let variableColumn = records.columns.firstIndex(of: "variable")
+        let keyed: [(column: Int, variable: Variable?)] = by.compactMap { name in
+            records.columns.firstIndex(of: name).map { ($0, codebook?.variable(named: name)) }
+        } + (levelColumn.map { [($0, nil)] } ?? [])
+        func variable(_ k: Int, _ row: [TableValue]) -> Variable? {
+            guard keyed[k].column == levelColumn else { return keyed[k].variable }
+            guard let variableColumn, case .text(let name) = row[variableColumn] else { return nil }
+            return codebook?.variable(named: name)
         }
-        // Rows in codebook order of their by-values and level (codes the codebook does not list keep their order, after).
+        let labelled = keyed.indices.map { k in
+            records.rows.contains { variable(k, $0)?.categories.contains { $0.label != nil } ?? false }
+        }
+        func label(_ k: Int, _ row: [TableValue], _ code: TableValue) -> String? {
+            guard labelled[k], case .text(let text) = code else { return nil }
+            return variable(k, row)?.category(for: text)?.label
+        }
+        // Rows by statistic (in order of appearance), then in codebook order of their by-values and level (codes
+        // the codebook does not list keep their order, after).
+        var blocks: [[TableValue]: Int] = [:]
+        let statisticColumns = ["statistic", "variable"].compactMap { records.columns.firstIndex(of: $0) }
+        for row in records.rows where blocks[statisticColumns.map { row[$0] }] == nil {
+            blocks[statisticColumns.map { row[$0] }] = blocks.count
+        }
         func rank(_ row: [TableValue]) -> [Int] {
-            keyed.map { key in
-                guard let v = key.variable, case .text(let code) = row[key.column], let c = v.category(for: code),
-                    let k = v.categories.firstIndex(of: c)
+            [blocks[statisticColumns.map { row[$0] }] ?? 0] + keyed.indices.map { k in
+                guard let v = variable(k, row), case .text(let code) = row[keyed[k].column],
+                    let c = v.category(for: code), let i = v.categories.firstIndex(of: c)
                 else { return Int.max }
-                return k
+                return i
             }
         }
         let order = records.rows.indices.sorted { a, b in
@@ -84,20 +103,27 @@ public struct CheckedEstimates: Sendable {
             for (c, value) in records.rows[i].enumerated() {
                 values.append(value)
                 guard let k = labelAfter[c] else { continue }
-                let text = label(k, value)
+                let text = label(k, records.rows[i], value)
                 if labelled[k] { values.append(text.map(TableValue.text) ?? .missing) }
                 if value != .missing { shown.append(showCodes ? value.field : text ?? value.field) }
             }
             rows.append(values)
-            grid.append(PublishedRow(label: shown.joined(separator: " / "), cells: [cell(i)]))
+            if tableTitle != nil {  // a table of tests: the statistic with its df and p-value, then any estimate
+                grid.append(PublishedRow(
+                    label: records.value(i, "statistic")?.field ?? "",
+                    cells: Self.testColumns.map { value(i, $0) } + [cell(i)]))
+            } else {
+                grid.append(PublishedRow(label: shown.joined(separator: " / "), cells: [cell(i)]))
+            }
         }
         let first = estimates.cells.first
         let statistic = first.map { "\($0.statistic) of \($0.variable)" } ?? "estimate"
         let table = PublishedTable(
-            id: "estimates", title: statistic.prefix(1).uppercased() + statistic.dropFirst()
-                + (by.isEmpty ? "" : " by " + by.joined(separator: ", ")), unit: estimates.designLine,
-            rowHeading: (by + (estimates.cells.contains { $0.level != nil } ? ["level"] : [])).joined(separator: " / "),
-            columns: [statistic], rows: grid, decimals: 3,
+            id: "estimates", title: tableTitle ?? (statistic.prefix(1).uppercased() + statistic.dropFirst()
+                + (by.isEmpty ? "" : " by " + by.joined(separator: ", "))), unit: estimates.designLine,
+            rowHeading: tableTitle != nil ? "statistic"
+                : (by + (estimates.cells.contains { $0.level != nil } ? ["level"] : [])).joined(separator: " / "),
+            columns: tableTitle != nil ? Self.testColumns + ["estimate"] : [statistic], rows: grid, decimals: 3,
             records: PublishedRecords(columns: columns, rows: rows), showsCodes: showCodes)
         var metadata = [MetadataItem("Design", estimates.designLine)]
         if let audit {
@@ -107,6 +133,18 @@ public struct CheckedEstimates: Sendable {
         return Publication(
             title: title, source: source, tables: [table], notes: notes, metadata: metadata, uncheckedStamp: stamp,
             version: version, design: estimates.designLine, rules: audit?.rules.inForce, disclosure: audit?.summary)
+    }
+
+    /// The grid columns of a table of tests before its estimate.
+    static let testColumns = ["value", "ndf", "ddf", "p_value"]
+
+    /// Column `column` of row `i` as a grid cell: the number, the marker when withheld, else not available.
+    private func value(_ i: Int, _ column: String) -> PublishedCell {
+        switch records.value(i, column) {
+        case .number(let x)?: return PublishedCell(estimate: x)
+        case .marker(CheckedTable.marker)?: return .suppressed
+        default: return .notAvailable
+        }
     }
 
     /// Row `i` as a grid cell: the estimate with its interval and count, or the marker.

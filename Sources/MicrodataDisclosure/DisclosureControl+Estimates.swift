@@ -40,11 +40,13 @@ extension DisclosureControl {
             if !assessment.requirements.isEmpty { requirements[i] = assessment.requirements }
         }
         var reports: [AuditReport] = []
-        let levelled = result.cells.indices.filter {
-            result.cells[$0].level != nil && ["proportion", "total"].contains(result.cells[$0].statistic)
+        // Levels of a categorical, one table per statistic and variable (a call may ask for several).
+        var levelled: [[String]: [Int]] = [:]
+        for (i, cell) in result.cells.enumerated() where cell.level != nil && ["proportion", "total"].contains(cell.statistic) {
+            levelled[[cell.statistic, cell.variable], default: []].append(i)
         }
-        if !levelled.isEmpty {
-            let (protected, audit) = try protectLevels(result, cells: levelled, extra: differenced)
+        for key in levelled.keys.sorted(by: { $0.joined(separator: "\u{0}") < $1.joined(separator: "\u{0}") }) {
+            let (protected, audit) = try protectLevels(result, cells: levelled[key]!, extra: differenced)
             for (i, status) in protected where status.isSuppressed || statuses[i].isSuppressed == false {
                 statuses[i] = status
             }
@@ -64,7 +66,31 @@ extension DisclosureControl {
                 if let audit { reports.append(audit) }
             }
         }
+        Self.suppressAcrossStatistics(result, &statuses)
         return try render(result, statuses: statuses, additiveAudit: Self.merge(reports))
+    }
+
+    /// Several statistics in one output: a cell hidden in one statistic's table is hidden in every other that
+    /// shares its domain, level and a variable, since one gives the other away (a total is the mean times
+    /// the published weighted count; a ratio's denominator is its numerator's total over the ratio).
+    /// Hiding more cells only widens an attacker's intervals, so each table's protection still holds.
+    static func suppressAcrossStatistics(_ result: EstimateTable, _ statuses: inout [CellStatus]) {
+        let variables = result.cells.map { Set($0.variable.split(whereSeparator: { $0 == "/" || $0 == ":" })) }
+        guard Set(result.cells.map { "\($0.statistic)|\($0.variable)" }).count > 1 else { return }
+        var groups: [[String]: [Int]] = [:]
+        for (i, cell) in result.cells.enumerated() { groups[cell.byValues + [cell.level ?? ""], default: []].append(i) }
+        for cells in groups.values where cells.count > 1 {
+            var changed = true
+            while changed {
+                changed = false
+                for a in cells where statuses[a].isSuppressed {
+                    for b in cells where !statuses[b].isSuppressed && !variables[a].isDisjoint(with: variables[b]) {
+                        statuses[b] = .secondary
+                        changed = true
+                    }
+                }
+            }
+        }
     }
 
     /// One report for several protected tables of one output.

@@ -1,3 +1,4 @@
+import MicrodataWeighting
 import Foundation
 import MicrodataDisclosure
 import MicrodataWrite
@@ -33,7 +34,8 @@ public struct MobilityPublication: Sendable {
     }
 
     /// The publication: per group the outflow, inflow, joint and count tables, absolute rates, the
-    /// upward:downward ratio and local log odds ratios; with several groups, the differences between them.
+    /// upward:downward ratio and the log odds ratios (local, reference-cell and every pair); with several groups,
+    /// the differences between them.
     public func publication() -> Publication {
         var tables: [PublishedTable] = []
         var charts: [Chart] = []
@@ -120,23 +122,7 @@ public struct MobilityPublication: Sendable {
                     cell(table.rates["upward:downward"], percent: false,
                          hide: protection?.rateSuppressed(group: g, "upward:downward") ?? false)
                 ])], decimals: 2))
-            if k > 2 {
-                let local = (0..<(k - 1)).map { a in
-                    PublishedRow(label: "\(classes.classes[a].code) vs \(classes.classes[a + 1].code)", cells: (0..<(k - 1)).map { x in
-                        let or = table.logOddsRatios.first {
-                            $0.originA == a && $0.originB == a + 1 && $0.destinationA == x && $0.destinationB == x + 1
-                        }
-                        let hide = [(a, x), (a, x + 1), (a + 1, x), (a + 1, x + 1)].contains { hidden($0.0, $0.1) }
-                        return cell(or?.logOddsRatio, percent: false, hide: hide, flagReliability: false)
-                    })
-                }
-                tables.append(PublishedTable(
-                    id: "odds" + suffix, title: "Relative mobility: local log odds ratios" + named,
-                    unit: "Log odds ratio of adjacent origin classes (rows) reaching adjacent destination classes (columns)",
-                    rowHeading: "Origin classes", columns: (0..<(k - 1)).map {
-                        "\(classes.classes[$0].code) vs \(classes.classes[$0 + 1].code)"
-                    }, rows: local, decimals: 2))
-            }
+            tables += oddsRatioTables(table, k: k, suffix: suffix, named: named, hidden: hidden)
             charts.append(.heatmap(tableID: "outflow" + suffix))
             charts.append(.bars(tableID: "rates" + suffix))
         }
@@ -184,6 +170,55 @@ public struct MobilityPublication: Sendable {
             title: title, subtitle: subtitle, source: source, tables: tables, notes: notes, metadata: metadata, charts: charts,
             uncheckedStamp: stamp, design: self.metadata.first { $0.key == "Design" }?.value, rules: rules.inForce,
             disclosure: protection?.checked.audit?.summary)
+    }
+
+    /// The log odds ratio tables of one group: the local form (adjacent origins by adjacent destinations), the
+    /// reference-cell form (each origin and destination against the lowest classes) and every pair; a 2 × 2 table
+    /// has one ratio, both local and reference-cell. A ratio is hidden when any of its four cells is.
+    private func oddsRatioTables(
+        _ table: MobilityTable, k: Int, suffix: String, named: String, hidden: (Int, Int) -> Bool
+    ) -> [PublishedTable] {
+        guard k >= 2 else { return [] }
+        let code = { (i: Int) in classes.classes[i].code }
+        func ratio(_ a: Int, _ b: Int, _ x: Int, _ y: Int) -> PublishedCell {
+            let or = table.logOddsRatios.first {
+                $0.originA == a && $0.originB == b && $0.destinationA == x && $0.destinationB == y
+            }
+            let hide = [(a, x), (a, y), (b, x), (b, y)].contains { hidden($0.0, $0.1) }
+            return cell(or?.logOddsRatio, percent: false, hide: hide, flagReliability: false)
+        }
+        let pairs = (0..<(k - 1)).map { "\(code($0)) vs \(code($0 + 1))" }
+        var out = [PublishedTable(
+            id: "odds" + suffix,
+            title: "Relative mobility: local log odds ratios" + (k == 2 ? " (also the reference-cell form)" : "") + named,
+            unit: "Log odds ratio of adjacent origin classes (rows) reaching adjacent destination classes (columns)",
+            rowHeading: "Origin classes", columns: pairs,
+            rows: (0..<(k - 1)).map { a in
+                PublishedRow(label: pairs[a], cells: (0..<(k - 1)).map { x in ratio(a, a + 1, x, x + 1) })
+            }, decimals: 2)]
+        guard k > 2 else { return out }
+        let last = k - 1
+        out.append(PublishedTable(
+            id: "odds-reference" + suffix,
+            title: "Relative mobility: reference-cell log odds ratios against origin \(code(last)) and destination "
+                + "\(code(last))" + named,
+            unit: "Log odds ratio of origin class (row) against origin \(code(last)) reaching destination class "
+                + "(column) against destination \(code(last))",
+            rowHeading: "Origin class", columns: (0..<last).map { code($0) },
+            rows: (0..<last).map { a in
+                PublishedRow(label: code(a), cells: (0..<last).map { x in ratio(a, last, x, last) })
+            }, decimals: 2))
+        var every: [PublishedRow] = []
+        for a in 0..<k { for b in (a + 1)..<k { for x in 0..<k { for y in (x + 1)..<k {
+            every.append(PublishedRow(
+                label: "origins \(code(a)) vs \(code(b)), destinations \(code(x)) vs \(code(y))",
+                cells: [ratio(a, b, x, y)]))
+        } } } }
+        out.append(PublishedTable(
+            id: "odds-all" + suffix, title: "Relative mobility: every log odds ratio" + named,
+            unit: "Log odds ratio log(N_aA N_bB / (N_aB N_bA)) of origins a vs b reaching destinations A vs B",
+            rowHeading: "Classes compared", columns: ["Log odds ratio"], rows: every, decimals: 2))
+        return out
     }
 
     /// A published cell from an estimate: percentages scaled by 100, the marker when hidden or undefined,

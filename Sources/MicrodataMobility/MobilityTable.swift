@@ -1,3 +1,4 @@
+import MicrodataWeighting
 import Foundation
 
 /// Origin-by-destination mobility measures for one group, each with SE, CI and unweighted bases.
@@ -36,6 +37,14 @@ public struct OddsRatio: Sendable, Hashable, Codable {
     public var destinationB: Int
     /// The log odds ratio; `nil` when a cell is empty.
     public var logOddsRatio: MobilityEstimate?
+}
+
+extension OddsRatio {
+    /// The local form: adjacent origin classes against adjacent destination classes.
+    public var isLocal: Bool { originB == originA + 1 && destinationB == destinationA + 1 }
+
+    /// The reference-cell form: an origin and a destination against the lowest of `classCount` classes.
+    public func isReferenceCell(classCount k: Int) -> Bool { originB == k - 1 && destinationB == k - 1 }
 }
 
 /// The direction of a move from an origin class to a destination class.

@@ -4,7 +4,7 @@ public struct Analysis: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
         /// A mean; of a text column, the proportion of every level.
         case mean
-        /// A total; of a text column, the weighted count of every level.
+        /// A total; of a text column, or of several columns, the weighted count of every level (combination).
         case total
         /// The proportion of every level (of one column, or of the combination of several).
         case proportion
@@ -71,6 +71,9 @@ public struct EstimationOptions: Sendable, Hashable {
     public var quantileRule: QuantileRule
     /// Woodruff interval type for quantiles.
     public var quantileInterval: ProportionCIMethod
+    /// Quantiles under linearisation without domains: the score (Francisco–Fuller) interval, as R
+    /// `svyquantile(interval.type = "score")`, instead of a Woodruff interval.
+    public var scoreQuantileInterval = false
     /// Replicate designs: a quantile's variance from the quantile in each replicate (R `interval.type =
     /// "quantile"`) rather than from a Woodruff interval on the replicate variance of F̂(q̂) (the default).
     public var replicateQuantiles: Bool

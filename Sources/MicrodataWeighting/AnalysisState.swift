@@ -14,6 +14,8 @@ struct AnalysisState {
     var levelCoders: [ValueCoder]
     var levelMap = IndexTable(capacity: 64)
     var levelLabels: [String] = [""]  // level 0 = no level / missing
+    /// Each level's value of every analysis variable (level 0 empty).
+    var levelParts: [[String]] = [[]]
     var slotMap = IndexTable()
     var slotDomain: [Int32] = []
     var slotLevel: [Int32] = []
@@ -331,6 +333,7 @@ struct AnalysisState {
             parts.append(levelCoders[k].label(Int(c)))
         }
         levelLabels.append(parts.joined(separator: "."))
+        levelParts.append(parts)
         return l
     }
 }

@@ -10,6 +10,9 @@ public struct Estimates: Sendable {
         /// Row-major covariance among the block's cells; `nan` where not available (quantiles, and
         /// between domains when the lonely-PSU rule is applied per domain).
         public var covariance: [Double]
+        /// A categorical analysis of several variables: each level's value of every variable, keyed by the
+        /// level label (the values joined by `.`).
+        public var levelComponents: [String: [String]] = [:]
     }
 
     public var table: EstimateTable
@@ -18,6 +21,8 @@ public struct Estimates: Sendable {
     public var degreesOfFreedom: Double
     /// Kish's weighting effect over all rows (of the input weights when the design is calibrated).
     public var kish: KishWeighting
+    /// Every row read, whatever its weight or domain (R's `nrow` of the design).
+    public var rowsInDesign: Int = 0
     /// Rows left out of every domain because a by-variable was missing.
     public var rowsWithMissingDomain: Int
     /// Rows whose weight was negative (accepted only with ``SurveyDesign/allowNegativeWeights``).

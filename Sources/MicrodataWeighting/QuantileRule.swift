@@ -1,9 +1,10 @@
-/// R survey's quantile rules (`qrule`): `math` (the inverse weighted CDF, the default), `school`, `hf1`–`hf9`.
+/// R survey's quantile rules (`qrule`): `math` (the inverse weighted CDF, the default), `school`, `shahvaish`,
+/// `hf1`–`hf9`.
 public enum QuantileRule: String, Sendable, Hashable, CaseIterable {
-    case math, school, hf1, hf2, hf3, hf4, hf5, hf6, hf7, hf8, hf9
+    case math, school, shahvaish, hf1, hf2, hf3, hf4, hf5, hf6, hf7, hf8, hf9
 
     /// Whether the rule returns data values only (so interval limits are exact data values).
-    public var isDiscrete: Bool { [.math, .school, .hf1, .hf2, .hf3].contains(self) }
+    public var isDiscrete: Bool { [.math, .school, .shahvaish, .hf1, .hf2, .hf3].contains(self) }
 }
 
 /// A weighted sample sorted once, from which quantiles under any rule are read.
@@ -133,6 +134,8 @@ struct SortedSample {
             if q.wlow < 0 || q.wup + q.wlow == 0 { return q.qlow }
             let gamma = q.wlow / (q.wup + q.wlow)
             return q.qlow * (1 - gamma) + q.qup * gamma
+        case .shahvaish:
+            return shahVaish(p)
         case .hf5, .hf6, .hf7, .hf8, .hf9:
             if n == 1 { return x[0] }
             let cn = cumw[n - 1]
@@ -150,6 +153,42 @@ struct SortedSample {
             }
             return approxLinear(pk, x, p)
         }
+    }
+
+    /// R survey's `qrule_shahvaish`: plotting positions p_k = (S_k + 1/2 − w_k/2)/(n + 1) with S the cumulative
+    /// weights over their mean and w_k the raw weight (R's quirk), read as a left step function (`approx(method =
+    /// "constant", f = 0, rule = 2)`, which orders the positions first and averages values at tied positions).
+    private func shahVaish(_ p: Double) -> Double {
+        let n = x.count
+        let mean = total / Double(n)
+        var s = LongSum()
+        var points: [(pk: Double, x: Double)] = []
+        points.reserveCapacity(n)
+        for k in 0..<n {
+            s.add(w[k] / mean)
+            points.append(((s.value + 0.5 - w[k] / 2) / Double(n + 1), x[k]))
+        }
+        // Stable order by position, then tied positions collapsed to the mean of their values (R `regularize.values`).
+        let order = points.indices.sorted { points[$0].pk < points[$1].pk || (points[$0].pk == points[$1].pk && $0 < $1) }
+        var pk: [Double] = []
+        var xs: [Double] = []
+        var k = 0
+        while k < order.count {
+            var j = k
+            var sum = 0.0
+            while j < order.count && points[order[j]].pk == points[order[k]].pk { sum += points[order[j]].x; j += 1 }
+            pk.append(points[order[k]].pk)
+            xs.append(sum / Double(j - k))
+            k = j
+        }
+        if p <= pk[0] { return xs[0] }
+        if p >= pk[pk.count - 1] { return xs[xs.count - 1] }
+        var lo = 0, hi = pk.count - 1  // pk[lo] <= p < pk[hi]
+        while lo < hi - 1 {
+            let mid = (lo + hi) / 2
+            if p < pk[mid] { hi = mid } else { lo = mid }
+        }
+        return xs[lo]
     }
 
     private func qs(x: [Double], cumw: [Double], total: Double, p: Double)

@@ -593,12 +593,27 @@ extension SurveyEstimator {
                     let deft = design.designFactor ?? 1
                     varF = deft * deft * F * (1 - F) / (n - 1)
                 }
-                let seF = varF.squareRoot()
-                let method = options.quantileInterval == .logit ? ProportionCIMethod.xlogit : options.quantileInterval
-                let pci = Intervals.proportion(F, se: seF, method: method, level: options.level, df: df,
-                                               designRows: domainRows[Int(d)])
-                let lo = (pci.0.isNaN || pci.0 < 0) ? Double.nan : sample.quantile(pci.0, rule: options.quantileRule)
-                let hi = (pci.1.isNaN || pci.1 > 1) ? Double.nan : sample.quantile(pci.1, rule: options.quantileRule)
+                let seF = max(varF, 0).squareRoot()  // F̂ = 1 leaves a rounding-level negative
+                var lo: Double, hi: Double
+                if options.scoreQuantileInterval, let structure {
+                    let score = ScoreQuantileInterval(
+                        x: rows.map { st.qx[$0] }, w: rows.map { st.qw[$0] }, standardErrorOfCDF: { theta in
+                            let f = sample.cdf(theta)
+                            var scores = Scores()
+                            for i in rows {
+                                scores.append(unit: st.qunit[i], estimate: 0,
+                                              value: st.qw[i] * ((st.qx[i] <= theta ? 1 : 0) - f) / sample.total)
+                            }
+                            return max(try structure.covariance(estimates: 1, scores: scores, present: present)[0], 0).squareRoot()
+                        }, sample: sample, rule: options.quantileRule)
+                    (lo, hi) = try score.interval(p: p, critical: t)
+                } else {
+                    let method = options.quantileInterval == .logit ? ProportionCIMethod.xlogit : options.quantileInterval
+                    let pci = Intervals.proportion(F, se: seF, method: method, level: options.level, df: df,
+                                                   designRows: domainRows[Int(d)])
+                    lo = (pci.0.isNaN || pci.0 < 0) ? Double.nan : sample.quantile(pci.0, rule: options.quantileRule)
+                    hi = (pci.1.isNaN || pci.1 > 1) ? Double.nan : sample.quantile(pci.1, rule: options.quantileRule)
+                }
                 let se = (hi - lo) / (2 * t)
                 variances.append(se * se)
                 var weighted = 0.0

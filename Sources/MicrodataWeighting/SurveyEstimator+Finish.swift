@@ -38,7 +38,10 @@ extension SurveyEstimator {
             designDescription: design.modeDescription + "; df \(formatDF(options.degreesOfFreedom ?? designDF))",
             level: options.level, usesTDistribution: options.useT)
         var blocks: [Estimates.Block] = []
-        let fit = try calibrationFit()
+        var fit = try calibrationFit()
+        if fit != nil, let calibration = design.calibration, design.replicates != nil {
+            fit!.replicateG = try replicateCalibration(calibration)
+        }
         for state in states {
             var st = state
             if let unitWeight { scaleByUnitWeights(&st, unitWeight) }
@@ -52,10 +55,16 @@ extension SurveyEstimator {
             let (cells, cov) = try finishAnalysis(st, structure: structure, domainOrder: domainOrder, designDF: designDF,
                                                   calibration: fit)
             table.cells.append(contentsOf: cells)
+            var components: [String: [String]] = [:]
+            if st.analysis.variables.count > 1 && st.categorical == true {
+                for l in st.levelLabels.indices.dropFirst() { components[st.levelLabels[l]] = st.levelParts[l] }
+            }
             for k in 0..<cov.blockCount {
-                blocks.append(Estimates.Block(
+                var block = Estimates.Block(
                     analysis: st.analysis, cells: (start + cov.bounds[k])..<(start + cov.bounds[k + 1]),
-                    covariance: cov.matrix(k)))
+                    covariance: cov.matrix(k))
+                block.levelComponents = components
+                blocks.append(block)
             }
         }
         if options.kish {
@@ -69,6 +78,7 @@ extension SurveyEstimator {
             table: table, blocks: blocks, degreesOfFreedom: options.degreesOfFreedom ?? designDF, kish: kish,
             rowsWithMissingDomain: excludedByMissingDomain, calibration: fit?.summary)
         estimates.negativeWeightRows = negativeWeightRows
+        estimates.rowsInDesign = rowsSeen
         return estimates
     }
 
@@ -82,6 +92,8 @@ extension SurveyEstimator {
         var note = ""
         /// Iterative calibration: g of every stored calibration row (λ is then unused).
         var rowG: [Double] = []
+        /// Replicate designs: g of every stored calibration row in every replicate (rows × replicates).
+        var replicateG: [Double] = []
         var summary: CalibrationSummary? = nil
     }
 
@@ -211,6 +223,7 @@ extension SurveyEstimator {
                 let f = fit.rowG[Int(st.calibrationRow[i])] - 1
                 for q in 0..<4 { st.sums[s * W + 2 + q] += f * st.calibrationDQ[i * 4 + q] }
             }
+            calibrateReplicates(&st, fit.replicateG)
             return
         }
         for s in st.slotDomain.indices {

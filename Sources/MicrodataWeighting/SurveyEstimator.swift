@@ -62,6 +62,8 @@ public struct SurveyEstimator {
     var calibrationRowX: [Double] = []
     var calibrationRowD: [Double] = []
     var calibrationRowUnit: [Int32] = []
+    /// Calibrated replicate designs: the replicate weights of every stored calibration row (rows × replicates).
+    var calibrationRowReplicates: [Double] = []
 
     /// Prepares a pass for `analyses` under `design`.
     public init(design: SurveyDesign, analyses: [Analysis], options: EstimationOptions = EstimationOptions()) throws {
@@ -70,7 +72,7 @@ public struct SurveyEstimator {
             if a.kind == .ratio && a.variables.count != 2 {
                 throw WeightingError.invalidRequest("a ratio needs a numerator and a denominator (N/D)")
             }
-            if a.kind != .proportion && a.kind != .ratio && a.variables.count != 1 {
+            if a.kind != .proportion && a.kind != .ratio && a.kind != .total && a.variables.count != 1 {
                 throw WeightingError.invalidRequest("\(a.kind.rawValue) takes one variable")
             }
             if a.kind == .quantile && (a.probabilities.isEmpty || a.probabilities.contains { !($0 >= 0 && $0 <= 1) }) {
@@ -99,8 +101,15 @@ public struct SurveyEstimator {
         self.analyses = analyses
         self.options = options
         states = analyses.map { AnalysisState(analysis: $0, keptContributions: options.keptContributions) }
-        if options.quantileInterval == .likelihood {
-            throw WeightingError.invalidRequest("quantile intervals cannot use the likelihood method (R has none)")
+        if analyses.contains(where: { $0.kind == .quantile })
+            && (options.quantileInterval == .likelihood || options.quantileInterval == .wilson)
+        {
+            throw WeightingError.invalidRequest(
+                "quantile intervals cannot use the \(options.quantileInterval.rawValue) method (R has none)")
+        }
+        if options.scoreQuantileInterval && (design.replicates != nil || design.designFactor != nil || !options.by.isEmpty) {
+            throw WeightingError.invalidRequest(
+                "the score quantile interval is implemented for linearisation designs without --by")
         }
         if options.ciMethod == .likelihood {
             if design.calibration != nil || design.raking != nil {
@@ -122,15 +131,19 @@ public struct SurveyEstimator {
             throw WeightingError.invalidDesign("give calibration or raking, not both")
         }
         calibrationTerms = design.calibration?.terms.count ?? design.raking?.jointCells ?? 0
-        iterativeCalibration = design.calibration?.isIterative ?? false
+        // Replicate designs calibrate every replicate (R calibrate on an svyrep.design), from the stored rows.
+        iterativeCalibration = (design.calibration?.isIterative ?? false)
+            || (design.calibration != nil && design.replicates != nil)
         if let calibration = design.calibration, iterativeCalibration {
             _ = try NewtonCalibration(calibration)  // rejects impossible bounds before the pass
         }
         rakingLevels = design.raking?.levels ?? []
         if calibrationTerms > 0 {
-            if !taylor || design.jackknife || weightsFromFPC {
+            let replicateCalibration = design.replicates != nil && design.raking == nil
+            if (!taylor && !replicateCalibration) || design.designFactor != nil || design.jackknife || weightsFromFPC {
                 throw WeightingError.invalidDesign(
-                    "calibration is implemented for linearisation designs with a weight column")
+                    "calibration is implemented for linearisation and replicate-weight designs with a weight column "
+                        + "(raking margins: linearisation only)")
             }
             calibrationCoders = Array(repeating: ValueCoder(), count: calibrationTerms)
             calibrationMatch = Array(repeating: [], count: calibrationTerms)
@@ -213,7 +226,7 @@ public struct SurveyEstimator {
             let cols = try states[i].analysis.variables.map { try column(batch, $0) }
             if states[i].categorical == nil {
                 let a = states[i].analysis
-                if a.kind == .proportion {
+                if a.kind == .proportion || (a.kind == .total && a.variables.count > 1) {
                     states[i].categorical = true
                 } else if a.kind == .mean || a.kind == .total, case .text = cols[0].storage {
                     states[i].categorical = true
@@ -388,6 +401,7 @@ public struct SurveyEstimator {
                     calibrationRowX.append(contentsOf: x)
                     calibrationRowD.append(w)
                     calibrationRowUnit.append(units[row])
+                    for r in replicateValues.indices { calibrationRowReplicates.append(replicateValues[r][row]) }
                 }
                 let u = Int(units[row])
                 if unitDX.count < (u + 1) * p {

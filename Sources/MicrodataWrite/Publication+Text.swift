@@ -39,7 +39,10 @@ private func aligned(_ records: PublishedRecords, digits: DisplayDigits?) -> [St
     var widths = records.columns.map { _ in 0 }
     for row in safe { for (k, field) in row.enumerated() { widths[k] = max(widths[k], field.count) } }
     return safe.map { row in
-        row.enumerated().map { k, field in field.padding(toLength: widths[k], withPad: " ", startingAt: 0) }
-            .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        // Trailing blanks only: a row whose first field is empty (a contrast has no by-value) keeps its columns.
+        var line = row.enumerated().map { k, field in field.padding(toLength: widths[k], withPad: " ", startingAt: 0) }
+            .joined(separator: "  ")
+        while line.last == " " { line.removeLast() }
+        return line
     }
 }

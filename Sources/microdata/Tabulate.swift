@@ -37,7 +37,7 @@ struct Tabulate: ParsableCommand {
     @Option(help: "Proportion of each level of a variable (A or A:B for combinations).") var proportion: String?
     @Option(help: "Ratio N/D.") var ratio: String?
     @Option(help: "Quantiles V:P[,P...] with 0 < P < 1; a quantile with fewer than the rules' threshold of units on either side is suppressed.") var quantile: String?
-    @Option(name: .customLong("quantile-rule"), help: "math (default), school, hf1 ... hf9.")
+    @Option(name: .customLong("quantile-rule"), help: "math (default), school, shahvaish, hf1 ... hf9.")
     var quantileRule: String = "math"
     @Flag(name: .customLong("replicate-quantiles"),
           help: "Replicate designs: a quantile's SE from the quantile in each replicate (R interval.type = \"quantile\").")
@@ -46,7 +46,7 @@ struct Tabulate: ParsableCommand {
     @Option(help: "Domain variables, comma-separated.") var by: String?
     @Option(name: .customLong("max-domains"), help: "Most domains --by may make (default 2,000).")
     var maxDomains = EstimationOptions.defaultMaxDomains
-    @Option(help: "Proportion interval: logit (default), xlogit, likelihood, asin, beta, mean, wilson. Means, totals and ratios always have Wald intervals.") var ci: String = "logit"
+    @Option(help: "Proportion interval: logit (default), xlogit, likelihood, asin, beta, mean, wilson. Means, totals and ratios always have Wald intervals. Quantiles: Woodruff on mean (default), xlogit, asin or beta, or score (R interval.type); wilson is refused.") var ci: String = "logit"
     @Option(help: "Confidence level.") var level: Double = 0.95
     @Option(help: "Degrees of freedom (default: the design's; replicate designs: rank − 1).") var df: Double?
     @Flag(help: "Normal instead of t intervals.") var normal = false
@@ -74,25 +74,27 @@ struct Tabulate: ParsableCommand {
     @OptionGroup(title: "CSV safety") var csvSafety: CSVSafetyOptions
     @OptionGroup(title: "Inequality and poverty") var inequality: InequalityOptions
     @OptionGroup(title: "Presentation") var presentation: PresentationOptions
+    @OptionGroup(title: "Tests and contrasts") var tests: TestsAndContrastsOptions
 
     func run() throws {
         limits.apply()
         csvSafety.apply()
         let linkFiles = linking.files(output: output)
         try OutputTarget.check(
-            outputs: [output, OutputAudit.sidecar(for: output), audit, auditPrivate, inequality.lorenzReport, output.map(Presentation.csvMetadataPath)] + linkFiles.outputs,
+            outputs: [output, OutputAudit.sidecar(for: output), audit, auditPrivate, inequality.lorenzReport, output.map(Presentation.csvMetadataPath), tests.vcov] + linkFiles.outputs,
             inputs: [data, codebook, calibration.calibrate, calibration.rake, rules, cellKey.ptable] + linkFiles.inputs)
         if let auditPrivate {  // before any work: the full audit must stay out of the output folder
             try AuditFiles.checkPrivateLocation(
                 auditPrivate, outputFolders: output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? [],
                 publicPath: audit)
         }
-        var (design, analysis, options, outputFormat) = try plan()
+        var (design, analyses, options, outputFormat) = try plan()
+        let analysis = analyses[0]
         // A DDI codebook or an SPSS/Stata/SAS file's metadata (detected by magic bytes), as in extract.
         let book = try codebook.map { try CodebookSource.load(URL(fileURLWithPath: $0)).codebook }
         var needed: [String]? = nil
         if design.replicates == nil {
-            var names = analysis.variables + options.by + design.clusters + design.fpc
+            var names = analyses.flatMap(\.variables) + options.by + design.clusters + design.fpc
             if let w = design.weight { names.append(w) }
             if let s = design.strata { names.append(s) }
             for term in design.calibration?.terms ?? [] {
@@ -112,20 +114,20 @@ struct Tabulate: ParsableCommand {
         var readOptions = reading.readOptions
         readOptions.variables = try linking.variables(needed)
         readOptions.maxLineLength = Limits.maxLineLength
-        readOptions.readNumbers(of: design, analyses: [analysis])
+        readOptions.readNumbers(of: design, analyses: analyses)
         let (joined, linkLog) = try linking.join(
             PrefetchingSource(try DataReader.open(data: DataReader.dataURL(data), codebook: book, options: readOptions)))
         var source = try MissingCodeFilter.reading(
-            joined, codebook: book, missing: try reading.missingCodes(), variables: analysis.variables)
-        options.subpopulation = linking.subpopulationColumn
+            joined, codebook: book, missing: try reading.missingCodes(), variables: analyses.flatMap(\.variables))
+        options.subpopulation = try tests.subpopulationColumn(linking)
         if !noDisclosureControl {
             // Enough of each domain's largest contributions for the NK rule (and two for p%).
             options.keptContributions = max(2, try DisclosureRules.load(
                 defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) }).nkN)
         }
-        var estimator = try SurveyEstimator(design: design, analyses: [analysis], options: options)
+        var estimator = try SurveyEstimator(design: design, analyses: analyses, options: options)
         var complement = noDisclosureControl ? nil : options.subpopulation.map {
-            SubpopulationComplement(marker: $0, by: options.by, analysis: analysis, weight: design.weight)
+            SubpopulationComplement(marker: $0, by: options.by, analysis: analyses[0], weight: design.weight)
         }
         let clock = ContinuousClock()
         var readTime = Duration.zero
@@ -134,7 +136,7 @@ struct Tabulate: ParsableCommand {
             let t0 = clock.now
             guard let batch = try source.nextBatch() else { break }
             let t1 = clock.now
-            let marked = try linking.mark(batch)
+            let marked = try tests.mark(batch, linking)
             try estimator.add(marked)
             try complement?.add(marked)
             try cellKeys?.add(batch)
@@ -157,23 +159,28 @@ struct Tabulate: ParsableCommand {
             FileHandle.standardError.write(Data(
                 "note: \(estimates.rowsWithMissingDomain) rows with a missing by-value are in no domain\n".utf8))
         }
+        let derive = try tests.derive(estimates, level: level)
         try Tabulate.write(
             estimates.table, format: outputFormat, to: output, disclosure: noDisclosureControl ? nil : rules ?? "",
             audit: audit, auditPrivate: auditPrivate, perturbation: try cellKey.perturbation(cellKeys),
             source: URL(fileURLWithPath: data).lastPathComponent, codebook: book, showCodes: codes,
             lorenzReport: inequality.lorenzReport.map { ($0, data) },
-            complement: complement, population: AuditedPopulation(data: data, filter: linking.subpop)
+            complement: complement, population: AuditedPopulation(data: data, filter: linking.subpop),
+            derive: { checked in
+                try tests.writeCovariance(estimates, checked)
+                return try derive(checked)
+            }
         ) { [presentation] publication in
             presentation.apply(
-                to: &publication, title: Tabulate.title(analysis, by: options.by),
+                to: &publication, title: Tabulate.title(analyses, by: options.by),
                 source: Presentation.defaultSource(file: data, weight: design.weight, design: estimates.table.designDescription))
         }
     }
 
     /// The default title: what was estimated, and by what.
-    static func title(_ analysis: Analysis, by: [String]) -> String {
-        let what = analysis.measure.map { "\($0)" } ?? analysis.kind.rawValue.capitalized
-        return "\(what) of \(analysis.label)" + (by.isEmpty ? "" : " by " + by.joined(separator: ", "))
+    static func title(_ analyses: [Analysis], by: [String]) -> String {
+        let what = analyses.map { a in "\(a.measure.map { "\($0)" } ?? a.kind.rawValue.capitalized) of \(a.label)" }
+        return what.joined(separator: "; ") + (by.isEmpty ? "" : " by " + by.joined(separator: ", "))
     }
 
     /// Writes a table: the single output path of `tabulate`. Unless `disclosure` is `nil` (checks turned off,
@@ -184,6 +191,7 @@ struct Tabulate: ParsableCommand {
         audit: String? = nil, auditPrivate: String? = nil, perturbation: CellKeyPerturbation? = nil,
         source: String, codebook: Codebook?, showCodes: Bool, lorenzReport: (path: String, source: String)? = nil,
         complement: SubpopulationComplement? = nil, population: AuditedPopulation? = nil,
+        derive: (CheckedEstimates) throws -> CheckedEstimates = { $0 },
         present: (inout Publication) -> Void = { _ in }
     ) throws {
         var checked: CheckedEstimates
@@ -219,6 +227,7 @@ struct Tabulate: ParsableCommand {
             checked = try perturbation.apply(to: checked, rules: rules)
             FileHandle.standardError.write(Data("perturbation: \(perturbation.description)\n".utf8))
         }
+        checked = try derive(checked)
         var publication = checked.publication(
             title: "Estimates from \(source)", source: source, version: buildVersion, codebook: codebook,
             showCodes: showCodes)
@@ -236,7 +245,7 @@ struct Tabulate: ParsableCommand {
             tool: "microdata \(buildVersion)")
     }
 
-    func plan() throws -> (SurveyDesign, Analysis, EstimationOptions, OutputFormat) {
+    func plan() throws -> (SurveyDesign, [Analysis], EstimationOptions, OutputFormat) {
         var design = try designOptions.design()
         try calibration.apply(to: &design)
 
@@ -261,17 +270,28 @@ struct Tabulate: ParsableCommand {
             analyses.append(.quantile(String(v[..<colon]), ps))
         }
         analyses += try inequality.analyses()
-        guard analyses.count == 1 else {
-            throw ValidationError(
-                "give exactly one of --mean, --total, --proportion, --ratio, --quantile, --variance, --gini, --lorenz, "
-                    + "--top-share, --quantile-share-ratio, --percentile-ratio, --poverty-threshold, --poverty-rate, "
-                    + "--poverty-gap, --atkinson, --gei")
+        let test = try tests.testAnalysis()
+        if let test {
+            guard analyses.isEmpty, by == nil else {
+                throw ValidationError("--chisq and --ttest take no statistic option and no --by")
+            }
+            analyses = [test.0]
+        }
+        try tests.validate(statistics: analyses, cellKey: cellKey.seed != nil)
+        if analyses.count > 1 && linking.subpop != nil && !noDisclosureControl {
+            // The subpopulation's differencing check (subpop-complement) counts the cells of one statistic.
+            throw ValidationError("--subpop takes one statistic per call")
         }
         guard let qrule = QuantileRule(rawValue: quantileRule.lowercased()) else {
-            throw ValidationError("--quantile-rule must be math, school or hf1 ... hf9")
+            throw ValidationError("--quantile-rule must be math, school, shahvaish or hf1 ... hf9")
         }
-        guard let method = ProportionCIMethod(rawValue: ci.lowercased()), method != .wald else {
-            throw ValidationError("--ci must be logit, xlogit, likelihood, asin, beta, mean or wilson")
+        let score = ci.lowercased() == "score"  // quantiles only (R interval.type = "score")
+        if score && analyses.contains(where: { $0.kind != .quantile }) { throw ValidationError("--ci score is for quantiles") }
+        if ci.lowercased() == "wilson" && analyses.contains(where: { $0.kind == .quantile }) {
+            throw ValidationError("--ci wilson has no quantile interval in R survey: use mean, xlogit, asin, beta or score")
+        }
+        guard let method = score ? .mean : ProportionCIMethod(rawValue: ci.lowercased()), method != .wald else {
+            throw ValidationError("--ci must be logit, xlogit, likelihood, asin, beta, mean, wilson or (quantiles) score")
         }
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
         guard let fmt = OutputFormat(rawValue: format.lowercased()) else {
@@ -279,17 +299,20 @@ struct Tabulate: ParsableCommand {
         }
         if fmt == .xlsx && output == nil { throw ValidationError("--format xlsx needs --output FILE") }
         var options = EstimationOptions(
-            by: commaList(by), deff: deffReplace ? .replace : (deff ? .withoutReplacement : nil), level: level,
+            by: test?.by ?? commaList(by), deff: deffReplace ? .replace : (deff ? .withoutReplacement : nil), level: level,
             ciMethod: method, useT: !normal, degreesOfFreedom: df, quantileRule: qrule,
             quantileInterval: method == .logit || method == .likelihood ? .mean : method,
             replicateQuantiles: replicateQuantiles)
         options.maxDomains = maxDomains
-        options.fullCovariance = false  // a table needs each domain's own covariance only (memory linear in domains)
         options.thresholdByDomain = inequality.thresholdByDomain
+        options.scoreQuantileInterval = score
+        // A table needs each domain's own covariance only (memory linear in domains); contrasts and tests more.
+        options.fullCovariance = tests.needsFullCovariance
         try weighting.apply(to: &design, &options)
+        try tests.validate(design: design, subpopulation: linking.subpop != nil)
         if replicateQuantiles && design.replicates == nil {
             throw ValidationError("--replicate-quantiles needs replicate weights (--replicate-weights)")
         }
-        return (design, analyses[0], options, fmt)
+        return (design, analyses, options, fmt)
     }
 }

@@ -1,3 +1,4 @@
+import MicrodataWeighting
 import Foundation
 import MicrodataReaders
 import MicrodataTestSupport

@@ -1,29 +1,29 @@
 /// A small dense row-major matrix for the test statistics (tens of rows, not a general linear-algebra type).
-struct Matrix: Sendable, Hashable {
-    var rows: Int
-    var cols: Int
-    var values: [Double]
+package struct Matrix: Sendable, Hashable {
+    package var rows: Int
+    package var cols: Int
+    package var values: [Double]
 
-    init(rows: Int, cols: Int, values: [Double]? = nil) {
+    package init(rows: Int, cols: Int, values: [Double]? = nil) {
         self.rows = rows
         self.cols = cols
         self.values = values ?? [Double](repeating: 0, count: rows * cols)
     }
 
-    subscript(r: Int, c: Int) -> Double {
+    package subscript(r: Int, c: Int) -> Double {
         get { values[r * cols + c] }
         set { values[r * cols + c] = newValue }
     }
 
-    var transposed: Matrix {
+    package var transposed: Matrix {
         var t = Matrix(rows: cols, cols: rows)
         for r in 0..<rows { for c in 0..<cols { t[c, r] = self[r, c] } }
         return t
     }
 
-    var trace: Double { (0..<min(rows, cols)).reduce(0) { $0 + self[$1, $1] } }
+    package var trace: Double { (0..<min(rows, cols)).reduce(0) { $0 + self[$1, $1] } }
 
-    static func * (a: Matrix, b: Matrix) -> Matrix {
+    package static func * (a: Matrix, b: Matrix) -> Matrix {
         precondition(a.cols == b.rows, "matrix dimensions")
         var out = Matrix(rows: a.rows, cols: b.cols)
         for i in 0..<a.rows {
@@ -36,12 +36,12 @@ struct Matrix: Sendable, Hashable {
         return out
     }
 
-    static func * (a: Matrix, s: Double) -> Matrix {
+    package static func * (a: Matrix, s: Double) -> Matrix {
         Matrix(rows: a.rows, cols: a.cols, values: a.values.map { $0 * s })
     }
 
     /// X solving `self · X = rhs` by Gaussian elimination with partial pivoting; `nil` when singular.
-    func solving(_ rhs: Matrix) -> Matrix? {
+    package func solving(_ rhs: Matrix) -> Matrix? {
         precondition(rows == cols && rhs.rows == rows, "a square system")
         var a = self
         var b = rhs
@@ -66,7 +66,7 @@ struct Matrix: Sendable, Hashable {
     }
 
     /// The residual of each column after least-squares projection onto the columns of `x` (R `qr.resid`).
-    func residual(onColumnsOf x: Matrix) -> Matrix? {
+    package func residual(onColumnsOf x: Matrix) -> Matrix? {
         let xt = x.transposed
         guard let coefficients = (xt * x).solving(xt * self) else { return nil }
         let fitted = x * coefficients
