@@ -148,8 +148,8 @@ manifest = {'format': 1, 'note': 'Rebuilt by build_manifest.py; provenance in PR
                  '(employer/manager, size not known) fall back to the ONS reduced method; missing falls back to simplified'),
     entry(name='lfs-variables', kind='table', file='lfs_variables_reference.csv', issued='2026',
           source='LFS variable names and periods for SOC, NS-SEC, economic activity and qualifications (curated; confidence flagged)'),
-    entry(name='nations', kind='nations', file='nation_codes.csv', issued='2026', licence=OGL,
-          source='UK nations with ONS GSS country codes; Microdata convention for 1-4 and letter codes'),
+    entry(name='nations', kind='nations', file='nation_codes.csv', issued='2024', licence=OGL,
+          source='UK nations: letter codes and names (Microdata convention); ONS GSS country codes (E92000001, W92000004, S92000003, N92000002); code set LFS-COUNTRY = LFS/APS variable COUNTRY (1 England, 2 Wales, 3 Scotland, 4 Scotland north of the Caledonian Canal, 5 Northern Ireland), LFS/APS user guide coding as quoted in issue 24 (not re-checked against the guide here)'),
 ]}
 json.dump(manifest, open('manifest.json', 'w'), indent=1)
 open('manifest.json', 'a').write('\n')

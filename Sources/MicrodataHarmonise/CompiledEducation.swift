@@ -60,6 +60,7 @@ struct CompiledEducation: Sendable {
         }
         audit.qualificationVariable = spec.qualificationVariable
         audit.nationVariable = spec.nationVariable
+        audit.nationTable = registry.nationsSource
         audit.from = spec.from
         audit.to = spec.to
         audit.basis = spec.basis.rawValue

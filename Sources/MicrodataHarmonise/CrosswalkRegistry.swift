@@ -22,6 +22,9 @@ public struct CrosswalkRegistry: Sendable {
     public private(set) var nssec: NSSECTables?
     public private(set) var qualifications: QualificationTable?
     public private(set) var nations = NationCodes()
+    /// The nation table in use, `name (file)`: the last `nations` entry loaded, so a user folder's table
+    /// replaces the shipped one; `nil` when no folder has one.
+    public private(set) var nationsSource: String?
     /// Files loaded without a sha256 in their manifest entry, with the computed checksum to record.
     public private(set) var unverified: [String: String] = [:]
 
@@ -67,7 +70,11 @@ public struct CrosswalkRegistry: Sendable {
         for cw in crosswalks.values.sorted(by: { $0.name < $1.name }) where codeFrames[cw.fromScheme] == nil {
             codeFrames[cw.fromScheme] = CodeFrame(scheme: cw.fromScheme, unitCodes: cw.sourceCodes)
         }
-        if let l = of("nations").first { nations = try NationCodes(tables[l.entry.name]!) }
+        // User folders load after the shipped one: their nation table wins.
+        if let l = of("nations").last {
+            nations = try NationCodes(tables[l.entry.name]!)
+            nationsSource = "\(l.entry.name) (\(l.url.path))"
+        }
         if let l = of("qualification-levels").first { qualifications = try QualificationTable(tables[l.entry.name]!) }
         if let cl = of("nssec-classes").first {
             let classes = try NSSECTables.loadClasses(tables[cl.entry.name]!)

@@ -70,6 +70,8 @@ public struct HarmoniseAudit: Sendable, Codable {
         public var notInSourceScheme: [String: Int] = [:]
         public var noLevel: [String: Int] = [:]
         public var unknownNation: [String: Int] = [:]
+        /// The nation table used (``CrosswalkRegistry/nationsSource``).
+        public var nationTable: String?
         /// Nation (E, W, S, N, or "unknown") → summary.
         public var byNation: [String: NationSummary] = [:]
     }
@@ -146,6 +148,7 @@ public struct HarmoniseAudit: Sendable, Codable {
             out.append("")
             out.append("Qualifications \(e.qualificationVariable)\(e.nationVariable.map { ",\($0)" } ?? "") \(e.from)>\(e.to) [basis \(e.basis)] → \(e.prefix)_*")
             out.append("  source: \(e.source)")
+            if e.nationVariable != nil { out.append("  nation codes: \(e.nationTable ?? "none loaded")") }
             out.append("  records \(e.records)")
             counts("missing-value sentinels", e.sentinels)
             counts("codes not in \(e.from)", e.notInSourceScheme)

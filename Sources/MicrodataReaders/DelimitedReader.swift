@@ -103,7 +103,9 @@ final class DelimitedReader: BatchSource {
             // Columns the caller uses only as numbers are not typed; the rest take one typing pass.
             var inferred = Array(repeating: ColumnBuilder.Kind.real, count: names.count)
             let typed = names.indices.filter { !options.readsAsNumber(names[$0]) }
-            if !typed.isEmpty {
+            if options.inferredAsText {
+                for c in typed { inferred[c] = .text }
+            } else if !typed.isEmpty {
                 let found = try DelimitedReader.inferKinds(path: rereadPath ?? path, displayPath: path,
                                                            delimiter: delimiter, columns: typed.map { index[$0] },
                                                            maxLineLength: options.maxLineLength)

@@ -32,6 +32,9 @@ public struct ReadOptions: Sendable, Hashable {
     /// Delimited columns read as text whatever their values (`--string`), by name (case-insensitive); each
     /// must be in the header.
     public var textVariables: [String] = []
+    /// Read every delimited column whose type would be inferred (no codebook, not in ``numericVariables``)
+    /// as text, so a pass-through column is written back exactly as read (`0110`, `1.50`, `1e3`).
+    public var inferredAsText = false
     /// Delimited columns the caller will use only as numbers (weights, replicate weights, FPC), by name
     /// (case-insensitive), or by a regular expression found in the name (``numericPattern``, as replicate
     /// weights are named). They skip the typing pass: a value that is not a number is an error naming the

@@ -75,6 +75,8 @@ struct Harmonise: ParsableCommand {
         // stay as values so the audit can report them. Parsing runs on a second thread.
         var readOptions = ReadOptions(keepRawMissing: keepMissingCodes, maxLineLength: Limits.maxLineLength)
         readOptions.textVariables = string.flatMap { commaList($0) }
+        // Pass-through columns are copied, never computed on: read them as text so they are written as read.
+        readOptions.inferredAsText = true
         let source = PrefetchingSource(try DataReader.open(
             data: URL(fileURLWithPath: data), codebook: book, options: readOptions))
         var writer = try TableWriter(path: output, format: format)

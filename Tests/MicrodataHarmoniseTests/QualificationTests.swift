@@ -8,7 +8,7 @@ import Testing
         "ADVANCED_HIGHER", "FOUNDATION_DEGREE", "GCSE_9_4", "GCSE_3_1", "NATIONAL_5", "WELSH_BACC_ADVANCED",
         "WELSH_BACC_NATIONAL", "WELSH_BACC_FOUNDATION", "FOREIGN_UNKNOWN", "NATIONAL_5", "-8", "GCSE_9_4", "XYZ",
     ]
-    let nations: [String?] = ["3", "1", "E", "England", "S", "W", "2", "Wales", "4", "1", "S", "Wales", "1"]
+    let nations: [String?] = ["3", "1", "E", "England", "S", "W", "2", "Wales", "5", "1", "S", "Wales", "1"]
 
     func run(_ to: String, basis: QualificationBasis = .survey) throws -> (Batch, HarmoniseAudit) {
         let batch = Batch(columns: [textColumn("QUAL", codes), textColumn("COUNTRY", nations)], rowCount: codes.count)
