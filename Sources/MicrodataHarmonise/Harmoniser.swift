@@ -54,6 +54,13 @@ public struct Harmoniser: Sendable {
         // After a `split`, which output rows start a source record (`nil`: every row is its own record), so
         // later steps count records, not rows.
         var firstOfRecord: [Bool]? = nil
+        if options.replicateWeightPattern != nil { _ = try Self.weightColumns(in: batch, options: options) }
+        if maps.contains(where: { $0.spec.mode == .split }) {
+            // Split rows share their source record's number, so they are not taken as independent records.
+            let ids = (0..<batch.rowCount).map { Int64(firstRecord + $0 + 1) }
+            try Self.append(Column(name: HarmoniseOptions.recordColumn,
+                                   storage: .integer(ids, missing: [Bool](repeating: false, count: ids.count))), to: &batch)
+        }
         for i in maps.indices {
             let sex = try options.sexVariable.map { try Self.column($0, in: batch) }
             batch = try maps[i].apply(batch, firstRecord: firstRecord, sex: sex, sexIndex: sexIndex, sexOf: sexOf, options: options,
@@ -116,6 +123,24 @@ public struct Harmoniser: Sendable {
             throw HarmoniseError("the output column \(column.name) already exists in the data", variable: column.name)
         }
         batch.columns.append(column)
+    }
+
+    /// The indices of the weight column and of every replicate weight column.
+    ///
+    /// - Throws: ``HarmoniseError`` when the replicate pattern is invalid or names no column.
+    static func weightColumns(in batch: Batch, options: HarmoniseOptions) throws -> [Int] {
+        var found = batch.columns.indices.filter { batch.columns[$0].name.lowercased() == options.weightVariable?.lowercased() }
+        if let pattern = options.replicateWeightPattern {
+            guard let regex = try? Regex(pattern) else {
+                throw HarmoniseError("--replicate-weights '\(pattern)' is not a valid regular expression")
+            }
+            let replicates = batch.columns.indices.filter { !found.contains($0) && batch.columns[$0].name.firstMatch(of: regex) != nil }
+            guard !replicates.isEmpty else {
+                throw HarmoniseError("--replicate-weights '\(pattern)' names no column (have: \(batch.columns.map(\.name).joined(separator: ", ")))")
+            }
+            found += replicates
+        }
+        return found
     }
 
     static func weight(_ column: Column?, _ row: Int) -> Double {
@@ -298,7 +323,7 @@ struct CompiledMap: Sendable {
         result.columns = batch.columns.map { $0.gathered(sourceRows) }
         if !batch.recordTypes.isEmpty { result.recordTypes = sourceRows.map { batch.recordTypes[Int($0)] } }
         result.rowCount = sourceRows.count
-        if let name = options.weightVariable, let wi = result.columns.firstIndex(where: { $0.name.lowercased() == name.lowercased() }) {
+        for wi in try Harmoniser.weightColumns(in: result, options: options) {
             result.columns[wi] = Self.splitWeights(result.columns[wi], sourceRows: sourceRows, shares: shares)
         }
         try Harmoniser.append(Column(name: outputName, storage: .text(targets)), to: &result)

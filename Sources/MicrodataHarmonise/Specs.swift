@@ -140,6 +140,12 @@ public struct HarmoniseOptions: Sendable, Hashable {
     /// Missing-value sentinels reported separately from unknown codes (a sentinel that is a real code of the
     /// source scheme is treated as that code).
     public var missingCodes: Set<String>
+    /// A regular expression naming replicate weight columns (as `--replicate-weights` elsewhere); in `split`
+    /// mode they are split with the rows like ``weightVariable``.
+    public var replicateWeightPattern: String?
+
+    /// The column a `split` mapping adds first: the source record's number (1-based), shared by its rows.
+    public static let recordColumn = "harmonise_record"
 
     public init(
         weightVariable: String? = nil, sexVariable: String? = nil, maleCodes: Set<String> = ["1", "M", "m", "male", "Male"],

@@ -12,7 +12,8 @@ struct Harmonise: ParsableCommand {
         discussion: """
             --missing 'VAR:CODE,CODE' first turns a version's own missing codes into missing values (counted in \
             the audit). --map 'VAR:FROM>TO[:modal|split|fail]' appends VAR_TO (split mode also VAR_TO_share and turns a record \
-            into one row per target, splitting the --weight column). --nssec 'SOCVAR,STATUSVAR:SOC2010|SOC2020:\
+            into one row per target, splitting the --weight and --replicate-weights columns, and adds harmonise_record, \
+            the source record's number). --nssec 'SOCVAR,STATUSVAR:SOC2010|SOC2020:\
             full|reduced|simplified' appends SOCVAR_nssec_{op,class8,class5,class3,method,quality}; SOC2020 is \
             approximate (via SOC2010) unless an official table is added with --crosswalks. --education \
             'QUALVAR,NATIONVAR:QUAL>RQF|SCQF|EQF|NVQ|HIQUL22D|ISCED2011' appends QUALVAR_{TO,framework,nation,\
@@ -35,6 +36,8 @@ struct Harmonise: ParsableCommand {
     var educationBasis: String = "survey"
     @Option(help: "The respondent's sex (1/M male, 2/F female) for sex-specific crosswalk weights.") var sex: String?
     @Option(help: "The survey weight, split with the rows in split mode.") var weight: String?
+    @Option(name: .customLong("replicate-weights"), help: "Regular expression naming replicate weight columns, split like --weight.")
+    var replicateWeights: String?
     @Option(name: .customLong("missing-codes"), help: "Missing-value sentinels to report, comma-separated (default -1,-7,-8,-9,74).")
     var missingCodes: String?
     @Option(help: "Output file (default: standard output).") var output: String?
@@ -58,6 +61,7 @@ struct Harmonise: ParsableCommand {
             throw ValidationError("--education-basis must be survey or framework")
         }
         var options = HarmoniseOptions(weightVariable: weight, sexVariable: sex)
+        options.replicateWeightPattern = replicateWeights
         if let missingCodes {
             options.missingCodes = Set(missingCodes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         }
