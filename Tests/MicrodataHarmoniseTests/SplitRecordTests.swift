@@ -17,12 +17,17 @@ import Testing
             ], rowCount: n)
     }
 
-    @Test func replicateWeightsAreSplitAndRowsKeepTheirRecordNumber() throws {
+    /// A split SOC2010 → SOC2020 mapping weighted by PWT with replicate weights matching `replicates`.
+    func splitter(replicates: String) throws -> Harmoniser {
         var options = HarmoniseOptions(weightVariable: "PWT")
-        options.replicateWeightPattern = "^R[0-9]+$"
-        var h = try Harmoniser(
+        options.replicateWeightPattern = replicates
+        return try Harmoniser(
             registry: Shipped.registry, maps: [MappingSpec(variable: "SOC10M", from: "SOC2010", to: "SOC2020", mode: .split)],
             options: options)
+    }
+
+    @Test func replicateWeightsAreSplitAndRowsKeepTheirRecordNumber() throws {
+        var h = try splitter(replicates: "^R[0-9]+$")
         let first = try h.apply(batch([2136, 1115]))
         let second = try h.apply(batch([1115, 2136]))
         // 2136 → 3 rows, 1115 → 1; numbering continues across batches.
@@ -39,11 +44,7 @@ import Testing
     }
 
     @Test func aReplicatePatternNamingNoColumnIsAnError() throws {
-        var options = HarmoniseOptions(weightVariable: "PWT")
-        options.replicateWeightPattern = "^REP"
-        var h = try Harmoniser(
-            registry: Shipped.registry, maps: [MappingSpec(variable: "SOC10M", from: "SOC2010", to: "SOC2020", mode: .split)],
-            options: options)
+        var h = try splitter(replicates: "^REP")
         #expect(throws: HarmoniseError.self) { _ = try h.apply(batch([2136])) }
     }
 }
