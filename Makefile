@@ -4,9 +4,9 @@ SWIFT ?= swift
 PREFIX ?= /usr/local
 DESTDIR ?=
 APT_PACKAGES := libxml2-dev zlib1g-dev libglpk-dev libreadstat-dev libxlsxwriter-dev
-# Test only: python3-openpyxl (the independent reader scripts/check-xlsx.py opens every test workbook with) and
-# R haven/foreign (read back .dta/.sav outputs).
-TEST_APT_PACKAGES := python3-openpyxl r-base-core r-cran-haven r-cran-foreign
+# Test only: python3-openpyxl (the independent reader scripts/check-xlsx.py opens every test workbook with),
+# R haven/foreign (read back .dta/.sav outputs) and chromium (renders the release bundle's index.html headless).
+TEST_APT_PACKAGES := python3-openpyxl r-base-core r-cran-haven r-cran-foreign chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps test-deps build release demo test install check-static clean

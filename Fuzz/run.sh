@@ -35,7 +35,7 @@ case $TARGET in
     ddi) MODULES=(MicrodataCodebook); MAXLEN=131072 ;;
     fixedwidth) MODULES=(MicrodataCodebook MicrodataReaders); MAXLEN=65536 ;;
     csv | gzip) MODULES=(MicrodataCodebook MicrodataReaders); MAXLEN=65536 ;;
-    crosswalk) MODULES=(MicrodataCodebook MicrodataReaders MicrodataHarmonise); MAXLEN=65536 ;;
+    crosswalk) MODULES=(MicrodataCodebook MicrodataReaders MicrodataWrite MicrodataHarmonise); MAXLEN=65536 ;;
     rules) MODULES=(MicrodataCodebook MicrodataReaders MicrodataWeighting MicrodataWrite MicrodataDisclosure); MAXLEN=16384 ;;
     stat) MODULES=(MicrodataCodebook MicrodataReaders); MAXLEN=65536 ;;
     order) MODULES=(MicrodataCodebook MicrodataReaders MicrodataWeighting MicrodataWrite MicrodataDisclosure
