@@ -56,6 +56,16 @@ import Testing
         #expect(chosen.status == 0, "\(chosen.stderr)")
     }
 
+    /// survey.sav's header names PWT as the SPSS weight variable (Fixtures/statfiles/PROVENANCE.txt).
+    @Test func spssWeightOfTheDataFileIsUsed() throws {
+        let base = ["tabulate", "--data", Fixtures.path("statfiles/survey.sav"), "--mean", "INCOME",
+                    "--no-disclosure-control"]
+        let implicit = try CLIFailureTests.run(base)
+        let explicit = try CLIFailureTests.run(base + ["--weight", "PWT"])
+        #expect(implicit.status == 0 && !implicit.stdout.isEmpty && implicit.stdout == explicit.stdout, "\(implicit.stderr)")
+        #expect(implicit.stderr.contains("weight PWT (from the codebook)"), "\(implicit.stderr)")
+    }
+
     @Test func modelUsesTheCodebookWeight() throws {
         let (data, book) = try Self.files(vars: Self.byReference)
         let base = ["model", "--data", data, "--codebook", book, "--formula", "income ~ factor(region)",
