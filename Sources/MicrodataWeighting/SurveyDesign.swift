@@ -43,6 +43,8 @@ public struct SurveyDesign: Sendable, Hashable {
     /// Every row has weight 1 and no weight column is read (R `svydesign` without `weights` or `probs`);
     /// the description says so.
     public var unitWeights: Bool = false
+    /// The weight column was named by the codebook, not the command line; the description says so.
+    public var weightFromCodebook: Bool = false
 
     public init(
         weight: String?, strata: String? = nil, clusters: [String] = [], fpc: [String] = [], nest: Bool = false,
@@ -80,6 +82,7 @@ public struct SurveyDesign: Sendable, Hashable {
     /// The variance mode in words, printed with every result.
     public var modeDescription: String {
         let mode = variance
+        if weightFromCodebook, let weight { return mode + "; weight \(weight) (from the codebook)" }
         return unitWeights ? mode + "; unit weights (no weight column)" : mode
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MicrodataCodebook
 import MicrodataReaders
 import MicrodataWeighting
 
@@ -43,10 +44,23 @@ struct DesignOptions: ParsableArguments {
     @Option(name: .customLong("cluster-households"), help: "Household id column: households as clusters.")
     var clusterHouseholds: String?
 
-    /// The design these options describe.
+    /// The design these options describe; without `--weight` (and no `--fpc` or `unweighted`), the one weight
+    /// the codebook names (`--codebook`, or an SPSS/Stata/SAS `data` file's own metadata).
     ///
-    /// - Throws: `ValidationError` for contradictory or malformed options.
-    func design() throws -> SurveyDesign {
+    /// - Throws: `ValidationError` for contradictory or malformed options, or a codebook naming several weights.
+    func design(codebook: String? = nil, data: String? = nil, unweighted: Bool = false) throws -> SurveyDesign {
+        var design = try designFromOptions()
+        guard design.weight == nil, design.fpc.isEmpty, !unweighted, codebook != nil || data != nil else { return design }
+        let dataURL = data.flatMap { $0 == "-" ? nil : URL(fileURLWithPath: $0) }
+        guard let book = try CodebookSource.forData(codebook: codebook, data: dataURL) else { return design }
+        do {
+            design.weight = try CodebookWeight.single(in: book)
+        } catch { throw ValidationError("\(error)") }
+        design.weightFromCodebook = design.weight != nil
+        return design
+    }
+
+    private func designFromOptions() throws -> SurveyDesign {
         guard let rule = LonelyPSURule(rawValue: lonelyPSU.lowercased()) else {
             throw ValidationError("--lonely-psu must be one of fail, remove, certainty, adjust, average")
         }

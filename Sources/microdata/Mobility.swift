@@ -90,7 +90,7 @@ struct Mobility: ParsableCommand {
                     origin: originIncome, destination: destinationIncome, groups: income.groups,
                     deflator: income.deflator ?? 1, deflateOrigin: income.deflateOrigin, by: commaList(by), level: level,
                     subpopulation: linking.subpopulationColumn),
-                design: try design.design(), rules: rules, disclosureControl: !noDisclosureControl,
+                design: try design.design(codebook: codebook, data: data), rules: rules, disclosureControl: !noDisclosureControl,
                 deflation: income.deflationNote, readOptions: reading.readOptions, missingCodes: try reading.missingCodes(),
                 linking: linking, linkAuditStem: output ?? outputDirectory.map { $0 + "/mobility" }
             ).run(appendingTo: classes?.publication, title: "Income mobility: destination income by origin income")
@@ -135,7 +135,7 @@ struct Mobility: ParsableCommand {
     private func runClasses(origin: String, destination: String, folders: [URL]) throws -> MobilityRun {
         let request = MobilityRequest(
             data: DataReader.dataURL(data), codebook: codebook, origin: try ClassSpec(parsing: origin, option: "--origin"),
-            destination: try ClassSpec(parsing: destination, option: "--destination"), design: try design.design(),
+            destination: try ClassSpec(parsing: destination, option: "--destination"), design: try design.design(codebook: codebook, data: data),
             by: commaList(by), order: order, strictDirections: directions == "rank", level: level, rules: rules,
             disclosureControl: !noDisclosureControl, crosswalks: crosswalks,
             title: presentation.title ?? "Social mobility: destination class by origin class",

@@ -56,7 +56,7 @@ struct Model: ParsableCommand {
         try OutputTarget.check(
             outputs: [output, OutputAudit.sidecar(for: output), audit, output.map(Presentation.csvMetadataPath)] + linked.outputs,
             inputs: [data, codebook, rules, calibration.calibrate, calibration.rake] + linked.inputs)
-        var design = try designOptions.design()
+        var design = try designOptions.design(codebook: codebook, data: data)
         try calibration.apply(to: &design)
         guard let glmFamily = GLMFamily(name: family) else {
             throw ValidationError("--family must be gaussian, binomial or poisson")

@@ -246,7 +246,7 @@ struct Tabulate: ParsableCommand {
     }
 
     func plan() throws -> (SurveyDesign, [Analysis], EstimationOptions, OutputFormat) {
-        var design = try designOptions.design()
+        var design = try designOptions.design(codebook: codebook, data: data, unweighted: weighting.unweighted)
         try calibration.apply(to: &design)
 
         var analyses: [Analysis] = []
