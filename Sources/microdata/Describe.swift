@@ -31,7 +31,7 @@ struct Describe: ParsableCommand {
 
     func run() throws {
         guard ["text", "markdown", "json"].contains(format) else { throw ValidationError("--format must be text, markdown or json") }
-        try OutputTarget.check(outputs: [output], inputs: [file, codebook, rules])
+        try OutputTarget.check(outputs: [output, OutputAudit.sidecar(for: output)], inputs: [file, codebook, rules])
         let url = DataReader.dataURL(file)
         let book = try CodebookSource.forData(codebook: codebook, data: url)
         let loaded = try DisclosureRules.load(
@@ -56,5 +56,14 @@ struct Describe: ParsableCommand {
                 lines: ["\(description.rows) rows, \(description.variables.count) variables", description.disclosure],
                 markdown: format == "markdown", numeric: DataDescription.numericColumns)
         try OutputFile.write(text, to: output)
+        // The sidecar `release` checks: the rules applied, or the stamp.
+        let tool = "microdata \(buildVersion)"
+        if noDisclosureControl {
+            try OutputAudit.uncontrolled(for: output, stamp: CheckedTable.bypassStamp, tool: tool)
+        } else {
+            try OutputAudit.write(
+                for: output, tool: tool, stamp: nil, rules: loaded.inForce, threshold: loaded.threshold,
+                checks: [OutputCheck(rule: "describe", subject: "output", status: .pass, evidence: description.disclosure)])
+        }
     }
 }

@@ -27,4 +27,24 @@ import Testing
         #expect(piped.status == 0 && piped.stdout.hasPrefix("Variables of standard input\n"), "\(piped.stderr)")
         #expect(piped.stdout.contains(String(income)), "the same numbers from standard input")
     }
+
+    @Test func describeWritesTheSidecarReleaseChecksAndStampsItWhenControlIsOff() throws {
+        let file = try TabulateSideDoorTests.dataFile()
+        let folder = try Fixtures.temporaryDirectory()
+        for (name, extra) in [("checked.txt", [String]()), ("open.txt", ["--no-disclosure-control"])] {
+            let output = folder.appendingPathComponent(name).path
+            let r = try CLIFailureTests.run(["describe", file, "--weight", "w", "--output", output] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            let sidecar = try Data(contentsOf: URL(fileURLWithPath: output + ".audit.json"))
+            let object = try #require(try JSONSerialization.jsonObject(with: sidecar) as? [String: Any])
+            let checks = try #require(object["checks"] as? [[String: Any]])
+            if extra.isEmpty {
+                #expect(object["stamp"] is NSNull || object["stamp"] == nil, "\(object)")
+                #expect(checks.count == 1 && checks[0]["rule"] as? String == "describe" && checks[0]["status"] as? String == "pass")
+            } else {
+                #expect((object["stamp"] as? String)?.contains("NOT DISCLOSURE CONTROLLED") == true, "\(object)")
+                #expect(checks.contains { $0["status"] as? String == "fail" })
+            }
+        }
+    }
 }
