@@ -62,31 +62,27 @@ public struct MobilityPublication: Sendable {
             // Zeros and whole-row/column cells (class disclosure) are published for review, as `check` flags them.
             func review(_ i: Int, _ j: Int) -> String? { protection?.reviewReason(group: g, origin: i, destination: j) }
 
-            let outflow = (0..<k).map { i in
-                PublishedRow(label: labels[i], code: codes[i], cells: (0..<k).map { j in
-                    cell(table.outflow[i][j], percent: true, hide: hidden(i, j) || rowHidden(i), review: review(i, j))
-                })
+            // A k × k grid of percentages; a cell is hidden when it or the margin it is a share of is.
+            func grid(_ values: [[MobilityEstimate?]], marginHidden: (Int, Int) -> Bool) -> [PublishedRow] {
+                (0..<k).map { i in
+                    PublishedRow(label: labels[i], code: codes[i], cells: (0..<k).map { j in
+                        cell(values[i][j], percent: true, hide: hidden(i, j) || marginHidden(i, j), review: review(i, j))
+                    })
+                }
             }
+            let outflow = grid(table.outflow) { i, _ in rowHidden(i) }
             tables.append(PublishedTable(
                 id: "outflow" + suffix, title: "Outflow: destination class by origin class" + named,
                 unit: "Percentage of people from each origin class in each destination class (rows sum to 100)",
                 rowHeading: "Origin class", columns: labels, rows: outflow))
             tables[tables.count - 1].columnCodes = codes
-            let inflow = (0..<k).map { i in
-                PublishedRow(label: labels[i], code: codes[i], cells: (0..<k).map { j in
-                    cell(table.inflow[i][j], percent: true, hide: hidden(i, j) || columnHidden(j), review: review(i, j))
-                })
-            }
+            let inflow = grid(table.inflow) { _, j in columnHidden(j) }
             tables.append(PublishedTable(
                 id: "inflow" + suffix, title: "Inflow: origin class of each destination class" + named,
                 unit: "Percentage of people in each destination class who came from each origin class (columns sum to 100)",
                 rowHeading: "Origin class", columns: labels, rows: inflow))
             tables[tables.count - 1].columnCodes = codes
-            let joint = (0..<k).map { i in
-                PublishedRow(label: labels[i], code: codes[i], cells: (0..<k).map { j in
-                    cell(table.joint[i][j], percent: true, hide: hidden(i, j) || totalHidden, review: review(i, j))
-                })
-            }
+            let joint = grid(table.joint) { _, _ in totalHidden }
             tables.append(PublishedTable(
                 id: "joint" + suffix, title: "Origin by destination, percentage of all people" + named,
                 unit: "Percentage of all people with both classes", rowHeading: "Origin class", columns: labels,
