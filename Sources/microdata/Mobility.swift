@@ -69,6 +69,9 @@ struct Mobility: ParsableCommand {
             throw ValidationError("give --origin and --destination, or --origin-income and --destination-income")
         }
         try income.validate()
+        if data == "-" && origin != nil && income.isRequested {
+            throw ValidationError("--data - (standard input) is read once: class and income tables together need a file")
+        }
         let joined = linking.files(output: output ?? outputDirectory.map { $0 + "/mobility" })
         // With class and income tables both, the income audit goes beside the class one.
         let incomeAudit = origin != nil && income.isRequested
@@ -84,16 +87,23 @@ struct Mobility: ParsableCommand {
         let classes = try origin.map { try runClasses(origin: $0, destination: destination!, folders: folders) }
         var incomeRun: IncomeMobilityRun?
         if let originIncome = income.originIncome, let destinationIncome = income.destinationIncome {
+            let incomeDesign = try design.design(codebook: codebook, data: data)
             incomeRun = try IncomeMobilityRequest(
-                data: URL(fileURLWithPath: data), codebook: codebook,
+                data: DataReader.dataURL(data), codebook: codebook,
                 spec: IncomeMobilitySpec(
                     origin: originIncome, destination: destinationIncome, groups: income.groups,
                     deflator: income.deflator ?? 1, deflateOrigin: income.deflateOrigin, by: commaList(by), level: level,
                     subpopulation: linking.subpopulationColumn),
-                design: try design.design(codebook: codebook, data: data), rules: rules, disclosureControl: !noDisclosureControl,
+                design: incomeDesign, rules: rules, disclosureControl: !noDisclosureControl,
                 deflation: income.deflationNote, readOptions: reading.readOptions, missingCodes: try reading.missingCodes(),
                 linking: linking, linkAuditStem: output ?? outputDirectory.map { $0 + "/mobility" }
             ).run(appendingTo: classes?.publication, title: "Income mobility: destination income by origin income")
+            // Alone, the income tables take --title, --source, --note and --digits (with classes, those did).
+            if classes == nil {
+                presentation.apply(
+                    to: &incomeRun!.publication, title: "Income mobility: destination income by origin income",
+                    source: Presentation.defaultSource(file: data, weight: incomeDesign.weight, design: nil))
+            }
         }
         let publication = incomeRun?.publication ?? classes!.publication
         // The sidecar of each output (release checks it): the class tables' audit, else the income tables'.
