@@ -51,8 +51,8 @@ public struct NonresponseBalance: Sendable {
     public init(weights: NonresponseWeights, data: ModelData, design: SurveyDesign, rules: DisclosureRules?, level: Double = 0.95)
         throws
     {
-        let base = design.weight!
-        let baseWeights = data.column(base)!
+        guard let base = design.weight else { throw NonresponseError.noBaseWeight }
+        guard let baseWeights = data.column(base) else { throw NonresponseError.missingColumn(base) }
         var responded = [Double](repeating: 0, count: data.rowCount)
         var newWeight = (0..<data.rowCount).map { baseWeights.double(at: $0) ?? 0 }
         for r in weights.responders {

@@ -27,11 +27,6 @@ struct Nonresponse: ParsableCommand {
             baseline vs responders with W0 and with the new weights) goes to --report or standard output, checked \
             as `model` and `tabulate` check theirs. Estimates with the new weights treat them as fixed: their \
             variance ignores the estimation of p̂.
-
-            EXAMPLES
-              microdata weights nonresponse --data bcs70_birth.csv --join bcs70_response.csv:BCSID \\
-                --respond RESP42 --model 'factor(FCLASS0) + factor(SEX) + factor(BIRTHREG)' --weight W0 --id BCSID \\
-                --trim-quantile 0.99 --name W42 --output weights42.csv --report weights42.md --format markdown
             """)
 
     @Option(help: "The baseline data file: every member of the sample, responders or not.") var data: String
