@@ -58,7 +58,8 @@ struct Nonresponse: ParsableCommand {
     func run() throws {
         let linked = LinkOptions.files(join, output: output)
         try OutputTarget.check(
-            outputs: [output, OutputAudit.sidecar(for: output), report, OutputAudit.sidecar(for: report)] + linked.outputs,
+            outputs: [output, OutputAudit.sidecar(for: output), report, OutputAudit.sidecar(for: report),
+                      report.map(Presentation.csvMetadataPath)] + linked.outputs,
             inputs: [data, codebook, rules] + linked.inputs)
         let cap: WeightCap?
         switch (trimQuantile, trimMax) {
