@@ -9,7 +9,7 @@ import Testing
     func nations(_ values: [String?], registry: CrosswalkRegistry) throws -> ([String?], HarmoniseAudit) {
         let batch = Batch(
             columns: [textColumn("Q", values.map { _ in "GCSE_9_4" }), textColumn("COUNTRY", values)], rowCount: values.count)
-        var h = try Harmoniser(registry: registry, education: [try EducationSpec(parsing: "Q,COUNTRY:QUAL>RQF", basis: .survey)])
+        var h = try Harmoniser(registry: registry, education: [try EducationSpec(parsing: "Q,COUNTRY:QUAL>RQF:modal", basis: .survey)])
         return (try h.apply(batch).texts("Q_nation"), h.audit)
     }
 
