@@ -31,7 +31,6 @@ struct CompiledEducation: Sendable {
         /// Values on the target scale, largest share first; empty when the qualification has no level there.
         var pieces: [Piece]
         var basisDependent: Bool
-        var tie: Bool
     }
     let resolved: [Resolved?]
     /// For a crosswalk keyed by value label: label key → input id, for text data holding labels.
@@ -157,8 +156,7 @@ struct CompiledEducation: Sendable {
             return Resolved(
                 nations: Nation.allCases.map { q.nations.contains($0) },
                 framework: Nation.allCases.map { table.frameworkLevel(modal.0, nation: $0) } + [table.frameworkLevel(modal.0, nation: nil)],
-                pieces: pieces, basisDependent: basisDependent,
-                tie: pieces.count > 1 && pieces[0].share == pieces[1].share)
+                pieces: pieces, basisDependent: basisDependent)
         }
         self.resolved = resolved
         let many = zip(codes, resolved).filter { ($0.1?.pieces.count ?? 0) > 1 }
@@ -294,9 +292,8 @@ struct CompiledEducation: Sendable {
                         + "(\(qual.pieces.map(\.value).joined(separator: ", "))); use mode modal or split",
                     line: firstRecord + r + 1, variable: spec.qualificationVariable)
             case .modal:
-                if qual.tie {
-                    let tied = qual.pieces.filter { $0.share == first.share }.map(\.value)
-                    audit.ties["\(code) → \(tied.joined(separator: " = "))", default: 0] += one
+                if let tie = OneToManyMode.tie(code, values: qual.pieces.map(\.value), shares: qual.pieces.map(\.share)) {
+                    audit.ties[tie, default: 0] += one
                 }
             case .split:
                 if !expanded {

@@ -339,10 +339,7 @@ struct CompiledMap: Sendable {
                         + "(\(dist.targets.joined(separator: ", "))); use mode modal or split",
                     line: firstRecord + r + 1, variable: spec.variable)
             case .modal:
-                if dist.shares[1] == dist.shares[0] {
-                    let tied = zip(dist.targets, dist.shares).filter { $0.1 == dist.shares[0] }.map(\.0)
-                    audit.ties["\(index.keys[Int(id)]) → \(tied.joined(separator: " = "))", default: 0] += one
-                }
+                if let tie = OneToManyMode.tie(index.keys[Int(id)], values: dist.targets, shares: dist.shares) { audit.ties[tie, default: 0] += one }
                 out[r] = dist.targets[0]
                 if expanded { sourceRows.append(Int32(r)); targets.append(dist.targets[0]); shares.append(1) }
             case .split:

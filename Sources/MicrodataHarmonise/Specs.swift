@@ -11,6 +11,23 @@ public enum OneToManyMode: String, Sendable, Hashable, Codable, CaseIterable {
     case fail
 }
 
+extension OneToManyMode {
+    /// The mode written in `text`'s last part (`nil` when none was written).
+    init?(_ written: String?, option: String, text: String) throws {
+        guard let written else { return nil }
+        guard let m = OneToManyMode(rawValue: written.lowercased()) else {
+            throw HarmoniseError("\(option) '\(text)': mode '\(written)' is not modal, split or fail")
+        }
+        self = m
+    }
+
+    /// The audit key of a tie among the largest shares ("code → a = b"), or `nil` when the largest is alone.
+    static func tie(_ code: String, values: [String], shares: [Double]) -> String? {
+        guard shares.count > 1, shares[1] == shares[0] else { return nil }
+        return "\(code) → " + zip(values, shares).filter { $0.1 == shares[0] }.map(\.0).joined(separator: " = ")
+    }
+}
+
 /// One code mapping, `VAR:FROM>TO[:mode]` on the command line.
 public struct MappingSpec: Sendable, Hashable {
     public var variable: String
@@ -46,13 +63,7 @@ public struct MappingSpec: Sendable, Hashable {
         guard (2...3).contains(parts.count), !parts[0].isEmpty, arrow.count == 2 else {
             throw HarmoniseError("--map '\(text)': expected VAR:FROM>TO[:modal|split|fail]")
         }
-        var mode: OneToManyMode? = nil
-        if parts.count == 3 {
-            guard let m = OneToManyMode(rawValue: parts[2].lowercased()) else {
-                throw HarmoniseError("--map '\(text)': mode '\(parts[2])' is not modal, split or fail")
-            }
-            mode = m
-        }
+        let mode = try OneToManyMode(parts.count == 3 ? parts[2] : nil, option: "--map", text: text)
         self.init(variable: parts[0], from: arrow[0], to: arrow[1], mode: mode)
     }
 }
@@ -132,13 +143,7 @@ public struct EducationSpec: Sendable, Hashable {
         guard (2...3).contains(parts.count), arrow.count == 2, (1...2).contains(vars.count) else {
             throw HarmoniseError("--education '\(text)': expected QUALVAR,NATIONVAR:FROM>TO[:modal|split|fail]")
         }
-        var mode: OneToManyMode? = nil
-        if parts.count == 3 {
-            guard let m = OneToManyMode(rawValue: parts[2].lowercased()) else {
-                throw HarmoniseError("--education '\(text)': mode '\(parts[2])' is not modal, split or fail")
-            }
-            mode = m
-        }
+        let mode = try OneToManyMode(parts.count == 3 ? parts[2] : nil, option: "--education", text: text)
         let nation = vars.count == 2 ? vars[1].split(separator: "@", maxSplits: 1).map(String.init) : []
         self.init(
             qualificationVariable: vars[0], nationVariable: nation.first, from: arrow[0].uppercased(),

@@ -51,16 +51,7 @@ import Testing
     }
 
     @Test func readmeFourNationTableRunsAndMatchesAnIndependentComputation() throws {
-        let commands = try ReadmeModelTests.commands(
-            after: "## Harmonising qualifications across the four nations",
-            expanding: ["E": Fixtures.codebook("examples/lfs-synthetic").path])
-        #expect(commands.count == 2 && commands.allSatisfy { $0.first == "microdata" })
-        let dir = try Fixtures.temporaryDirectory()
-        var last: (status: Int32, stdout: String, stderr: String) = (0, "", "")
-        for command in commands {
-            last = try CLIFailureTests.run(Array(command.dropFirst()), in: dir)
-            #expect(last.status == 0, "\(command): \(last.stderr)")
-        }
+        let (last, dir) = try ReadmeModelTests.runExample(after: "## Harmonising qualifications across the four nations")
         let want = try Self.expected(dir)
         #expect(want.keys.sorted() == ["E", "N", "S", "W"])
         // Markdown rows: nation, statistic, variable, level, estimate (4 significant figures), ...
