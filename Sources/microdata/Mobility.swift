@@ -16,7 +16,9 @@ struct Mobility: ParsableCommand {
         discussion: """
             Origin and destination are VAR (raw codes), VAR:NSSEC-OP>NSSEC8|NSSEC5|NSSEC3 (an NS-SEC operational \
             category collapsed to analytic classes) or SOCVAR[,STATUSVAR]:SOC2010|SOC2020>NSSEC8|NSSEC5|NSSEC3 \
-            (derived from occupation and employment status; SOC2020 is approximate). Rows without both classes \
+            (derived from occupation and employment status; SOC2020 is approximate); for educational mobility \
+            QUALVAR[,NATIONVAR]:QUAL|HIQUAL22|HIQUAL15>RQF|HIQUL22D or VAR:HIQUL22D>HIQUL22D (no qualifications \
+            lowest). Rows without both classes \
             stay in the design as a domain. With --origin-income and --destination-income: income (or wealth) \
             mobility, as quantile-group transitions, rank-rank slope, elasticity and absolute mobility. Every cell \
             passes disclosure control before any writer sees it; the audit is written beside the output.
@@ -210,7 +212,7 @@ struct MobilityRequest {
         let schemes = try ClassScheme.load(from: CodebooksFolder.file("mobility/class-schemes.csv"))
         var estimator = try MobilityEstimator(
             origin: origin, destination: destination, by: by, design: design, registry: registry, codebook: book,
-            level: level, subpopulation: linking?.subpopulationColumn)
+            level: level, subpopulation: linking?.subpopulationColumn, schemes: schemes)
         var (source, linkLog) = try MobilitySource.open(
             data: data, codebook: book, required: estimator.requiredVariables, design: design, readOptions: readOptions,
             missingCodes: missingCodes, linking: linking, watched: [origin.variable, destination.variable])
@@ -249,6 +251,10 @@ struct MobilityRequest {
         if let audit = pass.harmoniseAudit, audit.nssec.contains(where: { $0.approximate }) {
             notes.append("APPROXIMATE: NS-SEC from SOC2020 is derived through the ONS SOC2010→SOC2020 relationship table.")
         }
+        if let audit = pass.harmoniseAudit, audit.education.contains(where: { $0.spreadWeight > 0 }) {
+            notes.append("Education classes: a qualification spread over several levels (apprenticeships, other "
+                + "qualifications) is placed at its modal level; ties go to the first level (see the harmonisation audit).")
+        }
         if let note = UnclassifiedCodesNote.text(
             pass.unclassifiedCodes, threshold: disclosureControl ? loadedRules.threshold : nil, withheld: withheld)
         {
@@ -275,6 +281,9 @@ struct MobilityRequest {
         case .nssecOperational: return "\(spec.variable), NS-SEC operational category collapsed to \(spec.target ?? "")"
         case .soc(let scheme, let status):
             return "\(spec.variable) (\(scheme))" + (status.map { " with status \($0)" } ?? "") + " to \(spec.target ?? "")"
+        case .education(let from, let nation):
+            return "\(spec.variable) (\(from)\(nation.map { ", nation \($0)" } ?? "")), highest qualification as \(spec.target ?? "") (modal level)"
+        case .coded: return "\(spec.variable) (\(spec.target ?? "") codes)"
         }
     }
 
