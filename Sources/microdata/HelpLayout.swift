@@ -108,6 +108,10 @@ enum HelpLayout {
         "link": [
             "microdata link --data birth.csv --with age42.csv --keys BCSID --how inner --output cohort.csv",
         ],
+        "pool": [
+            "microdata pool q3.dat.gz q4.csv --periods 2024Q3,2024Q4 --weight PWT24 --strata COUNTRY --id HSERIALP,PERSNO --output pooled.csv",
+            "microdata tabulate --data pooled.csv $(microdata pool ... ) --mean AGE --by GOVTOF2   # the printed flags",
+        ],
         "crosswalk": ["microdata crosswalk list", "microdata crosswalk show NAME CODE"],
         "codebook": ["microdata codebook export survey.sav --format ddi --output survey.xml"],
         "demo": ["microdata demo --output-dir microdata-demo"],
