@@ -43,7 +43,11 @@ struct Pool: ParsableCommand {
         let periodsSpec: PoolSpec.Periods
         switch (periodColumn, periods) {
         case (let column?, nil): periodsSpec = .column(column)
-        case (nil, let list?): periodsSpec = .labels(commaList(list))
+        case (nil, let list?):
+            guard commaList(list).count == inputs.count else {
+                throw ValidationError("\(inputs.count) input files but \(commaList(list).count) --periods: give one period per file, in order")
+            }
+            periodsSpec = .labels(commaList(list))
         default: throw ValidationError("give --period-column or --periods (one of them)")
         }
         guard let keep = PoolSpec.Keep(rawValue: keep) else { throw ValidationError("--keep must be first or last") }
