@@ -65,26 +65,47 @@ import Testing
         ], case: "first-sum")
     }
 
-    @Test func aBundledFixedWidthFileWithItsCodebookPoolsWithACSV() throws {
+    @Test func anSPSSFileAndACSVWithAGivenCodebookPoolWithClustersInThePrintedFlags() throws {
         let dir = try Fixtures.temporaryDirectory()
-        let example = Fixtures.codebook("examples/lfs-synthetic/lfs_synthetic_js2024.dat.gz").path
-        let later = dir.appendingPathComponent("od2024.csv").path
-        let extract = try CLIFailureTests.run([
-            "extract", "--codebook", Fixtures.codebook("examples/lfs-synthetic/lfs_synthetic_js2024.xml").path,
-            "--limit", "300", "--output", later,
-        ])
-        #expect(extract.status == 0, "\(extract.stderr)")
+        let codebook = Fixtures.codebook("examples/lfs-synthetic/lfs_synthetic_js2024.xml").path
+        let (earlier, later) = (dir.appendingPathComponent("q3.sav").path, dir.appendingPathComponent("q4.csv").path)
+        for (file, rows) in [(earlier, "500"), (later, "300")] {
+            let extract = try CLIFailureTests.run(["extract", "--codebook", codebook, "--limit", rows, "--output", file])
+            #expect(extract.status == 0, "\(extract.stderr)")
+        }
         let pooled = dir.appendingPathComponent("pooled.csv").path
         let r = try CLIFailureTests.run([
-            "pool", example, later, "--periods", "2024Q3,2024Q4", "--weight", "PWT24", "--strata", "COUNTRY",
-            "--psu", "HSERIALP", "--id", "HSERIALP,PERSNO", "--output", pooled,
+            "pool", earlier, later, "--codebook", "\(later)=\(codebook)", "--periods", "2024Q3,2024Q4", "--weight", "PWT24",
+            "--strata", "COUNTRY", "--psu", "HSERIALP", "--id", "HSERIALP,PERSNO", "--output", pooled,
         ])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stderr.contains("period 2024Q3: 100000 rows, 300 dropped"), "\(r.stderr)")
+        #expect(r.stderr.contains("period 2024Q3: 500 rows, 300 dropped"), "\(r.stderr)")
         #expect(r.stdout == "--weight pool_weight --strata pool_stratum --psu HSERIALP --nest\n")
         let rows = try DelimitedRecords(contentsOf: URL(fileURLWithPath: pooled)).records
-        #expect(rows.count == 1 + 100_000)
+        #expect(rows.count == 1 + 500)
         #expect(rows[0].fields.suffix(3) == ["period", "pool_weight", "pool_stratum"])
+        let bad = try CLIFailureTests.run(["pool", earlier, later, "--codebook", "other.csv=\(codebook)", "--periods", "1,2",
+                                           "--weight", "PWT24", "--output", pooled])
+        #expect(bad.status == 2 && bad.stderr.contains("--codebook takes DATA=CODEBOOK"), "\(bad.stderr)")
+        let absent = dir.appendingPathComponent("absent.xml").path
+        let used = try CLIFailureTests.run(["pool", earlier, later, "--codebook", "\(later)=\(absent)", "--periods", "1,2",
+                                            "--weight", "PWT24", "--output", pooled])
+        #expect(used.status == 1 && used.stderr.contains("absent.xml"), "the given codebook is read: \(used.stderr)")
+    }
+
+    @Test func stataOutputReadsBackAsTheCSVOutput() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let arguments = Self.periods + ["--periods", "2022,2023,2024", "--weight", "PWT24", "--strata", "STRATUM", "--id", "PID",
+                                        "--rename", Self.fixture("renames.txt"), "--output"]
+        let paths = ["pooled.csv", "pooled.dta", "back.csv"].map { dir.appendingPathComponent($0).path }
+        let (csv, dta, back) = (paths[0], paths[1], paths[2])
+        #expect(try CLIFailureTests.run(["pool"] + arguments + [csv]).status == 0)
+        #expect(try CLIFailureTests.run(["pool"] + arguments + [dta]).status == 0)
+        let r = try CLIFailureTests.run(["extract", "--data", dta, "--output", back])
+        #expect(r.status == 0, "\(r.stderr)")
+        let a = try String(contentsOfFile: csv, encoding: .utf8)
+        let b = try String(contentsOfFile: back, encoding: .utf8)
+        #expect(a == b && a.split(separator: "\n").count == 1 + 91)
     }
 
     @Test func badInputsFailWithAMessageNamingTheFile() throws {
