@@ -110,7 +110,7 @@ enum HelpLayout {
         ],
         "pool": [
             "microdata pool q3.dat.gz q4.csv --periods 2024Q3,2024Q4 --weight PWT24 --strata COUNTRY --id HSERIALP,PERSNO --output pooled.csv",
-            "microdata tabulate --data pooled.csv $(microdata pool ... ) --mean AGE --by GOVTOF2   # the printed flags",
+            "microdata tabulate --data pooled.csv --weight pool_weight --strata pool_stratum --mean AGE --by GOVTOF2   # the printed flags",
         ],
         "crosswalk": ["microdata crosswalk list", "microdata crosswalk show NAME CODE"],
         "codebook": ["microdata codebook export survey.sav --format ddi --output survey.xml"],

@@ -30,8 +30,8 @@ struct Pool: ParsableCommand {
     @Option(help: "The stratum column.") var strata: String?
     @Option(help: "The cluster column: only added to the printed design flags (as --psu COL --nest).") var psu: String?
     @Option(help: "Person id columns, comma-separated: a person in several periods is kept once.") var id: String?
-    @Option(help: "The period that keeps a repeated person: first or last (default).") var keep: String = "last"
-    @Option(name: .customLong("period-weights"), help: "equal (default: weight ÷ number of periods) or sum (weight unchanged).")
+    @Option(help: "The period that keeps a repeated person: first or last.") var keep: String = "last"
+    @Option(name: .customLong("period-weights"), help: "equal (weight ÷ number of periods) or sum (weight unchanged).")
     var periodWeights: String = "equal"
     @Option(help: "A file of variables renamed across vintages, lines OLD>NEW (e.g. PWT18>PWT22).") var rename: String?
     @Flag(help: "Keep columns found in some inputs only, missing elsewhere (default: an error).") var union = false
