@@ -114,6 +114,10 @@ enum HelpLayout {
             "    --name W42 --output weights42.csv --report weights42.md --format markdown",
             "microdata mobility --data cohort.csv --join weights42.csv:BCSID --origin FNSSEC3 --destination B9NSSEC3 --weight W42",
         ],
+        "pool": [
+            "microdata pool q3.dat.gz q4.csv --periods 2024Q3,2024Q4 --weight PWT24 --strata COUNTRY --id HSERIALP,PERSNO --output pooled.csv",
+            "microdata tabulate --data pooled.csv --weight pool_weight --strata pool_stratum --mean AGE --by GOVTOF2   # the printed flags",
+        ],
         "crosswalk": ["microdata crosswalk list", "microdata crosswalk show NAME CODE"],
         "codebook": ["microdata codebook export survey.sav --format ddi --output survey.xml"],
         "demo": ["microdata demo --output-dir microdata-demo"],
