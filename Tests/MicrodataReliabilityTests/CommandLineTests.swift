@@ -7,7 +7,7 @@ import Testing
 /// exit statuses.
 @Suite(.timeLimit(.minutes(3))) struct CommandLineTests {
     static let commands = ["inspect", "describe", "extract", "harmonise", "tabulate", "check", "crosswalk", "codebook", "mobility",
-                           "link", "pool", "model", "demo"]
+                           "link", "pool", "model", "weights nonresponse", "demo"]
 
     /// Runs the binary with `input` written to its standard input through a pipe.
     static func run(_ arguments: [String], input: Data) throws -> (status: Int32, stdout: String, stderr: String) {
@@ -86,7 +86,7 @@ import Testing
 
     @Test func everyCommandsHelpListsItsOptionsBeforeLimitsThenExamplesAndExitStatuses() throws {
         for command in Self.commands {
-            let r = try CLIFailureTests.run([command, "--help"])
+            let r = try CLIFailureTests.run(command.split(separator: " ").map(String.init) + ["--help"])
             #expect(r.status == 0, "\(command)")
             let headers = r.stdout.split(separator: "\n").map(String.init).filter { HelpHeader.isSection($0) }
             #expect(headers.contains("EXAMPLES:"), "\(command): \(headers)")
