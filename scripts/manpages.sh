@@ -38,5 +38,11 @@ page microdata --help
 # Command names from the SUBCOMMANDS block of the root help ("  name   abstract" lines; help itself skipped).
 "$BIN" --help | sed -n '/^SUBCOMMANDS:/,/^$/p' | sed -n 's/^  \([a-z][a-z-]*\) .*$/\1/p' |
     while read -r command; do
-        [[ $command == help ]] || page "microdata-$command" help "$command"
+        [[ $command == help ]] && continue
+        page "microdata-$command" help "$command"
+        # A command group's own commands (weights nonresponse, ...) get a page each: microdata-weights-nonresponse.1.
+        "$BIN" help "$command" | sed -n '/^SUBCOMMANDS:/,/^$/p' | sed -n 's/^  \([a-z][a-z-]*\) .*$/\1/p' |
+            while read -r sub; do
+                [[ $sub == help ]] || page "microdata-$command-$sub" help "$command" "$sub"
+            done
     done

@@ -25,8 +25,9 @@ import Testing
         #expect(r.status == 0, "\(r.output)")
         let man = root.appendingPathComponent("share/man/man1")
         for command in CommandLineTests.commands {
-            let page = try String(contentsOf: man.appendingPathComponent("microdata-\(command).1"), encoding: .utf8)
-            #expect(page.hasPrefix(".TH \"MICRODATA-\(command.uppercased())\" 1"), "\(command)")
+            let name = command.replacingOccurrences(of: " ", with: "-")  // weights nonresponse: microdata-weights-nonresponse.1
+            let page = try String(contentsOf: man.appendingPathComponent("microdata-\(name).1"), encoding: .utf8)
+            #expect(page.hasPrefix(".TH \"MICRODATA-\(name.uppercased())\" 1"), "\(command)")
             #expect(page.contains("\n.SH OPTIONS\n") && page.contains("\n.SH EXAMPLES\n") && page.contains("\n.SH EXIT STATUS\n"),
                     "\(command)")
         }
