@@ -39,7 +39,8 @@ add <- function(id, res) {
   se <- sqrt(diag(vcov(res)))
   out <<- rbind(out, data.frame(case = id, term = names(coef(res)), estimate = coef(res), se = se,
                                 df = res$df, fmi = res$missinfo, ci_low = coef(res) - crit * se,
-                                ci_high = coef(res) + crit * se, m = res$nimp))
+                                ci_high = coef(res) + crit * se, m = res$nimp, t = coef(res) / se,
+                                p = 2 * pt(-abs(coef(res) / se), res$df)))
 }
 # E1 domain means of earnings by imputed origin.
 add("E1", MIcombine(with(mi, svyby(~earn, ~origin, svymean))))

@@ -114,9 +114,8 @@ public struct RubinsRules: Sendable, Hashable {
     /// The two-sided p-value of `Q̄_j / SE_j` against Student's t on the Rubin df of parameter `j`.
     public func pValue(_ j: Int) -> Double {
         let t = abs(estimates[j] / standardError(j))
-        let df = degreesOfFreedom[j]
         guard t.isFinite else { return t.isNaN ? .nan : 0 }
-        return 2 * (df.isFinite ? 1 - Distributions.tCDF(t, df: df) : 1 - Distributions.normalCDF(t))
+        return 2 * Distributions.tCDF(-t, df: degreesOfFreedom[j])
     }
 
     /// The text for a design line: "m = 5 imputations, Rubin's rules".

@@ -33,7 +33,7 @@ import Testing
                       _ what: String) {
         for (ours, theirs) in columns {
             let found = Double(row[ours] ?? "") ?? .nan
-            let want = r[theirs]! * (["df", "fmi", "m"].contains(theirs) ? 1 : scale)
+            let want = r[theirs]! * (["df", "fmi", "m", "t", "p"].contains(theirs) ? 1 : scale)
             #expect(abs(found - want) <= 1e-8 * max(1, abs(want)), "\(what) \(ours): \(found) vs R \(want)")
         }
     }
@@ -87,7 +87,9 @@ import Testing
             let rows = Self.csv(out.stdout)
             #expect(rows.count == 4)
             #expect(rows.first.map { Set($0.keys).isSuperset(of: ["df", "fmi", "m"]) } == true)
-            for row in rows { Self.agree(row, try #require(r[row["term"]!]), Self.measures, "\(id) \(row["term"]!)") }
+            for row in rows {
+                Self.agree(row, try #require(r[row["term"]!]), Self.measures + [("t", "t"), ("p", "p")], "\(id) \(row["term"]!)")
+            }
             let json = try CLIFailureTests.run(["model"] + Self.files + Self.design + ["--formula", formula, "--family", family,
                                                                                        "--format", "json"])
             #expect(json.stdout.contains("m = 5 imputations, Rubin's rules"))
