@@ -17,15 +17,10 @@ extension MobilityResults {
         }
         let level = first.level
         func one(_ values: [MobilityEstimate]) throws(RubinsRulesError) -> MobilityEstimate {
-            let rubin = try RubinsRules(
-                estimates: values.map { [$0.estimate] }, variances: values.map { [$0.standardError * $0.standardError] })
             var out = values[0]
-            out.estimate = rubin.estimates[0]
-            out.standardError = rubin.standardError(0)
-            (out.ciLow, out.ciHigh) = rubin.interval(0, level: level)
-            out.degreesOfFreedom = rubin.degreesOfFreedom[0]
-            out.fractionMissingInformation = rubin.fractionMissingInformation[0]
-            out.imputations = values.count
+            let r = try RubinsRules.scalar(values.map(\.estimate), standardErrors: values.map(\.standardError), level: level)
+            (out.estimate, out.standardError, out.ciLow, out.ciHigh) = (r.estimate, r.standardError, r.ciLow, r.ciHigh)
+            (out.degreesOfFreedom, out.fractionMissingInformation, out.imputations) = (r.df, r.fmi, values.count)
             out.numeratorCount = EstimateTable.smallestNonZero(values.map(\.numeratorCount))
             out.denominatorCount = EstimateTable.smallestNonZero(values.map(\.denominatorCount))
             out.numeratorUnits = EstimateTable.smallestNonZero(values.map(\.numeratorUnits))

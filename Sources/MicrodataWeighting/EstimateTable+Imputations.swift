@@ -52,15 +52,10 @@ extension EstimateTable {
 
     /// One cell from its value in each imputation.
     private static func combined(_ cells: [CellEstimate], level: Double) throws(RubinsRulesError) -> CellEstimate {
-        let rubin = try RubinsRules(
-            estimates: cells.map { [$0.estimate] }, variances: cells.map { [$0.standardError * $0.standardError] })
         var out = cells[0]
-        out.estimate = rubin.estimates[0]
-        out.standardError = rubin.standardError(0)
-        (out.ciLow, out.ciHigh) = rubin.interval(0, level: level)
+        (out.estimate, out.standardError, out.ciLow, out.ciHigh, out.degreesOfFreedom, out.fractionMissingInformation) =
+            try RubinsRules.scalar(cells.map(\.estimate), standardErrors: cells.map(\.standardError), level: level)
         out.designEffect = nil
-        out.degreesOfFreedom = rubin.degreesOfFreedom[0]
-        out.fractionMissingInformation = rubin.fractionMissingInformation[0]
         out.imputations = cells.count
         out.unweightedCount = smallestNonZero(cells.map(\.unweightedCount))
         out.weightedCount = cells.map(\.weightedCount).reduce(0, +) / Double(cells.count)

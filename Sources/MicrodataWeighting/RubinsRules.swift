@@ -83,6 +83,16 @@ public struct RubinsRules: Sendable, Hashable {
         try self.init(estimates: estimates, covariances: full)
     }
 
+    /// One estimate per imputation with its standard error, combined: the estimate, SE, interval at `level`,
+    /// df and fraction of missing information.
+    public static func scalar(_ estimates: [Double], standardErrors: [Double], level: Double) throws(RubinsRulesError)
+        -> (estimate: Double, standardError: Double, ciLow: Double, ciHigh: Double, df: Double, fmi: Double)
+    {
+        let r = try RubinsRules(estimates: estimates.map { [$0] }, variances: standardErrors.map { [$0 * $0] })
+        let (low, high) = r.interval(0, level: level)
+        return (r.estimates[0], r.standardError(0), low, high, r.degreesOfFreedom[0], r.fractionMissingInformation[0])
+    }
+
     /// Rubin's df and MIcombine's fraction of missing information from `W` and `B` of one parameter.
     static func degreesOfFreedom(within w: Double, between b: Double, m: Int) -> (df: Double, fmi: Double) {
         let mm = Double(m)
