@@ -42,7 +42,7 @@ struct ImputationOptions: ParsableArguments {
             }
             return files[0]
         }
-        guard let data else { throw ValidationError("give --data FILE (or --imputations FILE,FILE,...)") }
+        guard let data else { throw ValidationError("Missing expected argument '--data <data>' (or give --imputations FILE,FILE,...)") }
         return data
     }
 

@@ -51,6 +51,10 @@ import Testing
             #expect(rows.count == 3)
             for row in rows { Self.agree(row, try #require(r[row["origin"]!]), Self.measures, "origin \(row["origin"]!)") }
         }
+        let json = try CLIFailureTests.run(["tabulate"] + Self.files + Self.design + ["--mean", "earn", "--by", "origin",
+                                                                                   "--format", "json"])
+        #expect(try TableSchema.violations(json.stdout) == [])
+        #expect(json.stdout.contains("\"fmi\"") && json.stdout.contains("t with Rubin's df"))
         let long = try CLIFailureTests.run(["tabulate"] + Self.long + Self.design + ["--mean", "earn"])
         #expect(long.stderr.contains("imputation 0 of .imp (the original data with missing values, 360 rows) is left out"))
         Self.agree(try #require(Self.csv(long.stdout).first), try #require(Self.expected("E3")["earn"]), Self.measures, "mean")
