@@ -43,6 +43,9 @@ struct ImputationOptions: ParsableArguments {
             return files[0]
         }
         guard let data else { throw ValidationError("Missing expected argument '--data <data>' (or give --imputations FILE,FILE,...)") }
+        if imputationID != nil && data == "-" {
+            throw ValidationError("--imputation-id reads the data once per imputation: give a file, not standard input")
+        }
         return data
     }
 
