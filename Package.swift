@@ -38,7 +38,10 @@ let package = Package(
         .target(name: "MicrodataDisclosure", dependencies: ["MicrodataWeighting", "MicrodataWrite", "CGLPK"]),
         .target(name: "MicrodataWrite", dependencies: ["CXLSXWriter", "MicrodataCodebook"]),
         .target(name: "MicrodataLink", dependencies: ["MicrodataReaders", "MicrodataCodebook", "MicrodataWrite"]),
-        .target(name: "MicrodataModels", dependencies: ["MicrodataWeighting", "MicrodataReaders", "MicrodataWrite", "MicrodataLink"]),
+        .target(
+            name: "MicrodataModels",
+            dependencies: ["MicrodataWeighting", "MicrodataReaders", "MicrodataWrite", "MicrodataLink", "MicrodataDisclosure"]
+        ),
         .target(
             name: "MicrodataMobility",
             dependencies: ["MicrodataWeighting", "MicrodataDisclosure", "MicrodataHarmonise", "MicrodataWrite"]
@@ -72,7 +75,10 @@ let package = Package(
         ),
         .testTarget(
             name: "MicrodataModelsTests",
-            dependencies: ["MicrodataModels", "MicrodataReaders", "MicrodataWeighting", "MicrodataLink", "MicrodataTestSupport"]
+            dependencies: [
+                "MicrodataModels", "MicrodataReaders", "MicrodataWeighting", "MicrodataLink", "MicrodataDisclosure",
+                "MicrodataTestSupport",
+            ]
         ),
         .testTarget(name: "MicrodataWriteTests", dependencies: ["MicrodataWrite", "MicrodataReaders", "MicrodataTestSupport"]),
         .testTarget(

@@ -29,12 +29,31 @@ KEYS = [('DOCTORATE', 'EWSN'), ('MASTERS', 'EWSN'), ('PGCE_PGDE', 'EWSN'), ('BAC
         ('NO_QUALIFICATION', 'EWSN')]
 rows = list(csv.DictReader(open('uk_qualifications_to_levels.csv', newline='', encoding='utf-8')))
 assert len(rows) == len(KEYS)
+# Legacy CSYS on the same basis as its successor Advanced Higher (issue 24): survey RQF 3, framework RQF 4.
+rows[[k for k, _ in KEYS].index('CSYS')]['rqf_equivalent'] = '3 or 4 (framework-dependent; as Advanced Higher)'
+# Keys added for LFS/APS categories (curated here, not in fixtures/harmonise): same columns plus code and nations.
+extra = list(csv.DictReader(open('uk_qualifications_additional.csv', newline='', encoding='utf-8')))
+KEYS += [(r['code'], r['nations']) for r in extra]
+rows += extra
+# Stated shares of the keys whose level is spread over several values ('2|3' in the table).
+SHARES = {}
+for r in csv.DictReader(open('qualification_level_shares.csv', newline='', encoding='utf-8')):
+    SHARES[(r['code'], r['scale'], r['value'])] = (r['share'], r['confidence'])
 
-def values(raw, scale):
-    """(value, basis, confidence) links for one cell; basis 'both' unless the cell names alternatives."""
+def values(raw, scale, key=''):
+    """(value, basis, confidence, share) links for one cell; basis 'both' unless the cell names alternatives;
+    share '' unless the cell spreads the qualification over several values ('2|3', shares from SHARES)."""
     raw = raw.strip()
     if raw in ('', 'unknown', 'n/a'):
         return []
+    if '|' in raw:
+        parts = [re.sub(r' - verify$', '', p.strip(), flags=re.I) for p in raw.split('|')]
+        out = [(p, 'both', SHARES[(key, scale, p)][1], SHARES[(key, scale, p)][0]) for p in parts]
+        assert abs(sum(float(x[3]) for x in out) - 1) < 1e-9, (key, scale)
+        return out
+    return [v + ('',) for v in values1(raw, scale)]
+
+def values1(raw, scale):
     verify = 'VERIFY' in raw.upper()
     if scale == 'RQF' and raw.startswith('3 or 4'):
         return [('3', 'survey', 'medium'), ('4', 'framework', 'medium')]
@@ -54,20 +73,41 @@ def values(raw, scale):
         return [('7', 'both', 'low')]
     return [(raw, 'both', 'verify' if verify else 'high')]
 
-out = [['code', 'nations', 'qualification', 'framework', 'framework_level', 'scale', 'value', 'basis', 'confidence']]
+out = [['code', 'nations', 'qualification', 'framework', 'framework_level', 'scale', 'value', 'basis', 'confidence', 'share']]
 for (key, nations), r in zip(KEYS, rows):
     cols = {'RQF': r['rqf_equivalent'], 'SCQF': r['scqf_equivalent'], 'EQF': r['eqf'], 'NVQ': r['nvq_equivalent'],
             'HIQUL22D': r['lfs_hiqul22d_band'], 'ISCED2011': r['isced2011_level']}
     for scale, raw in cols.items():
-        links = values(raw, scale)
+        links = values(raw, scale, key)
         if not links:
-            out.append([key, nations, r['qualification'], r['framework'], r['framework_level'], scale, '', 'none', 'unmapped'])
-        for v, basis, conf in links:
+            out.append([key, nations, r['qualification'], r['framework'], r['framework_level'], scale, '', 'none', 'unmapped', ''])
+        for v, basis, conf, share in links:
             if conf == 'high' and r['isced2011_confidence'] == 'low' and scale == 'ISCED2011':
                 conf = 'verify'
-            out.append([key, nations, r['qualification'], r['framework'], r['framework_level'], scale, v, basis, conf])
+            out.append([key, nations, r['qualification'], r['framework'], r['framework_level'], scale, v, basis, conf, share])
 with open('qualification_levels_long.csv', 'w', newline='', encoding='utf-8') as fh:
     csv.writer(fh, lineterminator='\n').writerows(out)
+
+
+# LFS derived bands and levels -> RQF / CQFW / SCQF level ranges, one block per variable and scale. HIQUL11D,
+# HIQUL15D and HIQUL22D share the 1-7 frame (lfs_highest_qualification_codes.csv); LEVQUL22 codes are inferred.
+OTHER = [('2', '5', '0.10'), ('1', '4', '0.35'), ('E1-E3', '1-3', '0.55')]  # 'other': shares as OTHER_QUALIFICATION
+BANDS = [('1', 'Degree or equivalent', [('6-8', '9-12', '1')]), ('2', 'Higher education', [('4-5', '7-8', '1')]),
+         ('3', 'GCE A level or equivalent', [('3', '6-7', '1')]), ('4', 'GCSE grades A*-C or equivalent', [('2', '5', '1')]),
+         ('5', 'Other qualification', OTHER), ('6', 'No qualification', [('none', 'none', '1')])]
+LEVQUL = [(str(i), 'Level %d' % (9 - i), [(str(9 - i), {8: '12', 7: '11', 6: '9-10', 5: '8', 4: '7', 3: '6', 2: '5', 1: '4'}[9 - i], '1')])
+          for i in range(1, 9)]
+LEVQUL += [('9', 'Entry level', [('E1-E3', '1-3', '1')]), ('10', 'Other qualification - level unknown', OTHER),
+           ('11', 'No qualifications', [('none', 'none', '1')])]
+band_rows = [['variable', 'code', 'label', 'scale', 'level', 'share', 'basis']]
+for variable, frame in [('HIQUL22D', BANDS), ('HIQUL15D', BANDS), ('HIQUL11D', BANDS), ('LEVQUL22', LEVQUL)]:
+    for scale in ('RQF', 'CQFW', 'SCQF'):
+        for code, label, targets in frame:
+            for rqf, scqf, share in targets:
+                basis = 'stated share (convention, verify)' if share != '1' else ('level range of the band' if '-' in rqf and variable != 'LEVQUL22' else 'one level')
+                band_rows.append([variable, code, label, scale, scqf if scale == 'SCQF' else rqf, share, basis])
+with open('lfs_qualification_bands.csv', 'w', newline='', encoding='utf-8') as fh:
+    csv.writer(fh, lineterminator='\n').writerows(band_rows)
 
 files = sorted(f for f in os.listdir('.') if f.endswith('.csv'))
 sha = {f: hashlib.sha256(open(f, 'rb').read()).hexdigest() for f in files}
@@ -148,6 +188,80 @@ manifest = {'format': 1, 'note': 'Rebuilt by build_manifest.py; provenance in PR
                  '(employer/manager, size not known) fall back to the ONS reduced method; missing falls back to simplified'),
     entry(name='lfs-variables', kind='table', file='lfs_variables_reference.csv', issued='2026',
           source='LFS variable names and periods for SOC, NS-SEC, economic activity and qualifications (curated; confidence flagged)'),
+    entry(name='qualification-additional', kind='table', file='uk_qualifications_additional.csv', issued='2026-12',
+          source='Qualification keys added for LFS/APS categories (NVQ/SVQ 5, higher degree, apprenticeships, Scottish '
+                 'Baccalaureate, Access to HE, IB, National 5 grade D, RQF level 1-8 awards; curated from the frameworks '
+                 'and qualification descriptions cited in PROVENANCE.txt; confidence flagged)', licence='OGL-3.0'),
+    entry(name='qualification-shares', kind='table', file='qualification_level_shares.csv', issued='2026-12',
+          source='Stated shares of qualifications spread over several levels (trade apprenticeships, other qualifications: '
+                 'DfE/ONS level-derivation convention, verify; higher apprenticeships and below-degree HE: equal-share '
+                 'assumption)', licence='OGL-3.0'),
+    entry(name='lfs-hiqual22-qual', kind='crosswalk', file='lfs_hiqual_labels.csv', **{'from': 'HIQUAL22', 'to': 'QUAL'}, fromColumn='label',
+          toColumn='qual', keyedBy='label', issued='2026-12', linkLevel='LFS value label',
+          source='LFS/APS HIQUAL22 value labels (as written in end-user files, collected from public analysis code; numeric codes differ by release and are read from the data codebook) to Microdata qualification keys'),
+    entry(name='lfs-hiqual15-qual', kind='crosswalk', file='lfs_hiqual_labels.csv', **{'from': 'HIQUAL15', 'to': 'QUAL'}, fromColumn='label',
+          toColumn='qual', keyedBy='label', issued='2026-12', linkLevel='LFS value label',
+          source='LFS/APS HIQUAL15 value labels (as written in end-user files, collected from public analysis code; numeric codes differ by release and are read from the data codebook) to Microdata qualification keys'),
+    entry(name='hiqul22d-rqf', kind='crosswalk', file='lfs_qualification_bands.csv', **{'from': 'HIQUL22D', 'to': 'RQF'},
+          fromColumn='code', toColumn='level', filter={'variable': 'HIQUL22D', 'scale': 'RQF'}, weights={'stated': 'share'},
+          defaultBasis='stated', check={'groupBy': 'from', 'total': 1, 'tolerance': 0.001}, issued='2026-12',
+          linkLevel='LFS derived band', source='HIQUL22D band or level to RQF level range (LFS User Guide Vol 3 band titles; '
+          'level ranges from Qualifications can cross boundaries; band 5 / other spread with stated shares, verify)'),
+    entry(name='hiqul22d-cqfw', kind='crosswalk', file='lfs_qualification_bands.csv', **{'from': 'HIQUL22D', 'to': 'CQFW'},
+          fromColumn='code', toColumn='level', filter={'variable': 'HIQUL22D', 'scale': 'CQFW'}, weights={'stated': 'share'},
+          defaultBasis='stated', check={'groupBy': 'from', 'total': 1, 'tolerance': 0.001}, issued='2026-12',
+          linkLevel='LFS derived band', source='HIQUL22D band or level to CQFW level range (LFS User Guide Vol 3 band titles; '
+          'level ranges from Qualifications can cross boundaries; band 5 / other spread with stated shares, verify)'),
+    entry(name='hiqul22d-scqf', kind='crosswalk', file='lfs_qualification_bands.csv', **{'from': 'HIQUL22D', 'to': 'SCQF'},
+          fromColumn='code', toColumn='level', filter={'variable': 'HIQUL22D', 'scale': 'SCQF'}, weights={'stated': 'share'},
+          defaultBasis='stated', check={'groupBy': 'from', 'total': 1, 'tolerance': 0.001}, issued='2026-12',
+          linkLevel='LFS derived band', source='HIQUL22D band or level to SCQF level range (LFS User Guide Vol 3 band titles; '
+          'level ranges from Qualifications can cross boundaries; band 5 / other spread with stated shares, verify)'),
+    entry(name='hiqul15d-rqf', kind='crosswalk', file='lfs_qualification_bands.csv', **{'from': 'HIQUL15D', 'to': 'RQF'},
+          fromColumn='code', toColumn='level', filter={'variable': 'HIQUL15D', 'scale': 'RQF'}, weights={'stated': 'share'},
+          defaultBasis='stated', check={'groupBy': 'from', 'total': 1, 'tolerance': 0.001}, issued='2026-12',
+          linkLevel='LFS derived band', source='HIQUL15D band or level to RQF level range (LFS User Guide Vol 3 band titles; '
+          'level ranges from Qualifications can cross boundaries; band 5 / other spread with stated shares, verify)'),
+    entry(name='hiqul15d-cqfw', kind='crosswalk', file='lfs_qualification_bands.csv', **{'from': 'HIQUL15D', 'to': 'CQFW'},
+          fromColumn='code', toColumn='level', filter={'variable': 'HIQUL15D', 'scale': 'CQFW'}, weights={'stated': 'share'},
+          defaultBasis='stated', check={'groupBy': 'from', 'total': 1, 'tolerance': 0.001}, issued='2026-12',
+          linkLevel='LFS derived band', source='HIQUL15D band or level to CQFW level range (LFS User Guide Vol 3 band titles; '
+          'level ranges from Qualifications can cross boundaries; band 5 / other spread with stated shares, verify)'),
+    entry(name='hiqul15d-scqf', kind='crosswalk', file='lfs_qualification_bands.csv', **{'from': 'HIQUL15D', 'to': 'SCQF'},
+          fromColumn='code', toColumn='level', filter={'variable': 'HIQUL15D', 'scale': 'SCQF'}, weights={'stated': 'share'},
+          defaultBasis='stated', check={'groupBy': 'from', 'total': 1, 'tolerance': 0.001}, issued='2026-12',
+          linkLevel='LFS derived band', source='HIQUL15D band or level to SCQF level range (LFS User Guide Vol 3 band titles; '
+          'level ranges from Qualifications can cross boundaries; band 5 / other spread with stated shares, verify)'),
+    entry(name='hiqul11d-rqf', kind='crosswalk', file='lfs_qualification_bands.csv', **{'from': 'HIQUL11D', 'to': 'RQF'},
+          fromColumn='code', toColumn='level', filter={'variable': 'HIQUL11D', 'scale': 'RQF'}, weights={'stated': 'share'},
+          defaultBasis='stated', check={'groupBy': 'from', 'total': 1, 'tolerance': 0.001}, issued='2026-12',
+          linkLevel='LFS derived band', source='HIQUL11D band or level to RQF level range (LFS User Guide Vol 3 band titles; '
+          'level ranges from Qualifications can cross boundaries; band 5 / other spread with stated shares, verify)'),
+    entry(name='hiqul11d-cqfw', kind='crosswalk', file='lfs_qualification_bands.csv', **{'from': 'HIQUL11D', 'to': 'CQFW'},
+          fromColumn='code', toColumn='level', filter={'variable': 'HIQUL11D', 'scale': 'CQFW'}, weights={'stated': 'share'},
+          defaultBasis='stated', check={'groupBy': 'from', 'total': 1, 'tolerance': 0.001}, issued='2026-12',
+          linkLevel='LFS derived band', source='HIQUL11D band or level to CQFW level range (LFS User Guide Vol 3 band titles; '
+          'level ranges from Qualifications can cross boundaries; band 5 / other spread with stated shares, verify)'),
+    entry(name='hiqul11d-scqf', kind='crosswalk', file='lfs_qualification_bands.csv', **{'from': 'HIQUL11D', 'to': 'SCQF'},
+          fromColumn='code', toColumn='level', filter={'variable': 'HIQUL11D', 'scale': 'SCQF'}, weights={'stated': 'share'},
+          defaultBasis='stated', check={'groupBy': 'from', 'total': 1, 'tolerance': 0.001}, issued='2026-12',
+          linkLevel='LFS derived band', source='HIQUL11D band or level to SCQF level range (LFS User Guide Vol 3 band titles; '
+          'level ranges from Qualifications can cross boundaries; band 5 / other spread with stated shares, verify)'),
+    entry(name='levqul22-rqf', kind='crosswalk', file='lfs_qualification_bands.csv', **{'from': 'LEVQUL22', 'to': 'RQF'},
+          fromColumn='code', toColumn='level', filter={'variable': 'LEVQUL22', 'scale': 'RQF'}, weights={'stated': 'share'},
+          defaultBasis='stated', check={'groupBy': 'from', 'total': 1, 'tolerance': 0.001}, issued='2026-12',
+          linkLevel='LFS derived band', source='LEVQUL22 band or level to RQF level range (LFS User Guide Vol 3 band titles; '
+          'level ranges from Qualifications can cross boundaries; band 5 / other spread with stated shares, verify)'),
+    entry(name='levqul22-cqfw', kind='crosswalk', file='lfs_qualification_bands.csv', **{'from': 'LEVQUL22', 'to': 'CQFW'},
+          fromColumn='code', toColumn='level', filter={'variable': 'LEVQUL22', 'scale': 'CQFW'}, weights={'stated': 'share'},
+          defaultBasis='stated', check={'groupBy': 'from', 'total': 1, 'tolerance': 0.001}, issued='2026-12',
+          linkLevel='LFS derived band', source='LEVQUL22 band or level to CQFW level range (LFS User Guide Vol 3 band titles; '
+          'level ranges from Qualifications can cross boundaries; band 5 / other spread with stated shares, verify)'),
+    entry(name='levqul22-scqf', kind='crosswalk', file='lfs_qualification_bands.csv', **{'from': 'LEVQUL22', 'to': 'SCQF'},
+          fromColumn='code', toColumn='level', filter={'variable': 'LEVQUL22', 'scale': 'SCQF'}, weights={'stated': 'share'},
+          defaultBasis='stated', check={'groupBy': 'from', 'total': 1, 'tolerance': 0.001}, issued='2026-12',
+          linkLevel='LFS derived band', source='LEVQUL22 band or level to SCQF level range (LFS User Guide Vol 3 band titles; '
+          'level ranges from Qualifications can cross boundaries; band 5 / other spread with stated shares, verify)'),
     entry(name='nations', kind='nations', file='nation_codes.csv', issued='2024', licence=OGL,
           source='UK nations: letter codes and names (Microdata convention); ONS GSS country codes (E92000001, W92000004, S92000003, N92000002); code set LFS-COUNTRY = LFS/APS variable COUNTRY (1 England, 2 Wales, 3 Scotland, 4 Scotland north of the Caledonian Canal, 5 Northern Ireland), LFS/APS user guide coding as quoted in issue 24 (not re-checked against the guide here)'),
 ]}

@@ -44,8 +44,14 @@ public struct Crosswalk: Sendable {
         let countColumn = try entry.countColumn.map { try table.column($0) }
         var links: [String: [Link]] = [:]
         var order: [String] = []
-        for row in table.rows {
-            let source = row.fields[fromColumn].trimmingCharacters(in: .whitespaces)
+        let filter = try (entry.filter ?? [:]).sorted { $0.key < $1.key }.map { (try table.column($0.key), $0.value) }
+        let byLabel = entry.keyedBy == "label"
+        if let k = entry.keyedBy, !byLabel {
+            throw HarmoniseError("crosswalk entry '\(entry.name)': keyedBy must be 'label', found '\(k)'", file: table.file)
+        }
+        for row in table.rows where filter.allSatisfy({ row.fields[$0.0] == $0.1 }) {
+            let written = row.fields[fromColumn].trimmingCharacters(in: .whitespaces)
+            let source = byLabel ? Self.labelKey(written) : written
             let target = row.fields[toColumn].trimmingCharacters(in: .whitespaces)
             if source.isEmpty || target.isEmpty {
                 throw HarmoniseError("empty \(source.isEmpty ? fromName : toName) code", file: table.file, line: row.line)
@@ -117,6 +123,17 @@ public struct Crosswalk: Sendable {
                 }
             }
         }
+    }
+
+    /// Whether source codes are value labels (``ManifestEntry/keyedBy`` `label`).
+    public var isKeyedByLabel: Bool { entry.keyedBy == "label" }
+
+    /// A value label reduced to lower-case letters and digits, so spelling of punctuation, spacing and
+    /// apostrophes in different releases ("Don't know", "Don¿t know") does not matter.
+    public static func labelKey(_ label: String) -> String {
+        String(String.UnicodeScalarView(label.lowercased().unicodeScalars.filter {
+            ("a"..."z").contains($0) || ("0"..."9").contains($0)
+        }))
     }
 
     /// The index of basis `name` in ``bases``.

@@ -76,6 +76,18 @@ public struct CrosswalkRegistry: Sendable {
             nationsSource = "\(l.entry.name) (\(l.url.path))"
         }
         if let l = of("qualification-levels").first { qualifications = try QualificationTable(tables[l.entry.name]!) }
+        // Every crosswalk into the qualification keys must name keys that exist.
+        if let table = qualifications {
+            for cw in crosswalks.values.sorted(by: { $0.name < $1.name }) where cw.toScheme == "QUAL" {
+                for source in cw.sourceCodes {
+                    for link in cw.links[source]! where table.qualification(link.target) == nil {
+                        throw HarmoniseError(
+                            "unknown qualification key \(link.target): not in qualification_levels_long.csv",
+                            file: entries.first { $0.entry.name == cw.name }?.url.path, line: link.line)
+                    }
+                }
+            }
+        }
         if let cl = of("nssec-classes").first {
             let classes = try NSSECTables.loadClasses(tables[cl.entry.name]!)
             let input = try of("nssec-status-input").first.map { try NSSECTables.loadStatusInput(tables[$0.entry.name]!) }

@@ -22,6 +22,9 @@ public struct HarmoniseAudit: Sendable, Codable {
         public var sentinels: [String: Int] = [:]
         public var notInSourceScheme: [String: Int] = [:]
         public var noMapping: [String: Int] = [:]
+        /// `modal` records whose largest weight is shared by several targets: "code → first = second" → records
+        /// (the first in file order is used).
+        public var ties: [String: Int] = [:]
         /// Weight of mapped records, and the part of it on non-modal targets (lost in `modal`, moved in `split`).
         public var mappedWeight = 0.0, nonModalWeight = 0.0
         /// `nonModalWeight / mappedWeight`.
@@ -55,8 +58,10 @@ public struct HarmoniseAudit: Sendable, Codable {
         public var outsideNation = 0
         /// Records whose level depends on the basis (framework comparison vs survey convention).
         public var basisDependent = 0
-        /// Records mapped through a link flagged for verification.
+        /// Records mapped through a link flagged for verification or resting on an assumption.
         public var needsVerification = 0
+        /// Records whose qualification has several values on the target scale (handled by the mode).
+        public var oneToMany = 0
         /// Qualification code → records mapped.
         public var byQualification: [String: Int] = [:]
     }
@@ -64,8 +69,20 @@ public struct HarmoniseAudit: Sendable, Codable {
     /// One qualification step's report.
     public struct Education: Sendable, Codable {
         public var qualificationVariable = "", nationVariable: String?, from = "", to = "", basis = "", prefix = ""
+        public var mode = ""
         public var source = ""
+        /// For a crosswalk keyed by value label: where the labels came from.
+        public var labelSource: String?
+        /// Codebook codes whose label is not in the crosswalk: code → label.
+        public var unmatchedLabels: [String: String] = [:]
+        /// The nation code set used, when one was chosen (by `VAR@SET` or the variable's name).
+        public var nationCodeSet: String?
         public var records = 0
+        /// Rows `split` added; `modal` records whose largest share is shared ("key → a = b" → records).
+        public var fanOutRows = 0
+        public var ties: [String: Int] = [:]
+        /// Weight of records with several values, and the part not on the modal value.
+        public var spreadWeight = 0.0, nonModalWeight = 0.0
         public var sentinels: [String: Int] = [:]
         public var notInSourceScheme: [String: Int] = [:]
         public var noLevel: [String: Int] = [:]
@@ -125,6 +142,7 @@ public struct HarmoniseAudit: Sendable, Codable {
             counts("missing-value sentinels", m.sentinels)
             counts("codes not in \(m.from)", m.notInSourceScheme)
             counts("codes with no mapping", m.noMapping)
+            counts("TIES (equal largest weights; the first in file order was used)", m.ties)
         }
         for n in nssec {
             out.append("")
@@ -146,18 +164,28 @@ public struct HarmoniseAudit: Sendable, Codable {
         }
         for e in education {
             out.append("")
-            out.append("Qualifications \(e.qualificationVariable)\(e.nationVariable.map { ",\($0)" } ?? "") \(e.from)>\(e.to) [basis \(e.basis)] → \(e.prefix)_*")
+            out.append("Qualifications \(e.qualificationVariable)\(e.nationVariable.map { ",\($0)" } ?? "") \(e.from)>\(e.to) [\(e.mode), basis \(e.basis)] → \(e.prefix)_\(e.to)")
             out.append("  source: \(e.source)")
-            if e.nationVariable != nil { out.append("  nation codes: \(e.nationTable ?? "none loaded")") }
+            if let l = e.labelSource { out.append("  value labels: \(l)") }
+            if !e.unmatchedLabels.isEmpty {
+                out.append("  codebook labels not in the crosswalk: " + e.unmatchedLabels.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; "))
+            }
+            if e.nationVariable != nil {
+                out.append("  nation codes: \(e.nationTable ?? "none loaded")\(e.nationCodeSet.map { ", code set \($0)" } ?? "")")
+            }
             out.append("  records \(e.records)")
+            if e.spreadWeight > 0 {
+                out.append("  spread over several \(e.to) values: weight \(f(e.spreadWeight)), of which \(f(e.nonModalWeight)) off the modal value\(e.mode == "modal" ? " (lost to it)" : e.mode == "split" ? " (split rows added: \(e.fanOutRows))" : "")")
+            }
+            counts("TIES (equal largest shares; the first in file order was used)", e.ties)
             counts("missing-value sentinels", e.sentinels)
             counts("codes not in \(e.from)", e.notInSourceScheme)
             counts("no \(e.to) level (flagged, not imputed)", e.noLevel)
             counts("unknown nation values", e.unknownNation)
-            out.append("  nation   records  mapped  no-level  missing  not-in-frame  outside-nation  basis-dependent  verify")
+            out.append("  nation   records  mapped  no-level  missing  not-in-frame  outside-nation  basis-dependent  verify  one-to-many")
             for (nation, s) in e.byNation.sorted(by: { $0.key < $1.key }) {
-                let cols = [s.records, s.mapped, s.noLevel, s.missing, s.notInSourceScheme, s.outsideNation, s.basisDependent, s.needsVerification]
-                let widths = [7, 6, 8, 7, 12, 14, 15, 6]
+                let cols = [s.records, s.mapped, s.noLevel, s.missing, s.notInSourceScheme, s.outsideNation, s.basisDependent, s.needsVerification, s.oneToMany]
+                let widths = [7, 6, 8, 7, 12, 14, 15, 6, 11]
                 let cells = zip(cols, widths).map { String(repeating: " ", count: max(0, $1 - String($0).count)) + String($0) }
                 out.append("  \(nation.padding(toLength: 7, withPad: " ", startingAt: 0))" + cells.map { "  " + $0 }.joined())
             }

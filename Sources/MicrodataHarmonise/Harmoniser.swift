@@ -30,7 +30,24 @@ public struct Harmoniser: Sendable {
         sexOf = sexCodes.map { options.maleCodes.contains($0) ? 1 : 2 }
         self.maps = try maps.map { try CompiledMap($0, registry: registry, options: options) }
         self.nssecSteps = try nssec.map { try CompiledNSSEC($0, registry: registry, options: options) }
-        self.educationSteps = try education.map { try CompiledEducation($0, registry: registry, options: options) }
+        // Several targets of one variable share a prefix; the shared columns are written once, and a target given
+        // twice for one prefix gets a numbered prefix.
+        var seen: [String: Set<String>] = [:]
+        var steps: [CompiledEducation] = []
+        for spec in education {
+            var prefix = spec.prefix ?? spec.qualificationVariable
+            let base = prefix
+            var k = 1
+            while seen[prefix]?.contains(spec.to) == true { k += 1; prefix = "\(base)_\(k)" }
+            steps.append(try CompiledEducation(spec, registry: registry, options: options, prefix: prefix, writesShared: seen[prefix] == nil))
+            seen[prefix, default: []].insert(spec.to)
+        }
+        if steps.contains(where: { $0.mode == .split }),
+            steps.filter({ $0.mode == .split }).count + self.maps.filter({ $0.mode == .split }).count > 1
+        {
+            throw HarmoniseError("a qualification step in split mode must be the only split step of a run")
+        }
+        self.educationSteps = steps
         audit.weightVariable = options.weightVariable
         audit.mappings = self.maps.map(\.audit)
         audit.nssec = self.nssecSteps.map(\.audit)
@@ -55,7 +72,7 @@ public struct Harmoniser: Sendable {
         // later steps count records, not rows.
         var firstOfRecord: [Bool]? = nil
         if options.replicateWeightPattern != nil { _ = try Self.weightColumns(in: batch, options: options) }
-        if maps.contains(where: { $0.spec.mode == .split }) {
+        if maps.contains(where: { $0.mode == .split }) || educationSteps.contains(where: { $0.mode == .split }) {
             // Split rows share their source record's number, so they are not taken as independent records.
             let ids = (0..<batch.rowCount).map { Int64(firstRecord + $0 + 1) }
             try Self.append(Column(name: HarmoniseOptions.recordColumn,
@@ -72,7 +89,7 @@ public struct Harmoniser: Sendable {
             audit.nssec[i] = nssecSteps[i].audit
         }
         for i in educationSteps.indices {
-            batch = try educationSteps[i].apply(batch, firstOfRecord: firstOfRecord, options: options)
+            batch = try educationSteps[i].apply(batch, firstOfRecord: &firstOfRecord, firstRecord: firstRecord, options: options)
             audit.education[i] = educationSteps[i].audit
         }
         audit.outputRows += batch.rowCount
@@ -143,6 +160,25 @@ public struct Harmoniser: Sendable {
         return found
     }
 
+    /// The rows of `batch` repeated as `sourceRows` lists them (a record's pieces adjacent), with every weight
+    /// column split by `shares`; `firstOfRecord` marks each record's first piece.
+    static func expand(
+        _ batch: Batch, sourceRows: [Int32], shares: [Double], options: HarmoniseOptions, firstOfRecord: inout [Bool]?
+    ) throws -> Batch {
+        var result = batch
+        let previous = firstOfRecord
+        firstOfRecord = sourceRows.indices.map { k in
+            (previous?[Int(sourceRows[k])] ?? true) && (k == 0 || sourceRows[k - 1] != sourceRows[k])
+        }
+        result.columns = batch.columns.map { $0.gathered(sourceRows) }
+        if !batch.recordTypes.isEmpty { result.recordTypes = sourceRows.map { batch.recordTypes[Int($0)] } }
+        result.rowCount = sourceRows.count
+        for wi in try weightColumns(in: result, options: options) {
+            result.columns[wi] = CompiledMap.splitWeights(result.columns[wi], sourceRows: sourceRows, shares: shares)
+        }
+        return result
+    }
+
     static func weight(_ column: Column?, _ row: Int) -> Double {
         guard let column else { return 1 }
         return column.double(at: row) ?? 0
@@ -158,6 +194,8 @@ struct CompiledMap: Sendable {
     }
 
     let spec: MappingSpec
+    /// The mode in force (`modal` only when the crosswalk is one-to-one and none was given).
+    let mode: OneToManyMode
     let outputName: String
     let index: KeyIndex
     /// Per source id: distribution under the chosen/default basis, and the male/female bases.
@@ -175,7 +213,15 @@ struct CompiledMap: Sendable {
                 "no crosswalk from \(spec.from) to \(spec.to) (have: \(Set(have).sorted().joined(separator: ", ")))",
                 variable: spec.variable)
         }
+        let manyTargets = cw.sourceCodes.filter { (cw.links[$0]?.count ?? 0) > 1 }
+        if spec.mode == nil, let first = manyTargets.first {
+            throw HarmoniseError(
+                "crosswalk \(cw.name) is one-to-many (\(manyTargets.count) \(spec.from) codes have several \(spec.to) "
+                    + "targets, e.g. \(first) → \(cw.links[first]!.map(\.target).joined(separator: ", "))): add a mode, "
+                    + "\(spec.variable):\(spec.from)>\(spec.to):modal, :split or :fail", variable: spec.variable)
+        }
         self.spec = spec
+        mode = spec.mode ?? .modal
         outputName = spec.output ?? "\(spec.variable)_\(spec.to)"
         let frameCodes = registry.codeFrames[spec.from]?.entries.map(\.code) ?? cw.sourceCodes
         var codes = frameCodes
@@ -222,7 +268,7 @@ struct CompiledMap: Sendable {
         audit.crosswalk = cw.name
         audit.from = spec.from
         audit.to = spec.to
-        audit.mode = spec.mode.rawValue
+        audit.mode = mode.rawValue
         audit.basis = basisName
         audit.source = cw.entry.source
         audit.issued = cw.entry.issued
@@ -286,13 +332,14 @@ struct CompiledMap: Sendable {
                 continue
             }
             audit.oneToMany += one
-            switch spec.mode {
+            switch mode {
             case .fail:
                 throw HarmoniseError(
                     "code \(index.keys[Int(id)]) maps to \(dist.targets.count) \(spec.to) codes "
                         + "(\(dist.targets.joined(separator: ", "))); use mode modal or split",
                     line: firstRecord + r + 1, variable: spec.variable)
             case .modal:
+                if let tie = OneToManyMode.tie(index.keys[Int(id)], values: dist.targets, shares: dist.shares) { audit.ties[tie, default: 0] += one }
                 out[r] = dist.targets[0]
                 if expanded { sourceRows.append(Int32(r)); targets.append(dist.targets[0]); shares.append(1) }
             case .split:
@@ -310,22 +357,13 @@ struct CompiledMap: Sendable {
         var result = batch
         if !expanded {
             try Harmoniser.append(Column(name: outputName, storage: .text(out)), to: &result)
-            if spec.mode == .split {
+            if mode == .split {
                 try Harmoniser.append(
                     Column(name: outputName + "_share", storage: .real([Double](repeating: 1, count: n))), to: &result)
             }
             return result
         }
-        let previous = firstOfRecord
-        firstOfRecord = sourceRows.indices.map { k in
-            (previous?[Int(sourceRows[k])] ?? true) && (k == 0 || sourceRows[k - 1] != sourceRows[k])
-        }
-        result.columns = batch.columns.map { $0.gathered(sourceRows) }
-        if !batch.recordTypes.isEmpty { result.recordTypes = sourceRows.map { batch.recordTypes[Int($0)] } }
-        result.rowCount = sourceRows.count
-        for wi in try Harmoniser.weightColumns(in: result, options: options) {
-            result.columns[wi] = Self.splitWeights(result.columns[wi], sourceRows: sourceRows, shares: shares)
-        }
+        result = try Harmoniser.expand(batch, sourceRows: sourceRows, shares: shares, options: options, firstOfRecord: &firstOfRecord)
         try Harmoniser.append(Column(name: outputName, storage: .text(targets)), to: &result)
         try Harmoniser.append(Column(name: outputName + "_share", storage: .real(shares)), to: &result)
         return result

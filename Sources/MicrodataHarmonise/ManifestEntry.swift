@@ -37,6 +37,11 @@ public struct ManifestEntry: Sendable, Hashable, Codable {
     /// A column of link counts, used to reverse the crosswalk (target → source shares).
     public var countColumn: String?
     public var check: WeightCheck?
+    /// `label`: source codes are value labels, matched after ``Crosswalk/labelKey(_:)`` (lower case, letters
+    /// and digits only), so a survey's numeric codes are read through its codebook's value labels.
+    public var keyedBy: String?
+    /// Only rows whose columns hold these values are links (several crosswalks in one file).
+    public var filter: [String: String]?
     /// Links are an approximation and every output through them says so.
     public var approximate: Bool?
     public var approxNote: String?

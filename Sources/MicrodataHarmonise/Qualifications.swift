@@ -29,8 +29,11 @@ public struct QualificationTable: Sendable {
         public var value: String
         /// `both`, `framework` or `survey`.
         public var basis: String
-        /// `high`, `medium`, `low`, `verify` (needs checking against an official mapping).
+        /// `high`, `medium`, `low`, `verify` (needs checking against an official mapping), `assumption`.
         public var confidence: String
+        /// The stated share of the qualification at this value, when it is spread over several
+        /// (`qualification_level_shares.csv`); `nil` for a single value.
+        public var share: Double?
     }
 
     /// One qualification type.
@@ -56,6 +59,7 @@ public struct QualificationTable: Sendable {
         let code = try t.column("code"), nations = try t.column("nations"), name = try t.column("qualification")
         let scale = try t.column("scale"), value = try t.column("value"), basis = try t.column("basis")
         let confidence = try t.column("confidence")
+        let shareColumn = try? t.column("share")
         var list: [Qualification] = []
         var index: [String: Int] = [:]
         for row in t.rows {
@@ -79,21 +83,50 @@ public struct QualificationTable: Sendable {
             }
             let i = index[c]!
             if row.fields[value].isEmpty { list[i].levels[row.fields[scale], default: []] += []; continue }
-            let level = Level(value: row.fields[value], basis: row.fields[basis], confidence: row.fields[confidence])
+            var share: Double? = nil
+            if let shareColumn, !row.fields[shareColumn].isEmpty {
+                guard let v = Double(row.fields[shareColumn]), v > 0, v <= 1 else {
+                    throw HarmoniseError("share '\(row.fields[shareColumn])' is not a number in (0, 1]", file: t.file, line: row.line)
+                }
+                share = v
+            }
+            let level = Level(value: row.fields[value], basis: row.fields[basis], confidence: row.fields[confidence], share: share)
             let existing = list[i].levels[row.fields[scale]] ?? []
-            if existing.contains(where: { $0.basis == level.basis || $0.basis == "both" || level.basis == "both" }) {
+            let spread = level.share != nil && existing.allSatisfy { $0.share != nil && $0.basis == level.basis }
+            if !spread, existing.contains(where: { $0.basis == level.basis || $0.basis == "both" || level.basis == "both" }) {
                 throw HarmoniseError(
                     "qualification \(c) has two \(row.fields[scale]) values for the same basis", file: t.file, line: row.line)
             }
             list[i].levels[row.fields[scale]] = existing + [level]
         }
+        for q in list {
+            for (scale, levels) in q.levels where levels.contains(where: { $0.share != nil }) {
+                let total = levels.reduce(0) { $0 + ($1.share ?? 0) }
+                guard abs(total - 1) < 1e-9 else {
+                    throw HarmoniseError("the shares of \(q.code) on \(scale) sum to \(total), not 1", file: t.file)
+                }
+            }
+        }
         qualifications = list
         self.index = index
+    }
+
+    /// The values of `code` on `scale` under `basis` with their shares (summing to 1), largest first, ties in
+    /// file order; empty when the qualification has no level there.
+    public func distribution(_ code: String, scale: String, basis: QualificationBasis) -> [Level] {
+        guard let levels = qualification(code)?.levels[scale], !levels.isEmpty else { return [] }
+        if levels.contains(where: { $0.share != nil }) {
+            return levels.enumerated().sorted { a, b in
+                a.element.share! != b.element.share! ? a.element.share! > b.element.share! : a.offset < b.offset
+            }.map(\.element)
+        }
+        return level(code, scale: scale, basis: basis).map { [$0] } ?? []
     }
 
     /// The level of `code` on `scale` under `basis`, or nil when the qualification has no level there.
     public func level(_ code: String, scale: String, basis: QualificationBasis) -> Level? {
         guard let levels = qualification(code)?.levels[scale], !levels.isEmpty else { return nil }
+        if levels.contains(where: { $0.share != nil }) { return distribution(code, scale: scale, basis: basis).first }
         // A scale with a single value (e.g. the survey's own HIQUL22D band) has it under either basis.
         return levels.first { $0.basis == basis.rawValue } ?? levels.first { $0.basis == "both" }
             ?? (levels.count == 1 ? levels[0] : nil)
@@ -107,36 +140,69 @@ public struct QualificationTable: Sendable {
         let home: Nation? = q.nations.count == 1 ? q.nations.first : nation
         guard let home else { return nil }
         let scale = home == .scotland ? "SCQF" : "RQF"
+        if let spread = q.levels[scale], spread.contains(where: { $0.share != nil }) {
+            return "\(home.framework) " + spread.map(\.value).joined(separator: "/")
+        }
         guard let level = q.levels[scale]?.first(where: { $0.basis != "survey" }) ?? q.levels[scale]?.first
         else { return nil }
         return "\(home.framework) \(level.value)"
     }
 }
 
-/// The codes a data file may use for each nation.
+/// The codes a data file may use for each nation, in named code sets (`letter`, `name`, `GSS`, `LFS-COUNTRY`,
+/// `LFS-GOVTOF2`, ...).
+///
+/// A nation variable is read with one code set when its name or an explicit `VAR@SET` names one (GOVTOF2 →
+/// `LFS-GOVTOF2`), else with the default sets: every set, in file order, whose codes do not contradict an
+/// earlier one (so the region codes of GOVTOF2 never shadow the COUNTRY codes 1–5).
 public struct NationCodes: Sendable {
-    /// Every code as written in the file and in lower case → nation.
+    /// Code set → code (as written and in lower case) → nation.
+    let sets: [String: [String: Nation]]
+    /// The default sets merged.
     let codes: [String: Nation]
+    /// Set names in file order.
+    public let setNames: [String]
 
     init(_ t: CSVTable) throws {
         let nation = try t.column("nation"), code = try t.column("code")
-        var codes: [String: Nation] = [:]
+        let setColumn = try? t.column("code_set")
+        var sets: [String: [String: Nation]] = [:]
+        var names: [String] = []
         for row in t.rows {
             guard let n = Nation(rawValue: row.fields[nation]) else {
                 throw HarmoniseError("nation '\(row.fields[nation])' is not one of E, W, S, N", file: t.file, line: row.line)
             }
+            let set = setColumn.map { row.fields[$0] }.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+            if sets[set] == nil { names.append(set) }
             let key = row.fields[code].lowercased()
-            if let old = codes[key], old != n {
-                throw HarmoniseError("code '\(row.fields[code])' names two nations", file: t.file, line: row.line)
+            if let old = sets[set]?[key], old != n {
+                throw HarmoniseError("code '\(row.fields[code])' names two nations in code set \(set)", file: t.file, line: row.line)
             }
-            codes[key] = n
-            codes[row.fields[code]] = n
+            sets[set, default: [:]][key] = n
+            sets[set, default: [:]][row.fields[code]] = n
         }
-        self.codes = codes
+        var merged: [String: Nation] = [:]
+        for name in names where sets[name]!.allSatisfy({ merged[$0.key] == nil || merged[$0.key] == $0.value }) {
+            merged.merge(sets[name]!) { a, _ in a }
+        }
+        self.sets = sets
+        codes = merged
+        setNames = names
     }
 
-    init() { codes = [:] }
+    init() {
+        sets = [:]
+        codes = [:]
+        setNames = []
+    }
 
-    /// The nation a data value names, matched case-insensitively.
+    /// The codes of set `name` (case-insensitive, and `LFS-<name>` for an LFS variable name such as GOVTOF2),
+    /// or `nil` when no set has that name.
+    public func codeSet(_ name: String) -> [String: Nation]? {
+        let wanted = name.uppercased()
+        return setNames.first { $0.uppercased() == wanted || $0.uppercased() == "LFS-" + wanted }.flatMap { sets[$0] }
+    }
+
+    /// The nation a data value names in the default sets, matched case-insensitively.
     public func nation(_ value: String) -> Nation? { codes[value.lowercased()] }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MicrodataCodebook
 
 /// How a source code with several targets is handled.
 public enum OneToManyMode: String, Sendable, Hashable, Codable, CaseIterable {
@@ -10,12 +11,30 @@ public enum OneToManyMode: String, Sendable, Hashable, Codable, CaseIterable {
     case fail
 }
 
+extension OneToManyMode {
+    /// The mode written in `text`'s last part (`nil` when none was written).
+    init?(_ written: String?, option: String, text: String) throws {
+        guard let written else { return nil }
+        guard let m = OneToManyMode(rawValue: written.lowercased()) else {
+            throw HarmoniseError("\(option) '\(text)': mode '\(written)' is not modal, split or fail")
+        }
+        self = m
+    }
+
+    /// The audit key of a tie among the largest shares ("code → a = b"), or `nil` when the largest is alone.
+    static func tie(_ code: String, values: [String], shares: [Double]) -> String? {
+        guard shares.count > 1, shares[1] == shares[0] else { return nil }
+        return "\(code) → " + zip(values, shares).filter { $0.1 == shares[0] }.map(\.0).joined(separator: " = ")
+    }
+}
+
 /// One code mapping, `VAR:FROM>TO[:mode]` on the command line.
 public struct MappingSpec: Sendable, Hashable {
     public var variable: String
     public var from: String
     public var to: String
-    public var mode: OneToManyMode
+    /// How a code with several targets is handled; `nil` is refused for a one-to-many crosswalk.
+    public var mode: OneToManyMode?
     /// A crosswalk name, when several go from `from` to `to`.
     public var crosswalk: String?
     /// A weight basis of the crosswalk; `nil` uses the sex-specific bases when a sex variable is given,
@@ -25,7 +44,7 @@ public struct MappingSpec: Sendable, Hashable {
     public var output: String?
 
     public init(
-        variable: String, from: String, to: String, mode: OneToManyMode = .modal, crosswalk: String? = nil,
+        variable: String, from: String, to: String, mode: OneToManyMode? = nil, crosswalk: String? = nil,
         basis: String? = nil, output: String? = nil
     ) {
         self.variable = variable
@@ -44,13 +63,7 @@ public struct MappingSpec: Sendable, Hashable {
         guard (2...3).contains(parts.count), !parts[0].isEmpty, arrow.count == 2 else {
             throw HarmoniseError("--map '\(text)': expected VAR:FROM>TO[:modal|split|fail]")
         }
-        var mode = OneToManyMode.modal
-        if parts.count == 3 {
-            guard let m = OneToManyMode(rawValue: parts[2].lowercased()) else {
-                throw HarmoniseError("--map '\(text)': mode '\(parts[2])' is not modal, split or fail")
-            }
-            mode = m
-        }
+        let mode = try OneToManyMode(parts.count == 3 ? parts[2] : nil, option: "--map", text: text)
         self.init(variable: parts[0], from: arrow[0], to: arrow[1], mode: mode)
     }
 }
@@ -91,41 +104,51 @@ public struct NSSECSpec: Sendable, Hashable {
     }
 }
 
-/// A qualification harmonisation, `QUALVAR,NATIONVAR:FROM>TO` on the command line.
+/// A qualification harmonisation, `QUALVAR[,NATIONVAR[@SET]]:FROM>TO[:mode]` on the command line.
 public struct EducationSpec: Sendable, Hashable {
     public var qualificationVariable: String
     public var nationVariable: String?
-    /// `QUAL` (the codes of `qualification_levels_long.csv`) or a scheme with a crosswalk to `QUAL`.
+    /// The nation code set to read `nationVariable` with (`LFS-COUNTRY`, `LFS-GOVTOF2`, `GSS`, ...); `nil` picks
+    /// the set named like the variable (GOVTOF2 → `LFS-GOVTOF2`), else the default sets.
+    public var nationCodeSet: String?
+    /// `QUAL` (the codes of `qualification_levels_long.csv`) or a scheme with a crosswalk to `QUAL` (HIQUAL22,
+    /// HIQUAL15: LFS value labels, read through the codebook).
     public var from: String
     /// RQF, SCQF, EQF, NVQ, HIQUL22D or ISCED2011.
     public var to: String
     public var basis: QualificationBasis
+    /// How a code with several levels is handled; `nil` is refused when any code has several.
+    public var mode: OneToManyMode?
     /// Prefix of the appended columns; default `QUALVAR`.
     public var prefix: String?
 
     public init(
         qualificationVariable: String, nationVariable: String?, from: String = "QUAL", to: String,
-        basis: QualificationBasis = .survey, prefix: String? = nil
+        basis: QualificationBasis = .survey, mode: OneToManyMode? = nil, prefix: String? = nil
     ) {
         self.qualificationVariable = qualificationVariable
         self.nationVariable = nationVariable
         self.from = from
         self.to = to
         self.basis = basis
+        self.mode = mode
         self.prefix = prefix
     }
 
-    /// Parses `QUALVAR[,NATIONVAR]:FROM>TO`.
+    /// Parses `QUALVAR[,NATIONVAR[@SET]]:FROM>TO[:modal|split|fail]`.
     public init(parsing text: String, basis: QualificationBasis = .survey) throws {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        let arrow = parts.count == 2 ? parts[1].split(separator: ">").map(String.init) : []
+        let arrow = parts.count >= 2 ? parts[1].split(separator: ">").map(String.init) : []
         let vars = parts.first.map { $0.split(separator: ",").map(String.init) } ?? []
-        guard parts.count == 2, arrow.count == 2, (1...2).contains(vars.count) else {
-            throw HarmoniseError("--education '\(text)': expected QUALVAR,NATIONVAR:FROM>TO")
+        guard (2...3).contains(parts.count), arrow.count == 2, (1...2).contains(vars.count) else {
+            throw HarmoniseError("--education '\(text)': expected QUALVAR,NATIONVAR:FROM>TO[:modal|split|fail]")
         }
+        let mode = try OneToManyMode(parts.count == 3 ? parts[2] : nil, option: "--education", text: text)
+        let nation = vars.count == 2 ? vars[1].split(separator: "@", maxSplits: 1).map(String.init) : []
         self.init(
-            qualificationVariable: vars[0], nationVariable: vars.count == 2 ? vars[1] : nil, from: arrow[0].uppercased(),
-            to: arrow[1].uppercased(), basis: basis)
+            qualificationVariable: vars[0], nationVariable: nation.first, from: arrow[0].uppercased(),
+            to: arrow[1].uppercased(), basis: basis, mode: mode)
+        nationCodeSet = nation.count == 2 ? nation[1] : nil
     }
 }
 
@@ -143,6 +166,19 @@ public struct HarmoniseOptions: Sendable, Hashable {
     /// A regular expression naming replicate weight columns (as `--replicate-weights` elsewhere); in `split`
     /// mode they are split with the rows like ``weightVariable``.
     public var replicateWeightPattern: String?
+    /// Value labels of the data's variables (variable name in lower case → code → label), from the codebook;
+    /// a crosswalk keyed by label (``ManifestEntry/keyedBy``) reads codes through them.
+    public var valueLabels: [String: [String: String]] = [:]
+
+    /// The value labels of every labelled variable of `codebook`, as ``valueLabels`` wants them.
+    public static func valueLabels(of codebook: Codebook?) -> [String: [String: String]] {
+        var out: [String: [String: String]] = [:]
+        for v in codebook?.variables ?? [] {
+            let labels = v.categories.compactMap { c in c.label.map { (c.value, $0) } }
+            if !labels.isEmpty { out[v.name.lowercased()] = Dictionary(labels) { a, _ in a } }
+        }
+        return out
+    }
 
     /// The column a `split` mapping adds first: the source record's number (1-based), shared by its rows.
     public static let recordColumn = "harmonise_record"

@@ -5,7 +5,9 @@ import MicrodataHarmonise
 /// Written on the command line as `VAR` (raw codes), `VAR:NSSEC-OP>NSSEC8` (an NS-SEC operational category,
 /// as 12.6 or L12.6, collapsed to the 8-, 5- or 3-class scheme) or `SOCVAR[,STATUSVAR]:SOC2020>NSSEC3` (derived
 /// from the SOC unit group and employment status through the ONS tables, falling back from the full to the
-/// reduced and simplified methods).
+/// reduced and simplified methods). Education: `QUALVAR[,NATIONVAR]:FROM>RQF|HIQUL22D` (highest
+/// qualification through the qualification tables, FROM `QUAL`, `HIQUAL22`, `HIQUAL15`, ...; modal level) or
+/// `VAR:HIQUL22D>HIQUL22D` (codes already in the scheme), ordered with "no qualifications" lowest.
 public struct ClassSpec: Sendable, Hashable {
     /// Where the codes come from.
     public enum Source: Sendable, Hashable {
@@ -15,7 +17,14 @@ public struct ClassSpec: Sendable, Hashable {
         case nssecOperational
         /// A SOC unit group (scheme `SOC2010` or `SOC2020`) and optionally an employment-status variable.
         case soc(scheme: String, status: String?)
+        /// A qualification of scheme `from` (`QUAL` or one with a crosswalk to it), with an optional nation variable.
+        case education(from: String, nation: String?)
+        /// Codes already in the target scheme (e.g. HIQUL22D bands); codes outside it have no class.
+        case coded
     }
+
+    /// The education schemes (`Codebooks/mobility/class-schemes.csv`).
+    public static let educationTargets = ["RQF", "HIQUL22D"]
 
     public var variable: String
     public var source: Source
@@ -45,7 +54,16 @@ public struct ClassSpec: Sendable, Hashable {
             return
         }
         let fromTo = parts[1].split(separator: ">").map { $0.uppercased() }
-        let targets = ["NSSEC8", "NSSEC5", "NSSEC3"]
+        if fromTo.count == 2, Self.educationTargets.contains(fromTo[1]) {
+            if fromTo[0] == fromTo[1] {
+                guard variables.count == 1 else { throw MobilityError("\(option) '\(text)': codes of the scheme take no nation variable") }
+                self.init(variable: first, source: .coded, target: fromTo[1])
+            } else {
+                self.init(variable: first, source: .education(from: fromTo[0], nation: variables.count == 2 ? variables[1] : nil), target: fromTo[1])
+            }
+            return
+        }
+        let targets = ["NSSEC8", "NSSEC5", "NSSEC3"] + Self.educationTargets
         guard fromTo.count == 2, targets.contains(fromTo[1]) else {
             throw MobilityError("\(option) '\(text)': expected FROM>TO with TO one of \(targets.joined(separator: ", "))")
         }
@@ -63,6 +81,15 @@ public struct ClassSpec: Sendable, Hashable {
             throw MobilityError(
                 "\(option) '\(text)': FROM must be NSSEC-OP, SOC2010 or SOC2020, found '\(fromTo[0])'")
         }
+    }
+
+    /// The qualification step this spec needs from the harmonisation layer, if any (modal level: one class per
+    /// record; a tie is reported in the harmonisation audit).
+    func educationSpec(prefix: String) -> EducationSpec? {
+        guard case .education(let from, let nation) = source, let target else { return nil }
+        return EducationSpec(
+            qualificationVariable: variable, nationVariable: nation, from: from, to: target, basis: .survey, mode: .modal,
+            prefix: prefix)
     }
 
     /// The NS-SEC derivation this spec needs from the harmonisation layer, if any.

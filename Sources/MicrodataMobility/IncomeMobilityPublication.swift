@@ -108,7 +108,7 @@ public struct IncomeMobilityPublication: Sendable {
             }
             charts.append(.heatmap(tableID: "income_transition" + suffix))
             charts.append(.bars(tableID: "absolute_income" + suffix))
-            charts.append(.bars(tableID: "rank_bins" + suffix))
+            charts.append(.scatter(tableID: "rank_bins" + suffix, x: 2, y: 0, line: 1))
         }
         if several && !results.differences.isEmpty {
             let rows = results.differences.map { d -> PublishedRow in

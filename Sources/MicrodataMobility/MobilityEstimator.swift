@@ -28,6 +28,8 @@ public struct MobilityEstimator {
 
     private var harmoniser: Harmoniser?
     private let nssec: NSSECTables?
+    /// The shipped schemes, so codes outside a `coded` scheme are left out (and reported) as they are read.
+    private let schemes: [String: ClassScheme]
     private var estimator: SurveyEstimator
     private let codebook: Codebook?
     private var rows = 0
@@ -61,7 +63,8 @@ public struct MobilityEstimator {
     /// - Throws: `MobilityError` or the weighting layer's `WeightingError` for an impossible request.
     public init(
         origin: ClassSpec, destination: ClassSpec, by: [String] = [], design: SurveyDesign,
-        registry: CrosswalkRegistry?, codebook: Codebook? = nil, level: Double = 0.95, subpopulation: String? = nil
+        registry: CrosswalkRegistry?, codebook: Codebook? = nil, level: Double = 0.95, subpopulation: String? = nil,
+        schemes: [String: ClassScheme] = [:]
     ) throws {
         self.origin = origin
         self.destination = destination
@@ -69,18 +72,30 @@ public struct MobilityEstimator {
         self.codebook = codebook
         groupMemo = Array(repeating: [:], count: by.count)
         groupValueLabels = Array(repeating: [], count: by.count)
-        let needsRegistry = origin.target != nil || destination.target != nil
+        let needsRegistry = [origin, destination].contains { $0.target != nil && $0.source != .coded }
         if needsRegistry && registry?.nssec == nil {
-            throw MobilityError("NS-SEC classes need the shipped crosswalks (Codebooks/crosswalks), which were not found")
+            throw MobilityError("NS-SEC and education classes need the shipped crosswalks (Codebooks/crosswalks), which were not found")
         }
         nssec = registry?.nssec
+        self.schemes = schemes
         let steps = [origin.nssecSpec(prefix: "__origin_nssec"), destination.nssecSpec(prefix: "__destination_nssec")]
             .compactMap { $0 }
-        if let registry, !steps.isEmpty {
-            harmoniser = try Harmoniser(registry: registry, nssec: steps, options: HarmoniseOptions(weightVariable: design.weight))
+        let education = [origin.educationSpec(prefix: "__origin_edu"), destination.educationSpec(prefix: "__destination_edu")]
+            .compactMap { $0 }
+        if let registry, !steps.isEmpty || !education.isEmpty {
+            var options = HarmoniseOptions(weightVariable: design.weight)
+            options.valueLabels = HarmoniseOptions.valueLabels(of: codebook)
+            do {
+                harmoniser = try Harmoniser(registry: registry, nssec: steps, education: education, options: options)
+            } catch let e as HarmoniseError {
+                throw MobilityError(e.description)
+            }
         }
         var required = [origin.variable, destination.variable] + by
-        for spec in [origin, destination] { if case .soc(_, let status?) = spec.source { required.append(status) } }
+        for spec in [origin, destination] {
+            if case .soc(_, let status?) = spec.source { required.append(status) }
+            if case .education(_, let nation?) = spec.source { required.append(nation) }
+        }
         if let w = design.weight { required.append(w) }
         if let s = design.strata { required.append(s) }
         required += design.clusters + design.fpc
@@ -176,7 +191,11 @@ public struct MobilityEstimator {
     private mutating func classCodes(_ spec: ClassSpec, side: Int, prefix: String, in batch: Batch) throws -> [Int32] {
         let column: Column
         switch spec.source {
-        case .raw, .nssecOperational:
+        case .education:
+            let name = "\(side == 0 ? "__origin_edu" : "__destination_edu")_\(spec.target ?? "")"
+            guard let c = batch.column(named: name) else { throw MobilityError("the qualification step of \(spec.variable) gave no column") }
+            column = c
+        case .raw, .nssecOperational, .coded:
             guard let c = batch.column(named: spec.variable) else {
                 throw MobilityError("variable \(spec.variable) is not in the data")
             }
@@ -223,9 +242,17 @@ public struct MobilityEstimator {
             }
             guard let code = Self.collapse(classes, to: spec.target) else { return -1 }
             return classIndex(of: code)
-        case .soc:
+        case .soc, .education:
             guard let code = Self.usable(text) else { return -1 }
             return classIndex(of: code)
+        case .coded:
+            guard let scheme = schemes[spec.target ?? ""], scheme.index(of: text) != nil else {
+                if text.hasPrefix("-") || text.isEmpty { return -1 }
+                skippedLabels.append("\(spec.variable)=\(text)")
+                skippedCounts.append(0)
+                return Int32(-1 - skippedLabels.count)
+            }
+            return classIndex(of: text)
         }
     }
 
@@ -350,16 +377,16 @@ public struct MobilityEstimator {
             return scheme
         }
         if let order { return ClassScheme(name: "raw", classes: order) }
-        var distinct = Array(Set(codes))
-        distinct.sort { a, b in
-            if let x = Double(a), let y = Double(b) { return x < y }
-            return a < b
-        }
-        if lowToHigh { distinct.reverse() }
+        // Numbers in numeric order (reversed for low-to-high); codes that are not numbers ("none") below them all.
+        let distinct = Array(Set(codes))
+        var numbers = distinct.filter { Double($0) != nil }.sorted { Double($0)! < Double($1)! }
+        if lowToHigh { numbers.reverse() }
+        let words = distinct.filter { Double($0) == nil }.sorted()
+        let ordered = numbers + words
         let variable = codebook?.variable(named: spec.variable)
         return ClassScheme(
             name: "raw",
-            classes: distinct.enumerated().map { i, code in
+            classes: ordered.enumerated().map { i, code in
                 ClassScheme.Class(code: code, label: variable?.category(for: code)?.label ?? code, tier: i)
             })
     }

@@ -551,9 +551,11 @@ extension SurveyEstimator {
     private func finishQuantile(
         _ st: AnalysisState, structure: DesignStructure?, domainOrder: [Int32], designDF: Double
     ) throws -> ([CellEstimate], [Double]) {
-        if design.jackknife || design.calibration != nil {
-            throw WeightingError.invalidRequest(
-                "quantiles with a design-built jackknife or calibration are not implemented yet")
+        if design.calibration != nil {
+            throw WeightingError.invalidRequest("quantiles under calibration are not implemented yet")
+        }
+        if design.jackknife, let structure {
+            return try finishJackknifeQuantile(st, structure: structure, domainOrder: domainOrder, designDF: designDF)
         }
         if design.replicates != nil {
             return try finishReplicateQuantile(st, domainOrder: domainOrder, designDF: designDF)

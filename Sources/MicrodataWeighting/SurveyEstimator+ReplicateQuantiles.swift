@@ -120,7 +120,7 @@ extension SurveyEstimator {
 
     /// `scale · Σ_r rscale_r (θ_r − centre)²` for each estimate; the centre is the full-sample estimate under
     /// `mse`, else the mean of the replicates with a positive rscale.
-    private func replicateVariances(
+    func replicateVariances(
         thetas: [Double], estimates: [Double], rscales: [Double], scale: Double, mse: Bool
     ) -> [Double] {
         let E = estimates.count

@@ -40,6 +40,8 @@ extension Publication {
                 if let table = tables.first(where: { $0.id == id }) { out += barsSVG(table) }
             case .lorenz(let id):
                 if let table = tables.first(where: { $0.id == id }) { out += lorenzSVG(table) }
+            case .scatter(let id, let x, let y, let line):
+                if let table = tables.first(where: { $0.id == id }) { out += scatterSVG(table, x: x, y: y, line: line) }
             }
         }
         for table in tables { out += htmlTable(table, anchor: table.id) }

@@ -78,6 +78,9 @@ public enum Chart: Sendable, Hashable, Codable {
     /// Lorenz curves: rows are population shares p, one curve per column (share of the total held by the
     /// bottom p), drawn from (0, 0) to (1, 1) beside the line of equality; suppressed points are left out.
     case lorenz(tableID: String)
+    /// A scatter of one point per row, at columns `x` and `y` (indices into the table's columns), with the
+    /// line through column `line` at each row's `x` when given (a binned scatter and its fitted line).
+    case scatter(tableID: String, x: Int, y: Int, line: Int?)
 }
 
 /// One table: a title, column headings and rows of published cells (the grid the display formats show), and

@@ -16,8 +16,10 @@ struct Harmonise: ParsableCommand {
             the source record's number). --nssec 'SOCVAR,STATUSVAR:SOC2010|SOC2020:\
             full|reduced|simplified' appends SOCVAR_nssec_{op,class8,class5,class3,method,quality}; SOC2020 is \
             approximate (via SOC2010) unless an official table is added with --crosswalks. --education \
-            'QUALVAR,NATIONVAR:QUAL>RQF|SCQF|EQF|NVQ|HIQUL22D|ISCED2011' appends QUALVAR_{TO,framework,nation,\
-            TO_basis,TO_confidence}. The audit (text on stderr, and --audit F as text, or JSON when F ends .json) \
+            'QUALVAR,NATIONVAR:FROM>RQF|SCQF|EQF|NVQ|HIQUL22D|ISCED2011[:modal|split|fail]' (FROM QUAL, or HIQUAL22/HIQUAL15 \
+            read through the codebook's value labels) appends QUALVAR_{TO,TO_basis,TO_confidence,framework,nation} \
+            (repeat it for several targets of one variable); a one-to-many crosswalk or a qualification spread over \
+            several levels needs a mode (split adds TO_share). The audit (text on stderr, and --audit F as text, or JSON when F ends .json) \
             lists codes not in the source scheme, unmapped codes, missing-value sentinels, fan-out and non-modal \
             weight, approximate links and, for qualifications, a per-nation summary. Tables are found as for \
             `microdata crosswalk` (MICRODATA_CODEBOOKS, else Codebooks/ above the executable).
@@ -66,6 +68,7 @@ struct Harmonise: ParsableCommand {
             options.missingCodes = Set(missingCodes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         }
         let book = try CodebookSource.forData(codebook: codebook, data: URL(fileURLWithPath: data))
+        options.valueLabels = HarmoniseOptions.valueLabels(of: book)
         var harmoniser: Harmoniser
         do {
             harmoniser = try Harmoniser(

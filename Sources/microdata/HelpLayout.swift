@@ -112,6 +112,12 @@ enum HelpLayout {
         "link": [
             "microdata link --data birth.csv --with age42.csv --keys BCSID --how inner --output cohort.csv",
         ],
+        "weights nonresponse": [
+            "microdata weights nonresponse --data bcs70_birth.csv --join bcs70_response.csv:BCSID --respond RESP42 \\",
+            "    --model 'factor(FCLASS0) + factor(SEX) + factor(BIRTHREG)' --weight W0 --id BCSID --trim-quantile 0.99 \\",
+            "    --name W42 --output weights42.csv --report weights42.md --format markdown",
+            "microdata mobility --data cohort.csv --join weights42.csv:BCSID --origin FNSSEC3 --destination B9NSSEC3 --weight W42",
+        ],
         "crosswalk": ["microdata crosswalk list", "microdata crosswalk show NAME CODE"],
         "codebook": ["microdata codebook export survey.sav --format ddi --output survey.xml"],
         "demo": ["microdata demo --output-dir microdata-demo"],

@@ -16,7 +16,9 @@ struct Mobility: ParsableCommand {
         discussion: """
             Origin and destination are VAR (raw codes), VAR:NSSEC-OP>NSSEC8|NSSEC5|NSSEC3 (an NS-SEC operational \
             category collapsed to analytic classes) or SOCVAR[,STATUSVAR]:SOC2010|SOC2020>NSSEC8|NSSEC5|NSSEC3 \
-            (derived from occupation and employment status; SOC2020 is approximate). Rows without both classes \
+            (derived from occupation and employment status; SOC2020 is approximate); for educational mobility \
+            QUALVAR[,NATIONVAR]:QUAL|HIQUAL22|HIQUAL15>RQF|HIQUL22D or VAR:HIQUL22D>HIQUL22D (no qualifications \
+            lowest). Rows without both classes \
             stay in the design as a domain. With --origin-income and --destination-income: income (or wealth) \
             mobility, as quantile-group transitions, rank-rank slope, elasticity and absolute mobility. Every cell \
             passes disclosure control before any writer sees it; the audit is written beside the output.
@@ -74,6 +76,9 @@ struct Mobility: ParsableCommand {
             throw ValidationError("give --origin and --destination, or --origin-income and --destination-income")
         }
         try income.validate()
+        if data == "-" && origin != nil && income.isRequested {
+            throw ValidationError("--data - (standard input) is read once: class and income tables together need a file")
+        }
         let joined = linking.files(output: output ?? outputDirectory.map { $0 + "/mobility" })
         // With class and income tables both, the income audit goes beside the class one.
         let incomeAudit = origin != nil && income.isRequested
@@ -89,16 +94,23 @@ struct Mobility: ParsableCommand {
         let classes = try origin.map { try runClasses(origin: $0, destination: destination!, folders: folders) }
         var incomeRun: IncomeMobilityRun?
         if let originIncome = income.originIncome, let destinationIncome = income.destinationIncome {
+            let incomeDesign = try design.design(codebook: codebook, data: data)
             incomeRun = try IncomeMobilityRequest(
-                data: URL(fileURLWithPath: data), codebook: codebook,
+                data: DataReader.dataURL(data), codebook: codebook,
                 spec: IncomeMobilitySpec(
                     origin: originIncome, destination: destinationIncome, groups: income.groups,
                     deflator: income.deflator ?? 1, deflateOrigin: income.deflateOrigin, by: commaList(by), level: level,
                     subpopulation: linking.subpopulationColumn),
-                design: try design.design(codebook: codebook, data: data), rules: rules, disclosureControl: !noDisclosureControl,
+                design: incomeDesign, rules: rules, disclosureControl: !noDisclosureControl,
                 deflation: income.deflationNote, readOptions: reading.readOptions, missingCodes: try reading.missingCodes(),
                 linking: linking, linkAuditStem: output ?? outputDirectory.map { $0 + "/mobility" }
             ).run(appendingTo: classes?.publication, title: "Income mobility: destination income by origin income")
+            // Alone, the income tables take --title, --source, --note and --digits (with classes, those did).
+            if classes == nil {
+                presentation.apply(
+                    to: &incomeRun!.publication, title: "Income mobility: destination income by origin income",
+                    source: Presentation.defaultSource(file: data, weight: incomeDesign.weight, design: nil))
+            }
         }
         let publication = incomeRun?.publication ?? classes!.publication
         // The sidecar of each output (release checks it): the class tables' audit, else the income tables'.
@@ -215,7 +227,7 @@ struct MobilityRequest {
         for dataset in datasets.count > 1 ? datasets.map(Optional.some) : [nil] {
             var estimator = try MobilityEstimator(
                 origin: origin, destination: destination, by: by, design: design, registry: registry, codebook: book,
-                level: level, subpopulation: linking?.subpopulationColumn)
+                level: level, subpopulation: linking?.subpopulationColumn, schemes: schemes)
             let required = estimator.requiredVariables + (imputation?.columns ?? [])
             var (source, linkLog) = try MobilitySource.open(
                 data: dataset.map { DataReader.dataURL($0.path) } ?? data, codebook: book, required: required, design: design,
@@ -273,6 +285,10 @@ struct MobilityRequest {
         if let audit = pass.harmoniseAudit, audit.nssec.contains(where: { $0.approximate }) {
             notes.append("APPROXIMATE: NS-SEC from SOC2020 is derived through the ONS SOC2010→SOC2020 relationship table.")
         }
+        if let audit = pass.harmoniseAudit, audit.education.contains(where: { $0.spreadWeight > 0 }) {
+            notes.append("Education classes: a qualification spread over several levels (apprenticeships, other "
+                + "qualifications) is placed at its modal level; ties go to the first level (see the harmonisation audit).")
+        }
         if let note = UnclassifiedCodesNote.text(
             pass.unclassifiedCodes, threshold: disclosureControl ? loadedRules.threshold : nil, withheld: withheld)
         {
@@ -299,6 +315,9 @@ struct MobilityRequest {
         case .nssecOperational: return "\(spec.variable), NS-SEC operational category collapsed to \(spec.target ?? "")"
         case .soc(let scheme, let status):
             return "\(spec.variable) (\(scheme))" + (status.map { " with status \($0)" } ?? "") + " to \(spec.target ?? "")"
+        case .education(let from, let nation):
+            return "\(spec.variable) (\(from)\(nation.map { ", nation \($0)" } ?? "")), highest qualification as \(spec.target ?? "") (modal level)"
+        case .coded: return "\(spec.variable) (\(spec.target ?? "") codes)"
         }
     }
 

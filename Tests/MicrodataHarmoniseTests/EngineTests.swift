@@ -52,10 +52,10 @@ import Testing
             registry: Shipped.registry,
             maps: [
                 MappingSpec(variable: "SOC10M", from: "SOC2010", to: "SOC2020", mode: .split),
-                MappingSpec(variable: "SOC2K", from: "SOC2000", to: "SOC2010"),
+                MappingSpec(variable: "SOC2K", from: "SOC2000", to: "SOC2010", mode: .modal),
             ],
             nssec: [NSSECSpec(socVariable: "SOC10M_SOC2020", statusVariable: nil, scheme: "SOC2020", method: .simplified)],
-            education: [try EducationSpec(parsing: "QUAL,COUNTRY:QUAL>RQF")],
+            education: [try EducationSpec(parsing: "QUAL,COUNTRY:QUAL>RQF:modal")],
             options: HarmoniseOptions(weightVariable: "PWT"))
         let out = try h.apply(b)
         #expect(out.rowCount == 27)
@@ -88,7 +88,7 @@ import Testing
 
     @Test func modalReportsTheShareLost() throws {
         var h = try Harmoniser(
-            registry: Shipped.registry, maps: [MappingSpec(variable: "SOC10M", from: "SOC2010", to: "SOC2020")],
+            registry: Shipped.registry, maps: [MappingSpec(variable: "SOC10M", from: "SOC2010", to: "SOC2020", mode: .modal)],
             options: HarmoniseOptions(weightVariable: "PWT"))
         let out = try h.apply(batch())
         #expect(out.rowCount == 7)
@@ -132,9 +132,9 @@ import Testing
         var h = try Harmoniser(
             registry: Shipped.registry,
             maps: [
-                MappingSpec(variable: "SOC10M", from: "SOC2010", to: "SOC2020"),
+                MappingSpec(variable: "SOC10M", from: "SOC2010", to: "SOC2020", mode: .modal),
                 MappingSpec(variable: "SOC10M_SOC2020", from: "SOC2020", to: "ISCO08", mode: .split),
-                MappingSpec(variable: "SOC2K", from: "SOC2000", to: "SOC2010"),
+                MappingSpec(variable: "SOC2K", from: "SOC2000", to: "SOC2010", mode: .modal),
             ], options: HarmoniseOptions(weightVariable: "PWT"))
         var b = batch()
         b.columns.append(textColumn("SOC2K", ["1111", "1111", "2132", nil, "-9", "0000", "1111"]))
@@ -152,7 +152,7 @@ import Testing
     }
 
     @Test func unknownOutputAndMissingVariableAreErrors() throws {
-        var h = try Harmoniser(registry: Shipped.registry, maps: [MappingSpec(variable: "NOPE", from: "SOC2010", to: "SOC2020")])
+        var h = try Harmoniser(registry: Shipped.registry, maps: [MappingSpec(variable: "NOPE", from: "SOC2010", to: "SOC2020", mode: .modal)])
         #expect(throws: HarmoniseError.self) { _ = try h.apply(batch()) }
         #expect(throws: HarmoniseError.self) {
             _ = try Harmoniser(registry: Shipped.registry, maps: [MappingSpec(variable: "X", from: "SOC2020", to: "SOC90")])

@@ -9,7 +9,7 @@ import Testing
     func nations(_ values: [String?], registry: CrosswalkRegistry) throws -> ([String?], HarmoniseAudit) {
         let batch = Batch(
             columns: [textColumn("Q", values.map { _ in "GCSE_9_4" }), textColumn("COUNTRY", values)], rowCount: values.count)
-        var h = try Harmoniser(registry: registry, education: [try EducationSpec(parsing: "Q,COUNTRY:QUAL>RQF", basis: .survey)])
+        var h = try Harmoniser(registry: registry, education: [try EducationSpec(parsing: "Q,COUNTRY:QUAL>RQF:modal", basis: .survey)])
         return (try h.apply(batch).texts("Q_nation"), h.audit)
     }
 
@@ -40,10 +40,13 @@ import Testing
         #expect(audit.text().contains("nation codes: my-nations ("))
     }
 
-    @Test func theSyntheticExampleShipsItsOwnOneToFourCoding() throws {
-        let registry = try CrosswalkRegistry(folders: [Shipped.folder, Fixtures.codebook("examples/lfs-synthetic/nations")])
-        #expect(registry.nationsSource?.hasPrefix("synthetic-country (") == true)
-        let (out, _) = try nations(["1", "2", "3", "4", "5"], registry: registry)
-        #expect(out == ["E", "W", "S", "N", nil])
+    @Test func theSyntheticExampleUsesTheRealCountryCodes() throws {
+        // The example's codebook labels COUNTRY 1-5 as the LFS does, and the shipped table reads them.
+        let book = try String(contentsOf: Fixtures.codebook("examples/lfs-synthetic/lfs_synthetic_js2024.xml"), encoding: .utf8)
+        #expect(book.contains("<catValu>4</catValu><labl>Scotland North of Caledonian Canal</labl>"))
+        #expect(book.contains("<catValu>5</catValu><labl>Northern Ireland</labl>"))
+        #expect(!FileManager.default.fileExists(atPath: Fixtures.codebook("examples/lfs-synthetic/nations").path))
+        let (out, _) = try nations(["1", "2", "3", "4", "5"], registry: Shipped.registry)
+        #expect(out == ["E", "W", "S", "S", "N"])
     }
 }

@@ -13,7 +13,7 @@ import Testing
     func run(_ to: String, basis: QualificationBasis = .survey) throws -> (Batch, HarmoniseAudit) {
         let batch = Batch(columns: [textColumn("QUAL", codes), textColumn("COUNTRY", nations)], rowCount: codes.count)
         var h = try Harmoniser(
-            registry: Shipped.registry, education: [try EducationSpec(parsing: "QUAL,COUNTRY:QUAL>\(to)", basis: basis)])
+            registry: Shipped.registry, education: [try EducationSpec(parsing: "QUAL,COUNTRY:QUAL>\(to):modal", basis: basis)])
         return (try h.apply(batch), h.audit)
     }
 

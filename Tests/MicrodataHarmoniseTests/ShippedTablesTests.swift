@@ -120,7 +120,7 @@ import Testing
 @Suite struct ShippedManifestTests {
     @Test func everyEntryHasProvenanceAndAChecksum() throws {
         let entries = Shipped.registry.entries.map(\.entry)
-        #expect(entries.count == 20)
+        #expect(entries.count == 36)
         for e in entries {
             #expect(!e.source.trimmingCharacters(in: .whitespaces).isEmpty, "\(e.name): source")
             #expect(!e.issued.trimmingCharacters(in: .whitespaces).isEmpty, "\(e.name): issued")
@@ -130,13 +130,15 @@ import Testing
         }
         // Loading verified every checksum, reference-only tables included: nothing was loaded unverified.
         #expect(Shipped.registry.unverified.isEmpty)
-        #expect(entries.filter { $0.kind == "table" }.count == 4)
+        #expect(entries.filter { $0.kind == "table" }.count == 6)
     }
 
     @Test func everyCrosswalkHasWeightBases() throws {
         let crosswalks = Shipped.registry.entries.map(\.entry).filter { $0.kind == "crosswalk" }
-        #expect(crosswalks.count == 6)
-        for e in crosswalks {
+        #expect(crosswalks.count == 20)
+        // The two LFS label tables map each value label to one qualification key: one-to-one, no weights.
+        #expect(crosswalks.filter { $0.keyedBy == "label" }.map(\.name).sorted() == ["lfs-hiqual15-qual", "lfs-hiqual22-qual"])
+        for e in crosswalks where e.keyedBy == nil {
             let weights = e.weights ?? [:]
             #expect(!weights.isEmpty, "\(e.name): weights")
             #expect(e.defaultBasis.map { weights[$0] != nil } == true, "\(e.name): defaultBasis \(e.defaultBasis ?? "nil")")

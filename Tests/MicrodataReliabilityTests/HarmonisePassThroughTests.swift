@@ -16,7 +16,7 @@ import Testing
     @Test func passThroughColumnsAreWrittenByteForByte() throws {
         let url = try Fixtures.temporaryDirectory().appendingPathComponent("pass.csv")
         try Data(Self.input.utf8).write(to: url)
-        let r = try CLIFailureTests.run(["harmonise", "--data", url.path, "--map", "SOC:SOC2010>SOC2020", "--weight", "w"])
+        let r = try CLIFailureTests.run(["harmonise", "--data", url.path, "--map", "SOC:SOC2010>SOC2020:modal", "--weight", "w"])
         #expect(r.status == 0, "\(r.stderr)")
         let inLines = Self.input.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let outLines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

@@ -100,6 +100,39 @@ import Testing
         }
     }
 
+    /// The README's imputed outflow column (section "Attrition and missing data in cohort studies"), on the
+    /// BCS70-style example in Codebooks/examples/linking. R 4.2.2, survey 4.1.1, mitools 2.4:
+    /// `mi <- svydesign(ids = ~1, weights = ~B9NRWT, data = imputationList(lapply(1:5, function(k)
+    /// read.csv(sprintf("bcs70_imp%d.csv", k)))))`; `mi <- update(mi, dest = factor(B9NSSEC3, levels = 1:3))`;
+    /// `r <- MIcombine(with(mi, svyby(~dest, ~FNSSEC3, svymean)))`: 100 coef, 100 SE and df (`%.15g`).
+    @Test func readmeImputedOutflowOnTheBCS70ExampleMatchesMIcombine() throws {
+        let r: [String: (Double, Double, Double)] = [
+            "1:1": (53.2148436022552, 2.50493455468191, 293659.850211636),
+            "2:1": (40.7921746889685, 2.90839324316801, 9682.03813537713),
+            "3:1": (28.441176100282, 2.22426181552266, 4815.63453919499),
+            "1:2": (26.2889873541321, 2.21238264272199, 26752.1170600864),
+            "2:2": (29.2136795507247, 2.67759488853141, 69326.8137514893),
+            "3:2": (22.3498771310869, 2.03531210934509, 40528.7619712527),
+            "1:3": (20.4961690436126, 2.05349415827231, 6268.54960544563),
+            "2:3": (29.9941457603068, 2.70998862888432, 32626.2397399572),
+            "3:3": (49.2089467686311, 2.46710121381507, 5527.65819008374),
+        ]
+        let example = Fixtures.codebook("examples/linking").path
+        let out = try CLIFailureTests.run([
+            "mobility", "--data", example + "/bcs70_imputed_long.csv", "--imputation-id", "imp", "--id", "BCSID",
+            "--origin", "FNSSEC3", "--destination", "B9NSSEC3", "--weight", "B9NRWT", "--format", "csv"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let outflow = Self.csv(out.stdout).filter { $0["table"] == "outflow" }
+        #expect(outflow.count == 9)
+        for row in outflow {
+            let (estimate, se, df) = try #require(r["\(row["row"]!):\(row["column"]!)"])
+            Self.agree(row, ["estimate": estimate, "se": se, "df": df], [("estimate", "estimate"), ("se", "se"), ("df", "df")],
+                       "BCS70 outflow \(row["row"]!)→\(row["column"]!)")
+        }
+        let readme = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains("| 1 | 54.3 | 25.3 | 20.4 | 54.3 | 25.2 | 20.6 | 53.2 | 26.3 | 20.5 |"))
+    }
+
     /// Five imputations of 220 people `id,w,origin,dest`; in imputation `small` only, origin 3 × destination 1
     /// holds 3 people (12 in the others).
     static func smallInOne(small: Int = 2) throws -> [String] {

@@ -90,6 +90,32 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("both.income.audit.json").path))
     }
 
+    @Test func incomeTablesReadStandardInputAndTakeTheTitleSourceAndNote() throws {
+        let data = try Data(contentsOf: Fixtures.url("income/bcs70_cohort.csv"))
+        let arguments = ["--origin-income", "PARINC10", "--destination-income", "B9GROSPAY", "--weight", "B9NRWT"]
+        let fromFile = try CLIFailureTests.run(
+            ["mobility", "--data", Fixtures.path("income/bcs70_cohort.csv"), "--format", "csv"] + arguments)
+        let piped = try CommandLineTests.run(
+            ["mobility", "--data", "-", "--format", "csv", "--title", "Pay of cohort members at 42",
+             "--note", "Synthetic data."] + arguments, input: data)
+        #expect(piped.status == 0, "\(piped.stderr)")
+        // The same rows, whether the file is named or piped.
+        let rows = Self.csv(piped.stdout)
+        #expect(!rows.isEmpty && rows.count == Self.csv(fromFile.stdout).count)
+        #expect(rows.allSatisfy { key, value in Self.csv(fromFile.stdout)[key].map { $0 == value } ?? false })
+        let html = try CommandLineTests.run(
+            ["mobility", "--data", "-", "--format", "html", "--title", "Pay of cohort members at 42",
+             "--source", "BCS70 synthetic"] + arguments, input: data)
+        #expect(html.stdout.contains("<h1>Pay of cohort members at 42</h1>"))
+        #expect(html.stdout.contains("<p>Source: BCS70 synthetic</p>"))
+        // The binned scatter is a scatter with its fitted line, not bars.
+        #expect(html.stdout.contains("aria-label=\"Binned scatter: mean child rank by ventile of parents&#39; rank scatter\""))
+        #expect(html.stdout.components(separatedBy: "<circle ").count > 10)
+        let both = try CommandLineTests.run(
+            ["mobility", "--data", "-", "--origin", "FNSSEC3", "--destination", "B9NSSEC3"] + arguments, input: data)
+        #expect(both.status == 2 && both.stderr.contains("standard input"), "\(both.stderr)")
+    }
+
     @Test func badCombinationsAreUsageErrors() throws {
         let data = Fixtures.path("income/bcs70_cohort.csv")
         let cases: [([String], String)] = [

@@ -34,10 +34,10 @@ import Testing
         return out
     }
 
-    @Test func readmeRelativeMobilityModelRunsAndGivesTheQuotedOddsRatios() throws {
-        let commands = try Self.commands(
-            after: "Relative mobility as a design-based logistic model",
-            expanding: ["E": Fixtures.codebook("examples/lfs-synthetic").path])
+    /// Runs the README's two-command example after `marker` on the bundled example in a new folder; the last
+    /// command's output and the folder.
+    static func runExample(after marker: String) throws -> ((status: Int32, stdout: String, stderr: String), URL) {
+        let commands = try commands(after: marker, expanding: ["E": Fixtures.codebook("examples/lfs-synthetic").path])
         #expect(commands.count == 2 && commands.allSatisfy { $0.first == "microdata" })
         let dir = try Fixtures.temporaryDirectory()
         var last: (status: Int32, stdout: String, stderr: String) = (0, "", "")
@@ -45,6 +45,11 @@ import Testing
             last = try CLIFailureTests.run(Array(command.dropFirst()), in: dir)
             #expect(last.status == 0, "\(command): \(last.stderr)")
         }
+        return (last, dir)
+    }
+
+    @Test func readmeRelativeMobilityModelRunsAndGivesTheQuotedOddsRatios() throws {
+        let (last, _) = try Self.runExample(after: "Relative mobility as a design-based logistic model")
         // Markdown rows: term, estimate, se, t, p, ci_low, ci_high, df, exp_estimate, exp_ci_low, exp_ci_high.
         var rows: [String: [String]] = [:]
         for line in last.stdout.split(separator: "\n") where line.hasPrefix("| ") {

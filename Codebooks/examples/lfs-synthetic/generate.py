@@ -43,17 +43,19 @@ ORIGIN = [4, 6, 14, 9, 11, 12, 16, 21, 7]
 DEST = [8, 11, 25, 12, 9, 7, 13, 10, 5]
 DECAY, DIAGONAL = 0.5, 1.5
 
-NATIONS = [  # code, label, share of sample, weight multiplier, regions (GOVTOF2 codes)
-    (1, "England", 0.78, 1.10, list(range(1, 10))),
-    (2, "Wales", 0.07, 0.66, [10]),
-    (3, "Scotland", 0.10, 0.80, [11]),
-    (4, "Northern Ireland", 0.05, 0.56, [12]),
+NATIONS = [  # code (LFS/APS COUNTRY), label, share of sample, weight multiplier, regions (GOVTOF2 codes)
+    (1, "England", 0.78, 1.10, [1, 2, 4, 5, 6, 7, 8, 9, 10]),
+    (2, "Wales", 0.07, 0.66, [11]),
+    (3, "Scotland", 0.10, 0.80, [12]),
+    (5, "Northern Ireland", 0.05, 0.56, [13]),
 ]
-REGIONS = {1: "North East", 2: "North West", 3: "Yorkshire and The Humber", 4: "East Midlands",
-           5: "West Midlands", 6: "East of England", 7: "London", 8: "South East", 9: "South West",
-           10: "Wales", 11: "Scotland", 12: "Northern Ireland"}
+COUNTRY_LABELS = {1: "England", 2: "Wales", 3: "Scotland", 4: "Scotland North of Caledonian Canal", 5: "Northern Ireland"}
+SCOTLAND_NORTH = 0.25  # share of Scottish households coded 4 (north of the Caledonian Canal)
+REGIONS = {1: "North East", 2: "North West", 4: "Yorkshire and Humberside", 5: "East Midlands", 6: "West Midlands",
+           7: "Eastern", 8: "London", 9: "South East", 10: "South West", 11: "Wales", 12: "Scotland",
+           13: "Northern Ireland"}
 
-# Nation-specific highest qualification (HIQNAT): code, label, nations it is awarded in, HIQUL22D band.
+# The qualification drawn first (one per nation and HIQUL22D band): code, label, nations it is awarded in, band.
 QUALS = [
     (1, "Doctorate (PhD/DPhil/professional doctorate)", "EWSN", 1),
     (2, "Master's degree", "EWSN", 1),
@@ -75,7 +77,51 @@ QUALS = [
     (18, "Foreign / overseas qualification (level unknown)", "EWSN", 5),
     (19, "No qualifications", "EWSN", 6),
 ]
-NATION_LETTER = {1: "E", 2: "W", 3: "S", 4: "N"}
+# ... then written as an LFS HIQUAL22 category of the same band (value labels as in the LFS end-user files),
+# drawn with the second generator: (label, relative frequency).
+HIQUAL22_OF = {
+    1: [("Higher Degree", 1)], 2: [("Higher Degree", 1)],
+    3: [("First or Foundation Degree", 9), ("Degree Apprenticeship", 1)],
+    4: [("First or Foundation Degree", 9), ("Graduate Apprenticeship", 1)], 5: [("First or Foundation Degree", 1)],
+    6: [("Diploma in higher education", 1), ("HNC/HND Higher", 1)],
+    7: [("HNC/HND Higher", 3), ("Higher Apprenticeship", 1), ("Nursing etc", 1)],
+    8: [("Advanced Higher (Scotland)", 6), ("Scottish Baccalaureate", 1), ("Scottish 6th year certificate", 1)],
+    9: [("National Scottish Higher", 1)],
+    10: [("A level or equivalent", 8), ("AS level or equivalent", 1), ("Access Qualifications", 1),
+         ("International Baccalaureate", 1)],
+    11: [("Advanced Welsh Baccalaureate", 1)],
+    12: [("OND/ONC National", 3), ("Advanced Apprenticeship", 2), ("Trade Apprenticeship", 2), ("NVQ level 3", 1)],
+    13: [("O Level/GCSE Grades A* - C and equivalents", 8), ("Intermediate Apprenticeship", 1)],
+    14: [("Scottish National level 5", 3), ("National Scott Intermediate 2", 1)],
+    15: [("Intermediate Welsh Bac", 1)],
+    16: [("GCSE < Grade C, CSE < Grade 1 and equivalents", 1)], 17: [("Scottish National Level 4", 1)],
+    18: [("Other Qualifications", 1)], 19: [("No qualifications", 1)],
+}
+# Categories of England, Wales and Northern Ireland and what a Scottish record gets instead.
+IN_SCOTLAND = {"Degree Apprenticeship": "Graduate Apprenticeship", "Higher Apprenticeship": "HNC/HND Higher",
+               "Advanced Apprenticeship": "Modern Technical & Professional Apprenticeship"}
+DONT_KNOW = 0.003  # share answering "don't know" (HIQUAL22 74, HIQUL22D 7)
+
+
+def hiqual22_frame(crosswalks):
+    """The example's HIQUAL22 codes: the labels of lfs_hiqual_labels.csv seen only in HIQUAL22, and those this
+    example draws, numbered in file order, and 74 "Don't know". The numbers are the example's own (the real
+    file's numbering is in the LFS User Guide Vol 3); the labels are what the harmoniser reads."""
+    key = lambda t: "".join(ch for ch in t.lower() if ch.isalnum())
+    used = {label for options in HIQUAL22_OF.values() for label, _ in options}
+    with open(os.path.join(crosswalks, "lfs_hiqual_labels.csv"), newline="") as f:
+        labels = [r["label"] for r in csv.DictReader(f)
+                  if r["seen_in"].startswith("HIQUAL22") or key(r["label"]) in {key(u) for u in used}]
+    frame = {label: i for i, label in enumerate(labels, 1)}
+    by_key = {key(label): code for label, code in frame.items()}
+    missing = sorted(label for label in used if key(label) not in by_key)
+    if missing:
+        raise ValueError(f"labels not in lfs_hiqual_labels.csv: {missing}")
+    assert len(frame) < 74
+    return frame, by_key, key
+
+
+NATION_LETTER = {1: "E", 2: "W", 3: "S", 5: "N"}
 # Rough chance of each HIQUL22D band by destination class rank (0 = highest).
 BAND_BY_CLASS = [[55, 15, 15, 8, 5, 2], [70, 12, 10, 5, 2, 1], [40, 15, 20, 15, 6, 4], [15, 12, 28, 28, 10, 7],
                  [12, 10, 25, 28, 13, 12], [6, 9, 30, 32, 13, 10], [6, 7, 22, 35, 15, 15], [3, 4, 17, 34, 20, 22],
@@ -94,8 +140,8 @@ NOANS = {-8: "No answer", -9: "Does not apply"}
 var("HSERIALP", 9, "Household serial number")
 var("PERSNO", 2, "Person number in household")
 var("PWT24", 8, "Person weight (2024 population estimates)", decimals=2)
-var("COUNTRY", 1, "Country of residence", cats={c: l for c, l, *_ in NATIONS})
-var("GOVTOF2", 2, "Government office region", cats=REGIONS)
+var("COUNTRY", 1, "Country within UK", cats=COUNTRY_LABELS)
+var("GOVTOF2", 2, "Government office region (2 and 3 combined)", cats=REGIONS)
 var("SEX", 1, "Sex", cats={1: "Male", 2: "Female"})
 var("AGE", 2, "Age of respondent")
 var("COHORT", 1, "Decade of birth (derived)",
@@ -115,9 +161,8 @@ var("HIQUL22D", 2, "Highest qualification (detailed grouping)",
     cats={1: "Degree or equivalent", 2: "Higher education", 3: "GCE A level or equivalent",
           4: "GCSE grades A*-C or equivalent", 5: "Other qualification", 6: "No qualification", 7: "Don't know",
           -8: "No answer", -9: "Does not apply"}, missing=(7, -8, -9))
-var("HIQNAT", 2, "Highest qualification, nation-specific title (synthetic)",
-    cats={c: l for c, l, *_ in QUALS} | NOANS, missing=(-8, -9))
-
+var("HIQUAL22", 2, "Highest qualification (detailed; codes numbered by this example, labels as in the LFS)",
+    missing=(-8, -9))  # categories are added in generate() from lfs_hiqual_labels.csv
 
 def weighted(rng, items):
     total = sum(w for _, w in items)
@@ -172,7 +217,15 @@ def field(value, width):
 
 def generate(persons, seed, crosswalks, out):
     rng = random.Random(seed)
+    # A second generator for what the first version of this file did not draw (Scotland north of the Caledonian
+    # Canal, the HIQUAL22 category, don't know), so every other value is as before.
+    rng2 = random.Random(seed * 7 + 1)
     pools = soc_pools(crosswalks)
+    frame, by_key, key = hiqual22_frame(crosswalks)
+    cats = {code: label for label, code in frame.items()}
+    cats[74] = "Don't know"
+    LAYOUT[[v[0] for v in LAYOUT].index("HIQUAL22")] = LAYOUT[[v[0] for v in LAYOUT].index("HIQUAL22")][:6] + (
+        cats | NOANS, [-8, -9])
     origin_items = list(zip(range(len(CLASSES)), ORIGIN))
     rows = []
     serial = 100000000
@@ -182,6 +235,7 @@ def generate(persons, seed, crosswalks, out):
         region = rng.choice(nation[4])
         size = weighted(rng, [(1, 30), (2, 40), (3, 15), (4, 11), (5, 4)])
         hh_class = rng.random()
+        country = 4 if nation[0] == 3 and rng2.random() < SCOTLAND_NORTH else nation[0]
         for persno in range(1, size + 1):
             sex = rng.choice([1, 2])
             age = rng.randint(16, 64)
@@ -228,19 +282,23 @@ def generate(persons, seed, crosswalks, out):
             band = weighted(rng, list(zip(range(1, 7), BAND_BY_CLASS[d])))
             letter = NATION_LETTER[nation[0]]
             quals = [q for q in QUALS if q[3] == band and letter in q[2]]
-            hiqnat = rng.choice(quals)[0] if quals else 19
+            first = rng.choice(quals)[0] if quals else 19
+            label = weighted(rng2, HIQUAL22_OF[first])
+            hiqual = by_key[key(IN_SCOTLAND.get(label, label) if letter == "S" else label)]
             hiqul = band
             if rng.random() < 0.01:
-                hiqul, hiqnat = -8, -8
+                hiqul, hiqual = -8, -8
+            elif rng2.random() < DONT_KNOW:
+                hiqul, hiqual = 7, 74
 
             def nsec_text(x):
                 return x if x.startswith("-") else (x if "." in x else x + ".0")
 
             rows.append("".join([
-                field(serial, 9), field(persno, 2), field(round(weight * 100), 8), field(nation[0], 1),
+                field(serial, 9), field(persno, 2), field(round(weight * 100), 8), field(country, 1),
                 field(region, 2), field(sex, 1), field(age, 2), field(cohort, 1), field(activity, 2),
                 field(soc, 4), field(nsec_text(nsec), 5), field(earner, 2), field(sm_soc, 4),
-                field(nsec_text(sm_nsec), 5), field(hiqul, 2), field(hiqnat, 2),
+                field(nsec_text(sm_nsec), 5), field(hiqul, 2), field(hiqual, 2),
             ]))
             if len(rows) >= persons:
                 break

@@ -95,12 +95,14 @@ ddi("was_r8_person.csv", "WAS-style round 8 person file", len(persons), p_vars)
 
 # --- BCS70-style cohort: birth, age 10 and age 42 sweeps, keyed by the string BCSID ------------------------
 birth, age10, age42 = [], [], []
+fathers = {}  # each member's father's class, seen at 10 or not (for the attrition and imputation files below)
 for i in range(1, 2001):
     bcsid = f"B{i:05d}"  # string id: "B00017" keeps its zeros
     sex = rng.choice([1, 2])
     region = rng.randint(1, 11)
     birth.append([bcsid, sex, region, round(rng.gauss(3300, 500))])
     fclass = rng.choices([1, 2, 3], [0.3, 0.25, 0.45])[0]
+    fathers[bcsid] = fclass
     if rng.random() < 0.88:  # attrition by age 10
         income = round(rng.lognormvariate(8.3 - 0.15 * (fclass - 1), 0.4))
         age10.append([bcsid, fclass, income, region])
@@ -128,3 +130,58 @@ ddi("bcs70_age42.csv", "BCS70-style age 42 sweep (2012)", len(age42),
      ("B9GROSPAY", "numeric", "Gross annual pay at 42", {}), ("B9HIQUAL", "numeric", "Highest qualification at 42", QUAL),
      ("B9NRWT", "numeric", "Non-response weight at 42", {}), ("REGION", "numeric", "Region at 42", REGION)])
 print(len(households), "households,", len(persons), "persons;", len(birth), len(age10), len(age42), "cohort rows")
+
+# --- Attrition and multiple imputation (appended: the draws above and their files are unchanged) ------------
+# A second generator, so that the files above stay byte-identical.
+rng2 = random.Random(SEED + 42)
+seen42 = {}
+for row in age42:  # the first row of the duplicated id
+    seen42.setdefault(row[0], row)
+at10 = {row[0]: row for row in age10}
+response = []
+for bcsid, sex, region, _ in birth:
+    # Father's class recorded at birth: the class at 10 for 85%, another class for the rest.
+    f0 = fathers[bcsid] if rng2.random() < 0.85 else rng2.choice([c for c in (1, 2, 3) if c != fathers[bcsid]])
+    response.append([bcsid, f0, 1 if bcsid in seen42 else 0, 1.0])
+write("bcs70_response.csv", ["BCSID", "FCLASS0", "RESP42", "W0"], response)
+ddi("bcs70_response.csv", "BCS70-style response at 42 and father's class at birth", len(response),
+    [("BCSID", "character", "Cohort member identifier", {}),
+     ("FCLASS0", "numeric", "Father's NS-SEC (3 classes) recorded at birth", NSSEC3),
+     ("RESP42", "numeric", "Responded at 42", {0: "No", 1: "Yes"}),
+     ("W0", "numeric", "Baseline design weight (every birth in the week: 1)", {})])
+
+# The members who responded at 42, with father's class at 10 (missing when not seen at 10), and five
+# imputations of it: for each, cell probabilities given (class at birth, own class at 42) drawn from their
+# Dirichlet posterior (uniform prior) on the observed members, then each missing class drawn from them.
+f0_of = {r[0]: r[1] for r in response}
+sex_of = {r[0]: r[1] for r in birth}
+sample = [[b, sex_of[b], f0_of[b], at10[b][1] if b in at10 else "", row[1], row[4]]
+          for b, row in sorted(seen42.items())]
+mi_header = ["BCSID", "SEX", "FCLASS0", "FNSSEC3", "B9NSSEC3", "B9NRWT"]
+mi_vars = [("BCSID", "character", "Cohort member identifier", {}), ("SEX", "numeric", "Sex", SEX),
+           ("FCLASS0", "numeric", "Father's NS-SEC (3 classes) recorded at birth", NSSEC3),
+           ("FNSSEC3", "numeric", "Father's NS-SEC (3 classes) at age 10", NSSEC3),
+           ("B9NSSEC3", "numeric", "Own NS-SEC (3 classes) at 42", NSSEC3),
+           ("B9NRWT", "numeric", "Non-response weight at 42", {})]
+write("bcs70_mi_incomplete.csv", mi_header, sample)
+ddi("bcs70_mi_incomplete.csv", "BCS70-style responders at 42, father's class at 10 incomplete", len(sample), mi_vars)
+counts = {}
+for r in sample:
+    if r[3] != "":
+        counts.setdefault((r[2], r[4]), [0, 0, 0])[r[3] - 1] += 1
+long_rows = []
+for m in range(1, 6):
+    draws = {}
+    for key in sorted({(r[2], r[4]) for r in sample}):
+        g = [rng2.gammavariate(c + 1, 1) for c in counts.get(key, [0, 0, 0])]
+        draws[key] = [x / sum(g) for x in g]
+    completed = [r[:3] + [r[3] if r[3] != "" else rng2.choices([1, 2, 3], draws[(r[2], r[4])])[0]] + r[4:]
+                 for r in sample]
+    write(f"bcs70_imp{m}.csv", mi_header, completed)
+    ddi(f"bcs70_imp{m}.csv", f"BCS70-style responders at 42, imputation {m} of 5", len(completed), mi_vars)
+    long_rows += [[m] + r for r in completed]
+write("bcs70_imputed_long.csv", ["imp"] + mi_header, long_rows)
+ddi("bcs70_imputed_long.csv", "BCS70-style responders at 42, five imputations stacked (imp = 1..5)", len(long_rows),
+    [("imp", "numeric", "Imputation number (1 to 5)", {})] + mi_vars)
+print(len(response), "baseline rows,", sum(r[2] for r in response), "responders at 42;", len(sample),
+      "in the imputation sample,", sum(r[3] == "" for r in sample), "with father's class missing")
