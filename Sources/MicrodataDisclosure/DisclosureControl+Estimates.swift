@@ -20,12 +20,25 @@ extension DisclosureControl {
     ///
     /// With `complement` (a `--subpop` output), a cell whose domain has 1 to `threshold − 1` rows outside
     /// the subpopulation is a primary too (`subpop-complement`): see ``SubpopulationComplement``.
-    public func check(_ result: EstimateTable, complement: SubpopulationComplement? = nil) throws -> CheckedEstimates {
+    ///
+    /// `imposed` are primaries decided elsewhere, by cell (the cells that fail in any imputation: see
+    /// ``checkImputations(_:imputations:)``), added to the cells' own.
+    public func check(
+        _ result: EstimateTable, complement: SubpopulationComplement? = nil, imposed: [Int: PrimaryAssessment] = [:]
+    ) throws -> CheckedEstimates {
         var statuses: [CellStatus] = []
         var requirements: [Int: [ProtectionRequirement]] = [:]
         var differenced: [Int: [ProtectionRequirement]] = [:]
         for (i, cell) in result.cells.enumerated() {
             var assessment = rules.assess(cell)
+            if let extra = imposed[i], case let .primary(why) = extra.status {
+                var given: [String] = []
+                if case let .primary(r) = assessment.status { given = r.split(separator: "+").map(String.init) }
+                let added = why.split(separator: "+").map(String.init).filter { !given.contains($0) }
+                assessment.status = .primary((given + added).joined(separator: "+"))
+                assessment.requirements += extra.requirements
+                differenced[i, default: []] += extra.requirements
+            }
             if let complement, complement.flags(byValues: cell.byValues, level: cell.level, rules: rules) {
                 let rule = ProtectionRequirement(
                     measure: .count, lower: frequencyLevel(cell.unweightedCount), upper: frequencyLevel(cell.unweightedCount),
@@ -34,11 +47,12 @@ extension DisclosureControl {
                 if case let .primary(r) = assessment.status { given = r.split(separator: "+").map(String.init) }
                 assessment.status = .primary((given + ["subpop-complement"]).joined(separator: "+"))
                 assessment.requirements.append(rule)
-                differenced[i] = [rule]
+                differenced[i, default: []].append(rule)
             }
             statuses.append(assessment.status)
             if !assessment.requirements.isEmpty { requirements[i] = assessment.requirements }
         }
+        let labelled = statuses
         var reports: [AuditReport] = []
         // Levels of a categorical, one table per statistic and variable (a call may ask for several).
         var levelled: [[String]: [Int]] = [:]
@@ -67,6 +81,8 @@ extension DisclosureControl {
             }
         }
         Self.suppressAcrossStatistics(result, &statuses)
+        // The protection tables name their own rules: an imposed primary keeps the name of its cause.
+        for i in imposed.keys where statuses[i].isPrimary { statuses[i] = labelled[i] }
         return try render(result, statuses: statuses, additiveAudit: Self.merge(reports))
     }
 
@@ -269,7 +285,12 @@ extension DisclosureControl {
     private static func header(_ result: EstimateTable) -> [String] {
         result.byVariables + ["statistic", "variable", "level"] + measureColumns + ["cv_band", "nomis", "status"]
             + (result.cells.contains { $0.kish != nil } ? kishHeader : [])
+            + (result.imputations != nil ? imputationHeader : [])
     }
+
+    /// The columns of multiply imputed estimates, last: the fraction of missing information and `m` (Rubin's df
+    /// are in `df`).
+    static let imputationHeader = ["fmi", "m"]
 
     /// The columns of Kish's weighting effect of each cell's domain, after the others when asked for.
     static let kishHeader = ["sum_w2", "kish_deff", "n_eff"]
@@ -305,6 +326,14 @@ extension DisclosureControl {
         return cell.byValues.map(TableValue.text) + [.text(cell.statistic), .text(cell.variable), text(cell.level)] + shown
             + (suppressed ? [.missing, .missing] : [text(quality.cvBand?.rawValue), .text(quality.nomis.rawValue)])
             + [.text(status?.label ?? "not-checked")] + kishFields(kish, cell, suppressed: suppressed)
+            + imputationFields(result, cell, suppressed: suppressed)
+    }
+
+    /// The fraction of missing information and `m` of a combined cell: hidden with the cell.
+    private func imputationFields(_ result: EstimateTable, _ cell: CellEstimate, suppressed: Bool) -> [TableValue] {
+        guard result.imputations != nil else { return [] }
+        if suppressed { return Self.imputationHeader.map { _ in .marker(CheckedTable.marker) } }
+        return [cell.fractionMissingInformation, cell.imputations.map(Double.init)].map { $0.map(TableValue.number) ?? .missing }
     }
 
     /// Σw², deff and n_eff of the cell's domain: hidden with the cell.

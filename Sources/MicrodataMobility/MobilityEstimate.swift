@@ -14,6 +14,10 @@ public struct MobilityEstimate: Sendable, Hashable, Codable {
     /// Distinct units (households) in the numerator and denominator, for the disclosure threshold.
     public var numeratorUnits: Int
     public var denominatorUnits: Int
+    /// Multiply imputed data: Rubin's df, the fraction of missing information and the number of imputations.
+    public var degreesOfFreedom: Double? = nil
+    public var fractionMissingInformation: Double? = nil
+    public var imputations: Int? = nil
 
     /// The coefficient of variation, or `nil` for a zero estimate.
     public var coefficientOfVariation: Double? {

@@ -140,10 +140,18 @@ public struct MobilityPublication: Sendable {
         var notes = self.notes
         // With every group's table suppressed, the design degrees of freedom (rows or PSUs counted) are withheld.
         let withheld = protection?.allGroupsTotalSuppressed ?? false
-        notes.append(
-            "Shares and rates have logit confidence intervals at the \(Int(results.level * 100))% level; counts, "
-                + "ratios and log odds ratios have Wald intervals, with Student's t on "
-                + "\(withheld ? CheckedTable.marker : formatDF(results.degreesOfFreedom)) design degrees of freedom.")
+        if let m = results.imputations {
+            notes.append(
+                "Multiply imputed data: every measure is combined over \(m) imputations by Rubin's rules (R mitools "
+                    + "MIcombine), with Wald intervals at the \(Int(results.level * 100))% level on Student's t with "
+                    + "Rubin's degrees of freedom (df); fmi is the fraction of missing information. A cell is published "
+                    + "only if it passes disclosure control in every imputation.")
+        } else {
+            notes.append(
+                "Shares and rates have logit confidence intervals at the \(Int(results.level * 100))% level; counts, "
+                    + "ratios and log odds ratios have Wald intervals, with Student's t on "
+                    + "\(withheld ? CheckedTable.marker : formatDF(results.degreesOfFreedom)) design degrees of freedom.")
+        }
         notes.append(
             "A move is upward when the destination class is in a higher tier than the origin class and downward when "
                 + "it is in a lower one; moves within a tier are mobile but neither up nor down.")
@@ -240,7 +248,11 @@ func publishedCell(
     return PublishedCell(
         estimate: e.estimate * scale, standardError: e.standardError * scale, ciLow: e.ciLow * scale,
         ciHigh: e.ciHigh * scale, unweightedCount: hideCount ? nil : e.numeratorCount, lowReliability: unreliable,
-        review: review)
+        review: review
+    ).imputed(e.imputations.map {
+        ImputedPrecision(degreesOfFreedom: e.degreesOfFreedom ?? .infinity,
+                         fractionMissingInformation: e.fractionMissingInformation ?? 0, imputations: $0)
+    })
 }
 
 private func rateLabel(_ name: String) -> String {

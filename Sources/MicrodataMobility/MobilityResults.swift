@@ -9,6 +9,8 @@ public struct MobilityResults: Sendable, Hashable, Codable {
     public var differences: [GroupDifference]
     public var level: Double
     public var degreesOfFreedom: Double
+    /// The number of imputations combined by Rubin's rules; `nil` for one dataset.
+    public var imputations: Int? = nil
 }
 
 /// `groupA − groupB` for one measure.

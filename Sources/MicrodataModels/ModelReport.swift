@@ -40,10 +40,11 @@ public enum ModelReport {
     }
 
     /// The column names: by-variables, then `term, estimate, se, t, p, ci_low, ci_high, df`, with
-    /// `exponentiate` `exp_estimate, exp_ci_low, exp_ci_high`, and `status`.
-    public static func header(byVariables: [String], exponentiate: Bool) -> [String] {
+    /// `exponentiate` `exp_estimate, exp_ci_low, exp_ci_high`, and `status`; for multiply imputed data, `fmi`
+    /// and `m` last (`df` is then each coefficient's Rubin df).
+    public static func header(byVariables: [String], exponentiate: Bool, imputed: Bool = false) -> [String] {
         byVariables + ["term", "estimate", "se", "t", "p", "ci_low", "ci_high", "df"]
-            + (exponentiate ? ["exp_estimate", "exp_ci_low", "exp_ci_high"] : []) + ["status"]
+            + (exponentiate ? ["exp_estimate", "exp_ci_low", "exp_ci_high"] : []) + ["status"] + (imputed ? ["fmi", "m"] : [])
     }
 
     /// The records of every coefficient; `checks` (nil: off) withholds indicators on too few units (every number
@@ -53,23 +54,28 @@ public enum ModelReport {
     {
         var out: [[TableValue]] = []
         func number(_ x: Double?) -> TableValue { x.map(TableValue.number) ?? .missing }
+        let imputed = groups.contains { $0.model.imputations != nil }
         for g in groups {
             for c in g.model.coefficients {
                 var row = byVariables.map { TableValue.text(g.by[$0] ?? "") } + [.text(c.term)]
-                let df = TableValue.number(g.model.residualDF)
                 if checks?.suppresses(c) ?? false {
                     let marker = TableValue.marker(suppressed)
+                    // A Rubin df carries the coefficient's between-imputation variance: withheld with it.
+                    let df = c.degreesOfFreedom == nil ? TableValue.number(g.model.residualDF) : marker
                     row += Array(repeating: marker, count: 6) + [df] + (exponentiate ? Array(repeating: marker, count: 3) : [])
                     row.append(.text("primary:threshold"))
+                    if imputed { row += [marker, marker] }
                 } else {
-                    row += [c.estimate, c.standardError, c.t, c.p, c.ciLow, c.ciHigh].map(number) + [df]
+                    row += [c.estimate, c.standardError, c.t, c.p, c.ciLow, c.ciHigh].map(number)
+                        + [.number(c.degreesOfFreedom ?? g.model.residualDF)]
                     if exponentiate { row += [c.estimate, c.ciLow, c.ciHigh].map { number($0.map(exp)) } }
                     row.append(.text(checks == nil ? "not-checked" : "safe"))
+                    if imputed { row += [number(c.fractionMissingInformation), number(g.model.imputations.map(Double.init))] }
                 }
                 out.append(row)
             }
         }
-        return PublishedRecords(columns: header(byVariables: byVariables, exponentiate: exponentiate), rows: out)
+        return PublishedRecords(columns: header(byVariables: byVariables, exponentiate: exponentiate, imputed: imputed), rows: out)
     }
 
     /// The rows of ``records(_:byVariables:exponentiate:checks:)`` as text fields.
@@ -142,6 +148,8 @@ public enum ModelReport {
                     "term": c.term, "estimate": number(c.estimate), "se": number(c.standardError), "t": number(c.t),
                     "p": number(c.p), "ci_low": number(c.ciLow), "ci_high": number(c.ciHigh),
                 ]
+                if let df = c.degreesOfFreedom { o["df"] = number(df) }
+                if let fmi = c.fractionMissingInformation { o["fmi"] = number(fmi) }
                 if exponentiate {
                     o["exp_estimate"] = number(c.estimate.map(exp))
                     o["exp_ci_low"] = number(c.ciLow.map(exp))
@@ -155,6 +163,7 @@ public enum ModelReport {
                 "level": m.level,
                 "tests": m.tests.map { ["term": $0.term, "F": $0.f, "df": $0.df, "ddf": $0.ddf, "p": $0.p] as [String: Any] },
             ]
+            if let imputations = m.imputations { o["imputations"] = imputations }
             if !byVariables.isEmpty { o["by"] = g.by }
             if let checks {
                 o["disclosure"] = [

@@ -19,6 +19,11 @@ public struct SurveyModel: Sendable {
         /// Rows of the domain with a non-zero value in the column (for indicators: the units in the cell).
         public var units: Int
         public var isIndicator: Bool
+        /// Multiply imputed data: Rubin's degrees of freedom of this coefficient, else `nil` (the model's
+        /// residual df apply).
+        public var degreesOfFreedom: Double? = nil
+        /// Multiply imputed data: the fraction of missing information (R `mitools` `missinfo`).
+        public var fractionMissingInformation: Double? = nil
     }
 
     /// A Wald test that a set of coefficients is zero (R `regTermTest(method = "Wald")`).
@@ -46,6 +51,8 @@ public struct SurveyModel: Sendable {
     public var designDescription: String
     /// Non-convergence and (quasi-)separation, in words, naming the coefficient concerned.
     public var warnings: [String] = []
+    /// The number of imputations combined by Rubin's rules; `nil` for one dataset.
+    public var imputations: Int? = nil
 
     /// Fits `formula` to `data` under `design`, on the rows where `subset` is true (all rows if `nil`).
     ///

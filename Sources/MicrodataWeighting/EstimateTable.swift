@@ -13,6 +13,8 @@ public struct EstimateTable: Sendable, Hashable, Codable {
     public var level: Double
     /// Whether intervals use Student's t with the design degrees of freedom (`true`) or the normal.
     public var usesTDistribution: Bool
+    /// The number of imputations combined by Rubin's rules; `nil` for one dataset.
+    public var imputations: Int? = nil
 
     public init(
         byVariables: [String] = [], cells: [CellEstimate] = [], designDescription: String = "",
@@ -29,7 +31,8 @@ public struct EstimateTable: Sendable, Hashable, Codable {
     public var designLine: String {
         let percent = (level * 100 * 1e6).rounded() / 1e6
         let shown = percent == percent.rounded() ? String(Int(percent)) : String(percent)
-        return "design: \(designDescription); \(shown)% intervals, \(usesTDistribution ? "t with design df" : "normal")"
+        let intervals = imputations != nil ? "t with Rubin's df" : usesTDistribution ? "t with design df" : "normal"
+        return "design: \(designDescription); \(shown)% intervals, \(intervals)"
     }
 }
 
@@ -64,6 +67,10 @@ public struct CellEstimate: Sendable, Hashable, Codable {
     /// Kish's weighting effect of the cell's domain (its rows with a non-zero input weight), when asked for
     /// (``EstimationOptions/kish``).
     public var kish: KishWeighting? = nil
+    /// Multiply imputed data: the fraction of missing information (R `mitools` `missinfo`), else `nil`.
+    public var fractionMissingInformation: Double? = nil
+    /// Multiply imputed data: the number of imputations combined, else `nil`.
+    public var imputations: Int? = nil
 
     public init(
         byValues: [String] = [], statistic: String, variable: String, level: String? = nil, estimate: Double,

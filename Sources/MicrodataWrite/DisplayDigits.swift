@@ -61,7 +61,7 @@ public struct DisplayDigits: Sendable, Hashable, Codable {
     /// `check` and `model` tables. Other columns (by-values, labels, status) are never touched.
     public static let numericColumns: Set<String> = [
         "estimate", "se", "ci_low", "ci_high", "deff", "df", "n", "weighted_n", "sum_w2", "kish_deff", "n_eff", "count",
-        "value", "t", "p", "exp_estimate", "exp_ci_low", "exp_ci_high",
+        "value", "t", "p", "exp_estimate", "exp_ci_low", "exp_ci_high", "fmi",
     ]
 
     /// The rows of a rendered table (full-precision fields) as people should read them: each estimate with

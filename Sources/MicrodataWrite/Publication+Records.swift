@@ -11,6 +11,8 @@ extension PublishedTable {
         let rowCodes = rows.contains { $0.code != nil }
         let codes = columnCodes.flatMap { $0.count == columns.count ? $0 : nil }
         var out: [[TableValue]] = []
+        // Estimates combined over imputations: Rubin's df, the fraction of missing information and m, last.
+        let imputed = rows.contains { $0.cells.contains { $0.imputed != nil } }
         for row in rows {
             for (j, (column, cell)) in zip(columns, row.cells).enumerated() {
                 var values: [TableValue] = rowCodes ? [.text(row.code ?? row.label), .text(row.label)] : [.text(row.label)]
@@ -28,11 +30,14 @@ extension PublishedTable {
                 case .unreliable?: "withheld-unreliable"
                 case nil: checked ? cell.review.map { "review:" + $0 } ?? "published" : "not-checked"
                 }
-                out.append(values + [.text(status)])
+                let precision = cell.imputed.map { p in
+                    [p.degreesOfFreedom, p.fractionMissingInformation, Double(p.imputations)].map(TableValue.number)
+                } ?? [.missing, .missing, .missing]
+                out.append(values + [.text(status)] + (imputed ? precision : []))
             }
         }
         let keys = ["row"] + (rowCodes ? ["row_label"] : []) + ["column"] + (codes == nil ? [] : ["column_label"])
-        return PublishedRecords(columns: keys + Self.gridColumns.dropFirst(2), rows: out)
+        return PublishedRecords(columns: keys + Self.gridColumns.dropFirst(2) + (imputed ? ["df", "fmi", "m"] : []), rows: out)
     }
 }
 

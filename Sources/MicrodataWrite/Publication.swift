@@ -170,6 +170,8 @@ public struct PublishedCell: Sendable, Hashable, Codable {
     public var lowReliability: Bool
     /// `[r]`: published, but an output checker should review it; the reason (`zero`, `class-disclosure`).
     public var review: String?
+    /// Multiply imputed data: Rubin's df, the fraction of missing information and the number of imputations.
+    public var imputed: ImputedPrecision?
 
     package init(
         estimate: Double?, standardError: Double? = nil, ciLow: Double? = nil, ciHigh: Double? = nil,
@@ -185,6 +187,14 @@ public struct PublishedCell: Sendable, Hashable, Codable {
         self.marker = marker
         self.lowReliability = shown && lowReliability
         self.review = shown ? review : nil
+        imputed = nil
+    }
+
+    /// This cell with the precision of an estimate combined over imputations (dropped from a marked cell).
+    package func imputed(_ precision: ImputedPrecision?) -> PublishedCell {
+        var out = self
+        out.imputed = marker == nil ? precision : nil
+        return out
     }
 
     /// Encodes the numbers only of an unmarked cell (a cell marked after it was built still leaks nothing).
@@ -199,6 +209,7 @@ public struct PublishedCell: Sendable, Hashable, Codable {
         try container.encodeIfPresent(ciHigh, forKey: .ciHigh)
         try container.encodeIfPresent(unweightedCount, forKey: .unweightedCount)
         try container.encodeIfPresent(review, forKey: .review)
+        try container.encodeIfPresent(imputed, forKey: .imputed)
     }
 
     /// A suppressed cell: no number of any kind survives.
@@ -217,6 +228,19 @@ public struct PublishedCell: Sendable, Hashable, Codable {
     /// The flags of a published cell: `[u]` (low reliability) and `[r]` (for review).
     public var flags: [String] {
         (lowReliability ? ["[u]"] : []) + (review != nil ? ["[r]"] : [])
+    }
+}
+
+/// The precision of an estimate combined over `m` imputations by Rubin's rules.
+public struct ImputedPrecision: Sendable, Hashable, Codable {
+    public var degreesOfFreedom: Double
+    public var fractionMissingInformation: Double
+    public var imputations: Int
+
+    public init(degreesOfFreedom: Double, fractionMissingInformation: Double, imputations: Int) {
+        self.degreesOfFreedom = degreesOfFreedom
+        self.fractionMissingInformation = fractionMissingInformation
+        self.imputations = imputations
     }
 }
 

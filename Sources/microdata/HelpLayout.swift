@@ -79,11 +79,15 @@ enum HelpLayout {
             "    --destination 'NSECM20:NSSEC-OP>NSSEC8' --weight PWT24 --cluster-households HSERIALP --output-dir out/",
             "microdata mobility --data cohort.csv --origin FNSSEC3 --destination B9NSSEC3 --weight B9NRWT \\",
             "    --title 'Class at 42 by father''s class' --output mobility.xlsx",
+            "microdata mobility --data cohort_long.csv --imputation-id .imp --id .id --origin origin --destination destination \\",
+            "    --weight w --strata stratum --psu psu --nest --output imputed.csv   # 5 imputations, Rubin's rules",
         ],
         "model": [
             "microdata model --data apiclus1.csv --weight pw --psu dnum --formula 'api00 ~ ell + factor(stype)' --format text",
             "microdata model --data lfs.csv --weight PWT22 --family binomial --formula 'I(ILODEFR == 2) ~ factor(SEX)' \\",
             "    --exponentiate --output odds.csv",
+            "microdata model --imputations imp1.csv,imp2.csv,imp3.csv,imp4.csv,imp5.csv --weight w \\",
+            "    --formula 'earn ~ factor(origin) + sex'   # each imputation fitted, combined as mitools MIcombine",
         ],
         "check": [
             "microdata check table.csv --count n --dimensions region,sex --margins --audit audit.json --output safe.csv",

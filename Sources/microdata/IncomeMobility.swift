@@ -110,9 +110,11 @@ enum MobilitySource {
     /// files, with missing codes of the `watched` variables counted; `required` are the columns to read with a
     /// codebook (`nil`: all), plus those of `--missing` and `--subpop`; the design's columns and `numbers` are
     /// read as numbers only (a value that is not one is an error naming the line).
+    /// `select` wraps the rows read before the join (one imputation of multiply imputed data).
     static func open(
         data: URL, codebook book: Codebook?, required: [String]?, design: SurveyDesign, numbers: [String] = [],
-        readOptions: ReadOptions, missingCodes: MissingCodes, linking: LinkOptions?, watched: [String]
+        readOptions: ReadOptions, missingCodes: MissingCodes, linking: LinkOptions?, watched: [String],
+        select: (any BatchSource) -> any BatchSource = { $0 }
     ) throws -> (MissingCodeFilter, LinkAuditLog?) {
         var options = readOptions
         let lower = (required ?? []).map { $0.lowercased() }
@@ -122,7 +124,7 @@ enum MobilitySource {
         options.maxLineLength = Limits.maxLineLength
         options.readNumbers(of: design)
         options.numericVariables += numbers
-        let read = PrefetchingSource(try DataReader.open(data: data, codebook: book, options: options))
+        let read = select(PrefetchingSource(try DataReader.open(data: data, codebook: book, options: options)))
         let (joined, linkLog) = try linking?.join(read) ?? (read, nil)
         return (try MissingCodeFilter.reading(joined, codebook: book, missing: missingCodes, variables: watched), linkLog)
     }

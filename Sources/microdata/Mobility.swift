@@ -24,8 +24,10 @@ struct Mobility: ParsableCommand {
             passes disclosure control before any writer sees it; the audit is written beside the output.
             """)
 
-    @Option(help: "The data file (fixed-width with --codebook, CSV/TSV with a header, or SPSS/Stata/SAS; - reads standard input, gzip or not).")
-    var data: String
+    @Option(name: .customLong("data"), help: "The data file (fixed-width with --codebook, CSV/TSV with a header, or SPSS/Stata/SAS; - reads standard input, gzip or not).")
+    var dataOption: String?
+    /// `--data`, or the first file of `--imputations`.
+    var data: String { dataOption ?? imputation.files.first ?? "-" }
     @Option(help: "The codebook: DDI XML, or an SPSS/Stata/SAS file describing --data.") var codebook: String?
     @Option(help: "Origin class: VAR, VAR:FROM>TO or SOCVAR,STATUSVAR:FROM>TO.") var origin: String?
     @Option(help: "Destination class, as --origin.") var destination: String?
@@ -60,10 +62,13 @@ struct Mobility: ParsableCommand {
     @OptionGroup(title: "Linking and subpopulations") var linking: LinkOptions
     @OptionGroup(title: "CSV safety") var csvSafety: CSVSafetyOptions
     @OptionGroup(title: "Presentation") var presentation: PresentationOptions
+    @OptionGroup(title: "Multiple imputation") var imputation: ImputationOptions
 
     func run() throws {
         limits.apply()
         csvSafety.apply()
+        _ = try imputation.dataPath(dataOption)
+        try imputation.refuse([income.isRequested ? "income mobility (--origin-income)" : nil])
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
         guard ["tiers", "rank"].contains(directions) else { throw ValidationError("--directions must be tiers or rank") }
         guard (origin == nil) == (destination == nil) else { throw ValidationError("--origin and --destination go together") }
@@ -82,7 +87,7 @@ struct Mobility: ParsableCommand {
         try MobilityRun.checkOutputs(
             [output, OutputAudit.sidecar(for: output), audit, auditPrivate, incomeAudit,
              output.map(Presentation.csvMetadataPath)] + joined.outputs,
-            folder: outputDirectory, inputs: [data, codebook, order, rules] + joined.inputs)
+            folder: outputDirectory, inputs: [data, codebook, order, rules] + joined.inputs + imputation.files)
         let folders = [outputDirectory.map { URL(fileURLWithPath: $0) },
                        output.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }].compactMap { $0 }
         if let auditPrivate { try AuditFiles.checkPrivateLocation(auditPrivate, outputFolders: folders, publicPath: audit) }
@@ -153,7 +158,7 @@ struct Mobility: ParsableCommand {
             title: presentation.title ?? "Social mobility: destination class by origin class",
             source: presentation.source, extraNotes: presentation.note,
             readOptions: reading.readOptions, missingCodes: try reading.missingCodes(), linking: linking,
-            linkAuditStem: output ?? outputDirectory.map { $0 + "/mobility" })
+            linkAuditStem: output ?? outputDirectory.map { $0 + "/mobility" }, imputation: imputation)
         var result = try request.run()
         if let digits = presentation.digits { result.publication = result.publication.showing(DisplayDigits(digits)) }
         if let auditPrivate, let report = result.protection?.checked.audit {
@@ -204,26 +209,55 @@ struct MobilityRequest {
     /// audit goes to `<linkAuditStem>.link.json`.
     var linking: LinkOptions? = nil
     var linkAuditStem: String?
+    /// Multiply imputed data (`nil` for one dataset, as in `demo`).
+    var imputation: ImputationOptions? = nil
 
     /// Reads, harmonises, estimates and protects; the audit must pass before anything is returned.
     func run() throws -> MobilityRun {
         let book = try CodebookSource.forData(codebook: codebook, data: data)
         let registry = try loadRegistry()
         let schemes = try ClassScheme.load(from: CodebooksFolder.file("mobility/class-schemes.csv"))
-        var estimator = try MobilityEstimator(
-            origin: origin, destination: destination, by: by, design: design, registry: registry, codebook: book,
-            level: level, subpopulation: linking?.subpopulationColumn, schemes: schemes)
-        var (source, linkLog) = try MobilitySource.open(
-            data: data, codebook: book, required: estimator.requiredVariables, design: design, readOptions: readOptions,
-            missingCodes: missingCodes, linking: linking, watched: [origin.variable, destination.variable])
-        while let batch = try source.nextBatch() { try estimator.add(try linking?.mark(batch) ?? batch) }
-        source.reportWarnings()
-        try linking?.report(linkLog, output: linkAuditStem)
         let (customOrder, lowToHigh) = try classOrder()
-        let pass = try estimator.finish(schemes: schemes, order: customOrder, lowToHigh: lowToHigh)
+        let datasets = try imputation?.datasets(data: data.path) { path, columns in
+            try DataReader.open(data: DataReader.dataURL(path), codebook: book, options: ReadOptions(variables: columns))
+        } ?? []
+        // One pass per completed dataset with multiply imputed data (the first one's classes and notes are used).
+        var passes: [MobilityPass] = []
+        var recorders: [CompletedDataRecorder] = []
+        for dataset in datasets.count > 1 ? datasets.map(Optional.some) : [nil] {
+            var estimator = try MobilityEstimator(
+                origin: origin, destination: destination, by: by, design: design, registry: registry, codebook: book,
+                level: level, subpopulation: linking?.subpopulationColumn, schemes: schemes)
+            let required = estimator.requiredVariables + (imputation?.columns ?? [])
+            var (source, linkLog) = try MobilitySource.open(
+                data: dataset.map { DataReader.dataURL($0.path) } ?? data, codebook: book, required: required, design: design,
+                readOptions: readOptions, missingCodes: missingCodes, linking: linking,
+                watched: [origin.variable, destination.variable]
+            ) { read in
+                guard let dataset, let imputation else { return read }
+                let selected = imputation.select(read, dataset, design: design)
+                recorders.append(selected.recorder)
+                return selected
+            }
+            while let batch = try source.nextBatch() { try estimator.add(try linking?.mark(batch) ?? batch) }
+            source.reportWarnings()
+            try linking?.report(linkLog, output: linkAuditStem)
+            passes.append(try estimator.finish(schemes: schemes, order: customOrder, lowToHigh: lowToHigh))
+        }
+        try imputation?.check(recorders, datasets)
+        imputation?.report(datasets)
+        var pass = passes[0]
         let directions = pass.classes.directions(strict: strictDirections)
-        let results = pass.totals.mobilityResults(
-            classes: pass.classes.classes.map(\.code), groups: pass.groups, direction: directions, level: level)
+        func results(_ p: MobilityPass) -> MobilityResults {
+            p.totals.mobilityResults(
+                classes: p.classes.classes.map(\.code), groups: p.groups, direction: directions, level: level)
+        }
+        let results = passes.count > 1 ? try MobilityResults.combiningImputations(passes.map(results)) : results(pass)
+        if passes.count > 1 {
+            // Disclosure control sees the worst case: a cell small in any imputation is small.
+            pass.totals = CellTotals.worstCase(passes.map(\.totals))
+            pass.designDescription += "; " + RubinsRules.designText(imputations: passes.count)
+        }
         let loadedRules = try DisclosureRules.load(
             defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) },
             disclosureControl: disclosureControl)

@@ -21,8 +21,10 @@ struct Model: ParsableCommand {
             and units behind each indicator coefficient, from the rules file.
             """)
 
-    @Option(help: "The data file (CSV/TSV with a header, fixed-width with --codebook, or SPSS/Stata/SAS; - reads standard input, gzip or not).")
-    var data: String
+    @Option(name: .customLong("data"), help: "The data file (CSV/TSV with a header, fixed-width with --codebook, or SPSS/Stata/SAS; - reads standard input, gzip or not).")
+    var dataOption: String?
+    /// `--data`, or the first file of `--imputations`.
+    var data: String { dataOption ?? imputation.files.first ?? "-" }
     @Option(help: "The codebook: DDI XML, or an SPSS/Stata/SAS file whose metadata describes --data.")
     var codebook: String?
     @OptionGroup var designOptions: DesignOptions
@@ -50,12 +52,15 @@ struct Model: ParsableCommand {
     var noDisclosureControl = false
     @OptionGroup(title: "Reading") var delimiter: DelimiterOption
     @OptionGroup(title: "Presentation") var presentation: PresentationOptions
+    @OptionGroup(title: "Multiple imputation") var imputation: ImputationOptions
 
     func run() throws {
         let linked = LinkOptions.files(join, output: output)
+        _ = try imputation.dataPath(dataOption)
+        try imputation.refuse([test.isEmpty ? nil : "--test"])
         try OutputTarget.check(
             outputs: [output, OutputAudit.sidecar(for: output), audit, output.map(Presentation.csvMetadataPath)] + linked.outputs,
-            inputs: [data, codebook, rules, calibration.calibrate, calibration.rake] + linked.inputs)
+            inputs: [data, codebook, rules, calibration.calibrate, calibration.rake] + linked.inputs + imputation.files)
         var design = try designOptions.design(codebook: codebook, data: data)
         try calibration.apply(to: &design)
         guard let glmFamily = GLMFamily(name: family) else {
@@ -78,16 +83,30 @@ struct Model: ParsableCommand {
         }
         let book = try codebook.map { try CodebookSource.load(URL(fileURLWithPath: $0)).codebook }
         // Replicate-weight columns are found by pattern, so those designs read every column.
-        let wanted = design.replicates == nil ? Array(Set(names)) : nil
+        let wanted = design.replicates == nil ? Array(Set(names + imputation.columns)) : nil
         // With --join every column is read: the keys and the joined columns are found after the join.
-        let source = try DataReader.open(data: DataReader.dataURL(data), codebook: book,
-                                         options: ReadOptions(variables: join.isEmpty ? wanted : nil, format: delimiter.format))
-        let (joined, linkLog) = try LinkOptions.join(join, source)
-        let frame = try ModelData(source: joined, variables: wanted)
-        try LinkOptions.report(linkLog, output: output)
-        let groups = try SurveyModel.fitGroups(
-            formula: formula, family: glmFamily, data: frame, design: design, subpop: subpop, by: by, level: level,
-            tests: test)
+        let options = ReadOptions(variables: join.isEmpty ? wanted : nil, format: delimiter.format)
+        let datasets = try imputation.datasets(data: data) { path, columns in
+            try DataReader.open(data: DataReader.dataURL(path), codebook: book, options: ReadOptions(variables: columns, format: delimiter.format))
+        }
+        // One fit per completed dataset with multiply imputed data, combined by Rubin's rules.
+        var fits: [[ModelReport.Group]] = []
+        var recorders: [CompletedDataRecorder] = []
+        for dataset in datasets {
+            let source = imputation.select(
+                try DataReader.open(data: DataReader.dataURL(dataset.path), codebook: book, options: options), dataset,
+                design: design)
+            recorders.append(source.recorder)
+            let (joined, linkLog) = try LinkOptions.join(join, source)
+            let frame = try ModelData(source: joined, variables: wanted)
+            try LinkOptions.report(linkLog, output: output)
+            fits.append(try SurveyModel.fitGroups(
+                formula: formula, family: glmFamily, data: frame, design: design, subpop: subpop, by: by, level: level,
+                tests: test))
+        }
+        try imputation.check(recorders, datasets)
+        imputation.report(datasets)
+        let groups = try SurveyModel.combiningImputations(groupsOf: fits)
         for g in groups {
             let at = g.by.map { " (\($0.key)=\($0.value))" }.first ?? ""
             if g.model.missingRows > 0 {

@@ -25,8 +25,10 @@ struct Tabulate: ParsableCommand {
             audit a set of outputs together with `microdata release`.
             """)
 
-    @Option(help: "The data file (CSV/TSV with a header, fixed-width with --codebook, or SPSS/Stata/SAS; - reads standard input, gzip or not).")
-    var data: String
+    @Option(name: .customLong("data"), help: "The data file (CSV/TSV with a header, fixed-width with --codebook, or SPSS/Stata/SAS; - reads standard input, gzip or not).")
+    var dataOption: String?
+    /// `--data`, or the first file of `--imputations`.
+    var data: String { dataOption ?? imputation.files.first ?? "-" }
     @Option(help: "The codebook: DDI XML, or an SPSS/Stata/SAS file whose metadata describes --data.")
     var codebook: String?
     @OptionGroup var designOptions: DesignOptions
@@ -75,14 +77,22 @@ struct Tabulate: ParsableCommand {
     @OptionGroup(title: "Inequality and poverty") var inequality: InequalityOptions
     @OptionGroup(title: "Presentation") var presentation: PresentationOptions
     @OptionGroup(title: "Tests and contrasts") var tests: TestsAndContrastsOptions
+    @OptionGroup(title: "Multiple imputation") var imputation: ImputationOptions
 
     func run() throws {
         limits.apply()
         csvSafety.apply()
         let linkFiles = linking.files(output: output)
+        _ = try imputation.dataPath(dataOption)
+        try imputation.refuse([
+            cellKey.seed.map { _ in "--cell-key-seed" }, linking.subpop.map { _ in "--subpop" },
+            tests.needsFullCovariance ? "a test, contrast or --vcov" : nil, inequality.lorenzReport.map { _ in "--lorenz-report" },
+            deff || deffReplace ? "--deff" : nil,
+        ])
         try OutputTarget.check(
             outputs: [output, OutputAudit.sidecar(for: output), audit, auditPrivate, inequality.lorenzReport, output.map(Presentation.csvMetadataPath), tests.vcov] + linkFiles.outputs,
-            inputs: [data, codebook, calibration.calibrate, calibration.rake, rules, cellKey.ptable] + linkFiles.inputs)
+            inputs: [data, codebook, calibration.calibrate, calibration.rake, rules, cellKey.ptable] + linkFiles.inputs
+                + imputation.files)
         if let auditPrivate {  // before any work: the full audit must stay out of the output folder
             try AuditFiles.checkPrivateLocation(
                 auditPrivate, outputFolders: output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? [],
@@ -106,7 +116,7 @@ struct Tabulate: ParsableCommand {
             names += design.raking?.margins.map(\.column) ?? []
             names += try reading.missingCodes().codes.keys
             var seen = Set<String>()
-            needed = names.filter { seen.insert($0.lowercased()).inserted }
+            needed = (names + imputation.columns).filter { seen.insert($0.lowercased()).inserted }
         }
         var cellKeys = try cellKey.accumulator(by: options.by, analysis: analysis, weight: design.weight)
         if let cellKeys { needed = cellKeys.variables(adding: needed) }
@@ -115,54 +125,76 @@ struct Tabulate: ParsableCommand {
         readOptions.variables = try linking.variables(needed)
         readOptions.maxLineLength = Limits.maxLineLength
         readOptions.readNumbers(of: design, analyses: analyses)
-        let (joined, linkLog) = try linking.join(
-            PrefetchingSource(try DataReader.open(data: DataReader.dataURL(data), codebook: book, options: readOptions)))
-        var source = try MissingCodeFilter.reading(
-            joined, codebook: book, missing: try reading.missingCodes(), variables: analyses.flatMap(\.variables))
-        options.subpopulation = try tests.subpopulationColumn(linking)
-        if !noDisclosureControl {
-            // Enough of each domain's largest contributions for the NK rule (and two for p%).
-            options.keptContributions = max(2, try DisclosureRules.load(
-                defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) }).nkN)
+        let datasets = try imputation.datasets(data: data) { path, columns in
+            var options = readOptions
+            options.variables = columns
+            return try DataReader.open(data: DataReader.dataURL(path), codebook: book, options: options)
         }
-        var estimator = try SurveyEstimator(design: design, analyses: analyses, options: options)
-        var complement = noDisclosureControl ? nil : options.subpopulation.map {
-            SubpopulationComplement(marker: $0, by: options.by, analysis: analyses[0], weight: design.weight)
+        // One pass per completed dataset with multiply imputed data (the last one's estimates kept whole).
+        var passes: [EstimateTable] = []
+        var recorders: [CompletedDataRecorder] = []
+        var last: Estimates?
+        var complement: SubpopulationComplement?
+        for dataset in datasets {
+            let selected = imputation.select(
+                PrefetchingSource(try DataReader.open(data: DataReader.dataURL(dataset.path), codebook: book, options: readOptions)),
+                dataset, design: design)
+            recorders.append(selected.recorder)
+            let (joined, linkLog) = try linking.join(selected)
+            var source = try MissingCodeFilter.reading(
+                joined, codebook: book, missing: try reading.missingCodes(), variables: analyses.flatMap(\.variables))
+            options.subpopulation = try tests.subpopulationColumn(linking)
+            if !noDisclosureControl {
+                // Enough of each domain's largest contributions for the NK rule (and two for p%).
+                options.keptContributions = max(2, try DisclosureRules.load(
+                    defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) }).nkN)
+            }
+            var estimator = try SurveyEstimator(design: design, analyses: analyses, options: options)
+            complement = noDisclosureControl ? nil : options.subpopulation.map {
+                SubpopulationComplement(marker: $0, by: options.by, analysis: analyses[0], weight: design.weight)
+            }
+            let clock = ContinuousClock()
+            var readTime = Duration.zero
+            var passTime = Duration.zero
+            while true {
+                let t0 = clock.now
+                guard let batch = try source.nextBatch() else { break }
+                let t1 = clock.now
+                let marked = try tests.mark(batch, linking)
+                try estimator.add(marked)
+                try complement?.add(marked)
+                try cellKeys?.add(batch)
+                readTime += t1 - t0
+                passTime += clock.now - t1
+            }
+            let t2 = clock.now
+            source.reportWarnings()
+            try linking.report(linkLog, output: output)
+            let estimates = try estimator.finish()
+            if timing {
+                FileHandle.standardError.write(Data(
+                    "timing: read \(readTime), accumulate \(passTime), finish \(clock.now - t2)\n".utf8))
+            }
+            if estimates.negativeWeightRows > 0 {
+                FileHandle.standardError.write(Data(
+                    "warning: \(estimates.negativeWeightRows) rows have a negative weight (--allow-negative-weights)\n".utf8))
+            }
+            if estimates.rowsWithMissingDomain > 0 {
+                FileHandle.standardError.write(Data(
+                    "note: \(estimates.rowsWithMissingDomain) rows with a missing by-value are in no domain\n".utf8))
+            }
+            passes.append(estimates.table)
+            last = estimates
         }
-        let clock = ContinuousClock()
-        var readTime = Duration.zero
-        var passTime = Duration.zero
-        while true {
-            let t0 = clock.now
-            guard let batch = try source.nextBatch() else { break }
-            let t1 = clock.now
-            let marked = try tests.mark(batch, linking)
-            try estimator.add(marked)
-            try complement?.add(marked)
-            try cellKeys?.add(batch)
-            readTime += t1 - t0
-            passTime += clock.now - t1
-        }
-        let t2 = clock.now
-        source.reportWarnings()
-        try linking.report(linkLog, output: output)
-        let estimates = try estimator.finish()
-        if timing {
-            FileHandle.standardError.write(Data(
-                "timing: read \(readTime), accumulate \(passTime), finish \(clock.now - t2)\n".utf8))
-        }
-        if estimates.negativeWeightRows > 0 {
-            FileHandle.standardError.write(Data(
-                "warning: \(estimates.negativeWeightRows) rows have a negative weight (--allow-negative-weights)\n".utf8))
-        }
-        if estimates.rowsWithMissingDomain > 0 {
-            FileHandle.standardError.write(Data(
-                "note: \(estimates.rowsWithMissingDomain) rows with a missing by-value are in no domain\n".utf8))
-        }
+        guard let estimates = last else { return }
+        try imputation.check(recorders, datasets)
+        imputation.report(datasets)
+        let table = passes.count > 1 ? try EstimateTable.combiningImputations(passes) : estimates.table
         let derive = try tests.derive(estimates, level: level)
         try Tabulate.write(
-            estimates.table, format: outputFormat, to: output, disclosure: noDisclosureControl ? nil : rules ?? "",
-            audit: audit, auditPrivate: auditPrivate, perturbation: try cellKey.perturbation(cellKeys),
+            table, format: outputFormat, to: output, disclosure: noDisclosureControl ? nil : rules ?? "",
+            imputations: passes.count > 1 ? passes : [], audit: audit, auditPrivate: auditPrivate,
+            perturbation: try cellKey.perturbation(cellKeys),
             source: URL(fileURLWithPath: data).lastPathComponent, codebook: book, showCodes: codes,
             lorenzReport: inequality.lorenzReport.map { ($0, data) },
             complement: complement, population: AuditedPopulation(data: data, filter: linking.subpop),
@@ -173,7 +205,7 @@ struct Tabulate: ParsableCommand {
         ) { [presentation] publication in
             presentation.apply(
                 to: &publication, title: Tabulate.title(analyses, by: options.by),
-                source: Presentation.defaultSource(file: data, weight: design.weight, design: estimates.table.designDescription))
+                source: Presentation.defaultSource(file: data, weight: design.weight, design: table.designDescription))
         }
     }
 
@@ -188,7 +220,7 @@ struct Tabulate: ParsableCommand {
     /// overriding the defaults, or is empty for the defaults.
     static func write(
         _ table: EstimateTable, format: OutputFormat, to output: String?, disclosure: String?,
-        audit: String? = nil, auditPrivate: String? = nil, perturbation: CellKeyPerturbation? = nil,
+        imputations: [EstimateTable] = [], audit: String? = nil, auditPrivate: String? = nil, perturbation: CellKeyPerturbation? = nil,
         source: String, codebook: Codebook?, showCodes: Bool, lorenzReport: (path: String, source: String)? = nil,
         complement: SubpopulationComplement? = nil, population: AuditedPopulation? = nil,
         derive: (CheckedEstimates) throws -> CheckedEstimates = { $0 },
@@ -203,7 +235,9 @@ struct Tabulate: ParsableCommand {
                 overrides: disclosure.isEmpty ? nil : URL(fileURLWithPath: disclosure))
             do {
                 applied = rules
-                checked = try DisclosureControl(rules: rules).check(table, complement: complement)
+                checked = imputations.isEmpty
+                    ? try DisclosureControl(rules: rules).check(table, complement: complement)
+                    : try DisclosureControl(rules: rules).checkImputations(table, imputations: imputations)
             } catch let DisclosureError.auditFailed(report) {
                 // Fail closed, as check does: a table left by an earlier run must not pass for this one's.
                 if let output { OutputTarget.removeStaleFile(output) }
