@@ -133,36 +133,8 @@ extension DesignStructure {
         if totalPSUs > 0 { for e in 0..<E { grand[e] /= Double(totalPSUs) } }
 
         var v1 = shape
-        var strataUsed = 0
-        var strataNA = 0
-        var coefficient = [Double](repeating: 0, count: H)
-        var centreAtGrand = [Bool](repeating: false, count: H)
-        for h in 0..<H {
-            if present != nil && presentCount[h] == 0 { continue }
-            strataUsed += 1
-            let n = nh[h]
-            if isCertainty(h) { continue }
-            let f = fh[h]
-            if n >= 2 {
-                let subsetLonely = domainLonely && present != nil && presentCount[h] == 1
-                if subsetLonely && lonely == .average {
-                    strataNA += 1
-                } else {
-                    coefficient[h] = (1 - f) * Double(n) / Double(n - 1)
-                    centreAtGrand[h] = subsetLonely && lonely == .adjust
-                }
-            } else {
-                switch lonely {
-                case .fail:
-                    throw WeightingError.lonelyPSU(stratumColumn: stratumColumn, stratum: stratumLabels[h], stage: 1)
-                case .remove, .certainty: break
-                case .adjust:
-                    coefficient[h] = 1 - f
-                    centreAtGrand[h] = true
-                case .average: strataNA += 1
-                }
-            }
-        }
+        let (coefficient, centreAtGrand, strataUsed, strataNA) = try stratumTerms(
+            presentCount: present == nil ? nil : presentCount)
         // Σ_i z_i z_i' per stratum, then the centring term.
         let single = shape.blockCount == 1
         v1.values.withUnsafeMutableBufferPointer { out in
@@ -208,6 +180,47 @@ extension DesignStructure {
         }
         if twoStage { for k in v1.values.indices { v1.values[k] += v2.values[k] } }
         return v1
+    }
+
+    /// Per stratum: the factor of its PSU totals' sum of squares (`(1 − f) n/(n − 1)`, or the lonely-PSU
+    /// rule's), whether they are centred at the grand mean, and how many strata take part and have no
+    /// variance (for ``LonelyPSURule/average``). `presentCount` (PSUs of one domain per stratum) applies
+    /// the rules inside a domain; `nil` uses the whole design.
+    func stratumTerms(presentCount: [Int]?) throws -> (
+        coefficient: [Double], centreAtGrand: [Bool], strataUsed: Int, strataNA: Int
+    ) {
+        let H = strataCount
+        var strataUsed = 0
+        var strataNA = 0
+        var coefficient = [Double](repeating: 0, count: H)
+        var centreAtGrand = [Bool](repeating: false, count: H)
+        for h in 0..<H {
+            if let presentCount, presentCount[h] == 0 { continue }
+            strataUsed += 1
+            let n = nh[h]
+            if isCertainty(h) { continue }
+            let f = fh[h]
+            if n >= 2 {
+                let subsetLonely = domainLonely && presentCount != nil && presentCount![h] == 1
+                if subsetLonely && lonely == .average {
+                    strataNA += 1
+                } else {
+                    coefficient[h] = (1 - f) * Double(n) / Double(n - 1)
+                    centreAtGrand[h] = subsetLonely && lonely == .adjust
+                }
+            } else {
+                switch lonely {
+                case .fail:
+                    throw WeightingError.lonelyPSU(stratumColumn: stratumColumn, stratum: stratumLabels[h], stage: 1)
+                case .remove, .certainty: break
+                case .adjust:
+                    coefficient[h] = 1 - f
+                    centreAtGrand[h] = true
+                case .average: strataNA += 1
+                }
+            }
+        }
+        return (coefficient, centreAtGrand, strataUsed, strataNA)
     }
 
     private func stageTwo(
