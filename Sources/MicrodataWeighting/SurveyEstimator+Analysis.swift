@@ -443,17 +443,26 @@ extension SurveyEstimator {
         let H = structure.strataCount
         let P = structure.psuStratum.count
         var stratumCell = [Double](repeating: 0, count: H * C * W)
-        var psuCell: [Int: [Double]] = [:]
+        // Sums per (PSU, cell) with rows, W each in one flat array (nothing allocated per PSU).
+        var psuCellIndex = IndexTable(capacity: st.slotDomain.count)
+        var psuCell: [Double] = []
         for s in st.slotDomain.indices {
             let p = psuOf(Int(st.slotUnit[s]), structure)
             let h = Int(structure.psuStratum[p])
             let c = cellOfSlot[s]
-            var v = psuCell[p * C + c] ?? [Double](repeating: 0, count: W)
+            let key = UInt64(p * C + c)
+            let at: Int
+            if let existing = psuCellIndex[key] {
+                at = Int(existing) * W
+            } else {
+                at = psuCell.count
+                psuCellIndex.insert(key, Int32(at / W))
+                psuCell.append(contentsOf: repeatElement(0, count: W))
+            }
             for k in 0..<W {
-                v[k] += st.sums[s * W + k]
+                psuCell[at + k] += st.sums[s * W + k]
                 stratumCell[(h * C + c) * W + k] += st.sums[s * W + k]
             }
-            psuCell[p * C + c] = v
         }
         var psusOf = [[Int]](repeating: [], count: H)
         for p in 0..<P { psusOf[Int(structure.psuStratum[p])].append(p) }
@@ -461,15 +470,18 @@ extension SurveyEstimator {
         var thetas: [Double] = []
         var rscales: [Double] = []
         var repSums = [Double](repeating: 0, count: C * W)
+        var domainW = [Double](repeating: 0, count: D)
+        var v = [Double](repeating: 0, count: W)
+        thetas.reserveCapacity(P * specs.count)
         func addReplicate(_ fill: (inout [Double]) -> Void, rscale: Double) {
             repSums = cellSums
             fill(&repSums)
-            var domainW = [Double](repeating: 0, count: D)
+            for d in 0..<D { domainW[d] = 0 }
             for (e, p) in specs.enumerated() where categorical {
                 if let c = cellOfEstimate[e] { domainW[Int(p.domain)] += repSums[c * W + 2] }
             }
             for (e, p) in specs.enumerated() {
-                var v = [Double](repeating: 0, count: W)
+                for k in 0..<W { v[k] = 0 }
                 if let c = cellOfEstimate[e] { for k in 0..<W { v[k] = repSums[c * W + k] } }
                 thetas.append(theta(kind, categorical: categorical, count: Double(p.count), w: v[2], wy: v[3],
                                     wyy: v[4], wx: v[5], domainW: domainW[Int(p.domain)]))
@@ -501,10 +513,10 @@ extension SurveyEstimator {
             for p in psusOf[h] {
                 addReplicate({ sums in
                     for c in 0..<C {
-                        let dropped = psuCell[p * C + c]
+                        let dropped = psuCellIndex[UInt64(p * C + c)].map { Int($0) * W }
                         for j in 2..<W {
                             let sh = stratumCell[(h * C + c) * W + j]
-                            sums[c * W + j] += (grow - 1) * sh - grow * (dropped?[j] ?? 0)
+                            sums[c * W + j] += (grow - 1) * sh - grow * (dropped.map { psuCell[$0 + j] } ?? 0)
                         }
                     }
                 }, rscale: correction * Double(n - 1) / Double(n))

@@ -78,15 +78,18 @@ extension DesignStructure {
         var isTouched = [Bool](repeating: false, count: E)
         var touched: [Int32] = []
         var v2 = twoStage ? shape : CovarianceBlocks(full: 0, fill: 0)
+        // Stage-two contributions of the current PSU, unit after unit (reused: nothing is allocated per PSU).
+        var unitEntries: [(Int32, Double)] = []
+        var unitStarts: [Int] = []
         var i = 0
         while i < T {
             let p = psuOf(scores.unit[order[i]])
             var j = i
-            // Stage-two contributions within this PSU.
-            var unitVectors: [[(Int32, Double)]] = []
+            unitEntries.removeAll(keepingCapacity: true)
+            unitStarts.removeAll(keepingCapacity: true)
             while j < T && psuOf(scores.unit[order[j]]) == p {
                 let u = scores.unit[order[j]]
-                var vec: [(Int32, Double)] = []
+                if twoStage { unitStarts.append(unitEntries.count) }
                 while j < T && scores.unit[order[j]] == u {
                     let e = scores.estimate[order[j]]
                     let v = scores.value[order[j]]
@@ -95,10 +98,9 @@ extension DesignStructure {
                         touched.append(e)
                     }
                     scratch[Int(e)] += v
-                    if twoStage { vec.append((e, v)) }
+                    if twoStage { unitEntries.append((e, v)) }
                     j += 1
                 }
-                if twoStage { unitVectors.append(vec) }
             }
             let h = Int(psuStratum[Int(p)])
             psuIDs.append(p)
@@ -108,8 +110,9 @@ extension DesignStructure {
             }
             psuStart.append(psuEntries.count)
             if twoStage {
-                try stageTwo(psu: Int(p), stratum: h, units: unitVectors, total: touched.map { ($0, scratch[Int($0)]) },
-                             into: &v2)
+                unitStarts.append(unitEntries.count)
+                try stageTwo(psu: Int(p), stratum: h, entries: unitEntries, starts: unitStarts, touched: touched,
+                             scratch: scratch, into: &v2)
             }
             for e in touched {
                 scratch[Int(e)] = 0
@@ -223,8 +226,10 @@ extension DesignStructure {
         return (coefficient, centreAtGrand, strataUsed, strataNA)
     }
 
+    /// The second-stage term of PSU `p`: its units' entries are `entries[starts[k]..<starts[k + 1]]`, its total
+    /// `scratch` at the `touched` estimates.
     private func stageTwo(
-        psu p: Int, stratum h: Int, units: [[(Int32, Double)]], total: [(Int32, Double)],
+        psu p: Int, stratum h: Int, entries: [(Int32, Double)], starts: [Int], touched: [Int32], scratch: [Double],
         into v2: inout CovarianceBlocks
     ) throws {
         let m = mi[p]
@@ -233,13 +238,16 @@ extension DesignStructure {
         if 1 - f2 < 1e-7 { return }
         if m >= 2 {
             let c = f1 * (1 - f2) * Double(m) / Double(m - 1)
-            for vec in units {
+            for k in 0..<(starts.count - 1) {
+                let vec = entries[starts[k]..<starts[k + 1]]
                 for (a, va) in vec {
                     for (b, vb) in vec where v2.shareBlock(Int(a), Int(b)) { v2[Int(a), Int(b)] += c * va * vb }
                 }
             }
-            for (a, va) in total {
-                for (b, vb) in total where v2.shareBlock(Int(a), Int(b)) { v2[Int(a), Int(b)] -= c * va * vb / Double(m) }
+            for a in touched {
+                for b in touched where v2.shareBlock(Int(a), Int(b)) {
+                    v2[Int(a), Int(b)] -= c * scratch[Int(a)] * scratch[Int(b)] / Double(m)
+                }
             }
         } else {
             switch lonely {
@@ -248,8 +256,10 @@ extension DesignStructure {
             case .remove, .certainty, .average: return
             case .adjust:
                 let c = f1 * (1 - f2)
-                for (a, va) in total {
-                    for (b, vb) in total where v2.shareBlock(Int(a), Int(b)) { v2[Int(a), Int(b)] += c * va * vb }
+                for a in touched {
+                    for b in touched where v2.shareBlock(Int(a), Int(b)) {
+                        v2[Int(a), Int(b)] += c * scratch[Int(a)] * scratch[Int(b)]
+                    }
                 }
             }
         }
