@@ -18,7 +18,9 @@ for n in 1000000 3000000; do
   echo "  $n rows: $(peak $bin "${job[@]}" --data "$dir/wo$n.csv" --output "$dir/md_wo$n.csv")"
 done
 echo "== microdata, streamed through a pipe: $stream rows"
-echo "  $(peak sh -c "python3 $here/stream.py $stream | $bin ${job[*]} --data - --output $dir/md_stream.csv")"
+# time -v on microdata alone (on the whole pipeline it reports the generator's numpy block).
+python3 "$here/stream.py" "$stream" | /usr/bin/time -v $bin "${job[@]}" --data - --output "$dir/md_stream.csv" 2>&1 \
+  | grep -E "Maximum resident|Elapsed|User time" | tr -s ' ' | paste -sd ';' | sed 's/^/  /'
 grep -E '^"?1"?,' "$dir/md_stream.csv" | head -2 || true
 echo "== R survey, 1M rows (read_csv + svydesign(ids = ~1, weights = ~w) + svyby)"
 cat > "$dir/r_wo.R" <<'R'
