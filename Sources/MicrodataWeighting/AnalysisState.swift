@@ -52,6 +52,12 @@ struct AnalysisState {
     var rowLevel: [Int32] = []
     var rowDomain: [Int32] = []
     var rowUnit: [Int32] = []
+    /// Designs without PSUs: per slot, the central moments of its rows' `(w, y, x)` (``MomentLayout``), from
+    /// which the variance is written in closed form instead of keeping a slot per row.
+    var momentLayout: MomentLayout? = nil
+    var moments: [Double] = []
+    /// The batch being added: its own moments per slot (two passes), then merged into `moments`.
+    var batchMoments: [Double] = []
 
     init(analysis: Analysis, keptContributions: Int = 4) {
         self.analysis = analysis
@@ -109,6 +115,7 @@ struct AnalysisState {
         if calibrationWidth > 0 { dxq.append(contentsOf: repeatElement(0, count: calibrationWidth)) }
         if raking { uxq.append(contentsOf: repeatElement(0, count: calibrationWidth)) }
         if replicateCount > 0 { rep.append(contentsOf: repeatElement(0, count: replicateCount * Self.repWidth)) }
+        if let m = momentLayout { moments.append(contentsOf: repeatElement(0, count: m.stride)) }
         return Int(s)
     }
 
@@ -237,6 +244,7 @@ struct AnalysisState {
                 }
             }
         }
+        if let layout = momentLayout { addMoments(layout, slots: slots, levels: levels, weights: w, y: y, xd: xd) }
         if !isCategorical && !analysis.keepsSortedRows {
             for row in 0..<n where slots[row] >= 0 && !y[row].isNaN && (!isRatio || !xd[row].isNaN) {
                 let d = Int(domains[row])
@@ -282,6 +290,57 @@ struct AnalysisState {
                 qunit.append(units[row])
                 qrow.append(Int32(truncatingIfNeeded: firstRowNumber + row))
                 try qreplicates?.append(replicates, row: row)
+            }
+        }
+    }
+
+    /// Adds the batch's contributing rows to the moments of their slots: the batch's own centres per slot, the
+    /// powers of the deviations from them, then a merge into the running moments.
+    private mutating func addMoments(
+        _ layout: MomentLayout, slots: [Int32], levels: [Int32], weights w: [Double], y: [Double], xd: [Double]
+    ) {
+        let n = slots.count
+        let st = layout.stride
+        let count = layout.index(0, 0, 0)
+        let isCategorical = categorical!
+        if batchMoments.count < moments.count {
+            batchMoments.append(contentsOf: repeatElement(0, count: moments.count - batchMoments.count))
+        }
+        var touched: [Int32] = []
+        batchMoments.withUnsafeMutableBufferPointer { B in
+            let b = B.baseAddress!
+            for row in 0..<n {
+                let s = Int(slots[row])
+                if s < 0 || !Self.contributes(row, categorical: isCategorical, levels: levels, y: y, xd: xd) { continue }
+                let m = b + s * st
+                if m[count] == 0 { touched.append(Int32(s)) }
+                m[count] += 1
+                m[0] += w[row]
+                if !isCategorical {
+                    m[1] += y[row]
+                    if !xd.isEmpty { m[2] += xd[row] }
+                }
+            }
+            for s in touched {
+                let m = b + Int(s) * st
+                let k = m[count]
+                m[0] /= k
+                m[1] /= k
+                m[2] /= k
+                m[count] = 0
+            }
+            for row in 0..<n {
+                let s = Int(slots[row])
+                if s < 0 || !Self.contributes(row, categorical: isCategorical, levels: levels, y: y, xd: xd) { continue }
+                let m = b + s * st
+                layout.add(m, w[row] - m[0], isCategorical ? 0 : y[row] - m[1], xd.isEmpty ? 0 : xd[row] - m[2])
+            }
+            moments.withUnsafeMutableBufferPointer { M in
+                for s in touched {
+                    let m = b + Int(s) * st
+                    layout.merge(into: M.baseAddress! + Int(s) * st, from: m)
+                    for k in 0..<st { m[k] = 0 }
+                }
             }
         }
     }

@@ -18,15 +18,16 @@ extension SurveyEstimator {
     }
 
     /// Variance under simple random sampling of the same n (for design effects and design factors).
+    /// `squares` is `Σ w (y − ȳ)²` of a numeric analysis.
     private func srsVariance(
-        _ kind: Analysis.Kind, categorical: Bool, estimate: Double, n: Double, N: Double, wy: Double, wyy: Double,
+        _ kind: Analysis.Kind, categorical: Bool, estimate: Double, n: Double, N: Double, squares: Double,
         replace: Bool
     ) -> Double? {
         let s2: Double
         if categorical {
             s2 = n / (n - 1) * estimate * (1 - estimate / (kind == .total ? N : 1)) / (kind == .total ? N : 1)
         } else if kind == .mean || kind == .total {
-            s2 = n / (n - 1) * (wyy - wy * wy / N) / N
+            s2 = n / (n - 1) * squares / N
         } else {
             return nil
         }
@@ -93,6 +94,8 @@ extension SurveyEstimator {
 
         // Estimates and their score coefficients.
         var specs: [EstimateSpec] = []
+        var squares: [Double]? = nil  // Σ w (y − ȳ)² per domain, from moments
+        let means = !categorical && st.momentLayout != nil ? momentMeans(st) : nil
         var estimatesOfDomain = [[Int]](repeating: [], count: D)
         var cellOfEstimate: [Int?] = []
         for d in domainOrder {
@@ -118,25 +121,35 @@ extension SurveyEstimator {
                     }
                 } else {
                     switch kind {
-                    case .total: spec.cwy = 1
+                    case .total:
+                        spec.cwy = 1
+                        spec.score.b1 = 1
                     case .ratio:
                         spec.cwy = 1 / v[5]
                         spec.cwx = -est / v[5]
+                        spec.score.b1 = 1 / v[5]
+                        spec.score.ex = -est / v[5]
                     case .variance:
                         let n = v[0], m = v[3] / v[2], k = n / (n - 1)
                         spec.cwyy = k / v[2]
                         spec.cwy = -2 * k * m / v[2]
                         spec.cw = (k * m * m - est) / v[2]
+                        spec.score = CentredScore(a0: -est / v[2], c2: k / v[2], mu: means?[di].reference ?? m,
+                                                  muOffset: means?[di].offset ?? 0)
                     default:
                         spec.cwy = 1 / v[2]
                         spec.cw = -est / v[2]
+                        spec.score = CentredScore(b1: 1 / v[2], mu: means?[di].reference ?? est,
+                                                  muOffset: means?[di].offset ?? 0)
                     }
                 }
                 if design.designFactor != nil || options.deff != nil {
                     let n = categorical ? domainCount[di] : v[0]
                     let N = categorical ? domainW[di] : v[2]
+                    if let means, squares == nil { squares = momentSquares(st, means: means) }
                     spec.srsVariance = srsVariance(
-                        kind, categorical: categorical, estimate: est, n: n, N: N, wy: v[3], wyy: v[4],
+                        kind, categorical: categorical, estimate: est, n: n, N: N,
+                        squares: squares?[di] ?? v[4] - v[3] * v[3] / v[2],
                         replace: design.designFactor != nil || options.deff == .replace)
                 }
                 estimatesOfDomain[di].append(specs.count)
@@ -191,11 +204,13 @@ extension SurveyEstimator {
                     into.append(unit: u, estimate: Int32(local ? localIndex[e] : e), value: v)
                 }
             }
-            if perDomain && calibration != nil {
+            if momentVariance {
+                cov = try momentCovariance(st, specs: specs, estimatesOfDomain: estimatesOfDomain, structure: structure,
+                                           perDomain: perDomain, bounds: bounds)
+            } else if perDomain && calibration != nil {
                 throw WeightingError.invalidRequest(
                     "calibration with per-domain lonely-PSU handling is not implemented")
-            }
-            if perDomain {
+            } else if perDomain {
                 var slotsOfDomain = [[Int]](repeating: [], count: D)
                 for s in 0..<S { slotsOfDomain[Int(st.slotDomain[s])].append(s) }
                 for d in 0..<D where !estimatesOfDomain[d].isEmpty {
@@ -428,17 +443,26 @@ extension SurveyEstimator {
         let H = structure.strataCount
         let P = structure.psuStratum.count
         var stratumCell = [Double](repeating: 0, count: H * C * W)
-        var psuCell: [Int: [Double]] = [:]
+        // Sums per (PSU, cell) with rows, W each in one flat array (nothing allocated per PSU).
+        var psuCellIndex = IndexTable(capacity: st.slotDomain.count)
+        var psuCell: [Double] = []
         for s in st.slotDomain.indices {
             let p = psuOf(Int(st.slotUnit[s]), structure)
             let h = Int(structure.psuStratum[p])
             let c = cellOfSlot[s]
-            var v = psuCell[p * C + c] ?? [Double](repeating: 0, count: W)
+            let key = UInt64(p * C + c)
+            let at: Int
+            if let existing = psuCellIndex[key] {
+                at = Int(existing) * W
+            } else {
+                at = psuCell.count
+                psuCellIndex.insert(key, Int32(at / W))
+                psuCell.append(contentsOf: repeatElement(0, count: W))
+            }
             for k in 0..<W {
-                v[k] += st.sums[s * W + k]
+                psuCell[at + k] += st.sums[s * W + k]
                 stratumCell[(h * C + c) * W + k] += st.sums[s * W + k]
             }
-            psuCell[p * C + c] = v
         }
         var psusOf = [[Int]](repeating: [], count: H)
         for p in 0..<P { psusOf[Int(structure.psuStratum[p])].append(p) }
@@ -446,15 +470,18 @@ extension SurveyEstimator {
         var thetas: [Double] = []
         var rscales: [Double] = []
         var repSums = [Double](repeating: 0, count: C * W)
+        var domainW = [Double](repeating: 0, count: D)
+        var v = [Double](repeating: 0, count: W)
+        thetas.reserveCapacity(P * specs.count)
         func addReplicate(_ fill: (inout [Double]) -> Void, rscale: Double) {
             repSums = cellSums
             fill(&repSums)
-            var domainW = [Double](repeating: 0, count: D)
+            for d in 0..<D { domainW[d] = 0 }
             for (e, p) in specs.enumerated() where categorical {
                 if let c = cellOfEstimate[e] { domainW[Int(p.domain)] += repSums[c * W + 2] }
             }
             for (e, p) in specs.enumerated() {
-                var v = [Double](repeating: 0, count: W)
+                for k in 0..<W { v[k] = 0 }
                 if let c = cellOfEstimate[e] { for k in 0..<W { v[k] = repSums[c * W + k] } }
                 thetas.append(theta(kind, categorical: categorical, count: Double(p.count), w: v[2], wy: v[3],
                                     wyy: v[4], wx: v[5], domainW: domainW[Int(p.domain)]))
@@ -486,10 +513,10 @@ extension SurveyEstimator {
             for p in psusOf[h] {
                 addReplicate({ sums in
                     for c in 0..<C {
-                        let dropped = psuCell[p * C + c]
+                        let dropped = psuCellIndex[UInt64(p * C + c)].map { Int($0) * W }
                         for j in 2..<W {
                             let sh = stratumCell[(h * C + c) * W + j]
-                            sums[c * W + j] += (grow - 1) * sh - grow * (dropped?[j] ?? 0)
+                            sums[c * W + j] += (grow - 1) * sh - grow * (dropped.map { psuCell[$0 + j] } ?? 0)
                         }
                     }
                 }, rscale: correction * Double(n - 1) / Double(n))
@@ -516,6 +543,7 @@ extension SurveyEstimator {
     func domainDegreesOfFreedom(_ st: AnalysisState, structure: DesignStructure?) -> [Double] {
         let D = domainLabels.count
         guard let structure, !options.by.isEmpty else { return [] }
+        if momentVariance { return momentDegreesOfFreedom(st) }
         var seen = IndexTable(capacity: 1024)
         var df = [Double](repeating: 0, count: D)
         let W = AnalysisState.width

@@ -13,6 +13,8 @@ extension SurveyEstimator {
         var srsVariance: Double? = nil
         var isProportion = false
         var domainRows = 0
+        /// The same score of a numeric analysis about a centre, for ``SurveyEstimator/momentCovariance``.
+        var score = CentredScore()
     }
 
     /// Ends the pass and computes every estimate, its variance, interval and design effect.
@@ -246,6 +248,7 @@ extension SurveyEstimator {
         let P = psuStratum.count
         var nh = [Int](repeating: 0, count: H)
         for p in 0..<P { nh[Int(psuStratum[p])] += 1 }
+        for h in stratumRows.indices { nh[h] = stratumRows[h] }  // momentVariance: every row is a PSU
         var fh = [Double](repeating: 0, count: H)
         if !design.fpc.isEmpty {
             let values = stratumFPC
@@ -307,6 +310,7 @@ extension SurveyEstimator {
     }
 
     private func derivedWeights(_ s: DesignStructure) throws -> [Double] {
+        if momentVariance { return s.fh.map { 1 / $0 } }  // the unit of a slot is its stratum
         let U = twoStage ? unitPSU.count : psuStratum.count
         var w = [Double](repeating: 0, count: U)
         for u in 0..<U {
@@ -325,10 +329,20 @@ extension SurveyEstimator {
             for k in 2..<W { st.sums[s * W + k] *= f }
         }
         for i in st.qw.indices { st.qw[i] *= w[Int(st.qunit[i])] }
+        if let layout = st.momentLayout {
+            st.moments.withUnsafeMutableBufferPointer { m in
+                for s in st.slotUnit.indices {
+                    layout.scaleWeights(m.baseAddress! + s * layout.stride, by: w[Int(st.slotUnit[s])])
+                }
+            }
+        }
         for i in st.rowWeight.indices { st.rowWeight[i] *= w[Int(st.rowUnit[i])] }
     }
 
     private func designDegreesOfFreedom(_ s: DesignStructure?) throws -> Double {
+        if momentVariance {
+            return Double(stratumPositive.reduce(0, +) - stratumPositive.filter { $0 > 0 }.count)
+        }
         if let s {
             var strata = Set<Int32>()
             var psus = 0

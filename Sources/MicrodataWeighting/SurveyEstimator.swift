@@ -21,6 +21,14 @@ public struct SurveyEstimator {
     /// Second-stage units are tracked (two cluster stages with FPCs at both).
     let twoStage: Bool
     let weightsFromFPC: Bool
+    /// Every row is its own PSU (no cluster column) and the variance is linearised: the rows of a stratum are
+    /// not kept as PSUs; each slot is a (domain, level, stratum) and carries central moments
+    /// (``MomentLayout``) from which ``finish()`` writes the variance in closed form.
+    let momentVariance: Bool
+    /// Rows per stratum (its PSUs, when every row is one) and rows with a non-zero weight inside the
+    /// subpopulation, for ``momentVariance``.
+    var stratumRows: [Int] = []
+    var stratumPositive: [Int] = []
 
     var stratumCoder = ValueCoder()
     var psuCoder = ValueCoder()
@@ -159,7 +167,13 @@ public struct SurveyEstimator {
             }
         }
         if options.by.count > 4 { throw WeightingError.invalidRequest("at most four by-variables") }
+        momentVariance = taylor && elementPSU && !design.jackknife && calibrationTerms == 0
+            && options.ciMethod != .likelihood && !analyses.contains { $0.keepsSortedRows }
     }
+
+    /// Whether slots carry central moments: for the closed-form variance of designs without PSUs, and for the
+    /// simple-random-sampling variance a design factor scales.
+    var usesMoments: Bool { momentVariance || design.designFactor != nil }
 
     private func column(_ batch: Batch, _ name: String) throws -> Column {
         guard let c = batch.column(named: name) else { throw WeightingError.missingColumn(name) }
@@ -234,6 +248,9 @@ public struct SurveyEstimator {
                     states[i].categorical = false
                 }
             }
+            if usesMoments && states[i].momentLayout == nil && !states[i].analysis.keepsSortedRows {
+                states[i].momentLayout = MomentLayout(kind: states[i].analysis.kind, categorical: states[i].categorical!)
+            }
             if states[i].categorical! {
                 numeric.append([])
                 categoricalColumns.append(cols)
@@ -282,7 +299,15 @@ public struct SurveyEstimator {
                     }
                 }
                 var psu: Int32
-                if let psuCodes {
+                if momentVariance {
+                    psu = s
+                    while stratumRows.count <= Int(s) {
+                        stratumRows.append(0)
+                        stratumPositive.append(0)
+                    }
+                    stratumRows[Int(s)] += 1
+                    if w != 0 && (inside.map { $0[row] != 0 && !$0[row].isNaN } ?? true) { stratumPositive[Int(s)] += 1 }
+                } else if let psuCodes {
                     let v = psuCodes[row]
                     if v < 0 { throw WeightingError.missingDesignValue(column: design.clusters[0], row: rowNumber) }
                     if design.nest {
@@ -309,7 +334,9 @@ public struct SurveyEstimator {
                     psu = Int32(psuStratum.count)
                     newPSU(stratum: s, label: -1)
                 }
-                if w != 0 && (inside.map { $0[row] != 0 && !$0[row].isNaN } ?? true) { psuPositive[Int(psu)] = true }
+                if !momentVariance && w != 0 && (inside.map { $0[row] != 0 && !$0[row].isNaN } ?? true) {
+                    psuPositive[Int(psu)] = true
+                }
                 if let ssuCodes {
                     let v = ssuCodes[row]
                     if v < 0 { throw WeightingError.missingDesignValue(column: design.clusters[1], row: rowNumber) }

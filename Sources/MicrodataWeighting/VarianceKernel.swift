@@ -78,15 +78,18 @@ extension DesignStructure {
         var isTouched = [Bool](repeating: false, count: E)
         var touched: [Int32] = []
         var v2 = twoStage ? shape : CovarianceBlocks(full: 0, fill: 0)
+        // Stage-two contributions of the current PSU, unit after unit (reused: nothing is allocated per PSU).
+        var unitEntries: [(Int32, Double)] = []
+        var unitStarts: [Int] = []
         var i = 0
         while i < T {
             let p = psuOf(scores.unit[order[i]])
             var j = i
-            // Stage-two contributions within this PSU.
-            var unitVectors: [[(Int32, Double)]] = []
+            unitEntries.removeAll(keepingCapacity: true)
+            unitStarts.removeAll(keepingCapacity: true)
             while j < T && psuOf(scores.unit[order[j]]) == p {
                 let u = scores.unit[order[j]]
-                var vec: [(Int32, Double)] = []
+                if twoStage { unitStarts.append(unitEntries.count) }
                 while j < T && scores.unit[order[j]] == u {
                     let e = scores.estimate[order[j]]
                     let v = scores.value[order[j]]
@@ -95,10 +98,9 @@ extension DesignStructure {
                         touched.append(e)
                     }
                     scratch[Int(e)] += v
-                    if twoStage { vec.append((e, v)) }
+                    if twoStage { unitEntries.append((e, v)) }
                     j += 1
                 }
-                if twoStage { unitVectors.append(vec) }
             }
             let h = Int(psuStratum[Int(p)])
             psuIDs.append(p)
@@ -108,8 +110,9 @@ extension DesignStructure {
             }
             psuStart.append(psuEntries.count)
             if twoStage {
-                try stageTwo(psu: Int(p), stratum: h, units: unitVectors, total: touched.map { ($0, scratch[Int($0)]) },
-                             into: &v2)
+                unitStarts.append(unitEntries.count)
+                try stageTwo(psu: Int(p), stratum: h, entries: unitEntries, starts: unitStarts, touched: touched,
+                             scratch: scratch, into: &v2)
             }
             for e in touched {
                 scratch[Int(e)] = 0
@@ -133,36 +136,8 @@ extension DesignStructure {
         if totalPSUs > 0 { for e in 0..<E { grand[e] /= Double(totalPSUs) } }
 
         var v1 = shape
-        var strataUsed = 0
-        var strataNA = 0
-        var coefficient = [Double](repeating: 0, count: H)
-        var centreAtGrand = [Bool](repeating: false, count: H)
-        for h in 0..<H {
-            if present != nil && presentCount[h] == 0 { continue }
-            strataUsed += 1
-            let n = nh[h]
-            if isCertainty(h) { continue }
-            let f = fh[h]
-            if n >= 2 {
-                let subsetLonely = domainLonely && present != nil && presentCount[h] == 1
-                if subsetLonely && lonely == .average {
-                    strataNA += 1
-                } else {
-                    coefficient[h] = (1 - f) * Double(n) / Double(n - 1)
-                    centreAtGrand[h] = subsetLonely && lonely == .adjust
-                }
-            } else {
-                switch lonely {
-                case .fail:
-                    throw WeightingError.lonelyPSU(stratumColumn: stratumColumn, stratum: stratumLabels[h], stage: 1)
-                case .remove, .certainty: break
-                case .adjust:
-                    coefficient[h] = 1 - f
-                    centreAtGrand[h] = true
-                case .average: strataNA += 1
-                }
-            }
-        }
+        let (coefficient, centreAtGrand, strataUsed, strataNA) = try stratumTerms(
+            presentCount: present == nil ? nil : presentCount)
         // Σ_i z_i z_i' per stratum, then the centring term.
         let single = shape.blockCount == 1
         v1.values.withUnsafeMutableBufferPointer { out in
@@ -210,8 +185,51 @@ extension DesignStructure {
         return v1
     }
 
+    /// Per stratum: the factor of its PSU totals' sum of squares (`(1 − f) n/(n − 1)`, or the lonely-PSU
+    /// rule's), whether they are centred at the grand mean, and how many strata take part and have no
+    /// variance (for ``LonelyPSURule/average``). `presentCount` (PSUs of one domain per stratum) applies
+    /// the rules inside a domain; `nil` uses the whole design.
+    func stratumTerms(presentCount: [Int]?) throws -> (
+        coefficient: [Double], centreAtGrand: [Bool], strataUsed: Int, strataNA: Int
+    ) {
+        let H = strataCount
+        var strataUsed = 0
+        var strataNA = 0
+        var coefficient = [Double](repeating: 0, count: H)
+        var centreAtGrand = [Bool](repeating: false, count: H)
+        for h in 0..<H {
+            if let presentCount, presentCount[h] == 0 { continue }
+            strataUsed += 1
+            let n = nh[h]
+            if isCertainty(h) { continue }
+            let f = fh[h]
+            if n >= 2 {
+                let subsetLonely = domainLonely && presentCount != nil && presentCount![h] == 1
+                if subsetLonely && lonely == .average {
+                    strataNA += 1
+                } else {
+                    coefficient[h] = (1 - f) * Double(n) / Double(n - 1)
+                    centreAtGrand[h] = subsetLonely && lonely == .adjust
+                }
+            } else {
+                switch lonely {
+                case .fail:
+                    throw WeightingError.lonelyPSU(stratumColumn: stratumColumn, stratum: stratumLabels[h], stage: 1)
+                case .remove, .certainty: break
+                case .adjust:
+                    coefficient[h] = 1 - f
+                    centreAtGrand[h] = true
+                case .average: strataNA += 1
+                }
+            }
+        }
+        return (coefficient, centreAtGrand, strataUsed, strataNA)
+    }
+
+    /// The second-stage term of PSU `p`: its units' entries are `entries[starts[k]..<starts[k + 1]]`, its total
+    /// `scratch` at the `touched` estimates.
     private func stageTwo(
-        psu p: Int, stratum h: Int, units: [[(Int32, Double)]], total: [(Int32, Double)],
+        psu p: Int, stratum h: Int, entries: [(Int32, Double)], starts: [Int], touched: [Int32], scratch: [Double],
         into v2: inout CovarianceBlocks
     ) throws {
         let m = mi[p]
@@ -220,13 +238,16 @@ extension DesignStructure {
         if 1 - f2 < 1e-7 { return }
         if m >= 2 {
             let c = f1 * (1 - f2) * Double(m) / Double(m - 1)
-            for vec in units {
+            for k in 0..<(starts.count - 1) {
+                let vec = entries[starts[k]..<starts[k + 1]]
                 for (a, va) in vec {
                     for (b, vb) in vec where v2.shareBlock(Int(a), Int(b)) { v2[Int(a), Int(b)] += c * va * vb }
                 }
             }
-            for (a, va) in total {
-                for (b, vb) in total where v2.shareBlock(Int(a), Int(b)) { v2[Int(a), Int(b)] -= c * va * vb / Double(m) }
+            for a in touched {
+                for b in touched where v2.shareBlock(Int(a), Int(b)) {
+                    v2[Int(a), Int(b)] -= c * scratch[Int(a)] * scratch[Int(b)] / Double(m)
+                }
             }
         } else {
             switch lonely {
@@ -235,8 +256,10 @@ extension DesignStructure {
             case .remove, .certainty, .average: return
             case .adjust:
                 let c = f1 * (1 - f2)
-                for (a, va) in total {
-                    for (b, vb) in total where v2.shareBlock(Int(a), Int(b)) { v2[Int(a), Int(b)] += c * va * vb }
+                for a in touched {
+                    for b in touched where v2.shareBlock(Int(a), Int(b)) {
+                        v2[Int(a), Int(b)] += c * scratch[Int(a)] * scratch[Int(b)]
+                    }
                 }
             }
         }
