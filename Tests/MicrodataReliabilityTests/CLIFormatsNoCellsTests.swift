@@ -12,10 +12,6 @@ struct CLIFormatsNoCellsTests {
         #"UInt8(ascii: "\"")"#,
     ]
 
-    /// Files still holding writer code: `extract`'s row writer (CSV/TSV/JSON lines as bytes), found when the
-    /// byte-writer pattern was added. Every other file, and any file added later, must pass.
-    static let notYetMoved: Set<String> = ["Extract.swift"]
-
     /// Lines of `text` holding writer code.
     static func writerLines(_ text: String) -> [String] {
         text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { n, line in
@@ -29,7 +25,7 @@ struct CLIFormatsNoCellsTests {
         let folder = Fixtures.packageRoot.appendingPathComponent("Sources/microdata")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }
         #expect(files.contains("Tabulate.swift") && files.contains("Mobility.swift") && files.contains("Check.swift"))
-        for file in files.sorted() where !Self.notYetMoved.contains(file) {
+        for file in files.sorted() {
             let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
             #expect(Self.writerLines(text) == [], "\(file) formats output itself")
         }
@@ -44,8 +40,8 @@ struct CLIFormatsNoCellsTests {
         #expect(Self.writerLines("try OutputFile.write(try publication.rendered(as: format), to: output)") == [])
     }
 
-    /// The lines that made `crosswalk`, `harmonise` and `inspect --format json` format their own output (before
-    /// they moved to MicrodataHarmonise and MicrodataCodebook) are caught.
+    /// The lines that made `crosswalk`, `harmonise`, `extract` and `inspect --format json` format their own output
+    /// (before they moved to MicrodataHarmonise, MicrodataReaders and MicrodataCodebook) are caught.
     @Test func theRuleCatchesTheListingsAndByteWritersThatMoved() {
         #expect(Self.writerLines(#"c?.class5 ?? "?", c?.class3 ?? "?", String(format: "%.3f", cell.share)].joined(separator: "\t"))"#).count == 1)
         #expect(Self.writerLines(#"case 0..<32: buffer.append(contentsOf: Array(String(format: "\\u%04x", b).utf8))"#).count == 1)
