@@ -1,4 +1,3 @@
-import Foundation
 import MicrodataWrite
 
 extension LinkAudit {
@@ -48,16 +47,19 @@ extension LinkAudit {
             }
             for w in s.warnings { notes.append("Step \(step) (\(s.with)): \(w)") }
         }
+        // Grid headings (XLSX and HTML add the unit: "left matched (rows)") and the records' column names.
         let stepColumns = [
-            "left rows", "left matched", "left unmatched", "left duplicate keys", "left missing keys", "right rows",
-            "right matched", "right unmatched", "right duplicate keys", "right missing keys", "output rows",
+            "left", "left matched", "left unmatched", "left duplicate keys", "left missing keys", "right", "right matched",
+            "right unmatched", "right duplicate keys", "right missing keys", "output",
+        ]
+        let countColumns = [
+            "left_rows", "left_matched", "left_unmatched", "left_duplicate_keys", "left_missing_keys", "right_rows",
+            "right_matched", "right_unmatched", "right_duplicate_keys", "right_missing_keys", "output_rows",
         ]
         let stepsTable = PublishedTable(
             id: "steps", title: "Rows matched at each step of the link", unit: "Rows (unweighted)",
             rowHeading: "Step", columns: stepColumns, rows: stepGrid, decimals: 0,
-            records: PublishedRecords(
-                columns: ["step", "with", "keys", "right_keys", "how"] + stepColumns.map { $0.replacingOccurrences(of: " ", with: "_") },
-                rows: stepRecords))
+            records: PublishedRecords(columns: ["step", "with", "keys", "right_keys", "how"] + countColumns, rows: stepRecords))
         let ratesTable = PublishedTable(
             id: "match-rates", title: "Match rate of the left rows, overall and by level",
             unit: "Percentage of the left rows matched", rowHeading: "Step, level", columns: ["match rate (%)"],

@@ -57,7 +57,10 @@ struct Link: ParsableCommand {
         let books = [LinkOptions.codebookPath(for: data, given: codebook)]
             + with.enumerated().map { LinkOptions.codebookPath(for: $1, given: $0 < withCodebook.count ? withCodebook[$0] : nil) }
         try OutputTarget.check(
-            outputs: [output, OutputAudit.sidecar(for: output), auditPath, codebookOut],
+            outputs: [
+                output, OutputAudit.sidecar(for: output), auditPath, codebookOut,
+                auditFormat == .csv ? Presentation.csvMetadataPath(for: auditPath) : nil,
+            ],
             inputs: [data] + with + books)
         guard withCodebook.count <= with.count else { throw ValidationError("more --with-codebook than --with files") }
         guard let how = JoinKind(rawValue: how) else { throw ValidationError("--how must be inner, left or full") }

@@ -41,4 +41,15 @@ import Testing
         #expect(markdown.hasPrefix("# Link audit\n\n> **NOT DISCLOSURE CONTROLLED: linkage diagnostics"))
         #expect(markdown.contains("| 2000 | \(matched) | 788 |"))
     }
+
+    /// The XLSX audit passes the independent openpyxl check of the GSS spreadsheet guidance (units in headers).
+    @Test func xlsxAuditPassesTheIndependentReader() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let output = dir.appendingPathComponent("cohort.csv").path
+        let r = try Self.link(["--audit-format", "xlsx"], output: output)
+        #expect(r.status == 0, "\(r.stderr)")
+        let outcome = try IndependentXLSXReader.check([URL(fileURLWithPath: output + ".link.xlsx")])
+        #expect(outcome.status == 0, "\(outcome.problems)")
+        #expect(outcome.summary.contains("\"steps\"") && outcome.summary.contains("\"match-rates\""))
+    }
 }
