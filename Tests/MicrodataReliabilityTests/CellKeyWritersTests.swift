@@ -92,6 +92,32 @@ import Testing
         for value in estimate.values { #expect(cells.contains { abs($0 - value) < 0.001 }, "HTML lacks \(value): \(cells)") }
         #expect(html.contains("<h2 id=\"perturbation\">Perturbation</h2>"))
         #expect(html.contains("<li>ptable 6+: -3 (0.0374), -2 (0.1119), -1 (0.2161), +0 (0.2692)"))
+
+        // XLSX, read back by openpyxl: the Detail sheet's estimate and unweighted n, and the method on the cover.
+        let xlsx = try Fixtures.temporaryDirectory().appendingPathComponent("totals.xlsx")
+        let written = try CLIFailureTests.run(["tabulate", "--data", file] + Self.arguments + ["--format", "xlsx", "--output", xlsx.path])
+        #expect(written.status == 0, "\(written.stderr)")
+        let script = """
+            import sys, json, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1])
+            rows = [[c.value for c in r] for r in wb["Detail"].iter_rows(min_row=3)]
+            print(json.dumps({"cells": [[r[3], r[7]] for r in rows], "cover": [c.value for c in wb["Cover"]["A"]]}))
+            """
+        let read = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", script, xlsx.path])
+        guard read.status == 0 else {
+            #expect(read.stderr.contains("No module named 'openpyxl'"), "\(read.stderr)")
+            return
+        }
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any])
+        let sheetCells = try #require(object["cells"] as? [[Double]])
+        #expect(sheetCells.count == 6)
+        for pair in sheetCells {
+            let k = try #require(estimate.first { abs($0.value - pair[0]) <= 1e-9 * $0.value }?.key, "XLSX \(pair)")
+            #expect(n[k] == String(Int(pair[1])), "XLSX \(k)")
+        }
+        let cover = (object["cover"] as? [Any])?.compactMap { $0 as? String } ?? []
+        #expect(cover.contains { $0.hasPrefix("Perturbation: counts perturbed by the cell-key method") })
+        #expect(cover.contains("ptable 6+: -3 (0.0374), -2 (0.1119), -1 (0.2161), +0 (0.2692), +1 (0.2161), +2 (0.1119), +3 (0.0374)"))
     }
 
     @Test func csvMetadataFileCarriesThePerturbation() throws {
