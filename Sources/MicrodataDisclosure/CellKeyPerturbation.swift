@@ -39,8 +39,10 @@ public struct CellKeyPerturbation: Sendable {
         return (n, count == 0 ? 0 : Double(n) / Double(count))
     }
 
-    /// `checked` with every published count perturbed (suppressed and withheld fields are left as they are) and
-    /// its quality flags recomputed from the published values.
+    /// `checked` with every published count perturbed (suppressed and withheld fields are left as they are),
+    /// its quality flags recomputed from the published values, a `perturbed` column (before `status`) naming the
+    /// values of each row that went through perturbation, and ``published`` as its ``CheckedEstimates/perturbation``.
+    /// The column depends on the statistic only, never on the noise drawn: a zero noise is not given away.
     ///
     /// - Throws: `CellKeyError.contributorMismatch` when a cell's count is not the number of keyed records.
     public func apply(to checked: CheckedEstimates, rules: DisclosureRules) throws -> CheckedEstimates {
@@ -52,6 +54,7 @@ public struct CellKeyPerturbation: Sendable {
                 source: "cell-key perturbation", line: nil, reason: "the checked table does not match its estimates")
         }
         var rows = checked.records.rows
+        var perturbedFields: [TableValue] = rows.map { _ in .missing }
         for (i, cell) in result.cells.enumerated() where rows[i][nColumn].number != nil {
             let name = (zip(result.byVariables, cell.byValues).map { "\($0)=\($1)" } + [cell.level.map { "level=\($0)" } ?? ""])
                 .filter { !$0.isEmpty }.joined(separator: ",")
@@ -82,14 +85,21 @@ public struct CellKeyPerturbation: Sendable {
                     rows[i][k] = .number(v)
                 }
             }
+            let scaled = perLevel && (cell.statistic == "proportion" || cell.statistic == "total")
+            var fields = ["n"]
             set("n", .number(Double(own.count)))
+            if column("weighted_n").map({ rows[i][$0].number != nil }) == true { fields.append("weighted_n") }
             setNumber("weighted_n", cell.weightedCount * own.factor)
+            if scaled {
+                fields += ["estimate", "se", "ci_low", "ci_high"].filter { name in column(name).map { rows[i][$0].number != nil } ?? false }
+            }
             if factor != 1 {
                 setNumber("estimate", estimate)
                 setNumber("se", se)
                 setNumber("ci_low", cell.ciLow * factor, clamped: true)
                 setNumber("ci_high", cell.ciHigh * factor, clamped: true)
             }
+            perturbedFields[i] = .text(fields.joined(separator: " "))
             set("df", .missing)
             set("deff", .missing)
             let quality = rules.quality(
@@ -98,7 +108,13 @@ public struct CellKeyPerturbation: Sendable {
             set("cv_band", quality.cvBand.map { .text($0.rawValue) } ?? .missing)
             set("nomis", .text(quality.nomis.rawValue))
         }
-        return checked.with(rows: rows)
+        var columns = header
+        let at = column("status") ?? columns.count
+        columns.insert("perturbed", at: at)
+        for i in rows.indices { rows[i].insert(perturbedFields[i], at: at) }
+        var out = checked.with(columns: columns, rows: rows)
+        out.perturbation = published
+        return out
     }
 
     /// What was done, for the output's metadata: method, ptable and parameters (never the seed).
@@ -116,34 +132,12 @@ public struct CellKeyPerturbation: Sendable {
 
     private func formatted(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
 
-    /// `text` (a rendered table) with the perturbation's description and ptable added: a `perturbation` object
-    /// in JSON, lines before the table in Markdown and text. CSV is returned as it is (the caller prints the
-    /// description to standard error, as it does the design).
-    public func annotate(_ text: String, format: OutputFormat) -> String {
-        switch format {
-        case .csv, .html, .xlsx:
-            return text
-        case .json:
-            var ptable: [[String: Any]] = []
-            for row in table.rows {
-                for e in row { ptable.append(["i": e.count, "j": e.target, "p": e.probability]) }
-            }
-            let object: [String: Any] = [
-                "method": description, "label": table.label, "maximumNoise": table.maximumNoise,
-                "variance": table.variance, "blockedSmallCounts": table.blockedSmallCounts,
-                "lastRowServesLargerCounts": true, "ptable": ptable, "source": table.source, "date": table.date,
-                "licence": table.licence,
-            ]
-            guard text.hasPrefix("{\n"),
-                let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            else { return text }
-            return "{\n  \"perturbation\": " + String(decoding: data, as: UTF8.self) + ",\n" + text.dropFirst(2)
-        case .markdown:
-            return "_Perturbation: \(description)._\n\n" + table.lines.map { "- ptable \($0)" }.joined(separator: "\n")
-                + "\n\n" + text
-        case .text:
-            return "perturbation: \(description)\n" + table.lines.map { "ptable \($0)" }.joined(separator: "\n") + "\n"
-                + text
-        }
+    /// The perturbation as the publication shows it: ``description`` and the ptable (never the seed).
+    public var published: PublishedPerturbation {
+        PublishedPerturbation(
+            method: description, label: table.label, maximumNoise: table.maximumNoise, variance: table.variance,
+            blockedSmallCounts: table.blockedSmallCounts,
+            ptable: table.rows.flatMap { $0.map { .init(i: $0.count, j: $0.target, p: $0.probability) } },
+            source: table.source, date: table.date, licence: table.licence)
     }
 }

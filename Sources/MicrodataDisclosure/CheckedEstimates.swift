@@ -20,6 +20,9 @@ public struct CheckedEstimates: Sendable {
     public let stamp: String?
     /// The table's title when its rows are derived statistics (tests) rather than the estimates.
     var tableTitle: String? = nil
+    /// How the counts were perturbed (``CellKeyPerturbation``), when they were; each row says which of its
+    /// values in its `perturbed` column.
+    public internal(set) var perturbation: PublishedPerturbation? = nil
 
     init(estimates: EstimateTable, records: PublishedRecords, statuses: [CellStatus], audit: AuditReport?, stamp: String?) {
         self.estimates = estimates
@@ -34,12 +37,13 @@ public struct CheckedEstimates: Sendable {
     /// Every row as CSV fields (a number in its shortest round-trip form, a marker as itself, missing empty).
     public var rows: [[String]] { records.rows.map { $0.map(\.field) } }
 
-    /// This table with its rows replaced (cell-key perturbation).
-    func with(rows: [[TableValue]]) -> CheckedEstimates {
+    /// This table with its records (and statuses) replaced, its audit, stamp, title and perturbation kept.
+    func with(columns: [String]? = nil, rows: [[TableValue]], statuses: [CellStatus]? = nil) -> CheckedEstimates {
         var out = CheckedEstimates(
-            estimates: estimates, records: PublishedRecords(columns: records.columns, rows: rows), statuses: statuses,
-            audit: audit, stamp: stamp)
+            estimates: estimates, records: PublishedRecords(columns: columns ?? records.columns, rows: rows),
+            statuses: statuses ?? self.statuses, audit: audit, stamp: stamp)
         out.tableTitle = tableTitle
+        out.perturbation = perturbation
         return out
     }
 
@@ -132,7 +136,8 @@ public struct CheckedEstimates: Sendable {
         }
         return Publication(
             title: title, source: source, tables: [table], notes: notes, metadata: metadata, uncheckedStamp: stamp,
-            version: version, design: estimates.designLine, rules: audit?.rules.inForce, disclosure: audit?.summary)
+            version: version, design: estimates.designLine, rules: audit?.rules.inForce, disclosure: audit?.summary,
+            perturbation: perturbation)
     }
 
     /// The grid columns of a table of tests before its estimate.

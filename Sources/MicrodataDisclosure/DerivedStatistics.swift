@@ -80,11 +80,7 @@ extension CheckedEstimates {
     /// `valueColumns` are the fields withheld (the marker) when a statistic uses an unpublished row.
     public func appending(_ derived: [DerivedStatistic], valueColumns: Set<String>) -> CheckedEstimates {
         let (rows, extraStatuses) = render(derived, columns: records.columns, valueColumns: valueColumns)
-        var out = CheckedEstimates(
-            estimates: estimates, records: PublishedRecords(columns: records.columns, rows: records.rows + rows),
-            statuses: statuses + extraStatuses, audit: audit, stamp: stamp)
-        out.tableTitle = tableTitle
-        return out
+        return with(rows: records.rows + rows, statuses: statuses + extraStatuses)
     }
 
     /// A table of `derived` statistics titled `title` under `columns`, in place of these estimates (their audit
@@ -93,9 +89,7 @@ extension CheckedEstimates {
         title: String, columns: [String], _ derived: [DerivedStatistic], valueColumns: Set<String>
     ) -> CheckedEstimates {
         let (rows, extraStatuses) = render(derived, columns: columns, valueColumns: valueColumns)
-        var out = CheckedEstimates(
-            estimates: estimates, records: PublishedRecords(columns: columns, rows: rows), statuses: extraStatuses,
-            audit: audit, stamp: stamp)
+        var out = with(columns: columns, rows: rows, statuses: extraStatuses)
         out.tableTitle = title
         return out
     }

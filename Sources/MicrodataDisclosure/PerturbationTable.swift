@@ -100,13 +100,4 @@ public struct PerturbationTable: Sendable, Equatable {
         let row = row(for: count)
         return (row.first { fraction < $0.upper } ?? row[row.count - 1]).noise
     }
-
-    /// The table as text, one line per original count: `i: v (p), …`.
-    public var lines: [String] {
-        rows.enumerated().map { i, row in
-            (i == rows.count - 1 ? "\(i)+" : "\(i)") + ": "
-                + row.map { "\($0.noise >= 0 ? "+" : "")\($0.noise) (\(String(format: "%.4f", $0.probability)))" }
-                .joined(separator: ", ")
-        }
-    }
 }

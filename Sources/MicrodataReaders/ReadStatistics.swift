@@ -42,6 +42,14 @@ public struct ReadStatistics: Sendable, Hashable {
         }
     }
 
+    /// ``warnings``, then a line per variable of the values set to missing by the codebook's missing-value rules
+    /// (what `harmonise` prints).
+    public var warningsAndRuleMissing: [String] {
+        warnings + missingByRule.sorted(by: { $0.key < $1.key }).map {
+            "set to missing by the codebook's missing-value rules: \($0.key) \($0.value)"
+        }
+    }
+
     /// A short human-readable summary, one item per line.
     public var summary: [String] {
         var lines = ["rows read: \(rows) (\(self.lines) lines)"]

@@ -43,16 +43,15 @@ extension Publication {
         }
     }
 
-    /// Writes the publication in `format` to the file `output`, or to standard output when it is `nil`;
-    /// `annotate` may add to a text format's text first (cell-key perturbation parameters, say).
+    /// Writes the publication in `format` to the file `output`, or to standard output when it is `nil`.
     ///
     /// - Throws: `WriteError` for XLSX without a file, and what ``write(to:format:)`` throws.
-    public func write(format: OutputFormat, to output: String?, annotate: (String) -> String = { $0 }) throws {
+    public func write(format: OutputFormat, to output: String?) throws {
         if format == .xlsx {
             guard let output else { throw WriteError(path: "-", message: "XLSX is a binary format: give --output FILE") }
             try write(to: URL(fileURLWithPath: output), format: .xlsx)
         } else {
-            try OutputFile.write(annotate(try rendered(as: format)), to: output)
+            try OutputFile.write(try rendered(as: format), to: output)
             if format == .csv, let output { try writeCSVMetadata(besideCSV: output) }
         }
     }

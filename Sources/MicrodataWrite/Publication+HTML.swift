@@ -52,6 +52,11 @@ extension Publication {
             }
             out += "</dl>\n"
         }
+        if let perturbation {
+            out += "<h2 id=\"perturbation\">Perturbation</h2>\n<p>\(escapeHTML(perturbation.method)).</p>\n<ul>\n"
+            for line in perturbation.lines { out += "<li>ptable \(escapeHTML(line))</li>\n" }
+            out += "</ul>\n"
+        }
         out += "<h2 id=\"notes\">Notes</h2>\n<ol>\n"
         for note in notes + Publication.markerNotes { out += "<li>\(escapeHTML(note))</li>\n" }
         out += "</ol>\n</body>\n</html>\n"

@@ -4,7 +4,11 @@ import MicrodataCodebook
 extension Publication {
     /// Markdown for the terminal and reports: each table with its unit, then the notes.
     public func markdown() -> String {
-        var out = "# \(title)\n\n"
+        var out = ""
+        if let perturbation {
+            out += "_Perturbation: \(perturbation.method)._\n\n" + perturbation.lines.map { "- ptable \($0)\n" }.joined() + "\n"
+        }
+        out += "# \(title)\n\n"
         if let uncheckedStamp { out += "> **\(uncheckedStamp)**\n\n" }
         if let subtitle { out += "\(subtitle)\n\n" }
         for table in tables {

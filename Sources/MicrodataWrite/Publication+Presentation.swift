@@ -15,10 +15,11 @@ extension Publication {
     }
 
     /// The CSVW metadata of this publication's CSV (``Presentation/csvMetadata(csvFileName:columns:extra:)``): title,
-    /// source, notes (the marker notes last), the metadata items and the stamp.
+    /// source, notes (the marker notes last), the metadata items, the stamp and the perturbation.
     public func csvMetadata(csvFileName: String) throws -> String {
         let presentation = Presentation(title: title, source: source, notes: notes + Publication.markerNotes)
         let extra = metadata.map { ($0.key, $0.value) } + (uncheckedStamp.map { [("stamp", $0)] } ?? [])
+            + (perturbation.map { [("perturbation", $0.method), ("ptable", $0.lines.joined(separator: "; "))] } ?? [])
         return try presentation.csvMetadata(csvFileName: csvFileName, columns: records().columns, extra: extra)
     }
 }

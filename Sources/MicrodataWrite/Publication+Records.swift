@@ -116,8 +116,8 @@ struct PublicationDocument: Encodable {
     var publication: Publication
 
     enum CodingKeys: String, CodingKey {
-        case schema, version, title, subtitle, source, controlled, stamp, design, rules, disclosure, notes, metadata
-        case tables, columns, rows
+        case schema, version, title, subtitle, source, controlled, stamp, design, rules, disclosure, perturbation, notes
+        case metadata, tables, columns, rows
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -133,6 +133,7 @@ struct PublicationDocument: Encodable {
         try c.encode(p.design, forKey: .design)
         try c.encode(p.rules, forKey: .rules)
         try c.encode(p.disclosure, forKey: .disclosure)
+        try c.encodeIfPresent(p.perturbation, forKey: .perturbation)
         try c.encode(p.notes, forKey: .notes)
         try c.encode(p.metadata, forKey: .metadata)
         try c.encode(p.tables.map { TableEntry(id: $0.id, title: $0.title, unit: $0.unit, groups: $0.groups) }, forKey: .tables)

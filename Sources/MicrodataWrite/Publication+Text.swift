@@ -5,7 +5,8 @@ extension Publication {
     /// Plain text for a terminal: the title, the stamp, each table with its title and unit as aligned columns,
     /// the source, the metadata and the notes. Labels are stripped of terminal control sequences.
     public func text() -> String {
-        var lines = [title]
+        var lines = perturbation.map { ["perturbation: \($0.method)"] + $0.lines.map { "ptable " + $0 } } ?? []
+        lines.append(title)
         if let uncheckedStamp { lines.append(uncheckedStamp) }
         if let subtitle { lines.append(subtitle) }
         for table in tables {

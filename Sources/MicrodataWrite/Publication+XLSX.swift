@@ -49,6 +49,10 @@ extension Publication {
         line("This workbook holds \(tables.count) \(tables.count == 1 ? "table" : "tables"), one per sheet; the Contents sheet links to each.")
         line("Source: \(source)")
         for item in metadata { line("\(item.key): \(item.value)") }
+        if let perturbation {
+            line("Perturbation: \(perturbation.method)")
+            for ptable in perturbation.lines { line("ptable " + ptable) }
+        }
         line("Shorthand used in the tables: [c] suppressed for confidentiality, [x] not available, [u] low reliability, "
             + "[r] for review. The Notes sheet explains each, with the notes to these tables.")
 

@@ -26,6 +26,8 @@ public struct Publication: Sendable, Hashable, Codable {
     public var rules: String?
     /// The disclosure audit summary, when an audit ran.
     public var disclosure: String?
+    /// How counts were perturbed (cell-key method), when they were.
+    public var perturbation: PublishedPerturbation?
     /// Significant figures of the numbers in Markdown and text (``DisplayDigits``); CSV, JSON and XLSX keep
     /// full precision.
     public var digits: DisplayDigits = .standard
@@ -33,8 +35,9 @@ public struct Publication: Sendable, Hashable, Codable {
     package init(
         title: String, subtitle: String? = nil, source: String, tables: [PublishedTable], notes: [String] = [],
         metadata: [MetadataItem] = [], charts: [Chart] = [], uncheckedStamp: String? = nil, version: String? = nil,
-        design: String? = nil, rules: String? = nil, disclosure: String? = nil
+        design: String? = nil, rules: String? = nil, disclosure: String? = nil, perturbation: PublishedPerturbation? = nil
     ) {
+        self.perturbation = perturbation
         self.version = version
         self.design = design
         self.rules = rules

@@ -5,12 +5,7 @@ import MicrodataReaders
 /// A codebook from a DDI file or from the metadata of an SPSS, Stata or SAS file (detected by magic bytes).
 enum CodebookSource {
     /// A metadata warning from either source.
-    struct Warning: CustomStringConvertible {
-        var kind: String
-        var variable: String?
-        var message: String
-        var description: String { "warning: \(message)" }
-    }
+    typealias Warning = MetadataWarning
 
     /// The codebook and its warnings.
     static func load(_ url: URL, encoding: String? = nil) throws -> (codebook: Codebook, warnings: [Warning]) {

@@ -3,9 +3,6 @@ import Foundation
 import MicrodataHarmonise
 import MicrodataWrite
 
-/// One line on standard output, its write errors thrown (see `StandardOutput`).
-private func emit(_ line: String) throws { try StandardOutput.write(line + "\n") }
-
 /// `microdata crosswalk list | show NAME [CODE]`: look up the shipped and user crosswalks.
 struct Crosswalk: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -50,22 +47,7 @@ struct Crosswalk: ParsableCommand {
         @OptionGroup var folders: Folders
 
         func run() throws {
-            let r = try folders.registry()
-            var lines = ["name\tkind\tscheme\tbases\tsource\tissued\tlicence\tsha256\tnote"]
-            for l in r.entries {
-                let e = l.entry
-                let scheme = e.kind == "crosswalk" ? "\(e.from ?? "")>\(e.to ?? "")" : (e.scheme ?? "")
-                let bases = (e.weights ?? [:]).keys.sorted().joined(separator: ",")
-                var note = e.approximate == true ? "APPROXIMATE" : ""
-                if r.unverified[e.name] != nil { note += (note.isEmpty ? "" : " ") + "no sha256 in manifest" }
-                let sha = e.sha256 ?? r.unverified[e.name] ?? ""
-                let source = e.source.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
-                lines.append([e.name, e.kind, scheme, bases, source, e.issued, e.licence, sha, note].joined(separator: "\t"))
-            }
-            if let t = r.nssec?.tables["SOC2020"], t.isApproximate {
-                lines.append("(derived)\tnssec-derivation\tSOC2020\t\t\t\t\t\t\(t.note)")
-            }
-            try StandardOutput.write(lines.joined(separator: "\n") + "\n")
+            try StandardOutput.write(try folders.registry().listing())
         }
     }
 
@@ -78,94 +60,10 @@ struct Crosswalk: ParsableCommand {
         @Argument(help: "A code to look up.") var code: String?
 
         func run() throws {
-            let r = try folders.registry()
-            let entry = r.entries.first { $0.entry.name.lowercased() == name.lowercased() }?.entry
-            if let entry {
-                try emit("\(entry.name): \(entry.kind), file \(entry.file)")
-                try emit("source: \(entry.source)")
-                try emit("issued \(entry.issued); licence \(entry.licence); sha256 \(entry.sha256 ?? r.unverified[entry.name] ?? "")")
-                if let note = entry.approxNote { try emit("APPROXIMATE: \(note)") }
-            }
-            if entry?.kind == "crosswalk", let cw = r.crosswalks[entry!.name] {
-                try show(cw)
-            } else if let frame = r.codeFrames[entry?.scheme ?? name.uppercased()],
-                entry == nil || entry?.kind == "codeframe"
-            {
-                try show(frame)
-            } else if entry?.kind == "nssec-derivation" || entry?.kind == "nssec-simplified"
-                || (entry == nil && name.lowercased().hasPrefix("nssec"))
-            {
-                try showNSSEC(r, scheme: entry?.scheme ?? "SOC2020")
-            } else if entry?.kind == "qualification-levels", let table = r.qualifications {
-                try showQualification(table)
-            } else if entry == nil {
-                throw ValidationError("no table named \(name); see `microdata crosswalk list`")
-            }
-        }
-
-        func show(_ cw: MicrodataHarmonise.Crosswalk) throws {
-            guard let code else {
-                let counts = cw.sourceCodes.map { cw.links[$0]!.count }
-                try emit("\(cw.fromScheme) → \(cw.toScheme): \(cw.sourceCodes.count) source codes, \(counts.reduce(0, +)) links, "
-                    + "\(counts.filter { $0 == 1 }.count) one-to-one, max fan-out \(counts.max() ?? 0)")
-                if cw.bases.isEmpty {
-                    try emit("bases: none (a code list without link weights)")
-                } else {
-                    try emit("bases: \(cw.bases.joined(separator: ", ")) (default \(cw.entry.defaultBasis ?? "none"))")
-                }
-                return
-            }
-            guard let links = cw.links[code] else { throw ValidationError("\(code) is not a \(cw.fromScheme) code of \(cw.name)") }
-            try emit((["target"] + cw.bases).joined(separator: "\t"))
-            for link in links {
-                try emit(([link.target] + link.weights.map { String(format: "%.6g", $0) }).joined(separator: "\t"))
-            }
-        }
-
-        func show(_ frame: CodeFrame) throws {
-            guard let code else {
-                for level in ["major", "sub_major", "minor", "unit"] {
-                    try emit("\(level): \(frame.codes(level: level).count)")
-                }
-                return
-            }
-            guard var entry = frame.entry(code) else { throw ValidationError("\(code) is not in \(frame.scheme)") }
-            try emit("\(entry.code)\t\(entry.level)\t\(entry.title)")
-            while let p = entry.parent, let parent = frame.entry(p) {
-                try emit("  in \(parent.code)\t\(parent.level)\t\(parent.title)")
-                entry = parent
-            }
-        }
-
-        func showNSSEC(_ r: CrosswalkRegistry, scheme: String) throws {
-            guard let ns = r.nssec, let table = ns.tables[scheme] else { throw ValidationError("no NS-SEC table for \(scheme)") }
-            if table.isApproximate { try emit(table.note) }
-            guard let code else { try emit("\(table.full.count) unit groups"); return }
-            guard table.full[code] != nil || table.simplified[code] != nil else {
-                throw ValidationError("\(code) is not in the \(scheme) NS-SEC table")
-            }
-            try emit("method\tstatus\top category\tclass8\tclass5\tclass3\tshare")
-            for (method, n) in [(NSSECMethod.full, 7), (.reduced, 5), (.simplified, 1)] {
-                for s in 1...n {
-                    guard let cell = table.cell(unit: code, method: method, status: s) else { continue }
-                    let c = ns.classes(of: cell.operationalCategory)
-                    try emit([method.rawValue, method == .simplified ? "-" : String(s), cell.operationalCategory, c?.class8 ?? "?",
-                           c?.class5 ?? "?", c?.class3 ?? "?", String(format: "%.3f", cell.share)].joined(separator: "\t"))
-                }
-            }
-        }
-
-        func showQualification(_ table: QualificationTable) throws {
-            guard let code else {
-                for q in table.qualifications { try emit("\(q.code)\t\(q.nations.map(\.rawValue).sorted().joined())\t\(q.name)") }
-                return
-            }
-            guard let q = table.qualification(code) else { throw ValidationError("no qualification \(code)") }
-            try emit("\(q.code): \(q.name) (nations \(q.nations.map(\.rawValue).sorted().joined()))")
-            for scale in QualificationTable.scales {
-                let levels = q.levels[scale] ?? []
-                try emit("\(scale)\t" + (levels.isEmpty ? "(no level)" : levels.map { "\($0.value) [\($0.basis), \($0.confidence)]" }.joined(separator: "; ")))
-            }
+            let registry = try folders.registry()
+            let text: String
+            do { text = try registry.show(name, code: code) } catch { throw ValidationError(error.description) }
+            try StandardOutput.write(text)
         }
     }
 }

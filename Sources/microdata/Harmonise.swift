@@ -86,7 +86,7 @@ struct Harmonise: ParsableCommand {
         readOptions.inferredAsText = true
         let source = PrefetchingSource(try DataReader.open(
             data: URL(fileURLWithPath: data), codebook: book, options: readOptions))
-        var writer = try TableWriter(path: output, format: format)
+        var writer = try HarmonisedWriter(path: output, format: format)
         do {
             while let batch = try source.nextBatch() {
                 try writer.write(try harmoniser.apply(batch))
@@ -99,10 +99,7 @@ struct Harmonise: ParsableCommand {
         }
         try writer.close()
         try OutputAudit.uncontrolled(for: output, stamp: OutputAudit.microdataStamp, tool: "microdata \(buildVersion)")
-        let read = source.statistics
-        let summary = read.warnings + read.missingByRule.sorted(by: { $0.key < $1.key }).map {
-            "set to missing by the codebook's missing-value rules: \($0.key) \($0.value)"
-        }
+        let summary = source.statistics.warningsAndRuleMissing
         if !summary.isEmpty { FileHandle.standardError.write(Data((summary.joined(separator: "\n") + "\n").utf8)) }
         let report = harmoniser.audit
         FileHandle.standardError.write(Data(report.text().utf8))
@@ -113,121 +110,4 @@ struct Harmonise: ParsableCommand {
     }
 }
 
-/// The output formats of `microdata harmonise`.
-enum HarmoniseOutputFormat: String, ExpressibleByArgument, CaseIterable { case csv, tsv, jsonl }
-
-/// Writes batches as CSV, TSV or JSON lines, buffered; a file is replaced whole when `close` succeeds.
-struct TableWriter {
-    let file: OutputFile
-    let format: HarmoniseOutputFormat
-    var buffer: [UInt8] = []
-    var header: [String]?
-
-    init(path: String?, format: HarmoniseOutputFormat) throws {
-        file = try OutputFile(path: path)
-        self.format = format
-        buffer.reserveCapacity(1 << 20)
-    }
-
-    mutating func write(_ batch: Batch) throws {
-        let names = batch.columns.map(\.name)
-        if header == nil {
-            header = names
-            if format != .jsonl {
-                for (i, n) in names.enumerated() {
-                    if i > 0 { buffer.append(format == .tsv ? 9 : 44) }
-                    field(n)
-                }
-                buffer.append(10)
-            }
-        } else if header! != names {
-            throw ValidationError("the columns changed between batches")
-        }
-        for r in 0..<batch.rowCount {
-            if format == .jsonl { buffer.append(UInt8(ascii: "{")) }
-            for (i, column) in batch.columns.enumerated() {
-                if format == .jsonl {
-                    if i > 0 { buffer.append(44) }
-                    json(column.name)
-                    buffer.append(58)
-                } else if i > 0 {
-                    buffer.append(format == .tsv ? 9 : 44)
-                }
-                switch column.storage {
-                case .integer(let v, let missing):
-                    if missing[r] { if format == .jsonl { buffer.append(contentsOf: "null".utf8) } } else { digits(v[r]) }
-                case .real(let v):
-                    let x = v[r]
-                    if x.isNaN {
-                        if format == .jsonl { buffer.append(contentsOf: "null".utf8) }
-                    } else if x == x.rounded(), abs(x) < 1e15 {
-                        digits(Int64(x))
-                    } else {
-                        buffer.append(contentsOf: x.description.utf8)
-                    }
-                case .text(let v):
-                    if let value = v[r] {
-                        if format == .jsonl { json(value) } else { field(value) }
-                    } else if format == .jsonl {
-                        buffer.append(contentsOf: "null".utf8)
-                    }
-                }
-            }
-            if format == .jsonl { buffer.append(UInt8(ascii: "}")) }
-            buffer.append(10)
-            if buffer.count >= 1 << 20 { try flush() }
-        }
-    }
-
-    /// Appends `v` in decimal without building a String.
-    private mutating func digits(_ v: Int64) {
-        if v < 0 { buffer.append(45) }
-        var m = v.magnitude
-        var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-            UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        withUnsafeMutableBytes(of: &tmp) { p in
-            repeat {
-                p[n] = UInt8(48 + m % 10)
-                m /= 10
-                n += 1
-            } while m > 0
-            for k in stride(from: n - 1, through: 0, by: -1) { buffer.append(p[k]) }
-        }
-    }
-
-    private mutating func field(_ s: String) {
-        let needsQuotes = format == .csv && s.utf8.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
-        if !needsQuotes { buffer.append(contentsOf: s.utf8); return }
-        buffer.append(34)
-        for b in s.utf8 {
-            if b == 34 { buffer.append(34) }
-            buffer.append(b)
-        }
-        buffer.append(34)
-    }
-
-    private mutating func json(_ s: String) {
-        buffer.append(34)
-        for b in s.utf8 {
-            switch b {
-            case 34: buffer.append(contentsOf: [92, 34])
-            case 92: buffer.append(contentsOf: [92, 92])
-            case 10: buffer.append(contentsOf: [92, 110])
-            case 0..<32: buffer.append(contentsOf: Array(String(format: "\\u%04x", b).utf8))
-            default: buffer.append(b)
-            }
-        }
-        buffer.append(34)
-    }
-
-    mutating func flush() throws {
-        try file.write(buffer)
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    mutating func close() throws {
-        try flush()
-        try file.commit()
-    }
-}
+extension HarmoniseOutputFormat: ExpressibleByArgument {}

@@ -41,14 +41,26 @@ struct Link: ParsableCommand {
     @Option(help: "The output file.") var output: String
     @Option(name: .customLong("codebook-out"), help: "Also write a DDI codebook of the output, with both sides' labels.")
     var codebookOut: String?
-    @Option(help: "The audit JSON (default: <output>.link.json).") var audit: String?
+    @Option(help: "The audit file (default: <output>.link.json, or <output>.link.EXT with --audit-format).")
+    var audit: String?
+    @Option(name: .customLong("audit-format"), help: """
+        Write the audit as a table publication in this format (csv, json, markdown, text, html or xlsx), stamped \
+        NOT DISCLOSURE CONTROLLED; without it, the audit record as JSON.
+        """)
+    var auditFormat: OutputFormat?
+
+    /// Where the audit goes.
+    var auditPath: String { audit ?? output + ".link." + (auditFormat?.fileExtension ?? "json") }
 
     func run() throws {
         guard !with.isEmpty else { throw ValidationError("give at least one --with file") }
         let books = [LinkOptions.codebookPath(for: data, given: codebook)]
             + with.enumerated().map { LinkOptions.codebookPath(for: $1, given: $0 < withCodebook.count ? withCodebook[$0] : nil) }
         try OutputTarget.check(
-            outputs: [output, OutputAudit.sidecar(for: output), audit ?? output + ".link.json", codebookOut],
+            outputs: [
+                output, OutputAudit.sidecar(for: output), auditPath, codebookOut,
+                auditFormat == .csv ? Presentation.csvMetadataPath(for: auditPath) : nil,
+            ],
             inputs: [data] + with + books)
         guard withCodebook.count <= with.count else { throw ValidationError("more --with-codebook than --with files") }
         guard let how = JoinKind(rawValue: how) else { throw ValidationError("--how must be inner, left or full") }
@@ -84,7 +96,12 @@ struct Link: ParsableCommand {
         for name in commaList(auditBy) where !report.steps.contains(where: { $0.matchRateBy[name] != nil }) {
             FileHandle.standardError.write(Data("warning: --audit-by \(name) is in no step's left data\n".utf8))
         }
-        try Linker.writeAudit(report, to: audit ?? output + ".link.json")
+        if let auditFormat {
+            try report.publication(source: URL(fileURLWithPath: data).lastPathComponent, version: buildVersion)
+                .write(format: auditFormat, to: auditPath)
+        } else {
+            try Linker.writeAudit(report, to: auditPath)
+        }
         let notes = written.warnings.map { "warning: \($0)\n" }.joined()
         try OutputAudit.uncontrolled(for: output, stamp: OutputAudit.microdataStamp, tool: "microdata \(buildVersion)")
         FileHandle.standardError.write(Data((report.summary().map { $0 + "\n" }.joined() + notes + "wrote \(rows) rows to \(output)\n").utf8))

@@ -270,7 +270,7 @@ struct Tabulate: ParsableCommand {
         if let summary = checked.audit?.summary {
             FileHandle.standardError.write(Data("disclosure: \(summary)\nrules in force: \(checked.audit?.rules.inForce ?? "")\n".utf8))
         }
-        try publication.write(format: format, to: output) { perturbation?.annotate($0, format: format) ?? $0 }
+        try publication.write(format: format, to: output)
         if let (path, source) = lorenzReport {
             try InequalityOptions.writeLorenzReport(checked, to: path, source: source, design: table.designLine)
         }

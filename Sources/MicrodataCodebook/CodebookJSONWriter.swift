@@ -1,5 +1,3 @@
-import MicrodataCodebook
-
 /// Writes the `microdata inspect --format json` document straight to bytes (Foundation's `JSONEncoder` was the
 /// bulk of the run time on the 844 KB Nesstar codebook).
 ///
@@ -7,13 +5,16 @@ import MicrodataCodebook
 /// `charset`, `recordTypes` (`code`, `label`, `idVariable`, `keyVariables`); each variable `name`, `label`, `start`,
 /// `end`, `width`, `decimals`, `type`, `recordTypes`, `isWeight`, `categories` (`value`, `label`, `missing`),
 /// `missingValues` (`values`, `ranges` with `min`/`max`). Absent values are written as `null`.
-struct InspectJSONWriter {
-    private(set) var bytes: [UInt8] = []
+public struct CodebookJSONWriter {
+    /// The document written so far.
+    public private(set) var bytes: [UInt8] = []
     private var needsComma = false
 
-    mutating func write(
-        _ book: Codebook, variables: [Variable], warnings: [CodebookSource.Warning], codeLists: [CodeList]
-    ) {
+    public init() {}
+
+    /// Appends the document for `book`: its study, files and groups, the `variables` chosen, the metadata
+    /// `warnings`, and `codeLists` (a DDI 3 document's) when there are any.
+    public mutating func write(_ book: Codebook, variables: [Variable], warnings: [MetadataWarning], codeLists: [CodeList]) {
         bytes.reserveCapacity(4096 + variables.count * 512)
         beginObject()
         key("source")
@@ -210,7 +211,7 @@ struct InspectJSONWriter {
         needsComma = true
     }
 
-    private mutating func array<T>(_ items: [T], _ body: (inout InspectJSONWriter, T) -> Void) {
+    private mutating func array<T>(_ items: [T], _ body: (inout CodebookJSONWriter, T) -> Void) {
         separator()
         bytes.append(UInt8(ascii: "["))
         needsComma = false
