@@ -32,6 +32,13 @@ public struct HarmoniseAudit: Sendable, Codable {
     public struct NSSEC: Sendable, Codable {
         public var socVariable = "", statusVariable: String?, scheme = "", requestedMethod = "", prefix = ""
         public var source = ""
+        /// `official`, `user` (a table the user added) or `approximate`.
+        public var quality = ""
+        /// The status coding (`VAR@CODING: source`) and its variables, one per role.
+        public var statusCoding: String?
+        public var statusVariables: [String] = []
+        /// Status variables whose codebook labels were checked against the coding (others had no labels).
+        public var labelsChecked: [String] = []
         public var approximate = false
         public var records = 0, derived = 0, missing = 0
         public var methodUsed: [String: Int] = [:]
@@ -129,7 +136,13 @@ public struct HarmoniseAudit: Sendable, Codable {
         for n in nssec {
             out.append("")
             out.append("NS-SEC from \(n.socVariable)\(n.statusVariable.map { ",\($0)" } ?? "") (\(n.scheme), \(n.requestedMethod)) → \(n.prefix)_*")
-            out.append("  source: \(n.source)")
+            out.append("  source: \(n.source)\(n.quality == "user" ? " (a user table, not the official ONS one)" : "")")
+            if let coding = n.statusCoding {
+                out.append("  status coding: \(coding)")
+                let unchecked = n.statusVariables.filter { !n.labelsChecked.contains($0) }
+                if !n.labelsChecked.isEmpty { out.append("  status labels checked against the codebook: \(n.labelsChecked.joined(separator: ", "))") }
+                if !unchecked.isEmpty { out.append("  status labels NOT checked (no codebook labels): \(unchecked.joined(separator: ", "))") }
+            }
             if n.approximate {
                 out.append("  APPROXIMATE: \(n.approximateWeight > 0 ? f(n.nonModalWeight / n.approximateWeight) : "0") of the weight sits on SOC2010 sources whose category is not the modal one")
             }

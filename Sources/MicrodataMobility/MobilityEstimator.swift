@@ -77,10 +77,23 @@ public struct MobilityEstimator {
         let steps = [origin.nssecSpec(prefix: "__origin_nssec"), destination.nssecSpec(prefix: "__destination_nssec")]
             .compactMap { $0 }
         if let registry, !steps.isEmpty {
-            harmoniser = try Harmoniser(registry: registry, nssec: steps, options: HarmoniseOptions(weightVariable: design.weight))
+            var options = HarmoniseOptions(weightVariable: design.weight)
+            options.valueLabels = HarmoniseOptions.valueLabels(of: codebook)
+            do {
+                harmoniser = try Harmoniser(registry: registry, nssec: steps, options: options)
+            } catch let e as HarmoniseError {
+                throw MobilityError(e.description)
+            }
         }
         var required = [origin.variable, destination.variable] + by
-        for spec in [origin, destination] { if case .soc(_, let status?) = spec.source { required.append(status) } }
+        for spec in [origin, destination] {
+            if let reference = spec.statusCoding {
+                let coding = try reference.resolve(in: registry?.nssec)
+                required += reference.roleVariables(coding)
+            } else if case .soc(_, let status?) = spec.source {
+                required.append(status)
+            }
+        }
         if let w = design.weight { required.append(w) }
         if let s = design.strata { required.append(s) }
         required += design.clusters + design.fpc

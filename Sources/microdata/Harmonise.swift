@@ -13,8 +13,9 @@ struct Harmonise: ParsableCommand {
             --missing 'VAR:CODE,CODE' first turns a version's own missing codes into missing values (counted in \
             the audit). --map 'VAR:FROM>TO[:modal|split|fail]' appends VAR_TO (split mode also VAR_TO_share and turns a record \
             into one row per target, splitting the --weight and --replicate-weights columns, and adds harmonise_record, \
-            the source record's number). --nssec 'SOCVAR,STATUSVAR:SOC2010|SOC2020:\
-            full|reduced|simplified' appends SOCVAR_nssec_{op,class8,class5,class3,method,quality}; SOC2020 is \
+            the source record's number). --nssec 'SOCVAR,STATUSVAR@CODING:SOC2010|SOC2020:\
+            full|reduced|simplified' (CODING: LFS, ONS-FULL, ONS-REDUCED, MICRODATA or a .csv file; labels are \
+            checked against the codebook) appends SOCVAR_nssec_{op,class8,class5,class3,method,quality}; SOC2020 is \
             approximate (via SOC2010) unless an official table is added with --crosswalks. --education \
             'QUALVAR,NATIONVAR:QUAL>RQF|SCQF|EQF|NVQ|HIQUL22D|ISCED2011' appends QUALVAR_{TO,framework,nation,\
             TO_basis,TO_confidence}. The audit (text on stderr, and --audit F as text, or JSON when F ends .json) \
@@ -30,7 +31,7 @@ struct Harmonise: ParsableCommand {
     @Option(help: "Version-specific missing codes VAR:CODE,CODE set to missing first; repeatable.")
     var missing: [String] = []
     @Option(help: "A code mapping VAR:FROM>TO[:mode]; repeatable.") var map: [String] = []
-    @Option(help: "An NS-SEC derivation SOCVAR,STATUSVAR:scheme:method; repeatable.") var nssec: [String] = []
+    @Option(help: "An NS-SEC derivation SOCVAR,STATUSVAR@CODING:scheme:method; repeatable.") var nssec: [String] = []
     @Option(help: "A qualification mapping QUALVAR,NATIONVAR:FROM>TO; repeatable.") var education: [String] = []
     @Option(name: .customLong("education-basis"), help: "survey (LFS convention, default) or framework (QCCB comparison).")
     var educationBasis: String = "survey"
@@ -66,6 +67,7 @@ struct Harmonise: ParsableCommand {
             options.missingCodes = Set(missingCodes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         }
         let book = try CodebookSource.forData(codebook: codebook, data: URL(fileURLWithPath: data))
+        options.valueLabels = HarmoniseOptions.valueLabels(of: book)
         var harmoniser: Harmoniser
         do {
             harmoniser = try Harmoniser(
