@@ -151,7 +151,7 @@ public struct HarmoniseAudit: Sendable, Codable {
             counts("fell back", n.fallbacks)
             counts("missing-value sentinels", n.sentinels)
             counts("codes not in \(n.scheme) table", n.notInSourceScheme)
-            counts("unknown status codes", n.unknownStatus)
+            counts("status codes not in the coding (occupation only)", n.unknownStatus)
             if !n.tableQuirks.isEmpty {
                 let q = n.tableQuirks.map { "\($0.socCode) \($0.method) status \($0.status): \($0.operationalCategory) printed \($0.printedClass), derived \($0.derivedClass)" }
                 out.append("  ONS table quirks (class taken from the operational category; \(n.quirkRecords) records met one): \(q.joined(separator: "; "))")
