@@ -21,6 +21,8 @@ struct CompiledNSSEC: Sendable {
     let quirk: [[Bool]]
     let approximate: Bool
     let quality: String
+    /// For one version of a coalesced SOC column: the scheme column and the scheme whose rows this step derives.
+    var rowScheme: (column: String, scheme: String)?
     var audit = HarmoniseAudit.NSSEC()
 
     init(_ spec: NSSECSpec, registry: CrosswalkRegistry, options: HarmoniseOptions) throws {
@@ -132,8 +134,37 @@ struct CompiledNSSEC: Sendable {
         }
     }
 
+    /// Runs `steps` (one, or one per version of a coalesced column, each on its own rows) and appends their
+    /// merged columns once.
+    static func apply(_ steps: inout [CompiledNSSEC], to batch: Batch, firstOfRecord: [Bool]?, options: HarmoniseOptions)
+        throws -> Batch
+    {
+        var merged: [[String?]] = Array(repeating: [String?](repeating: nil, count: batch.rowCount), count: 6)
+        for i in steps.indices {
+            let values = try steps[i].derive(batch, firstOfRecord: firstOfRecord, options: options)
+            for (k, column) in values.enumerated() {
+                for r in column.indices where column[r] != nil { merged[k][r] = column[r] }
+            }
+        }
+        var result = batch
+        let prefix = steps[0].prefix
+        for (suffix, values) in zip(["op", "class8", "class5", "class3", "method", "quality"], merged) {
+            try Harmoniser.append(Column(name: "\(prefix)_\(suffix)", storage: .text(values)), to: &result)
+        }
+        return result
+    }
+
+    /// One step alone, as ``apply(_:to:firstOfRecord:options:)``.
     mutating func apply(_ batch: Batch, firstOfRecord: [Bool]? = nil, options: HarmoniseOptions) throws -> Batch {
+        var steps = [self]
+        defer { self = steps[0] }
+        return try Self.apply(&steps, to: batch, firstOfRecord: firstOfRecord, options: options)
+    }
+
+    /// The op, class8, class5, class3, method and quality values of the rows this step derives.
+    mutating func derive(_ batch: Batch, firstOfRecord: [Bool]?, options: HarmoniseOptions) throws -> [[String?]] {
         let soc = try Harmoniser.column(spec.socVariable, in: batch)
+        let versions = try rowScheme.map { try Harmoniser.column($0.column, in: batch) }
         let statusColumns = try statusVariables.map { try Harmoniser.column($0, in: batch) }
         let weightColumn = try options.weightVariable.map { try Harmoniser.column($0, in: batch) }
         let n = batch.rowCount
@@ -141,6 +172,7 @@ struct CompiledNSSEC: Sendable {
         for r in 0..<n {
             // Rows a split made from one record count once, on the record's first (modal) row.
             let one = firstOfRecord.map { $0[r] ? 1 : 0 } ?? 1
+            if let versions, versions.text(at: r) != rowScheme?.scheme { continue }
             audit.records += one
             let u = units.id(soc, r)
             if u == KeyIndex.missing { audit.missing += one; continue }
@@ -188,12 +220,7 @@ struct CompiledNSSEC: Sendable {
             c3[r] = c.class3
             method[r] = used.rawValue
         }
-        var result = batch
-        for (suffix, values) in [("op", op), ("class8", c8), ("class5", c5), ("class3", c3), ("method", method)] {
-            try Harmoniser.append(Column(name: "\(prefix)_\(suffix)", storage: .text(values)), to: &result)
-        }
         let q = op.map { $0 == nil ? nil : quality }
-        try Harmoniser.append(Column(name: "\(prefix)_quality", storage: .text(q)), to: &result)
-        return result
+        return [op, c8, c5, c3, method, q]
     }
 }

@@ -22,6 +22,10 @@ public struct HarmoniseAudit: Sendable, Codable {
         public var sentinels: [String: Int] = [:]
         public var notInSourceScheme: [String: Int] = [:]
         public var noMapping: [String: Int] = [:]
+        /// For a coalesced variable: records already in the target scheme (passed through), and records of
+        /// another scheme (not mapped), by scheme.
+        public var passedThrough = 0
+        public var otherScheme: [String: Int] = [:]
         /// Weight of mapped records, and the part of it on non-modal targets (lost in `modal`, moved in `split`).
         public var mappedWeight = 0.0, nonModalWeight = 0.0
         /// `nonModalWeight / mappedWeight`.
@@ -53,6 +57,19 @@ public struct HarmoniseAudit: Sendable, Codable {
         /// derivation uses the operational category's class.
         public var tableQuirks: [NSSECQuirk] = []
         public var quirkRecords = 0
+    }
+
+    /// One coalescing step's report: records per branch (version), missing source codes, and records no
+    /// branch selected.
+    public struct Coalesce: Sendable, Codable {
+        public struct Branch: Sendable, Codable {
+            public var branch = ""
+            public var scheme: String?
+            public var records = 0, missing = 0
+        }
+        public var output = ""
+        public var records = 0, noBranch = 0
+        public var branches: [Branch] = []
     }
 
     /// Counts for one nation in a qualification step.
@@ -90,6 +107,7 @@ public struct HarmoniseAudit: Sendable, Codable {
     public var outputWeight = 0.0
     /// Variable → code → records whose version-specific missing code was set to missing (``MissingSpec``).
     public var missingRecoded: [String: [String: Int]] = [:]
+    public var coalesce: [Coalesce] = []
     public var mappings: [Mapping] = []
     public var nssec: [NSSEC] = []
     public var education: [Education] = []
@@ -118,6 +136,13 @@ public struct HarmoniseAudit: Sendable, Codable {
         for (variable, codes) in missingRecoded.sorted(by: { $0.key < $1.key }) {
             counts("\(variable) missing codes set to missing", codes)
         }
+        for c in coalesce {
+            out.append("")
+            out.append("Coalesce → \(c.output), \(c.output)_scheme: \(c.records) records, \(c.noBranch) selected by no branch")
+            for b in c.branches {
+                out.append("  \(b.branch): \(b.records) records, \(b.missing) with a missing code")
+            }
+        }
         for m in mappings {
             out.append("")
             out.append("Map \(m.variable) \(m.from)>\(m.to) → \(m.output) [\(m.mode), basis \(m.basis)] via \(m.crosswalk)")
@@ -132,6 +157,8 @@ public struct HarmoniseAudit: Sendable, Codable {
             counts("missing-value sentinels", m.sentinels)
             counts("codes not in \(m.from)", m.notInSourceScheme)
             counts("codes with no mapping", m.noMapping)
+            if m.passedThrough > 0 { out.append("  already \(m.to), passed through: \(m.passedThrough) records") }
+            counts("rows of another scheme, not mapped", m.otherScheme)
         }
         for n in nssec {
             out.append("")
