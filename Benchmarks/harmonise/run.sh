@@ -15,4 +15,4 @@ sh -c "/usr/bin/time -v $BIN $ARGS" 2>&1 >/dev/null | grep -E "User time|Elapsed
 # Baselines: read only, and read + write with no harmonisation.
 hyperfine --runs 3 "$BIN extract --data $DATA --count-only" "$BIN harmonise --data $DATA --output /dev/null 2>/dev/null"
 # The three mappings plus NS-SEC (full method with fallback) and qualifications by nation.
-hyperfine --runs 3 "$BIN $ARGS --nssec 'SOC10M,STAT:SOC2010:full' --education 'QUAL,COUNTRY:QUAL>RQF' 2>/dev/null"
+hyperfine --runs 3 "$BIN $ARGS --nssec 'SOC10M,STAT@MICRODATA:SOC2010:full' --education 'QUAL,COUNTRY:QUAL>RQF' 2>/dev/null"

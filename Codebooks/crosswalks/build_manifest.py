@@ -108,6 +108,40 @@ for variable, frame in [('HIQUL22D', BANDS), ('HIQUL15D', BANDS), ('HIQUL11D', B
                 band_rows.append([variable, code, label, scale, scqf if scale == 'SCQF' else rqf, share, basis])
 with open('lfs_qualification_bands.csv', 'w', newline='', encoding='utf-8') as fh:
     csv.writer(fh, lineterminator='\n').writerows(band_rows)
+# SOC2000 -> SOC2010 forward shares that weigh each Table 1b percentage by the size of its SOC2010 group.
+# Table 1b gives, per sex and source, the share of each SOC2010 unit group t coded to SOC2000 s: pct(s,t). The
+# estimated number in the cell is pct(s,t)/100 * N(t), N(t) = the ONS dual-coded base of t for that sex and source
+# (SOC2010->SOC2020 relationship table: LFS and Census 2011 bases). Shares of s going to t are these counts over
+# their sum within s; pooled bases add the counts of both sexes (and of both sources). Table 1b's LFS Jan-Mar 2007
+# percentages take the LFS bases, its Census 2001 percentages the Census 2011 bases; LFS 1996/97 is not used.
+def soc2000_sized():
+    base = {}
+    for r in csv.DictReader(open('soc2010_to_soc2020_ons_relationship_long.csv', newline='', encoding='utf-8')):
+        base[r['soc2010']] = {k: float(r[k + '_base_n'] or 0) for k in ('men_lfs', 'women_lfs', 'men_census', 'women_census')}
+    pct_col = {'men_lfs': 'male_lfs_jm07_pct', 'women_lfs': 'female_lfs_jm07_pct',
+               'men_census': 'male_census01_pct', 'women_census': 'female_census01_pct'}
+    rows = list(csv.DictReader(open('soc2000_to_soc2010_ons_table1b_long.csv', newline='', encoding='utf-8')))
+    for r in rows:
+        for k, c in pct_col.items():
+            r[k + '_n'] = float(r[c] or 0) / 100 * base[r['soc2010']][k]
+    bases = {'lfs_men': ['men_lfs'], 'lfs_women': ['women_lfs'], 'lfs_pooled': ['men_lfs', 'women_lfs'],
+             'census_men': ['men_census'], 'census_women': ['women_census'],
+             'census_pooled': ['men_census', 'women_census'], 'pooled': list(pct_col)}
+    totals = {}
+    for r in rows:
+        for b, ks in bases.items():
+            totals[(r['soc2000'], b)] = totals.get((r['soc2000'], b), 0) + sum(r[k + '_n'] for k in ks)
+    out = [['soc2000', 'soc2010'] + [k + '_n' for k in pct_col] + [b + '_share' for b in bases]]
+    for r in rows:
+        counts = ['%.4f' % r[k + '_n'] for k in pct_col]
+        shares = []
+        for b, ks in bases.items():
+            t = totals[(r['soc2000'], b)]
+            shares.append('%.6f' % (sum(r[k + '_n'] for k in ks) / t) if t > 0 else '')
+        out.append([r['soc2000'], r['soc2010']] + counts + shares)
+    with open('soc2000_to_soc2010_sized.csv', 'w', newline='', encoding='utf-8') as fh:
+        csv.writer(fh, lineterminator='\n').writerows(out)
+soc2000_sized()
 
 files = sorted(f for f in os.listdir('.') if f.endswith('.csv'))
 sha = {f: hashlib.sha256(open(f, 'rb').read()).hexdigest() for f in files}
@@ -133,7 +167,23 @@ manifest = {'format': 1, 'note': 'Rebuilt by build_manifest.py; provenance in PR
           issued='2020', linkLevel='unit group, dual-coded records',
           source=ONS + ' SOC2010->SOC2020 dual-coding relationship table (LFS and Census 2011 by sex), reformatted copy '
                  'vmaguirerajpaul/mathsci-econ-contrib commit 403b5b6f; pooled = sum of base*prop over the 4 sources'),
-    entry(name='soc2000-soc2010', kind='crosswalk', file='soc2000_to_soc2010_ons_table1b_long.csv',
+    entry(name='soc2000-soc2010', kind='crosswalk', file='soc2000_to_soc2010_sized.csv',
+          **{'from': 'SOC2000', 'to': 'SOC2010'}, fromColumn='soc2000', toColumn='soc2010',
+          weights={b: b + '_share' for b in ('lfs_men', 'lfs_women', 'lfs_pooled', 'census_men', 'census_women',
+                                             'census_pooled', 'pooled')},
+          defaultBasis='lfs_pooled', sexBases={'male': 'lfs_men', 'female': 'lfs_women'},
+          check={'groupBy': 'from', 'total': 1, 'tolerance': 0.0001, 'allowEmpty': True},
+          approximate=True, issued='2010',
+          approxNote='Forward SOC2000->SOC2010 shares from Table 1b weighted by SOC2010 group size: cell count = '
+                     'pct(SOC2000 in SOC2010 group) x the ONS dual-coded base of the SOC2010 group for that sex and source '
+                     '(LFS JM07 pct x LFS base, Census 2001 pct x Census 2011 base), shares = counts over their sum within '
+                     'the SOC2000 code; pooled bases add both sexes; Table 1b cells under 5% are suppressed (taken as 0) '
+                     'and the bases come from the later SOC2010->SOC2020 dual coding, so this remains an approximation',
+          linkLevel='unit group, dual-coded records',
+          source=ONS + ' SOC2000->SOC2010 relationship Table 1b (Unit sheet) and SOC2010 group bases of the ONS '
+                 'SOC2010->SOC2020 relationship table, via vmaguirerajpaul/mathsci-econ-contrib commit 403b5b6f; derived '
+                 'by build_manifest.py'),
+    entry(name='soc2000-soc2010-table1b', kind='crosswalk', file='soc2000_to_soc2010_ons_table1b_long.csv',
           **{'from': 'SOC2000', 'to': 'SOC2010'}, fromColumn='soc2000', toColumn='soc2010',
           weights={'lfs_men': 'male_lfs_jm07_pct', 'census_men': 'male_census01_pct', 'lfs9697_men': 'male_lfs96_97_pct',
                    'lfs_women': 'female_lfs_jm07_pct', 'census_women': 'female_census01_pct',
@@ -167,9 +217,9 @@ manifest = {'format': 1, 'note': 'Rebuilt by build_manifest.py; provenance in PR
           check={'groupBy': 'from', 'total': 1, 'tolerance': 0.002}, issued='2025-04-16', linkLevel='coding-index entries',
           source=ONS + " SOC 2020 Volume 2 coding index v12, column 'ISCO-08 code based on SOC2020', entry counts"),
     entry(name='nssec-soc2010', kind='nssec-derivation', file='nssec_soc2010_derivation_long.csv', scheme='SOC2010',
-          issued='2013-01', source=ONS + ' NS-SEC based on SOC2010 derivation Tables 7-10, amended January 2013'),
+          official=True, issued='2013-01', source=ONS + ' NS-SEC based on SOC2010 derivation Tables 7-10, amended January 2013'),
     entry(name='nssec-soc2010-simplified', kind='nssec-simplified', file='nssec_soc2010_simplified.csv', scheme='SOC2010',
-          issued='2013-01', source=ONS + ' NS-SEC based on SOC2010, simplified method column'),
+          official=True, issued='2013-01', source=ONS + ' NS-SEC based on SOC2010, simplified method column'),
     entry(name='nssec-classes', kind='nssec-classes', file='nssec_categories.csv', issued='2010',
           source='ONS NS-SEC user manual: operational categories L1-L17 and analytic 8/5/3-class collapses (curated)'),
     entry(name='nssec-status', kind='nssec-status', file='nssec_employment_status.csv', issued='2010',
@@ -186,6 +236,16 @@ manifest = {'format': 1, 'note': 'Rebuilt by build_manifest.py; provenance in PR
     entry(name='nssec-status-input', kind='nssec-status-input', file='nssec_status_input.csv', issued='2026',
           source='Microdata input coding for --nssec method full: codes 1-7 are the ONS full-method statuses; 8 and 9 '
                  '(employer/manager, size not known) fall back to the ONS reduced method; missing falls back to simplified'),
+    entry(name='nssec-status-codings', kind='nssec-status-codings', file='nssec_status_codings.csv', issued='2026-12',
+          source='Employment-status codings for NS-SEC (STATUS@CODING): MICRODATA = nssec_status_input.csv; ONS-FULL and '
+                 'ONS-REDUCED = the ONS full (1-7) and reduced (1-5) statuses as numbered in the ONS SOC2010 derivation '
+                 'tables; LFS = LFS/APS INECAC05 (or STAT), MANAGER, MPNR02 and SOLOR code frames as in the LFS user guide '
+                 'and published analysis code (curated, medium confidence: verify against your vintage; the label check '
+                 'refuses a codebook whose labels differ)'),
+    entry(name='nssec-status-rules', kind='nssec-status-rules', file='nssec_status_rules.csv', issued='2026-12',
+          source='Full-method NS-SEC employment status from the LFS variables, following the ONS NS-SEC full method '
+                 '(SOC2010 Volume 3: employer 25+ / 1-24 employees, own account, manager 25+ / 1-24 at the workplace, '
+                 'supervisor, other employee; size unknown -> reduced method); curated'),
     entry(name='lfs-variables', kind='table', file='lfs_variables_reference.csv', issued='2026',
           source='LFS variable names and periods for SOC, NS-SEC, economic activity and qualifications (curated; confidence flagged)'),
     entry(name='qualification-additional', kind='table', file='uk_qualifications_additional.csv', issued='2026-12',

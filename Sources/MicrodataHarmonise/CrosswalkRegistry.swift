@@ -92,6 +92,12 @@ public struct CrosswalkRegistry: Sendable {
             let classes = try NSSECTables.loadClasses(tables[cl.entry.name]!)
             let input = try of("nssec-status-input").first.map { try NSSECTables.loadStatusInput(tables[$0.entry.name]!) }
             var ns = NSSECTables(classes: classes, statusInput: input ?? [:])
+            for c in of("nssec-status-codings") {
+                let rules = of("nssec-status-rules").last.map { tables[$0.entry.name]! }
+                let loaded = try NSSECStatusCoding.load(
+                    codings: tables[c.entry.name]!, rules: rules, source: "\(c.entry.name): \(c.entry.source)")
+                ns.statusCodings.merge(loaded) { _, new in new }
+            }
             for d in of("nssec-derivation") {
                 let scheme = d.entry.scheme ?? "SOC2010"
                 let simple = of("nssec-simplified").first { ($0.entry.scheme ?? "SOC2010") == scheme }

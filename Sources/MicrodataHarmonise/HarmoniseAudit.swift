@@ -25,6 +25,10 @@ public struct HarmoniseAudit: Sendable, Codable {
         /// `modal` records whose largest weight is shared by several targets: "code → first = second" → records
         /// (the first in file order is used).
         public var ties: [String: Int] = [:]
+        /// For a coalesced variable: records already in the target scheme (passed through), and records of
+        /// another scheme (not mapped), by scheme.
+        public var passedThrough = 0
+        public var otherScheme: [String: Int] = [:]
         /// Weight of mapped records, and the part of it on non-modal targets (lost in `modal`, moved in `split`).
         public var mappedWeight = 0.0, nonModalWeight = 0.0
         /// `nonModalWeight / mappedWeight`.
@@ -35,6 +39,13 @@ public struct HarmoniseAudit: Sendable, Codable {
     public struct NSSEC: Sendable, Codable {
         public var socVariable = "", statusVariable: String?, scheme = "", requestedMethod = "", prefix = ""
         public var source = ""
+        /// `official`, `user` (a table the user added) or `approximate`.
+        public var quality = ""
+        /// The status coding (`VAR@CODING: source`) and its variables, one per role.
+        public var statusCoding: String?
+        public var statusVariables: [String] = []
+        /// Status variables whose codebook labels were checked against the coding (others had no labels).
+        public var labelsChecked: [String] = []
         public var approximate = false
         public var records = 0, derived = 0, missing = 0
         public var methodUsed: [String: Int] = [:]
@@ -49,6 +60,19 @@ public struct HarmoniseAudit: Sendable, Codable {
         /// derivation uses the operational category's class.
         public var tableQuirks: [NSSECQuirk] = []
         public var quirkRecords = 0
+    }
+
+    /// One coalescing step's report: records per branch (version), missing source codes, and records no
+    /// branch selected.
+    public struct Coalesce: Sendable, Codable {
+        public struct Branch: Sendable, Codable {
+            public var branch = ""
+            public var scheme: String?
+            public var records = 0, missing = 0
+        }
+        public var output = ""
+        public var records = 0, noBranch = 0
+        public var branches: [Branch] = []
     }
 
     /// Counts for one nation in a qualification step.
@@ -100,6 +124,7 @@ public struct HarmoniseAudit: Sendable, Codable {
     public var outputWeight = 0.0
     /// Variable → code → records whose version-specific missing code was set to missing (``MissingSpec``).
     public var missingRecoded: [String: [String: Int]] = [:]
+    public var coalesce: [Coalesce] = []
     public var mappings: [Mapping] = []
     public var nssec: [NSSEC] = []
     public var education: [Education] = []
@@ -128,6 +153,13 @@ public struct HarmoniseAudit: Sendable, Codable {
         for (variable, codes) in missingRecoded.sorted(by: { $0.key < $1.key }) {
             counts("\(variable) missing codes set to missing", codes)
         }
+        for c in coalesce {
+            out.append("")
+            out.append("Coalesce → \(c.output), \(c.output)_scheme: \(c.records) records, \(c.noBranch) selected by no branch")
+            for b in c.branches {
+                out.append("  \(b.branch): \(b.records) records, \(b.missing) with a missing code")
+            }
+        }
         for m in mappings {
             out.append("")
             out.append("Map \(m.variable) \(m.from)>\(m.to) → \(m.output) [\(m.mode), basis \(m.basis)] via \(m.crosswalk)")
@@ -143,11 +175,19 @@ public struct HarmoniseAudit: Sendable, Codable {
             counts("codes not in \(m.from)", m.notInSourceScheme)
             counts("codes with no mapping", m.noMapping)
             counts("TIES (equal largest weights; the first in file order was used)", m.ties)
+            if m.passedThrough > 0 { out.append("  already \(m.to), passed through: \(m.passedThrough) records") }
+            counts("rows of another scheme, not mapped", m.otherScheme)
         }
         for n in nssec {
             out.append("")
             out.append("NS-SEC from \(n.socVariable)\(n.statusVariable.map { ",\($0)" } ?? "") (\(n.scheme), \(n.requestedMethod)) → \(n.prefix)_*")
-            out.append("  source: \(n.source)")
+            out.append("  source: \(n.source)\(n.quality == "user" ? " (a user table, not the official ONS one)" : "")")
+            if let coding = n.statusCoding {
+                out.append("  status coding: \(coding)")
+                let unchecked = n.statusVariables.filter { !n.labelsChecked.contains($0) }
+                if !n.labelsChecked.isEmpty { out.append("  status labels checked against the codebook: \(n.labelsChecked.joined(separator: ", "))") }
+                if !unchecked.isEmpty { out.append("  status labels NOT checked (no codebook labels): \(unchecked.joined(separator: ", "))") }
+            }
             if n.approximate {
                 out.append("  APPROXIMATE: \(n.approximateWeight > 0 ? f(n.nonModalWeight / n.approximateWeight) : "0") of the weight sits on SOC2010 sources whose category is not the modal one")
             }
@@ -156,7 +196,7 @@ public struct HarmoniseAudit: Sendable, Codable {
             counts("fell back", n.fallbacks)
             counts("missing-value sentinels", n.sentinels)
             counts("codes not in \(n.scheme) table", n.notInSourceScheme)
-            counts("unknown status codes", n.unknownStatus)
+            counts("status codes not in the coding (occupation only)", n.unknownStatus)
             if !n.tableQuirks.isEmpty {
                 let q = n.tableQuirks.map { "\($0.socCode) \($0.method) status \($0.status): \($0.operationalCategory) printed \($0.printedClass), derived \($0.derivedClass)" }
                 out.append("  ONS table quirks (class taken from the operational category; \(n.quirkRecords) records met one): \(q.joined(separator: "; "))")

@@ -8,7 +8,9 @@ public struct Harmoniser: Sendable {
     public private(set) var audit = HarmoniseAudit()
     private let missing: [(variable: String, codes: KeyIndex)]
     private var maps: [CompiledMap]
-    private var nssecSteps: [CompiledNSSEC]
+    private var coalesceSteps: [CompiledCoalesce]
+    /// Per `--nssec`: one step, or one per version of a coalesced SOC column (merged into the same columns).
+    private var nssecSteps: [[CompiledNSSEC]]
     private var educationSteps: [CompiledEducation]
     private let options: HarmoniseOptions
     private let sexIndex: KeyIndex
@@ -20,16 +22,38 @@ public struct Harmoniser: Sendable {
     /// - Throws: ``HarmoniseError`` when no crosswalk or table goes from a step's source to its target,
     ///   a basis is unknown, or a scale is not one of ``QualificationTable/scales``.
     public init(
-        registry: CrosswalkRegistry, missing: [MissingSpec] = [], maps: [MappingSpec] = [], nssec: [NSSECSpec] = [],
-        education: [EducationSpec] = [], options: HarmoniseOptions = HarmoniseOptions()
+        registry: CrosswalkRegistry, missing: [MissingSpec] = [], coalesce: [CoalesceSpec] = [], maps: [MappingSpec] = [],
+        nssec: [NSSECSpec] = [], education: [EducationSpec] = [], options: HarmoniseOptions = HarmoniseOptions()
     ) throws {
         self.options = options
+        coalesceSteps = coalesce.map { CompiledCoalesce($0) }
+        let versioned = Dictionary(coalesce.map { ($0.output, $0) }, uniquingKeysWith: { a, _ in a })
         self.missing = missing.map { ($0.variable, KeyIndex(codes: $0.codes)) }
         let sexCodes = Array(options.maleCodes.sorted()) + Array(options.femaleCodes.sorted())
         sexIndex = KeyIndex(codes: sexCodes)
         sexOf = sexCodes.map { options.maleCodes.contains($0) ? 1 : 2 }
-        self.maps = try maps.map { try CompiledMap($0, registry: registry, options: options) }
-        self.nssecSteps = try nssec.map { try CompiledNSSEC($0, registry: registry, options: options) }
+        self.maps = try maps.map { spec in
+            var m = try CompiledMap(spec, registry: registry, options: options)
+            m.schemeColumn = versioned[spec.variable]?.schemeColumn
+            return m
+        }
+        self.nssecSteps = try nssec.map { spec in
+            guard let c = versioned[spec.socVariable] else { return [try CompiledNSSEC(spec, registry: registry, options: options)] }
+            // A coalesced SOC column: one derivation per version, each with its own scheme's table.
+            var schemes: [String] = []
+            for b in c.branches { if let s = b.scheme, !schemes.contains(s) { schemes.append(s) } }
+            guard !schemes.isEmpty else {
+                throw HarmoniseError("--nssec on \(spec.socVariable) needs the schemes of its --coalesce branches (VAR@SOC2010)",
+                                     variable: spec.socVariable)
+            }
+            return try schemes.map { scheme in
+                var versionSpec = spec
+                versionSpec.scheme = scheme
+                var step = try CompiledNSSEC(versionSpec, registry: registry, options: options)
+                step.rowScheme = (c.schemeColumn, scheme)
+                return step
+            }
+        }
         // Several targets of one variable share a prefix; the shared columns are written once, and a target given
         // twice for one prefix gets a numbered prefix.
         var seen: [String: Set<String>] = [:]
@@ -49,8 +73,9 @@ public struct Harmoniser: Sendable {
         }
         self.educationSteps = steps
         audit.weightVariable = options.weightVariable
+        audit.coalesce = coalesceSteps.map(\.audit)
         audit.mappings = self.maps.map(\.audit)
-        audit.nssec = self.nssecSteps.map(\.audit)
+        audit.nssec = self.nssecSteps.flatMap { $0.map(\.audit) }
         audit.education = self.educationSteps.map(\.audit)
     }
 
@@ -72,6 +97,10 @@ public struct Harmoniser: Sendable {
         // later steps count records, not rows.
         var firstOfRecord: [Bool]? = nil
         if options.replicateWeightPattern != nil { _ = try Self.weightColumns(in: batch, options: options) }
+        for i in coalesceSteps.indices {
+            batch = try coalesceSteps[i].apply(batch, firstOfRecord: nil)
+            audit.coalesce[i] = coalesceSteps[i].audit
+        }
         if maps.contains(where: { $0.mode == .split }) || educationSteps.contains(where: { $0.mode == .split }) {
             // Split rows share their source record's number, so they are not taken as independent records.
             let ids = (0..<batch.rowCount).map { Int64(firstRecord + $0 + 1) }
@@ -85,9 +114,9 @@ public struct Harmoniser: Sendable {
             audit.mappings[i] = maps[i].audit
         }
         for i in nssecSteps.indices {
-            batch = try nssecSteps[i].apply(batch, firstOfRecord: firstOfRecord, options: options)
-            audit.nssec[i] = nssecSteps[i].audit
+            batch = try CompiledNSSEC.apply(&nssecSteps[i], to: batch, firstOfRecord: firstOfRecord, options: options)
         }
+        audit.nssec = nssecSteps.flatMap { $0.map(\.audit) }
         for i in educationSteps.indices {
             batch = try educationSteps[i].apply(batch, firstOfRecord: &firstOfRecord, firstRecord: firstRecord, options: options)
             audit.education[i] = educationSteps[i].audit
@@ -204,6 +233,8 @@ struct CompiledMap: Sendable {
     let female: [Dist?]?
     /// Per source id: the distribution under the first basis with weights (default basis first).
     var defaultDist: [Dist?]
+    /// The scheme column of a coalesced variable (``CoalesceSpec``): rows of other schemes are not mapped.
+    var schemeColumn: String?
     var audit = HarmoniseAudit.Mapping()
 
     init(_ spec: MappingSpec, registry: CrosswalkRegistry, options: HarmoniseOptions) throws {
@@ -283,6 +314,7 @@ struct CompiledMap: Sendable {
         firstOfRecord: inout [Bool]?
     ) throws -> Batch {
         let source = try Harmoniser.column(spec.variable, in: batch)
+        let schemes = try schemeColumn.map { try Harmoniser.column($0, in: batch) }
         let weightColumn = try options.weightVariable.map { try Harmoniser.column($0, in: batch) }
         let n = batch.rowCount
         defer { audit.nonModalShare = audit.mappedWeight > 0 ? audit.nonModalWeight / audit.mappedWeight : 0 }
@@ -298,7 +330,14 @@ struct CompiledMap: Sendable {
             let id = index.id(source, r)
             audit.records += one
             var dist: Dist? = nil
-            if id == KeyIndex.missing {
+            if let schemes, let scheme = schemes.text(at: r), scheme != spec.from {
+                if scheme == spec.to, let code = source.text(at: r) {
+                    audit.passedThrough += one
+                    dist = Dist(targets: [code], shares: [1], nonModal: 0)
+                } else {
+                    audit.otherScheme[scheme, default: 0] += one
+                }
+            } else if id == KeyIndex.missing {
                 audit.missing += one
             } else if id == KeyIndex.unknown {
                 audit.notInSourceScheme[source.text(at: r) ?? "", default: 0] += one

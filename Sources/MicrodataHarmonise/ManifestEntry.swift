@@ -18,7 +18,7 @@ public struct ManifestEntry: Sendable, Hashable, Codable {
     /// The name used on the command line (`crosswalk show NAME`).
     public var name: String
     /// `codeframe`, `crosswalk`, `nssec-derivation`, `nssec-simplified`, `nssec-classes`, `nssec-status`,
-    /// `nssec-status-input`, `qualification-levels`, `nations` or `table` (shipped for reference only).
+    /// `nssec-status-input`, `nssec-status-codings`, `nssec-status-rules`, `qualification-levels`, `nations` or `table` (shipped for reference only).
     public var kind: String
     /// The CSV file, relative to the manifest's folder.
     public var file: String
@@ -45,6 +45,8 @@ public struct ManifestEntry: Sendable, Hashable, Codable {
     /// Links are an approximation and every output through them says so.
     public var approximate: Bool?
     public var approxNote: String?
+    /// A published official table (shipped ONS NS-SEC tables); outputs through other tables are labelled `user`.
+    public var official: Bool?
     public var linkLevel: String?
     public var source: String
     public var issued: String

@@ -42,6 +42,11 @@ public struct NSSECTable: Sendable {
     public let scheme: String
     /// True for a table derived through a crosswalk rather than published for `scheme`.
     public let isApproximate: Bool
+    /// True for a published table whose manifest entry says `"official": true` (the shipped ONS tables); a
+    /// user's table is labelled `user` with its own source.
+    public let isOfficial: Bool
+    /// The `*_nssec_quality` value: `official`, `user` or `approximate`.
+    public var quality: String { isApproximate ? "approximate" : isOfficial ? "official" : "user" }
     public let note: String
     /// Unit group → 7 full-method cells (status 1…7).
     public let full: [String: [Cell?]]
@@ -120,6 +125,7 @@ public struct NSSECTable: Sendable {
         }
         self.scheme = scheme
         self.isApproximate = entry.approximate ?? false
+        self.isOfficial = entry.official ?? false
         self.note = entry.source
         self.full = full
         self.reduced = reduced
@@ -152,8 +158,9 @@ public struct NSSECTable: Sendable {
         }
         scheme = link.toScheme
         isApproximate = true
+        isOfficial = false
         note =
-            "APPROXIMATE: \(link.toScheme) NS-SEC derived from the \(base.scheme) table through \(link.name) "
+            "APPROXIMATE (fallback): \(link.toScheme) NS-SEC derived from the \(base.scheme) table through \(link.name) "
             + "(modal category over \(base.scheme) sources weighted by link counts); the official ONS \(link.toScheme) "
             + "NS-SEC table is not loaded"
         self.full = full
@@ -171,6 +178,8 @@ public struct NSSECTables: Sendable {
     public let statusInput: [String: (full: Int?, reduced: Int)]
     /// Derivation tables by SOC scheme (SOC2010, and SOC2020 approximated or user-supplied).
     public internal(set) var tables: [String: NSSECTable]
+    /// Status codings by name (`LFS`, `ONS-FULL`, `ONS-REDUCED`, `MICRODATA`), for `VAR@CODING`.
+    public internal(set) var statusCodings: [String: NSSECStatusCoding] = [:]
 
     /// The classes of `category`, from its sub-category row or else its parent (L12.6 → L12).
     public func classes(of category: String) -> NSSECClasses? { Self.classes(of: category, in: classes) }

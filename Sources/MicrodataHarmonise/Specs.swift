@@ -68,39 +68,75 @@ public struct MappingSpec: Sendable, Hashable {
     }
 }
 
-/// An NS-SEC derivation, `SOCVAR,STATUSVAR:scheme:method` on the command line.
+/// An NS-SEC derivation, `SOCVAR,STATUSVAR@CODING:scheme:method` on the command line.
 public struct NSSECSpec: Sendable, Hashable {
     public var socVariable: String
     /// The employment-status variable; `nil` only with the simplified method.
     public var statusVariable: String?
+    /// How the status is coded (``NSSECStatusReference``); `nil` reads `statusVariable` as Microdata's 1–9
+    /// input coding (`full`) or the ONS reduced statuses 1–5 (`reduced`). The command line requires it.
+    public var statusCoding: NSSECStatusReference?
     /// SOC2010 (official ONS table) or SOC2020 (approximate unless an official table is loaded).
     public var scheme: String
-    /// The most detailed method wanted: `full` reads status codes of `nssec_status_input.csv` (1–7 full,
-    /// 8–9 size unknown → reduced); `reduced` reads ONS reduced codes 1–5. Missing status → simplified.
+    /// The most detailed method wanted; a record whose status gives only a reduced status, or none, falls
+    /// back to the reduced or simplified method.
     public var method: NSSECMethod
     /// Prefix of the appended columns; default `SOCVAR_nssec`.
     public var prefix: String?
 
-    public init(socVariable: String, statusVariable: String?, scheme: String, method: NSSECMethod, prefix: String? = nil) {
+    public init(
+        socVariable: String, statusVariable: String?, scheme: String, method: NSSECMethod, prefix: String? = nil,
+        statusCoding: NSSECStatusReference? = nil
+    ) {
         self.socVariable = socVariable
-        self.statusVariable = statusVariable
+        self.statusVariable = statusVariable ?? statusCoding?.variable
         self.scheme = scheme
         self.method = method
         self.prefix = prefix
+        self.statusCoding = statusCoding
     }
 
-    /// Parses `SOCVAR,STATUSVAR:scheme:method` (`SOCVAR:scheme:simplified` needs no status).
+    /// Parses `SOCVAR,STATUSVAR@CODING:scheme:method` (`SOCVAR:scheme:simplified` needs no status).
     public init(parsing text: String) throws {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 3 else { throw HarmoniseError("--nssec '\(text)': expected SOCVAR,STATUSVAR:scheme:method") }
-        let vars = parts[0].split(separator: ",").map(String.init)
+        let parts = Self.split(text, at: ":")
+        guard parts.count == 3 else {
+            throw HarmoniseError("--nssec '\(text)': expected SOCVAR,STATUSVAR@CODING:scheme:method")
+        }
+        let vars = Self.split(parts[0], at: ",")
         guard let method = NSSECMethod(rawValue: parts[2].lowercased()) else {
             throw HarmoniseError("--nssec '\(text)': method '\(parts[2])' is not full, reduced or simplified")
         }
         guard (1...2).contains(vars.count), vars.count == 2 || method == .simplified else {
-            throw HarmoniseError("--nssec '\(text)': full and reduced methods need SOCVAR,STATUSVAR")
+            throw HarmoniseError("--nssec '\(text)': full and reduced methods need SOCVAR,STATUSVAR@CODING")
         }
-        self.init(socVariable: vars[0], statusVariable: vars.count == 2 ? vars[1] : nil, scheme: parts[1].uppercased(), method: method)
+        var coding: NSSECStatusReference? = nil
+        if vars.count == 2 {
+            guard let c = try NSSECStatusReference(parsing: vars[1], option: "--nssec") else {
+                throw HarmoniseError("--nssec '\(text)': " + Self.codingRequired(vars[1]))
+            }
+            coding = c
+        }
+        self.init(
+            socVariable: vars[0], statusVariable: coding?.variable, scheme: parts[1].uppercased(), method: method,
+            statusCoding: coding)
+    }
+
+    /// The message for a status variable given without its coding.
+    public static func codingRequired(_ variable: String) -> String {
+        "say how \(variable) is coded: \(variable)@LFS (LFS INECAC05 or STAT, with MANAGER, MPNR02 and SOLOR; "
+            + "rename with @LFS(manager=VAR,size=VAR,employees=VAR)), @ONS-FULL (statuses 1-7), @ONS-REDUCED (1-5), "
+            + "@MICRODATA (Microdata's 1-9, nssec_status_input.csv) or @FILE.csv (columns code,full_status,reduced_status,label)"
+    }
+
+    /// Splits at `separator` outside parentheses.
+    public static func split(_ text: String, at separator: Character) -> [String] {
+        var parts: [String] = [], current = "", depth = 0
+        for ch in text {
+            if ch == "(" { depth += 1 } else if ch == ")" { depth -= 1 }
+            if ch == separator && depth == 0 { parts.append(current); current = "" } else { current.append(ch) }
+        }
+        parts.append(current)
+        return parts
     }
 }
 
@@ -179,6 +215,10 @@ public struct HarmoniseOptions: Sendable, Hashable {
         }
         return out
     }
+
+    /// Variable → code → value label, from the codebook: status variables are refused when their labels do
+    /// not fit the coding named for them (``NSSECStatusCoding``).
+    public var valueLabels: [String: [String: String]] = [:]
 
     /// The column a `split` mapping adds first: the source record's number (1-based), shared by its rows.
     public static let recordColumn = "harmonise_record"

@@ -3,11 +3,12 @@ import MicrodataHarmonise
 /// How a class is read from the data: a variable's raw codes, or codes harmonised on the fly.
 ///
 /// Written on the command line as `VAR` (raw codes), `VAR:NSSEC-OP>NSSEC8` (an NS-SEC operational category,
-/// as 12.6 or L12.6, collapsed to the 8-, 5- or 3-class scheme) or `SOCVAR[,STATUSVAR]:SOC2020>NSSEC3` (derived
-/// from the SOC unit group and employment status through the ONS tables, falling back from the full to the
-/// reduced and simplified methods). Education: `QUALVAR[,NATIONVAR]:FROM>RQF|HIQUL22D` (highest
-/// qualification through the qualification tables, FROM `QUAL`, `HIQUAL22`, `HIQUAL15`, ...; modal level) or
-/// `VAR:HIQUL22D>HIQUL22D` (codes already in the scheme), ordered with "no qualifications" lowest.
+/// as 12.6 or L12.6, collapsed to the 8-, 5- or 3-class scheme) or `SOCVAR[,STATUSVAR@CODING]:SOC2020>NSSEC3`
+/// (derived from the SOC unit group and employment status through the ONS tables, falling back from the full to
+/// the reduced and simplified methods; the status coding is required, see ``NSSECStatusReference``). Education:
+/// `QUALVAR[,NATIONVAR]:FROM>RQF|HIQUL22D` (highest qualification through the qualification tables, FROM `QUAL`,
+/// `HIQUAL22`, `HIQUAL15`, ...; modal level) or `VAR:HIQUL22D>HIQUL22D` (codes already in the scheme), ordered with
+/// "no qualifications" lowest.
 public struct ClassSpec: Sendable, Hashable {
     /// Where the codes come from.
     public enum Source: Sendable, Hashable {
@@ -28,21 +29,25 @@ public struct ClassSpec: Sendable, Hashable {
 
     public var variable: String
     public var source: Source
+    /// How the status variable of a `.soc` source is coded.
+    public var statusCoding: NSSECStatusReference?
     /// The target scheme (`NSSEC8`, `NSSEC5`, `NSSEC3`), or `nil` for raw codes.
     public var target: String?
 
-    public init(variable: String, source: Source, target: String?) {
+    public init(variable: String, source: Source, target: String?, statusCoding: NSSECStatusReference? = nil) {
         self.variable = variable
         self.source = source
         self.target = target
+        self.statusCoding = statusCoding
     }
 
     /// Parses `VAR`, `VAR:FROM>TO` or `SOCVAR,STATUSVAR:FROM>TO`.
     ///
     /// - Throws: `MobilityError` naming the option and what was expected.
     public init(parsing text: String, option: String) throws {
-        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-        let variables = parts[0].split(separator: ",").map(String.init)
+        let colon = NSSECSpec.split(text, at: ":")
+        let parts = colon.count > 1 ? [colon[0], colon.dropFirst().joined(separator: ":")] : colon
+        let variables = NSSECSpec.split(parts[0], at: ",").filter { !$0.isEmpty }
         guard let first = variables.first, !first.isEmpty, variables.count <= 2 else {
             throw MobilityError("\(option) '\(text)': expected VAR, VAR:FROM>TO or SOCVAR,STATUSVAR:FROM>TO")
         }
@@ -74,9 +79,20 @@ public struct ClassSpec: Sendable, Hashable {
             }
             self.init(variable: first, source: .nssecOperational, target: fromTo[1])
         case "SOC2010", "SOC2020":
+            var coding: NSSECStatusReference? = nil
+            if variables.count == 2 {
+                do {
+                    guard let c = try NSSECStatusReference(parsing: variables[1], option: option) else {
+                        throw MobilityError("\(option) '\(text)': " + NSSECSpec.codingRequired(variables[1]))
+                    }
+                    coding = c
+                } catch let e as HarmoniseError {
+                    throw MobilityError(e.message)
+                }
+            }
             self.init(
-                variable: first, source: .soc(scheme: fromTo[0], status: variables.count == 2 ? variables[1] : nil),
-                target: fromTo[1])
+                variable: first, source: .soc(scheme: fromTo[0], status: coding?.variable), target: fromTo[1],
+                statusCoding: coding)
         default:
             throw MobilityError(
                 "\(option) '\(text)': FROM must be NSSEC-OP, SOC2010 or SOC2020, found '\(fromTo[0])'")
@@ -97,7 +113,7 @@ public struct ClassSpec: Sendable, Hashable {
         guard case .soc(let scheme, let status) = source else { return nil }
         return NSSECSpec(
             socVariable: variable, statusVariable: status, scheme: scheme, method: status == nil ? .simplified : .full,
-            prefix: prefix)
+            prefix: prefix, statusCoding: statusCoding)
     }
 }
 

@@ -93,7 +93,12 @@ public struct MobilityEstimator {
         }
         var required = [origin.variable, destination.variable] + by
         for spec in [origin, destination] {
-            if case .soc(_, let status?) = spec.source { required.append(status) }
+            if let reference = spec.statusCoding {
+                let coding = try reference.resolve(in: registry?.nssec)
+                required += reference.roleVariables(coding)
+            } else if case .soc(_, let status?) = spec.source {
+                required.append(status)
+            }
             if case .education(_, let nation?) = spec.source { required.append(nation) }
         }
         if let w = design.weight { required.append(w) }

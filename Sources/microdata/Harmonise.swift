@@ -11,10 +11,13 @@ struct Harmonise: ParsableCommand {
         abstract: "Append harmonised columns (SOC/ISCO crosswalks, NS-SEC, qualification levels) with an audit.",
         discussion: """
             --missing 'VAR:CODE,CODE' first turns a version's own missing codes into missing values (counted in \
-            the audit). --map 'VAR:FROM>TO[:modal|split|fail]' appends VAR_TO (split mode also VAR_TO_share and turns a record \
+            the audit). --coalesce 'OUT=SOC10M@SOC2010 if YEAR<2021; SOC20M@SOC2020 if YEAR>=2021' appends OUT and \
+            OUT_scheme; --map and --nssec on OUT then treat each row by its scheme (SOC2010 rows keep the official \
+            SOC2010 NS-SEC), with the audit per version. --map 'VAR:FROM>TO[:modal|split|fail]' appends VAR_TO (split mode also VAR_TO_share and turns a record \
             into one row per target, splitting the --weight and --replicate-weights columns, and adds harmonise_record, \
-            the source record's number). --nssec 'SOCVAR,STATUSVAR:SOC2010|SOC2020:\
-            full|reduced|simplified' appends SOCVAR_nssec_{op,class8,class5,class3,method,quality}; SOC2020 is \
+            the source record's number). --nssec 'SOCVAR,STATUSVAR@CODING:SOC2010|SOC2020:\
+            full|reduced|simplified' (CODING: LFS, ONS-FULL, ONS-REDUCED, MICRODATA or a .csv file; labels are \
+            checked against the codebook) appends SOCVAR_nssec_{op,class8,class5,class3,method,quality}; SOC2020 is \
             approximate (via SOC2010) unless an official table is added with --crosswalks. --education \
             'QUALVAR,NATIONVAR:FROM>RQF|SCQF|EQF|NVQ|HIQUL22D|ISCED2011[:modal|split|fail]' (FROM QUAL, or HIQUAL22/HIQUAL15 \
             read through the codebook's value labels) appends QUALVAR_{TO,TO_basis,TO_confidence,framework,nation} \
@@ -31,8 +34,10 @@ struct Harmonise: ParsableCommand {
     var codebook: String?
     @Option(help: "Version-specific missing codes VAR:CODE,CODE set to missing first; repeatable.")
     var missing: [String] = []
+    @Option(help: "One column from several chosen by a year/version: 'OUT=VAR@SCHEME if YEAR<2021; VAR@SCHEME if YEAR>=2021'; repeatable.")
+    var coalesce: [String] = []
     @Option(help: "A code mapping VAR:FROM>TO[:mode]; repeatable.") var map: [String] = []
-    @Option(help: "An NS-SEC derivation SOCVAR,STATUSVAR:scheme:method; repeatable.") var nssec: [String] = []
+    @Option(help: "An NS-SEC derivation SOCVAR,STATUSVAR@CODING:scheme:method; repeatable.") var nssec: [String] = []
     @Option(help: "A qualification mapping QUALVAR,NATIONVAR:FROM>TO; repeatable.") var education: [String] = []
     @Option(name: .customLong("education-basis"), help: "survey (LFS convention, default) or framework (QCCB comparison).")
     var educationBasis: String = "survey"
@@ -72,7 +77,8 @@ struct Harmonise: ParsableCommand {
         var harmoniser: Harmoniser
         do {
             harmoniser = try Harmoniser(
-                registry: registry, missing: try missing.map { try MissingSpec(parsing: $0) }, maps: try map.map { try MappingSpec(parsing: $0) },
+                registry: registry, missing: try missing.map { try MissingSpec(parsing: $0) },
+                coalesce: try coalesce.map { try CoalesceSpec(parsing: $0) }, maps: try map.map { try MappingSpec(parsing: $0) },
                 nssec: try nssec.map { try NSSECSpec(parsing: $0) },
                 education: try education.map { try EducationSpec(parsing: $0, basis: basis) }, options: options)
         } catch let e as HarmoniseError {

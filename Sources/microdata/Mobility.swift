@@ -15,7 +15,7 @@ struct Mobility: ParsableCommand {
         abstract: "Social-mobility tables: outflow, inflow, absolute and relative mobility, with SEs.",
         discussion: """
             Origin and destination are VAR (raw codes), VAR:NSSEC-OP>NSSEC8|NSSEC5|NSSEC3 (an NS-SEC operational \
-            category collapsed to analytic classes) or SOCVAR[,STATUSVAR]:SOC2010|SOC2020>NSSEC8|NSSEC5|NSSEC3 \
+            category collapsed to analytic classes) or SOCVAR[,STATUSVAR@CODING]:SOC2010|SOC2020>NSSEC8|NSSEC5|NSSEC3 \
             (derived from occupation and employment status; SOC2020 is approximate); for educational mobility \
             QUALVAR[,NATIONVAR]:QUAL|HIQUAL22|HIQUAL15>RQF|HIQUL22D or VAR:HIQUL22D>HIQUL22D (no qualifications \
             lowest). Rows without both classes \
@@ -29,7 +29,7 @@ struct Mobility: ParsableCommand {
     /// `--data`, or the first file of `--imputations`.
     var data: String { dataOption ?? imputation.files.first ?? "-" }
     @Option(help: "The codebook: DDI XML, or an SPSS/Stata/SAS file describing --data.") var codebook: String?
-    @Option(help: "Origin class: VAR, VAR:FROM>TO or SOCVAR,STATUSVAR:FROM>TO.") var origin: String?
+    @Option(help: "Origin class: VAR, VAR:FROM>TO or SOCVAR,STATUSVAR@CODING:FROM>TO.") var origin: String?
     @Option(help: "Destination class, as --origin.") var destination: String?
     @OptionGroup(title: "Income mobility") var income: IncomeOptions
     @OptionGroup var design: DesignOptions
@@ -314,7 +314,8 @@ struct MobilityRequest {
         case .raw: return "\(spec.variable) (codes as written)"
         case .nssecOperational: return "\(spec.variable), NS-SEC operational category collapsed to \(spec.target ?? "")"
         case .soc(let scheme, let status):
-            return "\(spec.variable) (\(scheme))" + (status.map { " with status \($0)" } ?? "") + " to \(spec.target ?? "")"
+            return "\(spec.variable) (\(scheme))" + ((spec.statusCoding?.description ?? status).map { " with status \($0)" } ?? "")
+                + " to \(spec.target ?? "")"
         case .education(let from, let nation):
             return "\(spec.variable) (\(from)\(nation.map { ", nation \($0)" } ?? "")), highest qualification as \(spec.target ?? "") (modal level)"
         case .coded: return "\(spec.variable) (\(spec.target ?? "") codes)"

@@ -46,7 +46,7 @@ import Testing
     @Test func soc2020IsLabelledApproximate() throws {
         let batch = Batch(columns: [intColumn("SOC20M", [2134, 1116]), intColumn("ST", [7, 7])], rowCount: 2)
         var h = try Harmoniser(
-            registry: Shipped.registry, nssec: [try NSSECSpec(parsing: "SOC20M,ST:SOC2020:full")])
+            registry: Shipped.registry, nssec: [try NSSECSpec(parsing: "SOC20M,ST@MICRODATA:SOC2020:full")])
         let out = try h.apply(batch)
         #expect(out.texts("SOC20M_nssec_op") == ["L3.2", nil])
         #expect(out.texts("SOC20M_nssec_quality") == ["approximate", nil])

@@ -67,8 +67,9 @@ import Testing
         let t = try #require(r.nssec?.tables["SOC2020"])
         #expect(!t.isApproximate)
         #expect(t.cell(unit: "2134", method: .full, status: 1)?.operationalCategory == "L3.4")
-        var h = try Harmoniser(registry: r, nssec: [try NSSECSpec(parsing: "S,ST:SOC2020:full")])
+        var h = try Harmoniser(registry: r, nssec: [try NSSECSpec(parsing: "S,ST@MICRODATA:SOC2020:full")])
         let out = try h.apply(Batch(columns: [textColumn("S", ["2134"]), textColumn("ST", ["7"])], rowCount: 1))
-        #expect(out.texts("S_nssec_quality") == ["official"])
+        #expect(out.texts("S_nssec_quality") == ["user"])  // a user table is not labelled official (issue 24)
+        #expect(h.audit.text().contains("a user table, not the official ONS one"))
     }
 }
