@@ -97,7 +97,7 @@ struct CompiledNSSEC: Sendable {
             statusTable = table
             audit.statusCoding = "\(reference.description): \(coding.source)"
             audit.statusVariables = variables
-            audit.labelsChecked = variables.filter { options.valueLabels[$0] != nil }
+            audit.labelsChecked = variables.filter { options.valueLabels[$0.lowercased()] != nil }
         }
         let quirkCells = Set(table.quirks.map { "\($0.socCode)|\($0.method)|\($0.status)" })
         quirk = unitCodes.map { unit in
@@ -122,7 +122,7 @@ struct CompiledNSSEC: Sendable {
     /// Refuses a status variable whose codebook labels do not fit the coding named for it.
     static func checkLabels(_ coding: NSSECStatusCoding, variables: [String], labels: [String: [String: String]]) throws {
         for (variable, codes) in zip(variables, coding.codes) {
-            guard let found = labels[variable] else { continue }
+            guard let found = labels[variable.lowercased()] else { continue }
             for code in codes {
                 let label = found[code.code] ?? found.first { Double($0.key) != nil && Double($0.key) == Double(code.code) }?.value
                 guard let label, !NSSECStatusCoding.label(label, matches: code.match) else { continue }

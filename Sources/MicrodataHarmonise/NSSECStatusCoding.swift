@@ -255,16 +255,3 @@ public struct NSSECStatusReference: Sendable, Hashable {
         variable + "@" + coding + (variables.isEmpty ? "" : "(" + variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + ")")
     }
 }
-
-extension HarmoniseOptions {
-    /// Variable → code → label of every labelled category in `codebook`, for ``valueLabels``.
-    public static func valueLabels(of codebook: Codebook?) -> [String: [String: String]] {
-        var out: [String: [String: String]] = [:]
-        for v in codebook?.variables ?? [] {
-            var labels: [String: String] = [:]
-            for c in v.categories where !c.isMissing { if let l = c.label { labels[c.value] = l } }
-            if !labels.isEmpty { out[v.name] = labels }
-        }
-        return out
-    }
-}

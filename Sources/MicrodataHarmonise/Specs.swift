@@ -203,7 +203,8 @@ public struct HarmoniseOptions: Sendable, Hashable {
     /// mode they are split with the rows like ``weightVariable``.
     public var replicateWeightPattern: String?
     /// Value labels of the data's variables (variable name in lower case → code → label), from the codebook;
-    /// a crosswalk keyed by label (``ManifestEntry/keyedBy``) reads codes through them.
+    /// a crosswalk keyed by label (``ManifestEntry/keyedBy``) reads codes through them, and status variables are
+    /// refused when their labels do not fit the coding named for them (``NSSECStatusCoding``).
     public var valueLabels: [String: [String: String]] = [:]
 
     /// The value labels of every labelled variable of `codebook`, as ``valueLabels`` wants them.
@@ -215,10 +216,6 @@ public struct HarmoniseOptions: Sendable, Hashable {
         }
         return out
     }
-
-    /// Variable → code → value label, from the codebook: status variables are refused when their labels do
-    /// not fit the coding named for them (``NSSECStatusCoding``).
-    public var valueLabels: [String: [String: String]] = [:]
 
     /// The column a `split` mapping adds first: the source record's number (1-based), shared by its rows.
     public static let recordColumn = "harmonise_record"
