@@ -31,11 +31,12 @@ public struct SmallAreaData: Sendable, Hashable {
     ///   - auxiliary: one row per area.
     ///   - area: the area column of `auxiliary`.
     ///   - direct: area → (estimate, variance), areas named as in the data.
+    ///   - required: further areas of the data that must be in `auxiliary` (those without a usable estimate).
     ///   - file: the auxiliary file's name, for messages.
     /// - Throws: ``SmallAreaError`` naming the area or column at fault; `FormulaError` for a malformed formula.
     public init(
         auxiliary: ModelData, area: String, formula: String, direct: [String: (estimate: Double, variance: Double)],
-        file: String = "the auxiliary file"
+        required: [String] = [], file: String = "the auxiliary file"
     ) throws {
         guard let areaColumn = auxiliary.column(area) else {
             throw SmallAreaError.missingColumn(column: area, file: file)
@@ -49,7 +50,7 @@ public struct SmallAreaData: Sendable, Hashable {
             row[key] = r
             areas.append(name)
         }
-        let absent = direct.keys.filter { row[Self.key($0)] == nil }.sorted()
+        let absent = Set(direct.keys).union(required).filter { row[Self.key($0)] == nil }.sorted()
         if !absent.isEmpty { throw SmallAreaError.areasNotInAuxiliary(areas: absent, file: file) }
 
         let rhs = formula.split(separator: "~", maxSplits: 1).last.map(String.init) ?? formula
