@@ -63,6 +63,12 @@ for (v in c("y", "employed")) {
       add(case, "synthetic", areas$area[d], xd %*% co$beta)
       add(case, "synthetic_mse", areas$area[d], xd %*% Q %*% t(xd) + A)
     }
+    # Diagnostics: standardised residuals (direct - x'beta) / sqrt(A + vardir); bias regression direct ~ eblup (OLS).
+    xb <- X %*% co$beta
+    for (d in seq_len(nrow(dat))) add(case, "std_residual", dat$area[d], (dat$direct[d] - xb[d]) / sqrt(A + dat$vardir[d]))
+    bias <- summary(lm(dat$direct ~ as.vector(fit$eblup)))$coefficients
+    add(case, "bias_intercept", "estimate", bias[1, 1]); add(case, "bias_intercept", "se", bias[1, 2])
+    add(case, "bias_slope", "estimate", bias[2, 1]); add(case, "bias_slope", "se", bias[2, 2])
     # Ratio benchmarking over the sampled areas with population shares.
     w <- dat$population / sum(dat$population)
     factor <- sum(w * dat$direct) / sum(w * fit$eblup)

@@ -117,11 +117,11 @@ public struct FayHerriot: Sendable, Hashable {
                 estimates.append(FayHerriotFit.AreaEstimate(
                     area: data.areas[d], kind: .eblup, estimate: synthetic + a * vi[i] * g.residual[i],
                     mse: g1 + g2 + 2 * g3 - bias * b * b, gamma: a * vi[i], synthetic: synthetic,
-                    direct: y[i], directVariance: psi[i]))
+                    direct: y[i], directVariance: psi[i], standardisedResidual: g.residual[i] * vi[i].squareRoot()))
             } else {
                 estimates.append(FayHerriotFit.AreaEstimate(
                     area: data.areas[d], kind: .synthetic, estimate: synthetic, mse: quadratic(xd) + a, gamma: 0,
-                    synthetic: synthetic, direct: nil, directVariance: nil))
+                    synthetic: synthetic, direct: nil, directVariance: nil, standardisedResidual: nil))
             }
         }
         let coefficients = data.columns.indices.map { j in
@@ -261,6 +261,8 @@ public struct FayHerriotFit: Sendable, Hashable {
         public var synthetic: Double
         public var direct: Double?
         public var directVariance: Double?
+        /// `(direct − x'β) / √(A + ψ)`, about N(0, 1) under the model; `nil` for a synthetic estimate.
+        public var standardisedResidual: Double?
 
         public var rmse: Double { mse.squareRoot() }
         /// `rmse / |estimate|`, `nil` at zero.
@@ -281,6 +283,24 @@ public struct FayHerriotFit: Sendable, Hashable {
     /// Areas with a direct estimate (those fitted).
     public var sampledAreas: Int
     public var logLikelihood: Double
+
+    /// The bias diagnostic (ONS): the least-squares line `direct = a + b × EBLUP` over the fitted areas, with
+    /// the usual OLS standard errors; an unbiased model gives a near 0 and b near 1. `nil` with fewer than 3 areas.
+    public var biasDiagnostic: (intercept: Double, interceptSE: Double, slope: Double, slopeSE: Double)? {
+        let fitted = areas.filter { $0.kind == .eblup }
+        let n = Double(fitted.count)
+        guard fitted.count >= 3 else { return nil }
+        let mx = fitted.reduce(0) { $0 + $1.estimate } / n, my = fitted.reduce(0) { $0 + $1.direct! } / n
+        var sxx = 0.0, sxy = 0.0
+        for e in fitted {
+            sxx += (e.estimate - mx) * (e.estimate - mx)
+            sxy += (e.estimate - mx) * (e.direct! - my)
+        }
+        let slope = sxy / sxx, intercept = my - slope * mx
+        let rss = fitted.reduce(0) { r, e in let u = e.direct! - intercept - slope * e.estimate; return r + u * u }
+        let s2 = rss / (n - 2)
+        return (intercept, (s2 * (1 / n + mx * mx / sxx)).squareRoot(), slope, (s2 / sxx).squareRoot())
+    }
 
     /// Whether A was negative and set to 0: every estimate is then synthetic in effect (γ = 0).
     public var truncated: Bool { unconstrainedVariance <= 0 }

@@ -10,7 +10,7 @@ public enum SmallAreaReport {
     /// The columns of the area table.
     public static func header(benchmarked: Bool) -> [String] {
         ["area", "kind", "estimate", "mse", "rmse", "cv", "gamma", "direct", "direct_se"]
-            + (benchmarked ? ["benchmarked"] : []) + ["direct_status"]
+            + (benchmarked ? ["benchmarked"] : []) + ["direct_cv", "std_residual", "direct_status"]
     }
 
     /// One record per area of the auxiliary data.
@@ -27,6 +27,9 @@ public enum SmallAreaReport {
             case _?: row += [.marker(ModelReport.suppressed), .marker(ModelReport.suppressed)]
             }
             if let b { row.append(e.kind == .eblup ? .number(e.estimate * b) : .missing) }
+            // Beside the model's cv: the direct estimate's, where it is published and used.
+            let directCV = e.kind == .eblup && e.direct != 0 ? e.directVariance!.squareRoot() / abs(e.direct!) : nil
+            row += [directCV.map(TableValue.number) ?? .missing, e.standardisedResidual.map(TableValue.number) ?? .missing]
             row.append(.text(status(e, d, job)))
             rows.append(row)
         }
@@ -95,6 +98,11 @@ public enum SmallAreaReport {
         ]
         for c in fit.coefficients {
             items.append(MetadataItem("beta \(c.term)", "\(formatNumber(c.estimate)) (se \(formatNumber(c.standardError)))"))
+        }
+        if let bias = fit.biasDiagnostic {
+            items.append(MetadataItem(
+                "Bias diagnostic", "direct = a + b × estimate over the fitted areas: a = \(formatNumber(bias.intercept)) "
+                    + "(se \(formatNumber(bias.interceptSE))), b = \(formatNumber(bias.slope)) (se \(formatNumber(bias.slopeSE)))"))
         }
         if let b = job.benchmarkFactor {
             items.append(MetadataItem("Benchmark", "ratio benchmarking of the EBLUPs to the direct estimate over the fitted areas: factor \(formatNumber(b))"))

@@ -58,6 +58,11 @@ private func rDirects(_ variable: String) -> [DirectEstimate] {
         }
         #expect(fit.areas.count == 30 && fit.sampledAreas == 27)
         near(try #require(job.benchmarkFactor), synthetic["\(id)|benchmark_factor|factor"], "\(id) benchmark factor")
+        let bias = try #require(fit.biasDiagnostic)
+        near(bias.intercept, synthetic["\(id)|bias_intercept|estimate"], "\(id) bias intercept")
+        near(bias.interceptSE, synthetic["\(id)|bias_intercept|se"], "\(id) bias intercept se")
+        near(bias.slope, synthetic["\(id)|bias_slope|estimate"], "\(id) bias slope")
+        near(bias.slopeSE, synthetic["\(id)|bias_slope|se"], "\(id) bias slope se")
         for e in fit.areas {
             if e.kind == .synthetic {
                 #expect(["LA07", "LA18", "LA29"].contains(e.area))
@@ -67,6 +72,7 @@ private func rDirects(_ variable: String) -> [DirectEstimate] {
                 near(e.estimate, synthetic["\(id)|eblup|\(e.area)"], "\(id) eblup \(e.area)")
                 near(e.mse, synthetic["\(id)|mse|\(e.area)"], "\(id) mse \(e.area)")
                 near(e.gamma, synthetic["\(id)|gamma|\(e.area)"], "\(id) gamma \(e.area)")
+                near(try #require(e.standardisedResidual), synthetic["\(id)|std_residual|\(e.area)"], "\(id) residual \(e.area)")
                 near(e.estimate * job.benchmarkFactor!, synthetic["\(id)|benchmarked|\(e.area)"], "\(id) benchmarked \(e.area)")
             }
         }
