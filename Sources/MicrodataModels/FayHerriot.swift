@@ -139,24 +139,8 @@ public struct FayHerriot: Sendable, Hashable {
     static func aliasedColumns(_ x: [[Double]], p: Int) -> [Int] {
         var gram = [Double](repeating: 0, count: p * p)
         for row in x { for i in 0..<p { for j in 0..<p { gram[i * p + j] += row[i] * row[j] } } }
-        var l = [Double](repeating: 0, count: p * p)
-        var kept: [Int] = []
-        var aliased: [Int] = []
-        for j in 0..<p {
-            var row = [Double](repeating: 0, count: kept.count)
-            for (i, a) in kept.enumerated() {
-                var s = gram[a * p + j]
-                for m in 0..<i { s -= l[i * p + m] * row[m] }
-                row[i] = s / l[i * p + i]
-            }
-            let d = gram[j * p + j] - row.reduce(0) { $0 + $1 * $1 }
-            guard d > 1e-7 * gram[j * p + j], d > 0 else { aliased.append(j); continue }
-            let i = kept.count
-            for m in 0..<i { l[i * p + m] = row[m] }
-            l[i * p + i] = d.squareRoot()
-            kept.append(j)
-        }
-        return aliased
+        let kept = Set(SymmetricMatrix.independentColumns(gram, size: p))
+        return (0..<p).filter { !kept.contains($0) }
     }
 
     /// The weighted cross-products at one value of A, and the scores' ingredients.

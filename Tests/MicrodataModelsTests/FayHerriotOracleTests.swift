@@ -4,13 +4,16 @@ import MicrodataReaders
 import MicrodataTestSupport
 import Testing
 
-/// R sae 1.3 eblupFH/mseFH on its milk data (Fixtures/sae/expected.csv), keyed by case, statistic and term.
-private let milkExpected: [String: Double] = {
-    let records = try! DelimitedRecords(contentsOf: Fixtures.url("sae/expected.csv")).records
+/// An oracle file of Fixtures/sae keyed `case|statistic|term` (the columns at `key`, the value last).
+func saeExpected(_ file: String, key: [Int]) -> [String: Double] {
+    let records = try! DelimitedRecords(contentsOf: Fixtures.url("sae/\(file)")).records
     var out: [String: Double] = [:]
-    for r in records.dropFirst() { out["\(r.fields[0])|\(r.fields[2])|\(r.fields[3])"] = Double(r.fields[4])! }
+    for r in records.dropFirst() { out[key.map { r.fields[$0] }.joined(separator: "|")] = Double(r.fields.last!)! }
     return out
-}()
+}
+
+/// R sae 1.3 eblupFH/mseFH on its milk data (Fixtures/sae/expected.csv).
+private let milkExpected = saeExpected("expected.csv", key: [0, 2, 3])
 
 /// The milk areas with `yi ~ as.factor(MajorArea)`, direct estimates and variances.
 func milkData() throws -> SmallAreaData {

@@ -6,12 +6,7 @@ import MicrodataWeighting
 import Testing
 
 /// Fixtures/sae/expected-synthetic.csv (synthetic.R: R survey svyby → sae eblupFH/mseFH), keyed case|statistic|term.
-private let synthetic: [String: Double] = {
-    let records = try! DelimitedRecords(contentsOf: Fixtures.url("sae/expected-synthetic.csv")).records
-    var out: [String: Double] = [:]
-    for r in records.dropFirst() { out["\(r.fields[0])|\(r.fields[1])|\(r.fields[2])"] = Double(r.fields[3])! }
-    return out
-}()
+private let synthetic = saeExpected("expected-synthetic.csv", key: [0, 1, 2])
 
 func areasFile() throws -> ModelData {
     try ModelData(source: DataReader.open(data: Fixtures.url("sae/areas.csv"), codebook: nil))
