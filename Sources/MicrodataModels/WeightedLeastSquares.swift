@@ -37,7 +37,7 @@ struct WeightedLeastSquares {
     }
 }
 
-/// Inversion of small symmetric positive-definite matrices (row-major) by Cholesky factorisation.
+/// Small symmetric positive-(semi)definite matrices (row-major): aliased columns and inversion, by Cholesky factorisation.
 enum SymmetricMatrix {
     /// The columns of a Gram matrix (row-major) that are not aliased: column-by-column Cholesky, a column whose
     /// remaining diagonal falls below 1e-7 of its own depending on the earlier ones.
