@@ -52,7 +52,9 @@ public enum SmallAreaReport {
         let fit = job.fit
         var grid: [PublishedRow] = []
         for (e, d) in zip(fit.areas, job.directs) {
-            let model = PublishedCell(estimate: e.estimate, standardError: e.rmse)
+            // A normal 95% interval of ±1.96 root MSE (the whiskers of the HTML chart).
+            let half = 1.959963984540054 * e.rmse
+            let model = PublishedCell(estimate: e.estimate, standardError: e.rmse, ciLow: e.estimate - half, ciHigh: e.estimate + half)
             let direct: PublishedCell
             switch d {
             case let d? where d.publishable && d.estimate != nil:
@@ -64,7 +66,7 @@ public enum SmallAreaReport {
         }
         let areas = PublishedTable(
             id: "areas", title: "\(statistic): model-based (Fay–Herriot \(fit.method.rawValue.uppercased())) and direct estimates",
-            unit: "Estimate (root MSE for the model, standard error for the direct)", rowHeading: "Area",
+            unit: "Estimate (root MSE for the model, interval ±1.96 root MSE; standard error for the direct)", rowHeading: "Area",
             columns: ["Model estimate", "Direct estimate"], rows: grid, decimals: 4, records: records(job))
         let coefficientRows = fit.coefficients.map {
             [TableValue.text($0.term), .number($0.estimate), .number($0.standardError), .number($0.z), .number($0.p)]
@@ -77,7 +79,8 @@ public enum SmallAreaReport {
             records: PublishedRecords(columns: ["term", "estimate", "se", "z", "p"], rows: coefficientRows))
         return Publication(
             title: "Small-area estimates: \(statistic)", source: source, tables: [areas, coefficients],
-            notes: notes(job), metadata: metadata(job, formula: formula), uncheckedStamp: stamp, version: version,
+            notes: notes(job), metadata: metadata(job, formula: formula), charts: [.bars(tableID: "areas")],
+            uncheckedStamp: stamp, version: version,
             design: design, rules: rules)
     }
 

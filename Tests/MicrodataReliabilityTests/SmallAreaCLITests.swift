@@ -68,6 +68,11 @@ import Testing
         let a = try #require(metadata.first { $0["key"] == "A (area-effect variance)" }?["value"])
         Self.near(a, Self.expected["y_ML|refvar|A"], "A")
         #expect(metadata.contains { $0["key"] == "beta x1" })
+        // The HTML report draws the model estimates of every area as bars with ±1.96 root MSE whiskers.
+        let html = try CLIFailureTests.run(Self.survey + ["--mean", "y", "--format", "html"])
+        #expect(html.status == 0 && html.stdout.contains("bar chart"))
+        #expect(html.stdout.components(separatedBy: "<rect x=").count - 1 == 30)
+        #expect(html.stdout.components(separatedBy: "stroke=\"#f0a30a\"").count - 1 == 30)
     }
 
     @Test func anAreaFailingTheRulesIsWithheldAndFittedAsWithoutSample() throws {
