@@ -26,7 +26,22 @@ struct WeightedLeastSquares {
             }
         }
         for a in 0..<p { for b in 0..<a { gram[a * p + b] = gram[b * p + a] } }
-        // Column-by-column Cholesky; a column whose remaining diagonal falls below 1e-7 of its own is aliased.
+        let kept = SymmetricMatrix.independentColumns(gram, size: p)
+        let k = kept.count
+        guard k > 0 else { throw WeightingError.invalidRequest("the model matrix has no estimable column") }
+        var g = [Double](repeating: 0, count: k * k)
+        for a in 0..<k { for b in 0..<k { g[a * k + b] = gram[kept[a] * p + kept[b]] } }
+        inverse = try SymmetricMatrix.inverse(g, size: k)
+        beta = (0..<k).map { a in (0..<k).reduce(0) { $0 + inverse[a * k + $1] * xz[kept[$1]] } }
+        self.kept = kept
+    }
+}
+
+/// Small symmetric positive-(semi)definite matrices (row-major): aliased columns and inversion, by Cholesky factorisation.
+enum SymmetricMatrix {
+    /// The columns of a Gram matrix (row-major) that are not aliased: column-by-column Cholesky, a column whose
+    /// remaining diagonal falls below 1e-7 of its own depending on the earlier ones.
+    static func independentColumns(_ gram: [Double], size p: Int) -> [Int] {
         var l = [Double](repeating: 0, count: p * p)
         var kept: [Int] = []
         for j in 0..<p {
@@ -43,18 +58,9 @@ struct WeightedLeastSquares {
             l[i * p + i] = d.squareRoot()
             kept.append(j)
         }
-        let k = kept.count
-        guard k > 0 else { throw WeightingError.invalidRequest("the model matrix has no estimable column") }
-        var g = [Double](repeating: 0, count: k * k)
-        for a in 0..<k { for b in 0..<k { g[a * k + b] = gram[kept[a] * p + kept[b]] } }
-        inverse = try SymmetricMatrix.inverse(g, size: k)
-        beta = (0..<k).map { a in (0..<k).reduce(0) { $0 + inverse[a * k + $1] * xz[kept[$1]] } }
-        self.kept = kept
+        return kept
     }
-}
 
-/// Inversion of small symmetric positive-definite matrices (row-major) by Cholesky factorisation.
-enum SymmetricMatrix {
     static func inverse(_ a: [Double], size n: Int) throws -> [Double] {
         var l = [Double](repeating: 0, count: n * n)
         for i in 0..<n {

@@ -89,6 +89,12 @@ enum HelpLayout {
             "microdata model --imputations imp1.csv,imp2.csv,imp3.csv,imp4.csv,imp5.csv --weight w \\",
             "    --formula 'earn ~ factor(origin) + sex'   # each imputation fitted, combined as mitools MIcombine",
         ],
+        "sae": [
+            "microdata sae --data lfs.csv --weight PWT22 --mean HOURPAY --area LA --aux la.csv --formula 'claimant_rate + factor(region)'",
+            "microdata sae --data lfs.csv --weight PWT22 --proportion ILODEFR=2 --area LA --aux la.csv --formula 'claimant_rate' \\",
+            "    --method fh --benchmark --population population --format json --output la.json",
+            "microdata sae --direct by-la.csv --estimate estimate --se se --area LA --aux la.csv --formula 'claimant_rate'",
+        ],
         "check": [
             "microdata check table.csv --count n --dimensions region,sex --margins --audit audit.json --output safe.csv",
             "microdata check table.csv --count n --dimensions region --round 5",

@@ -7,7 +7,7 @@ import Testing
 /// exit statuses.
 @Suite(.timeLimit(.minutes(3))) struct CommandLineTests {
     static let commands = ["inspect", "describe", "extract", "harmonise", "tabulate", "check", "crosswalk", "codebook", "mobility",
-                           "link", "pool", "model", "weights nonresponse", "demo"]
+                           "link", "pool", "model", "sae", "weights nonresponse", "demo"]
 
     /// Runs the binary with `input` written to its standard input through a pipe.
     static func run(_ arguments: [String], input: Data) throws -> (status: Int32, stdout: String, stderr: String) {

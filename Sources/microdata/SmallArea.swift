@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import MicrodataCodebook
+import MicrodataDisclosure
+import MicrodataModels
+import MicrodataReaders
+import MicrodataWeighting
+import MicrodataWrite
+
+/// `microdata sae`: model-based estimates for small areas (area-level Fay–Herriot, as R sae::eblupFH).
+struct SmallArea: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sae",
+        abstract: "Model-based small-area estimates (area-level Fay–Herriot EBLUP, as R sae::eblupFH/mseFH).",
+        discussion: """
+            Makes the direct estimate and its design variance in each --area (as tabulate --by AREA, every design \
+            of tabulate but calibration), or reads them with --direct; fits the Fay–Herriot model on the area \
+            covariates of --aux (one row per area, including areas without sample) and writes per area the EBLUP \
+            (kind eblup) or, for an area without a usable direct estimate, the synthetic estimate x'β (kind \
+            synthetic), with MSE, root MSE, CV, gamma (the weight on the direct estimate) and the direct estimate \
+            and SE where publishable. REML (default), ML or the Fay–Herriot moment method; A converged to 1e-10 \
+            relative. Disclosure control: each area's direct estimate is checked as tabulate checks it; an area \
+            whose direct estimate may not be published is fitted as an area without sample, so no published \
+            figure depends on it.
+            """)
+
+    @Option(help: "The data file (as tabulate); or give --direct.") var data: String?
+    @Option(help: "The codebook: DDI XML, or an SPSS/Stata/SAS file whose metadata describes --data.")
+    var codebook: String?
+    @OptionGroup var designOptions: DesignOptions
+    @Option(help: "Mean of a numeric variable per area.") var mean: String?
+    @Option(help: "Proportion of one level per area: V=LEVEL.") var proportion: String?
+    @Option(help: "Total of a numeric variable per area.") var total: String?
+    @Option(help: "The area column (in the data or --direct file, and in --aux).") var area: String
+    @Option(help: "Area covariates: CSV with one row per area (the --area column and the formula's columns).")
+    var aux: String
+    @Option(help: "The covariates in R syntax, e.g. 'x1 + x2 + factor(region)' (a left side 'y ~' is ignored).")
+    var formula: String
+    @Option(help: "reml (default), ml or fh (Fay–Herriot moments).") var method: String = "reml"
+    @Option(help: "Direct estimates made elsewhere: a file with one row per area (e.g. tabulate --by AREA output).")
+    var direct: String?
+    @Option(help: "With --direct: the estimate column.") var estimate: String = "estimate"
+    @Option(help: "With --direct: the standard-error column.") var se: String = "se"
+    @Flag(help: "Add EBLUPs ratio-benchmarked to the direct estimate over the fitted areas.") var benchmark = false
+    @Option(help: "The --aux column of area populations (benchmarking a mean or proportion).") var population: String?
+    @Option(name: .customLong("zero-variance"),
+            help: "Areas whose direct variance is zero: fail (default, naming them) or synthetic (fit them as without sample).")
+    var zeroVariance: String = "fail"
+    @Option(help: "csv, json, markdown, text, html or xlsx (with --output).") var format: String = "csv"
+    @Option(help: "Output file (default: standard output).") var output: String?
+    @Option(help: "Rules file overriding Codebooks/disclosure/default-rules.json.") var rules: String?
+    @Flag(name: .customLong("no-disclosure-control"),
+          help: "Turn the checks of the direct estimates off: the output is stamped NOT DISCLOSURE CONTROLLED.")
+    var noDisclosureControl = false
+    @OptionGroup(title: "Reading") var delimiter: DelimiterOption
+    @OptionGroup(title: "Presentation") var presentation: PresentationOptions
+
+    func run() throws {
+        try OutputTarget.check(
+            outputs: [output, OutputAudit.sidecar(for: output), output.map(Presentation.csvMetadataPath)],
+            inputs: [data, codebook, aux, direct, rules])
+        guard let fhMethod = FayHerriot.Method(rawValue: method.lowercased()) else {
+            throw ValidationError("--method must be reml, ml or fh")
+        }
+        guard let zero = SmallAreaEstimation.ZeroVariance(rawValue: zeroVariance.lowercased()) else {
+            throw ValidationError("--zero-variance must be fail or synthetic")
+        }
+        guard let outputFormat = OutputFormat(rawValue: format.lowercased()) else {
+            throw ValidationError("--format must be csv, json, markdown, text, html or xlsx")
+        }
+        if outputFormat == .xlsx && output == nil { throw ValidationError("--format xlsx needs --output FILE") }
+        let statistics = [mean, proportion, total].compactMap { $0 }
+        guard (data == nil) != (direct == nil) else { throw ValidationError("give --data or --direct") }
+        if data != nil && statistics.count != 1 { throw ValidationError("give one of --mean, --proportion V=LEVEL, --total") }
+        if direct != nil && !statistics.isEmpty { throw ValidationError("--direct takes its estimates from the file: no --mean/--proportion/--total") }
+        if benchmark && population == nil && total == nil {
+            throw ValidationError("--benchmark of a mean or proportion needs --population COL (area populations in --aux)")
+        }
+        let auxName = URL(fileURLWithPath: aux).lastPathComponent
+        let auxiliary = try ModelData(source: DataReader.open(data: URL(fileURLWithPath: aux), codebook: nil))
+        var label = "direct estimates from \(direct.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "")"
+        var design: String? = nil
+        var rulesInForce: String? = nil
+        var threshold: Int? = nil
+        let directs: [DirectEstimate]
+        if let direct {
+            let file = URL(fileURLWithPath: direct).lastPathComponent
+            let frame = try ModelData(source: DataReader.open(data: DataReader.dataURL(direct), codebook: nil,
+                                                              options: ReadOptions(format: delimiter.format)))
+            directs = try SmallAreaDirect.read(frame, area: area, estimate: estimate, se: se, file: file)
+        } else {
+            let (analysis, level) = try Self.analysis(mean: mean, proportion: proportion, total: total)
+            label = Tabulate.title([analysis], by: [area]) + (level.map { " = \($0)" } ?? "")
+            let surveyDesign = try designOptions.design(codebook: codebook, data: data)
+            let book = try codebook.map { try CodebookSource.load(URL(fileURLWithPath: $0)).codebook }
+            var names = analysis.variables + surveyDesign.clusters + surveyDesign.fpc + [area]
+            names += [surveyDesign.weight, surveyDesign.strata].compactMap { $0 }
+            let source = try DataReader.open(
+                data: DataReader.dataURL(data!), codebook: book,
+                options: ReadOptions(variables: surveyDesign.replicates == nil ? Array(Set(names)) : nil, format: delimiter.format))
+            let loaded = noDisclosureControl ? nil : try DisclosureRules.load(
+                defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) })
+            let table = try SmallAreaDirect.estimate(
+                source, design: surveyDesign, analysis: analysis, area: area, keptContributions: max(2, loaded?.nkN ?? 2))
+            design = table.designLine
+            FileHandle.standardError.write(Data((table.designLine + "\n").utf8))
+            var statuses = [CellStatus](repeating: .safe, count: table.cells.count)
+            if let loaded {
+                do {
+                    statuses = try DisclosureControl(rules: loaded).check(table).statuses
+                } catch let DisclosureError.auditFailed(report) {
+                    if let output { OutputTarget.removeStaleFile(output) }
+                    FileHandle.standardError.write(Data("disclosure audit FAILED: \(report.summary); nothing written\n".utf8))
+                    throw ExitCode.needsReview
+                }
+                rulesInForce = loaded.inForce
+                threshold = loaded.threshold
+            }
+            directs = try SmallAreaDirect.cells(of: table, level: level).map { i in
+                let c = table.cells[i]
+                return DirectEstimate(
+                    area: c.byValues[0], estimate: c.estimate, standardError: c.standardError, count: c.unweightedCount,
+                    status: noDisclosureControl ? "not-checked" : statuses[i].label, publishable: !statuses[i].isSuppressed)
+            }
+        }
+        let job: SmallAreaEstimation
+        do {
+            job = try SmallAreaEstimation(
+                directs: directs, auxiliary: auxiliary, area: area, formula: formula, model: FayHerriot(method: fhMethod),
+                zeroVariance: zero,
+                benchmark: benchmark ? (population.map { .population($0) } ?? .sum) : nil, file: auxName)
+        } catch let error as FormulaError {
+            throw ValidationError("--formula: \(error)")
+        }
+        if job.fit.truncated {
+            FileHandle.standardError.write(Data(
+                "warning: A estimated at \(job.fit.unconstrainedVariance) and set to 0: every estimate is synthetic (gamma = 0)\n".utf8))
+        }
+        let stamp = noDisclosureControl ? CheckedTable.bypassStamp : nil
+        if let stamp { FileHandle.standardError.write(Data("warning: \(stamp)\n".utf8)) }
+        var publication = SmallAreaReport.publication(
+            job, statistic: label, formula: formula, source: data.map { URL(fileURLWithPath: $0).lastPathComponent } ?? label,
+            design: design, rules: rulesInForce, stamp: stamp, version: buildVersion)
+        presentation.apply(
+            to: &publication, title: "Small-area estimates: \(label)",
+            source: data.map { Presentation.defaultSource(file: $0, weight: designOptions.weight, design: design) } ?? label)
+        try publication.write(format: outputFormat, to: output)
+        if let stamp {
+            try OutputAudit.uncontrolled(for: output, stamp: stamp, tool: "microdata \(buildVersion)")
+        } else {
+            try OutputAudit.write(
+                for: output, tool: "microdata \(buildVersion)", stamp: nil, rules: rulesInForce, threshold: threshold,
+                checks: SmallAreaReport.outputChecks(job))
+        }
+    }
+
+    /// The statistic estimated per area and, for a proportion, the level.
+    static func analysis(mean: String?, proportion: String?, total: String?) throws -> (Analysis, String?) {
+        if let mean { return (.mean(mean), nil) }
+        if let total { return (.total(total), nil) }
+        let parts = proportion!.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[1].isEmpty else { throw ValidationError("--proportion takes V=LEVEL") }
+        return (Analysis(.proportion, [parts[0]]), parts[1])
+    }
+}
