@@ -82,10 +82,9 @@ struct CompiledNSSEC: Sendable {
         audit.tableQuirks = table.quirks
     }
 
-    mutating func apply(_ batch: Batch, firstOfRecord: [Bool]? = nil, options: HarmoniseOptions) throws -> Batch {
+    mutating func apply(_ batch: Batch, firstOfRecord: [Bool]? = nil, options: HarmoniseOptions, weights: [Double]?) throws -> Batch {
         let soc = try Harmoniser.column(spec.socVariable, in: batch)
         let statusColumn = try spec.method == .simplified ? nil : spec.statusVariable.map { try Harmoniser.column($0, in: batch) }
-        let weightColumn = try options.weightVariable.map { try Harmoniser.column($0, in: batch) }
         let n = batch.rowCount
         var op = [String?](repeating: nil, count: n), c8 = op, c5 = op, c3 = op, method = op
         let quality = approximate ? "approximate" : "official"
@@ -121,7 +120,7 @@ struct CompiledNSSEC: Sendable {
             if used != spec.method { audit.fallbacks["\(spec.method.rawValue)→\(used.rawValue)", default: 0] += one }
             if quirk[Int(u)][slot] { audit.quirkRecords += one }
             if approximate {
-                let w = Harmoniser.weight(weightColumn, r)
+                let w = weights?[r] ?? 1
                 audit.approximateWeight += w
                 audit.nonModalWeight += w * (1 - cellShares[Int(u)][slot])
             }

@@ -46,9 +46,10 @@ public struct Harmoniser: Sendable {
         let firstRecord = audit.records
         audit.records += input.rowCount
         for (variable, codes) in missing { try Self.setMissing(variable, codes, in: &batch, audit: &audit) }
-        let weightColumn = try options.weightVariable.map { try Self.column($0, in: batch) }
-        if let w = weightColumn {
-            for r in 0..<batch.rowCount { inputWeight.add(w.double(at: r) ?? 0) }
+        // Each row's weight, parsed once (a text column would be parsed again by every step).
+        var weights = try options.weightVariable.map { Self.weights(try Self.column($0, in: batch)) }
+        if let weights {
+            for w in weights { inputWeight.add(w) }
             audit.inputWeight = inputWeight.value
         }
         // After a `split`, which output rows start a source record (`nil`: every row is its own record), so
@@ -63,12 +64,16 @@ public struct Harmoniser: Sendable {
         }
         for i in maps.indices {
             let sex = try options.sexVariable.map { try Self.column($0, in: batch) }
+            let rows = batch.rowCount
             batch = try maps[i].apply(batch, firstRecord: firstRecord, sex: sex, sexIndex: sexIndex, sexOf: sexOf, options: options,
-                                      firstOfRecord: &firstOfRecord)
+                                      weights: weights, firstOfRecord: &firstOfRecord)
+            if let name = options.weightVariable, batch.rowCount != rows {
+                weights = Self.weights(try Self.column(name, in: batch))  // split: the pieces' weights
+            }
             audit.mappings[i] = maps[i].audit
         }
         for i in nssecSteps.indices {
-            batch = try nssecSteps[i].apply(batch, firstOfRecord: firstOfRecord, options: options)
+            batch = try nssecSteps[i].apply(batch, firstOfRecord: firstOfRecord, options: options, weights: weights)
             audit.nssec[i] = nssecSteps[i].audit
         }
         for i in educationSteps.indices {
@@ -76,8 +81,8 @@ public struct Harmoniser: Sendable {
             audit.education[i] = educationSteps[i].audit
         }
         audit.outputRows += batch.rowCount
-        if let name = options.weightVariable, let w = batch.column(named: name) {
-            for r in 0..<batch.rowCount { outputWeight.add(w.double(at: r) ?? 0) }
+        if let weights {
+            for w in weights { outputWeight.add(w) }
             audit.outputWeight = outputWeight.value
         }
         return batch
@@ -143,9 +148,9 @@ public struct Harmoniser: Sendable {
         return found
     }
 
-    static func weight(_ column: Column?, _ row: Int) -> Double {
-        guard let column else { return 1 }
-        return column.double(at: row) ?? 0
+    /// The weight of each row of `column` (0 when missing).
+    static func weights(_ column: Column) -> [Double] {
+        (0..<column.count).map { column.double(at: $0) ?? 0 }
     }
 }
 
@@ -234,10 +239,9 @@ struct CompiledMap: Sendable {
 
     mutating func apply(
         _ batch: Batch, firstRecord: Int, sex: Column?, sexIndex: KeyIndex, sexOf: [UInt8], options: HarmoniseOptions,
-        firstOfRecord: inout [Bool]?
+        weights: [Double]?, firstOfRecord: inout [Bool]?
     ) throws -> Batch {
         let source = try Harmoniser.column(spec.variable, in: batch)
-        let weightColumn = try options.weightVariable.map { try Harmoniser.column($0, in: batch) }
         let n = batch.rowCount
         defer { audit.nonModalShare = audit.mappedWeight > 0 ? audit.nonModalWeight / audit.mappedWeight : 0 }
         var out = [String?](repeating: nil, count: n)
@@ -275,7 +279,7 @@ struct CompiledMap: Sendable {
                 if expanded { sourceRows.append(Int32(r)); targets.append(nil); shares.append(1) }
                 continue
             }
-            let w = Harmoniser.weight(weightColumn, r)
+            let w = weights?[r] ?? 1
             audit.mapped += one
             audit.mappedWeight += w
             audit.nonModalWeight += w * dist.nonModal

@@ -16,7 +16,7 @@ struct InequalitySample {
     /// (convey filters `w > 0`).
     init(rows: [Int], values: [Double], weights: [Double], sorted: Bool = false) {
         let kept = rows.filter { weights[$0] > 0 }
-        let order = sorted ? kept : kept.sorted { values[$0] < values[$1] || (values[$0] == values[$1] && $0 < $1) }
+        let order = sorted ? kept : ValueOrder.sorted(kept, by: values)
         self.rows = order
         x = order.map { values[$0] }
         w = order.map { weights[$0] }

@@ -201,8 +201,10 @@ struct MobilityRequest {
         var estimator = try MobilityEstimator(
             origin: origin, destination: destination, by: by, design: design, registry: registry, codebook: book,
             level: level, subpopulation: linking?.subpopulationColumn)
+        // Replicate-weight columns are found by pattern: every column is read then.
         var (source, linkLog) = try MobilitySource.open(
-            data: data, codebook: book, required: estimator.requiredVariables, design: design, readOptions: readOptions,
+            data: data, codebook: book, required: design.replicates == nil ? estimator.requiredVariables : nil,
+            design: design, readOptions: readOptions,
             missingCodes: missingCodes, linking: linking, watched: [origin.variable, destination.variable])
         while let batch = try source.nextBatch() { try estimator.add(try linking?.mark(batch) ?? batch) }
         source.reportWarnings()

@@ -79,9 +79,11 @@ struct Model: ParsableCommand {
         let book = try codebook.map { try CodebookSource.load(URL(fileURLWithPath: $0)).codebook }
         // Replicate-weight columns are found by pattern, so those designs read every column.
         let wanted = design.replicates == nil ? Array(Set(names)) : nil
-        // With --join every column is read: the keys and the joined columns are found after the join.
-        let source = try DataReader.open(data: DataReader.dataURL(data), codebook: book,
-                                         options: ReadOptions(variables: join.isEmpty ? wanted : nil, format: delimiter.format))
+        // With --join every column is read: the keys and the joined columns are found after the join. The weight
+        // and FPCs skip the CSV typing pass; parsing runs on a second thread while batches are gathered.
+        var readOptions = ReadOptions(variables: join.isEmpty ? wanted : nil, format: delimiter.format)
+        readOptions.readNumbers(of: design)
+        let source = PrefetchingSource(try DataReader.open(data: DataReader.dataURL(data), codebook: book, options: readOptions))
         let (joined, linkLog) = try LinkOptions.join(join, source)
         let frame = try ModelData(source: joined, variables: wanted)
         try LinkOptions.report(linkLog, output: output)
