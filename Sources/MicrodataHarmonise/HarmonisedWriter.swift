@@ -92,7 +92,15 @@ public struct HarmonisedWriter {
     }
 
     private mutating func field(_ s: String) {
-        let needsQuotes = format == .csv && s.utf8.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
+        // Most fields need no quotes: checked and copied from the String's bytes in place.
+        let csv = format == .csv
+        let copied = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            if csv && bytes.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) { return false }
+            buffer.append(contentsOf: bytes)
+            return true
+        }
+        if copied == true { return }
+        let needsQuotes = csv && s.utf8.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
         if !needsQuotes { buffer.append(contentsOf: s.utf8); return }
         buffer.append(34)
         for b in s.utf8 {

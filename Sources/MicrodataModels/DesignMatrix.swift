@@ -130,16 +130,17 @@ public struct DesignMatrix: Sendable {
         var names: [String] = []
         var termOf: [String] = []
         var indicator: [Bool] = []
-        // Column generators: for each model column, the (component, level index or -1 for numeric) factors.
-        var generators: [[(String, Int)]] = []
         if formula.intercept {
             names.append("(Intercept)")
             termOf.append("(Intercept)")
             indicator.append(false)
-            generators.append([])
         }
         let labels = Set(formula.terms.map(\.key))
+        // Per term: its first column and, per component, the options its columns take (level index, or −d for
+        // the power d of a number).
+        var termParts: [(base: Int, parts: [(key: String, options: [Int])])] = []
         for term in formula.terms {
+            termParts.append((names.count, []))
             var combos: [[(String, Int)]] = [[]]
             var comboNames: [String] = [""]
             for c in term.components {
@@ -154,6 +155,7 @@ public struct DesignMatrix: Sendable {
                     let degree = try Self.polynomial(c, text: text)?.1
                     options = degree.map { d in (1...d).map { (-$0, c.deparsed + String($0)) } } ?? [(-1, c.deparsed)]
                 }
+                termParts[termParts.count - 1].parts.append((c.deparsed, options.map(\.0)))
                 // The first component varies fastest, as in R's model.matrix.
                 var nextCombos: [[(String, Int)]] = []
                 var nextNames: [String] = []
@@ -167,34 +169,50 @@ public struct DesignMatrix: Sendable {
                 comboNames = nextNames
             }
             for (combo, name) in zip(combos, comboNames) {
-                generators.append(combo)
                 names.append(name)
                 termOf.append(term.label)
                 indicator.append(combo.contains { $0.1 >= 0 })
             }
         }
         let p = names.count
-        // Per component (flattened, component-major): the level of each row (factors) or its number.
+        // Per component (flattened, component-major): the level of each row (factors), or its number.
         let keys = Array(values.keys)
-        var factorLevel = [Int32](repeating: -1, count: keys.count * n)
-        var number = [Double](repeating: 0, count: keys.count * n)
-        for (c, key) in keys.enumerated() {
-            if coded[key]!.isFactor {
-                factorLevel.withUnsafeMutableBufferPointer { f in for (r, l) in coded[key]!.level.enumerated() { f[c * n + r] = l } }
-            } else {
-                guard case .numbers(let x) = values[key]! else { continue }
-                number.withUnsafeMutableBufferPointer { v in for r in 0..<n where domain[r] { v[c * n + r] = x[r] } }
+        let factorKeys = keys.filter { coded[$0]!.isFactor }, numberKeys = keys.filter { !coded[$0]!.isFactor }
+        var factorLevel = [Int32](repeating: -1, count: factorKeys.count * n)
+        var number = [Double](repeating: 0, count: numberKeys.count * n)
+        for (c, key) in factorKeys.enumerated() {
+            factorLevel.withUnsafeMutableBufferPointer { f in for (r, l) in coded[key]!.level.enumerated() { f[c * n + r] = l } }
+        }
+        for (c, key) in numberKeys.enumerated() {
+            guard case .numbers(let x) = values[key]! else { continue }
+            number.withUnsafeMutableBufferPointer { v in for r in 0..<n where domain[r] { v[c * n + r] = x[r] } }
+        }
+        // Each term's non-zero columns on a row, straight from its components: a factor picks one option (none
+        // on its reference level), a number takes every power; the first component varies fastest, so columns
+        // come in ascending order, and values multiply in component order.
+        var partOffset: [Int] = [], partStride: [Int] = [], partFactor: [Bool] = []
+        var partTable: [[Int]] = []  // a factor's column step by level (−1: none); a number's powers
+        var termBase: [Int] = [], termFirstPart: [Int] = []
+        for term in termParts {
+            termBase.append(term.base)
+            termFirstPart.append(partOffset.count)
+            var stride = 1
+            for (key, options) in term.parts {
+                let k = coded[key]!
+                partOffset.append((k.isFactor ? factorKeys : numberKeys).firstIndex(of: key)! * n)
+                partStride.append(stride)
+                partFactor.append(k.isFactor)
+                if k.isFactor {
+                    var step = [Int](repeating: -1, count: k.levels.count)
+                    for (i, level) in options.enumerated() { step[level] = i * stride }
+                    partTable.append(step)
+                } else {
+                    partTable.append(options.map { -$0 })
+                }
+                stride *= options.count
             }
         }
-        // Each model column as (component offset, level) steps, flattened; level −d is the power d of a number.
-        var stepStart = [0], stepOffset: [Int] = [], stepLevel: [Int32] = []
-        for gen in generators {
-            for (component, level) in gen {
-                stepOffset.append(keys.firstIndex(of: component)! * n)
-                stepLevel.append(Int32(level))
-            }
-            stepStart.append(stepOffset.count)
-        }
+        termFirstPart.append(partOffset.count)
         var starts: [Int] = [], cols: [Int32] = [], vals: [Double] = []
         starts.reserveCapacity(n + 1)
         // About one non-zero per term and row (an indicator or a number), plus the intercept.
@@ -202,23 +220,55 @@ public struct DesignMatrix: Sendable {
         cols.reserveCapacity(n * perRow)
         vals.reserveCapacity(n * perRow)
         starts.append(0)
+        var digits = [Int](repeating: 0, count: partOffset.count)
         factorLevel.withUnsafeBufferPointer { factorLevel in
             number.withUnsafeBufferPointer { number in
                 for r in 0..<n {
                     if domain[r] {
-                        for j in 0..<p {
-                            var v = 1.0
-                            for s in stepStart[j]..<stepStart[j + 1] {
-                                let level = stepLevel[s], at = stepOffset[s] + r
-                                if level >= 0 {
-                                    if factorLevel[at] != level { v = 0; break }
+                        if formula.intercept {
+                            cols.append(0)
+                            vals.append(1)
+                        }
+                        terms: for t in termBase.indices {
+                            var column = termBase[t]
+                            var numeric = false
+                            for q in termFirstPart[t]..<termFirstPart[t + 1] {
+                                if partFactor[q] {
+                                    let step = partTable[q][Int(factorLevel[partOffset[q] + r])]
+                                    if step < 0 { continue terms }
+                                    column += step
                                 } else {
-                                    v *= level == -1 ? number[at] : pow(number[at], Double(-level))
+                                    numeric = true
+                                    digits[q] = 0
                                 }
                             }
-                            if v != 0 {
-                                cols.append(Int32(j))
-                                vals.append(v)
+                            if !numeric {
+                                cols.append(Int32(column))
+                                vals.append(1)
+                                continue
+                            }
+                            // Every combination of the numbers' powers, the first component's fastest.
+                            while true {
+                                var v = 1.0, at = column
+                                for q in termFirstPart[t]..<termFirstPart[t + 1] where !partFactor[q] {
+                                    let power = partTable[q][digits[q]], x = number[partOffset[q] + r]
+                                    v *= power == 1 ? x : pow(x, Double(power))
+                                    at += digits[q] * partStride[q]
+                                }
+                                if v != 0 {
+                                    cols.append(Int32(at))
+                                    vals.append(v)
+                                }
+                                var q = termFirstPart[t]
+                                while q < termFirstPart[t + 1] {
+                                    if !partFactor[q] {
+                                        digits[q] += 1
+                                        if digits[q] < partTable[q].count { break }
+                                        digits[q] = 0
+                                    }
+                                    q += 1
+                                }
+                                if q == termFirstPart[t + 1] { break }
                             }
                         }
                     }

@@ -31,6 +31,21 @@ public enum GLMFamily: String, Sendable, CaseIterable {
         }
     }
 
+    /// `inverseLink(eta)` and `muEta(eta)` with one `exp` (the same values as the two calls).
+    @inline(__always)
+    func meanAndSlope(_ eta: Double) -> (mu: Double, muEta: Double) {
+        switch self {
+        case .gaussian: return (eta, 1)
+        case .binomial:
+            if abs(eta) > 30 { return (inverseLink(eta), Double.ulpOfOne) }
+            let e = exp(eta)
+            return (e / (1 + e), e / ((1 + e) * (1 + e)))
+        case .poisson:
+            let e = max(exp(eta), Double.ulpOfOne)
+            return (e, e)
+        }
+    }
+
     func link(_ mu: Double) -> Double {
         switch self {
         case .gaussian: return mu

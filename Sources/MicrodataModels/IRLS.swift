@@ -4,6 +4,8 @@ struct IRLS {
     var solution: WeightedLeastSquares
     var eta: [Double]
     var mu: [Double]
+    /// dμ/dη at `eta`.
+    var muEta: [Double]
     /// The working weights of the last iteration (R `glm.object$weights`).
     var working: [Double]
     var iterations = 0
@@ -15,6 +17,7 @@ struct IRLS {
         eta = [Double](repeating: 0, count: n)
         mu = [Double](repeating: 0, count: n)
         working = [Double](repeating: 0, count: n)
+        muEta = [Double](repeating: 0, count: n)
         solution = WeightedLeastSquares(p: 0)
         for r in rows {
             if let start {
@@ -22,7 +25,7 @@ struct IRLS {
             } else {
                 eta[r] = family.link(family.start(m.y[r], weight: weights[r]))
             }
-            mu[r] = family.inverseLink(eta[r])
+            (mu[r], muEta[r]) = family.meanAndSlope(eta[r])
         }
         func deviance() -> Double { rows.reduce(0) { $0 + family.deviance(m.y[$1], mu[$1], weight: weights[$1]) } }
         var devOld = deviance()
@@ -30,7 +33,7 @@ struct IRLS {
         while iterations < 25 {
             iterations += 1
             for r in rows {
-                let d = family.muEta(eta[r])
+                let d = muEta[r]
                 z[r] = eta[r] + (m.y[r] - mu[r]) / d
                 working[r] = weights[r] * d * d / family.variance(mu[r])
             }
@@ -41,7 +44,7 @@ struct IRLS {
                 var e = 0.0
                 for i in m.nzStart[r]..<m.nzStart[r + 1] { e += m.nzValue[i] * beta[Int(m.nzColumn[i])] }
                 eta[r] = e
-                mu[r] = family.inverseLink(e)
+                (mu[r], muEta[r]) = family.meanAndSlope(e)
             }
             let dev = deviance()
             if abs(dev - devOld) / (abs(dev) + 0.1) < 1e-8 { converged = true; break }

@@ -92,11 +92,19 @@ public struct SurveyModel: Sendable {
             let c = try designColumn(name)
             var numeric = true
             if case .text = c.storage { numeric = false }
-            var label: [Double: String] = [:]  // a number's label is made once, not once per row
+            // A number's label is made once, not once per row; small whole numbers are found without hashing.
+            var label: [Double: String] = [:]
+            var small = [String?](repeating: nil, count: numeric ? 1 << 16 : 0)
             return try (0..<rows).map { r in
-                if numeric, let v = c.double(at: r), let t = label[v] { return t }
+                if numeric, let v = c.double(at: r) {
+                    let slot = v >= 0 && v < 65_536 && v == v.rounded(.towardZero) ? Int(v) : -1
+                    if slot >= 0, let t = small[slot] { return t }
+                    if let t = label[v] { return t }
+                    guard let t = c.text(at: r) else { throw WeightingError.missingDesignValue(column: name, row: r + 1) }
+                    if slot >= 0 { small[slot] = t } else { label[v] = t }
+                    return t
+                }
                 guard let t = c.text(at: r) else { throw WeightingError.missingDesignValue(column: name, row: r + 1) }
-                if numeric, let v = c.double(at: r) { label[v] = t }
                 return t
             }
         }
@@ -143,7 +151,7 @@ public struct SurveyModel: Sendable {
         }
 
         let fit = try IRLS(m, family: family, weights: weights, rows: inFit)
-        let (solution, eta, mu, working) = (fit.solution, fit.eta, fit.mu, fit.working)
+        let (solution, mu, muEta, working) = (fit.solution, fit.mu, fit.muEta, fit.working)
         inFit = inFit.filter { working[$0] != 0 }
 
         // Influence functions h_i = A⁻¹ x_i w_i (y_i − μ_i) μ'(η_i)/V(μ_i): the estimating-function rows
@@ -152,7 +160,7 @@ public struct SurveyModel: Sendable {
         var keptIndex = [Int](repeating: -1, count: p)
         for (b, j) in solution.kept.enumerated() { keptIndex[j] = b }
         func addEstimatingFunction(_ r: Int, into g: inout [Double], at base: Int) {
-            let resid = (m.y[r] - mu[r]) / family.muEta(eta[r]) * working[r]
+            let resid = (m.y[r] - mu[r]) / muEta[r] * working[r]
             for i in m.nzStart[r]..<m.nzStart[r + 1] {
                 let b = keptIndex[Int(m.nzColumn[i])]
                 if b >= 0 { g[base + b] += m.nzValue[i] * resid }

@@ -14,15 +14,21 @@ struct WeightedLeastSquares {
         let p = m.names.count
         var gram = [Double](repeating: 0, count: p * p)
         var xz = [Double](repeating: 0, count: p)
-        for r in rows {
-            let wr = w[r]
-            if wr == 0 { continue }
-            let end = m.nzStart[r + 1]
-            for i in m.nzStart[r]..<end {
-                let a = Int(m.nzColumn[i]), wxa = wr * m.nzValue[i]
-                xz[a] += wxa * z[r]
-                // Columns are ascending within a row, so this fills the upper triangle.
-                for j in i..<end { gram[a * p + Int(m.nzColumn[j])] += wxa * m.nzValue[j] }
+        gram.withUnsafeMutableBufferPointer { gram in
+            m.nzColumn.withUnsafeBufferPointer { column in
+                m.nzValue.withUnsafeBufferPointer { value in
+                    for r in rows {
+                        let wr = w[r]
+                        if wr == 0 { continue }
+                        let end = m.nzStart[r + 1]
+                        for i in m.nzStart[r]..<end {
+                            let a = Int(column[i]), wxa = wr * value[i]
+                            xz[a] += wxa * z[r]
+                            // Columns are ascending within a row, so this fills the upper triangle.
+                            for j in i..<end { gram[a * p + Int(column[j])] += wxa * value[j] }
+                        }
+                    }
+                }
             }
         }
         for a in 0..<p { for b in 0..<a { gram[a * p + b] = gram[b * p + a] } }

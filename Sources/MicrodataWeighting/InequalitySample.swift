@@ -16,7 +16,8 @@ struct InequalitySample {
     /// (convey filters `w > 0`).
     init(rows: [Int], values: [Double], weights: [Double], sorted: Bool = false) {
         let kept = rows.filter { weights[$0] > 0 }
-        let order = sorted ? kept : kept.sorted { values[$0] < values[$1] || (values[$0] == values[$1] && $0 < $1) }
+        // Radix-sorted by value; `kept` is in row order, so ties stay in row order.
+        let order = sorted ? kept : SortedSample.ascendingOrder(kept.map { values[$0] }).map { kept[Int($0)] }
         self.rows = order
         x = order.map { values[$0] }
         w = order.map { weights[$0] }

@@ -107,9 +107,9 @@ struct IncomeMobilityRequest {
 /// The data of a mobility run as batches.
 enum MobilitySource {
     /// `data` read (parsing and gunzipping on a second thread, ahead of the estimator), joined with `--join`
-    /// files, with missing codes of the `watched` variables counted; `required` are the columns to read with a
-    /// codebook (`nil`: all), plus those of `--missing` and `--subpop`; the design's columns and `numbers` are
-    /// read as numbers only (a value that is not one is an error naming the line).
+    /// files, with missing codes of the `watched` variables counted; `required` are the columns to read, with
+    /// or without a codebook (`nil`: all), plus those of `--missing` and `--subpop`; the design's columns and
+    /// `numbers` are read as numbers only (a value that is not one is an error naming the line).
     /// `select` wraps the rows read before the join (one imputation of multiply imputed data).
     static func open(
         data: URL, codebook book: Codebook?, required: [String]?, design: SurveyDesign, numbers: [String] = [],
@@ -118,9 +118,9 @@ enum MobilitySource {
     ) throws -> (MissingCodeFilter, LinkAuditLog?) {
         var options = readOptions
         let lower = (required ?? []).map { $0.lowercased() }
-        let needed = book == nil || required == nil
-            ? nil : required! + missingCodes.codes.keys.filter { !lower.contains($0.lowercased()) }
-        options.variables = try linking?.variables(needed) ?? needed
+        let needed = required.map { $0 + missingCodes.codes.keys.filter { !lower.contains($0.lowercased()) } }
+        // With `--join` every column is read (`variables` is nil then): keys and joined columns come after the join.
+        options.variables = try linking.map { try $0.variables(needed) } ?? needed
         options.maxLineLength = Limits.maxLineLength
         options.readNumbers(of: design)
         options.numericVariables += numbers

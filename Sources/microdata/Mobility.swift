@@ -230,7 +230,7 @@ struct MobilityRequest {
                 level: level, subpopulation: linking?.subpopulationColumn, schemes: schemes)
             let required = estimator.requiredVariables + (imputation?.columns ?? [])
             var (source, linkLog) = try MobilitySource.open(
-                data: dataset.map { DataReader.dataURL($0.path) } ?? data, codebook: book, required: required, design: design,
+                data: dataset.map { DataReader.dataURL($0.path) } ?? data, codebook: book, required: design.replicates == nil ? required : nil, design: design,
                 readOptions: readOptions, missingCodes: missingCodes, linking: linking,
                 watched: [origin.variable, destination.variable]
             ) { read in

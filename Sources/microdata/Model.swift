@@ -85,7 +85,9 @@ struct Model: ParsableCommand {
         // Replicate-weight columns are found by pattern, so those designs read every column.
         let wanted = design.replicates == nil ? Array(Set(names + imputation.columns)) : nil
         // With --join every column is read: the keys and the joined columns are found after the join.
-        let options = ReadOptions(variables: join.isEmpty ? wanted : nil, format: delimiter.format)
+        // The weight and FPCs skip the CSV typing pass; parsing runs on a second thread while batches are gathered.
+        var options = ReadOptions(variables: join.isEmpty ? wanted : nil, format: delimiter.format)
+        options.readNumbers(of: design)
         let datasets = try imputation.datasets(data: data) { path, columns in
             try DataReader.open(data: DataReader.dataURL(path), codebook: book, options: ReadOptions(variables: columns, format: delimiter.format))
         }
@@ -94,7 +96,7 @@ struct Model: ParsableCommand {
         var recorders: [CompletedDataRecorder] = []
         for dataset in datasets {
             let source = imputation.select(
-                try DataReader.open(data: DataReader.dataURL(dataset.path), codebook: book, options: options), dataset,
+                PrefetchingSource(try DataReader.open(data: DataReader.dataURL(dataset.path), codebook: book, options: options)), dataset,
                 design: design)
             recorders.append(source.recorder)
             let (joined, linkLog) = try LinkOptions.join(join, source)

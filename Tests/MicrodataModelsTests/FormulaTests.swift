@@ -45,6 +45,29 @@ struct FormulaTests {
         ])
     }
 
+    @Test func numericInteractionsAndPolynomialsByFactorFillEveryColumn() throws {
+        let z: [Double] = [2, 0, -1, 3, 1, 0, 4, -2, 5]
+        var columns = [data.column("y")!, data.column("g")!, data.column("x")!]
+        columns.append(Column(name: "z", storage: .real(z)))
+        let m = try DesignMatrix(formula: Formula("y ~ x:z + poly(x, 2, raw = TRUE):factor(g)"), text: "",
+                                 data: ModelData(columns: columns))
+        let poly = "poly(x, 2, raw = TRUE)"
+        var names = ["(Intercept)", "x:z"]
+        for level in ["1", "2", "10"] { names += ["\(poly)1:factor(g)\(level)", "\(poly)2:factor(g)\(level)"] }
+        #expect(m.names == names)
+        let p = m.names.count
+        let g: [Double] = [10, 2, 1, 10, 2, 1, 10, 2, 1], x: [Double] = [0.5, 1, 2, 3, 4, 5, 6, 7, 8]
+        for r in 0..<8 {
+            // The polynomial's powers vary fastest, then the factor's levels (R's model.matrix order).
+            var expected: [Double] = [1, x[r] * z[r]]
+            for level: Double in [1, 2, 10] {
+                expected += g[r] == level ? [x[r], x[r] * x[r]] : [0, 0]
+            }
+            #expect(Array(m.x[(r * p)..<(r * p + p)]) == expected, "row \(r)")
+        }
+        #expect(!m.domain[8])
+    }
+
     @Test func treatmentContrastsUseTheFirstSortedLevelAndMissingRowsLeave() throws {
         let m = try DesignMatrix(formula: Formula("y ~ factor(g) + s + x:factor(g)"), text: "", data: data)
         // Without an x main effect, x:factor(g) has a slope for every level (R's contrast rule); components are
