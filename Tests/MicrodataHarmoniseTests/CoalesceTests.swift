@@ -35,7 +35,7 @@ import Testing
     @Test func aMapOfTheCoalescedColumnPassesRowsAlreadyInTheTargetScheme() throws {
         var h = try Harmoniser(
             registry: Shipped.registry, coalesce: [try CoalesceSpec(parsing: Self.spec)],
-            maps: [try MappingSpec(parsing: "OCC:SOC2010>SOC2020")])
+            maps: [try MappingSpec(parsing: "OCC:SOC2010>SOC2020:modal")])
         let out = try h.apply(Self.batch())
         #expect(out.texts("OCC_SOC2020") == ["2134", "1131", "2134", "1131", nil, nil])
         #expect(h.audit.mappings[0].passedThrough == 2)
@@ -45,7 +45,7 @@ import Testing
     @Test func NSSECOfTheCoalescedColumnKeepsTheOfficialSOC2010Table() throws {
         var h = try Harmoniser(
             registry: Shipped.registry, coalesce: [try CoalesceSpec(parsing: Self.spec)],
-            maps: [try MappingSpec(parsing: "OCC:SOC2010>SOC2020")],
+            maps: [try MappingSpec(parsing: "OCC:SOC2010>SOC2020:modal")],
             nssec: [try NSSECSpec(parsing: "OCC,ST@ONS-FULL:SOC2020:full"),
                     try NSSECSpec(parsing: "OCC_SOC2020,ST@ONS-FULL:SOC2020:full")])
         let out = try h.apply(Self.batch())

@@ -12,7 +12,7 @@ import Testing
 
     @Test func anINECAC05VariableReadAsMicrodataCodesIsRefusedNamingCodeAndLabels() throws {
         var options = HarmoniseOptions()
-        options.valueLabels = ["INECAC05": Self.inecac05]
+        options.valueLabels = ["inecac05": Self.inecac05]  // lower-case names, as HarmoniseOptions.valueLabels(of:)
         let spec = try NSSECSpec(parsing: "SOC,INECAC05@MICRODATA:SOC2010:full")
         let error = #expect(throws: HarmoniseError.self) {
             _ = try Harmoniser(registry: Shipped.registry, nssec: [spec], options: options)
@@ -25,7 +25,7 @@ import Testing
 
     @Test func ONSReducedCodesReadAsFullCodesAreRefused() throws {
         var options = HarmoniseOptions()
-        options.valueLabels = ["ST": ["1": "Employers", "2": "Self employed - no employees", "3": "Managers",
+        options.valueLabels = ["st": ["1": "Employers", "2": "Self employed - no employees", "3": "Managers",
                                       "4": "Supervisors", "5": "Other employees"]]
         #expect(throws: HarmoniseError.self) {
             _ = try Harmoniser(registry: Shipped.registry, nssec: [try NSSECSpec(parsing: "S,ST@ONS-FULL:SOC2010:full")],
@@ -108,9 +108,9 @@ import Testing
             rowCount: soc.count)
         var options = HarmoniseOptions()
         options.valueLabels = [
-            "INECAC05": Self.inecac05, "MANAGER": ["1": "Manager", "2": "Foreman or supervisor", "3": "Not manager or supervisor"],
-            "MPNR02": ["1": "1-10", "4": "Don't know but under 25", "5": "25-49", "9": "500 or more"],
-            "SOLOR": ["1": "On own or with partner(s) but no employees", "2": "With employees"],
+            "inecac05": Self.inecac05, "manager": ["1": "Manager", "2": "Foreman or supervisor", "3": "Not manager or supervisor"],
+            "mpnr02": ["1": "1-10", "4": "Don't know but under 25", "5": "25-49", "9": "500 or more"],
+            "solor": ["1": "On own or with partner(s) but no employees", "2": "With employees"],
         ]
         var h = try Harmoniser(
             registry: Shipped.registry, nssec: [try NSSECSpec(parsing: "SOC10M,INECAC05@LFS:SOC2010:full")], options: options)

@@ -57,7 +57,7 @@ import Testing
         #expect(abs(men[0].share - 0.714608) < 1e-6)
         let unweighted = try #require(Shipped.registry.crosswalks["soc2000-soc2010-table1b"])
         #expect(unweighted.distribution(of: "1111", basis: unweighted.basisIndex("lfs_men"))?.first?.target == "1116")
-        var h = try Harmoniser(registry: Shipped.registry, maps: [MappingSpec(variable: "S", from: "SOC2000", to: "SOC2010")])
+        var h = try Harmoniser(registry: Shipped.registry, maps: [MappingSpec(variable: "S", from: "SOC2000", to: "SOC2010", mode: .modal)])
         let out = try h.apply(Batch(columns: [textColumn("S", ["1111"])], rowCount: 1))
         #expect(out.texts("S_SOC2010") == ["1115"])
         #expect(h.audit.mappings[0].approximateNote?.contains("weighted by SOC2010 group size") == true)
