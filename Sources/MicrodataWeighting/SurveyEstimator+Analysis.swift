@@ -579,8 +579,8 @@ extension SurveyEstimator {
     private func finishQuantile(
         _ st: AnalysisState, structure: DesignStructure?, domainOrder: [Int32], designDF: Double
     ) throws -> ([CellEstimate], [Double]) {
-        if design.calibration != nil {
-            throw WeightingError.invalidRequest("quantiles under calibration are not implemented yet")
+        if design.calibration != nil || design.raking != nil {
+            throw WeightingError.invalidRequest("quantiles under calibration or raking are not implemented yet")
         }
         if design.jackknife, let structure {
             return try finishJackknifeQuantile(st, structure: structure, domainOrder: domainOrder, designDF: designDF)

@@ -167,51 +167,22 @@ extension SurveyEstimator {
         return out
     }
 
-    /// Iterative proportional fitting on the joint table of the margins, as R `rake()` does it.
+    /// Iterative proportional fitting on the joint table of the margins, as R `rake()` does it; on a replicate
+    /// design every replicate is raked too.
     private func rakingFit(_ raking: Raking) throws -> CalibrationFit {
         let p = calibrationTerms
         let U = unitDX.count / p
         var w = [Double](repeating: 0, count: p)
         for u in 0..<U { for j in 0..<p { w[j] += unitDX[u * p + j] } }
-        let categories = jointCategories()
         let eps = raking.epsilon < 1 ? raking.epsilon * w.reduce(0, +) : raking.epsilon
-        var g = [Double](repeating: 1, count: p)
-        var old = w
-        var steps: [[Double]] = []
-        var iteration = 0
-        var converged = false
-        while iteration < raking.maxIterations {
-            steps = []
-            for (m, margin) in raking.margins.enumerated() {
-                for (c, level) in rakingLevels[m].enumerated() {
-                    var sample = 0.0
-                    for j in 0..<p where categories[m][j] == c { sample += w[j] }
-                    let target = margin.totals[level]!
-                    if sample == 0 {
-                        if target == 0 { continue }
-                        throw WeightingError.invalidDesign(
-                            "raking: '\(margin.column)' level \(level) has a population total but no sample")
-                    }
-                    let factor = target / sample
-                    for j in 0..<p where categories[m][j] == c {
-                        w[j] *= factor
-                        g[j] *= factor
-                    }
-                }
-                steps.append(g)
-            }
-            var delta = 0.0
-            for j in 0..<p { delta = max(delta, abs(old[j] - w[j])) }
-            if delta < eps {
-                converged = true
-                break
-            }
-            old = w
-            iteration += 1
-        }
-        let note = converged ? "raking converged after \(iteration + 1) sweeps"
+        let run = try rakeJointCells(w, raking, tolerance: eps, maxSweeps: raking.maxIterations)
+        let note = run.converged ? "raking converged after \(run.sweeps) sweeps"
             : "raking did NOT converge in \(raking.maxIterations) sweeps"
-        return CalibrationFit(lambda: g.map { $0 - 1 }, t: [], unitWX: [], rakingSteps: steps, note: note)
+        var fit = CalibrationFit(lambda: run.g.map { $0 - 1 }, t: [], unitWX: [], rakingSteps: run.steps, note: note)
+        if design.replicates != nil {
+            (fit.rowG, fit.replicateG) = try replicateRaking(raking, fullSample: run.g, sweeps: run.sweeps)
+        }
+        return fit
     }
 
     /// Slot sums under the calibrated weights: Σ w q = Σ d q + λ'Σ d x q, or (iterative calibration)

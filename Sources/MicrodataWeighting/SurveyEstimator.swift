@@ -139,19 +139,18 @@ public struct SurveyEstimator {
             throw WeightingError.invalidDesign("give calibration or raking, not both")
         }
         calibrationTerms = design.calibration?.terms.count ?? design.raking?.jointCells ?? 0
-        // Replicate designs calibrate every replicate (R calibrate on an svyrep.design), from the stored rows.
+        // Replicate designs calibrate or rake every replicate (R calibrate, rake on an svyrep.design), from the stored rows.
         iterativeCalibration = (design.calibration?.isIterative ?? false)
-            || (design.calibration != nil && design.replicates != nil)
+            || ((design.calibration != nil || design.raking != nil) && design.replicates != nil)
         if let calibration = design.calibration, iterativeCalibration {
             _ = try NewtonCalibration(calibration)  // rejects impossible bounds before the pass
         }
         rakingLevels = design.raking?.levels ?? []
         if calibrationTerms > 0 {
-            let replicateCalibration = design.replicates != nil && design.raking == nil
-            if (!taylor && !replicateCalibration) || design.designFactor != nil || design.jackknife || weightsFromFPC {
+            if (!taylor && design.replicates == nil) || design.designFactor != nil || design.jackknife || weightsFromFPC {
                 throw WeightingError.invalidDesign(
-                    "calibration is implemented for linearisation and replicate-weight designs with a weight column "
-                        + "(raking margins: linearisation only)")
+                    "calibration and raking are implemented for linearisation and replicate-weight designs with a "
+                        + "weight column")
             }
             calibrationCoders = Array(repeating: ValueCoder(), count: calibrationTerms)
             calibrationMatch = Array(repeating: [], count: calibrationTerms)

@@ -50,10 +50,48 @@ import Testing
         try check("RC03", ["--calibrate", try Self.file("term,total\nstype=E,4421\nstype=H,755\nstype=M,1018\n")])
     }
 
-    @Test func rakingMarginsOfAReplicateDesignAreRefused() throws {
-        let r = try CLIFailureTests.run(["tabulate"] + Self.jk1 + [
-            "--rake", try Self.file("variable,level,total\nstype,E,4421\nstype,H,755\nstype,M,1018\n"), "--mean", "api00",
-        ])
-        #expect(r.status != 0 && r.stderr.contains("linearisation only"), "\(r.stderr)")
+    static let rakingExpected: [String: (Double, Double)] = {
+        let records = try! DelimitedRecords(contentsOf: Fixtures.url("rsurvey/replicate_raking_expected.csv")).records
+        var out: [String: (Double, Double)] = [:]
+        for r in records.dropFirst() { out["\(r.fields[0])|\(r.fields[1])|\(r.fields[2])"] = (Double(r.fields[3])!, Double(r.fields[4])!) }
+        return out
+    }()
+
+    static let margins = "variable,level,total\nstype,E,4421\nstype,H,755\nstype,M,1018\nsch.wide,No,1072\nsch.wide,Yes,5122\n"
+
+    /// R `rake()` on the JK1 design (Fixtures/rsurvey/replicate_raking.R): mean, total and a domain mean.
+    func checkRaking(_ id: String, _ control: [String]) throws {
+        let rake = ["--rake", try Self.file(Self.margins)] + control
+        for (statistic, flags) in [("mean_api00", ["--mean", "api00"]), ("total_enroll", ["--total", "enroll"]),
+                                   ("mean_api00_by", ["--mean", "api00", "--by", "stype"])] {
+            let rows = try CLITestsAndContrastsTests.json(Self.jk1 + rake + flags)
+            #expect(rows.count == (statistic.hasSuffix("_by") ? 3 : 1))
+            for row in rows {
+                let key = "\(id)|\(statistic)|\(row["stype"] as? String ?? "")"
+                let (e, se) = try #require(Self.rakingExpected[key], "\(key)")
+                let got = (row["estimate"] as? Double ?? .nan, row["se"] as? Double ?? .nan)
+                #expect(abs(got.0 - e) <= 1e-8 * abs(e) && abs(got.1 - se) <= 1e-8 * se, "\(key): \(got) vs \((e, se))")
+            }
+        }
+    }
+
+    @Test func rakingMarginsOnEveryReplicateMatchR() throws {
+        try checkRaking("RR01", ["--rake-epsilon", "1e-12", "--rake-maxit", "1000"])
+    }
+
+    /// R's defaults stop after a few sweeps; each replicate must do as many sweeps as the full sample.
+    @Test func replicatesRakeForAsManySweepsAsTheFullSample() throws {
+        try checkRaking("RR02", ["--rake-epsilon", "1", "--rake-maxit", "10"])
+    }
+
+    /// A quantile used to ignore the raking factors while the design line said "raked"; it is refused until the
+    /// raked weights and residuals are used (as for --calibrate).
+    @Test func quantilesUnderRakingAreRefused() throws {
+        for design in [Self.jk1, ["--data", Fixtures.path("rsurvey/apiclus1.csv"), "--weight", "pw", "--psu", "dnum"]] {
+            let r = try CLIFailureTests.run(["tabulate"] + design + [
+                "--rake", try Self.file(Self.margins), "--quantile", "api00:0.5",
+            ])
+            #expect(r.status != 0 && r.stderr.contains("quantiles under calibration or raking"), "\(r.stderr)")
+        }
     }
 }
