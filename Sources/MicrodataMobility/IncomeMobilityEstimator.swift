@@ -58,20 +58,24 @@ extension IncomeMobilitySample {
         let layout = IncomeLayout(groups: kept.count, k: spec.groups)
         var prepared = kept.map { prepare(rows: rowsOf[$0], weights: w) }
 
-        // Estimates and (linearisation) scores, then the covariance of every measure of every group.
+        // Estimates and (linearisation) scores totalled per variance unit, then the covariance of every measure
+        // of every group.
         let m = layout.perGroup * kept.count
         var values = [Double](repeating: .nan, count: m)
-        var scores = kernel == nil ? [] : [Double](repeating: 0, count: n * m)
+        var scores = UnitScores(columns: m)
         for (g, p) in prepared.enumerated() {
-            p.measures(
-                weights: w, into: &values, offset: layout.offset(g), scores: &scores, withScores: kernel != nil, stride: m)
+            if let kernel {
+                p.measures(weights: w, into: &values, offset: layout.offset(g), kernel: kernel, scores: &scores)
+            } else {
+                p.measures(weights: w, into: &values, offset: layout.offset(g))
+            }
         }
         var inDomain = [Bool](repeating: false, count: n)
         for g in kept { for r in rowsOf[g] { inDomain[r] = true } }
         let covariance: [Double]
         let df: Double
         if let kernel {
-            covariance = try kernel.covariance(scores, columns: m, domain: inDomain)
+            covariance = try kernel.covariance(scores, domain: inDomain)
             df = Double(kernel.degreesOfFreedom(domain: inDomain))
         } else {
             (covariance, df) = try replicateCovariance(values: values, prepared: prepared, layout: layout, inDomain: inDomain)
@@ -199,12 +203,11 @@ extension IncomeMobilitySample {
         }
         let m = values.count
         var thetas: [[Double]] = []
-        var none: [Double] = []
         for column in replicates {
             let w = spec.combinedWeights ? column : zip(column, weight).map { $0 * $1 }
             var theta = [Double](repeating: .nan, count: m)
             for (g, p) in prepared.enumerated() {
-                p.measures(weights: w, into: &theta, offset: layout.offset(g), scores: &none, withScores: false, stride: m)
+                p.measures(weights: w, into: &theta, offset: layout.offset(g))
             }
             thetas.append(theta)
         }
@@ -282,15 +285,13 @@ struct PreparedGroup {
     }
 
     /// Writes the group's measures under weights `w` (indexed by data row) at `offset` in `values`; with
-    /// `withScores`, also each row's score `w·z` (z the influence function) of each measure into `scores`
-    /// (row-major, `stride` a row).
+    /// `withScores`, also passes each row's score `w·z` (z the influence function) of each measure to
+    /// `score(row, measure, value)`: data row, measure within the group, rows in increasing order for each measure.
     func measures(
-        weights w: [Double], into values: inout [Double], offset: Int, scores: inout [Double], withScores: Bool,
-        stride: Int
+        weights w: [Double], into values: inout [Double], offset: Int, withScores: Bool = false,
+        score put: (Int, Int, Double) -> Void = { _, _, _ in }
     ) {
-        func score(_ local: Int, _ measure: Int, _ z: Double) {
-            scores[rows[local] * stride + offset + measure] = w[rows[local]] * z
-        }
+        func score(_ local: Int, _ measure: Int, _ z: Double) { put(rows[local], measure, w[rows[local]] * z) }
         // Transition: share of origin group i in destination group j.
         var rowTotal = [Double](repeating: 0, count: k)
         var cell = [Double](repeating: 0, count: k * k)

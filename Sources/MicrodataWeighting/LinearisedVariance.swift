@@ -174,18 +174,42 @@ public struct LinearisedVariance: Sendable {
     /// ``covariance(_:columns:domain:)`` on rows whose scores add up to them.
     public func covariance(unitTotals totals: [Double], columns: Int, domain: [Bool]? = nil) throws -> [Double] {
         let units = unitCount
-        var triples = Scores()
+        var triples = UnitScores(columns: columns)
         for u in 0..<units {
-            for j in 0..<columns { triples.append(unit: Int32(u), estimate: Int32(j), value: totals[u * columns + j]) }
+            for j in 0..<columns { triples.add(unit: Int32(u), column: j, value: totals[u * columns + j]) }
         }
+        return try covariance(triples, domain: domain)
+    }
+
+    /// The covariance of score totals given as sparse per-unit entries, as ``covariance(_:columns:domain:)``
+    /// on rows whose scores add up to them (entries of one unit and column are added in the order given).
+    public func covariance(_ scores: UnitScores, domain: [Bool]? = nil) throws -> [Double] {
         var present: [Bool]? = nil
         if let domain, structure.domainLonely {
             var p = [Bool](repeating: false, count: psuCount)
             for r in domain.indices where domain[r] { p[Int(rowPSU[r])] = true }
             present = p
         }
-        return try structure.covariance(estimates: columns, scores: triples, present: present)
+        return try structure.covariance(estimates: scores.columns, scores: scores.entries, present: present)
     }
+}
+
+/// Score contributions of variance units, stored sparsely (zeros are dropped): the input of
+/// ``LinearisedVariance/covariance(_:domain:)`` when a dense rows × columns matrix would be too large.
+public struct UnitScores: Sendable {
+    /// Score columns (estimates).
+    public let columns: Int
+    var entries = Scores()
+
+    public init(columns: Int) { self.columns = columns }
+
+    /// Adds `value` to column `column` of variance unit `unit` (``LinearisedVariance/unitOfRow``).
+    public mutating func add(unit: Int32, column: Int, value: Double) {
+        entries.append(unit: unit, estimate: Int32(column), value: value)
+    }
+
+    /// Entries stored.
+    public var count: Int { entries.value.count }
 }
 
 extension ReplicateWeights {
