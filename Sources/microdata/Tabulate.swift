@@ -204,7 +204,7 @@ struct Tabulate: ParsableCommand {
             }
         ) { [presentation] publication in
             presentation.apply(
-                to: &publication, title: Tabulate.title(analyses, by: options.by),
+                to: &publication, title: Tabulate.title(tests.chisq == nil ? analyses : [analyses[0]], by: options.by),  // --chisq's proportions only feed its variance
                 source: Presentation.defaultSource(file: data, weight: design.weight, design: table.designDescription))
         }
     }

@@ -8,12 +8,7 @@ import Testing
 /// (survey 4.1.1): Fixtures/rsurvey/replicate_chisq.R writes replicate_chisq_expected.csv (see PROVENANCE.txt).
 struct ReplicateChisqTests {
     /// `replicate_chisq_expected.csv`, keyed by "case|key".
-    static let expected: [String: Double] = {
-        let records = try! DelimitedRecords(contentsOf: Fixtures.url("rsurvey/replicate_chisq_expected.csv")).records
-        var out: [String: Double] = [:]
-        for r in records.dropFirst() { out["\(r.fields[0])|\(r.fields[1])"] = Double(r.fields[2])! }
-        return out
-    }()
+    static let expected = TestsAndContrastsTests.keyedValues("replicate_chisq_expected.csv")
 
     static let jk1 = try! Frame("apiclus1_jk1.csv")
     static let hi: Frame = {
@@ -35,18 +30,9 @@ struct ReplicateChisqTests {
     func check(_ id: String, _ frame: Frame, _ design: SurveyDesign, _ a: String, _ b: String,
                sourceLocation: SourceLocation = #_sourceLocation) throws {
         let (t, est) = try test(frame, design, a, b)
-        let values: [(Double?, String)] = [
-            (est.degreesOfFreedom, "degf"),
-            (t.f, "F|statistic"), (t.numeratorDF, "F|ndf"), (t.denominatorDF, "F|ddf"), (t.pValue, "F|p"),
-            (t.pearson, "Chisq|statistic"), (t.chiSquareDF, "Chisq|df"), (t.chiSquarePValue, "Chisq|p"),
-            (t.waldF, "Wald|statistic"), (t.waldPValue, "Wald|p"), (t.adjustedWaldF, "adjWald|statistic"),
-            (t.adjustedWaldDenominatorDF, "adjWald|ddf"), (t.adjustedWaldPValue, "adjWald|p"),
-        ]
-        for (value, key) in values {
-            let want = try #require(Self.expected["\(id)|\(key)"], "\(id)|\(key)", sourceLocation: sourceLocation)
-            let got = try #require(value, "\(id)|\(key)", sourceLocation: sourceLocation)
-            expectClose(got, want, "\(id) \(key)", sourceLocation: sourceLocation)
-        }
+        TestsAndContrastsTests.expectAll(t, id, Self.expected, sourceLocation: sourceLocation)
+        let degf = try #require(Self.expected["\(id)|degf"], sourceLocation: sourceLocation)
+        #expect(est.degreesOfFreedom == degf, "\(id) degf", sourceLocation: sourceLocation)
     }
 
     @Test func raoScottTestUnderJK1ReplicateWeightsMatchesSvychisq() throws {
