@@ -26,8 +26,10 @@ public struct IndependenceTable: Sendable, Hashable {
 extension Estimates {
     /// The tests of independence of the two variables of a categorical total (``Analysis`` `.total` of
     /// `[A, B]`) in the block `b`, as R `svychisq(~A + B, design)`: every level of A and of B that occurs,
-    /// a combination that does not occur being an empty cell. `nil` when either variable has fewer than two
-    /// levels or the design-effect matrix is singular.
+    /// a combination that does not occur being an empty cell. Under replicates (R `svychisq.svyrep.design`)
+    /// the Rao–Scott tests need the replicate covariance of the cell proportions: estimate
+    /// `Analysis(.proportion, [A, B])` in the same pass; its block is found by its variables. `nil` when
+    /// either variable has fewer than two levels or the design-effect matrix is singular.
     public func independenceTest(block b: Int) throws -> IndependenceTable? {
         let block = blocks[b]
         guard block.analysis.kind == .total, block.analysis.variables.count == 2 else {
@@ -57,11 +59,38 @@ extension Estimates {
                 covariance[a * totals.count + c] = v
             }
         }
+        let proportions = try usesReplicates ? proportionCovariance(of: block.analysis.variables, position) : nil
         guard let test = RaoScottTest(rows: nr, columns: nc, totals: totals, covariance: covariance,
-                                      rowsInDesign: rowsInDesign, degreesOfFreedom: degreesOfFreedom)
+                                      rowsInDesign: rowsInDesign, degreesOfFreedom: degreesOfFreedom,
+                                      proportionCovariance: proportions)
         else { return nil }
         return IndependenceTable(rowLevels: rowLevels, columnLevels: columnLevels,
                                  cells: position.filter { $0 >= 0 }, test: test)
+    }
+
+    /// The covariance of the proportions of the cells of a table (`position`: the total's cell at each
+    /// place, −1 when empty) from the `.proportion` block of the same variables; 0 for an empty cell.
+    private func proportionCovariance(of variables: [String], _ position: [Int]) throws -> [Double] {
+        guard let block = blocks.first(where: { $0.analysis.kind == .proportion && $0.analysis.variables == variables })
+        else {
+            throw WeightingError.invalidRequest(
+                "a test of independence under replicates needs the proportions of \(variables.joined(separator: ",")) "
+                    + "estimated in the same pass")
+        }
+        var cellOfLevel: [String: Int] = [:]
+        for i in block.cells { if let level = table.cells[i].level { cellOfLevel[level] = i } }
+        let m = position.count
+        var covariance = [Double](repeating: 0, count: m * m)
+        for a in 0..<m where position[a] >= 0 {
+            for c in 0..<m where position[c] >= 0 {
+                guard let i = table.cells[position[a]].level.flatMap({ cellOfLevel[$0] }),
+                      let j = table.cells[position[c]].level.flatMap({ cellOfLevel[$0] }),
+                      let v = self.covariance(i, j)
+                else { throw WeightingError.invalidRequest("the proportions do not cover the table's cells") }
+                covariance[a * m + c] = v
+            }
+        }
+        return covariance
     }
 
     /// The design-based t-test of `second − first`, two domain means of one analysis, on

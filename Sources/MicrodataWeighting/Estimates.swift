@@ -29,6 +29,8 @@ public struct Estimates: Sendable {
     public var negativeWeightRows: Int = 0
     /// The iterations and g-weight range of an iterative calibration (a distance or bounds); `nil` otherwise.
     public var calibration: CalibrationSummary? = nil
+    /// Whether variances come from replicates (replicate weights or `--jackknife`) rather than linearisation.
+    public var usesReplicates = false
 
     /// The covariance between two cells of the table, or `nil` when they are in different blocks.
     public func covariance(_ i: Int, _ j: Int) -> Double? {

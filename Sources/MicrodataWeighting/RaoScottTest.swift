@@ -30,23 +30,32 @@ public struct RaoScottTest: Sendable, Hashable, Codable {
     /// The tests of an `rows × columns` table. `totals` are the weighted totals of the cells with rows varying
     /// fastest (cell (r, c) at `c·rows + r`), `covariance` their row-major design covariance; `rowsInDesign`
     /// is R's N (every row of the design, those with a missing row or column value included) and
-    /// `degreesOfFreedom` the design's ν (PSUs − strata). `nil` with fewer than two rows or columns, or when
-    /// the design-effect matrix is singular.
+    /// `degreesOfFreedom` the design's ν (PSUs − strata; a replicate design's rank − 1). The Rao–Scott tests use
+    /// the covariance of the cell proportions: `proportionCovariance` when given (replicate designs, as R's
+    /// `svymean` of the cells), otherwise its linearisation from `covariance`. `nil` with fewer than two rows
+    /// or columns, or when the design-effect matrix is singular.
     public init?(rows nr: Int, columns nc: Int, totals: [Double], covariance: [Double], rowsInDesign: Int,
-                 degreesOfFreedom nu: Double)
+                 degreesOfFreedom nu: Double, proportionCovariance: [Double]? = nil)
     {
         let m = nr * nc
-        guard nr >= 2, nc >= 2, totals.count == m, covariance.count == m * m else { return nil }
+        guard nr >= 2, nc >= 2, totals.count == m, covariance.count == m * m,
+              proportionCovariance.map({ $0.count == m * m }) ?? true
+        else { return nil }
         let grand = totals.reduce(0, +)
         guard grand > 0 else { return nil }
         let p = totals.map { $0 / grand }
         let nRows = Double(rowsInDesign)
         let sigma = Matrix(rows: m, cols: m, values: covariance)
 
-        // V = J Σ Jᵀ with J = ∂p/∂N.
-        var jac = Matrix(rows: m, cols: m)
-        for a in 0..<m { for b in 0..<m { jac[a, b] = ((a == b ? 1 : 0) - p[a]) / grand } }
-        let v = jac * sigma * jac.transposed
+        // V = J Σ Jᵀ with J = ∂p/∂N, unless given.
+        let v: Matrix
+        if let proportionCovariance {
+            v = Matrix(rows: m, cols: m, values: proportionCovariance)
+        } else {
+            var jac = Matrix(rows: m, cols: m)
+            for a in 0..<m { for b in 0..<m { jac[a, b] = ((a == b ? 1 : 0) - p[a]) / grand } }
+            v = jac * sigma * jac.transposed
+        }
 
         // Main-effects design X1 and the interaction contrasts, made orthogonal to X1 (R `qr.resid`).
         var x1 = Matrix(rows: m, cols: nr + nc - 1)

@@ -81,6 +81,7 @@ extension SurveyEstimator {
             rowsWithMissingDomain: excludedByMissingDomain, calibration: fit?.summary)
         estimates.negativeWeightRows = negativeWeightRows
         estimates.rowsInDesign = rowsSeen
+        estimates.usesReplicates = design.replicates != nil || design.jackknife
         return estimates
     }
 

@@ -204,7 +204,7 @@ struct Tabulate: ParsableCommand {
             }
         ) { [presentation] publication in
             presentation.apply(
-                to: &publication, title: Tabulate.title(analyses, by: options.by),
+                to: &publication, title: Tabulate.title(tests.chisq == nil ? analyses : [analyses[0]], by: options.by),  // --chisq's proportions only feed its variance
                 source: Presentation.defaultSource(file: data, weight: design.weight, design: table.designDescription))
         }
     }
@@ -304,12 +304,12 @@ struct Tabulate: ParsableCommand {
             analyses.append(.quantile(String(v[..<colon]), ps))
         }
         analyses += try inequality.analyses()
-        let test = try tests.testAnalysis()
+        let test = try tests.testAnalysis(design)
         if let test {
             guard analyses.isEmpty, by == nil else {
                 throw ValidationError("--chisq and --ttest take no statistic option and no --by")
             }
-            analyses = [test.0]
+            analyses = test.analyses
         }
         try tests.validate(statistics: analyses, cellKey: cellKey.seed != nil)
         if analyses.count > 1 && linking.subpop != nil && !noDisclosureControl {

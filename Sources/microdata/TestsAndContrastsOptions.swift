@@ -11,8 +11,9 @@ import MicrodataWrite
 struct TestsAndContrastsOptions: ParsableArguments {
     @Option(help: """
         Test of independence of two categorical variables A,B, as R svychisq: the Rao-Scott F (default \
-        statistic), the first-order Chisq, Wald and adjWald, at full precision. Withheld when a cell of the \
-        A x B table fails disclosure control.
+        statistic), the first-order Chisq, Wald and adjWald, at full precision; under replicate weights or \
+        --jackknife as svychisq on the replicate design (df: rank of the replicate weights - 1). Withheld when \
+        a cell of the A x B table fails disclosure control.
         """)
     var chisq: String?
     @Option(help: """
@@ -48,14 +49,14 @@ struct TestsAndContrastsOptions: ParsableArguments {
                     + "--atkinson, --gei, "
                     + "or a test (--chisq, --ttest)")
         }
+        if cellKey && needsFullCovariance {
+            throw ValidationError("--cell-key-seed perturbs counts; tests, contrasts and --vcov would undo it")
+        }
         if statistics.count > 1 && (!contrast.isEmpty || vcov != nil) {
             throw ValidationError("--contrast and --vcov take one statistic")
         }
         if statistics.count > 1 && cellKey {
             throw ValidationError("--cell-key-seed takes one statistic")
-        }
-        if cellKey && needsFullCovariance {
-            throw ValidationError("--cell-key-seed perturbs counts; tests, contrasts and --vcov would undo it")
         }
         let linear: Set<Analysis.Kind> = [.mean, .total, .proportion, .ratio]
         if (!contrast.isEmpty || vcov != nil), let a = statistics.first, !linear.contains(a.kind) {
@@ -63,31 +64,34 @@ struct TestsAndContrastsOptions: ParsableArguments {
         }
     }
 
-    /// Checks the design of a test: `--chisq` follows R's svychisq for linearisation designs over all rows.
+    /// Checks the design of a test: `--chisq` follows R's svychisq for linearisation and replicate designs over
+    /// all rows.
     func validate(design: SurveyDesign, subpopulation: Bool) throws {
         guard chisq != nil else { return }
-        if design.replicates != nil || design.designFactor != nil {
-            throw ValidationError("--chisq is implemented for linearisation designs (strata, PSUs, weights)")
+        if design.designFactor != nil {
+            throw ValidationError("--chisq is implemented for linearisation and replicate designs, not a design factor")
         }
         if subpopulation { throw ValidationError("--chisq takes no --subpop (R's N and df would be the subset's)") }
     }
 
-    /// The analysis of a test (it replaces the statistic options), and the by-variable it needs.
-    func testAnalysis() throws -> (Analysis, by: [String])? {
+    /// The analyses of a test (they replace the statistic options), and the by-variable it needs. Under
+    /// replicates `--chisq` also estimates the cells' proportions, whose replicate covariance the test uses.
+    func testAnalysis(_ design: SurveyDesign) throws -> (analyses: [Analysis], by: [String])? {
         if chisq != nil && ttest != nil { throw ValidationError("give --chisq or --ttest, not both") }
         if let chisq {
             let parts = chisq.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts.contains(where: \.isEmpty) else {
                 throw ValidationError("--chisq takes two variables A,B")
             }
-            return (Analysis(.total, parts), [])
+            let replicated = design.replicates != nil || design.jackknife
+            return ([Analysis(.total, parts)] + (replicated ? [Analysis(.proportion, parts)] : []), [])
         }
         if let ttest {
             let parts = ttest.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts.contains(where: \.isEmpty) else {
                 throw ValidationError("--ttest takes Y:G (a variable and a two-group variable)")
             }
-            return (.mean(parts[0]), [parts[1]])
+            return ([.mean(parts[0])], [parts[1]])
         }
         return nil
     }

@@ -83,7 +83,30 @@ import Testing
         #expect(Self.close(row["value"], "TT04|t") && Self.close(row["ddf"], "TT04|df") && Self.close(row["p_value"], "TT04|p"))
     }
 
-    @Test func chisqRefusesReplicateDesignsAndSubpopulations() throws {
+    @Test func chisqUnderReplicateWeightsAndTheJackknifeMatchesSvychisq() throws {
+        // Fixtures/rsurvey/replicate_chisq_expected.csv: svychisq on svrepdesign / as.svrepdesign.
+        let records = try DelimitedRecords(contentsOf: Fixtures.url("rsurvey/replicate_chisq_expected.csv")).records
+        var expected: [String: Double] = [:]
+        for r in records.dropFirst() { expected["\(r.fields[0])|\(r.fields[1])"] = Double(r.fields[2])! }
+        let jk1 = ["--data", Fixtures.path("rsurvey/apiclus1_jk1.csv"), "--weight", "pw", "--replicate-weights",
+                   "^rw[0-9]+$", "--replicate-type", "JK1", "--scale", "0.9148392779"]
+        for (id, arguments) in [("RC01", jk1 + ["--chisq", "stype,sch.wide"]),
+                                ("RC05", Self.dstrat + ["--jackknife", "--chisq", "stype,mealsband"])] {
+            let rows = try Self.json(arguments + ["--no-disclosure-control"])
+            #expect(rows.count == 4, "\(id)")
+            for row in rows {
+                let s = row["statistic"] as? String ?? ""
+                func close(_ key: String, _ oracle: String) -> Bool {
+                    guard let v = row[key] as? Double, let e = expected["\(id)|\(s)|\(oracle)"] else { return false }
+                    return abs(v - e) <= 1e-8 * abs(e)
+                }
+                #expect(close("value", "statistic") && close("p_value", "p"), "\(id) \(row)")
+                if s != "Chisq" { #expect(close("ddf", "ddf"), "\(id) \(row)") }
+            }
+        }
+    }
+
+    @Test func chisqRefusesDesignFactorsAndSubpopulations() throws {
         for extra in [["--subpop", "api00 > 500"], ["--design-factor", "1.2"]] {
             let r = try CLIFailureTests.run(["tabulate"] + Self.dclus1 + ["--chisq", "stype,sch.wide"] + extra)
             #expect(r.status == 2, "\(extra): \(r.stderr)")
