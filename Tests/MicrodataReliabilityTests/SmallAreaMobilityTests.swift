@@ -1,0 +1,60 @@
+import Foundation
+import MicrodataReaders
+import MicrodataTestSupport
+import Testing
+
+/// `sae --mobility ORIGIN,DESTINATION`: the upward, downward and immobile rates per area are the EBLUPs of
+/// proportions of one derived move variable, so they equal `sae --proportion move=RATE` on a column holding it.
+@Suite(.timeLimit(.minutes(1))) struct SmallAreaMobilityTests {
+    /// Writes Fixtures/sae/persons.csv with origin and destination classes (1 highest) and the move they make.
+    static func data() throws -> URL {
+        let records = try DelimitedRecords(contentsOf: Fixtures.url("sae/persons.csv")).records
+        var lines = [(records[0].fields + ["origin", "destination", "move"]).joined(separator: ",")]
+        for r in records.dropFirst() {
+            let person = Int(r.fields[0])!
+            let origin = 1 + person % 5
+            let step = [0, 0, -1, 1, -2, 0, 2][(person * 7 + Int(r.fields[6])!) % 7]
+            let destination = min(5, max(1, origin + step))
+            let move = destination < origin ? "upward" : destination > origin ? "downward" : "immobile"
+            lines.append((r.fields + [String(origin), String(destination), move]).joined(separator: ","))
+        }
+        let url = try Fixtures.temporaryDirectory().appendingPathComponent("persons.csv")
+        try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    @Test(arguments: [[], ["--no-disclosure-control"]])
+    func mobilityRatesEqualTheProportionsOfTheMoveIndicator(_ control: [String]) throws {
+        let data = try Self.data().path
+        let common = ["sae", "--data", data, "--weight", "weight", "--strata", "region", "--psu", "psu", "--nest",
+                      "--area", "area", "--aux", Fixtures.path("sae/areas.csv"), "--formula", "x1 + factor(region)",
+                      "--zero-variance", "synthetic"] + control
+        let rates = try CLIFailureTests.run(common + ["--mobility", "origin,destination"])
+        #expect(rates.status == 0, "\(rates.stderr)")
+        var compared = 0
+        for rate in ["upward", "downward", "immobile"] {
+            let single = try CLIFailureTests.run(common + ["--proportion", "move=\(rate)"])
+            #expect(single.status == 0, "\(single.stderr)")
+            let expected = SmallAreaCLITests.areas(single.stdout)
+            let found = Self.areas(rates.stdout, table: "areas-\(rate)")
+            #expect(found.count == 30 && expected.count == 30, "\(rate)")
+            for (area, row) in expected {
+                for column in ["kind", "estimate", "mse", "gamma", "direct", "direct_se", "direct_status"] {
+                    #expect(found[area]?[column] == row[column], "\(rate) \(area) \(column)")
+                }
+                if row["kind"] == "eblup" { compared += 1 }
+            }
+        }
+        #expect(compared > 30)
+    }
+
+    /// The rows of one table of a CSV output, by area.
+    static func areas(_ csv: String, table: String) -> [String: [String: String]] {
+        let lines = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        var out: [String: [String: String]] = [:]
+        for line in lines.dropFirst() where line[0] == table {
+            out[line[1]] = Dictionary(uniqueKeysWithValues: zip(lines[0], line))
+        }
+        return out
+    }
+}
