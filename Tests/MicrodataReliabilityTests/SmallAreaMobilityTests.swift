@@ -13,7 +13,7 @@ import Testing
         for r in records.dropFirst() {
             let person = Int(r.fields[0])!
             let origin = 1 + person % 5
-            let step = [0, 0, -1, 1, -2, 0, 2][(person * 7 + Int(r.fields[6])!) % 7]
+            let step = [0, 0, -1, 1, -2, 0, 2][(person * 3 + Int(r.fields[6])!) % 7]
             let destination = min(5, max(1, origin + step))
             let move = destination < origin ? "upward" : destination > origin ? "downward" : "immobile"
             lines.append((r.fields + [String(origin), String(destination), move]).joined(separator: ","))
@@ -46,6 +46,23 @@ import Testing
             }
         }
         #expect(compared > 30)
+    }
+
+    /// R survey svyby + sae eblupFH/mseFH (REML) on the same rates: Fixtures/sae/expected-mobility.csv.
+    @Test func mobilityRatesMatchSvybyAndEblupFH() throws {
+        let r = try CLIFailureTests.run([
+            "sae", "--data", try Self.data().path, "--weight", "weight", "--strata", "region", "--psu", "psu", "--nest",
+            "--area", "area", "--aux", Fixtures.path("sae/areas.csv"), "--formula", "x1 + factor(region)",
+            "--zero-variance", "synthetic", "--no-disclosure-control", "--mobility", "origin,destination"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let records = try DelimitedRecords(contentsOf: Fixtures.url("sae/expected-mobility.csv")).records.dropFirst()
+        #expect(records.count == 81)
+        for e in records {
+            let row = Self.areas(r.stdout, table: "areas-\(e.fields[0])")[e.fields[1]]
+            #expect(row?["kind"] == "eblup", "\(e.fields)")
+            SmallAreaCLITests.near(row?["estimate"], Double(e.fields[2]), "\(e.fields[0]) eblup \(e.fields[1])")
+            SmallAreaCLITests.near(row?["mse"], Double(e.fields[3]), "\(e.fields[0]) mse \(e.fields[1])")
+        }
     }
 
     /// The rows of one table of a CSV output, by area.
