@@ -7,7 +7,8 @@ import MicrodataReaders
 ///
 /// Codes are compared as numbers by rank (every change of class is a move up or down); with `highFirst` (as
 /// `mobility --class-order high-to-low`, the default) code 1 is the highest class, so a smaller destination code
-/// is a move up. A row with either code missing or not a number has no move (missing).
+/// is a move up. A row with either code missing or not a number has no move (missing). The derived column
+/// replaces a column of the data with the same name.
 public struct MobilityMoves: BatchSource {
     /// The rates, in the order they are published.
     public static let rates = ["upward", "downward", "immobile"]
@@ -44,6 +45,7 @@ public struct MobilityMoves: BatchSource {
         let moves = (0..<batch.rowCount).map {
             Self.move(origin: columns[0].double(at: $0), destination: columns[1].double(at: $0), highFirst: highFirst)
         }
+        batch.columns.removeAll { $0.name.lowercased() == name.lowercased() }
         batch.columns.append(Column(name: name, storage: .text(moves)))
         return batch
     }

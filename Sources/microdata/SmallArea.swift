@@ -96,7 +96,7 @@ struct SmallArea: ParsableCommand {
             directs = try SmallAreaDirect.read(frame, area: area, estimate: estimate, se: se, file: file)
         } else {
             let moves = try mobility.map(Self.originDestination)
-            let (analysis, level) = try moves != nil
+            let (analysis, level): (Analysis, String?) = try moves != nil
                 ? (Analysis(.proportion, ["move"]), MobilityMoves.rates[0])
                 : Self.analysis(mean: mean, proportion: proportion, total: total)
             label = Tabulate.title([analysis], by: [area]) + (level.map { " = \($0)" } ?? "")
