@@ -21,7 +21,9 @@ struct SmallArea: ParsableCommand {
             and SE where publishable. REML (default), ML or the Fay–Herriot moment method; A converged to 1e-10 \
             relative. Disclosure control: each area's direct estimate is checked as tabulate checks it; an area \
             whose direct estimate may not be published is fitted as an area without sample, so no published \
-            figure depends on it.
+            figure depends on it. --mobility ORIGIN,DESTINATION fits the upward, downward and immobile rates (each \
+            person's move between class codes, 1 highest unless --class-order low-to-high) as proportions of one \
+            derived variable: one area table per rate.
             """)
 
     @Option(help: "The data file (as tabulate); or give --direct.") var data: String?
