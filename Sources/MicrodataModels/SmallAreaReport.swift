@@ -136,3 +136,29 @@ public enum SmallAreaReport {
         }
     }
 }
+
+extension SmallAreaReport {
+    /// One publication of several jobs on the same areas (e.g. the upward, downward and immobile rates): each job's
+    /// area and fixed-effects tables, their ids suffixed with `ids`, and each job's notes and metadata prefixed
+    /// with its statistic.
+    public static func publication(
+        _ jobs: [SmallAreaEstimation], statistics: [String], ids: [String], formula: String, source: String,
+        design: String?, rules: String?, stamp: String?, version: String
+    ) -> Publication {
+        let parts = zip(jobs, statistics).map {
+            publication($0, statistic: $1, formula: formula, source: source, design: design, rules: rules, stamp: stamp, version: version)
+        }
+        var combined = parts[0]
+        (combined.tables, combined.notes, combined.metadata, combined.charts) = ([], [], [], [])
+        for (part, (id, statistic)) in zip(parts, zip(ids, statistics)) {
+            for var table in part.tables {
+                table.id += "-" + id
+                combined.tables.append(table)
+            }
+            combined.charts.append(.bars(tableID: "areas-" + id))
+            combined.notes += part.notes.map { "\(statistic): \($0)" }
+            combined.metadata += part.metadata.map { MetadataItem("\(id) \($0.key)", $0.value) }
+        }
+        return combined
+    }
+}

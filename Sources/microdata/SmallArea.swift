@@ -21,7 +21,9 @@ struct SmallArea: ParsableCommand {
             and SE where publishable. REML (default), ML or the Fay–Herriot moment method; A converged to 1e-10 \
             relative. Disclosure control: each area's direct estimate is checked as tabulate checks it; an area \
             whose direct estimate may not be published is fitted as an area without sample, so no published \
-            figure depends on it.
+            figure depends on it. --mobility ORIGIN,DESTINATION fits the upward, downward and immobile rates (each \
+            person's move between class codes, 1 highest unless --class-order low-to-high) as proportions of one \
+            derived variable: one area table per rate.
             """)
 
     @Option(help: "The data file (as tabulate); or give --direct.") var data: String?
@@ -31,6 +33,10 @@ struct SmallArea: ParsableCommand {
     @Option(help: "Mean of a numeric variable per area.") var mean: String?
     @Option(help: "Proportion of one level per area: V=LEVEL.") var proportion: String?
     @Option(help: "Total of a numeric variable per area.") var total: String?
+    @Option(help: "Absolute mobility rates per area: ORIGIN,DESTINATION class codes; one table each for upward, downward, immobile.")
+    var mobility: String?
+    @Option(name: .customLong("class-order"), help: "With --mobility: high-to-low (default, code 1 highest) or low-to-high.")
+    var classOrder: String = "high-to-low"
     @Option(help: "The area column (in the data or --direct file, and in --aux).") var area: String
     @Option(help: "Area covariates: CSV with one row per area (the --area column and the formula's columns).")
     var aux: String
@@ -69,9 +75,10 @@ struct SmallArea: ParsableCommand {
             throw ValidationError("--format must be csv, json, markdown, text, html or xlsx")
         }
         if outputFormat == .xlsx && output == nil { throw ValidationError("--format xlsx needs --output FILE") }
-        let statistics = [mean, proportion, total].compactMap { $0 }
+        let statistics = [mean, proportion, total, mobility].compactMap { $0 }
         guard (data == nil) != (direct == nil) else { throw ValidationError("give --data or --direct") }
-        if data != nil && statistics.count != 1 { throw ValidationError("give one of --mean, --proportion V=LEVEL, --total") }
+        if data != nil && statistics.count != 1 { throw ValidationError("give one of --mean, --proportion V=LEVEL, --total, --mobility O,D") }
+        guard ["high-to-low", "low-to-high"].contains(classOrder) else { throw ValidationError("--class-order must be high-to-low or low-to-high") }
         if direct != nil && !statistics.isEmpty { throw ValidationError("--direct takes its estimates from the file: no --mean/--proportion/--total") }
         if benchmark && population == nil && total == nil {
             throw ValidationError("--benchmark of a mean or proportion needs --population COL (area populations in --aux)")
@@ -82,22 +89,29 @@ struct SmallArea: ParsableCommand {
         var design: String? = nil
         var rulesInForce: String? = nil
         var threshold: Int? = nil
-        let directs: [DirectEstimate]
+        var directs: [DirectEstimate]
+        var rates: [(label: String, directs: [DirectEstimate])] = []
         if let direct {
             let file = URL(fileURLWithPath: direct).lastPathComponent
             let frame = try ModelData(source: DataReader.open(data: DataReader.dataURL(direct), codebook: nil,
                                                               options: ReadOptions(format: delimiter.format)))
             directs = try SmallAreaDirect.read(frame, area: area, estimate: estimate, se: se, file: file)
         } else {
-            let (analysis, level) = try Self.analysis(mean: mean, proportion: proportion, total: total)
+            let moves = try mobility.map(Self.originDestination)
+            let (analysis, level): (Analysis, String?) = try moves != nil
+                ? (Analysis(.proportion, ["move"]), MobilityMoves.rates[0])
+                : Self.analysis(mean: mean, proportion: proportion, total: total)
             label = Tabulate.title([analysis], by: [area]) + (level.map { " = \($0)" } ?? "")
             let surveyDesign = try designOptions.design(codebook: codebook, data: data)
             let book = try codebook.map { try CodebookSource.load(URL(fileURLWithPath: $0)).codebook }
-            var names = analysis.variables + surveyDesign.clusters + surveyDesign.fpc + [area]
+            var names = (moves.map { [$0.0, $0.1] } ?? analysis.variables) + surveyDesign.clusters + surveyDesign.fpc + [area]
             names += [surveyDesign.weight, surveyDesign.strata].compactMap { $0 }
-            let source = try DataReader.open(
+            var source: any BatchSource = try DataReader.open(
                 data: DataReader.dataURL(data!), codebook: book,
                 options: ReadOptions(variables: surveyDesign.replicates == nil ? Array(Set(names)) : nil, format: delimiter.format))
+            if let moves {
+                source = MobilityMoves(source, origin: moves.0, destination: moves.1, highFirst: classOrder == "high-to-low")
+            }
             let loaded = noDisclosureControl ? nil : try DisclosureRules.load(
                 defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) })
             let table = try SmallAreaDirect.estimate(
@@ -116,31 +130,48 @@ struct SmallArea: ParsableCommand {
                 rulesInForce = loaded.inForce
                 threshold = loaded.threshold
             }
-            directs = try SmallAreaDirect.cells(of: table, level: level).map { i in
-                let c = table.cells[i]
-                return DirectEstimate(
-                    area: c.byValues[0], estimate: c.estimate, standardError: c.standardError, count: c.unweightedCount,
-                    status: noDisclosureControl ? "not-checked" : statuses[i].label, publishable: !statuses[i].isSuppressed)
+            for rate in moves == nil ? [level] : MobilityMoves.rates.map(Optional.some) {
+                let rateDirects = try SmallAreaDirect.cells(of: table, level: rate).map { i in
+                    let c = table.cells[i]
+                    return DirectEstimate(
+                        area: c.byValues[0], estimate: c.estimate, standardError: c.standardError, count: c.unweightedCount,
+                        status: noDisclosureControl ? "not-checked" : statuses[i].label, publishable: !statuses[i].isSuppressed)
+                }
+                let rateLabel = moves == nil ? label : "\(rate!) mobility rate (\(moves!.0) to \(moves!.1)) by \(area)"
+                rates.append((rateLabel, rateDirects))
             }
+            directs = rates[0].directs
+            label = rates[0].label
         }
-        let job: SmallAreaEstimation
+        if rates.isEmpty { rates = [(label, directs)] }
+        var jobs: [SmallAreaEstimation] = []
         do {
-            job = try SmallAreaEstimation(
-                directs: directs, auxiliary: auxiliary, area: area, formula: formula, model: FayHerriot(method: fhMethod),
-                zeroVariance: zero,
-                benchmark: benchmark ? (population.map { .population($0) } ?? .sum) : nil, file: auxName)
+            for rate in rates {
+                jobs.append(try SmallAreaEstimation(
+                    directs: rate.directs, auxiliary: auxiliary, area: area, formula: formula, model: FayHerriot(method: fhMethod),
+                    zeroVariance: zero,
+                    benchmark: benchmark ? (population.map { .population($0) } ?? .sum) : nil, file: auxName))
+            }
         } catch let error as FormulaError {
             throw ValidationError("--formula: \(error)")
         }
-        if job.fit.truncated {
+        let job = jobs[0]
+        for (j, rate) in zip(jobs, rates) where j.fit.truncated {
             FileHandle.standardError.write(Data(
-                "warning: A estimated at \(job.fit.unconstrainedVariance) and set to 0: every estimate is synthetic (gamma = 0)\n".utf8))
+                "warning: \(rate.label): A estimated at \(j.fit.unconstrainedVariance) and set to 0: every estimate is synthetic (gamma = 0)\n".utf8))
         }
         let stamp = noDisclosureControl ? CheckedTable.bypassStamp : nil
         if let stamp { FileHandle.standardError.write(Data("warning: \(stamp)\n".utf8)) }
         var publication = SmallAreaReport.publication(
             job, statistic: label, formula: formula, source: data.map { URL(fileURLWithPath: $0).lastPathComponent } ?? label,
             design: design, rules: rulesInForce, stamp: stamp, version: buildVersion)
+        if mobility != nil {
+            publication = SmallAreaReport.publication(
+                jobs, statistics: rates.map(\.label), ids: MobilityMoves.rates, formula: formula,
+                source: URL(fileURLWithPath: data!).lastPathComponent, design: design, rules: rulesInForce, stamp: stamp,
+                version: buildVersion)
+            label = "absolute mobility rates (\(mobility!)) by \(area)"
+        }
         presentation.apply(
             to: &publication, title: "Small-area estimates: \(label)",
             source: data.map { Presentation.defaultSource(file: $0, weight: designOptions.weight, design: design) } ?? label)
@@ -150,8 +181,15 @@ struct SmallArea: ParsableCommand {
         } else {
             try OutputAudit.write(
                 for: output, tool: "microdata \(buildVersion)", stamp: nil, rules: rulesInForce, threshold: threshold,
-                checks: SmallAreaReport.outputChecks(job))
+                checks: jobs.flatMap(SmallAreaReport.outputChecks))
         }
+    }
+
+    /// `ORIGIN,DESTINATION` of --mobility.
+    static func originDestination(_ value: String) throws -> (String, String) {
+        let parts = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw ValidationError("--mobility takes ORIGIN,DESTINATION") }
+        return (parts[0], parts[1])
     }
 
     /// The statistic estimated per area and, for a proportion, the level.
