@@ -36,9 +36,9 @@ public struct CodeFrame: Sendable {
     }
 
     /// Builds a frame of unit codes only, for schemes known only through a crosswalk (SOC90, SOC2000).
-    init(scheme: String, unitCodes: [String]) {
+    init(scheme: String, unitCodes: [String], titles: [String: String] = [:]) {
         self.scheme = scheme
-        entries = unitCodes.map { Entry(code: $0, level: "unit", title: "", parent: nil) }
+        entries = unitCodes.map { Entry(code: $0, level: "unit", title: titles[$0] ?? "", parent: nil) }
         index = Dictionary(unitCodes.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
     }
 

@@ -32,8 +32,8 @@ extension CrosswalkRegistry {
     }
 
     /// What `microdata crosswalk show NAME [CODE]` prints: the entry's provenance, then a summary of the table
-    /// (a crosswalk, code frame, NS-SEC table or qualification table), or the rows for `code`. A scheme name
-    /// (SOC2020) shows its code frame.
+    /// (a crosswalk, code frame, NS-SEC table or qualification table) and every row of its file (see ``rows(_:code:)``),
+    /// or the rows for `code`. A scheme name (SOC2020, SOC2000) shows its code frame.
     ///
     /// - Throws: ``CrosswalkLookupError`` when there is no such table or `code` is not in it.
     public func show(_ name: String, code: String?) throws(CrosswalkLookupError) -> String {
@@ -58,6 +58,7 @@ extension CrosswalkRegistry {
         } else if entry == nil {
             throw CrosswalkLookupError("no table named \(name); see `microdata crosswalk list`")
         }
+        if code == nil, let all = try? rows(name) { lines += ["", String(all.text.dropLast())] }
         return lines.map { $0 + "\n" }.joined()
     }
 

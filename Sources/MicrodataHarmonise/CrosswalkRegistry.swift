@@ -27,6 +27,8 @@ public struct CrosswalkRegistry: Sendable {
     public private(set) var nationsSource: String?
     /// Files loaded without a sha256 in their manifest entry, with the computed checksum to record.
     public private(set) var unverified: [String: String] = [:]
+    /// Every entry's file as read (header and cells), for `crosswalk show` and `--search`.
+    var rawTables: [String: (header: [String], rows: [[String]])] = [:]
 
     /// Loads the folders in order.
     ///
@@ -53,6 +55,9 @@ public struct CrosswalkRegistry: Sendable {
             let data = try verifiedData(loaded)
             // A `table` entry is shipped for reference only: its checksum is verified, its content not parsed.
             if loaded.entry.kind != "table" { tables[loaded.entry.name] = try CSVTable(data: data, url: loaded.url) }
+            if let t = tables[loaded.entry.name] ?? (try? CSVTable(data: data, url: loaded.url)) {
+                rawTables[loaded.entry.name] = (t.header, t.rows.map(\.fields))
+            }
         }
         func of(_ kind: String) -> [Loaded] { entries.filter { $0.entry.kind == kind } }
         for l in of("codeframe") {
@@ -67,8 +72,16 @@ public struct CrosswalkRegistry: Sendable {
             crosswalks[l.entry.name] = cw
         }
         // Schemes known only as crosswalk sources (SOC90, SOC2000) get a frame of their source codes.
+        // Their titles come from a crosswalk file's `<source column>_title` column where one has it.
         for cw in crosswalks.values.sorted(by: { $0.name < $1.name }) where codeFrames[cw.fromScheme] == nil {
-            codeFrames[cw.fromScheme] = CodeFrame(scheme: cw.fromScheme, unitCodes: cw.sourceCodes)
+            var titles: [String: String] = [:]
+            for other in crosswalks.values where other.fromScheme == cw.fromScheme {
+                guard let t = tables[other.name], let column = other.entry.fromColumn,
+                    let c = t.header.firstIndex(of: column), let ti = t.header.firstIndex(of: column + "_title")
+                else { continue }
+                for row in t.rows where titles[row.fields[c]] == nil { titles[row.fields[c]] = row.fields[ti] }
+            }
+            codeFrames[cw.fromScheme] = CodeFrame(scheme: cw.fromScheme, unitCodes: cw.sourceCodes, titles: titles)
         }
         // User folders load after the shipped one: their nation table wins.
         if let l = of("nations").last {

@@ -53,16 +53,49 @@ struct Crosswalk: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show one table, or one code in it (a scheme name such as SOC2020 shows its code frame).")
+            abstract: "Show one table's rows, or one code in it (a scheme name such as SOC2020 shows its code frame).",
+            discussion: """
+                ONS-suppressed cells (empty or _ in a weight column) print as `suppressed` (null in JSON), never 0.
+
+                EXAMPLES:
+                  microdata crosswalk show nations
+                  microdata crosswalk show SOC2000 1111
+                  microdata crosswalk show --search nurse
+                  microdata crosswalk show soc2000-soc2010-table1b 1111 --format json
+                """)
         @OptionGroup var folders: Folders
         @Argument(help: "A name from `crosswalk list`, or a scheme (SOC2020, SOC2010, ISCO08, SOC2000, SOC90).")
-        var name: String
+        var name: String?
         @Argument(help: "A code to look up.") var code: String?
+        @Option(help: "Find rows whose cells contain TEXT (case-insensitive), in every table or in NAME.")
+        var search: String?
+        @Option(help: "text or json.") var format: ShowFormat = .text
+
+        enum ShowFormat: String, ExpressibleByArgument { case text, json }
+
+        func validate() throws {
+            if name == nil && search == nil { throw ValidationError("give a table NAME or --search TEXT") }
+            if search != nil && code != nil { throw ValidationError("--search and a CODE cannot be combined") }
+        }
 
         func run() throws {
             let registry = try folders.registry()
             let text: String
-            do { text = try registry.show(name, code: code) } catch { throw ValidationError(error.description) }
+            do {
+                if let search {
+                    let found = try registry.search(search, in: name)
+                    if found.isEmpty {
+                        FileHandle.standardError.write(Data("no rows contain '\(search)'\n".utf8))
+                        throw ExitCode.failure
+                    }
+                    text = format == .json
+                        ? CrosswalkRows.json(found) : found.map { "== \($0.table) (\($0.kind))\n\($0.text)" }.joined()
+                } else if format == .json {
+                    text = CrosswalkRows.json(try registry.rows(name!, code: code))
+                } else {
+                    text = try registry.show(name!, code: code)
+                }
+            } catch let error as CrosswalkLookupError { throw ValidationError(error.description) }
             try StandardOutput.write(text)
         }
     }

@@ -62,10 +62,32 @@ import Testing
             MYOCC → SOC2020: 2 source codes, 3 links, 1 one-to-one, max fan-out 2
             bases: survey (default survey)
 
+            occ	soc	w
+            10	2134	0.75
+            10	2135	0.25
+            20	1111	1
+
             """)
         let plain = try Self.userFolder(weights: false)
         let p = try CLIFailureTests.run(["crosswalk", "show", "mine", "--crosswalks", plain.path])
         #expect(p.status == 0, "\(p.stderr)")
-        #expect(p.stdout.hasSuffix("2 links, 2 one-to-one, max fan-out 1\nbases: none (a code list without link weights)\n"))
+        #expect(p.stdout.contains("2 links, 2 one-to-one, max fan-out 1\nbases: none (a code list without link weights)\n"))
+        #expect(p.stdout.hasSuffix("\nocc\tsoc\n10\t2134\n20\t1111\n"))
+    }
+
+    @Test func showSearchesAndPrintsJSON() throws {
+        let found = try CLIFailureTests.run(["crosswalk", "show", "SOC2000", "--search", "NURSES"])
+        #expect(found.status == 0, "\(found.stderr)")
+        #expect(found.stdout.hasPrefix("== SOC2000 (codeframe)\ncode\tlevel\ttitle\tparent\n"))
+        #expect(found.stdout.contains("\n3211\tunit\tNurses‡‡\t\n"))
+        let json = try CLIFailureTests.run(["crosswalk", "show", "soc2000-soc2010-table1b", "1111", "--format", "json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let rows = try #require(object["rows"] as? [[Any]])
+        #expect(rows.count == 3)
+        #expect(rows[2][2] as? String == "1184" && rows[2][5] is NSNull && rows[2][4] as? String == "5.6")
+        let none = try CLIFailureTests.run(["crosswalk", "show", "--search", "no such title anywhere"])
+        #expect(none.status == 1 && none.stderr.contains("no rows contain"))
+        #expect(try CLIFailureTests.run(["crosswalk", "show"]).status == 2)
     }
 }
