@@ -10,7 +10,6 @@ extension SurveyEstimator {
     ) throws -> ([CellEstimate], [Double]) {
         let probabilities = st.analysis.probabilities
         let K = probabilities.count
-        let D = domainLabels.count
         let H = structure.strataCount
         let P = structure.psuStratum.count
         let (rowsOfDomain, domainRows) = quantileRows(st)
