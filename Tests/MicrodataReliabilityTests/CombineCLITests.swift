@@ -125,6 +125,28 @@ import Testing
         #expect(byRegion.values.filter { $0.contains("[c]") }.count >= 2, "secondary suppression: \(combined)")
     }
 
+    /// The codebook's value labels travel in the partial results: the combined table shows them in codebook
+    /// order, and parts made with other labels are refused.
+    @Test func codebookLabelsAreCarriedAndCompared() throws {
+        let (data, book) = try TabulateLabelsTests.files()
+        var lines = try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n").map(String.init)
+        let header = lines.removeFirst()
+        let dir = try Fixtures.temporaryDirectory()
+        let (whole, parts) = try Self.split(lines, header: header, cuts: [40], in: dir)
+        let arguments = ["--codebook", book, "--weight", "w", "--mean", "income", "--by", "region"]
+        let (one, combined, partials) = try Self.wholeAndCombined(whole, parts, arguments)
+        Self.expectSameTable(one, combined, "labels")
+        #expect(combined.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[1] } == ["South", "North", "East"])
+        let relabelled = dir.appendingPathComponent("book2.xml").path
+        try String(contentsOfFile: book, encoding: .utf8).replacingOccurrences(of: "South", with: "Sud")
+            .write(toFile: relabelled, atomically: true, encoding: .utf8)
+        let other = dir.appendingPathComponent("other.partial").path
+        #expect(try Self.run(["tabulate", "--data", parts[1], "--codebook", relabelled] + arguments.dropFirst(2)
+                             + ["--partial", other]).status == 0)
+        let r = try Self.run(["combine", partials[0], other])
+        #expect(r.status == 2 && r.stderr.contains("different labels.region"), "\(r.stderr)")
+    }
+
     @Test func partialsWithDifferentRequestsAreRefusedNamingTheField() throws {
         let (dir, _, parts) = try Self.apistrat()
         let a = dir.appendingPathComponent("a.partial").path, b = dir.appendingPathComponent("b.partial").path
