@@ -198,6 +198,14 @@ import Testing
         #expect(r.status == 3)
         #expect(r.stderr.contains("intermediate, not for release"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: bundle + "/p.partial"))
+        // The combined table is an output like tabulate's: checked, with its sidecar, and releasable.
+        let table = dir.appendingPathComponent("table.csv").path
+        let c = try Self.run(["combine", partial, "--output", table])
+        #expect(c.status == 0, "\(c.stderr)")
+        let sidecar = try String(contentsOfFile: table + ".audit.json", encoding: .utf8)
+        #expect(sidecar.contains("\"controlled\" : true"), "\(sidecar)")
+        let released = try Self.run(["release", table, "--output-dir", dir.appendingPathComponent("bundle2").path])
+        #expect(released.status == 0, "\(released.stderr)")
     }
 
     @Test func partialRefusesWhatCannotMerge() throws {
