@@ -47,17 +47,13 @@ public struct PartialAccumulators: Codable, Sendable, Equatable {
         var id: String
     }
 
-    struct Slot: Codable, Sendable, Equatable {
-        var domain: Int
-        var level: Int
-        var unit: Int
-    }
 
     struct State: Codable, Sendable, Equatable {
         var categorical: Bool?
         /// Each level's values, one per analysis variable (level 0, no level, is not listed).
         var levels: [[String]]
-        var slots: [Slot]
+        /// Each slot's (domain, level, unit), three numbers a slot.
+        var slots: [Int]
         var sums: PackedDoubles
         var replicateSums: PackedDoubles
         var moments: PackedDoubles
@@ -155,9 +151,7 @@ extension SurveyEstimator {
         let denominators = (0..<st.denominators.domainCount).map { st.denominators.sums($0) }
         return PartialAccumulators.State(
             categorical: st.categorical, levels: levels,
-            slots: st.slotDomain.indices.map {
-                PartialAccumulators.Slot(domain: Int(st.slotDomain[$0]), level: Int(st.slotLevel[$0]), unit: Int(st.slotUnit[$0]))
-            },
+            slots: st.slotDomain.indices.flatMap { [Int(st.slotDomain[$0]), Int(st.slotLevel[$0]), Int(st.slotUnit[$0])] },
             sums: PackedDoubles(st.sums), replicateSums: PackedDoubles(st.rep), moments: PackedDoubles(st.moments),
             numerators: numerators, denominators: denominators)
     }
@@ -401,14 +395,16 @@ extension AnalysisState {
         let W = Self.width
         let RW = replicateCount * Self.repWidth
         let stride = momentLayout?.stride ?? 0
-        guard p.sums.values.count == p.slots.count * W, p.replicateSums.values.count == p.slots.count * RW,
-              p.moments.values.count == p.slots.count * stride
+        let count = p.slots.count / 3
+        guard p.slots.count % 3 == 0, p.sums.values.count == count * W, p.replicateSums.values.count == count * RW,
+              p.moments.values.count == count * stride
         else { throw bad("slot sums") }
         var incoming = p.moments.values
-        for (k, q) in p.slots.enumerated() {
-            guard domainOf.indices.contains(q.domain), levelOf.indices.contains(q.level), unitOf.indices.contains(q.unit)
+        for k in 0..<count {
+            let (d, l, u) = (p.slots[3 * k], p.slots[3 * k + 1], p.slots[3 * k + 2])
+            guard domainOf.indices.contains(d), levelOf.indices.contains(l), unitOf.indices.contains(u)
             else { throw bad("slot \(k)") }
-            let s = slot(domain: domainOf[q.domain], level: levelOf[q.level], unit: unitOf[q.unit])
+            let s = slot(domain: domainOf[d], level: levelOf[l], unit: unitOf[u])
             for j in 0..<W { sums[s * W + j] += p.sums.values[k * W + j] }
             for j in 0..<RW { rep[s * RW + j] += p.replicateSums.values[k * RW + j] }
             if let layout = momentLayout {

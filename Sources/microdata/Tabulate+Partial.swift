@@ -8,7 +8,7 @@ import MicrodataWrite
 /// `tabulate --partial`: the accumulators of one part of the data, for `microdata combine`.
 extension Tabulate {
     /// The partial result and its sidecar, for the up-front output checks.
-    var partialOutputs: [String?] { partial.map { [$0, OutputAudit.sidecarPath(of: $0)] } ?? [] }
+    var partialOutputs: [String?] { partial.map { [$0, OutputAudit.sidecar(for: $0)] } ?? [] }
 
     /// Refuses, before any data is read, what a partial result cannot carry.
     func checkPartial(design: SurveyDesign, analyses: [Analysis], options: EstimationOptions) throws {
