@@ -23,7 +23,9 @@ struct SmallArea: ParsableCommand {
             whose direct estimate may not be published is fitted as an area without sample, so no published \
             figure depends on it. --mobility ORIGIN,DESTINATION fits the upward, downward and immobile rates (each \
             person's move between class codes, 1 highest unless --class-order low-to-high) as proportions of one \
-            derived variable: one area table per rate.
+            derived variable: one area table per rate. Zero direct variances are refused by name unless --gvf \
+            smooths the variances (log v = a + b log n) or --transform arcsin fits a proportion on the arcsine \
+            scale (as emdi::fh, bootstrap MSE).
             """)
 
     @Option(help: "The data file (as tabulate); or give --direct.") var data: String?
