@@ -9,7 +9,8 @@ public struct DirectEstimate: Sendable, Hashable {
     public var standardError: Double?
     /// Unweighted respondents (`nil` for estimates given in a file).
     public var count: Int?
-    /// Respondents in the area (for a proportion, in every level), for the GVF and the arcsine transformation.
+    /// Respondents in the area (for a proportion, in every level), for the GVF and the arcsine transformation;
+    /// `nil` for estimates given in a file without a `--sample-size` column.
     public var sampleSize: Int?
     /// The disclosure status of the direct estimate (`safe`, `primary:threshold`, `secondary`, `review:zero`,
     /// `given` for a file's estimate, `not-given` for a file's marker or blank).

@@ -17,7 +17,7 @@ struct SmallAreaInputs {
 
     init(directs: [DirectEstimate], zeroVariance: SmallAreaEstimation.ZeroVariance, arcsine: ArcsineTransformation?,
          smoothVariances: Bool) throws {
-        var usable = directs.filter(\.usable)
+        let usable = directs.filter(\.usable)
         if arcsine == nil && !smoothVariances {
             for d in usable {
                 let v = d.standardError! * d.standardError!
@@ -26,9 +26,8 @@ struct SmallAreaInputs {
             }
             return
         }
-        let unsized = usable.filter { $0.sampleSize == nil }.map(\.area)
+        let unsized = usable.filter { ($0.sampleSize ?? 0) < 1 }.map(\.area)
         if !unsized.isEmpty { throw SmallAreaAdjustmentError.missingSampleSize(areas: unsized) }
-        usable = usable.filter { $0.sampleSize! > 0 }
         let estimates = usable.map { $0.estimate! }, sizes = usable.map { $0.sampleSize! }
         let variances = usable.map { $0.standardError! * $0.standardError! }
         for (d, (y, v)) in zip(usable, zip(estimates, variances)) { original[SmallAreaData.key(d.area)] = (y, v) }

@@ -29,6 +29,7 @@ struct SmallAreaVarianceOptions: ParsableArguments {
         if transform == nil && (backtransform != "naive" || designEffect != "area" || bootstrap != 200 || seed != 123) {
             throw ValidationError("--backtransform, --design-effect, --bootstrap and --seed need --transform arcsin")
         }
+        if sampleSize != nil && transform == nil && !gvf { throw ValidationError("--sample-size is for --gvf or --transform arcsin") }
         if bootstrap < 1 { throw ValidationError("--bootstrap must be at least 1") }
     }
 

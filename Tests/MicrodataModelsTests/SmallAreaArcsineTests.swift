@@ -154,7 +154,8 @@ private let zeroAreas = ["LA10", "LA14", "LA17", "LA21"]
     @Test func sizesAndRangesAreCheckedByArea() throws {
         var d = rDirects()
         d[3].sampleSize = nil
-        #expect(throws: SmallAreaAdjustmentError.missingSampleSize(areas: [d[3].area])) { try job(d, gvf: true) }
+        d[5].sampleSize = 0
+        #expect(throws: SmallAreaAdjustmentError.missingSampleSize(areas: [d[3].area, d[5].area])) { try job(d, gvf: true) }
         d = rDirects()
         d[0].estimate = 1.2
         #expect(throws: SmallAreaAdjustmentError.notAProportion(areas: ["LA01"])) { try job(d, arcsine: ArcsineTransformation()) }

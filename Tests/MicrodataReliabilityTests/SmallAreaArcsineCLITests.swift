@@ -57,6 +57,28 @@ import Testing
         #expect(SmallAreaCLITests.areas(other.stdout)["LA11"]?["estimate"] == rows["LA11"]?["estimate"])
     }
 
+    @Test func directEstimatesFromAFileWithSampleSizesAreTransformed() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        let direct = folder.appendingPathComponent("direct.csv")
+        var lines = ["area,estimate,se,n"]
+        for key in Self.expected.keys.sorted() where key.hasPrefix("direct|p|") {
+            let area = key.split(separator: "|")[2]
+            lines.append("\(area),\(Self.expected[key]!),\(Self.expected["direct|vardir|\(area)"]!.squareRoot()),"
+                         + "\(Int(Self.expected["direct|n|\(area)"]!))")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(to: direct, atomically: true, encoding: .utf8)
+        let base = ["sae", "--direct", direct.path, "--area", "area", "--aux", Fixtures.path("sae/areas.csv"),
+                    "--formula", "x1 + factor(region)", "--transform", "arcsin", "--bootstrap", "5"]
+        let r = try CLIFailureTests.run(base + ["--sample-size", "n"])
+        #expect(r.status == 0, "\(r.stderr)")
+        for (area, row) in SmallAreaCLITests.areas(r.stdout) {
+            SmallAreaCLITests.near(row["estimate"], Self.expected["arcsin|naive|\(area)"], "naive \(area)")
+        }
+        let unsized = try CLIFailureTests.run(base)
+        #expect(unsized.status == 1 && unsized.stderr.contains("no sample size for areas LA01, LA02"), "\(unsized.stderr)")
+        #expect(unsized.stderr.contains("--sample-size"))
+    }
+
     @Test func gvfSmoothedFitFromMicrodataMatchesLmAndSae() throws {
         let r = try CLIFailureTests.run(Self.survey + ["--gvf", "--no-disclosure-control", "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
