@@ -17,6 +17,7 @@ designs <- list(
               list(data.frame(sch.wide = c("No", "Yes"), Freq = c(1072, 5122)),
                    data.frame(awards = c("No", "Yes"), Freq = c(2027, 4167))),
               control = list(maxit = 1000, epsilon = 1e-12)))
+designs$CQ06 <- postStratify(des, ~awards, data.frame(awards = c("No", "Yes"), Freq = c(2027, 4167)))
 clus1 <- read.csv("apiclus1_jk1.csv")
 jk1 <- svrepdesign(data = clus1, repweights = "^rw[0-9]+$", weights = ~pw, type = "JK1", scale = 0.9148392779,
                    combined.weights = TRUE)

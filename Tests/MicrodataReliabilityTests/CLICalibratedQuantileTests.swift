@@ -84,6 +84,13 @@ import Testing
                   domain: "comp.imp")
     }
 
+    /// Post-stratification as `--calibrate` with a row per level: R `postStratify()`'s variance (post-stratum
+    /// means of z/w weighted by the input weights) is the GREG residual on the level indicators.
+    @Test func postStratifiedQuantilesMatchR() throws {
+        try check("CQ06", Self.stratifiedClusters + ["--calibrate", try Self.file("term,total\nawards=No,2027\nawards=Yes,4167\n")],
+                  domain: "comp.imp")
+    }
+
     @Test func calibratedReplicateQuantilesMatchR() throws {
         let totals = "term,total\nintercept,6194\nstype=H,755\nstype=M,1018\napi99,3914069\n"
         try check("CQ04", Self.jk1 + ["--calibrate", try Self.file(totals)], domain: "sch.wide", intervals: ["mean"])
