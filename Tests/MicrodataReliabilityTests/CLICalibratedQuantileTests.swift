@@ -17,11 +17,7 @@ import Testing
         return out
     }()
 
-    static func file(_ text: String) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("calq-\(UUID().uuidString).csv")
-        try Data(text.utf8).write(to: url)
-        return url.path
-    }
+    static func file(_ text: String) throws -> String { try CLIReplicateCalibrationTests.file(text) }
 
     static let stratifiedClusters = ["--data", Fixtures.path("rsurvey/apistrat.csv"), "--weight", "pw", "--strata",
                                      "stype", "--psu", "dnum", "--nest"]
