@@ -380,12 +380,12 @@ public struct MobilityEstimator {
             classCount: k, groupCount: groupKeys.count, totals: totals, covariance: covariance,
             unweightedCounts: counts, degreesOfFreedom: estimates.degreesOfFreedom, rowsInDesign: rows)
         if let proportions {
-            cellTotals.proportionCovariance = try Self.proportionCovariance(
-                proportions.finish(), cells: m, classes: k) { group, origin, destination in
-                    guard let g = groupKeys.firstIndex(of: group), let i = classes.index(of: origin),
-                          let j = classes.index(of: destination) else { return nil }
-                    return (g * k + i) * k + j
-                }
+            let estimates = try proportions.finish()
+            cellTotals.proportionCovariance = Self.proportionCovariance(estimates, cells: m) { group, origin, destination in
+                guard let g = groupKeys.firstIndex(of: group), let i = classes.index(of: origin),
+                      let j = classes.index(of: destination) else { return nil }
+                return (g * k + i) * k + j
+            }
         }
         let groups = groupKeys.map { key -> String in
             if by.isEmpty { return "All" }
@@ -412,8 +412,8 @@ public struct MobilityEstimator {
     /// The replicate covariance of each cell's proportion of its group's table (`cells × cells`, indexed as the
     /// totals by `index(group, origin, destination)`; 0 between groups), from the proportions by group.
     private static func proportionCovariance(
-        _ estimates: Estimates, cells m: Int, classes k: Int, index: (String, String, String) -> Int?
-    ) throws -> [Double] {
+        _ estimates: Estimates, cells m: Int, index: (String, String, String) -> Int?
+    ) -> [Double] {
         var covariance = [Double](repeating: 0, count: m * m)
         for block in estimates.blocks {
             var placed: [(Int, Int)] = []  // (position in the block, cell index)
