@@ -19,6 +19,9 @@ public struct CellTotals: Sendable, Hashable {
     /// Distinct units (households, say) in each cell, for the disclosure threshold; equal to the counts when
     /// every row is its own unit.
     public var unitCounts: [Int]
+    /// Replicate designs: the replicate covariance of each cell's proportion of its group's table (row-major, as
+    /// `covariance`), which the Rao–Scott test uses as R `svychisq.svyrep.design` does.
+    public var proportionCovariance: [Double]? = nil
     /// Design degrees of freedom (PSUs minus strata).
     public var degreesOfFreedom: Double
     /// Rows in the design, including those outside the valid-origin-and-destination domain (R's `N` in

@@ -53,6 +53,11 @@ public struct MobilityEstimator {
         case text(String)
     }
     private static let cellVariable = "__mobility_cell"
+    private static let groupVariable = "__mobility_group"
+    private static let pairVariable = "__mobility_pair"
+    /// Replicate designs: each group's origin-destination proportions, for the Rao–Scott test.
+    private var proportions: SurveyEstimator?
+    private var pairNames: [Int64: String] = [:]
     private static let separator: Character = "\u{1F}"
 
     /// Prepares the pass.
@@ -109,6 +114,14 @@ public struct MobilityEstimator {
         estimator = try SurveyEstimator(
             design: design, analyses: [.total(Self.cellVariable)],
             options: EstimationOptions(level: level, subpopulation: subpopulation))
+        // Under replicates the Rao–Scott test needs the replicate covariance of each group's cell proportions
+        // (R svychisq.svyrep.design), estimated by group alongside the totals.
+        if design.replicates != nil || design.jackknife {
+            var options = EstimationOptions(by: by.isEmpty ? [] : [Self.groupVariable], level: level,
+                                            subpopulation: subpopulation)
+            options.fullCovariance = false
+            proportions = try SurveyEstimator(design: design, analyses: [.proportion(Self.pairVariable)], options: options)
+        }
     }
 
     /// Adds one batch.
@@ -125,6 +138,8 @@ public struct MobilityEstimator {
         }
         // Per row only dictionary look-ups on the raw values: every String is made once per distinct value.
         var cells = [String?](repeating: nil, count: batch.rowCount)
+        var pairs = [String?](repeating: nil, count: proportions == nil ? 0 : batch.rowCount)
+        var groupNames = [String?](repeating: nil, count: proportions == nil || by.isEmpty ? 0 : batch.rowCount)
         rowLoop: for r in 0..<batch.rowCount {
             let o = originCodes[r], d = destinationCodes[r]
             guard o >= 0, d >= 0 else { continue }
@@ -142,6 +157,14 @@ public struct MobilityEstimator {
                     group = next
                 }
             }
+            if !pairs.isEmpty {
+                let key = Int64(o) << 16 | Int64(d)
+                if pairNames[key] == nil {
+                    pairNames[key] = classNames[Int(o)] + String(Self.separator) + classNames[Int(d)]
+                }
+                pairs[r] = pairNames[key]
+                if !groupNames.isEmpty { groupNames[r] = groupLabels[Int(group)] }
+            }
             let cellKey = group << 32 | Int64(o) << 16 | Int64(d)
             if let name = cellNames[cellKey] {
                 cells[r] = name
@@ -157,6 +180,11 @@ public struct MobilityEstimator {
         var withCells = batch
         withCells.columns.append(Column(name: Self.cellVariable, storage: .text(cells)))
         try estimator.add(withCells)
+        if proportions != nil {
+            withCells.columns.append(Column(name: Self.pairVariable, storage: .text(pairs)))
+            if !by.isEmpty { withCells.columns.append(Column(name: Self.groupVariable, storage: .text(groupNames))) }
+            try proportions!.add(withCells)
+        }
     }
 
     /// A hashable stand-in for the value at `row` of `column`, without making a String; `nil` when missing.
@@ -348,9 +376,17 @@ public struct MobilityEstimator {
                 covariance[ia * m + ib] = v
             }
         }
-        let cellTotals = CellTotals(
+        var cellTotals = CellTotals(
             classCount: k, groupCount: groupKeys.count, totals: totals, covariance: covariance,
             unweightedCounts: counts, degreesOfFreedom: estimates.degreesOfFreedom, rowsInDesign: rows)
+        if let proportions {
+            let estimates = try proportions.finish()
+            cellTotals.proportionCovariance = Self.proportionCovariance(estimates, cells: m) { group, origin, destination in
+                guard let g = groupKeys.firstIndex(of: group), let i = classes.index(of: origin),
+                      let j = classes.index(of: destination) else { return nil }
+                return (g * k + i) * k + j
+            }
+        }
         let groups = groupKeys.map { key -> String in
             if by.isEmpty { return "All" }
             let values = key.split(separator: "\u{1E}", omittingEmptySubsequences: false).map(String.init)
@@ -371,6 +407,27 @@ public struct MobilityEstimator {
         }
         pass.negativeWeightRows = estimates.negativeWeightRows
         return pass
+    }
+
+    /// The replicate covariance of each cell's proportion of its group's table (`cells × cells`, indexed as the
+    /// totals by `index(group, origin, destination)`; 0 between groups), from the proportions by group.
+    private static func proportionCovariance(
+        _ estimates: Estimates, cells m: Int, index: (String, String, String) -> Int?
+    ) -> [Double] {
+        var covariance = [Double](repeating: 0, count: m * m)
+        for block in estimates.blocks {
+            var placed: [(Int, Int)] = []  // (position in the block, cell index)
+            for c in block.cells {
+                let cell = estimates.table.cells[c]
+                let parts = (cell.level ?? "").split(separator: separator, omittingEmptySubsequences: false)
+                guard parts.count == 2, let i = index(cell.byValues.first ?? "", String(parts[0]), String(parts[1]))
+                else { continue }
+                placed.append((c - block.cells.lowerBound, i))
+            }
+            let n = block.cells.count
+            for (a, ia) in placed { for (b, ib) in placed { covariance[ia * m + ib] = block.covariance[a * n + b] } }
+        }
+        return covariance
     }
 
     private func scheme(

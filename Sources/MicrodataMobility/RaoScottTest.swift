@@ -2,7 +2,7 @@ import MicrodataWeighting
 
 extension CellTotals {
     /// The Rao–Scott tests for `group`, over the origin and destination classes that occur; `nil` when fewer
-    /// than two of either occur.
+    /// than two of either occur. Under replicates they use ``proportionCovariance``.
     func raoScottTest(group g: Int) -> RaoScottTest? {
         let k = classCount
         func total(_ i: Int, _ j: Int) -> Double { totals[index(group: g, origin: i, destination: j)] }
@@ -15,6 +15,7 @@ extension CellTotals {
         return RaoScottTest(
             rows: rows.count, columns: cols.count, totals: cells.map { totals[$0] },
             covariance: cells.flatMap { a in cells.map { b in covariance[a * all + b] } },
-            rowsInDesign: rowsInDesign, degreesOfFreedom: degreesOfFreedom)
+            rowsInDesign: rowsInDesign, degreesOfFreedom: degreesOfFreedom,
+            proportionCovariance: proportionCovariance.map { v in cells.flatMap { a in cells.map { b in v[a * all + b] } } })
     }
 }

@@ -40,6 +40,12 @@ struct AnalysisState {
     var qdomain: [Int32] = []
     var qunit: [Int32] = []
     var qrow: [Int32] = []
+    /// Calibrated or raked designs: per quantile row, its stored calibration row (−1: none) and its input weight;
+    /// under linearisation also its calibration vector x (calibration) or joint cell (raking).
+    var qcalibrationRow: [Int32] = []
+    var qinputWeight: [Double] = []
+    var qcalibrationX: [Double] = []
+    var qjoint: [Int32] = []
     /// Replicate designs: the replicate weights of the quantile rows, in their order.
     var qreplicates: ReplicateSpill?
     // Rows of a categorical analysis, kept for likelihood proportion intervals.
@@ -370,6 +376,18 @@ struct AnalysisState {
         if categorical! { return }
         add(1, w * y)
         if analysis.kind == .ratio { add(3, w * xd) } else { add(2, w * y * y) }
+    }
+
+    /// Keeps what the calibrated weight and the calibration residual of a quantile row need; called for the
+    /// same rows, in the same order, as the quantile rows are kept.
+    mutating func addQuantileCalibration(x: [Double], calibrationIndex: Int32, joint: Bool, keepX: Bool) {
+        qcalibrationRow.append(calibrationIndex)
+        guard keepX else { return }
+        if joint {
+            qjoint.append(Int32(x.firstIndex { $0 != 0 } ?? 0))
+        } else {
+            qcalibrationX.append(contentsOf: x)
+        }
     }
 
     /// The level code of a row for a categorical analysis (1-based), or `nil` when any part is missing.

@@ -41,7 +41,7 @@ extension SurveyEstimator {
     ) throws -> ([CellEstimate], CovarianceBlocks) {
         if st.analysis.kind == .quantile {
             var (cells, variances) = try finishQuantile(
-                st, structure: structure, domainOrder: domainOrder, designDF: designDF)
+                st, structure: structure, domainOrder: domainOrder, designDF: designDF, calibration: calibration)
             addQuantileSides(&cells, st)
             return (cells, CovarianceBlocks(
                 blocks: variances.indices.map { ($0..<$0 + 1, [variances[$0]]) }, full: options.fullCovariance))
@@ -305,8 +305,6 @@ extension SurveyEstimator {
     ) {
         let p = calibrationTerms
         let categorical = st.categorical ?? false
-        let categories = jointCategories()
-        let G = fit.lambda.map { $0 + 1 }
         // U[e][j]: unweighted Σ u over the rows of joint cell j.
         var u = [Double](repeating: 0, count: specs.count * p)
         for s in st.slotDomain.indices {
@@ -328,8 +326,17 @@ extension SurveyEstimator {
                 }
             }
         }
-        var A = [Double](repeating: 0, count: specs.count * p)
-        for e in specs.indices {
+        appendRakingResiduals(fit, sums: u, estimates: specs.count, to: &scores)
+    }
+
+    /// Appends every unit's raking residual −Σ_j (Σ_unit d·I_j) · A_j of `E` estimates whose unweighted sums of
+    /// `z/w` per joint cell are `sums` (E × cells).
+    func appendRakingResiduals(_ fit: CalibrationFit, sums u: [Double], estimates E: Int, to scores: inout Scores) {
+        let p = calibrationTerms
+        let categories = jointCategories()
+        let G = fit.lambda.map { $0 + 1 }
+        var A = [Double](repeating: 0, count: E * p)
+        for e in 0..<E {
             var S = (0..<p).map { G[$0] * u[e * p + $0] }
             for _ in 0..<10 {
                 for (m, levels) in rakingLevels.enumerated() {
@@ -351,7 +358,7 @@ extension SurveyEstimator {
         }
         let U = unitDX.count / p
         for unit in 0..<U {
-            for e in specs.indices {
+            for e in 0..<E {
                 var v = 0.0
                 for j in 0..<p { v += A[e * p + j] * unitDX[unit * p + j] }
                 scores.append(unit: Int32(unit), estimate: Int32(e), value: -v)
@@ -386,13 +393,19 @@ extension SurveyEstimator {
                 }
             }
         }
+        appendCalibrationResiduals(fit, sums: g, estimates: specs.count, to: &scores)
+    }
+
+    /// Appends every unit's GREG residual −B_e'·Σ_unit w x of `E` estimates whose `Σ d x u_e` are `sums` (E × terms).
+    func appendCalibrationResiduals(_ fit: CalibrationFit, sums g: [Double], estimates E: Int, to scores: inout Scores) {
+        let p = calibrationTerms
         var b = [[Double]]()
-        for e in specs.indices {
+        for e in 0..<E {
             b.append((try? solveLinear(fit.t, Array(g[(e * p)..<((e + 1) * p)]))) ?? [Double](repeating: .nan, count: p))
         }
         let U = fit.unitWX.count / p
         for u in 0..<U {
-            for e in specs.indices {
+            for e in 0..<E {
                 var v = 0.0
                 for j in 0..<p { v += b[e][j] * fit.unitWX[u * p + j] }
                 scores.append(unit: Int32(u), estimate: Int32(e), value: -v)
@@ -577,21 +590,30 @@ extension SurveyEstimator {
 
     /// The quantile cells and their variances (quantiles of one domain have no covariance computed).
     private func finishQuantile(
-        _ st: AnalysisState, structure: DesignStructure?, domainOrder: [Int32], designDF: Double
+        _ st: AnalysisState, structure: DesignStructure?, domainOrder: [Int32], designDF: Double,
+        calibration: CalibrationFit?
     ) throws -> ([CellEstimate], [Double]) {
-        if design.calibration != nil || design.raking != nil {
-            throw WeightingError.invalidRequest("quantiles under calibration or raking are not implemented yet")
-        }
         if design.jackknife, let structure {
             return try finishJackknifeQuantile(st, structure: structure, domainOrder: domainOrder, designDF: designDF)
         }
         if design.replicates != nil {
-            return try finishReplicateQuantile(st, domainOrder: domainOrder, designDF: designDF)
+            return try finishReplicateQuantile(st, domainOrder: domainOrder, designDF: designDF,
+                                               calibration: calibration)
         }
         let (rowsOfDomain, domainRows) = quantileRows(st)
         let W = AnalysisState.width
         let domainDF = domainDegreesOfFreedom(st, structure: structure)
-        let perDomain = !options.by.isEmpty
+        var perDomain = !options.by.isEmpty
+        if let structure, calibration != nil, perDomain {
+            // Calibration residuals reach PSUs outside the domain: only the design-wide lonely-PSU rules apply.
+            if (design.adjustDomainLonely && (design.lonelyPSU == .adjust || design.lonelyPSU == .average))
+                || (design.lonelyPSU == .average && structure.nh.contains(1))
+            {
+                throw WeightingError.invalidRequest(
+                    "calibration with per-domain lonely-PSU handling is not implemented")
+            }
+            perDomain = false
+        }
         var cells: [CellEstimate] = []
         var variances: [Double] = []
         for d in domainOrder where domainRows[Int(d)] > 0 {
@@ -617,6 +639,10 @@ extension SurveyEstimator {
                         let ind: Double = st.qx[i] <= q ? 1 : 0
                         scores.append(unit: st.qunit[i], estimate: 0, value: st.qw[i] * (ind - F) / sample.total)
                     }
+                    if let calibration {
+                        appendQuantileResiduals(st, calibration, rows: rows, theta: q, F: F, total: sample.total,
+                                                to: &scores)
+                    }
                     varF = try structure.covariance(estimates: 1, scores: scores, present: present)[0]
                 } else {
                     let n = Double(rows.count)
@@ -633,6 +659,10 @@ extension SurveyEstimator {
                             for i in rows {
                                 scores.append(unit: st.qunit[i], estimate: 0,
                                               value: st.qw[i] * ((st.qx[i] <= theta ? 1 : 0) - f) / sample.total)
+                            }
+                            if let calibration {
+                                appendQuantileResiduals(st, calibration, rows: rows, theta: theta, F: f,
+                                                        total: sample.total, to: &scores)
                             }
                             return max(try structure.covariance(estimates: 1, scores: scores, present: present)[0], 0).squareRoot()
                         }, sample: sample, rule: options.quantileRule)

@@ -191,6 +191,7 @@ extension SurveyEstimator {
     private func calibrate(_ st: inout AnalysisState, _ fit: CalibrationFit) {
         let W = AnalysisState.width
         let p = calibrationTerms
+        calibrateQuantileRows(&st, fit)
         if !fit.rowG.isEmpty {
             for i in st.calibrationRow.indices {
                 let s = Int(st.calibrationSlot[i])

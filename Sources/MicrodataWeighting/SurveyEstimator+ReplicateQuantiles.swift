@@ -10,7 +10,7 @@ extension SurveyEstimator {
     /// domain's replicate weights in memory. Domain intervals use the domain's own degrees of freedom (the rank
     /// of its replicate weights − 1, R's `degf` of the subset) unless they are given.
     func finishReplicateQuantile(
-        _ st: AnalysisState, domainOrder: [Int32], designDF: Double
+        _ st: AnalysisState, domainOrder: [Int32], designDF: Double, calibration: CalibrationFit? = nil
     ) throws -> ([CellEstimate], [Double]) {
         guard let spec = design.replicates else { return ([], []) }
         let R = st.replicateCount
@@ -44,7 +44,11 @@ extension SurveyEstimator {
         var weights = [[Double]](repeating: [], count: options.replicateQuantiles ? D : 0)  // rows × R
         var below = [Double](repeating: 0, count: options.replicateQuantiles ? 0 : R * E)
         var total = [Double](repeating: 0, count: options.replicateQuantiles ? 0 : R * D)
-        try st.qreplicates?.forEachRow { i, values in
+        // Calibrated or raked designs: each replicate's weights times that replicate's g (R calibrate, rake on an
+        // svyrep.design).
+        let replicateG = calibration?.replicateG ?? []
+        var calibrated = [Double](repeating: 0, count: replicateG.isEmpty ? 0 : R)
+        func add(_ i: Int, _ values: UnsafeBufferPointer<Double>) {
             let d = Int(st.qdomain[i])
             if needDF {
                 let base = d * R * R
@@ -60,6 +64,15 @@ extension SurveyEstimator {
             for r in 0..<R { total[r * D + d] += values[r] }
             for k in 0..<P where x <= q[d * P + k] {
                 for r in 0..<R { below[r * E + d * P + k] += values[r] }
+            }
+        }
+        try st.qreplicates?.forEachRow { i, stored in
+            if !replicateG.isEmpty, st.qcalibrationRow[i] >= 0 {
+                let k = Int(st.qcalibrationRow[i])
+                for r in 0..<R { calibrated[r] = stored[r] * replicateG[k * R + r] }
+                calibrated.withUnsafeBufferPointer { add(i, $0) }
+            } else {
+                add(i, stored)
             }
         }
         let domainDF = needDF

@@ -444,6 +444,10 @@ public struct SurveyEstimator {
                                                     y: y, xd: xd) else { continue }
                     states[i].addCalibration(slot: Int(slots[i][row]), w: w, y: y.isEmpty ? 0 : y[row],
                                              xd: xd.isEmpty ? 0 : xd[row], x: x, calibrationIndex: calibrationIndex)
+                    if states[i].analysis.kind == .quantile {
+                        states[i].addQuantileCalibration(x: x, calibrationIndex: calibrationIndex,
+                                                         joint: design.raking != nil, keepX: taylor)
+                    }
                 }
             }
         }

@@ -83,15 +83,4 @@ import Testing
     @Test func replicatesRakeForAsManySweepsAsTheFullSample() throws {
         try checkRaking("RR02", ["--rake-epsilon", "1", "--rake-maxit", "10"])
     }
-
-    /// A quantile used to ignore the raking factors while the design line said "raked"; it is refused until the
-    /// raked weights and residuals are used (as for --calibrate).
-    @Test func quantilesUnderRakingAreRefused() throws {
-        for design in [Self.jk1, ["--data", Fixtures.path("rsurvey/apiclus1.csv"), "--weight", "pw", "--psu", "dnum"]] {
-            let r = try CLIFailureTests.run(["tabulate"] + design + [
-                "--rake", try Self.file(Self.margins), "--quantile", "api00:0.5",
-            ])
-            #expect(r.status != 0 && r.stderr.contains("quantiles under calibration or raking"), "\(r.stderr)")
-        }
-    }
 }

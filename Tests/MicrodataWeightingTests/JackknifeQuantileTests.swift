@@ -63,11 +63,13 @@ struct JackknifeQuantileTests {
         try check("JQ03", est, probabilities: ["0.1", "0.5", "0.9"])
     }
 
-    @Test func quantilesUnderCalibrationAreRefusedNotApproximated() throws {
+    /// R 4.2.2, survey 4.1.1: `svyquantile(~api00, calibrate(dclus1, ~1, c(`(Intercept)` = 6194)), 0.5, se = TRUE)`
+    /// gives 652, interval 561 to 714, SE 35.6678826994527 (the calibrated weights and their residuals).
+    @Test func quantilesUnderCalibrationUseTheCalibratedWeightsAndResiduals() throws {
         var design = Designs.dclus1
         design.calibration = Calibration(terms: [.intercept(total: 6194)])
-        #expect(throws: WeightingError.self) {
-            try Designs.apiclus1.estimate(design, [.quantile("api00", [0.5])])
-        }
+        let cell = try #require(try Designs.apiclus1.estimate(design, [.quantile("api00", [0.5])]).table.cells.first)
+        #expect(cell.estimate == 652 && cell.ciLow == 561 && cell.ciHigh == 714)
+        #expect(abs(cell.standardError - 35.6678826994527) <= 1e-8 * 35.67)
     }
 }
