@@ -90,8 +90,10 @@ public enum SmallAreaReport {
         let synthetic = fit.areas.filter { $0.kind == .synthetic }.count
         let withheld = job.directs.compactMap { $0 }.filter { !$0.publishable }.count
         var items = [
-            MetadataItem("Model", "area-level Fay–Herriot, \(fit.method.rawValue.uppercased()) (R sae::eblupFH; MSE as sae::mseFH: "
-                         + (fit.method == .fh ? "Prasad–Rao" : "Datta–Lahiri") + "), formula \(formula)"),
+            MetadataItem("Model", "area-level Fay–Herriot, \(fit.method.rawValue.uppercased()) (R sae::eblupFH; "
+                         + (job.arcsine == nil ? "MSE" : "MSE on the arcsine scale") + " as sae::mseFH: "
+                         + (fit.method == .fh ? "Prasad–Rao" : "Datta–Lahiri")
+                         + (job.arcsine == nil ? "" : "; the published mse is bootstrapped, see MSE") + "), formula \(formula)"),
             MetadataItem("A (area-effect variance)", formatNumber(fit.variance)),
             MetadataItem("Fisher scoring", "\(fit.iterations) iterations, converged (relative change of A at most the tolerance)"),
             MetadataItem("Log-likelihood", formatNumber(fit.logLikelihood)),

@@ -46,6 +46,8 @@ import Testing
         let metadata = try Self.metadata(json.stdout)
         #expect(metadata["Transformation"]?.contains("1/(4 n_eff)") == true)
         #expect(metadata["MSE"]?.hasSuffix("50 of 50 replicates, SplitMix64 seed 123") == true, "\(metadata)")
+        #expect(metadata["Model"]?.contains("MSE on the arcsine scale as sae::mseFH") == true, "\(metadata)")
+        #expect(metadata["Model"]?.contains("the published mse is bootstrapped") == true, "\(metadata)")
         SmallAreaCLITests.near(metadata["A (area-effect variance)"], Self.expected["arcsin|refvar|A"], "A")
         // The bootstrap MSE is the same with the same seed and differs with another.
         let again = try CLIFailureTests.run(Self.survey + ["--transform", "arcsin", "--backtransform", back, "--bootstrap", "50",
