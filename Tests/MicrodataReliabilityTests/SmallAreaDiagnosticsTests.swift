@@ -3,8 +3,9 @@ import MicrodataReaders
 import MicrodataTestSupport
 import Testing
 
-/// The HTML chart of direct and model estimates with their intervals, areas ordered by sample size.
-@Suite(.timeLimit(.minutes(1))) struct SmallAreaChartTests {
+/// The diagnostics of `sae` outputs: the normality test in the metadata, and the HTML chart of direct and model
+/// estimates with their intervals, areas ordered by sample size.
+@Suite(.timeLimit(.minutes(1))) struct SmallAreaDiagnosticsTests {
     /// Fixtures/sae/persons.csv with three persons added in LA07 (an area without sample): too few to publish.
     static func data() throws -> URL {
         let data = try Fixtures.temporaryDirectory().appendingPathComponent("persons.csv")
@@ -63,5 +64,25 @@ import Testing
         // LA07's direct mean, (100 × 30.5 + 120 × 25.1 + 90 × 28) / 310, appears nowhere in the report.
         #expect(String(format: "%.4f", 8582.0 / 310) == "27.6839")
         #expect(!r.stdout.contains("27.6839") && !r.stdout.contains("27.68"))
+    }
+
+    @Test func theNormalityTestIsInTheJSONMetadataAndNotes() throws {
+        let r = try CLIFailureTests.run(SmallAreaCLITests.survey + ["--mean", "y", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let metadata = try #require(object["metadata"] as? [[String: String]])
+        let text = try #require(metadata.first { $0["key"] == "Normality of the standardised residuals" }?["value"])
+        #expect(text.contains("over the 27 fitted areas (R shapiro.test)"), "\(text)")
+        // R shapiro.test on R's residuals of the same fit (Fixtures/sae/expected-normality.csv).
+        let expected = try DelimitedRecords(contentsOf: Fixtures.url("sae/expected-normality.csv")).records
+            .filter { $0.fields[0] == "residuals_y_REML" }
+        for (name, statistic) in [("W = ", "W"), ("p = ", "p"), ("skewness ", "skewness"), ("kurtosis ", "kurtosis")] {
+            let start = try #require(text.range(of: name)).upperBound
+            let shown = text[start...].prefix { "0123456789.e-".contains($0) }
+            let r = try #require(expected.first { $0.fields[1] == statistic }.flatMap { Double($0.fields[2]) })
+            SmallAreaCLITests.near(String(shown), r, statistic)
+        }
+        let notes = try #require(object["notes"] as? [String])
+        #expect(notes.contains { $0.hasPrefix("Normality of the standardised residuals") })
     }
 }
