@@ -55,8 +55,8 @@ extension Publication {
         }
         svg += "</svg>\n<p>\(escapeHTML(table.unit)); lines: 95% intervals."
         if let orderBy, orderBy < columns {
-            svg += " \(escapeHTML(table.rowHeading)) ordered by the unweighted sample size of the \(escapeHTML(table.columns[orderBy].lowercased())), "
-            svg += "smallest first (those without one first)."
+            svg += " Ordered by the unweighted sample size of the \(escapeHTML(table.columns[orderBy].lowercased())), "
+            svg += "smallest first (rows without one first)."
         }
         for (j, column) in table.columns.enumerated() {
             let withheld = table.rows.filter { j < $0.cells.count && $0.cells[j].marker == .suppressed }.count
