@@ -54,7 +54,7 @@ extension Publication {
             svg += "<text x=\"\(position(v))\" y=\"\(axis + 18)\" text-anchor=\"middle\">\(formatNumber(v, decimals: table.decimals))</text>\n"
         }
         svg += "</svg>\n<p>\(escapeHTML(table.unit)); lines: 95% intervals."
-        if let orderBy, orderBy < columns {
+        if let orderBy, orderBy < columns, table.rows.contains(where: { orderBy < $0.cells.count && $0.cells[orderBy].unweightedCount != nil }) {
             svg += " Ordered by the unweighted sample size of the \(escapeHTML(table.columns[orderBy].lowercased())), "
             svg += "smallest first (rows without one first)."
         }

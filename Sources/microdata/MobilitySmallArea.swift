@@ -42,6 +42,8 @@ extension Mobility {
                 "\(option) '\(value)': with --area give a column of class codes (1 highest unless --order low-to-high), "
                     + "not a derived class; derive it first (harmonise)")
         }
+        // Raw codes are each their own tier, so tiers and rank both give sae's moves.
+        guard ["tiers", "rank"].contains(directions) else { throw ValidationError("--directions must be tiers or rank") }
         if let order, !["high-to-low", "low-to-high"].contains(order) {
             throw ValidationError("--order: with --area, high-to-low or low-to-high (not a file)")
         }
