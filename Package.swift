@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "MicrodataCodebook", dependencies: ["CLibXML2"]),
         .target(name: "MicrodataReaders", dependencies: ["MicrodataCodebook", "CZlib", "CReadStat"]),
         .target(name: "MicrodataHarmonise", dependencies: ["MicrodataCodebook", "MicrodataReaders", "MicrodataWrite"]),
-        .target(name: "MicrodataWeighting", dependencies: ["MicrodataReaders"]),
+        .target(name: "MicrodataWeighting", dependencies: ["MicrodataReaders", "MicrodataCodebook"]),
         .target(name: "MicrodataDisclosure", dependencies: ["MicrodataWeighting", "MicrodataWrite", "CGLPK"]),
         .target(name: "MicrodataWrite", dependencies: ["CXLSXWriter", "MicrodataCodebook"]),
         .target(name: "MicrodataLink", dependencies: ["MicrodataReaders", "MicrodataCodebook", "MicrodataWrite"]),

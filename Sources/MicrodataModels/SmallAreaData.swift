@@ -121,7 +121,7 @@ public enum SmallAreaError: Error, Hashable, CustomStringConvertible {
             return "\(m) areas with a direct estimate for \(p) parameters: the model needs at least \(p + 2)"
         case .nonPositiveVariance(let a):
             return "zero direct variance in \(a.count == 1 ? "area" : "areas") \(list(a)) (the model needs each area's sampling variance): "
-                + "drop the \(a.count == 1 ? "area" : "areas") or smooth the variances"
+                + "drop the \(a.count == 1 ? "area" : "areas"), smooth the variances (--gvf), or for a proportion use --transform arcsin"
         case .notConverged(let m, let k, let d):
             return "the \(m.uppercased()) fit did not converge in \(k) iterations (relative change of A \(d))"
         }

@@ -9,6 +9,9 @@ public struct DirectEstimate: Sendable, Hashable {
     public var standardError: Double?
     /// Unweighted respondents (`nil` for estimates given in a file).
     public var count: Int?
+    /// Respondents in the area (for a proportion, in every level), for the GVF and the arcsine transformation;
+    /// `nil` for estimates given in a file without a `--sample-size` column.
+    public var sampleSize: Int?
     /// The disclosure status of the direct estimate (`safe`, `primary:threshold`, `secondary`, `review:zero`,
     /// `given` for a file's estimate, `not-given` for a file's marker or blank).
     public var status: String
@@ -16,11 +19,13 @@ public struct DirectEstimate: Sendable, Hashable {
     /// without sample, so no published figure depends on it).
     public var publishable: Bool
 
-    public init(area: String, estimate: Double?, standardError: Double?, count: Int? = nil, status: String, publishable: Bool) {
+    public init(area: String, estimate: Double?, standardError: Double?, count: Int? = nil, sampleSize: Int? = nil,
+                status: String, publishable: Bool) {
         self.area = area
         self.estimate = estimate
         self.standardError = standardError
         self.count = count
+        self.sampleSize = sampleSize
         self.status = status
         self.publishable = publishable
     }

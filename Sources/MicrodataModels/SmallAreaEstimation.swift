@@ -27,27 +27,39 @@ public struct SmallAreaEstimation: Sendable {
     public var benchmarkFactor: Double?
     /// Areas with a direct estimate the model did not use because its variance is zero.
     public var zeroVarianceAreas: [String]
+    /// With the arcsine transformation: the fit on that scale and the effective sample sizes (``fit`` is then
+    /// back-transformed, its MSEs bootstrapped).
+    public var arcsine: ArcsineTransformation.Outcome?
+    /// The arcsine transformation asked for.
+    public var arcsineSettings: ArcsineTransformation?
+    /// With smoothed variances: the generalised variance function that smoothed them.
+    public var gvf: GeneralisedVarianceFunction?
 
     /// Fits the model.
     ///
     /// - Throws: ``SmallAreaError`` naming the area or column at fault.
     public init(
         directs: [DirectEstimate], auxiliary: ModelData, area: String, formula: String, model: FayHerriot = FayHerriot(),
-        zeroVariance: ZeroVariance = .fail, benchmark: Benchmark? = nil, file: String = "the auxiliary file"
+        zeroVariance: ZeroVariance = .fail, benchmark: Benchmark? = nil, file: String = "the auxiliary file",
+        arcsine: ArcsineTransformation? = nil, smoothVariances: Bool = false
     ) throws {
-        var zero: [String] = []
-        var used: [String: (estimate: Double, variance: Double)] = [:]
-        for d in directs where d.usable {
-            let v = d.standardError! * d.standardError!
-            if !(v > 0) && zeroVariance == .synthetic { zero.append(d.area); continue }
-            used[d.area] = (d.estimate!, v)
-        }
+        let inputs = try SmallAreaInputs(
+            directs: directs, zeroVariance: zeroVariance, arcsine: arcsine, smoothVariances: smoothVariances)
         let data = try SmallAreaData(
-            auxiliary: auxiliary, area: area, formula: formula, direct: used, required: directs.map(\.area), file: file)
+            auxiliary: auxiliary, area: area, formula: formula, direct: inputs.used, required: directs.map(\.area), file: file)
         fit = try model.fit(data)
+        if let arcsine, let effective = inputs.effective {
+            let transformed = fit
+            let original = data.areas.map { inputs.original[SmallAreaData.key($0)] }
+            let (back, successful) = arcsine.backTransform(transformed, data: data, model: model, original: original)
+            fit = back
+            self.arcsine = .init(transformedFit: transformed, effective: effective, successfulReplicates: successful)
+            arcsineSettings = arcsine
+        }
+        gvf = inputs.gvf
         let byKey = Dictionary(directs.map { (SmallAreaData.key($0.area), $0) }) { a, _ in a }
         self.directs = data.areas.map { byKey[SmallAreaData.key($0)] }
-        zeroVarianceAreas = zero
+        zeroVarianceAreas = inputs.zero
         switch benchmark {
         case nil: benchmarkFactor = nil
         case .sum: benchmarkFactor = fit.benchmarkFactor(weights: Array(repeating: 1, count: data.areas.count))

@@ -7,8 +7,8 @@ extension SmallAreaReport {
     /// Disclosure: computed from the standardised residuals of the fitted areas only, each of which is published
     /// in the area table (`std_residual`); an area whose direct estimate is withheld is fitted as without sample
     /// and has no residual, so W, p, skewness and kurtosis are functions of published figures.
-    static func normalityItem(_ fit: FayHerriotFit) -> MetadataItem? {
-        guard let normality = fit.normality else { return nil }
+    static func normalityItem(_ job: SmallAreaEstimation) -> MetadataItem? {
+        guard let normality = job.fit.normality else { return nil }
         var text: String
         switch normality.test {
         case .success(let t):
@@ -19,6 +19,7 @@ extension SmallAreaReport {
         if let m = normality.moments {
             text += "; skewness \(formatNumber(m.skewness)), kurtosis \(formatNumber(m.kurtosis)) (moments, 3 for a normal distribution, as emdi)"
         }
+        if job.arcsine != nil { text += "; on the arcsine scale, as the residuals" }
         return MetadataItem("Normality of the standardised residuals", text)
     }
 

@@ -109,7 +109,8 @@ public enum SmallAreaReport {
                 "Bias diagnostic", "direct = a + b × estimate over the fitted areas: a = \(formatNumber(bias.intercept)) "
                     + "(se \(formatNumber(bias.interceptSE))), b = \(formatNumber(bias.slope)) (se \(formatNumber(bias.slopeSE)))"))
         }
-        if let normality = normalityItem(fit) { items.append(normality) }
+        if let normality = normalityItem(job) { items.append(normality) }
+        items += adjustmentMetadata(job)
         if let b = job.benchmarkFactor {
             items.append(MetadataItem("Benchmark", "ratio benchmarking of the EBLUPs to the direct estimate over the fitted areas: factor \(formatNumber(b))"))
         }
@@ -125,6 +126,7 @@ public enum SmallAreaReport {
         if job.fit.truncated {
             notes.append("A was estimated at or below 0 and set to 0: every estimate is the synthetic x'β (gamma = 0).")
         }
+        notes += adjustmentNotes(job)
         if job.benchmarkFactor != nil { notes.append("benchmarked: the EBLUP times the benchmark factor; its MSE is not adjusted.") }
         return notes
     }

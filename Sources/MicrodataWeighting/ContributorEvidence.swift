@@ -88,3 +88,44 @@ struct ContributorAccumulator {
             top: top[(d * kept)..<((d + 1) * kept)].filter { $0 > -.infinity }, hasNegative: negative[d])
     }
 }
+
+extension ContributorAccumulator {
+    /// The sums of one domain, for a partial result: counts `(nonZero, zero, notIndicator)`, whether any
+    /// value is negative, `Σ w·y` and the kept contributions (descending, `-infinity` where empty).
+    struct DomainSums: Codable, Sendable, Equatable {
+        var counts: [Int]
+        var negative: Bool
+        /// `Σ w·y`, then the kept contributions.
+        var sums: PackedDoubles
+    }
+
+    /// Domains with a contributor.
+    var domainCount: Int { nonZero.count }
+
+    func sums(_ d: Int) -> DomainSums {
+        DomainSums(counts: [nonZero[d], zero[d], notIndicator[d]], negative: negative[d],
+                   sums: PackedDoubles([total[d]] + top[(d * kept)..<((d + 1) * kept)]))
+    }
+
+    /// Adds another pass's sums of domain `d`: counts and totals add, the kept contributions are the largest of
+    /// both lists (the same as keeping the largest of every row).
+    mutating func merge(domain d: Int, _ other: DomainSums) {
+        if d >= nonZero.count {
+            let grow = d + 1 - nonZero.count
+            nonZero += repeatElement(0, count: grow)
+            zero += repeatElement(0, count: grow)
+            notIndicator += repeatElement(0, count: grow)
+            negative += repeatElement(false, count: grow)
+            total += repeatElement(0, count: grow)
+            top += repeatElement(-.infinity, count: grow * kept)
+        }
+        nonZero[d] += other.counts[0]
+        zero[d] += other.counts[1]
+        notIndicator[d] += other.counts[2]
+        negative[d] = negative[d] || other.negative
+        total[d] += other.sums.values[0]
+        let base = d * kept
+        let merged = (top[base..<(base + kept)] + other.sums.values.dropFirst()).sorted(by: >).prefix(kept)
+        for (i, v) in merged.enumerated() { top[base + i] = v }
+    }
+}

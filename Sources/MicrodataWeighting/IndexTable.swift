@@ -52,3 +52,10 @@ struct IndexTable {
         for i in oldKeys.indices where oldValues[i] >= 0 { insert(oldKeys[i], oldValues[i]) }
     }
 }
+
+extension IndexTable {
+    /// Every stored (key, index) pair, in slot order.
+    func forEach(_ body: (UInt64, Int32) -> Void) {
+        for i in keys.indices where values[i] >= 0 { body(keys[i], values[i]) }
+    }
+}

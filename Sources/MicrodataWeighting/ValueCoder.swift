@@ -107,3 +107,36 @@ struct ValueCoder {
         return c
     }
 }
+
+extension ValueCoder {
+    /// The value behind code `c` as a tagged text that keeps its kind and every bit (`i:` whole number,
+    /// `r:` the bits of a real in hex, `t:` text), for a partial result.
+    func taggedKey(_ c: Int) -> String {
+        switch keys[c] {
+        case .int(let v): "i:\(v)"
+        case .real(let bits): "r:" + String(bits, radix: 16)
+        case .text(let s): "t:" + s
+        }
+    }
+
+    /// The code of a value given by ``taggedKey(_:)`` (added when new); `nil` for text that is no tagged key.
+    mutating func code(tagged: String) -> Int32? {
+        let body = String(tagged.dropFirst(2))
+        let key: Key
+        switch tagged.prefix(2) {
+        case "i:":
+            guard let v = Int64(body) else { return nil }
+            return v >= 0 && v < Self.smallLimit ? smallCode(v) : wholeCode(v)
+        case "r:":
+            guard let bits = UInt64(body, radix: 16) else { return nil }
+            key = .real(bits)
+        case "t:": key = .text(body)
+        default: return nil
+        }
+        if let c = codes[key] { return c }
+        let c = Int32(keys.count)
+        codes[key] = c
+        keys.append(key)
+        return c
+    }
+}

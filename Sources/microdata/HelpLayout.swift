@@ -74,6 +74,12 @@ enum HelpLayout {
             "zcat lfs.csv.gz | microdata tabulate --data - --weight PWT22 --quantile GRSSWK:0.5",
             "microdata tabulate --data survey.txt --delimiter '|' --weight w --total income --by region --digits 3",
         ],
+        "combine": [
+            "parallel microdata tabulate --data {} --weight w --strata region --psu area --mean income --by sex \\",
+            "    --partial {.}.partial ::: year*.csv",
+            "microdata combine year*.partial --format markdown --output income.md",
+            "microdata combine part1.partial part2.partial --rules rules.json --title 'Income by sex'",
+        ],
         "mobility": [
             "microdata mobility --data lfs.dat.gz --codebook lfs.xml --origin 'SM_NSEC20:NSSEC-OP>NSSEC8' \\",
             "    --destination 'NSECM20:NSSEC-OP>NSSEC8' --weight PWT24 --cluster-households HSERIALP --output-dir out/",

@@ -10,6 +10,6 @@ struct Microdata: ParsableCommand {
         abstract: "Read, harmonise, weight and disclosure-check UK survey microdata.",
         discussion: exitStatuses,
         version: buildVersion,
-        subcommands: [Inspect.self, Describe.self, Extract.self, Harmonise.self, Tabulate.self, Check.self, Crosswalk.self, CodebookCommand.self, Mobility.self, Link.self, Pool.self, Model.self, SmallArea.self, Weights.self, Release.self, Demo.self]
+        subcommands: [Inspect.self, Describe.self, Extract.self, Harmonise.self, Tabulate.self, Combine.self, Check.self, Crosswalk.self, CodebookCommand.self, Mobility.self, Link.self, Pool.self, Model.self, SmallArea.self, Weights.self, Release.self, Demo.self]
     )
 }

@@ -23,7 +23,9 @@ struct SmallArea: ParsableCommand {
             whose direct estimate may not be published is fitted as an area without sample, so no published \
             figure depends on it. --mobility ORIGIN,DESTINATION fits the upward, downward and immobile rates (each \
             person's move between class codes, 1 highest unless --class-order low-to-high) as proportions of one \
-            derived variable: one area table per rate.
+            derived variable: one area table per rate. Zero direct variances are refused by name unless --gvf \
+            smooths the variances (log v = a + b log n) or --transform arcsin fits a proportion on the arcsine \
+            scale (as emdi::fh, bootstrap MSE).
             """)
 
     @Option(help: "The data file (as tabulate); or give --direct.") var data: String?
@@ -52,6 +54,7 @@ struct SmallArea: ParsableCommand {
     @Option(name: .customLong("zero-variance"),
             help: "Areas whose direct variance is zero: fail (default, naming them) or synthetic (fit them as without sample).")
     var zeroVariance: String = "fail"
+    @OptionGroup(title: "Proportions near 0 or 1 and zero variances") var variances: SmallAreaVarianceOptions
     @Option(help: "csv, json, markdown, text, html or xlsx (with --output).") var format: String = "csv"
     @Option(help: "Output file (default: standard output).") var output: String?
     @Option(help: "Rules file overriding Codebooks/disclosure/default-rules.json.") var rules: String?
@@ -79,6 +82,8 @@ struct SmallArea: ParsableCommand {
         guard (data == nil) != (direct == nil) else { throw ValidationError("give --data or --direct") }
         if data != nil && statistics.count != 1 { throw ValidationError("give one of --mean, --proportion V=LEVEL, --total, --mobility O,D") }
         guard ["high-to-low", "low-to-high"].contains(classOrder) else { throw ValidationError("--class-order must be high-to-low or low-to-high") }
+        let arcsine = try variances.arcsine()
+        if arcsine != nil && (mean != nil || total != nil) { throw ValidationError("--transform arcsin is for --proportion, --mobility or --direct proportions") }
         if direct != nil && !statistics.isEmpty { throw ValidationError("--direct takes its estimates from the file: no --mean/--proportion/--total") }
         if benchmark && population == nil && total == nil {
             throw ValidationError("--benchmark of a mean or proportion needs --population COL (area populations in --aux)")
@@ -96,6 +101,9 @@ struct SmallArea: ParsableCommand {
             let frame = try ModelData(source: DataReader.open(data: DataReader.dataURL(direct), codebook: nil,
                                                               options: ReadOptions(format: delimiter.format)))
             directs = try SmallAreaDirect.read(frame, area: area, estimate: estimate, se: se, file: file)
+            if let column = variances.sampleSize {
+                try SmallAreaDirect.attachSampleSizes(&directs, data: frame, area: area, column: column, file: file)
+            }
         } else {
             let moves = try mobility.map(Self.originDestination)
             let (analysis, level): (Analysis, String?) = try moves != nil
@@ -130,11 +138,13 @@ struct SmallArea: ParsableCommand {
                 rulesInForce = loaded.inForce
                 threshold = loaded.threshold
             }
+            let sizes = SmallAreaDirect.sampleSizes(of: table)
             for rate in moves == nil ? [level] : MobilityMoves.rates.map(Optional.some) {
                 let rateDirects = try SmallAreaDirect.cells(of: table, level: rate).map { i in
                     let c = table.cells[i]
                     return DirectEstimate(
                         area: c.byValues[0], estimate: c.estimate, standardError: c.standardError, count: c.unweightedCount,
+                        sampleSize: sizes[i],
                         status: noDisclosureControl ? "not-checked" : statuses[i].label, publishable: !statuses[i].isSuppressed)
                 }
                 let rateLabel = moves == nil ? label : "\(rate!) mobility rate (\(moves!.0) to \(moves!.1)) by \(area)"
@@ -150,7 +160,8 @@ struct SmallArea: ParsableCommand {
                 jobs.append(try SmallAreaEstimation(
                     directs: rate.directs, auxiliary: auxiliary, area: area, formula: formula, model: FayHerriot(method: fhMethod),
                     zeroVariance: zero,
-                    benchmark: benchmark ? (population.map { .population($0) } ?? .sum) : nil, file: auxName))
+                    benchmark: benchmark ? (population.map { .population($0) } ?? .sum) : nil, file: auxName,
+                    arcsine: arcsine, smoothVariances: variances.gvf))
             }
         } catch let error as FormulaError {
             throw ValidationError("--formula: \(error)")

@@ -67,6 +67,8 @@ struct Tabulate: ParsableCommand {
     @Flag(name: .customLong("no-disclosure-control"),
           help: "Turn disclosure control off: the output is stamped NOT DISCLOSURE CONTROLLED.")
     var noDisclosureControl = false
+    @Option(help: "Write the accumulators of this part of the data here, for microdata combine, instead of a table (intermediate: not for release).")
+    var partial: String?
 
     @OptionGroup(title: "Weights") var weighting: WeightingExtrasOptions
     @OptionGroup(title: "Cell-key perturbation") var cellKey: CellKeyOptions
@@ -90,7 +92,7 @@ struct Tabulate: ParsableCommand {
             deff || deffReplace ? "--deff" : nil,
         ])
         try OutputTarget.check(
-            outputs: [output, OutputAudit.sidecar(for: output), audit, auditPrivate, inequality.lorenzReport, output.map(Presentation.csvMetadataPath), tests.vcov] + linkFiles.outputs,
+            outputs: [output, OutputAudit.sidecar(for: output), audit, auditPrivate, inequality.lorenzReport, output.map(Presentation.csvMetadataPath), tests.vcov] + linkFiles.outputs + partialOutputs,
             inputs: [data, codebook, calibration.calibrate, calibration.rake, rules, cellKey.ptable] + linkFiles.inputs
                 + imputation.files)
         if let auditPrivate {  // before any work: the full audit must stay out of the output folder
@@ -99,6 +101,7 @@ struct Tabulate: ParsableCommand {
                 publicPath: audit)
         }
         var (design, analyses, options, outputFormat) = try plan()
+        try checkPartial(design: design, analyses: analyses, options: options)
         let analysis = analyses[0]
         // A DDI codebook or an SPSS/Stata/SAS file's metadata (detected by magic bytes), as in extract.
         let book = try codebook.map { try CodebookSource.load(URL(fileURLWithPath: $0)).codebook }
@@ -170,6 +173,7 @@ struct Tabulate: ParsableCommand {
             let t2 = clock.now
             source.reportWarnings()
             try linking.report(linkLog, output: output)
+            if partial != nil { return try writePartial(estimator, codebook: book) }
             let estimates = try estimator.finish()
             if timing {
                 FileHandle.standardError.write(Data(

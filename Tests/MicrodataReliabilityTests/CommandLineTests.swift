@@ -6,7 +6,7 @@ import Testing
 /// or a sniffed delimiter, and `--help` with the command's options first, LIMITS after them, EXAMPLES and the
 /// exit statuses.
 @Suite(.timeLimit(.minutes(3))) struct CommandLineTests {
-    static let commands = ["inspect", "describe", "extract", "harmonise", "tabulate", "check", "crosswalk", "codebook", "mobility",
+    static let commands = ["inspect", "describe", "extract", "harmonise", "tabulate", "combine", "check", "crosswalk", "codebook", "mobility",
                            "link", "pool", "model", "sae", "weights nonresponse", "demo"]
 
     /// Runs the binary with `input` written to its standard input through a pipe.

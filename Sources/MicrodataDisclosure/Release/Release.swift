@@ -86,6 +86,10 @@ public struct Release: Sendable {
             return f
         }
         f.sha256 = SHA256.hex([UInt8](data))
+        if PartialFile.isPartial(data) {  // no exception releases it
+            f.fatal.append("a partial result of microdata tabulate --partial is intermediate, not for release: "
+                + "give the partial results to microdata combine and release its output")
+        }
         if String(decoding: data, as: UTF8.self).contains(OutputAudit.notControlled) {
             f.failures.append("the output is stamped \(OutputAudit.notControlled)")
         }

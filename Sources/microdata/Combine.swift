@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import MicrodataDisclosure
+import MicrodataWeighting
+import MicrodataWrite
+
+/// `microdata combine`: finishes the partial results of `tabulate --partial` into one table.
+struct Combine: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Merge partial results of tabulate --partial into the table of one run over all the data.",
+        discussion: """
+            Each PARTIAL holds the accumulators of one part of the data (tabulate --partial). Counts and \
+            per-PSU totals add (a stratum, PSU or domain in two parts is one), central moments merge by Chan's \
+            formula, and the table is finished, disclosure-checked and written as tabulate does: the same \
+            numbers as one tabulate over the concatenated parts. The partial results must share their request \
+            (statistics, --by, design, rules, codebook labels, tool version); the first field that differs is \
+            named. A truncated or altered partial result fails its checksum and is refused.
+            """)
+
+    @Argument(help: "The partial results, in the order of the parts.") var partials: [String]
+    @Option(help: "csv, json, markdown, text, html or xlsx (with --output).") var format: String = "csv"
+    @Option(help: "Output file (default: standard output).") var output: String?
+    @Flag(help: "Show codes instead of the codebook's value labels for --by levels (CSV and JSON keep both).")
+    var codes = false
+    @Option(help: "Rules file overriding Codebooks/disclosure/default-rules.json (the one the partial results were made with).")
+    var rules: String?
+    @Option(help: "Write the public disclosure audit (JSON: bounds and pass/fail, no true values) here.") var audit: String?
+    @Option(name: .customLong("audit-private"),
+            help: "Write the full audit (true values of suppressed cells; NOT FOR RELEASE) here, outside the output folder.")
+    var auditPrivate: String?
+    @Flag(name: .customLong("no-disclosure-control"),
+          help: "Turn disclosure control off: the output is stamped NOT DISCLOSURE CONTROLLED.")
+    var noDisclosureControl = false
+    @OptionGroup(title: "CSV safety") var csvSafety: CSVSafetyOptions
+    @OptionGroup(title: "Presentation") var presentation: PresentationOptions
+
+    func validate() throws {
+        if partials.isEmpty { throw ValidationError("give at least one partial result") }
+    }
+
+    func run() throws {
+        csvSafety.apply()
+        guard let outputFormat = OutputFormat(rawValue: format.lowercased()) else {
+            throw ValidationError("--format must be csv, json, markdown, text, html or xlsx")
+        }
+        if outputFormat == .xlsx && output == nil { throw ValidationError("--format xlsx needs --output FILE") }
+        try OutputTarget.check(
+            outputs: [output, OutputAudit.sidecar(for: output), audit, auditPrivate, output.map(Presentation.csvMetadataPath)],
+            inputs: partials + [rules])
+        if let auditPrivate {
+            try AuditFiles.checkPrivateLocation(
+                auditPrivate, outputFolders: output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? [],
+                publicPath: audit)
+        }
+        let results = try partials.map { path in
+            let payload = try PartialFile.read(path)
+            do { return try PartialResult(payload: payload) } catch {
+                throw PartialFileError.corrupted(file: path, detail: "the payload is not a partial result: \(error)")
+            }
+        }
+        for (k, result) in results.enumerated().dropFirst() {
+            if let d = results[0].difference(from: result) {
+                throw ValidationError(
+                    "\(partials[k]) was made with a different \(d.field) from \(partials[0]): \(d.other), not \(d.this); "
+                        + "partial results combine only when their requests are the same")
+            }
+        }
+        let here = try Tabulate.partialContext(rules: rules, reading: nil)
+        for key in ["tool", "rules"] where results[0].context[key] != here[key] {
+            throw ValidationError(
+                "the partial results were made with \(key) '\(results[0].context[key] ?? "")'; this combine has '\(here[key] ?? "")'"
+                    + (key == "rules" ? ": give combine the --rules file they were made with" : ": use the same microdata version"))
+        }
+        let request = results[0].request
+        let (design, analyses, options) = (try request.surveyDesign(), try request.analyses(), try request.estimationOptions())
+        let estimator = try SurveyEstimator.combining(
+            results.map(\.accumulators), design: design, analyses: analyses, options: options)
+        let estimates = try estimator.finish()
+        if estimates.negativeWeightRows > 0 {
+            FileHandle.standardError.write(Data(
+                "warning: \(estimates.negativeWeightRows) rows have a negative weight (--allow-negative-weights)\n".utf8))
+        }
+        if estimates.rowsWithMissingDomain > 0 {
+            FileHandle.standardError.write(Data(
+                "note: \(estimates.rowsWithMissingDomain) rows with a missing by-value are in no domain\n".utf8))
+        }
+        let names = results.map { URL(fileURLWithPath: $0.data).lastPathComponent }.joined(separator: " + ")
+        try Tabulate.write(
+            estimates.table, format: outputFormat, to: output, disclosure: noDisclosureControl ? nil : rules ?? "",
+            audit: audit, auditPrivate: auditPrivate, source: names, codebook: results[0].codebook, showCodes: codes,
+            population: AuditedPopulation(data: results.map(\.data).joined(separator: " + "), filter: nil),
+            present: { [presentation] publication in
+                presentation.apply(
+                    to: &publication, title: Tabulate.title(analyses, by: options.by),
+                    source: Presentation.defaultSource(file: names, weight: design.weight, design: estimates.table.designDescription))
+            })
+    }
+}
