@@ -14,11 +14,14 @@ struct SmallAreaMobilityOptions: ParsableArguments {
     @Option(help: "With --area: the --aux column of area populations for --benchmark (as sae --population).") var population: String?
     @Option(name: .customLong("zero-variance"), help: "With --area: areas with zero direct variance: fail (default) or synthetic.")
     var zeroVariance: String?
+    /// `--transform arcsin`, `--gvf` and their settings, as sae's.
+    @OptionGroup var variances: SmallAreaVarianceOptions
 
     func validate() throws {
         let given = [aux.map { _ in "--aux" }, formula.map { _ in "--formula" }, method.map { _ in "--method" },
                      benchmark ? "--benchmark" : nil, population.map { _ in "--population" },
-                     zeroVariance.map { _ in "--zero-variance" }].compactMap { $0 }
+                     zeroVariance.map { _ in "--zero-variance" }, variances.transform.map { _ in "--transform" },
+                     variances.gvf ? "--gvf" : nil, variances.sampleSize.map { _ in "--sample-size" }].compactMap { $0 }
         if area == nil && !given.isEmpty {
             throw ValidationError("\(given.joined(separator: ", ")) \(given.count == 1 ? "goes" : "go") with --area (model-based local rates)")
         }
@@ -74,6 +77,7 @@ extension Mobility {
         command.designOptions = design
         command.delimiter = reading.delimiter
         command.presentation = presentation
+        command.variances = smallArea.variances
         try command.run()
     }
 }

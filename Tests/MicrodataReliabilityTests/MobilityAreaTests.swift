@@ -65,6 +65,17 @@ import Testing
         }
     }
 
+    /// The arcsine transformation (with a short bootstrap) and the GVF pass through to sae.
+    @Test(arguments: [["--transform", "arcsin", "--backtransform", "bc", "--bootstrap", "20", "--seed", "7"], ["--gvf"]])
+    func varianceOptionsAreSaes(_ options: [String]) throws {
+        let unchecked = Self.common.filter { $0 != "--zero-variance" && $0 != "synthetic" } + ["--no-disclosure-control", "--format", "json"]
+        let sae = try CLIFailureTests.run(["sae", "--mobility", "PARENT_NSSEC5,NSSEC5"] + unchecked + options)
+        let mobility = try CLIFailureTests.run(["mobility", "--origin", "PARENT_NSSEC5", "--destination", "NSSEC5"] + unchecked + options)
+        #expect(sae.status == 0 && mobility.status == 0, "\(sae.stderr)\n\(mobility.stderr)")
+        #expect(sae.stderr == mobility.stderr && sae.stdout == mobility.stdout)
+        #expect(sae.stdout.contains(options[0] == "--gvf" ? "generalised variance function" : "arcsine"))
+    }
+
     @Test(arguments: [
         (["--by", "GOVTOF2"], "does not take --by"),
         (["--level", "0.9"], "--level (the intervals are 95%)"),
@@ -91,6 +102,10 @@ import Testing
         let base = ["mobility", "--data", Self.example + "/persons.csv", "--origin", "PARENT_NSSEC5", "--destination", "NSSEC5"]
         let alone = try CLIFailureTests.run(base + ["--aux", "la.csv", "--benchmark"])
         #expect(alone.status == 2 && alone.stderr.contains("--aux, --benchmark go with --area"), "\(alone.stderr)")
+        for (option, name) in [(["--transform", "arcsin"], "--transform"), (["--gvf"], "--gvf")] {
+            let r = try CLIFailureTests.run(base + option)
+            #expect(r.status == 2 && r.stderr.contains("\(name) goes with --area"), "\(r.stderr)")
+        }
         let noFormula = try CLIFailureTests.run(base + ["--area", "LA", "--aux", "la.csv"])
         #expect(noFormula.status == 2 && noFormula.stderr.contains("--area needs --aux FILE (area covariates) and --formula"))
         let noClasses = try CLIFailureTests.run(
