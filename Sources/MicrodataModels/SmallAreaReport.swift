@@ -52,13 +52,15 @@ public enum SmallAreaReport {
         let fit = job.fit
         var grid: [PublishedRow] = []
         for (e, d) in zip(fit.areas, job.directs) {
-            // A normal 95% interval of ±1.96 root MSE (the whiskers of the HTML chart).
+            // Normal 95% intervals, ±1.96 root MSE and ±1.96 SE (the lines of the HTML chart).
             let half = 1.959963984540054 * e.rmse
             let model = PublishedCell(estimate: e.estimate, standardError: e.rmse, ciLow: e.estimate - half, ciHigh: e.estimate + half)
             let direct: PublishedCell
             switch d {
             case let d? where d.publishable && d.estimate != nil:
-                direct = PublishedCell(estimate: d.estimate, standardError: d.standardError, unweightedCount: d.count)
+                let half = d.standardError.map { 1.959963984540054 * $0 }
+                direct = PublishedCell(estimate: d.estimate, standardError: d.standardError, ciLow: half.map { d.estimate! - $0 },
+                                       ciHigh: half.map { d.estimate! + $0 }, unweightedCount: d.count)
             case let d? where !d.publishable: direct = PublishedCell(estimate: nil, marker: .suppressed)
             default: direct = PublishedCell(estimate: nil, marker: .notAvailable)
             }
@@ -79,7 +81,7 @@ public enum SmallAreaReport {
             records: PublishedRecords(columns: ["term", "estimate", "se", "z", "p"], rows: coefficientRows))
         return Publication(
             title: "Small-area estimates: \(statistic)", source: source, tables: [areas, coefficients],
-            notes: notes(job), metadata: metadata(job, formula: formula), charts: [.bars(tableID: "areas")],
+            notes: notes(job), metadata: metadata(job, formula: formula), charts: [.bars(tableID: "areas"), .intervals(tableID: "areas", orderBy: 1)],
             uncheckedStamp: stamp, version: version,
             design: design, rules: rules)
     }
@@ -109,6 +111,7 @@ public enum SmallAreaReport {
                 "Bias diagnostic", "direct = a + b × estimate over the fitted areas: a = \(formatNumber(bias.intercept)) "
                     + "(se \(formatNumber(bias.interceptSE))), b = \(formatNumber(bias.slope)) (se \(formatNumber(bias.slopeSE)))"))
         }
+        if let normality = normalityItem(job) { items.append(normality) }
         items += adjustmentMetadata(job)
         if let b = job.benchmarkFactor {
             items.append(MetadataItem("Benchmark", "ratio benchmarking of the EBLUPs to the direct estimate over the fitted areas: factor \(formatNumber(b))"))
@@ -120,6 +123,7 @@ public enum SmallAreaReport {
         var notes = [
             "kind = eblup: gamma × direct + (1 − gamma) × synthetic; kind = synthetic: x'β for an area without a usable direct estimate, MSE x'(X'V⁻¹X)⁻¹x + A.",
             "An area whose direct estimate may not be published is fitted as an area without sample, so no published figure depends on it.",
+            normalityNote,
         ]
         if job.fit.truncated {
             notes.append("A was estimated at or below 0 and set to 0: every estimate is the synthetic x'β (gamma = 0).")
@@ -159,7 +163,7 @@ extension SmallAreaReport {
                 table.id += "-" + id
                 combined.tables.append(table)
             }
-            combined.charts.append(.bars(tableID: "areas-" + id))
+            combined.charts += [.bars(tableID: "areas-" + id), .intervals(tableID: "areas-" + id, orderBy: 1)]
             combined.notes += part.notes.map { "\(statistic): \($0)" }
             combined.metadata += part.metadata.map { MetadataItem("\(id) \($0.key)", $0.value) }
         }

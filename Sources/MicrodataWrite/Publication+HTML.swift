@@ -42,6 +42,8 @@ extension Publication {
                 if let table = tables.first(where: { $0.id == id }) { out += lorenzSVG(table) }
             case .scatter(let id, let x, let y, let line):
                 if let table = tables.first(where: { $0.id == id }) { out += scatterSVG(table, x: x, y: y, line: line) }
+            case .intervals(let id, let orderBy):
+                if let table = tables.first(where: { $0.id == id }) { out += intervalsSVG(table, orderBy: orderBy) }
             }
         }
         for table in tables { out += htmlTable(table, anchor: table.id) }
@@ -165,7 +167,7 @@ extension Publication {
 }
 
 /// A label cut to fit a chart axis.
-private func shorten(_ text: String) -> String {
+func shorten(_ text: String) -> String {
     text.count <= 32 ? text : String(text.prefix(31)) + "…"
 }
 

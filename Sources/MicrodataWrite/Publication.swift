@@ -84,6 +84,9 @@ public enum Chart: Sendable, Hashable, Codable {
     /// A scatter of one point per row, at columns `x` and `y` (indices into the table's columns), with the
     /// line through column `line` at each row's `x` when given (a binned scatter and its fitted line).
     case scatter(tableID: String, x: Int, y: Int, line: Int?)
+    /// Each row's estimates (one per column) as points with their 95% intervals side by side, rows ordered by
+    /// the published unweighted count of column `orderBy` (smallest first) when given; withheld cells not drawn.
+    case intervals(tableID: String, orderBy: Int?)
 }
 
 /// One table: a title, column headings and rows of published cells (the grid the display formats show), and

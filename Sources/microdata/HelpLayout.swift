@@ -87,6 +87,9 @@ enum HelpLayout {
             "    --title 'Class at 42 by father''s class' --output mobility.xlsx",
             "microdata mobility --data cohort_long.csv --imputation-id .imp --id .id --origin origin --destination destination \\",
             "    --weight w --strata stratum --psu psu --nest --output imputed.csv   # 5 imputations, Rubin's rules",
+            "microdata mobility --data persons.csv --origin PARENT_NSSEC5 --destination NSSEC5 --weight PWT22 --strata GOVTOF2 \\",
+            "    --psu PSU --nest --area LA --aux la.csv --formula 'claimant_rate + graduates' --zero-variance synthetic \\",
+            "    --output la-mobility.csv",
         ],
         "model": [
             "microdata model --data apiclus1.csv --weight pw --psu dnum --formula 'api00 ~ ell + factor(stype)' --format text",
@@ -100,6 +103,8 @@ enum HelpLayout {
             "microdata sae --data lfs.csv --weight PWT22 --proportion ILODEFR=2 --area LA --aux la.csv --formula 'claimant_rate' \\",
             "    --method fh --benchmark --population population --format json --output la.json",
             "microdata sae --direct by-la.csv --estimate estimate --se se --area LA --aux la.csv --formula 'claimant_rate'",
+            "microdata sae --data persons.csv --weight PWT22 --mobility PARENT_NSSEC5,NSSEC5 --area LA --aux la.csv \\",
+            "    --formula 'claimant_rate + graduates' --zero-variance synthetic --format html --output la-mobility.html",
         ],
         "check": [
             "microdata check table.csv --count n --dimensions region,sex --margins --audit audit.json --output safe.csv",

@@ -21,7 +21,9 @@ struct Mobility: ParsableCommand {
             lowest). Rows without both classes \
             stay in the design as a domain. With --origin-income and --destination-income: income (or wealth) \
             mobility, as quantile-group transitions, rank-rank slope, elasticity and absolute mobility. Every cell \
-            passes disclosure control before any writer sees it; the audit is written beside the output.
+            passes disclosure control before any writer sees it; the audit is written beside the output. With \
+            --area, --aux and --formula: model-based local upward, downward and immobile rates per area (Fay–Herriot, \
+            exactly as sae --mobility ORIGIN,DESTINATION).
             """)
 
     @Option(name: .customLong("data"), help: "The data file (fixed-width with --codebook, CSV/TSV with a header, or SPSS/Stata/SAS; - reads standard input, gzip or not).")
@@ -63,10 +65,12 @@ struct Mobility: ParsableCommand {
     @OptionGroup(title: "CSV safety") var csvSafety: CSVSafetyOptions
     @OptionGroup(title: "Presentation") var presentation: PresentationOptions
     @OptionGroup(title: "Multiple imputation") var imputation: ImputationOptions
+    @OptionGroup(title: "Local estimates (small areas)") var smallArea: SmallAreaMobilityOptions
 
     func run() throws {
         limits.apply()
         csvSafety.apply()
+        if smallArea.area != nil { return try runSmallArea() }
         _ = try imputation.dataPath(dataOption)
         try imputation.refuse([income.isRequested ? "income mobility (--origin-income)" : nil])
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }

@@ -13,7 +13,7 @@ func areasFile() throws -> ModelData {
 }
 
 /// R's direct estimates of `variable` (svyby) as the model's input.
-private func rDirects(_ variable: String) -> [DirectEstimate] {
+func rDirects(_ variable: String) -> [DirectEstimate] {
     synthetic.keys.filter { $0.hasPrefix("direct_\(variable)|direct|") }.sorted().map { key in
         let area = String(key.split(separator: "|")[2])
         return DirectEstimate(

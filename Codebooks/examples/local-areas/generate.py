@@ -10,6 +10,9 @@ graduates (the area covariates, as from administrative data); 8 have no sample. 
 persons per authority (a survey designed for regions, not authorities), in 3-5 PSUs per authority; strata are
 the regions. Hourly pay (HOURPAY, employees only, blank otherwise) and ILO status (ILODEFR: 1 employed,
 2 unemployed, 3 inactive) depend on the covariates plus an authority effect the covariates do not explain.
+Social class (PARENT_NSSEC5, the main earner's when the person was 14, and NSSEC5, the person's own; NS-SEC 5
+classes, 1 highest, blank for about 4% who never worked) is drawn from a second generator (seed + 1), so the
+columns above are the same with or without it; upward mobility rises with the share of graduates.
 
 Usage: generate.py [--seed S] [--out DIR]
 """
@@ -42,6 +45,7 @@ def main():
                           graduates=graduates, effect=effect, n=n))
     persons = []
     person = 0
+    classes = random.Random(args.seed + 1)
     for a in areas:
         if a["n"] == 0:
             continue
@@ -58,10 +62,16 @@ def main():
                 pay = round(max(6.0, rng.gauss(mean, 4.5)), 2)
             else:
                 pay = ""
-            persons.append([person, a["LA"], a["region"], psu, weight, status, pay])
+            origin = classes.choices([1, 2, 3, 4, 5], weights=[14, 22, 20, 14, 30])[0]
+            p_up = max(0.02, 0.2 + 0.006 * (a["graduates"] - 20) + a["effect"] / 8)
+            u = classes.random()
+            step = -1 if u < p_up else (1 if u < p_up + 0.2 else 0)
+            destination = min(5, max(1, origin + step + (step if classes.random() < 0.25 else 0)))
+            own = "" if classes.random() < 0.04 else destination
+            persons.append([person, a["LA"], a["region"], psu, weight, status, pay, origin, own])
     with open(os.path.join(args.out, "persons.csv"), "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["PERSON", "LA", "GOVTOF2", "PSU", "PWT22", "ILODEFR", "HOURPAY"])
+        w.writerow(["PERSON", "LA", "GOVTOF2", "PSU", "PWT22", "ILODEFR", "HOURPAY", "PARENT_NSSEC5", "NSSEC5"])
         w.writerows(persons)
     with open(os.path.join(args.out, "la.csv"), "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
