@@ -87,26 +87,10 @@ public struct SurveyModel: Sendable {
             guard let c = data.column(name) else { throw WeightingError.missingColumn(name) }
             return c
         }
-        func labels(_ name: String?) throws -> [String]? {
+        // Design columns are coded by value once (no label per row).
+        func labels(_ name: String?) throws -> CodedLabels? {
             guard let name else { return nil }
-            let c = try designColumn(name)
-            var numeric = true
-            if case .text = c.storage { numeric = false }
-            // A number's label is made once, not once per row; small whole numbers are found without hashing.
-            var label: [Double: String] = [:]
-            var small = [String?](repeating: nil, count: numeric ? 1 << 16 : 0)
-            return try (0..<rows).map { r in
-                if numeric, let v = c.double(at: r) {
-                    let slot = v >= 0 && v < 65_536 && v == v.rounded(.towardZero) ? Int(v) : -1
-                    if slot >= 0, let t = small[slot] { return t }
-                    if let t = label[v] { return t }
-                    guard let t = c.text(at: r) else { throw WeightingError.missingDesignValue(column: name, row: r + 1) }
-                    if slot >= 0 { small[slot] = t } else { label[v] = t }
-                    return t
-                }
-                guard let t = c.text(at: r) else { throw WeightingError.missingDesignValue(column: name, row: r + 1) }
-                return t
-            }
+            return try CodedLabels(designColumn(name), name: name, rows: rows)
         }
         func numbers(_ name: String?) throws -> [Double]? {
             guard let name else { return nil }
@@ -159,11 +143,22 @@ public struct SurveyModel: Sendable {
         let k = solution.kept.count
         var keptIndex = [Int](repeating: -1, count: p)
         for (b, j) in solution.kept.enumerated() { keptIndex[j] = b }
-        func addEstimatingFunction(_ r: Int, into g: inout [Double], at base: Int) {
-            let resid = (m.y[r] - mu[r]) / muEta[r] * working[r]
-            for i in m.nzStart[r]..<m.nzStart[r + 1] {
-                let b = keptIndex[Int(m.nzColumn[i])]
-                if b >= 0 { g[base + b] += m.nzValue[i] * resid }
+        // x_i w_i (y_i − μ_i) μ'/V of each fitted row, added at `base(row)` of `g`.
+        func addEstimatingFunctions(into g: inout [Double], at base: (Int) -> Int) {
+            let width = m.maximumEntriesPerRow
+            let columns = UnsafeMutablePointer<Int32>.allocate(capacity: width)
+            let values = UnsafeMutablePointer<Double>.allocate(capacity: width)
+            defer { columns.deallocate(); values.deallocate() }
+            m.withRows { matrixRows in
+                g.withUnsafeMutableBufferPointer { g in
+                    for r in inFit {
+                        let resid = (m.y[r] - mu[r]) / muEta[r] * working[r], at = base(r)
+                        for i in 0..<matrixRows.entries(r, columns, values) {
+                            let b = keptIndex[Int(columns[i])]
+                            if b >= 0 { g[at + b] += values[i] * resid }
+                        }
+                    }
+                }
             }
         }
         func influenceTotals() throws -> [Double] {
@@ -171,12 +166,12 @@ public struct SurveyModel: Sendable {
             var totals = [Double](repeating: 0, count: kernel.unitCount * k)
             if let calibration = design.calibration {
                 var rowsG = [Double](repeating: 0, count: rows * k)
-                for r in inFit { addEstimatingFunction(r, into: &rowsG, at: r * k) }
+                addEstimatingFunctions(into: &rowsG) { $0 * k }
                 try Calibration.residualise(&rowsG, columns: k, x: calibrationX, terms: calibration.terms.count,
                                             d: inputWeights, w: weights)
                 for r in 0..<rows { for b in 0..<k { totals[Int(unit[r]) * k + b] += rowsG[r * k + b] } }
             } else {
-                for r in inFit { addEstimatingFunction(r, into: &totals, at: Int(unit[r]) * k) }
+                addEstimatingFunctions(into: &totals) { Int(unit[$0]) * k }
             }
             var h = [Double](repeating: 0, count: totals.count)
             for u in 0..<kernel.unitCount {
@@ -205,7 +200,16 @@ public struct SurveyModel: Sendable {
         }
         let tq = df > 0 ? Distributions.tQuantile(1 - (1 - level) / 2, df: df) : .nan
         var units = [Int](repeating: 0, count: p)
-        for r in 0..<rows where m.domain[r] { for i in m.nzStart[r]..<m.nzStart[r + 1] { units[Int(m.nzColumn[i])] += 1 } }
+        m.withRows { matrixRows in
+            let columns = UnsafeMutablePointer<Int32>.allocate(capacity: m.maximumEntriesPerRow)
+            let values = UnsafeMutablePointer<Double>.allocate(capacity: m.maximumEntriesPerRow)
+            defer { columns.deallocate(); values.deallocate() }
+            units.withUnsafeMutableBufferPointer { units in
+                for r in 0..<rows where m.domain[r] {
+                    for i in 0..<matrixRows.entries(r, columns, values) { units[Int(columns[i])] += 1 }
+                }
+            }
+        }
         var coefficients: [Coefficient] = []
         for j in 0..<p {
             var c = Coefficient(term: m.names[j], formulaTerm: m.termOf[j], units: 0, isIndicator: m.isIndicator[j])
