@@ -44,7 +44,7 @@ public struct DesignMatrix: Sendable {
     public init(formula: Formula, text: String, data: ModelData, subset: [Bool]? = nil) throws {
         let n = data.rowCount
         var domain = subset ?? [Bool](repeating: true, count: n)
-        let requested = domain.filter { $0 }.count
+        let requested = domain.count(where: { $0 })
         // Evaluate the response and each distinct component once, in the language of `--subpop`.
         var y = [Double](repeating: 0, count: n)
         let batch = data.batch
@@ -205,7 +205,7 @@ public struct DesignMatrix: Sendable {
         self.isIndicator = indicator
         self.y = y
         self.domain = domain
-        missingRows = requested - domain.filter { $0 }.count
+        missingRows = requested - domain.count(where: { $0 })
     }
 
     /// Factor levels and numbers of each row, a term at a time (every term one factor or one plain number).
@@ -217,6 +217,8 @@ public struct DesignMatrix: Sendable {
         let n = domain.count
         var m = MatrixRows()
         m.intercept = intercept
+        let spare = Int32(termParts.last.map { $0.base + $0.parts[0].options.count } ?? (intercept ? 1 : 0))
+        m.spare = spare
         var factorLevels: [[Int32]] = [], numberValues: [[Double]] = []
         for (base, parts) in termParts {
             let (key, options) = parts[0]
@@ -228,6 +230,7 @@ public struct DesignMatrix: Sendable {
                 var column = [Int32](repeating: -1, count: k.levels)
                 for (i, level) in options.enumerated() { column[level] = Int32(base + i) }
                 m.table += column
+                m.paddedTable += column.map { $0 < 0 ? spare : $0 }
                 factorLevels.append(k.level)
             } else if case .numbers(let x) = values[key]! {
                 numberValues.append(x)

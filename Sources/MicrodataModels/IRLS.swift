@@ -30,7 +30,7 @@ struct IRLS {
                             muEta.withUnsafeMutableBufferPointer { muEta in
                                 for r in fitted {
                                     if !beta.isEmpty {
-                                        eta[r] = rows.dot(r, beta)
+                                        eta[r] = rows.paddedDot(r, beta)
                                     } else {
                                         eta[r] = family.link(family.start(y[r], weight: w[r]))
                                     }
@@ -46,12 +46,13 @@ struct IRLS {
         }
         var iterations = 0
         var converged = false
-        var devOld = update(start)
+        // Coefficients carry a 0 for the spare column of ``MatrixRows/Reader/paddedDot(_:_:)``.
+        var devOld = update(start.map { $0 + [0] })
         while iterations < 25 {
             iterations += 1
             solution = try WeightedLeastSquares(
                 m, family: family, weights: weights, eta: eta, mu: mu, muEta: muEta, working: &working, rows: fitted)
-            var beta = [Double](repeating: 0, count: p)
+            var beta = [Double](repeating: 0, count: p + 1)
             for (k, j) in solution.kept.enumerated() { beta[j] = solution.beta[k] }
             let dev = update(beta)
             if abs(dev - devOld) / (abs(dev) + 0.1) < 1e-8 { converged = true; break }

@@ -95,6 +95,10 @@ public struct SurveyModel: Sendable {
         func numbers(_ name: String?) throws -> [Double]? {
             guard let name else { return nil }
             let c = try designColumn(name)
+            if case .real(let v) = c.storage, v.count == rows {  // the column itself, when none is missing
+                if let r = v.firstIndex(where: \.isNaN) { throw WeightingError.missingDesignValue(column: name, row: r + 1) }
+                return v
+            }
             return try (0..<rows).map { r in
                 guard let v = c.double(at: r) else { throw WeightingError.missingDesignValue(column: name, row: r + 1) }
                 return v
@@ -127,7 +131,9 @@ public struct SurveyModel: Sendable {
 
         let m = try DesignMatrix(formula: formula, text: text, data: data, subset: subset)
         let p = m.names.count
-        var inFit = (0..<rows).filter { m.domain[$0] && weights[$0] != 0 }
+        var inFit: [Int] = []
+        inFit.reserveCapacity(rows)
+        for r in 0..<rows where m.domain[r] && weights[r] != 0 { inFit.append(r) }
         guard !inFit.isEmpty else { throw WeightingError.invalidRequest("no rows in the model's domain") }
         for r in inFit where !family.check(m.y[r]) {
             throw WeightingError.invalidRequest(
@@ -136,7 +142,7 @@ public struct SurveyModel: Sendable {
 
         let fit = try IRLS(m, family: family, weights: weights, rows: inFit)
         let (solution, mu, muEta, working) = (fit.solution, fit.mu, fit.muEta, fit.working)
-        inFit = inFit.filter { working[$0] != 0 }
+        inFit.removeAll { working[$0] == 0 }
 
         // Influence functions h_i = A⁻¹ x_i w_i (y_i − μ_i) μ'(η_i)/V(μ_i): the estimating-function rows
         // x_i w_i (y_i − μ_i) μ'/V are summed per variance unit (after calibration residuals, if any), then A⁻¹.
@@ -229,7 +235,7 @@ public struct SurveyModel: Sendable {
         self.coefficients = coefficients
         self.covariance = cov
         residualDF = df
-        n = m.domain.filter { $0 }.count
+        n = m.domain.count(where: { $0 })
         weightedN = inFit.reduce(0) { $0 + weights[$1] } * meanWeight
         missingRows = m.missingRows
         iterations = fit.iterations

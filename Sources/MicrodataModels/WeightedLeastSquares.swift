@@ -17,11 +17,13 @@ struct WeightedLeastSquares {
         working: inout [Double], rows fitted: [Int]
     ) throws {
         let p = m.names.count
-        var gram = [Double](repeating: 0, count: p * p)
-        var xz = [Double](repeating: 0, count: p)
+        // One spare row and column, for the padded entries (``MatrixRows/Reader/paddedEntries(_:_:_:)``).
+        let stride = p + 1
+        var sums = [Double](repeating: 0, count: stride * stride)
+        var xz = [Double](repeating: 0, count: stride)
         let width = m.maximumEntriesPerRow
         var columns = [Int32](repeating: 0, count: width), values = [Double](repeating: 0, count: width)
-        gram.withUnsafeMutableBufferPointer { gram in
+        sums.withUnsafeMutableBufferPointer { gram in
         xz.withUnsafeMutableBufferPointer { xz in
         working.withUnsafeMutableBufferPointer { working in
         columns.withUnsafeMutableBufferPointer { column in
@@ -38,15 +40,17 @@ struct WeightedLeastSquares {
                 let wr = weights[r] * d * d / family.variance(mu[r])
                 working[r] = wr
                 if wr == 0 { continue }
-                let end = rows.entries(r, column.baseAddress!, value.baseAddress!)
+                let end = rows.paddedEntries(r, column.baseAddress!, value.baseAddress!)
                 for i in 0..<end {
                     let a = Int(column[i]), wxa = wr * value[i]
                     xz[a] += wxa * z
-                    // Columns are ascending within a row, so this fills the upper triangle.
-                    for j in i..<end { gram[a * p + Int(column[j])] += wxa * value[j] }
+                    // Columns are ascending within a row (the spare one aside), so this fills the upper triangle.
+                    for j in i..<end { gram[a * stride + Int(column[j])] += wxa * value[j] }
                 }
             }
         } } } } } } } } } } }
+        var gram = [Double](repeating: 0, count: p * p)
+        for a in 0..<p { for b in a..<p { gram[a * p + b] = sums[a * stride + b] } }
         for a in 0..<p { for b in 0..<a { gram[a * p + b] = gram[b * p + a] } }
         let kept = SymmetricMatrix.independentColumns(gram, size: p)
         let k = kept.count
