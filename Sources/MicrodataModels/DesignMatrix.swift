@@ -94,7 +94,7 @@ public struct DesignMatrix: Sendable {
                 var small = [Int32](repeating: -1, count: 256)  // the numbers 0...255, without hashing
                 for r in 0..<n where domain[r] {
                     let x = v[r]
-                    let slot = x >= 0 && x < 256 && x == x.rounded(.towardZero) ? Int(x) : -1
+                    let slot = x >= 0 && x < 256 && Double(Int(x)) == x ? Int(x) : -1
                     if slot >= 0 && small[slot] >= 0 { code[r] = small[slot]; continue }
                     if let k = distinct[x] { code[r] = k; continue }
                     code[r] = Int32(labels.count)
