@@ -46,7 +46,7 @@ public struct DesignMatrix: Sendable {
         var domain = subset ?? [Bool](repeating: true, count: n)
         let requested = domain.count(where: { $0 })
         // Evaluate the response and each distinct component once, in the language of `--subpop`.
-        var y = [Double](repeating: 0, count: n)
+        var y = HugePages.array(repeating: 0.0, count: n)
         let batch = data.batch
         switch try Self.values(formula.response, batch: batch, text: text) {
         case .numbers(let v): for r in 0..<n where domain[r] { if v[r].isFinite { y[r] = v[r] } else { domain[r] = false } }
@@ -86,7 +86,7 @@ public struct DesignMatrix: Sendable {
                 continue
             }
             // Each row's code among the distinct values, then one label per value (not a String per row).
-            var code = [Int32](repeating: -1, count: n)
+            var code = HugePages.array(repeating: Int32(-1), count: n)
             var labels: [String] = []
             switch column {
             case .numbers(let v):
@@ -238,17 +238,15 @@ public struct DesignMatrix: Sendable {
         }
         let F = factorLevels.count, Q = numberValues.count
         (m.factorTerms, m.numberTerms) = (F, Q)
-        m.levels = [Int32](unsafeUninitializedCapacity: n * F) { out, count in
+        m.levels = HugePages.array(count: n * F) { (out: UnsafeMutableBufferPointer<Int32>) in
             for (f, level) in factorLevels.enumerated() {
                 level.withUnsafeBufferPointer { level in for r in 0..<n { out[r * F + f] = level[r] } }
             }
-            count = n * F
         }
-        m.numbers = [Double](unsafeUninitializedCapacity: n * Q) { out, count in
+        m.numbers = HugePages.array(count: n * Q) { (out: UnsafeMutableBufferPointer<Double>) in
             for (q, x) in numberValues.enumerated() {
                 x.withUnsafeBufferPointer { x in for r in 0..<n { out[r * Q + q] = domain[r] ? x[r] : 0 } }
             }
-            count = n * Q
         }
         m.maximumPerRow = (intercept ? 1 : 0) + termParts.count
         return m

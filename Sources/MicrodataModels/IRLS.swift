@@ -14,10 +14,10 @@ struct IRLS {
     /// Fits `m` on `rows` with prior `weights`; `start` (over all model columns) replaces R's starting means.
     init(_ m: DesignMatrix, family: GLMFamily, weights: [Double], rows fitted: [Int], start: [Double]? = nil) throws {
         let n = m.y.count, p = m.names.count
-        var eta = [Double](repeating: 0, count: n)
-        var mu = [Double](repeating: 0, count: n)
-        var muEta = [Double](repeating: 0, count: n)
-        var working = [Double](repeating: 0, count: n)
+        var eta = HugePages.array(repeating: 0.0, count: n)
+        var mu = HugePages.array(repeating: 0.0, count: n)
+        var muEta = HugePages.array(repeating: 0.0, count: n)
+        var working = HugePages.array(repeating: 0.0, count: n)
         var solution = WeightedLeastSquares(p: 0)
         // The linear predictor, mean and slope of each row, and the deviance added up in row order.
         func update(_ beta: [Double]?) -> Double {

@@ -52,7 +52,7 @@ public struct ModelData: Sendable {
         }
         // Numbers are written once into the joined column (no converted copy of each batch).
         let total = list.reduce(0) { $0 + $1.count }
-        let all = [Double](unsafeUninitializedCapacity: total) { out, count in
+        let all = HugePages.array(count: total) { (out: UnsafeMutableBufferPointer<Double>) in
             var at = 0
             for c in list {
                 switch c.storage {
@@ -65,7 +65,6 @@ public struct ModelData: Sendable {
                 }
                 at += c.count
             }
-            count = total
         }
         return Column(name: name, storage: .real(all))
     }

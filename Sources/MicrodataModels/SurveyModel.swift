@@ -119,7 +119,9 @@ public struct SurveyModel: Sendable {
         where !(w.isFinite && (w > 0 || (w == 0 && design.allowZeroWeights) || (w < 0 && design.allowNegativeWeights))) {
             throw WeightingError.invalidWeight(column: design.weight ?? "fpc", row: r + 1, value: String(w))
         }
-        var weights = inputWeights
+        var weights = HugePages.array(count: rows) { (w: UnsafeMutableBufferPointer<Double>) in
+            _ = w.initialize(from: inputWeights)
+        }
         var calibrationX: [Double] = []
         if let calibration = design.calibration {
             calibrationX = try calibration.modelMatrix(rows: rows, column: data.column)
@@ -131,9 +133,14 @@ public struct SurveyModel: Sendable {
 
         let m = try DesignMatrix(formula: formula, text: text, data: data, subset: subset)
         let p = m.names.count
-        var inFit: [Int] = []
-        inFit.reserveCapacity(rows)
-        for r in 0..<rows where m.domain[r] && weights[r] != 0 { inFit.append(r) }
+        var inFit = [Int](unsafeUninitializedCapacity: rows) { fitted, count in
+            HugePages.advise(UnsafeMutableRawBufferPointer(fitted))
+            count = 0
+            for r in 0..<rows where m.domain[r] && weights[r] != 0 {
+                fitted[count] = r
+                count += 1
+            }
+        }
         guard !inFit.isEmpty else { throw WeightingError.invalidRequest("no rows in the model's domain") }
         for r in inFit where !family.check(m.y[r]) {
             throw WeightingError.invalidRequest(
