@@ -42,6 +42,11 @@ public struct DesignMatrix: Sendable {
 
     /// Builds the matrix of `formula` over `data`, restricted to the rows where `subset` is true.
     public init(formula: Formula, text: String, data: ModelData, subset: [Bool]? = nil) throws {
+        try self.init(formula: formula, text: text, data: data, subset: subset, compressed: false)
+    }
+
+    /// `compressed`: compressed rows whatever the terms (the form any formula can take; for tests).
+    init(formula: Formula, text: String, data: ModelData, subset: [Bool]?, compressed: Bool) throws {
         let n = data.rowCount
         var domain = subset ?? [Bool](repeating: true, count: n)
         let requested = domain.count(where: { $0 })
@@ -188,7 +193,7 @@ public struct DesignMatrix: Sendable {
             }
         }
         let p = names.count
-        let perTerm = termParts.allSatisfy { t in
+        let perTerm = !compressed && termParts.allSatisfy { t in
             t.parts.count == 1 && (coded[t.parts[0].key]!.isFactor || t.parts[0].options == [-1])
         }
         if perTerm {

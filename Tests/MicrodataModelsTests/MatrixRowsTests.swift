@@ -21,7 +21,9 @@ struct MatrixRowsTests {
         let compressed = try DesignMatrix(formula: parsed, text: formula, data: api, subset: nil, compressed: true)
         #expect(!perTerm.rows.compressed && compressed.rows.compressed)
         #expect(perTerm.x == compressed.x)
-        #expect(perTerm.x.contains(0) && perTerm.x.contains { $0 != 0 && $0 != 1 })
+        let x = perTerm.x
+        #expect(x.contains(0))
+        #expect(x.contains { $0 != 0 && $0 != 1 })
         let weights = try #require(api.column("pw")).doubles
         let rows = Array(0..<api.rowCount)
         let a = try IRLS(perTerm, family: family, weights: weights, rows: rows)
@@ -29,10 +31,9 @@ struct MatrixRowsTests {
         #expect(a.converged && a.iterations == b.iterations)
         #expect(a.solution.beta == b.solution.beta)
         #expect(a.solution.inverse == b.solution.inverse)
-        #expect(a.mu == b.mu && a.muEta == b.muEta && a.working == b.working)
-        // The whole model, covariance included, is the same too.
-        let model = try SurveyModel(formula: formula, family: family, data: api, design: dstrat)
-        #expect(model.coefficients.compactMap(\.estimate) == a.solution.beta)
+        #expect(a.mu == b.mu)
+        #expect(a.muEta == b.muEta)
+        #expect(a.working == b.working)
     }
 
     /// The spare column (for reference levels and zeros) is one past the last and never reaches a coefficient.
