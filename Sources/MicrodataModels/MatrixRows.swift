@@ -40,8 +40,9 @@ struct MatrixRows: Sendable {
         try value.withUnsafeBufferPointer { value in
             try body(Reader(
                 domain: domain, intercept: intercept, termIsFactor: termIsFactor, termColumn: termColumn,
-                tableStart: tableStart, table: table, paddedTable: paddedTable, spare: spare, levels: levels, numbers: numbers, factorTerms: factorTerms,
-                numberTerms: numberTerms, compressed: compressed, start: start, column: column, value: value))
+                tableStart: tableStart, table: table, paddedTable: paddedTable, spare: spare, levels: levels,
+                numbers: numbers, factorTerms: factorTerms, numberTerms: numberTerms, compressed: compressed,
+                start: start, column: column, value: value))
         } } } } } } } } } } }
     }
 
@@ -74,32 +75,12 @@ struct MatrixRows: Sendable {
                 }
                 return e - s
             }
-            guard domain[r] else { return 0 }
+            // The padded entries without the spare ones.
             var k = 0
-            if intercept {
-                columns[0] = 0
-                values[0] = 1
-                k = 1
-            }
-            var f = r * factorTerms, q = r * numberTerms
-            for t in 0..<termIsFactor.count {
-                if termIsFactor[t] {
-                    let c = table[tableStart[t] + Int(levels[f])]
-                    f += 1
-                    if c >= 0 {
-                        columns[k] = c
-                        values[k] = 1
-                        k += 1
-                    }
-                } else {
-                    let x = numbers[q]
-                    q += 1
-                    if x != 0 {
-                        columns[k] = termColumn[t]
-                        values[k] = x
-                        k += 1
-                    }
-                }
+            for i in 0..<paddedEntries(r, columns, values) where columns[i] != spare {
+                columns[k] = columns[i]
+                values[k] = values[i]
+                k += 1
             }
             return k
         }

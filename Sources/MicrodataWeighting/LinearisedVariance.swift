@@ -59,7 +59,8 @@ public struct LinearisedVariance: Sendable {
             var psuOfPair: [Int: Int32] = [:]
             for r in 0..<rows {
                 let c = Int(psu.codes[r])
-                let known = design.nest ? psuOfPair[Int(rowStratum[r]) * psu.labels.count + c] : psuOfCode[c] >= 0 ? psuOfCode[c] : nil
+                let pair = Int(rowStratum[r]) * psu.labels.count + c
+                let known = design.nest ? psuOfPair[pair] : psuOfCode[c] >= 0 ? psuOfCode[c] : nil
                 if let p = known {
                     if psuStratum[Int(p)] != rowStratum[r] {
                         throw WeightingError.invalidDesign(
@@ -69,7 +70,7 @@ public struct LinearisedVariance: Sendable {
                     continue
                 }
                 let p = Int32(psuLabels.count)
-                if design.nest { psuOfPair[Int(rowStratum[r]) * psu.labels.count + c] = p } else { psuOfCode[c] = p }
+                if design.nest { psuOfPair[pair] = p } else { psuOfCode[c] = p }
                 psuStratum.append(rowStratum[r])
                 psuLabels.append(psu.labels[c])
                 rowPSU[r] = p
