@@ -14,8 +14,13 @@ public struct DesignMatrix: Sendable {
     /// Row-major, `rowCount × names.count`; rows outside the domain are zero (made from the compressed rows).
     public var x: [Double] {
         var x = [Double](repeating: 0, count: y.count * columnCount)
-        for r in y.indices {
-            for i in nzStart[r]..<nzStart[r + 1] { x[r * columnCount + Int(nzColumn[i])] = nzValue[i] }
+        var columns = [Int32](repeating: 0, count: maximumEntriesPerRow)
+        var values = [Double](repeating: 0, count: maximumEntriesPerRow)
+        withRows { rows in
+            for r in y.indices {
+                let k = rows.entries(r, &columns, &values)
+                for i in 0..<k { x[r * columnCount + Int(columns[i])] = values[i] }
+            }
         }
         return x
     }
@@ -25,18 +30,28 @@ public struct DesignMatrix: Sendable {
     public var domain: [Bool]
     /// Rows of the requested domain left out because a model variable is missing (R `na.omit`).
     public var missingRows: Int
-    /// The non-zero entries of `x` by row (compressed rows): row r's are at `nzStart[r]..<nzStart[r + 1]`.
-    var nzStart: [Int] = []
-    var nzColumn: [Int32] = []
-    var nzValue: [Double] = []
+    /// The non-zero entries of `x` by row.
+    var rows = MatrixRows()
+    /// The most non-zero entries of a row.
+    var maximumEntriesPerRow: Int { rows.maximumPerRow }
+
+    /// Reads the rows' non-zero entries (``MatrixRows/Reader``; valid only inside `body`).
+    func withRows<T>(_ body: (MatrixRows.Reader) throws -> T) rethrows -> T {
+        try rows.withReader(domain: domain, body)
+    }
 
     /// Builds the matrix of `formula` over `data`, restricted to the rows where `subset` is true.
     public init(formula: Formula, text: String, data: ModelData, subset: [Bool]? = nil) throws {
+        try self.init(formula: formula, text: text, data: data, subset: subset, compressed: false)
+    }
+
+    /// `compressed`: compressed rows whatever the terms (the form any formula can take; for tests).
+    init(formula: Formula, text: String, data: ModelData, subset: [Bool]?, compressed: Bool) throws {
         let n = data.rowCount
         var domain = subset ?? [Bool](repeating: true, count: n)
-        let requested = domain.filter { $0 }.count
+        let requested = domain.count(where: { $0 })
         // Evaluate the response and each distinct component once, in the language of `--subpop`.
-        var y = [Double](repeating: 0, count: n)
+        var y = HugePages.array(repeating: 0.0, count: n)
         let batch = data.batch
         switch try Self.values(formula.response, batch: batch, text: text) {
         case .numbers(let v): for r in 0..<n where domain[r] { if v[r].isFinite { y[r] = v[r] } else { domain[r] = false } }
@@ -76,7 +91,7 @@ public struct DesignMatrix: Sendable {
                 continue
             }
             // Each row's code among the distinct values, then one label per value (not a String per row).
-            var code = [Int32](repeating: -1, count: n)
+            var code = HugePages.array(repeating: Int32(-1), count: n)
             var labels: [String] = []
             switch column {
             case .numbers(let v):
@@ -84,7 +99,7 @@ public struct DesignMatrix: Sendable {
                 var small = [Int32](repeating: -1, count: 256)  // the numbers 0...255, without hashing
                 for r in 0..<n where domain[r] {
                     let x = v[r]
-                    let slot = x >= 0 && x < 256 && x == x.rounded(.towardZero) ? Int(x) : -1
+                    let slot = x >= 0 && x < 256 && Double(Int(x)) == x ? Int(x) : -1
                     if slot >= 0 && small[slot] >= 0 { code[r] = small[slot]; continue }
                     if let k = distinct[x] { code[r] = k; continue }
                     code[r] = Int32(labels.count)
@@ -110,7 +125,10 @@ public struct DesignMatrix: Sendable {
             }
             let levels = Self.sortLevels(Array(Set(labels.filter { !$0.isEmpty })))
             let levelOf = labels.map { Int32(levels.firstIndex(of: $0) ?? -1) }
-            let level = code.map { $0 < 0 ? -1 : levelOf[Int($0)] }
+            code.withUnsafeMutableBufferPointer { code in
+                for r in 0..<n where code[r] >= 0 { code[r] = levelOf[Int(code[r])] }
+            }
+            let level = code
             var reference = 0
             if case .call(_, let args, let names, let p) = c, let i = names.firstIndex(of: "ref") {
                 let ref: String
@@ -175,6 +193,77 @@ public struct DesignMatrix: Sendable {
             }
         }
         let p = names.count
+        let perTerm = !compressed && termParts.allSatisfy { t in
+            t.parts.count == 1 && (coded[t.parts[0].key]!.isFactor || t.parts[0].options == [-1])
+        }
+        if perTerm {
+            rows = Self.perTermRows(termParts, coded: coded.mapValues { ($0.isFactor, $0.levels.count, $0.level) },
+                                    values: values, domain: domain, intercept: formula.intercept)
+        } else {
+            rows = Self.compressedRows(
+                termParts, coded: coded.mapValues { ($0.isFactor, $0.levels.count, $0.level) }, values: values,
+                domain: domain, intercept: formula.intercept, perRow: formula.terms.count + 1)
+        }
+        columnCount = p
+        self.names = names
+        self.termOf = termOf
+        self.isIndicator = indicator
+        self.y = y
+        self.domain = domain
+        missingRows = requested - domain.count(where: { $0 })
+    }
+
+    /// Factor levels and numbers of each row, a term at a time (every term one factor or one plain number).
+    static func perTermRows(
+        _ termParts: [(base: Int, parts: [(key: String, options: [Int])])],
+        coded: [String: (isFactor: Bool, levels: Int, level: [Int32])], values: [String: RowValues], domain: [Bool],
+        intercept: Bool
+    ) -> MatrixRows {
+        let n = domain.count
+        var m = MatrixRows()
+        m.intercept = intercept
+        let spare = Int32(termParts.last.map { $0.base + $0.parts[0].options.count } ?? (intercept ? 1 : 0))
+        m.spare = spare
+        var factorLevels: [[Int32]] = [], numberValues: [[Double]] = []
+        for (base, parts) in termParts {
+            let (key, options) = parts[0]
+            let k = coded[key]!
+            m.termIsFactor.append(k.isFactor)
+            m.tableStart.append(m.table.count)
+            m.termColumn.append(Int32(base))
+            if k.isFactor {
+                var column = [Int32](repeating: -1, count: k.levels)
+                for (i, level) in options.enumerated() { column[level] = Int32(base + i) }
+                m.table += column
+                m.paddedTable += column.map { $0 < 0 ? spare : $0 }
+                factorLevels.append(k.level)
+            } else if case .numbers(let x) = values[key]! {
+                numberValues.append(x)
+            }
+        }
+        let F = factorLevels.count, Q = numberValues.count
+        (m.factorTerms, m.numberTerms) = (F, Q)
+        m.levels = HugePages.array(count: n * F) { (out: UnsafeMutableBufferPointer<Int32>) in
+            for (f, level) in factorLevels.enumerated() {
+                level.withUnsafeBufferPointer { level in for r in 0..<n { out[r * F + f] = level[r] } }
+            }
+        }
+        m.numbers = HugePages.array(count: n * Q) { (out: UnsafeMutableBufferPointer<Double>) in
+            for (q, x) in numberValues.enumerated() {
+                x.withUnsafeBufferPointer { x in for r in 0..<n { out[r * Q + q] = domain[r] ? x[r] : 0 } }
+            }
+        }
+        m.maximumPerRow = (intercept ? 1 : 0) + termParts.count
+        return m
+    }
+
+    /// Compressed rows for any formula: each term's non-zero columns on a row straight from its components.
+    static func compressedRows(
+        _ termParts: [(base: Int, parts: [(key: String, options: [Int])])],
+        coded: [String: (isFactor: Bool, levels: Int, level: [Int32])], values: [String: RowValues], domain: [Bool],
+        intercept: Bool, perRow: Int
+    ) -> MatrixRows {
+        let n = domain.count
         // Per component (flattened, component-major): the level of each row (factors), or its number.
         let keys = Array(values.keys)
         let factorKeys = keys.filter { coded[$0]!.isFactor }, numberKeys = keys.filter { !coded[$0]!.isFactor }
@@ -203,7 +292,7 @@ public struct DesignMatrix: Sendable {
                 partStride.append(stride)
                 partFactor.append(k.isFactor)
                 if k.isFactor {
-                    var step = [Int](repeating: -1, count: k.levels.count)
+                    var step = [Int](repeating: -1, count: k.levels)
                     for (i, level) in options.enumerated() { step[level] = i * stride }
                     partTable.append(step)
                 } else {
@@ -216,7 +305,6 @@ public struct DesignMatrix: Sendable {
         var starts: [Int] = [], cols: [Int32] = [], vals: [Double] = []
         starts.reserveCapacity(n + 1)
         // About one non-zero per term and row (an indicator or a number), plus the intercept.
-        let perRow = formula.terms.count + 1
         cols.reserveCapacity(n * perRow)
         vals.reserveCapacity(n * perRow)
         starts.append(0)
@@ -225,7 +313,7 @@ public struct DesignMatrix: Sendable {
             number.withUnsafeBufferPointer { number in
                 for r in 0..<n {
                     if domain[r] {
-                        if formula.intercept {
+                        if intercept {
                             cols.append(0)
                             vals.append(1)
                         }
@@ -276,14 +364,11 @@ public struct DesignMatrix: Sendable {
                 }
             }
         }
-        (nzStart, nzColumn, nzValue) = (starts, cols, vals)
-        columnCount = p
-        self.names = names
-        self.termOf = termOf
-        self.isIndicator = indicator
-        self.y = y
-        self.domain = domain
-        missingRows = requested - domain.filter { $0 }.count
+        var m = MatrixRows()
+        m.compressed = true
+        m.maximumPerRow = zip(starts.dropFirst(), starts).map { $0 - $1 }.max() ?? 0
+        (m.start, m.column, m.value) = (starts, cols, vals)
+        return m
     }
 
     /// `poly(V, d, raw = TRUE)`: the argument and the degree (R's orthogonal polynomials are not supported).

@@ -12,43 +12,53 @@ struct IRLS {
     var converged = false
 
     /// Fits `m` on `rows` with prior `weights`; `start` (over all model columns) replaces R's starting means.
-    init(_ m: DesignMatrix, family: GLMFamily, weights: [Double], rows: [Int], start: [Double]? = nil) throws {
+    init(_ m: DesignMatrix, family: GLMFamily, weights: [Double], rows fitted: [Int], start: [Double]? = nil) throws {
         let n = m.y.count, p = m.names.count
-        eta = [Double](repeating: 0, count: n)
-        mu = [Double](repeating: 0, count: n)
-        working = [Double](repeating: 0, count: n)
-        muEta = [Double](repeating: 0, count: n)
-        solution = WeightedLeastSquares(p: 0)
-        for r in rows {
-            if let start {
-                eta[r] = (m.nzStart[r]..<m.nzStart[r + 1]).reduce(0) { $0 + m.nzValue[$1] * start[Int(m.nzColumn[$1])] }
-            } else {
-                eta[r] = family.link(family.start(m.y[r], weight: weights[r]))
-            }
-            (mu[r], muEta[r]) = family.meanAndSlope(eta[r])
+        var eta = HugePages.array(repeating: 0.0, count: n)
+        var mu = HugePages.array(repeating: 0.0, count: n)
+        var muEta = HugePages.array(repeating: 0.0, count: n)
+        var working = HugePages.array(repeating: 0.0, count: n)
+        var solution = WeightedLeastSquares(p: 0)
+        // The linear predictor, mean and slope of each row, and the deviance added up in row order.
+        func update(_ beta: [Double]?) -> Double {
+            var deviance = 0.0
+            m.withRows { rows in (beta ?? []).withUnsafeBufferPointer { beta in
+            m.y.withUnsafeBufferPointer { y in
+                weights.withUnsafeBufferPointer { w in
+                    eta.withUnsafeMutableBufferPointer { eta in
+                        mu.withUnsafeMutableBufferPointer { mu in
+                            muEta.withUnsafeMutableBufferPointer { muEta in
+                                for r in fitted {
+                                    if !beta.isEmpty {
+                                        eta[r] = rows.paddedDot(r, beta)
+                                    } else {
+                                        eta[r] = family.link(family.start(y[r], weight: w[r]))
+                                    }
+                                    (mu[r], muEta[r]) = family.meanAndSlope(eta[r])
+                                    deviance += family.deviance(y[r], mu[r], weight: w[r])
+                                }
+                            }
+                        }
+                    }
+                }
+            } } }
+            return deviance
         }
-        func deviance() -> Double { rows.reduce(0) { $0 + family.deviance(m.y[$1], mu[$1], weight: weights[$1]) } }
-        var devOld = deviance()
-        var z = [Double](repeating: 0, count: n)
+        var iterations = 0
+        var converged = false
+        // Coefficients carry a 0 for the spare column of ``MatrixRows/Reader/paddedDot(_:_:)``.
+        var devOld = update(start.map { $0 + [0] })
         while iterations < 25 {
             iterations += 1
-            for r in rows {
-                let d = muEta[r]
-                z[r] = eta[r] + (m.y[r] - mu[r]) / d
-                working[r] = weights[r] * d * d / family.variance(mu[r])
-            }
-            solution = try WeightedLeastSquares(m, z: z, w: working, rows: rows)
-            var beta = [Double](repeating: 0, count: p)
+            solution = try WeightedLeastSquares(
+                m, family: family, weights: weights, eta: eta, mu: mu, muEta: muEta, working: &working, rows: fitted)
+            var beta = [Double](repeating: 0, count: p + 1)
             for (k, j) in solution.kept.enumerated() { beta[j] = solution.beta[k] }
-            for r in rows {
-                var e = 0.0
-                for i in m.nzStart[r]..<m.nzStart[r + 1] { e += m.nzValue[i] * beta[Int(m.nzColumn[i])] }
-                eta[r] = e
-                (mu[r], muEta[r]) = family.meanAndSlope(e)
-            }
-            let dev = deviance()
+            let dev = update(beta)
             if abs(dev - devOld) / (abs(dev) + 0.1) < 1e-8 { converged = true; break }
             devOld = dev
         }
+        (self.solution, self.eta, self.mu, self.muEta, self.working) = (solution, eta, mu, muEta, working)
+        (self.iterations, self.converged) = (iterations, converged)
     }
 }

@@ -50,9 +50,22 @@ public struct ModelData: Sendable {
         if list.contains(where: { if case .text = $0.storage { return true } else { return false } }) {
             return Column(name: name, storage: .text(list.flatMap { c in (0..<c.count).map { c.text(at: $0) } }))
         }
-        var all: [Double] = []
-        all.reserveCapacity(list.reduce(0) { $0 + $1.count })
-        for c in list { all.append(contentsOf: c.doubles) }
+        // Numbers are written once into the joined column (no converted copy of each batch).
+        let total = list.reduce(0) { $0 + $1.count }
+        let all = HugePages.array(count: total) { (out: UnsafeMutableBufferPointer<Double>) in
+            var at = 0
+            for c in list {
+                switch c.storage {
+                case .real(let v):
+                    for i in v.indices { out[at + i] = v[i] }
+                case .integer(let v, let missing):
+                    for i in v.indices { out[at + i] = missing[i] ? .nan : Double(v[i]) }
+                case .text:
+                    preconditionFailure("text batches are joined as text")
+                }
+                at += c.count
+            }
+        }
         return Column(name: name, storage: .real(all))
     }
 }

@@ -105,10 +105,12 @@ public struct NonresponseWeights: Sendable {
         let matrix = try DesignMatrix(formula: parsed, text: text, data: data)
         let beta = fitted.coefficients.map { $0.estimate ?? 0 }  // an aliased column adds nothing (R's predict)
         var propensity = [Double?](repeating: nil, count: rows)
-        for r in 0..<rows where matrix.domain[r] {
-            var eta = 0.0
-            for i in matrix.nzStart[r]..<matrix.nzStart[r + 1] { eta += matrix.nzValue[i] * beta[Int(matrix.nzColumn[i])] }
-            propensity[r] = GLMFamily.binomial.inverseLink(eta)
+        matrix.withRows { matrixRows in
+            beta.withUnsafeBufferPointer { beta in
+                for r in 0..<rows where matrix.domain[r] {
+                    propensity[r] = GLMFamily.binomial.inverseLink(matrixRows.dot(r, beta))
+                }
+            }
         }
         let patternOf = try Self.patterns(data, variables: variables)
         func group(_ chosen: [Int]) -> [Pattern] {

@@ -87,30 +87,18 @@ public struct SurveyModel: Sendable {
             guard let c = data.column(name) else { throw WeightingError.missingColumn(name) }
             return c
         }
-        func labels(_ name: String?) throws -> [String]? {
+        // Design columns are coded by value once (no label per row).
+        func labels(_ name: String?) throws -> CodedLabels? {
             guard let name else { return nil }
-            let c = try designColumn(name)
-            var numeric = true
-            if case .text = c.storage { numeric = false }
-            // A number's label is made once, not once per row; small whole numbers are found without hashing.
-            var label: [Double: String] = [:]
-            var small = [String?](repeating: nil, count: numeric ? 1 << 16 : 0)
-            return try (0..<rows).map { r in
-                if numeric, let v = c.double(at: r) {
-                    let slot = v >= 0 && v < 65_536 && v == v.rounded(.towardZero) ? Int(v) : -1
-                    if slot >= 0, let t = small[slot] { return t }
-                    if let t = label[v] { return t }
-                    guard let t = c.text(at: r) else { throw WeightingError.missingDesignValue(column: name, row: r + 1) }
-                    if slot >= 0 { small[slot] = t } else { label[v] = t }
-                    return t
-                }
-                guard let t = c.text(at: r) else { throw WeightingError.missingDesignValue(column: name, row: r + 1) }
-                return t
-            }
+            return try CodedLabels(designColumn(name), name: name, rows: rows)
         }
         func numbers(_ name: String?) throws -> [Double]? {
             guard let name else { return nil }
             let c = try designColumn(name)
+            if case .real(let v) = c.storage, v.count == rows {  // the column itself, when none is missing
+                if let r = v.firstIndex(where: \.isNaN) { throw WeightingError.missingDesignValue(column: name, row: r + 1) }
+                return v
+            }
             return try (0..<rows).map { r in
                 guard let v = c.double(at: r) else { throw WeightingError.missingDesignValue(column: name, row: r + 1) }
                 return v
@@ -131,7 +119,9 @@ public struct SurveyModel: Sendable {
         where !(w.isFinite && (w > 0 || (w == 0 && design.allowZeroWeights) || (w < 0 && design.allowNegativeWeights))) {
             throw WeightingError.invalidWeight(column: design.weight ?? "fpc", row: r + 1, value: String(w))
         }
-        var weights = inputWeights
+        var weights = HugePages.array(count: rows) { (w: UnsafeMutableBufferPointer<Double>) in
+            _ = w.initialize(from: inputWeights)
+        }
         var calibrationX: [Double] = []
         if let calibration = design.calibration {
             calibrationX = try calibration.modelMatrix(rows: rows, column: data.column)
@@ -143,7 +133,14 @@ public struct SurveyModel: Sendable {
 
         let m = try DesignMatrix(formula: formula, text: text, data: data, subset: subset)
         let p = m.names.count
-        var inFit = (0..<rows).filter { m.domain[$0] && weights[$0] != 0 }
+        var inFit = [Int](unsafeUninitializedCapacity: rows) { fitted, count in
+            HugePages.advise(UnsafeMutableRawBufferPointer(fitted))
+            count = 0
+            for r in 0..<rows where m.domain[r] && weights[r] != 0 {
+                fitted[count] = r
+                count += 1
+            }
+        }
         guard !inFit.isEmpty else { throw WeightingError.invalidRequest("no rows in the model's domain") }
         for r in inFit where !family.check(m.y[r]) {
             throw WeightingError.invalidRequest(
@@ -152,18 +149,29 @@ public struct SurveyModel: Sendable {
 
         let fit = try IRLS(m, family: family, weights: weights, rows: inFit)
         let (solution, mu, muEta, working) = (fit.solution, fit.mu, fit.muEta, fit.working)
-        inFit = inFit.filter { working[$0] != 0 }
+        inFit.removeAll { working[$0] == 0 }
 
         // Influence functions h_i = A⁻¹ x_i w_i (y_i − μ_i) μ'(η_i)/V(μ_i): the estimating-function rows
         // x_i w_i (y_i − μ_i) μ'/V are summed per variance unit (after calibration residuals, if any), then A⁻¹.
         let k = solution.kept.count
         var keptIndex = [Int](repeating: -1, count: p)
         for (b, j) in solution.kept.enumerated() { keptIndex[j] = b }
-        func addEstimatingFunction(_ r: Int, into g: inout [Double], at base: Int) {
-            let resid = (m.y[r] - mu[r]) / muEta[r] * working[r]
-            for i in m.nzStart[r]..<m.nzStart[r + 1] {
-                let b = keptIndex[Int(m.nzColumn[i])]
-                if b >= 0 { g[base + b] += m.nzValue[i] * resid }
+        // x_i w_i (y_i − μ_i) μ'/V of each fitted row, added at `base(row)` of `g`.
+        func addEstimatingFunctions(into g: inout [Double], at base: (Int) -> Int) {
+            let width = m.maximumEntriesPerRow
+            let columns = UnsafeMutablePointer<Int32>.allocate(capacity: width)
+            let values = UnsafeMutablePointer<Double>.allocate(capacity: width)
+            defer { columns.deallocate(); values.deallocate() }
+            m.withRows { matrixRows in
+                g.withUnsafeMutableBufferPointer { g in
+                    for r in inFit {
+                        let resid = (m.y[r] - mu[r]) / muEta[r] * working[r], at = base(r)
+                        for i in 0..<matrixRows.entries(r, columns, values) {
+                            let b = keptIndex[Int(columns[i])]
+                            if b >= 0 { g[at + b] += values[i] * resid }
+                        }
+                    }
+                }
             }
         }
         func influenceTotals() throws -> [Double] {
@@ -171,12 +179,12 @@ public struct SurveyModel: Sendable {
             var totals = [Double](repeating: 0, count: kernel.unitCount * k)
             if let calibration = design.calibration {
                 var rowsG = [Double](repeating: 0, count: rows * k)
-                for r in inFit { addEstimatingFunction(r, into: &rowsG, at: r * k) }
+                addEstimatingFunctions(into: &rowsG) { $0 * k }
                 try Calibration.residualise(&rowsG, columns: k, x: calibrationX, terms: calibration.terms.count,
                                             d: inputWeights, w: weights)
                 for r in 0..<rows { for b in 0..<k { totals[Int(unit[r]) * k + b] += rowsG[r * k + b] } }
             } else {
-                for r in inFit { addEstimatingFunction(r, into: &totals, at: Int(unit[r]) * k) }
+                addEstimatingFunctions(into: &totals) { Int(unit[$0]) * k }
             }
             var h = [Double](repeating: 0, count: totals.count)
             for u in 0..<kernel.unitCount {
@@ -205,7 +213,16 @@ public struct SurveyModel: Sendable {
         }
         let tq = df > 0 ? Distributions.tQuantile(1 - (1 - level) / 2, df: df) : .nan
         var units = [Int](repeating: 0, count: p)
-        for r in 0..<rows where m.domain[r] { for i in m.nzStart[r]..<m.nzStart[r + 1] { units[Int(m.nzColumn[i])] += 1 } }
+        m.withRows { matrixRows in
+            let columns = UnsafeMutablePointer<Int32>.allocate(capacity: m.maximumEntriesPerRow)
+            let values = UnsafeMutablePointer<Double>.allocate(capacity: m.maximumEntriesPerRow)
+            defer { columns.deallocate(); values.deallocate() }
+            units.withUnsafeMutableBufferPointer { units in
+                for r in 0..<rows where m.domain[r] {
+                    for i in 0..<matrixRows.entries(r, columns, values) { units[Int(columns[i])] += 1 }
+                }
+            }
+        }
         var coefficients: [Coefficient] = []
         for j in 0..<p {
             var c = Coefficient(term: m.names[j], formulaTerm: m.termOf[j], units: 0, isIndicator: m.isIndicator[j])
@@ -225,7 +242,7 @@ public struct SurveyModel: Sendable {
         self.coefficients = coefficients
         self.covariance = cov
         residualDF = df
-        n = m.domain.filter { $0 }.count
+        n = m.domain.count(where: { $0 })
         weightedN = inFit.reduce(0) { $0 + weights[$1] } * meanWeight
         missingRows = m.missingRows
         iterations = fit.iterations

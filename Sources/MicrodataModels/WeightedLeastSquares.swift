@@ -10,27 +10,47 @@ struct WeightedLeastSquares {
 
     init(p: Int) {}
 
-    init(_ m: DesignMatrix, z: [Double], w: [Double], rows: [Int]) throws {
+    /// The IRLS step at `eta`, `mu`, `muEta`: working response `z = η + (y − μ)/μ'` and working weights
+    /// `w μ'²/V(μ)` (stored in `working`) of each row, then the weighted least squares.
+    init(
+        _ m: DesignMatrix, family: GLMFamily, weights: [Double], eta: [Double], mu: [Double], muEta: [Double],
+        working: inout [Double], rows fitted: [Int]
+    ) throws {
         let p = m.names.count
-        var gram = [Double](repeating: 0, count: p * p)
-        var xz = [Double](repeating: 0, count: p)
-        gram.withUnsafeMutableBufferPointer { gram in
-            m.nzColumn.withUnsafeBufferPointer { column in
-                m.nzValue.withUnsafeBufferPointer { value in
-                    for r in rows {
-                        let wr = w[r]
-                        if wr == 0 { continue }
-                        let end = m.nzStart[r + 1]
-                        for i in m.nzStart[r]..<end {
-                            let a = Int(column[i]), wxa = wr * value[i]
-                            xz[a] += wxa * z[r]
-                            // Columns are ascending within a row, so this fills the upper triangle.
-                            for j in i..<end { gram[a * p + Int(column[j])] += wxa * value[j] }
-                        }
-                    }
+        // One spare row and column, for the padded entries (``MatrixRows/Reader/paddedEntries(_:_:_:)``).
+        let stride = p + 1
+        var sums = [Double](repeating: 0, count: stride * stride)
+        var xz = [Double](repeating: 0, count: stride)
+        let width = m.maximumEntriesPerRow
+        var columns = [Int32](repeating: 0, count: width), values = [Double](repeating: 0, count: width)
+        sums.withUnsafeMutableBufferPointer { gram in
+        xz.withUnsafeMutableBufferPointer { xz in
+        working.withUnsafeMutableBufferPointer { working in
+        columns.withUnsafeMutableBufferPointer { column in
+        values.withUnsafeMutableBufferPointer { value in
+        m.y.withUnsafeBufferPointer { y in
+        weights.withUnsafeBufferPointer { weights in
+        eta.withUnsafeBufferPointer { eta in
+        mu.withUnsafeBufferPointer { mu in
+        muEta.withUnsafeBufferPointer { muEta in
+        m.withRows { rows in
+            for r in fitted {
+                let d = muEta[r]
+                let z = eta[r] + (y[r] - mu[r]) / d
+                let wr = weights[r] * d * d / family.variance(mu[r])
+                working[r] = wr
+                if wr == 0 { continue }
+                let end = rows.paddedEntries(r, column.baseAddress!, value.baseAddress!)
+                for i in 0..<end {
+                    let a = Int(column[i]), wxa = wr * value[i]
+                    xz[a] += wxa * z
+                    // Columns are ascending within a row (the spare one aside), so this fills the upper triangle.
+                    for j in i..<end { gram[a * stride + Int(column[j])] += wxa * value[j] }
                 }
             }
-        }
+        } } } } } } } } } } }
+        var gram = [Double](repeating: 0, count: p * p)
+        for a in 0..<p { for b in a..<p { gram[a * p + b] = sums[a * stride + b] } }
         for a in 0..<p { for b in 0..<a { gram[a * p + b] = gram[b * p + a] } }
         let kept = SymmetricMatrix.independentColumns(gram, size: p)
         let k = kept.count

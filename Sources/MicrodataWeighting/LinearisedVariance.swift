@@ -25,54 +25,68 @@ public struct LinearisedVariance: Sendable {
         design: SurveyDesign, rows: Int, strata: [String]?, psu: [String]?, fpc: [Double]?, ssu: [String]? = nil,
         fpc2: [Double]? = nil
     ) throws {
-        var stratumIndex: [String: Int32] = [:]
+        try self.init(design: design, rows: rows, strata: strata.map(CodedLabels.init), psu: psu.map(CodedLabels.init),
+                      fpc: fpc, ssu: ssu.map(CodedLabels.init), fpc2: fpc2)
+    }
+
+    /// The same from design columns coded once (``CodedLabels``), with no label per row.
+    public init(
+        design: SurveyDesign, rows: Int, strata: CodedLabels?, psu: CodedLabels?, fpc: [Double]?, ssu: CodedLabels?,
+        fpc2: [Double]?
+    ) throws {
+        // Strata and PSUs are numbered in order of first appearance, as the labels were before coding.
         var stratumLabels: [String] = []
         var rowStratum = [Int32](repeating: 0, count: rows)
         if let strata {
+            var stratumOf = [Int32](repeating: -1, count: strata.labels.count)
             for r in 0..<rows {
-                let key = strata[r]
-                if let h = stratumIndex[key] { rowStratum[r] = h; continue }
-                let h = Int32(stratumLabels.count)
-                stratumIndex[key] = h
-                stratumLabels.append(key)
-                rowStratum[r] = h
+                let c = Int(strata.codes[r])
+                if stratumOf[c] < 0 {
+                    stratumOf[c] = Int32(stratumLabels.count)
+                    stratumLabels.append(strata.labels[c])
+                }
+                rowStratum[r] = stratumOf[c]
             }
         } else {
             stratumLabels = ["1"]
         }
-        var psuIndex: [String: Int32] = [:]
         var psuStratum: [Int32] = []
         var psuLabels: [String] = []
         var rowPSU = [Int32](repeating: 0, count: rows)
-        for r in 0..<rows {
-            guard let psu else {
-                rowPSU[r] = Int32(r)
-                psuStratum.append(rowStratum[r])
-                psuLabels.append("row \(r + 1)")
-                continue
-            }
-            let key = design.nest ? stratumLabels[Int(rowStratum[r])] + "\u{1}" + psu[r] : psu[r]
-            if let p = psuIndex[key] {
-                if psuStratum[Int(p)] != rowStratum[r] {
-                    throw WeightingError.invalidDesign(
-                        "PSU \(psu[r]) is in more than one stratum; give --nest if PSU ids repeat across strata")
+        if let psu {
+            // Without nesting a PSU is its code; nested, the pair (stratum, code).
+            var psuOfCode = [Int32](repeating: -1, count: design.nest ? 0 : psu.labels.count)
+            var psuOfPair: [Int: Int32] = [:]
+            for r in 0..<rows {
+                let c = Int(psu.codes[r])
+                let pair = Int(rowStratum[r]) * psu.labels.count + c
+                let known = design.nest ? psuOfPair[pair] : psuOfCode[c] >= 0 ? psuOfCode[c] : nil
+                if let p = known {
+                    if psuStratum[Int(p)] != rowStratum[r] {
+                        throw WeightingError.invalidDesign(
+                            "PSU \(psu.labels[c]) is in more than one stratum; give --nest if PSU ids repeat across strata")
+                    }
+                    rowPSU[r] = p
+                    continue
                 }
+                let p = Int32(psuLabels.count)
+                if design.nest { psuOfPair[pair] = p } else { psuOfCode[c] = p }
+                psuStratum.append(rowStratum[r])
+                psuLabels.append(psu.labels[c])
                 rowPSU[r] = p
-                continue
             }
-            let p = Int32(psuLabels.count)
-            psuIndex[key] = p
-            psuStratum.append(rowStratum[r])
-            psuLabels.append(psu[r])
-            rowPSU[r] = p
+        } else {
+            psuStratum = rowStratum
+            psuLabels = (0..<rows).map { "row \($0 + 1)" }
+            for r in 0..<rows { rowPSU[r] = Int32(r) }
         }
         var rowUnit = rowPSU
         var unitPSU: [Int32] = []
         let twoStage = ssu != nil && fpc2 != nil && psu != nil
         if let ssu, twoStage {
-            var unitIndex: [String: Int32] = [:]
+            var unitIndex: [Int: Int32] = [:]
             for r in 0..<rows {
-                let key = "\(rowPSU[r])\u{1}" + ssu[r]
+                let key = Int(rowPSU[r]) * ssu.labels.count + Int(ssu.codes[r])
                 if let u = unitIndex[key] { rowUnit[r] = u; continue }
                 let u = Int32(unitPSU.count)
                 unitIndex[key] = u
@@ -141,13 +155,11 @@ public struct LinearisedVariance: Sendable {
 
     /// The design degrees of freedom of a domain (R `degf`): PSUs with a row in it minus their strata.
     public func degreesOfFreedom(domain: [Bool]) -> Int {
-        var psu = Set<Int32>()
-        var strata = Set<Int32>()
-        for r in domain.indices where domain[r] {
-            psu.insert(rowPSU[r])
-            strata.insert(structure.psuStratum[Int(rowPSU[r])])
-        }
-        return psu.count - strata.count
+        var psu = [Bool](repeating: false, count: psuCount)
+        for r in domain.indices where domain[r] { psu[Int(rowPSU[r])] = true }
+        var stratum = [Bool](repeating: false, count: strataCount)
+        for p in psu.indices where psu[p] { stratum[Int(structure.psuStratum[p])] = true }
+        return psu.count(where: { $0 }) - stratum.count(where: { $0 })
     }
 
     /// The covariance (row-major `columns × columns`) of the totals of `scores` (row-major, `columns` a row).
