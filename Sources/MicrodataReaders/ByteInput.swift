@@ -86,11 +86,12 @@ final class ByteInput {
         }
     }
 
-    /// The bytes of one chunk of a file, already read into `buffer` (owned from now on, `capacity` bytes):
-    /// at the end of the data from the start, no byte-order mark looked for, no progress shown.
-    init(chunk buffer: UnsafeMutablePointer<UInt8>, count: Int, capacity: Int, path: String) {
+    /// The bytes of one chunk of a file, already read into `buffer` (`capacity` bytes, which `owner` keeps and
+    /// frees): at the end of the data from the start, no byte-order mark looked for, no progress shown.
+    init(chunk buffer: UnsafeMutablePointer<UInt8>, count: Int, capacity: Int, path: String, owner: AnyObject) {
         self.path = path
         base = buffer
+        bufferOwner = owner
         self.capacity = capacity
         end = count
         atEOF = true
@@ -118,8 +119,11 @@ final class ByteInput {
     deinit {
         queue?.cancel()
         if fd >= 0 { close(fd) }
-        base.deallocate()
+        if bufferOwner == nil { base.deallocate() }
     }
+
+    /// Keeps and frees `base` instead of this input (a chunk's reused buffer).
+    private var bufferOwner: AnyObject?
 
     /// Bytes of the file consumed so far: compressed bytes for gzip, plain bytes otherwise.
     var fileOffset: Int {

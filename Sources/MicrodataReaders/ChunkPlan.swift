@@ -79,19 +79,38 @@ struct ChunkPlan: Sendable {
         return file.size
     }
 
-    /// The bytes of chunk `i` as an input that owns them, and whether they hold a quote byte.
-    func read(_ i: Int) throws -> (input: ByteInput, quoted: Bool) {
+    /// The bytes of chunk `i`, read into `buffer` (one per thread, reused from chunk to chunk so its pages are
+    /// not faulted in again), as an input, and whether they hold a quote byte.
+    func read(_ i: Int, into buffer: ChunkBuffer) throws -> (input: ByteInput, quoted: Bool) {
         let lo = try boundary(i)
         let hi = max(lo, try boundary(i + 1))
-        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(hi - lo, 1))
-        do {
-            try file.read(into: buffer, count: hi - lo, at: lo)
-        } catch {
-            buffer.deallocate()
-            throw error
+        let bytes = buffer.reserve(hi - lo)
+        try file.read(into: bytes, count: hi - lo, at: lo)
+        let quoted = hi > lo && memchr(bytes, Int32(UInt8(ascii: "\"")), hi - lo) != nil
+        return (ByteInput(chunk: bytes, count: hi - lo, capacity: buffer.capacity, path: file.path, owner: buffer), quoted)
+    }
+}
+
+/// A thread's buffer for the bytes of one chunk at a time.
+final class ChunkBuffer {
+    private(set) var bytes: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+
+    init() {
+        capacity = 1
+        bytes = .allocate(capacity: 1)
+    }
+
+    deinit { bytes.deallocate() }
+
+    /// Room for `count` bytes (the old contents are not kept).
+    func reserve(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+        if count > capacity {
+            bytes.deallocate()
+            capacity = count + count / 8
+            bytes = .allocate(capacity: capacity)
         }
-        let quoted = hi > lo && memchr(buffer, Int32(UInt8(ascii: "\"")), hi - lo) != nil
-        return (ByteInput(chunk: buffer, count: hi - lo, capacity: max(hi - lo, 1), path: file.path), quoted)
+        return bytes
     }
 }
 
@@ -113,9 +132,10 @@ extension DelimitedReader {
         let next = ChunkCounter()
         let threads = min(workers, plan.count)
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            let buffer = ChunkBuffer()
             while let i = next.take(below: plan.count), !results.stopped {
                 do {
-                    let (input, quoted) = try plan.read(i)
+                    let (input, quoted) = try plan.read(i, into: buffer)
                     if quoted {
                         results.stop()
                         return

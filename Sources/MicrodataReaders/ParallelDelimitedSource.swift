@@ -139,10 +139,11 @@ final class ChunkWork: @unchecked Sendable {
 
     /// A worker's loop: claims chunks and parses each whole, until none is left or the consumer has gone.
     func run(plan: ChunkPlan, layout: DelimitedLayout) {
+        let buffer = ChunkBuffer()
         while let i = claim() {
             var result = ChunkResult()
             do {
-                let (input, quoted) = try plan.read(i)
+                let (input, quoted) = try plan.read(i, into: buffer)
                 if quoted {
                     result.quoted = true
                 } else {
