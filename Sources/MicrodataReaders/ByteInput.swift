@@ -86,11 +86,44 @@ final class ByteInput {
         }
     }
 
+    /// The bytes of one chunk of a file, already read into `buffer` (`capacity` bytes, which `owner` keeps and
+    /// frees): at the end of the data from the start, no byte-order mark looked for, no progress shown.
+    init(chunk buffer: UnsafeMutablePointer<UInt8>, count: Int, capacity: Int, path: String, owner: AnyObject) {
+        self.path = path
+        base = buffer
+        bufferOwner = owner
+        self.capacity = capacity
+        end = count
+        atEOF = true
+        isGzip = false
+        fileSize = 0
+        isRegularFile = false
+        bomChecked = true
+    }
+
+    /// A plain file read on from byte `offset` of `descriptor` (owned from now on), with no byte-order mark
+    /// looked for: the rest of a file whose start was read in chunks.
+    init(descriptor: Int32, offset: Int, fileSize: Int, path: String) {
+        self.path = path
+        fd = descriptor
+        lseek(descriptor, off_t(offset), SEEK_SET)
+        plainOffset = offset
+        self.fileSize = fileSize
+        isRegularFile = true
+        isGzip = false
+        capacity = 4 * ByteInput.chunkSize
+        base = .allocate(capacity: capacity)
+        bomChecked = true
+    }
+
     deinit {
         queue?.cancel()
         if fd >= 0 { close(fd) }
-        base.deallocate()
+        if bufferOwner == nil { base.deallocate() }
     }
+
+    /// Keeps and frees `base` instead of this input (a chunk's reused buffer).
+    private var bufferOwner: AnyObject?
 
     /// Bytes of the file consumed so far: compressed bytes for gzip, plain bytes otherwise.
     var fileOffset: Int {

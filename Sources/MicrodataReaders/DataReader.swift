@@ -48,7 +48,7 @@ public enum DataReader {
             defer { unlink(spool) }
             let input = try ByteInput(path: spool, displayPath: data.path)
             if input.fileSize == 0 { throw ReadError(message: "the file is empty", file: data.path) }
-            return try DelimitedReader(path: data.path, input: input, codebook: nil, options: options, rereadPath: spool)
+            return try delimited(path: spool, displayPath: data.path, input: input, codebook: nil, options: options)
         }
         let input = try ByteInput(path: data.path)
         if input.isRegularFile && input.fileSize == 0 {
@@ -63,7 +63,7 @@ public enum DataReader {
         switch format {
         case .delimited:
             if options.skip > 0 { throw skipNeedsFixedWidth(data) }
-            return try DelimitedReader(path: data.path, input: input, codebook: codebook, options: options)
+            return try delimited(path: data.path, displayPath: data.path, input: input, codebook: codebook, options: options)
         case .fixedWidth:
             guard let codebook else {
                 throw ReadError(message: "a fixed-width file needs a codebook", file: data.path)
@@ -143,5 +143,20 @@ public enum DataReader {
         }
         let known = names.filter { codebook.variable(named: $0) != nil }.count
         return names.count > 1 && known * 2 >= names.count ? .delimited(delimiter: nil) : .fixedWidth
+    }
+}
+
+extension DataReader {
+    /// A delimited file from `input` (opened on `path`): in chunks on ``ReadOptions/parseWorkers`` threads when
+    /// it is a plain regular file read without a row limit, otherwise on this thread.
+    private static func delimited(
+        path: String, displayPath: String, input: ByteInput, codebook: Codebook?, options: ReadOptions
+    ) throws -> any BatchSource {
+        let rereadPath = path == displayPath ? nil : path
+        guard let workers = options.parseWorkers, !input.isGzip, input.isRegularFile, options.limit == nil else {
+            return try DelimitedReader(path: displayPath, input: input, codebook: codebook, options: options, rereadPath: rereadPath)
+        }
+        let layout = try DelimitedLayout(path: displayPath, input: input, codebook: codebook, options: options, rereadPath: rereadPath)
+        return try ParallelDelimitedSource(path: path, displayPath: displayPath, layout: layout, workers: workers)
     }
 }

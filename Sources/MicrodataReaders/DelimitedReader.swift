@@ -26,114 +26,32 @@ final class DelimitedReader: BatchSource {
     private var tokenCounts: [String: [String: Int]] = [:]
     private let progress: ProgressReporter
 
+    /// Reads the header (and types the columns) from `input`, then reads the records that follow.
     /// `rereadPath` is the file the type-inference pass opens (default `path`: a spooled copy of a stream).
-    init(path: String, input: ByteInput, codebook: Codebook?, options: ReadOptions, rereadPath: String? = nil) throws {
+    convenience init(path: String, input: ByteInput, codebook: Codebook?, options: ReadOptions, rereadPath: String? = nil) throws {
+        let layout = try DelimitedLayout(path: path, input: input, codebook: codebook, options: options, rereadPath: rereadPath)
+        self.init(layout: layout, input: input, firstLine: layout.headerLines)
+    }
+
+    /// Reads the records of `input` (no header) as `layout` says; line numbers count on from `firstLine`.
+    init(layout: DelimitedLayout, input: ByteInput, firstLine: Int) {
         self.input = input
-        self.options = options
-        encoding = TextEncoding(charset: codebook.flatMap { FixedWidthPlan.dataFile(of: $0, dataPath: path)?.charset })
+        options = layout.options
+        encoding = layout.encoding
         progress = ProgressReporter(input: input)
-        // Header.
-        _ = try input.refill()
-        var delimiter = UInt8(ascii: ",")
-        if case .delimited(let d)? = options.format, let d {
-            delimiter = d
-        } else {
-            var k = input.start
-            while k < input.end && input.base[k] != 0x0A { k += 1 }
-            delimiter = Delimiter.sniff(UnsafeBufferPointer(start: input.base + input.start, count: k - input.start))
-        }
-        let headerScanner = RecordScanner(delimiter: delimiter)
-        var header: [String] = []
-        while true {
-            switch headerScanner.scan(input.base, input.start, input.end, atEOF: input.atEOF) {
-            case .record(let next):
-                let sc = headerScanner
-                header = try (0..<sc.count).map {
-                    guard let name = sc.text(input.base, $0, encoding: .utf8) else {
-                        throw ReadError(message: "header, field \($0 + 1): " + invalidUTF8Message, file: path, line: 1)
-                    }
-                    return name
-                }
-                    .map { $0.trimmingCharacters(in: .whitespaces) }
-                input.start = next
-            case .needMore:
-                try input.checkLineLength(options.maxLineLength, line: 1)
-                if try input.refill() { continue }
-                continue
-            case .malformed(let message, let field):
-                throw ReadError(message: "header, field \(field): \(message)", file: path, line: 1)
-            }
-            break
-        }
-        scanner = headerScanner
-        lineNumber = headerScanner.linesSpanned
-        if header.isEmpty || header == [""] { throw ReadError(message: "no header row", file: path, line: 1) }
-        headerCount = header.count
-        let lowered = header.map { $0.lowercased() }
-        var index: [Int] = []
-        if let wanted = options.variables {
-            for name in wanted {
-                guard let i = lowered.firstIndex(of: name.lowercased()) else {
-                    throw ReadError(message: "variable is not in the header (" + header.joined(separator: ", ") + ")",
-                                    file: path, line: 1, variable: name)
-                }
-                if !index.contains(i) { index.append(i) }
-            }
-        } else {
-            index = Array(header.indices)
-        }
-        let names = index.map { header[$0] }
-        self.names = names
-        var kinds: [ColumnBuilder.Kind] = []
-        var rules: [MissingRule?] = []
-        var na: [Bool] = []
-        if let codebook {
-            for name in names {
-                if let v = codebook.variable(named: name) {
-                    kinds.append(v.type == .character ? .text : .integer)
-                    let rule = MissingRule(variable: v)
-                    rules.append(options.keepRawMissing || rule.isEmpty ? nil : rule)
-                } else {
-                    kinds.append(.text)
-                    rules.append(nil)
-                }
-                na.append(false)
-            }
-        } else {
-            // Columns the caller uses only as numbers are not typed; the rest take one typing pass.
-            var inferred = Array(repeating: ColumnBuilder.Kind.real, count: names.count)
-            let typed = names.indices.filter { !options.readsAsNumber(names[$0]) }
-            if options.inferredAsText {
-                for c in typed { inferred[c] = .text }
-            } else if !typed.isEmpty {
-                let found = try DelimitedReader.inferKinds(path: rereadPath ?? path, displayPath: path,
-                                                           delimiter: delimiter, columns: typed.map { index[$0] },
-                                                           maxLineLength: options.maxLineLength)
-                for (j, c) in typed.enumerated() { inferred[c] = found[j] }
-            }
-            kinds = inferred
-            rules = Array(repeating: nil, count: names.count)
-            na = inferred.map { $0 != .text }
-        }
-        for name in options.textVariables {
-            guard lowered.contains(name.lowercased()) else {
-                throw ReadError(message: "--string names a variable that is not in the header ("
-                                    + header.joined(separator: ", ") + ")", file: path, line: 1, variable: name)
-            }
-            guard let c = names.firstIndex(where: { $0.lowercased() == name.lowercased() }) else { continue }
-            kinds[c] = .text
-            rules[c] = nil
-            na[c] = false
-        }
-        self.rules = rules
-        batchSize = options.rowsPerBatch(columns: names.count)
+        scanner = RecordScanner(delimiter: layout.delimiter)
+        lineNumber = firstLine
+        names = layout.names
+        rules = layout.rules
+        headerCount = layout.headerCount
+        batchSize = layout.batchSize
         let reserve = min(batchSize, 1 << 16)
-        let builders = names.indices.map { ColumnBuilder(name: names[$0], kind: kinds[$0], reserve: reserve) }
+        let builders = names.indices.map { ColumnBuilder(name: layout.names[$0], kind: layout.kinds[$0], reserve: reserve) }
         self.builders = builders
         hot = .allocate(capacity: names.count)
         for c in names.indices {
-            hot[c] = HotColumn(source: index[c], isText: kinds[c] == .text, hasRule: rules[c] != nil,
-                               naIsMissing: na[c], builder: Unmanaged.passUnretained(builders[c]))
+            hot[c] = HotColumn(source: layout.index[c], isText: layout.kinds[c] == .text, hasRule: layout.rules[c] != nil,
+                               naIsMissing: layout.na[c], builder: Unmanaged.passUnretained(builders[c]))
         }
         missingCounts = Array(repeating: 0, count: names.count)
     }
@@ -330,15 +248,35 @@ final class DelimitedReader: BatchSource {
     ///
     /// Quote-free lines are typed by ``KindInference/addLines(_:_:_:)``; a record with a quote, and every
     /// record when `fastPath` is `false` (the reference the tests compare with), by ``RecordScanner``.
+    ///
+    /// With `workers` (2 or more) and `dataOffset` on a plain file, the chunks of ``ParallelDelimitedSource`` are
+    /// typed on that many threads and their kinds joined (integer < real < text), which is the same result;
+    /// a file with a quote byte is typed on one thread.
     static func inferKinds(
         path: String, displayPath: String? = nil, delimiter: UInt8, columns: [Int],
-        maxLineLength: Int = ReadOptions.defaultMaxLineLength, fastPath: Bool = true
+        maxLineLength: Int = ReadOptions.defaultMaxLineLength, fastPath: Bool = true,
+        workers: Int? = nil, dataOffset: Int? = nil, chunkBytes: Int = 2 << 20
     ) throws -> [ColumnBuilder.Kind] {
+        if let workers, workers > 1, let dataOffset, fastPath,
+           let kinds = try inferKindsInChunks(path: path, displayPath: displayPath, delimiter: delimiter, columns: columns,
+                                              maxLineLength: maxLineLength, workers: workers, dataOffset: dataOffset,
+                                              chunkBytes: chunkBytes)
+        {
+            return kinds
+        }
         let input = try ByteInput(path: path, displayPath: displayPath)
+        return try inferKinds(input: input, header: true, delimiter: delimiter, columns: columns,
+                              maxLineLength: maxLineLength, fastPath: fastPath)
+    }
+
+    /// Types the records of `input`, skipping its first record when `header`.
+    static func inferKinds(
+        input: ByteInput, header skipHeader: Bool, delimiter: UInt8, columns: [Int], maxLineLength: Int, fastPath: Bool
+    ) throws -> [ColumnBuilder.Kind] {
         let scanner = RecordScanner(delimiter: delimiter)
         var inference = KindInference(delimiter: delimiter, columns: columns)
         let fast = fastPath && inference.hasFastPath
-        var header = true
+        var header = skipHeader
         var settled = inference.isSettled
         _ = try input.refill()
         while true {

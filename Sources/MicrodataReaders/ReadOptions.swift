@@ -43,6 +43,12 @@ public struct ReadOptions: Sendable, Hashable {
     /// A regular expression; delimited columns whose names it matches are read as numbers (see
     /// ``numericVariables``).
     public var numericPattern: String?
+    /// Threads that parse a plain (not gzip) delimited file in byte chunks, handed on in file order
+    /// (``ParallelDelimitedSource``); `nil` reads it on one thread in batches of ``batchSize`` rows. The chunks
+    /// depend only on ``parseChunkBytes``, so every number of workers gives the same batches.
+    public var parseWorkers: Int? = nil
+    /// The nominal size of a parsing chunk in bytes (each ends at the next line break).
+    public var parseChunkBytes = 2 << 20
 
     /// Whether `name` is one of ``numericVariables`` or matches ``numericPattern`` (an invalid pattern
     /// matches nothing: the caller reports it).

@@ -74,6 +74,8 @@ struct AnalysisState {
 
     // A dense (unit × cell) index in front of the hash while it stays small (fewer cache misses).
     var cellMap = IndexTable(capacity: 64)
+    /// The cells of levels below 16 by `domain << 4 | level`, in front of `cellMap` (−1: not yet looked up).
+    var cellCache: [Int32] = []
     var cellCount = 0
     var cellCap = 8
     var dense: [Int32] = []
@@ -85,14 +87,25 @@ struct AnalysisState {
     mutating func slot(domain: Int32, level: Int32, unit: Int32) -> Int {
         let cellKey = UInt64(UInt32(domain)) << 12 | UInt64(UInt32(level))
         if denseOn {
-            let c: Int
-            if let existing = cellMap[cellKey] {
-                c = Int(existing)
+            var c: Int
+            let ci = Int(domain) << 4 | Int(level)
+            if level < 16 && ci < cellCache.count && cellCache[ci] >= 0 {
+                c = Int(cellCache[ci])
             } else {
-                c = cellCount
-                cellMap.insert(cellKey, Int32(c))
-                cellCount += 1
-                if c >= cellCap { widenDense() }
+                if let existing = cellMap[cellKey] {
+                    c = Int(existing)
+                } else {
+                    c = cellCount
+                    cellMap.insert(cellKey, Int32(c))
+                    cellCount += 1
+                    if c >= cellCap { widenDense() }
+                }
+                if level < 16 && domain < 1 << 16 {
+                    if ci >= cellCache.count {
+                        cellCache.append(contentsOf: repeatElement(-1, count: max(ci + 1, 2 * cellCache.count) - cellCache.count))
+                    }
+                    cellCache[ci] = Int32(c)
+                }
             }
             let u = Int(unit)
             if u >= denseUnits { growDense(to: u + 1) }

@@ -557,9 +557,28 @@ extension SurveyEstimator {
         let D = domainLabels.count
         guard let structure, !options.by.isEmpty else { return [] }
         if momentVariance { return momentDegreesOfFreedom(st) }
-        var seen = IndexTable(capacity: 1024)
         var df = [Double](repeating: 0, count: D)
         let W = AnalysisState.width
+        let P = structure.psuStratum.count, H = structure.strataCount
+        if D * P <= 1 << 24 && D * H <= 1 << 24 {
+            // The same count with flags instead of a hash (the usual sizes).
+            var psuSeen = [Bool](repeating: false, count: D * P)
+            var stratumSeen = [Bool](repeating: false, count: D * H)
+            for s in st.slotDomain.indices where st.sums[s * W + 1] > 0 {
+                let d = Int(st.slotDomain[s])
+                let p = psuOf(Int(st.slotUnit[s]), structure)
+                if psuSeen[d * P + p] { continue }
+                psuSeen[d * P + p] = true
+                df[d] += 1
+                let h = Int(structure.psuStratum[p])
+                if !stratumSeen[d * H + h] {
+                    stratumSeen[d * H + h] = true
+                    df[d] -= 1
+                }
+            }
+            return df
+        }
+        var seen = IndexTable(capacity: 1024)
         for s in st.slotDomain.indices where st.sums[s * W + 1] > 0 {
             let d = UInt64(UInt32(st.slotDomain[s]))
             let p = psuOf(Int(st.slotUnit[s]), structure)

@@ -43,6 +43,8 @@ public struct SurveyEstimator {
     var psuFPC2: [Double] = []
     var byCoders: [ValueCoder]
     var domainMap = IndexTable(capacity: 64)
+    /// With one by-variable: the domain of each of its codes, in front of `domainMap` (−1: not yet looked up).
+    var domainOfCode: [Int32] = []
     var domainLabels: [[String]] = []
     var rowsSeen = 0
     var replicateNames: [String]? = nil
@@ -370,7 +372,9 @@ public struct SurveyEstimator {
             if w == 0 { continue }
 
             var domain: Int32 = 0
-            if !byCodes.isEmpty {
+            if byCodes.count == 1, case let c = Int(byCodes[0][row]), c >= 0, c < domainOfCode.count, domainOfCode[c] >= 0 {
+                domain = domainOfCode[c]
+            } else if !byCodes.isEmpty {
                 var key: UInt64 = 0
                 var missing = false
                 for k in byCodes.indices {
@@ -390,6 +394,13 @@ public struct SurveyEstimator {
                     if domainLabels.count >= options.maxDomains { throw tooManyDomains() }
                     domainMap.insert(key, domain)
                     domainLabels.append(byCodes.indices.map { byCoders[$0].label(Int(byCodes[$0][row])) })
+                }
+                if byCodes.count == 1 {
+                    let c = Int(byCodes[0][row])
+                    if c >= domainOfCode.count {
+                        domainOfCode.append(contentsOf: repeatElement(-1, count: max(c + 1, 2 * domainOfCode.count) - domainOfCode.count))
+                    }
+                    domainOfCode[c] = domain
                 }
             } else if domainLabels.isEmpty {
                 domainLabels.append([])

@@ -81,6 +81,10 @@ extension DesignStructure {
         // Stage-two contributions of the current PSU, unit after unit (reused: nothing is allocated per PSU).
         var unitEntries: [(Int32, Double)] = []
         var unitStarts: [Int] = []
+        let single = shape.blockCount == 1
+        // Several blocks: a PSU's entries are kept in estimate order, so that the products below run over the
+        // entries of each block only (not every pair of the PSU's entries).
+        let grouped = !single && !twoStage
         var i = 0
         while i < T {
             let p = psuOf(scores.unit[order[i]])
@@ -104,6 +108,7 @@ extension DesignStructure {
             }
             let h = Int(psuStratum[Int(p)])
             psuIDs.append(p)
+            if grouped { touched.sort() }  // each block's entries together (the sums per entry are unchanged)
             for e in touched {
                 psuEntries.append((e, scratch[Int(e)]))
                 sumZ[h * E + Int(e)] += scratch[Int(e)]
@@ -138,14 +143,29 @@ extension DesignStructure {
         var v1 = shape
         let (coefficient, centreAtGrand, strataUsed, strataNA) = try stratumTerms(
             presentCount: present == nil ? nil : presentCount)
-        // Σ_i z_i z_i' per stratum, then the centring term.
-        let single = shape.blockCount == 1
+        // Σ_i z_i z_i' per stratum, then the centring term. Each (a, b) gets one product per PSU, in PSU order.
         v1.values.withUnsafeMutableBufferPointer { out in
             psuEntries.withUnsafeBufferPointer { entries in
                 for k in psuIDs.indices {
                     let c = coefficient[Int(psuStratum[Int(psuIDs[k])])]
                     if c == 0 { continue }
                     let lo = psuStart[k], hi = psuStart[k + 1]
+                    if grouped {
+                        var g = lo
+                        while g < hi {
+                            let block = shape.block(of: Int(entries[g].0))
+                            var gEnd = g + 1
+                            while gEnd < hi && Int(entries[gEnd].0) < block.upperBound { gEnd += 1 }
+                            for i in g..<gEnd {
+                                let a = Int(entries[i].0)
+                                let row = shape.position(a, a) - a
+                                let cva = c * entries[i].1
+                                for j in g..<gEnd { out[row + Int(entries[j].0)] += cva * entries[j].1 }
+                            }
+                            g = gEnd
+                        }
+                        continue
+                    }
                     for i in lo..<hi {
                         let a = Int(entries[i].0)
                         let row = single ? a * E : shape.position(a, a) - a

@@ -123,11 +123,13 @@ struct Tabulate: ParsableCommand {
         }
         var cellKeys = try cellKey.accumulator(by: options.by, analysis: analysis, weight: design.weight)
         if let cellKeys { needed = cellKeys.variables(adding: needed) }
-        // Parsing runs on a second thread, ahead of the estimator; "read" below is the time spent waiting for it.
+        // Parsing runs on other threads (a plain delimited file in chunks on each core), ahead of the estimator;
+        // "read" below is the time spent waiting for it.
         var readOptions = reading.readOptions
         readOptions.variables = try linking.variables(needed)
         readOptions.maxLineLength = Limits.maxLineLength
         readOptions.readNumbers(of: design, analyses: analyses)
+        readOptions.parseWorkers = ReadOptions.defaultParseWorkers()
         let datasets = try imputation.datasets(data: data) { path, columns in
             var options = readOptions
             options.variables = columns
