@@ -230,34 +230,12 @@ extension SurveyEstimator {
         for (i, q) in p.psus.enumerated() {
             guard q.stratum >= 0 && q.stratum < stratumOf.count else { throw bad("PSU stratum") }
             let s = stratumOf[q.stratum]
-            var psu: Int32
+            let psu: Int32
             if let id = q.id {
-                let v = try code(&psuCoder, id)
-                if design.nest {
-                    let key = UInt64(UInt32(s)) << 32 | UInt64(UInt32(v))
-                    if let existing = psuMap[key] {
-                        psu = existing
-                    } else {
-                        psu = Int32(psuStratum.count)
-                        psuMap.insert(key, psu)
-                        appendPSU(stratum: s, label: v)
-                    }
-                } else {
-                    psu = v
-                    if Int(v) == psuStratum.count {
-                        appendPSU(stratum: s, label: v)
-                    } else if Int(v) > psuStratum.count {
-                        throw bad("PSU codes out of order")
-                    } else if psuStratum[Int(v)] != s {
-                        throw WeightingError.invalidDesign(
-                            "PSU \(psuCoder.label(Int(v))) of '\(design.clusters[0])' is in strata "
-                                + "(\(stratumLabel(psuStratum[Int(v)]))) and (\(stratumLabel(s))); "
-                                + "use nest if PSU ids repeat across strata")
-                    }
-                }
+                psu = try psuSlot(stratum: s, code: try code(&psuCoder, id))
             } else {
                 psu = Int32(psuStratum.count)
-                appendPSU(stratum: s, label: -1)
+                newPSU(stratum: s, label: -1)
             }
             psuPositive[Int(psu)] = psuPositive[Int(psu)] || q.positive
             if !p.psuFPC2.values[i].isNaN { psuFPC2[Int(psu)] = p.psuFPC2.values[i] }
@@ -336,12 +314,6 @@ extension SurveyEstimator {
         negativeWeightRows += p.negativeWeightRows
     }
 
-    private mutating func appendPSU(stratum: Int32, label: Int32) {
-        psuStratum.append(stratum)
-        psuLabel.append(label)
-        psuPositive.append(false)
-        psuFPC2.append(.nan)
-    }
 
     /// A pass over nothing that has absorbed `partials` in order: finish it for the estimates of their union.
     public static func combining(

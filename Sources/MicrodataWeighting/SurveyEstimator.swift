@@ -311,26 +311,7 @@ public struct SurveyEstimator {
                 } else if let psuCodes {
                     let v = psuCodes[row]
                     if v < 0 { throw WeightingError.missingDesignValue(column: design.clusters[0], row: rowNumber) }
-                    if design.nest {
-                        let key = UInt64(UInt32(s)) << 32 | UInt64(UInt32(v))
-                        if let p = psuMap[key] {
-                            psu = p
-                        } else {
-                            psu = Int32(psuStratum.count)
-                            psuMap.insert(key, psu)
-                            newPSU(stratum: s, label: v)
-                        }
-                    } else {
-                        psu = v
-                        if Int(v) == psuStratum.count {
-                            newPSU(stratum: s, label: v)
-                        } else if psuStratum[Int(v)] != s {
-                            throw WeightingError.invalidDesign(
-                                "PSU \(psuCoder.label(Int(v))) of '\(design.clusters[0])' is in strata "
-                                    + "(\(stratumLabel(psuStratum[Int(v)]))) and (\(stratumLabel(s))); "
-                                    + "use nest if PSU ids repeat across strata")
-                        }
-                    }
+                    psu = try psuSlot(stratum: s, code: v)
                 } else {
                     psu = Int32(psuStratum.count)
                     newPSU(stratum: s, label: -1)
@@ -532,7 +513,32 @@ public struct SurveyEstimator {
         }
     }
 
-    private mutating func newPSU(stratum: Int32, label: Int32) {
+    /// The PSU slot of PSU code `v` in stratum `s`, added the first time the PSU is seen (PSU codes are assigned in
+    /// order of first appearance, so without nesting a new code is the next slot).
+    @inline(__always)
+    mutating func psuSlot(stratum s: Int32, code v: Int32) throws -> Int32 {
+        if design.nest {
+            let key = UInt64(UInt32(s)) << 32 | UInt64(UInt32(v))
+            if let p = psuMap[key] { return p }
+            let psu = Int32(psuStratum.count)
+            psuMap.insert(key, psu)
+            newPSU(stratum: s, label: v)
+            return psu
+        }
+        if Int(v) == psuStratum.count {
+            newPSU(stratum: s, label: v)
+        } else if Int(v) > psuStratum.count {
+            throw WeightingError.invalidRequest("PSU codes of '\(design.clusters[0])' out of order")
+        } else if psuStratum[Int(v)] != s {
+            throw WeightingError.invalidDesign(
+                "PSU \(psuCoder.label(Int(v))) of '\(design.clusters[0])' is in strata "
+                    + "(\(stratumLabel(psuStratum[Int(v)]))) and (\(stratumLabel(s))); "
+                    + "use nest if PSU ids repeat across strata")
+        }
+        return v
+    }
+
+    mutating func newPSU(stratum: Int32, label: Int32) {
         psuStratum.append(stratum)
         psuLabel.append(label)
         psuPositive.append(false)
