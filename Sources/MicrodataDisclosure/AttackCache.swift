@@ -11,7 +11,7 @@ final class AttackCache {
     /// Each suppressed cell's index into `components`, −1 for published cells.
     private var componentOf: [Int]
     /// Suppressed cells grouped by shared relations, each sorted.
-    private(set) var components: [[Int]] = []
+    private var components: [[Int]] = []
     private var attacks: [Key: AttackModel] = [:]
     private var attackerBounds: [Measure: AttackerBounds] = [:]
     /// Models kept at most (each holds a GLPK problem); the cache is emptied when full.
@@ -35,10 +35,10 @@ final class AttackCache {
         return b
     }
 
-    /// The index in `components` of the component holding the suppressed cell `p`.
-    func component(of p: Int, _ suppressed: Set<Int>) -> Int {
+    /// The component holding the suppressed cell `p`: its index (for ``attack(_:_:_:make:)``) and cells.
+    func component(of p: Int, _ suppressed: Set<Int>) -> (id: Int, cells: [Int]) {
         if suppressed.count != version { rebuild(suppressed) }
-        return componentOf[p]
+        return (componentOf[p], components[componentOf[p]])
     }
 
     /// The model of component `c` in `measure` with `known` fixed, built by `make` when not cached.

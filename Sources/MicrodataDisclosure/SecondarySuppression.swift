@@ -343,11 +343,11 @@ struct SecondarySuppression {
         _ p: Int, _ measure: Measure, _ bounds: AttackerBounds, _ low: Double, _ high: Double, _ known: [Int],
         _ suppressed: Set<Int>, _ cache: AttackCache
     ) throws -> Bool {
-        let c = cache.component(of: p, suppressed)
-        if cache.components[c].count > 4 * rules.neighbourhoodCells { return false }
-        let attack = try cache.attack(c, measure, known) {
+        let component = cache.component(of: p, suppressed)
+        if component.cells.count > 4 * rules.neighbourhoodCells { return false }
+        let attack = try cache.attack(component.id, measure, known) {
             let problem = try AttackProblem(
-                table: table, component: cache.components[c], measure: measure, bounds: bounds,
+                table: table, component: component.cells, measure: measure, bounds: bounds,
                 integral: measure == .count || table.integralValues, value: { table.amount($0, measure) })
             return try AttackModel(problem, known: known, truth: { table.amount($0, measure) }, solver: solver, exact: false)
         }
