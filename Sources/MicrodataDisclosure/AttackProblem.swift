@@ -53,53 +53,11 @@ struct AttackProblem {
         known: [Int] = [], truth: (Int) -> Double, targets: Set<Int>? = nil, solver: any LinearProgramSolver,
         exact: Bool
     ) throws -> [(Double, Double)] {
-        var lo = lower, hi = upper
-        for cell in known {
-            if let k = local[cell] { lo[k] = truth(cell); hi[k] = lo[k] }
+        let attack = try AttackModel(self, known: known, truth: truth, solver: solver, exact: exact)
+        return try component.indices.map { k in
+            if let targets, !targets.contains(component[k]) { return (attack.lower[k], attack.upper[k]) }
+            return try attack.interval(k)
         }
-        if rows.count == 1 { return closedForm(lo, hi, targets: targets) }
-        let model = try solver.load(LinearProgram(columnLower: lo, columnUpper: hi, rows: rows))
-        var integerModel: (any LinearProgramModel)?
-        var result: [(Double, Double)] = []
-        for k in component.indices {
-            if let targets, !targets.contains(component[k]) {
-                result.append((lo[k], hi[k]))
-                continue
-            }
-            var pair: [Double] = []
-            for direction in [OptimisationDirection.minimise, .maximise] {
-                var bound: Double
-                switch try model.optimise([(k, 1)], direction, exact: exact) {
-                case let .optimal(v): bound = v
-                case .unbounded: bound = direction == .minimise ? -.infinity : .infinity
-                case .infeasible:
-                    throw DisclosureError.table(
-                        source: "audit", line: nil,
-                        reason: "published cells around cell \(component[k]) are inconsistent (no feasible table)")
-                }
-                if integral, bound.isFinite {
-                    let vertexIntegral = component.indices.allSatisfy {
-                        let v = model.columnValue($0)
-                        return abs(v - v.rounded()) <= 1e-7 * max(1, abs(v))
-                    }
-                    // The exact argument: an integral optimal vertex is also the integer optimum.
-                    if !vertexIntegral {
-                        if integerModel == nil {
-                            integerModel = try solver.load(LinearProgram(columnLower: lo, columnUpper: hi, rows: rows))
-                        }
-                        if case let .optimal(v)? = try integerModel!.optimiseInteger(
-                            [(k, 1)], direction, integerColumns: Array(component.indices), timeLimitSeconds: 10)
-                        {
-                            bound = direction == .minimise ? max(bound, v) : min(bound, v)
-                        }
-                    }
-                    bound = direction == .minimise ? (bound - 1e-7).rounded(.up) : (bound + 1e-7).rounded(.down)
-                }
-                pair.append(bound)
-            }
-            result.append((pair[0], pair[1]))
-        }
-        return result
     }
 
     /// The sums behind the closed form of a single relation, for bounds `lo`, `hi`.
@@ -150,13 +108,5 @@ struct AttackProblem {
             h = (h + 1e-7).rounded(.down)
         }
         return (l, h)
-    }
-
-    private func closedForm(_ lo: [Double], _ hi: [Double], targets: Set<Int>?) -> [(Double, Double)] {
-        let sums = relationSums(lo, hi)
-        return component.indices.map { k in
-            if let targets, !targets.contains(component[k]) { return (lo[k], hi[k]) }
-            return closedFormInterval(k, sums, lo: lo[k], hi: hi[k])
-        }
     }
 }

@@ -50,9 +50,10 @@ struct SecondarySuppression {
         if table.cells.count <= rules.gaussMaxCells, !primaries.isEmpty {
             suppressed.formUnion(try gauss(primaries))
         }
+        let cache = AttackCache(table)
         for p in primaries {
             for requirement in requirements[p]! {
-                try protect(p, requirement, known: [], suppressed: &suppressed)
+                try protect(p, requirement, known: [], suppressed: &suppressed, cache: cache)
             }
         }
         // Coalition attack: each singleton knows its own value, and two singletons sharing a relation pool
@@ -77,7 +78,7 @@ struct SecondarySuppression {
                         done.insert(coalition + [p, component.count])
                         let before = suppressed.count
                         for requirement in requirements[p]! {
-                            try protect(p, requirement, known: coalition, suppressed: &suppressed)
+                            try protect(p, requirement, known: coalition, suppressed: &suppressed, cache: cache)
                         }
                         if suppressed.count != before { changed = true }
                     }
@@ -296,15 +297,15 @@ struct SecondarySuppression {
     }
 
     private func protect(
-        _ p: Int, _ requirement: ProtectionRequirement, known: [Int], suppressed: inout Set<Int>
+        _ p: Int, _ requirement: ProtectionRequirement, known: [Int], suppressed: inout Set<Int>, cache: AttackCache
     ) throws {
-        let bounds = AttackerBounds(table: table, measure: requirement.measure)
+        let bounds = cache.bounds(requirement.measure)
         let a = table.amount(p, requirement.measure)
         let share = table.coalitionShare(of: known, in: p, requirement.measure)
         let (low, high) = bounds.required(
             value: a, requirement, knownShare: share, floor: bounds.lower(p, in: table))
         if low >= a, high <= a { return }
-        if try alreadyProtected(p, requirement.measure, bounds, low, high, known, suppressed) { return }
+        if try alreadyProtected(p, requirement.measure, bounds, low, high, known, suppressed, cache) { return }
         // First a small box around p (its code, parent, children and a few siblings per dimension), then
         // breadth-first neighbourhoods of growing size, finally the whole table; zero-valued cells with
         // contributors (which can only move up) only when nothing else works.
@@ -340,29 +341,17 @@ struct SecondarySuppression {
     /// Whether the attacker LP over the suppressed cells connected to `p` already gives `[low, high]`.
     private func alreadyProtected(
         _ p: Int, _ measure: Measure, _ bounds: AttackerBounds, _ low: Double, _ high: Double, _ known: [Int],
-        _ suppressed: Set<Int>
+        _ suppressed: Set<Int>, _ cache: AttackCache
     ) throws -> Bool {
-        // Breadth-first over relations through suppressed cells: p's component.
-        var component = [p]
-        var seen: Set<Int> = [p]
-        var head = 0
-        while head < component.count {
-            let cell = component[head]
-            head += 1
-            for r in table.relationsOfCell[cell] {
-                let relation = table.relations[r]
-                for j in [relation.total] + relation.parts where suppressed.contains(j) && !seen.contains(j) {
-                    seen.insert(j)
-                    component.append(j)
-                }
-            }
-            if component.count > 4 * rules.neighbourhoodCells { return false }
+        let component = cache.component(of: p, suppressed)
+        if component.cells.count > 4 * rules.neighbourhoodCells { return false }
+        let attack = try cache.attack(component.id, measure, known) {
+            let problem = try AttackProblem(
+                table: table, component: component.cells, measure: measure, bounds: bounds,
+                integral: measure == .count || table.integralValues, value: { table.amount($0, measure) })
+            return try AttackModel(problem, known: known, truth: { table.amount($0, measure) }, solver: solver, exact: false)
         }
-        let problem = try AttackProblem(
-            table: table, component: component, measure: measure, bounds: bounds,
-            integral: measure == .count || table.integralValues, value: { table.amount($0, measure) })
-        let interval = try problem.intervals(
-            known: known, truth: { table.amount($0, measure) }, targets: [p], solver: solver, exact: false)[0]
+        let interval = try attack.interval(attack.problem.local[p]!)
         let tolerance = 1e-7 * max(1, abs(low), abs(high))
         let a = table.amount(p, measure)
         // An interval ending at the true value on a side the attacker could not tell a priori discloses it.
