@@ -21,7 +21,10 @@ struct SmallAreaMobilityOptions: ParsableArguments {
         let given = [aux.map { _ in "--aux" }, formula.map { _ in "--formula" }, method.map { _ in "--method" },
                      benchmark ? "--benchmark" : nil, population.map { _ in "--population" },
                      zeroVariance.map { _ in "--zero-variance" }, variances.transform.map { _ in "--transform" },
-                     variances.gvf ? "--gvf" : nil, variances.sampleSize.map { _ in "--sample-size" }].compactMap { $0 }
+                     variances.gvf ? "--gvf" : nil].compactMap { $0 }
+        if variances.sampleSize != nil {
+            throw ValidationError("--sample-size is for sae --direct; mobility counts the sample sizes")
+        }
         if area == nil && !given.isEmpty {
             throw ValidationError("\(given.joined(separator: ", ")) \(given.count == 1 ? "goes" : "go") with --area (model-based local rates)")
         }

@@ -85,6 +85,9 @@ struct SmallArea: ParsableCommand {
         let arcsine = try variances.arcsine()
         if arcsine != nil && (mean != nil || total != nil) { throw ValidationError("--transform arcsin is for --proportion, --mobility or --direct proportions") }
         if direct != nil && !statistics.isEmpty { throw ValidationError("--direct takes its estimates from the file: no --mean/--proportion/--total") }
+        if direct == nil && variances.sampleSize != nil {
+            throw ValidationError("--sample-size names a column of the --direct file; with --data the sample sizes are counted")
+        }
         if benchmark && population == nil && total == nil {
             throw ValidationError("--benchmark of a mean or proportion needs --population COL (area populations in --aux)")
         }

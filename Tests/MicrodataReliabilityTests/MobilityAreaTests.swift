@@ -87,6 +87,7 @@ import Testing
         (["--origin-income", "a", "--destination-income", "b"], "--origin-income"),
         (["--order", "classes.txt"], "--order: with --area, high-to-low or low-to-high"),
         (["--origin", "PARENT_NSSEC5:NSSEC-OP>NSSEC5"], "not a derived class"),
+        (["--gvf", "--sample-size", "n"], "--sample-size is for sae --direct; mobility counts the sample sizes"),
     ])
     func mobilityOptionsWithoutMeaningForAreasAreRefused(_ extra: [String], _ message: String) throws {
         let dir = try Fixtures.temporaryDirectory()

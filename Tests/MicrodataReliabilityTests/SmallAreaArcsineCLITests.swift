@@ -79,6 +79,10 @@ import Testing
         let unsized = try CLIFailureTests.run(base)
         #expect(unsized.status == 1 && unsized.stderr.contains("no sample size for areas LA01, LA02"), "\(unsized.stderr)")
         #expect(unsized.stderr.contains("--sample-size"))
+        // With --data the sample sizes are counted: a column name would be ignored, so it is refused.
+        let counted = try CLIFailureTests.run(Self.survey + ["--transform", "arcsin", "--sample-size", "n"])
+        #expect(counted.status == 2 && counted.stderr.contains("--sample-size names a column of the --direct file"),
+                "\(counted.stderr)")
     }
 
     @Test func gvfSmoothedFitFromMicrodataMatchesLmAndSae() throws {
