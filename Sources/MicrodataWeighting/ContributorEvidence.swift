@@ -53,16 +53,19 @@ struct ContributorAccumulator {
 
     init(kept: Int) { self.kept = max(kept, 2) }
 
+    /// Empty sums for the domains up to `d`.
+    private mutating func grow(to d: Int) {
+        let grow = d + 1 - nonZero.count
+        nonZero += repeatElement(0, count: grow)
+        zero += repeatElement(0, count: grow)
+        notIndicator += repeatElement(0, count: grow)
+        negative += repeatElement(false, count: grow)
+        total += repeatElement(0, count: grow)
+        top += repeatElement(-.infinity, count: grow * kept)
+    }
+
     mutating func add(domain d: Int, value v: Double, weight w: Double) {
-        if d >= nonZero.count {
-            let grow = d + 1 - nonZero.count
-            nonZero += repeatElement(0, count: grow)
-            zero += repeatElement(0, count: grow)
-            notIndicator += repeatElement(0, count: grow)
-            negative += repeatElement(false, count: grow)
-            total += repeatElement(0, count: grow)
-            top += repeatElement(-.infinity, count: grow * kept)
-        }
+        if d >= nonZero.count { grow(to: d) }
         if v == 0 { zero[d] += 1 } else { nonZero[d] += 1 }
         if v != 0 && v != 1 { notIndicator[d] += 1 }
         if v < 0 { negative[d] = true }
@@ -110,15 +113,7 @@ extension ContributorAccumulator {
     /// Adds another pass's sums of domain `d`: counts and totals add, the kept contributions are the largest of
     /// both lists (the same as keeping the largest of every row).
     mutating func merge(domain d: Int, _ other: DomainSums) {
-        if d >= nonZero.count {
-            let grow = d + 1 - nonZero.count
-            nonZero += repeatElement(0, count: grow)
-            zero += repeatElement(0, count: grow)
-            notIndicator += repeatElement(0, count: grow)
-            negative += repeatElement(false, count: grow)
-            total += repeatElement(0, count: grow)
-            top += repeatElement(-.infinity, count: grow * kept)
-        }
+        if d >= nonZero.count { grow(to: d) }
         nonZero[d] += other.counts[0]
         zero[d] += other.counts[1]
         notIndicator[d] += other.counts[2]
