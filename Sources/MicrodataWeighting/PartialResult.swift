@@ -171,6 +171,24 @@ public struct PartialResult: Codable, Sendable, Equatable {
         self = try JSONDecoder().decode(PartialResult.self, from: payload)
     }
 
+    /// The first pair of partial results that would count the same rows twice: equal accumulators (one file
+    /// given twice, or a copy) or the same data file (not standard input); `nil` when there is none. Counts that
+    /// doubled this way would pass disclosure thresholds the real counts fail.
+    public static func repeatedPart(_ results: [PartialResult]) -> (first: Int, second: Int, reason: String)? {
+        for j in results.indices {
+            for i in 0..<j {
+                if results[i].accumulators == results[j].accumulators {
+                    return (i, j, "they hold the same accumulators")
+                }
+                let data = results[i].data
+                if !data.isEmpty, data != "-", !data.hasPrefix("/dev/"), data == results[j].data {
+                    return (i, j, "both were made from \(data)")
+                }
+            }
+        }
+        return nil
+    }
+
     /// The first field (dotted path, such as `design.strata`, `by`, `context.rules` or `labels.region`) in which
     /// `other` was asked for differently, with both values; `nil` when the requests are the same.
     public func difference(from other: PartialResult) -> (field: String, this: String, other: String)? {

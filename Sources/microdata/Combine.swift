@@ -65,6 +65,11 @@ struct Combine: ParsableCommand {
                         + "partial results combine only when their requests are the same")
             }
         }
+        if let (i, j, reason) = PartialResult.repeatedPart(results) {
+            throw ValidationError(
+                "\(partials[i]) and \(partials[j]) would count the same rows twice (\(reason)); "
+                    + "combine partial results of disjoint parts of the data")
+        }
         let here = try Tabulate.partialContext(rules: rules, reading: nil)
         for key in ["tool", "rules"] where results[0].context[key] != here[key] {
             throw ValidationError(

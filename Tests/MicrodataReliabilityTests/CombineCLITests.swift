@@ -162,6 +162,29 @@ import Testing
         #expect(s.status == 2 && s.stderr.contains("different design.strata"), "\(s.stderr)")
     }
 
+    /// Doubled counts would pass thresholds the real counts fail: one part given twice, a copy of it, or two
+    /// partial results of the same data file are refused.
+    @Test func partsThatWouldCountRowsTwiceAreRefused() throws {
+        let (dir, _, parts) = try Self.apistrat()
+        let request = ["--weight", "pw", "--mean", "api00", "--by", "awards"]
+        let a = dir.appendingPathComponent("a.partial").path, b = dir.appendingPathComponent("b.partial").path
+        let again = dir.appendingPathComponent("again.partial").path, copy = dir.appendingPathComponent("copy.partial").path
+        #expect(try Self.run(["tabulate", "--data", parts[0]] + request + ["--partial", a]).status == 0)
+        #expect(try Self.run(["tabulate", "--data", parts[1]] + request + ["--partial", b]).status == 0)
+        try FileManager.default.copyItem(atPath: a, toPath: copy)
+        #expect(try Self.run(["combine", a, b]).status == 0)
+        // The same file, grown between two runs: its first rows would be counted twice.
+        let grown = try String(contentsOfFile: parts[1], encoding: .utf8)
+            + String(contentsOfFile: parts[0], encoding: .utf8).split(separator: "\n").dropFirst().joined(separator: "\n") + "\n"
+        try grown.write(toFile: parts[1], atomically: true, encoding: .utf8)
+        #expect(try Self.run(["tabulate", "--data", parts[1]] + request + ["--partial", again]).status == 0)
+        for (x, y, reason) in [(a, a, "the same accumulators"), (a, copy, "the same accumulators"), (b, again, "both were made from")] {
+            let r = try Self.run(["combine", x, y])
+            #expect(r.status == 2, "\(r.stderr)")
+            #expect(r.stderr.contains("would count the same rows twice") && r.stderr.contains(reason), "\(r.stderr)")
+        }
+    }
+
     @Test func aCorruptedOrTruncatedPartialIsRefusedNamingTheFile() throws {
         let (dir, _, parts) = try Self.apistrat()
         let good = dir.appendingPathComponent("good.partial").path
