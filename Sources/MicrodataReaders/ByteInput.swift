@@ -161,7 +161,8 @@ final class ByteInput {
         } else {
             ensureSpace(ByteInput.chunkSize)
             var n: Int
-            repeat { n = Glibc.read(fd, base + end, capacity - end) } while n < 0 && errno == EINTR
+            // One chunk at a time: the first read only has to hold the header when chunks are parsed apart.
+            repeat { n = Glibc.read(fd, base + end, ByteInput.chunkSize) } while n < 0 && errno == EINTR
             if n < 0 {
                 throw ReadError(message: "cannot read the file: \(String(cString: strerror(errno)))", file: path)
             }

@@ -20,6 +20,9 @@ struct DelimitedLayout: @unchecked Sendable {
     let kinds: [ColumnBuilder.Kind]
     let rules: [MissingRule?]
     let na: [Bool]
+    /// Columns read as numbers without the typing pass (``ReadOptions/speculativeTyping``): a value that would
+    /// make one text throws ``TypingSpeculationFailed``.
+    let speculative: [Bool]
     let batchSize: Int
     /// The byte offset in the file of the first record after the header (plain files).
     let dataOffset: Int
@@ -87,6 +90,7 @@ struct DelimitedLayout: @unchecked Sendable {
         var kinds: [ColumnBuilder.Kind] = []
         var rules: [MissingRule?] = []
         var na: [Bool] = []
+        var speculative = Array(repeating: false, count: names.count)
         if let codebook {
             for name in names {
                 if let v = codebook.variable(named: name) {
@@ -105,6 +109,13 @@ struct DelimitedLayout: @unchecked Sendable {
             let typed = names.indices.filter { !options.readsAsNumber(names[$0]) }
             if options.inferredAsText {
                 for c in typed { inferred[c] = .text }
+            } else if !typed.isEmpty, options.speculativeTyping, rereadPath == nil, input.isRegularFile,
+                      Self.firstBlockIsNumeric(input, delimiter: delimiter, columns: typed.map { index[$0] })
+            {
+                for c in typed {
+                    inferred[c] = .integer
+                    speculative[c] = true
+                }
             } else if !typed.isEmpty {
                 let found = try DelimitedReader.inferKinds(path: rereadPath ?? path, displayPath: path,
                                                            delimiter: delimiter, columns: typed.map { index[$0] },
@@ -126,10 +137,28 @@ struct DelimitedLayout: @unchecked Sendable {
             kinds[c] = .text
             rules[c] = nil
             na[c] = false
+            speculative[c] = false
         }
         self.kinds = kinds
         self.rules = rules
         self.na = na
+        self.speculative = speculative
         batchSize = options.rowsPerBatch(columns: names.count)
+    }
+
+    /// Whether the whole lines of the first 64 KiB of `input`'s window (the first records) leave every one of
+    /// `columns` a number; `false` when a quote byte or the delimiter rules out the quick typing.
+    private static func firstBlockIsNumeric(_ input: ByteInput, delimiter: UInt8, columns: [Int]) -> Bool {
+        var inference = KindInference(delimiter: delimiter, columns: columns)
+        guard inference.hasFastPath else { return false }
+        let p = UnsafePointer(input.base)
+        var end = min(input.end, input.start + (64 << 10))
+        if !input.atEOF || end < input.end {
+            while end > input.start && p[end - 1] != 0x0A { end -= 1 }
+        }
+        if end <= input.start { return true }
+        if memchr(p + input.start, Int32(UInt8(ascii: "\"")), end - input.start) != nil { return false }
+        inference.addLines(p, input.start, end)
+        return !inference.kinds.contains(.text)
     }
 }

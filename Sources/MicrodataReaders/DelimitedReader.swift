@@ -25,6 +25,14 @@ final class DelimitedReader: BatchSource {
     /// Per column: missing-value tokens met in an inferred numeric column, with counts.
     private var tokenCounts: [String: [String: Int]] = [:]
     private let progress: ProgressReporter
+    /// The input holds no quote byte (a chunk of ``ParallelDelimitedSource``), so records split eight bytes at a time.
+    private let quoteFree: Bool
+    /// For each header field, the output column read from it, or −1; set when ``fastRecord(_:_:_:)`` may be used:
+    /// quote-free input, no row limit, and every column read numeric without a missing rule.
+    private let fastColumn: UnsafeMutableBufferPointer<Int32>?
+    /// A record's values in ``fastRecord(_:_:_:)`` before they are appended: tag 0 missing, 1 integer, 2 real.
+    private let fastTag: UnsafeMutablePointer<UInt8>
+    private let fastBits: UnsafeMutablePointer<UInt64>
 
     /// Reads the header (and types the columns) from `input`, then reads the records that follow.
     /// `rereadPath` is the file the type-inference pass opens (default `path`: a spooled copy of a stream).
@@ -34,12 +42,14 @@ final class DelimitedReader: BatchSource {
     }
 
     /// Reads the records of `input` (no header) as `layout` says; line numbers count on from `firstLine`.
-    init(layout: DelimitedLayout, input: ByteInput, firstLine: Int) {
+    /// `quoteFree` promises that `input` holds no quote byte.
+    init(layout: DelimitedLayout, input: ByteInput, firstLine: Int, quoteFree: Bool = false) {
         self.input = input
         options = layout.options
         encoding = layout.encoding
         progress = ProgressReporter(input: input)
         scanner = RecordScanner(delimiter: layout.delimiter)
+        self.quoteFree = quoteFree && scanner.splitsQuoteFree
         lineNumber = firstLine
         names = layout.names
         rules = layout.rules
@@ -51,12 +61,31 @@ final class DelimitedReader: BatchSource {
         hot = .allocate(capacity: names.count)
         for c in names.indices {
             hot[c] = HotColumn(source: layout.index[c], isText: layout.kinds[c] == .text, hasRule: layout.rules[c] != nil,
-                               naIsMissing: layout.na[c], builder: Unmanaged.passUnretained(builders[c]))
+                               naIsMissing: layout.na[c], speculative: layout.speculative[c], builder: Unmanaged.passUnretained(builders[c]))
         }
         missingCounts = Array(repeating: 0, count: names.count)
+        fastTag = .allocate(capacity: max(names.count, 1))
+        fastBits = .allocate(capacity: max(names.count, 1))
+        let plainDelimiter = !(layout.delimiter &- 0x30 < 10 || layout.delimiter == UInt8(ascii: ".")
+                               || layout.delimiter == UInt8(ascii: "-"))
+        if self.quoteFree && plainDelimiter && options.limit == nil && !names.isEmpty
+            && names.indices.allSatisfy({ layout.kinds[$0] != .text && layout.rules[$0] == nil })
+        {
+            let map = UnsafeMutableBufferPointer<Int32>.allocate(capacity: layout.headerCount)
+            map.initialize(repeating: -1)
+            for c in names.indices { map[layout.index[c]] = Int32(c) }
+            fastColumn = map
+        } else {
+            fastColumn = nil
+        }
     }
 
-    deinit { hot.deallocate() }
+    deinit {
+        hot.deallocate()
+        fastColumn?.deallocate()
+        fastTag.deallocate()
+        fastBits.deallocate()
+    }
 
     /// An output column and the builder it appends to; `builders` keeps the builder alive.
     struct HotColumn {
@@ -67,6 +96,8 @@ final class DelimitedReader: BatchSource {
         var hasRule: Bool
         /// `NA` is missing (inferred numeric columns).
         var naIsMissing: Bool
+        /// Read as numbers without the typing pass: a value that would make it text throws.
+        var speculative: Bool
         var builder: Unmanaged<ColumnBuilder>
     }
 
@@ -101,8 +132,20 @@ final class DelimitedReader: BatchSource {
             let p = input.base
             var pos = input.start
             let end = input.end
+            let atEOF = input.atEOF
             scanning: while pos < end {
-                switch scanner.scan(p, pos, end, atEOF: input.atEOF) {
+                if fastColumn != nil, let next = fastRecord(p, pos, end) {
+                    lineNumber += 1
+                    pos = next
+                    if pending == batchSize { emit() }
+                    if !ready.isEmpty {
+                        input.start = pos
+                        return
+                    }
+                    continue
+                }
+                let outcome = quoteFree ? scanner.scanQuoteFree(p, pos, end, atEOF: atEOF) : scanner.scan(p, pos, end, atEOF: atEOF)
+                switch outcome {
                 case .needMore:
                     break scanning
                 case .malformed(let message, _):
@@ -160,6 +203,85 @@ final class DelimitedReader: BatchSource {
         }
     }
 
+    /// Reads the record at `pos` when it is a whole line, not blank, of `headerCount` fields whose columns read
+    /// hold plain numbers (`-`, up to 15 digits, one `.`, no leading zero) or nothing: appends its values and
+    /// returns the position after its line feed. Otherwise appends nothing and returns `nil`, and the general
+    /// path reads the record (and reports what is wrong with it). Values are those of
+    /// `parseDelimitedNumber`, bit for bit.
+    @inline(__always)
+    private func fastRecord(_ p: UnsafeMutablePointer<UInt8>, _ pos: Int, _ end: Int) -> Int? {
+        let fieldColumn = fastColumn.unsafelyUnwrapped
+        let delimiter = scanner.delimiter
+        let last = headerCount - 1
+        var i = pos
+        if i >= end || p[i] == 0x0A || p[i] == 0x0D { return nil }  // blank lines are counted by the general path
+        var f = 0
+        while true {
+            let c = Int(fieldColumn[f])
+            if c >= 0 {
+                let a = i
+                let negative = p[i] == UInt8(ascii: "-")
+                if negative { i += 1 }
+                let digitsStart = i
+                var mantissa: UInt64 = 0
+                var point = -1
+                while i < end {
+                    let d = p[i] &- 0x30
+                    if d < 10 {
+                        mantissa = mantissa &* 10 &+ UInt64(d)
+                    } else if p[i] == UInt8(ascii: ".") && point < 0 {
+                        point = i
+                    } else {
+                        break
+                    }
+                    i += 1
+                }
+                let digits = i - digitsStart - (point >= 0 ? 1 : 0)
+                if i == a {
+                    fastTag[c] = 0
+                } else if digits == 0 || digits > 15
+                    || (p[digitsStart] == 0x30 && i > digitsStart + 1 && point != digitsStart + 1)
+                {
+                    return nil
+                } else if point < 0 {
+                    let v = Int64(mantissa)
+                    fastTag[c] = 1
+                    fastBits[c] = UInt64(bitPattern: negative ? -v : v)
+                } else {
+                    let v = Double(mantissa) / exactPowerOfTen(i - point - 1)
+                    fastTag[c] = 2
+                    fastBits[c] = (negative ? -v : v).bitPattern
+                }
+            } else {
+                while i < end && p[i] != delimiter && p[i] != 0x0A { i += 1 }
+            }
+            guard i < end else { return nil }
+            var stop = p[i]
+            if stop == 0x0D && i + 1 < end && p[i + 1] == 0x0A && c >= 0 {
+                i += 1
+                stop = 0x0A
+            }
+            if stop == 0x0A {
+                if f != last || i + 1 - pos > options.maxLineLength { return nil }
+                break
+            }
+            if stop != delimiter || f == last { return nil }
+            i += 1
+            f += 1
+        }
+        for c in 0..<hot.count {
+            let b = hot[c].builder
+            switch fastTag[c] {
+            case 0: b._withUnsafeGuaranteedRef { $0.appendMissing() }
+            case 1: b._withUnsafeGuaranteedRef { $0.append(Int64(bitPattern: fastBits[c])) }
+            default: b._withUnsafeGuaranteedRef { $0.append(Double(bitPattern: fastBits[c])) }
+            }
+        }
+        rows += 1
+        pending += 1
+        return i + 1
+    }
+
     /// Parses field `p[a..<z]` of column `c` and appends it to its builder `b`.
     @inline(__always)
     private func append(_ p: UnsafeMutablePointer<UInt8>, _ a: Int, _ z: Int, _ h: HotColumn, column c: Int,
@@ -182,7 +304,10 @@ final class DelimitedReader: BatchSource {
             }
             return
         }
-        switch parseDelimitedNumber(p, a, z) {
+        let parsed = parseDelimitedNumber(p, a, z)
+        if h.speculative, case .integer = parsed, p[a] &- 0x31 >= 9 { try speculateNumber(p, a, z, column: c) }
+        if h.speculative, case .real = parsed, p[a] &- 0x31 >= 9 { try speculateNumber(p, a, z, column: c) }
+        switch parsed {
         case .missing:
             b.appendMissing()
         case .integer(let v):
@@ -203,6 +328,14 @@ final class DelimitedReader: BatchSource {
             if h.naIsMissing { return try nonNumeric(p, a, z, column: c, to: b, line: line) }
             throw ReadError(message: numberProblem(p, a, z) + " (field \(k + 1))", file: input.path, line: line,
                             variable: names[c], found: foundText(p, a, z))
+        }
+    }
+
+    /// Throws ``TypingSpeculationFailed`` when the number `p[a..<z]` of a speculatively typed column has a
+    /// leading zero (`007`), which the typing pass would make text (a field starting 1-9 is never checked).
+    private func speculateNumber(_ p: UnsafeMutablePointer<UInt8>, _ a: Int, _ z: Int, column c: Int) throws {
+        if hasLeadingZero(p, a, z) {
+            throw TypingSpeculationFailed(file: input.path, variable: names[c], found: foundText(p, a, z))
         }
     }
 
@@ -227,6 +360,9 @@ final class DelimitedReader: BatchSource {
             throw ReadError(message: "not a finite number (field \(k + 1))", file: input.path, line: line,
                             variable: names[c], found: foundText(p, a, z))
         case .text:
+            if hot[c].speculative {
+                throw TypingSpeculationFailed(file: input.path, variable: names[c], found: foundText(p, a, z))
+            }
             throw ReadError(message: numberProblem(p, a, z) + " (field \(k + 1))", file: input.path, line: line,
                             variable: names[c], found: foundText(p, a, z))
         }

@@ -147,7 +147,7 @@ final class ChunkWork: @unchecked Sendable {
                 if quoted {
                     result.quoted = true
                 } else {
-                    let reader = DelimitedReader(layout: layout, input: input, firstLine: 0)
+                    let reader = DelimitedReader(layout: layout, input: input, firstLine: 0, quoteFree: true)
                     do {
                         while let batch = try reader.nextBatch() { result.batches.append(batch) }
                     } catch {

@@ -47,6 +47,13 @@ public struct ReadOptions: Sendable, Hashable {
     /// (``ParallelDelimitedSource``); `nil` reads it on one thread in batches of ``batchSize`` rows. The chunks
     /// depend only on ``parseChunkBytes``, so every number of workers gives the same batches.
     public var parseWorkers: Int? = nil
+    /// Read the delimited columns whose type would be inferred as numbers at once, skipping the typing pass,
+    /// when the file is a regular file (not a stream) and no such column is already text in the first block
+    /// of records. A later value that would make a column text (letters, a leading zero) stops the read with
+    /// ``TypingSpeculationFailed``; the caller must then discard what it read and read again without this.
+    /// Integer and real columns come out as the typing pass would type them, except that a column may be
+    /// `.integer` in the batches before its first decimal value and `.real` after it (equal as numbers).
+    public var speculativeTyping = false
     /// The nominal size of a parsing chunk in bytes (each ends at the next line break).
     public var parseChunkBytes = 2 << 20
 

@@ -120,6 +120,64 @@ final class RecordScanner {
         }
     }
 
+    /// Whether ``scanQuoteFree(_:_:_:atEOF:)`` may split records with this delimiter.
+    var splitsQuoteFree: Bool {
+        delimiter != UInt8(ascii: "\"") && delimiter != 0x0A && delimiter != 0x0D
+    }
+
+    /// ``scan(_:_:_:atEOF:)`` for input known to hold no quote byte (requires ``splitsQuoteFree``): the same
+    /// fields and outcome, found eight bytes at a time.
+    func scanQuoteFree(_ p: UnsafeMutablePointer<UInt8>, _ pos: Int, _ end: Int, atEOF: Bool) -> Outcome {
+        let stopWords = (KindInference.ones &* UInt64(delimiter), KindInference.ones &* 0x0A)
+        var n = 0
+        var start = pos
+        var i = pos
+        linesSpanned = 1
+        while true {
+            if n + 8 >= capacity { grow(keeping: n) }
+            let starts = self.starts
+            let ends = self.ends
+            let escaped = self.escaped
+            // Eight bytes at a time while a whole word is left, then byte by byte; at most 8 fields per word,
+            // so the buffers have room for the word's fields.
+            var stops: UInt64
+            if i + 8 <= end {
+                stops = KindInference.stops(KindInference.word(p, i), stopWords)
+            } else if i < end {
+                stops = 0
+                for k in 0..<(end - i) where p[i + k] == delimiter || p[i + k] == 0x0A { stops |= 0x80 << UInt64(k * 8) }
+            } else {
+                break
+            }
+            while stops != 0 {
+                let k = i + (stops.trailingZeroBitCount >> 3)
+                stops &= stops &- 1
+                starts[n] = start
+                escaped[n] = false
+                if p[k] == 0x0A {
+                    ends[n] = k > start && p[k - 1] == 0x0D ? k - 1 : k
+                    count = n + 1
+                    return .record(next: k + 1)
+                }
+                ends[n] = k
+                n += 1
+                start = k + 1
+            }
+            i = min(i + 8, end)
+        }
+        // The data ends inside the last field.
+        if !atEOF {
+            count = n
+            return .needMore
+        }
+        if n == capacity { grow(keeping: n) }
+        starts[n] = start
+        ends[n] = end > start && p[end - 1] == 0x0D ? end - 1 : end
+        escaped[n] = false
+        count = n + 1
+        return .record(next: end)
+    }
+
     /// The text of field `k`, with doubled quotes collapsed; `nil` when it is not valid UTF-8.
     func text(_ p: UnsafeMutablePointer<UInt8>, _ k: Int, encoding: TextEncoding) -> String? {
         guard let s = encoding.decodeChecked(p, starts[k], ends[k]) else { return nil }

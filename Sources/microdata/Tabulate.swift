@@ -140,11 +140,16 @@ struct Tabulate: ParsableCommand {
         var recorders: [CompletedDataRecorder] = []
         var last: Estimates?
         var complement: SubpopulationComplement?
+        // One completed dataset (the usual case) is read without the typing pass when its columns look numeric;
+        // if one turns out to be text, what was accumulated is dropped and the file read again, typed first.
+        var speculate = datasets.count == 1
         for dataset in datasets {
+          attempts: while true {
+            var datasetOptions = readOptions
+            datasetOptions.speculativeTyping = speculate
             let selected = imputation.select(
-                PrefetchingSource(try DataReader.open(data: DataReader.dataURL(dataset.path), codebook: book, options: readOptions)),
+                PrefetchingSource(try DataReader.open(data: DataReader.dataURL(dataset.path), codebook: book, options: datasetOptions)),
                 dataset, design: design)
-            recorders.append(selected.recorder)
             let (joined, linkLog) = try linking.join(selected)
             var source = try MissingCodeFilter.reading(
                 joined, codebook: book, missing: try reading.missingCodes(), variables: analyses.flatMap(\.variables))
@@ -161,17 +166,25 @@ struct Tabulate: ParsableCommand {
             let clock = ContinuousClock()
             var readTime = Duration.zero
             var passTime = Duration.zero
-            while true {
-                let t0 = clock.now
-                guard let batch = try source.nextBatch() else { break }
-                let t1 = clock.now
-                let marked = try tests.mark(batch, linking)
-                try estimator.add(marked)
-                try complement?.add(marked)
-                try cellKeys?.add(batch)
-                readTime += t1 - t0
-                passTime += clock.now - t1
+            do {
+                while true {
+                    let t0 = clock.now
+                    guard let batch = try source.nextBatch() else { break }
+                    let t1 = clock.now
+                    let marked = try tests.mark(batch, linking)
+                    try estimator.add(marked)
+                    try complement?.add(marked)
+                    try cellKeys?.add(batch)
+                    readTime += t1 - t0
+                    passTime += clock.now - t1
+                }
+            } catch let failure as TypingSpeculationFailed where speculate {
+                if timing { FileHandle.standardError.write(Data("timing: \(failure)\n".utf8)) }
+                speculate = false
+                cellKeys = try cellKey.accumulator(by: options.by, analysis: analysis, weight: design.weight)
+                continue attempts
             }
+            recorders.append(selected.recorder)
             let t2 = clock.now
             source.reportWarnings()
             try linking.report(linkLog, output: output)
@@ -191,6 +204,8 @@ struct Tabulate: ParsableCommand {
             }
             passes.append(estimates.table)
             last = estimates
+            break
+          }
         }
         guard let estimates = last else { return }
         try imputation.check(recorders, datasets)
