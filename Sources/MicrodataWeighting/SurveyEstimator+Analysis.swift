@@ -227,7 +227,11 @@ extension SurveyEstimator {
                     }
                 }
             } else {
-                for s in 0..<S { addScores(s, &scores, local: false) }
+                if categorical {
+                    scores = categoricalScores(st, specs: specs, estimatesOfDomain: estimatesOfDomain)
+                } else {
+                    for s in 0..<S { addScores(s, &scores, local: false) }
+                }
                 if let calibration {
                     if design.raking != nil {
                         addRakingResiduals(st, calibration, specs, estimatesOfDomain, &scores)

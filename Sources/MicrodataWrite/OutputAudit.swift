@@ -146,11 +146,14 @@ public struct OutputAudit: Sendable, Codable, Equatable {
         return sidecarPath(of: output)
     }
 
-    /// An ISO 8601 UTC timestamp.
+    /// An ISO 8601 UTC timestamp to the second (`2026-12-05T01:02:03Z`), as `ISO8601DateFormatter` writes it
+    /// with `.withInternetDateTime`, without loading ICU's calendar data.
     public static func timestamp(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: date)
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var t = tm()
+        gmtime_r(&seconds, &t)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(t.tm_year + 1900)-\(two(t.tm_mon + 1))-\(two(t.tm_mday))T\(two(t.tm_hour)):\(two(t.tm_min)):\(two(t.tm_sec))Z"
     }
 
     /// The sidecar as pretty-printed JSON with sorted keys.

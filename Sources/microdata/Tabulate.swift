@@ -143,69 +143,70 @@ struct Tabulate: ParsableCommand {
         // One completed dataset (the usual case) is read without the typing pass when its columns look numeric;
         // if one turns out to be text, what was accumulated is dropped and the file read again, typed first.
         var speculate = datasets.count == 1
+        let disclosureRules = noDisclosureControl ? nil : try DisclosureRules.load(
+            defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) })
         for dataset in datasets {
-          attempts: while true {
-            var datasetOptions = readOptions
-            datasetOptions.speculativeTyping = speculate
-            let selected = imputation.select(
-                PrefetchingSource(try DataReader.open(data: DataReader.dataURL(dataset.path), codebook: book, options: datasetOptions)),
-                dataset, design: design)
-            let (joined, linkLog) = try linking.join(selected)
-            var source = try MissingCodeFilter.reading(
-                joined, codebook: book, missing: try reading.missingCodes(), variables: analyses.flatMap(\.variables))
-            options.subpopulation = try tests.subpopulationColumn(linking)
-            if !noDisclosureControl {
-                // Enough of each domain's largest contributions for the NK rule (and two for p%).
-                options.keptContributions = max(2, try DisclosureRules.load(
-                    defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) }).nkN)
-            }
-            var estimator = try SurveyEstimator(design: design, analyses: analyses, options: options)
-            complement = noDisclosureControl ? nil : options.subpopulation.map {
-                SubpopulationComplement(marker: $0, by: options.by, analysis: analyses[0], weight: design.weight)
-            }
-            let clock = ContinuousClock()
-            var readTime = Duration.zero
-            var passTime = Duration.zero
-            do {
-                while true {
-                    let t0 = clock.now
-                    guard let batch = try source.nextBatch() else { break }
-                    let t1 = clock.now
-                    let marked = try tests.mark(batch, linking)
-                    try estimator.add(marked)
-                    try complement?.add(marked)
-                    try cellKeys?.add(batch)
-                    readTime += t1 - t0
-                    passTime += clock.now - t1
+            attempts: while true {
+                var datasetOptions = readOptions
+                datasetOptions.speculativeTyping = speculate
+                let selected = imputation.select(
+                    PrefetchingSource(try DataReader.open(data: DataReader.dataURL(dataset.path), codebook: book, options: datasetOptions)),
+                    dataset, design: design)
+                let (joined, linkLog) = try linking.join(selected)
+                var source = try MissingCodeFilter.reading(
+                    joined, codebook: book, missing: try reading.missingCodes(), variables: analyses.flatMap(\.variables))
+                options.subpopulation = try tests.subpopulationColumn(linking)
+                if let disclosureRules {
+                    // Enough of each domain's largest contributions for the NK rule (and two for p%).
+                    options.keptContributions = max(2, disclosureRules.nkN)
                 }
-            } catch let failure as TypingSpeculationFailed where speculate {
-                if timing { FileHandle.standardError.write(Data("timing: \(failure)\n".utf8)) }
-                speculate = false
-                cellKeys = try cellKey.accumulator(by: options.by, analysis: analysis, weight: design.weight)
-                continue attempts
+                var estimator = try SurveyEstimator(design: design, analyses: analyses, options: options)
+                complement = noDisclosureControl ? nil : options.subpopulation.map {
+                    SubpopulationComplement(marker: $0, by: options.by, analysis: analyses[0], weight: design.weight)
+                }
+                let clock = ContinuousClock()
+                var readTime = Duration.zero
+                var passTime = Duration.zero
+                do {
+                    while true {
+                        let t0 = clock.now
+                        guard let batch = try source.nextBatch() else { break }
+                        let t1 = clock.now
+                        let marked = try tests.mark(batch, linking)
+                        try estimator.add(marked)
+                        try complement?.add(marked)
+                        try cellKeys?.add(batch)
+                        readTime += t1 - t0
+                        passTime += clock.now - t1
+                    }
+                } catch let failure as TypingSpeculationFailed where speculate {
+                    if timing { FileHandle.standardError.write(Data("timing: \(failure)\n".utf8)) }
+                    speculate = false
+                    cellKeys = try cellKey.accumulator(by: options.by, analysis: analysis, weight: design.weight)
+                    continue attempts
+                }
+                recorders.append(selected.recorder)
+                let t2 = clock.now
+                source.reportWarnings()
+                try linking.report(linkLog, output: output)
+                if partial != nil { return try writePartial(estimator, codebook: book) }
+                let estimates = try estimator.finish()
+                if timing {
+                    FileHandle.standardError.write(Data(
+                        "timing: read \(readTime), accumulate \(passTime), finish \(clock.now - t2)\n".utf8))
+                }
+                if estimates.negativeWeightRows > 0 {
+                    FileHandle.standardError.write(Data(
+                        "warning: \(estimates.negativeWeightRows) rows have a negative weight (--allow-negative-weights)\n".utf8))
+                }
+                if estimates.rowsWithMissingDomain > 0 {
+                    FileHandle.standardError.write(Data(
+                        "note: \(estimates.rowsWithMissingDomain) rows with a missing by-value are in no domain\n".utf8))
+                }
+                passes.append(estimates.table)
+                last = estimates
+                break
             }
-            recorders.append(selected.recorder)
-            let t2 = clock.now
-            source.reportWarnings()
-            try linking.report(linkLog, output: output)
-            if partial != nil { return try writePartial(estimator, codebook: book) }
-            let estimates = try estimator.finish()
-            if timing {
-                FileHandle.standardError.write(Data(
-                    "timing: read \(readTime), accumulate \(passTime), finish \(clock.now - t2)\n".utf8))
-            }
-            if estimates.negativeWeightRows > 0 {
-                FileHandle.standardError.write(Data(
-                    "warning: \(estimates.negativeWeightRows) rows have a negative weight (--allow-negative-weights)\n".utf8))
-            }
-            if estimates.rowsWithMissingDomain > 0 {
-                FileHandle.standardError.write(Data(
-                    "note: \(estimates.rowsWithMissingDomain) rows with a missing by-value are in no domain\n".utf8))
-            }
-            passes.append(estimates.table)
-            last = estimates
-            break
-          }
         }
         guard let estimates = last else { return }
         try imputation.check(recorders, datasets)
@@ -213,7 +214,7 @@ struct Tabulate: ParsableCommand {
         let table = passes.count > 1 ? try EstimateTable.combiningImputations(passes) : estimates.table
         let derive = try tests.derive(estimates, level: level)
         try Tabulate.write(
-            table, format: outputFormat, to: output, disclosure: noDisclosureControl ? nil : rules ?? "",
+            table, format: outputFormat, to: output, disclosure: noDisclosureControl ? nil : rules ?? "", loadedRules: disclosureRules,
             imputations: passes.count > 1 ? passes : [], audit: audit, auditPrivate: auditPrivate,
             perturbation: try cellKey.perturbation(cellKeys),
             source: URL(fileURLWithPath: data).lastPathComponent, codebook: book, showCodes: codes,
@@ -238,9 +239,10 @@ struct Tabulate: ParsableCommand {
 
     /// Writes a table: the single output path of `tabulate`. Unless `disclosure` is `nil` (checks turned off,
     /// which stamps the output), every cell first passes disclosure control; `disclosure` names a rules file
-    /// overriding the defaults, or is empty for the defaults.
+    /// overriding the defaults, or is empty for the defaults. `loadedRules` are those rules when already loaded.
     static func write(
         _ table: EstimateTable, format: OutputFormat, to output: String?, disclosure: String?,
+        loadedRules: DisclosureRules? = nil,
         imputations: [EstimateTable] = [], audit: String? = nil, auditPrivate: String? = nil, perturbation: CellKeyPerturbation? = nil,
         source: String, codebook: Codebook?, showCodes: Bool, lorenzReport: (path: String, source: String)? = nil,
         complement: SubpopulationComplement? = nil, population: AuditedPopulation? = nil,
@@ -251,7 +253,7 @@ struct Tabulate: ParsableCommand {
         var applied: DisclosureRules? = nil
         let folders = output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? []
         if let disclosure {
-            let rules = try DisclosureRules.load(
+            let rules = try loadedRules ?? DisclosureRules.load(
                 defaults: DisclosureRules.defaultRulesURL(),
                 overrides: disclosure.isEmpty ? nil : URL(fileURLWithPath: disclosure))
             do {
@@ -276,7 +278,7 @@ struct Tabulate: ParsableCommand {
             FileHandle.standardError.write(Data("warning: \(CheckedTable.bypassStamp)\n".utf8))
         }
         if let perturbation {
-            let rules = try DisclosureRules.load(
+            let rules = try loadedRules ?? DisclosureRules.load(
                 defaults: DisclosureRules.defaultRulesURL(),
                 overrides: disclosure.flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) })
             checked = try perturbation.apply(to: checked, rules: rules)
