@@ -108,6 +108,20 @@ import Testing
         #expect(one.doubles("c2").last == .some(nil))
     }
 
+    @Test func aTrailingDelimiterEndsTheLastChunk() throws {
+        // One-line chunks; the file's last record ends with the delimiter and no line feed, so the one-pass
+        // read meets the end of its chunk where a field should start (with one worker, the end of its buffer
+        // too: the chunks before are shorter).
+        let text = "a,b,c\n" + String(repeating: ",,\n", count: 50) + "5,6,"
+        let one = try Self.compare(text, name: "last.csv")
+        #expect(one.doubles("c").last == .some(nil))
+        #expect(one.doubles("b").last == 6)
+        let url = try temporaryFile(text, name: "last.csv")
+        let chunked = try readAll(url, nil, Self.options(workers: 1, chunkBytes: 1))
+        #expect(chunked.doubles("a") == one.doubles("a"))
+        #expect(chunked.doubles("c") == one.doubles("c"))
+    }
+
     @Test func columnsNotReadMayHoldText() throws {
         // Only c0 and c2 are read: the others hold letters and blanks, skipped without a look.
         var random = SplitMix64(seed: 5)

@@ -161,4 +161,23 @@ import Testing
         #expect(Self.kinds(read, "g") == ["text"])
         #expect(Self.kinds(read, "id") == ["integer"])
     }
+
+    @Test func aGzipFileIsSpeculativeToo() throws {
+        // A compressed regular file is typed from its first inflated block, as a plain one.
+        let dir = try Fixtures.temporaryDirectory()
+        let plain = dir.appendingPathComponent("late.csv")
+        try Data(Self.text(late: "01").utf8).write(to: plain)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-k", plain.path]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let url = dir.appendingPathComponent("late.csv.gz")
+        let failure = try Self.speculationFailure(url, Self.options(speculative: true, workers: 2))
+        #expect(failure?.variable == "g")
+        #expect(failure?.found == "01")
+        #expect(failure?.file == url.path)
+        let typed = try readAll(url, nil, Self.options(speculative: false, workers: 2))
+        #expect(typed.texts("g")[10_000] == "01")
+    }
 }
