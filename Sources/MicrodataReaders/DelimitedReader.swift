@@ -220,7 +220,7 @@ final class DelimitedReader: BatchSource {
             let c = Int(fieldColumn[f])
             if c >= 0 {
                 let a = i
-                let negative = p[i] == UInt8(ascii: "-")
+                let negative = i < end && p[i] == UInt8(ascii: "-")  // a trailing delimiter leaves i == end
                 if negative { i += 1 }
                 let digitsStart = i
                 var mantissa: UInt64 = 0
