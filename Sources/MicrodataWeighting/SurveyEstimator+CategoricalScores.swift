@@ -1,8 +1,8 @@
 extension SurveyEstimator {
     /// The unit scores of a categorical analysis (proportions, or totals of levels), one entry per unit and
     /// estimate: the estimate of level l in domain d scores `cDomain · Σ_d w + cw · Σ_{d,l} w` in a unit, so
-    /// the unit's slots (one per level met) are first added up per domain. The entries per unit are then the
-    /// domain's estimates, not slots × estimates, which is what makes the finish step O(domains × PSUs).
+    /// the unit's slots (one per level met) are first added up per domain. A unit then has one entry per
+    /// estimate of each domain it meets, where adding slot by slot gave levels met × estimates.
     func categoricalScores(_ st: AnalysisState, specs: [EstimateSpec], estimatesOfDomain: [[Int]]) -> Scores {
         let W = AnalysisState.width
         let L = st.levelLabels.count
