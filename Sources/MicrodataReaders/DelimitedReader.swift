@@ -219,38 +219,24 @@ final class DelimitedReader: BatchSource {
         while true {
             let c = Int(fieldColumn[f])
             if c >= 0 {
+                let plain = PlainNumber(p, from: i, to: end)
                 let a = i
-                let negative = i < end && p[i] == UInt8(ascii: "-")  // a trailing delimiter leaves i == end
-                if negative { i += 1 }
-                let digitsStart = i
-                var mantissa: UInt64 = 0
-                var point = -1
-                while i < end {
-                    let d = p[i] &- 0x30
-                    if d < 10 {
-                        mantissa = mantissa &* 10 &+ UInt64(d)
-                    } else if p[i] == UInt8(ascii: ".") && point < 0 {
-                        point = i
-                    } else {
-                        break
-                    }
-                    i += 1
-                }
-                let digits = i - digitsStart - (point >= 0 ? 1 : 0)
+                i = plain.end
                 if i == a {
                     fastTag[c] = 0
-                } else if digits == 0 || digits > 15
-                    || (p[digitsStart] == 0x30 && i > digitsStart + 1 && point != digitsStart + 1)
-                {
-                    return nil
-                } else if point < 0 {
-                    let v = Int64(mantissa)
-                    fastTag[c] = 1
-                    fastBits[c] = UInt64(bitPattern: negative ? -v : v)
+                } else if plain.digits > 1 && p[plain.digitsStart] == 0x30 && plain.point != plain.digitsStart + 1 {
+                    return nil  // a leading zero
                 } else {
-                    let v = Double(mantissa) / exactPowerOfTen(i - point - 1)
-                    fastTag[c] = 2
-                    fastBits[c] = (negative ? -v : v).bitPattern
+                    switch plain.value {
+                    case .integer(let v)?:
+                        fastTag[c] = 1
+                        fastBits[c] = UInt64(bitPattern: v)
+                    case .real(let v)?:
+                        fastTag[c] = 2
+                        fastBits[c] = v.bitPattern
+                    default:
+                        return nil
+                    }
                 }
             } else {
                 while i < end && p[i] != delimiter && p[i] != 0x0A { i += 1 }

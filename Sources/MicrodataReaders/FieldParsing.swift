@@ -88,32 +88,64 @@ func parseNumber(_ p: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int, decimals: Int)
 /// delimited data (an optional `-`, at most 15 digits and one `.`, nothing else); the results are the same.
 @inline(__always)
 func parseDelimitedNumber(_ p: UnsafePointer<UInt8>, _ a: Int, _ z: Int) -> ParsedNumber {
-    var i = a
-    let negative = i < z && p[i] == UInt8(ascii: "-")
-    if negative { i += 1 }
-    let digitsStart = i
-    var mantissa: UInt64 = 0
-    var point = -1
-    while i < z {
-        let d = p[i] &- 0x30
-        if d < 10 {
-            mantissa = mantissa &* 10 &+ UInt64(d)
-        } else if p[i] == UInt8(ascii: ".") && point < 0 {
-            point = i
-        } else {
-            return parseNumber(p, a, z, decimals: 0)
+    let plain = PlainNumber(p, from: a, to: z)
+    if plain.end == z, let value = plain.value { return value }
+    return parseNumber(p, a, z, decimals: 0)
+}
+
+/// The plain number at the start of `p[a..<end]`: an optional `-`, then digits with at most one `.`, up to
+/// the first other byte (``end``).
+struct PlainNumber {
+    let negative: Bool
+    /// Where the digits (or the point) start, after the sign.
+    let digitsStart: Int
+    /// The digits as a whole number (wrapping past 2^64: ``value`` needs at most 15 digits).
+    let mantissa: UInt64
+    /// The position of the `.`, or −1.
+    let point: Int
+    /// Where the number stops: the first byte that is neither a digit nor its first `.`, or `end`.
+    let end: Int
+
+    @inline(__always)
+    init(_ p: UnsafePointer<UInt8>, from a: Int, to end: Int) {
+        var i = a
+        negative = i < end && p[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        digitsStart = i
+        var mantissa: UInt64 = 0
+        var point = -1
+        while i < end {
+            let d = p[i] &- 0x30
+            if d < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(d)
+            } else if p[i] == UInt8(ascii: ".") && point < 0 {
+                point = i
+            } else {
+                break
+            }
+            i += 1
         }
-        i += 1
+        self.mantissa = mantissa
+        self.point = point
+        self.end = i
     }
-    let digits = z - digitsStart - (point >= 0 ? 1 : 0)
-    if digits == 0 || digits > 15 { return parseNumber(p, a, z, decimals: 0) }
-    if point < 0 {
-        let v = Int64(mantissa)
-        return .integer(negative ? -v : v)
+
+    /// The number of digits.
+    var digits: Int { end - digitsStart - (point >= 0 ? 1 : 0) }
+
+    /// The value, when there are 1 to 15 digits; `nil` otherwise.
+    @inline(__always)
+    var value: ParsedNumber? {
+        let digits = self.digits
+        if digits == 0 || digits > 15 { return nil }
+        if point < 0 {
+            let v = Int64(mantissa)
+            return .integer(negative ? -v : v)
+        }
+        // Below 10^15 < 2^53 the mantissa is exact, so one division rounds correctly, as in parseNumber.
+        let v = Double(mantissa) / exactPowerOfTen(end - point - 1)
+        return .real(negative ? -v : v)
     }
-    // Below 10^15 < 2^53 the mantissa is exact, so one division rounds correctly, as in parseNumber.
-    let v = Double(mantissa) / exactPowerOfTen(z - point - 1)
-    return .real(negative ? -v : v)
 }
 
 /// 10^`e` for `e` in 0...15, without the global table's lazy-initialisation check.

@@ -81,14 +81,7 @@ struct Combine: ParsableCommand {
         let estimator = try SurveyEstimator.combining(
             results.map(\.accumulators), design: design, analyses: analyses, options: options)
         let estimates = try estimator.finish()
-        if estimates.negativeWeightRows > 0 {
-            FileHandle.standardError.write(Data(
-                "warning: \(estimates.negativeWeightRows) rows have a negative weight (--allow-negative-weights)\n".utf8))
-        }
-        if estimates.rowsWithMissingDomain > 0 {
-            FileHandle.standardError.write(Data(
-                "note: \(estimates.rowsWithMissingDomain) rows with a missing by-value are in no domain\n".utf8))
-        }
+        Tabulate.reportRows(estimates)
         let names = results.map { URL(fileURLWithPath: $0.data).lastPathComponent }.joined(separator: " + ")
         try Tabulate.write(
             estimates.table, format: outputFormat, to: output, disclosure: noDisclosureControl ? nil : rules ?? "",

@@ -195,14 +195,7 @@ struct Tabulate: ParsableCommand {
                     FileHandle.standardError.write(Data(
                         "timing: read \(readTime), accumulate \(passTime), finish \(clock.now - t2)\n".utf8))
                 }
-                if estimates.negativeWeightRows > 0 {
-                    FileHandle.standardError.write(Data(
-                        "warning: \(estimates.negativeWeightRows) rows have a negative weight (--allow-negative-weights)\n".utf8))
-                }
-                if estimates.rowsWithMissingDomain > 0 {
-                    FileHandle.standardError.write(Data(
-                        "note: \(estimates.rowsWithMissingDomain) rows with a missing by-value are in no domain\n".utf8))
-                }
+                Tabulate.reportRows(estimates)
                 passes.append(estimates.table)
                 last = estimates
                 break
@@ -228,6 +221,18 @@ struct Tabulate: ParsableCommand {
             presentation.apply(
                 to: &publication, title: Tabulate.title(tests.chisq == nil ? analyses : [analyses[0]], by: options.by),  // --chisq's proportions only feed its variance
                 source: Presentation.defaultSource(file: data, weight: design.weight, design: table.designDescription))
+        }
+    }
+
+    /// Says on stderr how many rows had a negative weight or no domain.
+    static func reportRows(_ estimates: Estimates) {
+        if estimates.negativeWeightRows > 0 {
+            FileHandle.standardError.write(Data(
+                "warning: \(estimates.negativeWeightRows) rows have a negative weight (--allow-negative-weights)\n".utf8))
+        }
+        if estimates.rowsWithMissingDomain > 0 {
+            FileHandle.standardError.write(Data(
+                "note: \(estimates.rowsWithMissingDomain) rows with a missing by-value are in no domain\n".utf8))
         }
     }
 
