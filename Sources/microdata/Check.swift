@@ -60,19 +60,10 @@ struct Check: ParsableCommand {
     var top: String?
     @Option(help: "CSV of declared structural zeros (one code per dimension per row, with a header).")
     var structuralZeros: String?
-    @Option(help: "Rules file overriding Codebooks/disclosure/default-rules.json.")
-    var rules: String?
     @Option(help: "Output format: csv, json, markdown or text (the last two rounded to --digits).")
     var format = "csv"
-    @Option(help: "Where to write the public audit JSON (bounds and pass/fail, no true values).")
-    var audit: String?
-    @Option(name: .customLong("audit-private"),
-            help: "Where to write the full audit (true values of suppressed cells; NOT FOR RELEASE), outside the output folder.")
-    var auditPrivate: String?
     @Option(help: "Where to write the table (default: standard output).")
     var output: String?
-    @Flag(help: "Write the table without disclosure control (stamped, with a warning).")
-    var noDisclosureControl = false
     @Option(name: .customLong("round"), help: "Publish every count rounded to this base instead of suppressing.")
     var roundBase: Int?
     @Option(
@@ -80,6 +71,7 @@ struct Check: ParsableCommand {
         help: "Redact counts below the threshold, round the rest to this base; totals are sums of the published cells.")
     var redactThenRoundBase: Int?
 
+    @OptionGroup(title: "Disclosure control") var disclosure: DisclosureOutputOptions
     @OptionGroup(title: "Presentation") var presentation: PresentationOptions
 
     private var isTauArgus: Bool { table.lowercased().hasSuffix(".tab") || metadata != nil }
@@ -94,7 +86,7 @@ struct Check: ParsableCommand {
         if auditOnly, primaryCells == nil, statusColumn == nil, !isTauArgus {
             throw ValidationError("--audit-only needs a given pattern: --primary-cells, --status-column or a tau-ARGUS status variable")
         }
-        if isTauArgus, noDisclosureControl || roundBase != nil || redactThenRoundBase != nil || count != nil || dimensions != nil {
+        if isTauArgus, disclosure.noDisclosureControl || roundBase != nil || redactThenRoundBase != nil || count != nil || dimensions != nil {
             throw ValidationError("a tau-ARGUS table takes its columns from the .rda: no --count, --dimensions, rounding or --no-disclosure-control")
         }
         if roundBase != nil || redactThenRoundBase != nil {
@@ -102,7 +94,7 @@ struct Check: ParsableCommand {
                 throw ValidationError("--round and --redact-then-round are alternatives: pass one")
             }
             guard (roundBase ?? redactThenRoundBase ?? 0) >= 1 else { throw ValidationError("the rounding base must be at least 1") }
-            guard value == nil, top == nil, se == nil, !noDisclosureControl else {
+            guard value == nil, top == nil, se == nil, !disclosure.noDisclosureControl else {
                 throw ValidationError(
                     "--round and --redact-then-round publish rounded unit counts: they do not combine with --value, --top, --se or --no-disclosure-control")
             }
@@ -113,7 +105,7 @@ struct Check: ParsableCommand {
         let tauInputs = isTauArgus
             ? TauArgusTable.inputFiles(table: URL(fileURLWithPath: table), metadata: metadata.map { URL(fileURLWithPath: $0) }).map(\.path) : []
         try OutputTarget.check(
-            outputs: [output, OutputAudit.sidecar(for: output), audit, auditPrivate, output.map(Presentation.csvMetadataPath)], inputs: [table, metadata, primaryCells, hierarchy, structuralZeros, rules] + tauInputs)
+            outputs: [output, OutputAudit.sidecar(for: output), disclosure.audit, disclosure.auditPrivate, output.map(Presentation.csvMetadataPath)], inputs: [table, metadata, primaryCells, hierarchy, structuralZeros, disclosure.rules] + tauInputs)
         do {
             try check()
         } catch {
@@ -124,7 +116,7 @@ struct Check: ParsableCommand {
     }
 
     private func check() throws {
-        if let auditPrivate { try AuditFiles.checkPrivateLocation(auditPrivate, outputFolders: outputFolders, publicPath: audit) }
+        try disclosure.checkPrivateLocation(outputFolders: outputFolders)
         if isTauArgus {
             let tab = URL(fileURLWithPath: table)
             let tau = try TauArgusTable.read(
@@ -158,7 +150,7 @@ struct Check: ParsableCommand {
         var pattern = GivenPattern(source: table)
         let body = Array(input.records.dropFirst())
 
-        if noDisclosureControl {
+        if disclosure.noDisclosureControl {
             let checked = CheckedTable.bypassingDisclosureControl(header: header, rows: body.map(\.fields))
             FileHandle.standardError.write(Data("warning: \(CheckedTable.bypassStamp)\n".utf8))
             try write(checked)
@@ -252,8 +244,7 @@ struct Check: ParsableCommand {
     private func protectAndWrite(
         _ model: ProtectionTable, hasMagnitude: Bool, errors: [[String]: Double]?, given: GivenPattern?
     ) throws {
-        let defaults = try DisclosureRules.defaultRulesURL()
-        let loaded = try DisclosureRules.load(defaults: defaults, overrides: rules.map { URL(fileURLWithPath: $0) })
+        let loaded = try disclosure.loadRules()
         let control = DisclosureControl(rules: loaded)
         let given = given?.statuses.isEmpty == false ? given : nil
         if auditOnly, given == nil { throw ValidationError("--audit-only: the table gives no statuses") }
@@ -280,12 +271,12 @@ struct Check: ParsableCommand {
                     model, hasMagnitude: hasMagnitude, standardErrors: standardErrors, valueIsCount: weightedCount)
             }
             if let report = checked.audit {
-                try AuditFiles.write(report, publicPath: audit, privatePath: auditPrivate, outputFolders: outputFolders)
+                try AuditFiles.write(report, publicPath: disclosure.audit, privatePath: disclosure.auditPrivate, outputFolders: outputFolders)
             }
             try write(checked, rules: loaded)
             FileHandle.standardError.write(Data("\(checked.audit?.summary ?? "")\nrules in force: \(loaded.inForce)\n".utf8))
         } catch let DisclosureError.auditFailed(report) {
-            try AuditFiles.write(report, publicPath: audit, privatePath: auditPrivate, outputFolders: outputFolders)
+            try AuditFiles.write(report, publicPath: disclosure.audit, privatePath: disclosure.auditPrivate, outputFolders: outputFolders)
             FileHandle.standardError.write(Data("disclosure audit FAILED: \(report.summary); no table written\n".utf8))
             throw ExitCode.needsReview
         }

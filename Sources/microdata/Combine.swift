@@ -14,7 +14,8 @@ struct Combine: ParsableCommand {
             formula, and the table is finished, disclosure-checked and written as tabulate does: the same \
             numbers as one tabulate over the concatenated parts. The partial results must share their request \
             (statistics, --by, design, rules, codebook labels, tool version); the first field that differs is \
-            named. A truncated or altered partial result fails its checksum and is refused.
+            named. A truncated or altered partial result fails its checksum and is refused. Give --rules the \
+            rules file the partial results were made with.
             """)
 
     @Argument(help: "The partial results, in the order of the parts.") var partials: [String]
@@ -22,15 +23,7 @@ struct Combine: ParsableCommand {
     @Option(help: "Output file (default: standard output).") var output: String?
     @Flag(help: "Show codes instead of the codebook's value labels for --by levels (CSV and JSON keep both).")
     var codes = false
-    @Option(help: "Rules file overriding Codebooks/disclosure/default-rules.json (the one the partial results were made with).")
-    var rules: String?
-    @Option(help: "Write the public disclosure audit (JSON: bounds and pass/fail, no true values) here.") var audit: String?
-    @Option(name: .customLong("audit-private"),
-            help: "Write the full audit (true values of suppressed cells; NOT FOR RELEASE) here, outside the output folder.")
-    var auditPrivate: String?
-    @Flag(name: .customLong("no-disclosure-control"),
-          help: "Turn disclosure control off: the output is stamped NOT DISCLOSURE CONTROLLED.")
-    var noDisclosureControl = false
+    @OptionGroup(title: "Disclosure control") var disclosure: DisclosureOutputOptions
     @OptionGroup(title: "CSV safety") var csvSafety: CSVSafetyOptions
     @OptionGroup(title: "Presentation") var presentation: PresentationOptions
 
@@ -45,13 +38,9 @@ struct Combine: ParsableCommand {
         }
         if outputFormat == .xlsx && output == nil { throw ValidationError("--format xlsx needs --output FILE") }
         try OutputTarget.check(
-            outputs: [output, OutputAudit.sidecar(for: output), audit, auditPrivate, output.map(Presentation.csvMetadataPath)],
-            inputs: partials + [rules])
-        if let auditPrivate {
-            try AuditFiles.checkPrivateLocation(
-                auditPrivate, outputFolders: output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? [],
-                publicPath: audit)
-        }
+            outputs: [output, OutputAudit.sidecar(for: output), disclosure.audit, disclosure.auditPrivate, output.map(Presentation.csvMetadataPath)],
+            inputs: partials + [disclosure.rules])
+        try disclosure.checkPrivateLocation(output: output)
         let results = try partials.map { path in
             let payload = try PartialFile.read(path)
             do { return try PartialResult(payload: payload) } catch {
@@ -70,7 +59,7 @@ struct Combine: ParsableCommand {
                 "\(partials[i]) and \(partials[j]) would count the same rows twice (\(reason)); "
                     + "combine partial results of disjoint parts of the data")
         }
-        let here = try Tabulate.partialContext(rules: rules, reading: nil)
+        let here = try Tabulate.partialContext(rules: disclosure.rules, reading: nil)
         for key in ["tool", "rules"] where results[0].context[key] != here[key] {
             throw ValidationError(
                 "the partial results were made with \(key) '\(results[0].context[key] ?? "")'; this combine has '\(here[key] ?? "")'"
@@ -84,8 +73,8 @@ struct Combine: ParsableCommand {
         Tabulate.reportRows(estimates)
         let names = results.map { URL(fileURLWithPath: $0.data).lastPathComponent }.joined(separator: " + ")
         try Tabulate.write(
-            estimates.table, format: outputFormat, to: output, disclosure: noDisclosureControl ? nil : rules ?? "",
-            audit: audit, auditPrivate: auditPrivate, source: names, codebook: results[0].codebook, showCodes: codes,
+            estimates.table, format: outputFormat, to: output, disclosure: disclosure.writeRules,
+            audit: disclosure.audit, auditPrivate: disclosure.auditPrivate, source: names, codebook: results[0].codebook, showCodes: codes,
             population: AuditedPopulation(data: results.map(\.data).joined(separator: " + "), filter: nil),
             present: { [presentation] publication in
                 presentation.apply(

@@ -34,8 +34,7 @@ struct Describe: ParsableCommand {
         try OutputTarget.check(outputs: [output, OutputAudit.sidecar(for: output)], inputs: [file, codebook, rules])
         let url = DataReader.dataURL(file)
         let book = try CodebookSource.forData(codebook: codebook, data: url)
-        let loaded = try DisclosureRules.load(
-            defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) })
+        let loaded = try DisclosureOutputOptions.loadRules(rules)
         var source = try DataReader.open(data: url, codebook: book, options: ReadOptions(format: delimiter.format))
         var describer = DataDescriber(file: file, weight: weight, codebook: book, keep: loaded.nkN)
         while let batch = try source.nextBatch() { try describer.add(batch) }

@@ -78,9 +78,7 @@ struct IncomeMobilityRequest {
         // With class tables too, their pass has written the link audit already.
         if base == nil { try linking?.report(linkLog, output: linkAuditStem) }
         let results = try sample.estimate()
-        let loadedRules = try DisclosureRules.load(
-            defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) },
-            disclosureControl: disclosureControl)
+        let loadedRules = try DisclosureOutputOptions.loadRules(rules, disclosureControl: disclosureControl)
         var protection: IncomeMobilityProtection?
         if disclosureControl {
             do {

@@ -47,18 +47,10 @@ struct Mobility: ParsableCommand {
     @Option(help: "Output file (default: Markdown on standard output).") var output: String?
     @Option(name: .customLong("output-dir"), help: "Write every format (CSV, JSON, Markdown, XLSX, HTML) into this folder.")
     var outputDirectory: String?
-    @Option(help: "Public disclosure audit JSON, no true values (the output's checks are in <output>.audit.json).")
-    var audit: String?
-    @Option(name: .customLong("audit-private"),
-            help: "Write the full audit (true values of suppressed cells; NOT FOR RELEASE) here, outside the output folder.")
-    var auditPrivate: String?
-    @Option(help: "Rules file overriding Codebooks/disclosure/default-rules.json.") var rules: String?
-    @Flag(name: .customLong("no-disclosure-control"),
-          help: "Turn disclosure control off: the output is stamped NOT DISCLOSURE CONTROLLED.")
-    var noDisclosureControl = false
     @Option(help: "A folder of your own crosswalks (with manifest.json), added to the shipped ones.")
     var crosswalks: [String] = []
 
+    @OptionGroup(title: "Disclosure control") var disclosure: DisclosureOutputOptions
     @OptionGroup(title: "Reading") var reading: ReadingOptions
     @OptionGroup(title: "Limits") var limits: LimitOptions
     @OptionGroup(title: "Linking and subpopulations") var linking: LinkOptions
@@ -86,15 +78,15 @@ struct Mobility: ParsableCommand {
         let joined = linking.files(output: output ?? outputDirectory.map { $0 + "/mobility" })
         // With class and income tables both, the income audit goes beside the class one.
         let incomeAudit = origin != nil && income.isRequested
-            ? (audit ?? outputDirectory.map { $0 + "/mobility.audit.json" })
+            ? (disclosure.audit ?? outputDirectory.map { $0 + "/mobility.audit.json" })
                 .map { $0.replacingOccurrences(of: ".audit.json", with: "") + ".income.audit.json" } : nil
         try MobilityRun.checkOutputs(
-            [output, OutputAudit.sidecar(for: output), audit, auditPrivate, incomeAudit,
+            [output, OutputAudit.sidecar(for: output), disclosure.audit, disclosure.auditPrivate, incomeAudit,
              output.map(Presentation.csvMetadataPath)] + joined.outputs,
-            folder: outputDirectory, inputs: [data, codebook, order, rules] + joined.inputs + imputation.files)
+            folder: outputDirectory, inputs: [data, codebook, order, disclosure.rules] + joined.inputs + imputation.files)
         let folders = [outputDirectory.map { URL(fileURLWithPath: $0) },
                        output.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }].compactMap { $0 }
-        if let auditPrivate { try AuditFiles.checkPrivateLocation(auditPrivate, outputFolders: folders, publicPath: audit) }
+        try disclosure.checkPrivateLocation(outputFolders: folders)
         let classes = try origin.map { try runClasses(origin: $0, destination: destination!, folders: folders) }
         var incomeRun: IncomeMobilityRun?
         if let originIncome = income.originIncome, let destinationIncome = income.destinationIncome {
@@ -105,7 +97,7 @@ struct Mobility: ParsableCommand {
                     origin: originIncome, destination: destinationIncome, groups: income.groups,
                     deflator: income.deflator ?? 1, deflateOrigin: income.deflateOrigin, by: commaList(by), level: level,
                     subpopulation: linking.subpopulationColumn),
-                design: incomeDesign, rules: rules, disclosureControl: !noDisclosureControl,
+                design: incomeDesign, rules: disclosure.rules, disclosureControl: !disclosure.noDisclosureControl,
                 deflation: income.deflationNote, readOptions: reading.readOptions, missingCodes: try reading.missingCodes(),
                 linking: linking, linkAuditStem: output ?? outputDirectory.map { $0 + "/mobility" }
             ).run(appendingTo: classes?.publication, title: "Income mobility: destination income by origin income")
@@ -141,12 +133,12 @@ struct Mobility: ParsableCommand {
             let chosen = try OutputFormat.resolve(format, for: url)
             try publication.write(to: url, format: chosen)
             try OutputAudit.write(for: output, audit: sidecarAudit, tool: tool)
-            if let audit { try writeAudits(URL(fileURLWithPath: audit)) }
+            if let audit = disclosure.audit { try writeAudits(URL(fileURLWithPath: audit)) }
         } else if outputDirectory == nil {
             let chosen = try OutputFormat.resolve(format, for: nil)
             guard chosen != .xlsx else { throw ValidationError("XLSX needs --output FILE") }
             try StandardOutput.write(try publication.rendered(as: chosen))
-            if let audit { try writeAudits(URL(fileURLWithPath: audit)) }
+            if let audit = disclosure.audit { try writeAudits(URL(fileURLWithPath: audit)) }
         }
         classes?.printSummary()
         incomeRun?.printSummary()
@@ -157,15 +149,15 @@ struct Mobility: ParsableCommand {
         let request = MobilityRequest(
             data: DataReader.dataURL(data), codebook: codebook, origin: try ClassSpec(parsing: origin, option: "--origin"),
             destination: try ClassSpec(parsing: destination, option: "--destination"), design: try design.design(codebook: codebook, data: data),
-            by: commaList(by), order: order, strictDirections: directions == "rank", level: level, rules: rules,
-            disclosureControl: !noDisclosureControl, crosswalks: crosswalks,
+            by: commaList(by), order: order, strictDirections: directions == "rank", level: level, rules: disclosure.rules,
+            disclosureControl: !disclosure.noDisclosureControl, crosswalks: crosswalks,
             title: presentation.title ?? "Social mobility: destination class by origin class",
             source: presentation.source, extraNotes: presentation.note,
             readOptions: reading.readOptions, missingCodes: try reading.missingCodes(), linking: linking,
             linkAuditStem: output ?? outputDirectory.map { $0 + "/mobility" }, imputation: imputation)
         var result = try request.run()
         if let digits = presentation.digits { result.publication = result.publication.showing(DisplayDigits(digits)) }
-        if let auditPrivate, let report = result.protection?.checked.audit {
+        if let auditPrivate = disclosure.auditPrivate, let report = result.protection?.checked.audit {
             try AuditFiles.write(report, publicPath: nil, privatePath: auditPrivate, outputFolders: folders)
         }
         return result
@@ -262,9 +254,7 @@ struct MobilityRequest {
             pass.totals = CellTotals.worstCase(passes.map(\.totals))
             pass.designDescription += "; " + RubinsRules.designText(imputations: passes.count)
         }
-        let loadedRules = try DisclosureRules.load(
-            defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) },
-            disclosureControl: disclosureControl)
+        let loadedRules = try DisclosureOutputOptions.loadRules(rules, disclosureControl: disclosureControl)
         var protection: MobilityProtection?
         if disclosureControl {
             do {

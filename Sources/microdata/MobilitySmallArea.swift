@@ -56,7 +56,7 @@ extension Mobility {
         let refused: [String?] = [
             income.isRequested ? "--origin-income/--destination-income" : nil, by.map { _ in "--by" },
             level != 0.95 ? "--level (the intervals are 95%)" : nil, outputDirectory.map { _ in "--output-dir" },
-            audit.map { _ in "--audit" }, auditPrivate.map { _ in "--audit-private" },
+            disclosure.audit.map { _ in "--audit" }, disclosure.auditPrivate.map { _ in "--audit-private" },
             crosswalks.isEmpty ? nil : "--crosswalks", imputation.isRequested ? "--imputations/--imputation-id" : nil,
             linking.join.isEmpty ? nil : "--join", linking.subpop.map { _ in "--subpop" },
             reading.recordType.map { _ in "--record-type" }, reading.string.isEmpty ? nil : "--string",
@@ -71,11 +71,11 @@ extension Mobility {
                          "--area", area, "--aux", smallArea.aux!, "--formula", smallArea.formula!, "--format", format.rawValue]
         let optional: [(String, String?)] = [
             ("--codebook", codebook), ("--method", smallArea.method), ("--population", smallArea.population),
-            ("--zero-variance", smallArea.zeroVariance), ("--output", output), ("--rules", rules),
+            ("--zero-variance", smallArea.zeroVariance), ("--output", output), ("--rules", disclosure.rules),
         ]
         for case let (name, value?) in optional { arguments += [name, value] }
         if smallArea.benchmark { arguments.append("--benchmark") }
-        if noDisclosureControl { arguments.append("--no-disclosure-control") }
+        if disclosure.noDisclosureControl { arguments.append("--no-disclosure-control") }
         var command = try SmallArea.parse(arguments)
         command.designOptions = design
         command.delimiter = reading.delimiter

@@ -119,8 +119,7 @@ struct Model: ParsableCommand {
         var checks: ModelChecks? = nil
         var inForce: String? = nil
         if !noDisclosureControl {
-            let r = try DisclosureRules.load(defaults: DisclosureRules.defaultRulesURL(),
-                                             overrides: rules.map { URL(fileURLWithPath: $0) })
+            let r = try DisclosureOutputOptions.loadRules(rules)
             checks = ModelChecks(threshold: r.threshold, minimumResidualDegreesOfFreedom: r.minimumResidualDegreesOfFreedom)
             inForce = r.inForce
         }

@@ -26,8 +26,7 @@ struct Release: ParsableCommand {
     var rules: String?
 
     func run() throws {
-        let loaded = try DisclosureRules.load(
-            defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) })
+        let loaded = try DisclosureOutputOptions.loadRules(rules)
         let release: MicrodataDisclosure.Release
         do {
             release = try MicrodataDisclosure.Release(

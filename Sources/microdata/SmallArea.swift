@@ -123,8 +123,7 @@ struct SmallArea: ParsableCommand {
             if let moves {
                 source = MobilityMoves(source, origin: moves.0, destination: moves.1, highFirst: classOrder == "high-to-low")
             }
-            let loaded = noDisclosureControl ? nil : try DisclosureRules.load(
-                defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) })
+            let loaded = noDisclosureControl ? nil : try DisclosureOutputOptions.loadRules(rules)
             let table = try SmallAreaDirect.estimate(
                 source, design: surveyDesign, analysis: analysis, area: area, keptContributions: max(2, loaded?.nkN ?? 2))
             design = table.designLine

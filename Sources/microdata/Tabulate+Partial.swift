@@ -14,9 +14,9 @@ extension Tabulate {
     func checkPartial(design: SurveyDesign, analyses: [Analysis], options: EstimationOptions) throws {
         guard partial != nil else { return }
         let cannot: [(Bool, String)] = [
-            (output != nil || audit != nil || auditPrivate != nil,
+            (output != nil || disclosure.audit != nil || disclosure.auditPrivate != nil,
              "--output and --audit belong to microdata combine, which finishes and checks the table"),
-            (noDisclosureControl, "--no-disclosure-control belongs to microdata combine (a partial result is never published)"),
+            (disclosure.noDisclosureControl, "--no-disclosure-control belongs to microdata combine (a partial result is never published)"),
             (imputation.isRequested, "multiple imputations are combined by Rubin's rules over whole passes; run tabulate on the concatenated data"),
             (cellKey.seed != nil, "cell-key perturbation needs every record's key in the final cell; run tabulate on the concatenated data"),
             (linking.subpop != nil, "a subpopulation's complement check is not carried in a partial result; run tabulate on the concatenated data"),
@@ -35,7 +35,7 @@ extension Tabulate {
         guard let partial else { return }
         let result = PartialResult(
             request: try EstimationRequest(design: estimator.design, analyses: estimator.analyses, options: estimator.options),
-            context: try Self.partialContext(rules: rules, reading: reading),
+            context: try Self.partialContext(rules: disclosure.rules, reading: reading),
             labels: Self.labels(of: estimator.analyses.flatMap(\.variables) + estimator.options.by, in: codebook),
             data: URL(fileURLWithPath: data).standardizedFileURL.path, accumulators: try estimator.partialAccumulators())
         try OutputFile.write(PartialFile.encode(try result.payload()), to: partial)

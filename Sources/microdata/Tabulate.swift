@@ -59,17 +59,10 @@ struct Tabulate: ParsableCommand {
     var codes = false
     @Option(help: "Output file (default: standard output).") var output: String?
     @Flag(help: "Print the time spent reading and estimating to stderr.") var timing = false
-    @Option(help: "Rules file overriding Codebooks/disclosure/default-rules.json.") var rules: String?
-    @Option(help: "Write the public disclosure audit (JSON: bounds and pass/fail, no true values) here.") var audit: String?
-    @Option(name: .customLong("audit-private"),
-            help: "Write the full audit (true values of suppressed cells; NOT FOR RELEASE) here, outside the output folder.")
-    var auditPrivate: String?
-    @Flag(name: .customLong("no-disclosure-control"),
-          help: "Turn disclosure control off: the output is stamped NOT DISCLOSURE CONTROLLED.")
-    var noDisclosureControl = false
     @Option(help: "Write the accumulators of this part of the data here, for microdata combine, instead of a table (intermediate: not for release).")
     var partial: String?
 
+    @OptionGroup(title: "Disclosure control") var disclosure: DisclosureOutputOptions
     @OptionGroup(title: "Weights") var weighting: WeightingExtrasOptions
     @OptionGroup(title: "Cell-key perturbation") var cellKey: CellKeyOptions
     @OptionGroup(title: "Reading") var reading: ReadingOptions
@@ -92,14 +85,10 @@ struct Tabulate: ParsableCommand {
             deff || deffReplace ? "--deff" : nil,
         ])
         try OutputTarget.check(
-            outputs: [output, OutputAudit.sidecar(for: output), audit, auditPrivate, inequality.lorenzReport, output.map(Presentation.csvMetadataPath), tests.vcov] + linkFiles.outputs + partialOutputs,
-            inputs: [data, codebook, calibration.calibrate, calibration.rake, rules, cellKey.ptable] + linkFiles.inputs
+            outputs: [output, OutputAudit.sidecar(for: output), disclosure.audit, disclosure.auditPrivate, inequality.lorenzReport, output.map(Presentation.csvMetadataPath), tests.vcov] + linkFiles.outputs + partialOutputs,
+            inputs: [data, codebook, calibration.calibrate, calibration.rake, disclosure.rules, cellKey.ptable] + linkFiles.inputs
                 + imputation.files)
-        if let auditPrivate {  // before any work: the full audit must stay out of the output folder
-            try AuditFiles.checkPrivateLocation(
-                auditPrivate, outputFolders: output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? [],
-                publicPath: audit)
-        }
+        try disclosure.checkPrivateLocation(output: output)  // before any work: the full audit stays out of the output folder
         var (design, analyses, options, outputFormat) = try plan()
         try checkPartial(design: design, analyses: analyses, options: options)
         let analysis = analyses[0]
@@ -143,8 +132,7 @@ struct Tabulate: ParsableCommand {
         // One completed dataset (the usual case) is read without the typing pass when its columns look numeric;
         // if one turns out to be text, what was accumulated is dropped and the file read again, typed first.
         var speculate = datasets.count == 1
-        let disclosureRules = noDisclosureControl ? nil : try DisclosureRules.load(
-            defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) })
+        let disclosureRules = disclosure.noDisclosureControl ? nil : try disclosure.loadRules()
         for dataset in datasets {
             attempts: while true {
                 var datasetOptions = readOptions
@@ -161,7 +149,7 @@ struct Tabulate: ParsableCommand {
                     options.keptContributions = max(2, disclosureRules.nkN)
                 }
                 var estimator = try SurveyEstimator(design: design, analyses: analyses, options: options)
-                complement = noDisclosureControl ? nil : options.subpopulation.map {
+                complement = disclosure.noDisclosureControl ? nil : options.subpopulation.map {
                     SubpopulationComplement(marker: $0, by: options.by, analysis: analyses[0], weight: design.weight)
                 }
                 let clock = ContinuousClock()
@@ -207,8 +195,8 @@ struct Tabulate: ParsableCommand {
         let table = passes.count > 1 ? try EstimateTable.combiningImputations(passes) : estimates.table
         let derive = try tests.derive(estimates, level: level)
         try Tabulate.write(
-            table, format: outputFormat, to: output, disclosure: noDisclosureControl ? nil : rules ?? "", loadedRules: disclosureRules,
-            imputations: passes.count > 1 ? passes : [], audit: audit, auditPrivate: auditPrivate,
+            table, format: outputFormat, to: output, disclosure: disclosure.writeRules, loadedRules: disclosureRules,
+            imputations: passes.count > 1 ? passes : [], audit: disclosure.audit, auditPrivate: disclosure.auditPrivate,
             perturbation: try cellKey.perturbation(cellKeys),
             source: URL(fileURLWithPath: data).lastPathComponent, codebook: book, showCodes: codes,
             lorenzReport: inequality.lorenzReport.map { ($0, data) },
@@ -258,9 +246,7 @@ struct Tabulate: ParsableCommand {
         var applied: DisclosureRules? = nil
         let folders = output.map { [URL(fileURLWithPath: $0).deletingLastPathComponent()] } ?? []
         if let disclosure {
-            let rules = try loadedRules ?? DisclosureRules.load(
-                defaults: DisclosureRules.defaultRulesURL(),
-                overrides: disclosure.isEmpty ? nil : URL(fileURLWithPath: disclosure))
+            let rules = try loadedRules ?? DisclosureOutputOptions.loadRules(disclosure.isEmpty ? nil : disclosure)
             do {
                 applied = rules
                 checked = imputations.isEmpty
@@ -277,15 +263,11 @@ struct Tabulate: ParsableCommand {
                 try AuditFiles.write(report, publicPath: audit, privatePath: auditPrivate, outputFolders: folders)
             }
         } else {
-            checked = try DisclosureControl(
-                rules: DisclosureRules.load(defaults: DisclosureRules.defaultRulesURL(), disclosureControl: false))
-                .unchecked(table)
+            checked = try DisclosureControl(rules: DisclosureOutputOptions.loadRules(nil, disclosureControl: false)).unchecked(table)
             FileHandle.standardError.write(Data("warning: \(CheckedTable.bypassStamp)\n".utf8))
         }
         if let perturbation {
-            let rules = try loadedRules ?? DisclosureRules.load(
-                defaults: DisclosureRules.defaultRulesURL(),
-                overrides: disclosure.flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) })
+            let rules = try loadedRules ?? DisclosureOutputOptions.loadRules(disclosure.flatMap { $0.isEmpty ? nil : $0 })
             checked = try perturbation.apply(to: checked, rules: rules)
             FileHandle.standardError.write(Data("perturbation: \(perturbation.description)\n".utf8))
         }
@@ -340,7 +322,7 @@ struct Tabulate: ParsableCommand {
             analyses = test.analyses
         }
         try tests.validate(statistics: analyses, cellKey: cellKey.seed != nil)
-        if analyses.count > 1 && linking.subpop != nil && !noDisclosureControl {
+        if analyses.count > 1 && linking.subpop != nil && !disclosure.noDisclosureControl {
             // The subpopulation's differencing check (subpop-complement) counts the cells of one statistic.
             throw ValidationError("--subpop takes one statistic per call")
         }

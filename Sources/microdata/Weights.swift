@@ -108,7 +108,7 @@ struct Nonresponse: ParsableCommand {
         var rulesInForce: DisclosureRules? = nil
         var checks: ModelChecks? = nil
         if !noDisclosureControl {
-            let r = try DisclosureRules.load(defaults: DisclosureRules.defaultRulesURL(), overrides: rules.map { URL(fileURLWithPath: $0) })
+            let r = try DisclosureOutputOptions.loadRules(rules)
             rulesInForce = r
             checks = ModelChecks(threshold: r.threshold, minimumResidualDegreesOfFreedom: r.minimumResidualDegreesOfFreedom)
         }
