@@ -94,7 +94,7 @@ struct RulesSchema {
             let memberPath = "\(path).\(key)"
             if let sub = properties[key] {
                 check(member, against: sub, path: memberPath, partial: partial, control: control, into: &out)
-            } else if let (_, sub) = s["patternProperties"]?.object?.first(where: { key.range(of: $0.key, options: .regularExpression) != nil }) {
+            } else if let (_, sub) = s["patternProperties"]?.object?.first(where: { Self.matches(key, pattern: $0.key) }) {
                 check(member, against: sub, path: memberPath, partial: partial, control: control, into: &out)
             } else if let extra = s["additionalProperties"] {
                 if extra == .bool(false) {
@@ -106,6 +106,16 @@ struct RulesSchema {
                 }
             }
         }
+    }
+
+    /// Whether `key` matches the `patternProperties` pattern: an anchored literal prefix (`^_`) directly,
+    /// anything else as a regular expression (which loads ICU: a few milliseconds at every start).
+    static func matches(_ key: String, pattern: String) -> Bool {
+        let literal = pattern.dropFirst()
+        if pattern.hasPrefix("^"), !literal.contains(where: { "\\^$.|?*+()[]{}".contains($0) }) {
+            return key.hasPrefix(literal)
+        }
+        return key.range(of: pattern, options: .regularExpression) != nil
     }
 
     /// The candidate with the smallest case-insensitive edit distance to `key`.

@@ -37,7 +37,11 @@ public final class ParallelDelimitedSource: BatchSource {
         self.work = work
         let plan = self.plan
         for _ in 0..<min(max(workers, 1), plan.count) {
-            let thread = Thread { work.run(plan: plan, layout: layout) }
+            let thread = Thread {
+                // Below the consumer: it adds batches as they come, so none wait for it when the workers stop.
+                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 5)  // 0: this thread, on Linux
+                work.run(plan: plan, layout: layout)
+            }
             thread.stackSize = 8 << 20
             thread.start()
         }

@@ -108,7 +108,14 @@ extension DesignStructure {
             }
             let h = Int(psuStratum[Int(p)])
             psuIDs.append(p)
-            if grouped { touched.sort() }  // each block's entries together (the sums per entry are unchanged)
+            if grouped {  // each block's entries together (the sums per entry are unchanged)
+                if touched.count * 8 >= E {  // most estimates: listing them in order beats sorting
+                    touched.removeAll(keepingCapacity: true)
+                    for e in 0..<E where isTouched[e] { touched.append(Int32(e)) }
+                } else {
+                    touched.sort()
+                }
+            }
             for e in touched {
                 psuEntries.append((e, scratch[Int(e)]))
                 sumZ[h * E + Int(e)] += scratch[Int(e)]

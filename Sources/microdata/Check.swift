@@ -8,6 +8,7 @@ import MicrodataWrite
 /// magnitude table made anywhere, and writes the table with a `status` column plus the audit.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Disclosure-check and protect a table (primary rules, secondary suppression, LP audit).",
         discussion: """
             Writes the table with a `status` column (safe, primary:<rule>, secondary, review:<reason>); \

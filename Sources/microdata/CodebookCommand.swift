@@ -7,7 +7,8 @@ import MicrodataWrite
 /// `microdata codebook`: codebook conversions.
 struct CodebookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "codebook", abstract: "Convert codebooks (DDI, SPSS, Stata, SAS metadata).",
+        commandName: "codebook",
+        abstract: "Convert codebooks (DDI, SPSS, Stata, SAS metadata).",
         subcommands: [Export.self])
 }
 
@@ -15,6 +16,7 @@ extension CodebookCommand {
     /// `microdata codebook export SOURCE --format ddi [--output F]`.
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write a codebook as DDI 2.5 XML (namespace ddi:codebook:2_5).",
             discussion: """
                 SOURCE is a DDI codebook (.xml, .xml.gz) or an SPSS (.sav, .zsav, .por), Stata (.dta) or SAS \

@@ -7,6 +7,7 @@ import MicrodataWrite
 /// `microdata combine`: finishes the partial results of `tabulate --partial` into one table.
 struct Combine: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "combine",
         abstract: "Merge partial results of tabulate --partial into the table of one run over all the data.",
         discussion: """
             Each PARTIAL holds the accumulators of one part of the data (tabulate --partial). Counts and \

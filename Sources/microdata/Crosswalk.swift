@@ -6,6 +6,7 @@ import MicrodataWrite
 /// `microdata crosswalk list | show NAME [CODE]`: look up the shipped and user crosswalks.
 struct Crosswalk: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "crosswalk",
         abstract: "List and show code frames, crosswalks, NS-SEC and qualification tables.",
         discussion: """
             The shipped folder is $MICRODATA_CODEBOOKS/crosswalks when MICRODATA_CODEBOOKS is set, else the \
@@ -39,6 +40,7 @@ struct Crosswalk: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List every table with its source, date, licence and sha256.",
             discussion: """
                 Tab-separated: name, kind, scheme (FROM>TO for a crosswalk), weight bases, source, issued, \
@@ -53,6 +55,7 @@ struct Crosswalk: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show one table's rows, or one code in it (a scheme name such as SOC2020 shows its code frame).",
             discussion: """
                 ONS-suppressed cells (empty or _ in a weight column) print as `suppressed` (null in JSON), never 0.

@@ -8,6 +8,7 @@ import MicrodataWrite
 /// `microdata demo`: the main job on the bundled synthetic LFS-style example.
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Run the social-mobility job on the bundled synthetic LFS-style example.",
         discussion: """
             Reads Codebooks/examples/lfs-synthetic (100,000 synthetic persons, gzip fixed-width, DDI 2.5), derives \

@@ -7,6 +7,7 @@ import MicrodataWrite
 /// `microdata describe`: every variable of a data file in one streaming pass, disclosure-checked.
 struct Describe: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "describe",
         abstract: "Variables, types, labels, missing codes, counts and means of a data file, in one pass.",
         discussion: """
             Reads the file once, holding one accumulator per variable. Counts, unweighted and weighted means and \

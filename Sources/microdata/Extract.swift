@@ -12,6 +12,7 @@ import MicrodataWrite
 /// TSV, JSON lines, Stata (.dta) or SPSS (.sav), with a summary of what was read on stderr.
 struct Extract: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "extract",
         abstract: "Read a data file through its codebook and write the selected variables.",
         discussion: """
             Fixed-width (flat or hierarchical) and delimited data, plain or gzip, and SPSS (.sav, .zsav, .por), \

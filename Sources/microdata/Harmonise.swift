@@ -8,6 +8,7 @@ import MicrodataWrite
 /// `microdata harmonise`: appends harmonised occupation, NS-SEC and qualification columns to a data file.
 struct Harmonise: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "harmonise",
         abstract: "Append harmonised columns (SOC/ISCO crosswalks, NS-SEC, qualification levels) with an audit.",
         discussion: """
             --missing 'VAR:CODE,CODE' first turns a version's own missing codes into missing values (counted in \

@@ -7,6 +7,7 @@ import MicrodataWrite
 /// `microdata inspect CODEBOOK [--format text|json] [--variables A,B]`: summarise a DDI codebook.
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "inspect",
         abstract: "Summarise a codebook: DDI, or the metadata of an SPSS, Stata or SAS file (study, files, variables).",
         discussion: """
             text: one line per variable with name, position, type, decimals, label, number of categories, \

@@ -8,6 +8,7 @@ import MicrodataReaders
 /// collapsed by aggregates), writing the linked file and an audit of who was lost.
 struct Link: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "link",
         abstract: "Link files on keys: cohort sweeps, persons and households, parents and children.",
         discussion: """
             The right sides (--with, repeatable, chained left to right) are read whole and hashed; the left \

@@ -12,6 +12,7 @@ import MicrodataWrite
 /// control and publication outputs, in one pass over the data.
 struct Mobility: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "mobility",
         abstract: "Social-mobility tables: outflow, inflow, absolute and relative mobility, with SEs.",
         discussion: """
             Origin and destination are VAR (raw codes), VAR:NSSEC-OP>NSSEC8|NSSEC5|NSSEC3 (an NS-SEC operational \

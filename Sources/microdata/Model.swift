@@ -11,6 +11,7 @@ import MicrodataWrite
 /// `microdata model`: design-based linear, logistic and Poisson regression (R `svyglm`).
 struct Model: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "model",
         abstract: "Design-based regression (linear, logistic, Poisson) with sandwich SEs, as R svyglm.",
         discussion: """
             Formula in R syntax: Y ~ X1 + factor(X2) + factor(X3, ref = "2") + X1:X3 + a*b + log(X4) + poly(X6, 2, raw = TRUE) + \

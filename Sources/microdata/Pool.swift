@@ -7,6 +7,7 @@ import MicrodataWrite
 /// `microdata pool`: stacks survey periods into one sample for small-area and small-group estimates.
 struct Pool: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "pool",
         abstract: "Pool survey periods: stack files, drop repeated persons, write pooled weights and strata.",
         discussion: """
             Each input is a period (read as extract reads it: delimited, fixed-width with a DDI codebook, SPSS, \

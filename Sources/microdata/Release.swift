@@ -6,6 +6,7 @@ import MicrodataWrite
 /// `microdata release`: the hand-over bundle for the output checker.
 struct Release: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "release",
         abstract: "Re-verify outputs against their audits and write a release bundle for the output checker.",
         discussion: """
             Each OUTPUT needs its audit sidecar (OUTPUT.audit.json, written by every command). An output whose \

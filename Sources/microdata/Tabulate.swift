@@ -9,6 +9,7 @@ import MicrodataWrite
 /// `microdata tabulate`: design-weighted estimates with standard errors, in one pass over the data.
 struct Tabulate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "tabulate",
         abstract: "Design-weighted means, totals, proportions, ratios, quantiles and variances with correct SEs.",
         discussion: """
             Variance by Taylor linearisation over strata/PSUs (with FPCs, lonely-PSU rules and two-stage \

@@ -9,6 +9,7 @@ import MicrodataWrite
 /// `microdata weights`: weights made from the data.
 struct Weights: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "weights",
         abstract: "Make weights from the data (attrition weights from a response model).",
         subcommands: [Nonresponse.self])
 }
@@ -16,6 +17,7 @@ struct Weights: ParsableCommand {
 /// `microdata weights nonresponse`: attrition weights W0/p̂ from a design-based response model.
 struct Nonresponse: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "nonresponse",
         abstract: "Attrition weights: base weight over the propensity from a design-based logistic response model.",
         discussion: """
             Fits --respond (0/1) on --model over the baseline rows as R svyglm(family = quasibinomial()) on the \

@@ -93,4 +93,15 @@ import Testing
         #expect(RulesSchema.editDistance("threshhold", "threshold") == 1)
         #expect(RulesSchema.closest(to: "nkk", among: ["nkK", "nkN", "threshold"]) == "nkK")
     }
+
+    @Test func patternPropertiesMatchAnchoredPrefixesWithoutARegexAndOtherPatternsAsRegexes() {
+        #expect(RulesSchema.matches("_source", pattern: "^_"))
+        #expect(!RulesSchema.matches("source_", pattern: "^_"))
+        #expect(!RulesSchema.matches("x", pattern: "^_"))
+        #expect(RulesSchema.matches("axb", pattern: "^a.b"))  // `.` is any character
+        #expect(!RulesSchema.matches("a.c", pattern: "^a.b"))
+        #expect(RulesSchema.matches("rule_x", pattern: "_x$"))
+        #expect(!RulesSchema.matches("rule_xy", pattern: "_x$"))
+    }
 }
+
