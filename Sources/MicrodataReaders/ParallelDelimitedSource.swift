@@ -39,7 +39,9 @@ public final class ParallelDelimitedSource: BatchSource {
         for _ in 0..<min(max(workers, 1), plan.count) {
             let thread = Thread {
                 // Below the consumer: it adds batches as they come, so none wait for it when the workers stop.
+                #if os(Linux)
                 _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 5)  // 0: this thread, on Linux
+                #endif
                 work.run(plan: plan, layout: layout)
             }
             thread.stackSize = 8 << 20

@@ -109,7 +109,7 @@ extension DesignStructure {
             let h = Int(psuStratum[Int(p)])
             psuIDs.append(p)
             if grouped {  // each block's entries together (the sums per entry are unchanged)
-                if touched.count * 8 >= E {  // most estimates: listing them in order beats sorting
+                if touched.count * 8 >= E {  // an eighth of the estimates or more: a scan in order beats sorting
                     touched.removeAll(keepingCapacity: true)
                     for e in 0..<E where isTouched[e] { touched.append(Int32(e)) }
                 } else {
