@@ -141,13 +141,22 @@ struct SmallArea: ParsableCommand {
                 threshold = loaded.threshold
             }
             let sizes = SmallAreaDirect.sampleSizes(of: table)
+            // An area's sample size sums the counts of all its levels. A fit that uses it (--gvf, --transform) would
+            // publish it through ψ, γ and the design effects, and with the other levels' counts a suppressed one:
+            // every level of such an area is withheld too.
+            let sizesPublished = variances.gvf || variances.transform != nil
+            let exposedAreas = Set(table.cells.indices.filter {
+                sizesPublished && table.cells[$0].level != nil && statuses[$0].isSuppressed
+            }.map { table.cells[$0].byValues })
             for rate in moves == nil ? [level] : MobilityMoves.rates.map(Optional.some) {
                 let rateDirects = try SmallAreaDirect.cells(of: table, level: rate).map { i in
                     let c = table.cells[i]
+                    let secondary = !statuses[i].isSuppressed && exposedAreas.contains(c.byValues)
                     return DirectEstimate(
                         area: c.byValues[0], estimate: c.estimate, standardError: c.standardError, count: c.unweightedCount,
                         sampleSize: sizes[i],
-                        status: noDisclosureControl ? "not-checked" : statuses[i].label, publishable: !statuses[i].isSuppressed)
+                        status: noDisclosureControl ? "not-checked" : secondary ? "secondary" : statuses[i].label,
+                        publishable: !statuses[i].isSuppressed && !secondary)
                 }
                 let rateLabel = moves == nil ? label : "\(rate!) mobility rate (\(moves!.0) to \(moves!.1)) by \(area)"
                 rates.append((rateLabel, rateDirects))

@@ -53,6 +53,31 @@ import Testing
         if checked { #expect(rates.stdout.contains("primary:threshold; fitted without it")) }
     }
 
+    /// With --transform arcsin the fit publishes each area's sample size (ψ = 1/(4 n_eff), the design effects),
+    /// which sums the counts of all three rates: an area with a suppressed rate has its other rates withheld too.
+    @Test func anAreaWithASuppressedRateWithholdsItsOtherRatesWhenTheFitUsesSampleSizes() throws {
+        let data = try Self.data()
+        let rules = data.deletingLastPathComponent().appendingPathComponent("rules.json")
+        try #"{"threshold": 3}"#.write(to: rules, atomically: true, encoding: .utf8)
+        let r = try CLIFailureTests.run([
+            "sae", "--data", data.path, "--weight", "weight", "--strata", "region", "--psu", "psu", "--nest",
+            "--area", "area", "--aux", Fixtures.path("sae/areas.csv"), "--formula", "x1 + factor(region)",
+            "--rules", rules.path, "--transform", "arcsin", "--bootstrap", "20", "--mobility", "origin,destination"])
+        try #require(r.status == 0, "\(r.stderr)")
+        let tables = ["upward", "downward", "immobile"].map { Self.areas(r.stdout, table: "areas-\($0)") }
+        var mixed = 0
+        for area in tables[0].keys {
+            let statuses = tables.map { $0[area]?["direct_status"] ?? "" }
+            guard statuses.contains(where: { $0.hasPrefix("primary") }) else { continue }
+            for (table, status) in zip(tables, statuses) {
+                #expect(status.hasPrefix("primary") || status.hasPrefix("secondary"), "\(area): \(statuses)")
+                #expect(table[area]?["direct"] == "[c]", "\(area): \(statuses)")
+            }
+            if statuses.contains(where: { $0.hasPrefix("secondary") }) { mixed += 1 }
+        }
+        #expect(mixed > 0)
+    }
+
     /// R survey svyby + sae eblupFH/mseFH (REML) on the same rates: Fixtures/sae/expected-mobility.csv.
     @Test func mobilityRatesMatchSvybyAndEblupFH() throws {
         let r = try CLIFailureTests.run([
