@@ -127,8 +127,9 @@ public struct ArcsineTransformation: Sendable, Hashable {
     ///   - original: per area of `data`, the direct proportion and its design variance (`nil` without one).
     func backTransform(
         _ fit: FayHerriotFit, data: SmallAreaData, model: FayHerriot, original: [(Double, Double)?]
-    ) -> (FayHerriotFit, successful: Int) {
+    ) throws -> (FayHerriotFit, successful: Int) {
         let (mse, successful) = bootstrapMSE(fit, data: data, model: model)
+        if successful == 0 { throw SmallAreaAdjustmentError.noBootstrapRefit(replicates: replicates) }
         var out = fit
         for (d, e) in fit.areas.enumerated() {
             var b = e

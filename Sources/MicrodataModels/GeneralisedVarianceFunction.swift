@@ -45,6 +45,7 @@ public enum SmallAreaAdjustmentError: Error, Hashable, CustomStringConvertible {
     case missingSampleSize(areas: [String])
     case notAProportion(areas: [String])
     case noDesignEffect
+    case noBootstrapRefit(replicates: Int)
 
     public var description: String {
         func list(_ a: [String]) -> String {
@@ -59,6 +60,8 @@ public enum SmallAreaAdjustmentError: Error, Hashable, CustomStringConvertible {
             return "the arcsine transformation needs proportions in [0, 1]: \(a.count == 1 ? "area" : "areas") \(list(a)) \(a.count == 1 ? "has" : "have") an estimate outside"
         case .noDesignEffect:
             return "no area has a design effect (every proportion is 0 or 1, or has zero variance): the effective sample sizes cannot be found"
+        case .noBootstrapRefit(let r):
+            return "none of the \(r) bootstrap replicates could be refitted on the arcsine scale: the MSEs cannot be estimated"
         }
     }
 }

@@ -51,7 +51,7 @@ public struct SmallAreaEstimation: Sendable {
         if let arcsine, let effective = inputs.effective {
             let transformed = fit
             let original = data.areas.map { inputs.original[SmallAreaData.key($0)] }
-            let (back, successful) = arcsine.backTransform(transformed, data: data, model: model, original: original)
+            let (back, successful) = try arcsine.backTransform(transformed, data: data, model: model, original: original)
             fit = back
             self.arcsine = .init(transformedFit: transformed, effective: effective, successfulReplicates: successful)
             arcsineSettings = arcsine

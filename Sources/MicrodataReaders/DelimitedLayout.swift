@@ -109,7 +109,7 @@ struct DelimitedLayout: @unchecked Sendable {
             let typed = names.indices.filter { !options.readsAsNumber(names[$0]) }
             if options.inferredAsText {
                 for c in typed { inferred[c] = .text }
-            } else if !typed.isEmpty, options.speculativeTyping, rereadPath == nil, input.isRegularFile,
+            } else if !typed.isEmpty, options.speculativeTyping, options.limit == nil, rereadPath == nil, input.isRegularFile,
                       Self.firstBlockIsNumeric(input, delimiter: delimiter, columns: typed.map { index[$0] })
             {
                 for c in typed {

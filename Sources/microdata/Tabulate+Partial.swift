@@ -37,7 +37,7 @@ extension Tabulate {
             request: try EstimationRequest(design: estimator.design, analyses: estimator.analyses, options: estimator.options),
             context: try Self.partialContext(rules: disclosure.rules, reading: reading),
             labels: Self.labels(of: estimator.analyses.flatMap(\.variables) + estimator.options.by, in: codebook),
-            data: URL(fileURLWithPath: data).standardizedFileURL.path, accumulators: try estimator.partialAccumulators())
+            data: data == "-" ? data : URL(fileURLWithPath: data).standardizedFileURL.path, accumulators: try estimator.partialAccumulators())
         try OutputFile.write(PartialFile.encode(try result.payload()), to: partial)
         try OutputAudit.uncontrolled(for: partial, stamp: PartialFile.stamp, tool: "microdata \(buildVersion)")
         FileHandle.standardError.write(Data("partial result: \(partial) (\(PartialFile.stamp))\n".utf8))

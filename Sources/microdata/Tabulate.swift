@@ -168,8 +168,10 @@ struct Tabulate: ParsableCommand {
                         readTime += t1 - t0
                         passTime += clock.now - t1
                     }
-                } catch let failure as TypingSpeculationFailed where speculate {
-                    if timing { FileHandle.standardError.write(Data("timing: \(failure)\n".utf8)) }
+                } catch where speculate {
+                    // The reader found a text value, or a later step (--subpop, a join) met a column typed as
+                    // numbers too early: read again, typed first (a real error comes back from that read).
+                    if timing { FileHandle.standardError.write(Data("timing: \(error)\n".utf8)) }
                     speculate = false
                     cellKeys = try cellKey.accumulator(by: options.by, analysis: analysis, weight: design.weight)
                     continue attempts

@@ -60,4 +60,30 @@ import Testing
             #expect(Self.levels(file.stdout).count == (late == nil ? 6 : 7), "\(file.stdout)")
         }
     }
+
+    /// `--subpop` compares `g`, read as numbers at first, with a text: whichever step meets the text first, the file
+    /// is read again typed first, and the table is the typed read's.
+    @Test func aSubpopulationComparingTextWithASpeculativeNumberColumnReadsAgainTyped() throws {
+        let (path, bytes) = try Self.data(late: "x")
+        let arguments = ["--weight", "w", "--mean", "y", "--subpop", "g == 'x'", "--timing"]
+        let file = try CLIFailureTests.run(["tabulate", "--data", path] + arguments)
+        #expect(file.status == 0, "\(file.stderr)")
+        // Read again: stopped by the reader (the text value) or by the expression (a text compared with numbers).
+        #expect(file.stderr.contains("holds \"x\"") || file.stderr.contains("compared with the text"), "\(file.stderr)")
+        let piped = try CommandLineTests.run(["tabulate", "--data", "-"] + arguments, input: bytes)
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(file.stdout == piped.stdout)
+        // The 60 rows with g = x: y = ((i·7) mod 100)/4 for i in 9000..<9060, weights 1, 1.5, 2 by i mod 3.
+        var sumWY = 0.0, sumW = 0.0
+        for i in 9_000..<9_060 {
+            let w: Double = 1 + Double(i % 3) / 2
+            let y: Double = Double((i * 7) % 100) / 4
+            sumWY += w * y
+            sumW += w
+        }
+        let mean = sumWY / sumW
+        let line = try #require(file.stdout.split(separator: "\n").dropFirst().first)
+        #expect(line.split(separator: ",").contains { Double($0).map { abs($0 - mean) < 1e-9 } ?? false }, "\(file.stdout)")
+    }
 }
+
